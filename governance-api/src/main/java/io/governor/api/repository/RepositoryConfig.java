@@ -1,0 +1,268 @@
+package io.governor.api.repository;
+
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How to reach one center: the repository type, its servers, the namespace inside it and typed
+ * properties (timeouts, credentials, TLS, retry). Built with {@link #builder(String)}, validated in
+ * {@link Builder#build()}.
+ *
+ * <p>Immutable and thread-safe. {@link #toString()} masks every secret property (see
+ * {@link #isSecret(String)}), so a config can be logged.
+ *
+ * <p>Property values are text, as in YAML; the typed accessors parse them and throw
+ * {@code INVALID_CONFIG} naming the property when the text does not parse. Durations take a unit:
+ * {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h} (a bare number means milliseconds).
+ */
+public final class RepositoryConfig {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+
+    private final String type;
+    private final String serverLists;
+    private final String namespace;
+    private final Map<String, String> props;
+
+    private RepositoryConfig(Builder b) {
+        this.type = b.type;
+        this.serverLists = b.serverLists;
+        this.namespace = b.namespace;
+        this.props = Collections.unmodifiableMap(new TreeMap<>(b.props));
+    }
+
+    /** Starts a builder for a repository of {@code type} (case-insensitive, stored lower-case). */
+    public static Builder builder(String type) {
+        return new Builder(type);
+    }
+
+    /** A builder with every field of this config, for deriving a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder(type).serverLists(serverLists).namespace(namespace);
+        b.props.putAll(props);
+        return b;
+    }
+
+    /** The repository type key, lower-case. */
+    public String type() {
+        return type;
+    }
+
+    /** The server list in the backend's own syntax (e.g. {@code host1:2181,host2:2181}); may be empty. */
+    public String serverLists() {
+        return serverLists;
+    }
+
+    /** The namespace inside the backend, a legal path segment, or empty for the backend's root. */
+    public String namespace() {
+        return namespace;
+    }
+
+    /** All properties, sorted by name, unmodifiable. Contains secrets: do not log it. */
+    public Map<String, String> props() {
+        return props;
+    }
+
+    /** A property's text, or null. */
+    public String property(String name) {
+        return props.get(name);
+    }
+
+    /** A text property, or {@code defaultValue}. */
+    public String stringProperty(String name, String defaultValue) {
+        String v = props.get(name);
+        return v == null || v.isBlank() ? defaultValue : v.trim();
+    }
+
+    /** A duration property, or {@code defaultValue}. */
+    public Duration durationProperty(String name, Duration defaultValue) {
+        String v = props.get(name);
+        if (v == null || v.isBlank()) {
+            return defaultValue;
+        }
+        return parseDuration(v, "property '" + name + "' of " + type + " repository");
+    }
+
+    /** An integer property, or {@code defaultValue}. */
+    public int intProperty(String name, int defaultValue) {
+        String v = props.get(name);
+        if (v == null || v.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw invalid("property '" + name + "' must be an integer, got '" + shown(name, v) + "'");
+        }
+    }
+
+    /** A boolean property ({@code true} / {@code false}), or {@code defaultValue}. */
+    public boolean booleanProperty(String name, boolean defaultValue) {
+        String v = props.get(name);
+        if (v == null || v.isBlank()) {
+            return defaultValue;
+        }
+        String t = v.trim().toLowerCase(Locale.ROOT);
+        if (t.equals("true") || t.equals("false")) {
+            return Boolean.parseBoolean(t);
+        }
+        throw invalid("property '" + name + "' must be true or false, got '" + shown(name, v) + "'");
+    }
+
+    /**
+     * Fails with {@code INVALID_CONFIG} naming the first property that is not in {@code known}, and
+     * listing the known ones. Providers call it so that a misspelt property is not silently ignored.
+     */
+    public void requireKnownProperties(Set<String> known) {
+        for (String name : props.keySet()) {
+            if (!known.contains(name)) {
+                throw invalid("unknown property '" + name + "' for " + type + " repository; known: "
+                        + String.join(", ", new TreeSet<>(known)));
+            }
+        }
+    }
+
+    /**
+     * Whether a property holds a secret and must never be logged: its name contains
+     * {@code password}, {@code passwd}, {@code secret}, {@code token}, {@code digest},
+     * {@code credential} or {@code accesskey} (case-insensitive).
+     */
+    public static boolean isSecret(String propertyName) {
+        String n = propertyName.toLowerCase(Locale.ROOT);
+        return n.contains("password") || n.contains("passwd") || n.contains("secret") || n.contains("token")
+                || n.contains("digest") || n.contains("credential") || n.contains("accesskey");
+    }
+
+    /**
+     * Parses a duration such as {@code 500ms}, {@code 10s}, {@code 2m} or {@code 1h}; a bare number is
+     * milliseconds.
+     *
+     * @param what names the value in the error message
+     * @throws GovernanceException {@code INVALID_CONFIG} when the text does not parse
+     */
+    public static Duration parseDuration(String text, String what) {
+        Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw invalid(what + " must be a duration like 500ms, 10s, 2m or 1h, got '" + text + "'");
+        }
+        long n;
+        try {
+            n = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            throw invalid(what + " is out of range: '" + text + "'");
+        }
+        String unit = m.group(2) == null ? "ms" : m.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+    }
+
+    private static String shown(String name, String value) {
+        return isSecret(name) ? "******" : value;
+    }
+
+    private static GovernanceException invalid(String message) {
+        return new GovernanceException(ErrorCode.INVALID_CONFIG, message);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RepositoryConfig c && type.equals(c.type) && serverLists.equals(c.serverLists)
+                && namespace.equals(c.namespace) && props.equals(c.props);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(type, serverLists, namespace, props);
+    }
+
+    /** The config with secret property values replaced by {@code ******}. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("RepositoryConfig{type=").append(type)
+                .append(", serverLists=").append(serverLists)
+                .append(", namespace=").append(namespace).append(", props={");
+        String sep = "";
+        for (Map.Entry<String, String> e : props.entrySet()) {
+            sb.append(sep).append(e.getKey()).append('=').append(shown(e.getKey(), e.getValue()));
+            sep = ", ";
+        }
+        return sb.append("}}").toString();
+    }
+
+    /** Builds a {@link RepositoryConfig}. Not thread-safe. */
+    public static final class Builder {
+        private final String type;
+        private String serverLists = "";
+        private String namespace = "";
+        private final Map<String, String> props = new TreeMap<>();
+
+        private Builder(String type) {
+            this.type = type == null ? null : type.trim().toLowerCase(Locale.ROOT);
+        }
+
+        /** The backend's server list; null is treated as empty. */
+        public Builder serverLists(String serverLists) {
+            this.serverLists = serverLists == null ? "" : serverLists.trim();
+            return this;
+        }
+
+        /** The namespace (a legal path segment), or empty for the backend's root. */
+        public Builder namespace(String namespace) {
+            this.namespace = namespace == null ? "" : namespace.trim();
+            return this;
+        }
+
+        /** Sets a property; a null value removes it. */
+        public Builder property(String name, String value) {
+            Objects.requireNonNull(name, "property name");
+            if (value == null) {
+                props.remove(name);
+            } else {
+                props.put(name, value);
+            }
+            return this;
+        }
+
+        /** Sets a duration property in a form {@link #durationProperty} reads back. */
+        public Builder property(String name, Duration value) {
+            return property(name, value == null ? null : value.toMillis() + "ms");
+        }
+
+        /** Sets every entry of {@code properties}. */
+        public Builder properties(Map<String, String> properties) {
+            properties.forEach(this::property);
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @throws GovernanceException {@code INVALID_CONFIG} when the type is blank or the namespace is not a legal segment
+         */
+        public RepositoryConfig build() {
+            if (type == null || type.isEmpty()) {
+                throw invalid("repository type must not be blank");
+            }
+            if (!namespace.isEmpty() && !Paths.isSegment(namespace)) {
+                throw invalid("namespace '" + namespace + "' of " + type + " repository is not a legal name: use 1 to "
+                        + Paths.MAX_SEGMENT_LENGTH + " characters from " + Paths.SEGMENT_CHARACTERS);
+            }
+            return new RepositoryConfig(this);
+        }
+    }
+}
