@@ -9,6 +9,7 @@ import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.utils.DefaultZookeeperFactory;
 import org.apache.curator.utils.ZookeeperFactory;
+import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
@@ -18,7 +19,9 @@ import org.apache.zookeeper.data.Id;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +58,7 @@ final class Connector {
                         (int) s.retryMaxSleep().toMillis()))
                 .threadFactory(daemons("governor-" + label + "-curator"))
                 .zookeeperFactory(new NamedThreadFactory("governor-" + label + "-zookeeper"))
+                .ensembleTracker(false) // keep the configured servers (proxies, load balancers) as they are
                 .dontUseContainerParents()
                 .aclProvider(aclProvider(s));
         if (!s.namespace().isEmpty()) {
@@ -91,12 +95,19 @@ final class Connector {
     }
 
     /**
-     * Reads the namespace node's ACL (Curator creates the node, with our ACL, if it is missing).
+     * Creates the namespace node if it is missing (with this client's ACL), then reads its ACL.
      * ZooKeeper accepts any digest credentials at login, so this is where wrong or missing
      * credentials show: reading the ACL needs READ or ADMIN on the node.
      */
     private static void checkAccess(CuratorFramework client, ZooKeeperSettings s) throws Exception {
         try {
+            if (!s.namespace().isEmpty()) {
+                try {
+                    client.usingNamespace(null).create().withMode(CreateMode.PERSISTENT).forPath("/" + s.namespace(), null);
+                } catch (KeeperException.NodeExistsException exists) {
+                    // the usual case
+                }
+            }
             client.getACL().forPath("/");
         } catch (KeeperException.NoAuthException e) {
             String who = s.hasDigest() ? "digest user '" + s.digestUser() + "' (wrong password?)" : "a client without 'digest' credentials";
@@ -106,9 +117,10 @@ final class Connector {
     }
 
     private static ACLProvider aclProvider(ZooKeeperSettings s) {
-        List<ACL> acl = s.hasDigest()
+        // a mutable-type list: ZooKeeper calls contains(null) on it, which List.of() refuses
+        List<ACL> acl = Collections.unmodifiableList(new ArrayList<>(s.hasDigest()
                 ? List.of(new ACL(ZooDefs.Perms.ALL, new Id("digest", digestId(s.digest()))))
-                : ZooDefs.Ids.OPEN_ACL_UNSAFE;
+                : ZooDefs.Ids.OPEN_ACL_UNSAFE));
         return new ACLProvider() {
             @Override
             public List<ACL> getDefaultAcl() {
