@@ -71,8 +71,8 @@ final class PrefixWatch implements Watch, Watcher {
 
     /** Re-reads one path and emits what changed for it (watch thread). */
     void refresh(String path) {
-        if (closed) {
-            return;
+        if (closed || !hub.connected()) {
+            return; // the resync after reconnecting catches up
         }
         Nodes.Node n;
         try {

@@ -66,6 +66,10 @@ final class Watches implements AutoCloseable {
         return nodes;
     }
 
+    boolean connected() {
+        return client.getZookeeperClient().isConnected();
+    }
+
     /** Whether a notified path is a Governor key (not the namespace root, not ZooKeeper's own tree). */
     boolean isKey(String path) {
         return !"/".equals(path) && !(rootNamespace && Paths.isAtOrBelow(path, "/zookeeper"));
@@ -140,7 +144,7 @@ final class Watches implements AutoCloseable {
         }
         boolean shared = active.stream().anyMatch(o -> o.prefix().equals(w.prefix()));
         try {
-            if (shared || !client.getZookeeperClient().isConnected()) {
+            if (shared || !connected()) {
                 // another watch needs the server-side watch on this path, or no server to tell
                 client.watchers().remove(w).ofType(Watcher.WatcherType.Any).locally().forPath(w.prefix());
             } else {
