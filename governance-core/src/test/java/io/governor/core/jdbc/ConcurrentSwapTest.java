@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.governor.api.config.DatabaseConfig;
 import io.governor.api.config.GovernanceProps;
 import io.governor.api.config.ReadwriteSplittingRule;
+import io.governor.test.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
