@@ -1,0 +1,263 @@
+package io.governor.tracing.opentracing;
+
+import io.governor.api.GovernanceException;
+import io.governor.api.event.ConfigurationEvent;
+import io.governor.api.event.ConnectionEvent;
+import io.governor.api.event.GovernanceListener;
+import io.governor.api.event.StateEvent;
+import io.governor.api.event.StatementEvent;
+import io.opentracing.Span;
+import io.opentracing.Tracer;
+import io.opentracing.noop.NoopTracer;
+import io.opentracing.tag.Tags;
+import io.opentracing.util.GlobalTracer;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Reports governed JDBC statements and governance events to an OpenTracing tracer: one client span
+ * per statement execution, child of the application's active span, and one span per configuration
+ * change, state change and failed {@code getConnection()}. What each span carries is listed in
+ * {@code docs/tracing.md}.
+ *
+ * <p>Found through {@link java.util.ServiceLoader} when this module is on the classpath; that
+ * instance uses {@link GlobalTracer} and reads its settings from system properties
+ * ({@code governor.tracing.*}). An application that wants its own tracer or settings builds one with
+ * {@link #builder()} and registers it on the {@code Governance} builder (with
+ * {@code serviceLoaderListeners(false)}, or {@code governor.tracing.opentracing.enabled=false}, so
+ * that statements are not traced twice).
+ *
+ * <p>While no tracer is registered with {@link GlobalTracer} (and none was given), every method
+ * returns after one volatile read and allocates nothing. Statement spans are started but not
+ * activated, so nothing is left on the tracer's scope stack if a statement's end is never reported.
+ *
+ * <p>Only OpenTracing calls that exist since API 0.30 are made (string-keyed tags, {@code start()},
+ * {@code log(Map)}, {@code finish()}), so tracers built for that API, such as SkyWalking's
+ * {@code SkywalkingTracer}, work too.
+ *
+ * <p>Thread-safe; never throws (what the tracer throws is caught and logged by Governor core).
+ */
+public final class OpenTracingListener implements GovernanceListener {
+
+    /** The {@code component} tag of every span. */
+    public static final String COMPONENT = "governor-jdbc";
+
+    static final String DATABASE = "governor.database";
+    static final String DATA_SOURCE = "governor.datasource";
+    static final String REPLICA = "governor.replica";
+    static final String REVISION = "governor.revision";
+    static final String SQL_STATE = "governor.sql.state";
+    static final String STATEMENT_TRUNCATED = "governor.statement.truncated";
+    static final String PARAMETER_COUNT = "governor.parameter.count";
+    static final String PARAMETER_PREFIX = "db.statement.parameter.";
+    static final String PEER_ADDRESS = "peer.address";
+
+    private final Tracer tracer;
+    private final boolean global;
+    private final Settings settings;
+    private final JdbcUrls urls = new JdbcUrls();
+    private final Map<String, String> revisions = new ConcurrentHashMap<>();
+
+    /**
+     * The instance {@link java.util.ServiceLoader} creates: traces to {@link GlobalTracer} once a
+     * tracer is registered there, with settings from system properties.
+     *
+     * @throws GovernanceException {@code INVALID_CONFIG} if a {@code governor.tracing.*} property is malformed
+     */
+    public OpenTracingListener() {
+        this(null, Settings.fromSystemProperties());
+    }
+
+    private OpenTracingListener(Tracer tracer, Settings settings) {
+        this.settings = settings;
+        this.global = settings.enabled() && tracer == null;
+        this.tracer = !settings.enabled() || tracer instanceof NoopTracer ? null : tracer;
+    }
+
+    /** A builder with the defaults (global tracer, no bind parameters, statements cut at 2048 characters). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The tracer to use now, or null when tracing is off: the check every method starts with. */
+    private Tracer tracer() {
+        if (tracer != null) {
+            return tracer;
+        }
+        return global && GlobalTracer.isRegistered() ? GlobalTracer.get() : null;
+    }
+
+    @Override
+    public void statementStarted(StatementEvent e) {
+        Tracer t = tracer();
+        if (t == null) {
+            return;
+        }
+        String operation = SqlText.operation(e.sql());
+        Tracer.SpanBuilder b = t.buildSpan(operation == null ? e.database() : operation + " " + e.database())
+                .withTag(Tags.COMPONENT.getKey(), COMPONENT)
+                .withTag(Tags.SPAN_KIND.getKey(), Tags.SPAN_KIND_CLIENT)
+                .withTag(Tags.DB_TYPE.getKey(), "sql")
+                .withTag(Tags.DB_INSTANCE.getKey(), e.database())
+                .withTag(DATABASE, e.database())
+                .withTag(DATA_SOURCE, e.dataSource())
+                .withTag(REPLICA, e.replica());
+        JdbcUrls.Endpoint endpoint = urls.endpoint(e.jdbcUrl());
+        if (endpoint.host() != null) {
+            b.withTag(Tags.PEER_HOSTNAME.getKey(), endpoint.host()).withTag(PEER_ADDRESS, endpoint.address());
+            if (endpoint.port() > 0) {
+                b.withTag(Tags.PEER_PORT.getKey(), endpoint.port());
+            }
+        }
+        String revision = revisions.get(e.database());
+        if (revision != null) {
+            b.withTag(REVISION, revision);
+        }
+        if (e.sql() != null && settings.maxStatementLength() > 0) {
+            String text = SqlText.cap(e.sql(), settings.maxStatementLength());
+            b.withTag(Tags.DB_STATEMENT.getKey(), text);
+            if (text.length() < e.sql().length()) {
+                b.withTag(STATEMENT_TRUNCATED, true);
+            }
+        }
+        if (settings.captureParameters() && !e.parameters().isEmpty()) {
+            List<Object> parameters = e.parameters();
+            b.withTag(PARAMETER_COUNT, parameters.size());
+            int n = Math.min(parameters.size(), settings.maxParameters());
+            for (int i = 0; i < n; i++) {
+                b.withTag(PARAMETER_PREFIX + i, SqlText.parameter(parameters.get(i), settings.maxParameterLength()));
+            }
+        }
+        e.attach(this, b.start());
+    }
+
+    @Override
+    public void statementEnded(StatementEvent e) {
+        if (e.attachment(this) instanceof Span span) {
+            span.finish();
+        }
+    }
+
+    @Override
+    public void statementFailed(StatementEvent e, Throwable error) {
+        if (e.attachment(this) instanceof Span span) {
+            GovernanceSpans.fail(span, error);
+            span.finish();
+        }
+    }
+
+    @Override
+    public void connectionFailed(ConnectionEvent e, Throwable error) {
+        Tracer t = tracer();
+        if (t != null) {
+            GovernanceSpans.connectionFailed(t, e, error);
+        }
+    }
+
+    @Override
+    public void configurationApplied(ConfigurationEvent e) {
+        if (e.database() != null && e.revision() != null) {
+            revisions.put(e.database(), e.revision());
+        }
+        Tracer t = governanceTracer();
+        if (t != null) {
+            GovernanceSpans.configuration(t, e, null);
+        }
+    }
+
+    @Override
+    public void configurationRejected(ConfigurationEvent e, GovernanceException error) {
+        Tracer t = governanceTracer();
+        if (t != null) {
+            GovernanceSpans.configuration(t, e, error);
+        }
+    }
+
+    @Override
+    public void stateChanged(StateEvent e) {
+        Tracer t = governanceTracer();
+        if (t != null) {
+            GovernanceSpans.state(t, e);
+        }
+    }
+
+    private Tracer governanceTracer() {
+        return settings.governanceEvents() ? tracer() : null;
+    }
+
+    /** The settings this listener records with (for tests). */
+    Settings settings() {
+        return settings;
+    }
+
+    /**
+     * Builds an {@link OpenTracingListener}. Not thread-safe; {@link #build()} validates.
+     */
+    public static final class Builder {
+        private Tracer tracer;
+        private boolean enabled = true;
+        private boolean captureParameters;
+        private int maxStatementLength = Settings.DEFAULT_MAX_STATEMENT_LENGTH;
+        private int maxParameters = Settings.DEFAULT_MAX_PARAMETERS;
+        private int maxParameterLength = Settings.DEFAULT_MAX_PARAMETER_LENGTH;
+        private boolean governanceEvents = true;
+
+        private Builder() {
+        }
+
+        /** The tracer to report to; default {@link GlobalTracer} (checked on every call). A {@code NoopTracer} turns tracing off. */
+        public Builder tracer(Tracer tracer) {
+            this.tracer = Objects.requireNonNull(tracer, "tracer");
+            return this;
+        }
+
+        /** Whether the listener traces anything; default true. */
+        public Builder enabled(boolean enabled) {
+            this.enabled = enabled;
+            return this;
+        }
+
+        /** Whether bind parameters are recorded as tags; default false (they may hold personal data). */
+        public Builder captureParameters(boolean capture) {
+            this.captureParameters = capture;
+            return this;
+        }
+
+        /** Statement text is cut to this many characters; 0 leaves {@code db.statement} out. Default 2048. */
+        public Builder maxStatementLength(int chars) {
+            this.maxStatementLength = chars;
+            return this;
+        }
+
+        /** At most this many bind parameters are recorded; default 32. */
+        public Builder maxParameters(int count) {
+            this.maxParameters = count;
+            return this;
+        }
+
+        /** Each recorded bind parameter is cut to this many characters; default 256. */
+        public Builder maxParameterLength(int chars) {
+            this.maxParameterLength = chars;
+            return this;
+        }
+
+        /** Whether configuration and state changes are traced; default true. */
+        public Builder governanceEvents(boolean trace) {
+            this.governanceEvents = trace;
+            return this;
+        }
+
+        /**
+         * The listener.
+         *
+         * @throws GovernanceException {@code INVALID_CONFIG} if a length or count is negative
+         */
+        public OpenTracingListener build() {
+            return new OpenTracingListener(tracer, new Settings(enabled, captureParameters, maxStatementLength,
+                    maxParameters, maxParameterLength, governanceEvents));
+        }
+    }
+}
