@@ -1,0 +1,286 @@
+package io.governor.tracing.opentelemetry;
+
+import io.governor.api.GovernanceException;
+import io.governor.api.event.ConfigurationEvent;
+import io.governor.api.event.ConnectionEvent;
+import io.governor.api.event.GovernanceListener;
+import io.governor.api.event.StateEvent;
+import io.governor.api.event.StatementEvent;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerBuilder;
+import io.opentelemetry.api.trace.TracerProvider;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reports governed JDBC statements and governance events to OpenTelemetry: one {@code CLIENT} span
+ * per statement execution, child of the current span, following the database semantic conventions,
+ * and one span per configuration change, state change and failed {@code getConnection()}. What each
+ * span carries is listed in {@code docs/tracing.md}.
+ *
+ * <p>Found through {@link java.util.ServiceLoader} when this module is on the classpath; that
+ * instance uses {@link GlobalOpenTelemetry} once the application (or the OpenTelemetry Java agent)
+ * has set it, and reads its settings from system properties ({@code governor.tracing.*}). It never
+ * calls {@link GlobalOpenTelemetry#get()} before then, because that would fix the global to a no-op
+ * and make the application's later {@code set} fail. An application that wants its own
+ * {@link OpenTelemetry} or settings builds one with {@link #builder()} and registers it on the
+ * {@code Governance} builder (with {@code serviceLoaderListeners(false)}, or
+ * {@code governor.tracing.opentelemetry.enabled=false}, so that statements are not traced twice).
+ *
+ * <p>Until {@link GlobalOpenTelemetry} is set (and when none was given, or a no-op one was), every
+ * method returns after a volatile read and a clock read, allocating nothing; whether the global has
+ * been set is asked at most once a second. Statement spans are started but not made current.
+ *
+ * <p>Thread-safe; never throws (what OpenTelemetry throws is caught and logged by Governor core).
+ */
+public final class OpenTelemetryListener implements GovernanceListener {
+
+    /** The instrumentation scope name of every span. */
+    public static final String INSTRUMENTATION_NAME = "io.governor.tracing.opentelemetry";
+
+    private static final long GLOBAL_CHECK_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final boolean global;
+    private final Settings settings;
+    private final AttributeKey<String>[] parameterKeys;
+    private final JdbcUrls urls = new JdbcUrls();
+    private final Map<String, String> revisions = new ConcurrentHashMap<>();
+    private volatile Tracer tracer;
+    private volatile long nextGlobalCheck;
+
+    /**
+     * The instance {@link java.util.ServiceLoader} creates: traces to {@link GlobalOpenTelemetry}
+     * once it is set, with settings from system properties.
+     *
+     * @throws GovernanceException {@code INVALID_CONFIG} if a {@code governor.tracing.*} property is malformed
+     */
+    public OpenTelemetryListener() {
+        this(null, Settings.fromSystemProperties());
+    }
+
+    private OpenTelemetryListener(OpenTelemetry openTelemetry, Settings settings) {
+        this.settings = settings;
+        this.global = settings.enabled() && openTelemetry == null;
+        this.parameterKeys = Attributes.parameterKeys(settings.captureParameters() ? settings.maxParameters() : 0);
+        this.tracer = settings.enabled() && openTelemetry != null ? tracerOf(openTelemetry.getTracerProvider()) : null;
+        this.nextGlobalCheck = System.nanoTime();
+    }
+
+    /** A builder with the defaults (global OpenTelemetry, no bind parameters, statements cut at 2048 characters). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The tracer to use now, or null when tracing is off: the check every method starts with. */
+    private Tracer tracer() {
+        Tracer t = tracer;
+        if (t != null || !global) {
+            return t;
+        }
+        long now = System.nanoTime();
+        if (now - nextGlobalCheck < 0) {
+            return null;
+        }
+        nextGlobalCheck = now + GLOBAL_CHECK_INTERVAL_NANOS;
+        if (!GlobalOpenTelemetry.isSet()) {
+            return null;
+        }
+        t = tracerOf(GlobalOpenTelemetry.getTracerProvider());
+        tracer = t;
+        return t;
+    }
+
+    private static Tracer tracerOf(TracerProvider provider) {
+        if (provider == TracerProvider.noop()) {
+            return null;
+        }
+        TracerBuilder b = provider.tracerBuilder(INSTRUMENTATION_NAME);
+        String version = OpenTelemetryListener.class.getPackage().getImplementationVersion();
+        if (version != null) {
+            b.setInstrumentationVersion(version);
+        }
+        return b.build();
+    }
+
+    @Override
+    public void statementStarted(StatementEvent e) {
+        Tracer t = tracer();
+        if (t == null) {
+            return;
+        }
+        String operation = SqlText.operation(e.sql());
+        JdbcUrls.Endpoint endpoint = urls.endpoint(e.jdbcUrl());
+        SpanBuilder b = t.spanBuilder(operation == null ? e.database() : operation + " " + e.database())
+                .setSpanKind(SpanKind.CLIENT)
+                .setAttribute(Attributes.DB_SYSTEM, endpoint.system())
+                .setAttribute(Attributes.DB_SYSTEM_NAME, endpoint.systemName())
+                .setAttribute(Attributes.DB_NAMESPACE, e.database())
+                .setAttribute(Attributes.DATABASE, e.database())
+                .setAttribute(Attributes.DATA_SOURCE, e.dataSource())
+                .setAttribute(Attributes.REPLICA, e.replica());
+        if (operation != null) {
+            b.setAttribute(Attributes.DB_OPERATION_NAME, operation);
+        }
+        if (endpoint.host() != null) {
+            b.setAttribute(Attributes.SERVER_ADDRESS, endpoint.host());
+            if (endpoint.port() > 0) {
+                b.setAttribute(Attributes.SERVER_PORT, (long) endpoint.port());
+            }
+        }
+        String revision = revisions.get(e.database());
+        if (revision != null) {
+            b.setAttribute(Attributes.REVISION, revision);
+        }
+        if (e.sql() != null && settings.maxStatementLength() > 0) {
+            String text = SqlText.cap(e.sql(), settings.maxStatementLength());
+            b.setAttribute(Attributes.DB_QUERY_TEXT, text);
+            if (text.length() < e.sql().length()) {
+                b.setAttribute(Attributes.STATEMENT_TRUNCATED, true);
+            }
+        }
+        if (parameterKeys.length > 0 && !e.parameters().isEmpty()) {
+            List<Object> parameters = e.parameters();
+            b.setAttribute(Attributes.PARAMETER_COUNT, (long) parameters.size());
+            int n = Math.min(parameters.size(), parameterKeys.length);
+            for (int i = 0; i < n; i++) {
+                b.setAttribute(parameterKeys[i], SqlText.parameter(parameters.get(i), settings.maxParameterLength()));
+            }
+        }
+        e.attach(this, b.startSpan());
+    }
+
+    @Override
+    public void statementEnded(StatementEvent e) {
+        if (e.attachment(this) instanceof Span span) {
+            span.end();
+        }
+    }
+
+    @Override
+    public void statementFailed(StatementEvent e, Throwable error) {
+        if (e.attachment(this) instanceof Span span) {
+            GovernanceSpans.fail(span, error);
+            span.end();
+        }
+    }
+
+    @Override
+    public void connectionFailed(ConnectionEvent e, Throwable error) {
+        Tracer t = tracer();
+        if (t != null) {
+            GovernanceSpans.connectionFailed(t, e, error);
+        }
+    }
+
+    @Override
+    public void configurationApplied(ConfigurationEvent e) {
+        if (e.database() != null && e.revision() != null) {
+            revisions.put(e.database(), e.revision());
+        }
+        Tracer t = governanceTracer();
+        if (t != null) {
+            GovernanceSpans.configuration(t, e, null);
+        }
+    }
+
+    @Override
+    public void configurationRejected(ConfigurationEvent e, GovernanceException error) {
+        Tracer t = governanceTracer();
+        if (t != null) {
+            GovernanceSpans.configuration(t, e, error);
+        }
+    }
+
+    @Override
+    public void stateChanged(StateEvent e) {
+        Tracer t = governanceTracer();
+        if (t != null) {
+            GovernanceSpans.state(t, e);
+        }
+    }
+
+    private Tracer governanceTracer() {
+        return settings.governanceEvents() ? tracer() : null;
+    }
+
+    /**
+     * Builds an {@link OpenTelemetryListener}. Not thread-safe; {@link #build()} validates.
+     */
+    public static final class Builder {
+        private OpenTelemetry openTelemetry;
+        private boolean enabled = true;
+        private boolean captureParameters;
+        private int maxStatementLength = Settings.DEFAULT_MAX_STATEMENT_LENGTH;
+        private int maxParameters = Settings.DEFAULT_MAX_PARAMETERS;
+        private int maxParameterLength = Settings.DEFAULT_MAX_PARAMETER_LENGTH;
+        private boolean governanceEvents = true;
+
+        private Builder() {
+        }
+
+        /**
+         * The OpenTelemetry to report to; default {@link GlobalOpenTelemetry} (once set). One whose
+         * tracer provider is the no-op one turns tracing off.
+         */
+        public Builder openTelemetry(OpenTelemetry openTelemetry) {
+            this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+            return this;
+        }
+
+        /** Whether the listener traces anything; default true. */
+        public Builder enabled(boolean enabled) {
+            this.enabled = enabled;
+            return this;
+        }
+
+        /** Whether bind parameters are recorded as {@code db.query.parameter.<i>}; default false (they may hold personal data). */
+        public Builder captureParameters(boolean capture) {
+            this.captureParameters = capture;
+            return this;
+        }
+
+        /** Statement text is cut to this many characters; 0 leaves {@code db.query.text} out. Default 2048. */
+        public Builder maxStatementLength(int chars) {
+            this.maxStatementLength = chars;
+            return this;
+        }
+
+        /** At most this many bind parameters are recorded (0 to 1024); default 32. */
+        public Builder maxParameters(int count) {
+            this.maxParameters = count;
+            return this;
+        }
+
+        /** Each recorded bind parameter is cut to this many characters; default 256. */
+        public Builder maxParameterLength(int chars) {
+            this.maxParameterLength = chars;
+            return this;
+        }
+
+        /** Whether configuration and state changes are traced; default true. */
+        public Builder governanceEvents(boolean trace) {
+            this.governanceEvents = trace;
+            return this;
+        }
+
+        /**
+         * The listener.
+         *
+         * @throws GovernanceException {@code INVALID_CONFIG} if a length or count is out of range
+         */
+        public OpenTelemetryListener build() {
+            return new OpenTelemetryListener(openTelemetry, new Settings(enabled, captureParameters, maxStatementLength,
+                    maxParameters, maxParameterLength, governanceEvents));
+        }
+    }
+}
