@@ -85,6 +85,7 @@ class OpenTelemetrySdkTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the scope is only held open
     void statementSpanIsChildOfTheCurrentApplicationSpan() throws Exception {
         GovernedH2 db = start(OpenTelemetryListener.builder());
         Span app = appTracer.spanBuilder("handle-order").startSpan();
@@ -115,6 +116,16 @@ class OpenTelemetrySdkTest {
         assertEquals(false, attr(s, booleanKey("governor.replica")));
         assertNull(attr(s, stringKey("server.address")), "an in-memory H2 URL names no server");
         assertEquals(StatusCode.UNSET, s.getStatus().getStatusCode());
+    }
+
+    @Test
+    void serverAddressAndPortComeFromTheDataSourceUrl() throws Exception {
+        h2 = new GovernedH2(true, OpenTelemetryListener.builder().openTelemetry(sdk).build());
+        h2.execute("select name from whoami", true);
+        SpanData s = only("SELECT orders");
+        assertEquals("localhost", attr(s, stringKey("server.address")));
+        assertEquals((long) h2.port(), attr(s, longKey("server.port")));
+        assertEquals("replica_0", attr(s, stringKey("governor.datasource")));
     }
 
     @Test
@@ -210,6 +221,7 @@ class OpenTelemetrySdkTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the scope is only held open
     void disabledReplicaAndLockAreRecorded() throws Exception {
         GovernedH2 db = start(OpenTelemetryListener.builder());
         db.governance.admin().disableDataSource("orders", "replica_0");

@@ -8,6 +8,7 @@ import io.governor.api.config.ReadwriteSplittingRule;
 import io.governor.api.event.GovernanceListener;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.Governance;
+import org.h2.tools.Server;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -28,8 +29,22 @@ final class GovernedH2 implements AutoCloseable {
     final String store = "store-" + UUID.randomUUID();
     final Governance governance;
     private final List<String> urls = new ArrayList<>();
+    private final Server server;
 
     GovernedH2(GovernanceListener... listeners) {
+        this(false, listeners);
+    }
+
+    /**
+     * @param tcp whether the data sources are reached through an H2 TCP server on a free loopback
+     *            port ({@code jdbc:h2:tcp://localhost:<port>/mem:...}) rather than in-process
+     */
+    GovernedH2(boolean tcp, GovernanceListener... listeners) {
+        try {
+            server = tcp ? Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start() : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
         DatabaseConfig orders = DatabaseConfig.empty()
                 .withDataSource("primary", dataSource("primary"))
                 .withDataSource("replica_0", dataSource("replica_0"))
@@ -51,7 +66,8 @@ final class GovernedH2 implements AutoCloseable {
     }
 
     private DataSourceConfig dataSource(String name) {
-        String url = "jdbc:h2:mem:" + name + "-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        String db = "mem:" + name + "-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        String url = server == null ? "jdbc:h2:" + db : "jdbc:h2:tcp://localhost:" + server.getPort() + "/" + db;
         try (Connection c = DriverManager.getConnection(url, "sa", "");
              Statement s = c.createStatement()) {
             s.execute("create table whoami(name varchar(64))");
@@ -82,5 +98,13 @@ final class GovernedH2 implements AutoCloseable {
                 s.execute("shutdown");
             }
         }
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    /** The TCP server's port; only for {@code tcp} fixtures. */
+    int port() {
+        return server.getPort();
     }
 }

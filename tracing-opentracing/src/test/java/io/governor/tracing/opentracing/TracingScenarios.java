@@ -71,6 +71,7 @@ abstract class TracingScenarios {
     }
 
     @Test
+    @SuppressWarnings("try") // the scope is only held open
     void statementSpanIsChildOfTheApplicationSpan() throws Exception {
         GovernedH2 db = start(OpenTracingListener.builder());
         Span app = tracer().buildSpan("handle-order").start();
@@ -104,6 +105,17 @@ abstract class TracingScenarios {
         assertNull(s.tag("governor.revision"));
         assertNull(s.tag("error"));
         assertNull(s.tag("peer.hostname"), "an in-memory H2 URL names no host");
+    }
+
+    @Test
+    void peerHostAndPortComeFromTheDataSourceUrl() throws Exception {
+        h2 = new GovernedH2(true, OpenTracingListener.builder().tracer(tracer()).build());
+        h2.execute("select name from whoami", true);
+        FinishedSpan s = only("SELECT orders");
+        assertEquals("localhost", s.tag("peer.hostname"));
+        assertEquals(h2.port(), ((Number) s.tag("peer.port")).intValue());
+        assertEquals("localhost:" + h2.port(), s.tag("peer.address"));
+        assertEquals("replica_0", s.tag("governor.datasource"));
     }
 
     @Test
@@ -196,6 +208,7 @@ abstract class TracingScenarios {
     }
 
     @Test
+    @SuppressWarnings("try") // the scope is only held open
     void disabledReplicaAndLockAreRecorded() throws Exception {
         GovernedH2 db = start(OpenTracingListener.builder());
         db.governance.admin().disableDataSource("orders", "replica_0");
