@@ -2,6 +2,7 @@ package io.governor.repository.etcd;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.options.GetOption;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.repository.Capability;
@@ -18,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -85,8 +87,10 @@ final class EtcdRepository implements RegistryRepository {
      */
     static EtcdRepository connect(EtcdSettings settings) {
         EtcdRepository r = new EtcdRepository(settings);
+        long deadline = System.nanoTime() + settings.connectTimeout().toNanos();
         try {
-            r.keeper.start(settings.connectTimeout());
+            r.probe();
+            r.keeper.start(Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofMillis(200).toNanos())));
         } catch (GovernanceException e) {
             r.close();
             throw connectFailure(settings, e);
@@ -99,6 +103,16 @@ final class EtcdRepository implements RegistryRepository {
                 + settings.leaseTtl().toSeconds() + "s" + (settings.user() == null ? "" : ", user '" + settings.user() + "'")
                 + (settings.tls() ? ", TLS" : ""));
         return r;
+    }
+
+    /**
+     * Reads (counts) the namespace once, within the connect timeout: proves a server answers and that
+     * the credentials may read the namespace (etcd 3.4 grants leases without checking them).
+     */
+    private void probe() {
+        GetOption countOnly = GetOption.builder().withRange(keys.subtreeEnd("/")).withCountOnly(true).build();
+        requests.run("connect", "/", true, settings.connectTimeout(),
+                () -> client.getKVClient().get(keys.subtreeStart("/"), countOnly));
     }
 
     private static GovernanceException connectFailure(EtcdSettings s, GovernanceException e) {

@@ -49,6 +49,18 @@ final class Failures {
         return s;
     }
 
+    /** A short description of a failure for logs: the gRPC code and the server's or transport's text. */
+    static String describe(Throwable failure) {
+        Throwable t = unwrap(failure);
+        if (t instanceof TimeoutException) {
+            return "no answer in time";
+        }
+        Status s = status(t);
+        Throwable cause = s.getCause();
+        String detail = s.getDescription() != null ? s.getDescription() : cause != null ? cause.toString() : "";
+        return s.getCode() + (detail.isEmpty() ? "" : ": " + detail);
+    }
+
     /** Whether repeating the same request can succeed: the server was unreachable, leaderless or slow. */
     static boolean retryable(Throwable failure) {
         Status.Code code = status(failure).getCode();
@@ -97,7 +109,8 @@ final class Failures {
             case NOT_FOUND -> ErrorCode.NOT_FOUND;
             case CANCELLED -> ErrorCode.UNAVAILABLE;
             case INVALID_ARGUMENT, FAILED_PRECONDITION -> tooLarge(t) ? ErrorCode.VALUE_TOO_LARGE
-                    : detail.contains("authentication failed") ? ErrorCode.UNAUTHENTICATED : ErrorCode.INTERNAL;
+                    : detail.contains("authentication failed") || detail.contains("user name is empty")
+                    ? ErrorCode.UNAUTHENTICATED : ErrorCode.INTERNAL;
             default -> ErrorCode.INTERNAL;
         };
         if (code == ErrorCode.UNAUTHENTICATED) {

@@ -166,7 +166,7 @@ final class LeaseKeeper {
         closed = true;
         held.forEach(EtcdLockLease::invalidate);
         held.clear();
-        if (!lost && !suspended) {
+        if (leaseId != 0 && !lost && !suspended) {
             try {
                 lease.revoke(leaseId).get(requests.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -218,8 +218,8 @@ final class LeaseKeeper {
             }
             if (!suspended) {
                 suspended = true;
-                notifier.report(ConnectionState.SUSPENDED, "keep-alive of lease " + Long.toHexString(id) + " failed: "
-                        + Failures.status(e).getCode());
+                notifier.report(ConnectionState.SUSPENDED, "keep-alive of lease " + Long.toHexString(id) + " failed ("
+                        + Failures.describe(e) + ")");
             }
             if (System.nanoTime() - lastAnswerNanos >= ttlNanos) {
                 loseLease("no keep-alive answer for longer than the lease TTL of " + ttlSeconds + "s");
