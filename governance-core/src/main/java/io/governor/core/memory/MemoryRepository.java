@@ -7,7 +7,6 @@ import io.governor.api.repository.ChangeEvent;
 import io.governor.api.repository.ConnectionState;
 import io.governor.api.repository.ConnectionStateListener;
 import io.governor.api.repository.DistributedLock;
-import io.governor.api.repository.LockLease;
 import io.governor.api.repository.Operation;
 import io.governor.api.repository.Paths;
 import io.governor.api.repository.RegistryRepository;
@@ -18,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -54,8 +52,7 @@ public final class MemoryRepository implements RegistryRepository {
     private static final Logger log = LoggerFactory.getLogger(MemoryRepository.class);
 
     private final MemoryStore store;
-    private final String namespace;
-    private final String base;
+    private final Namespace ns;
     private final String label;
     private final int maxValueBytes;
     private final Dispatcher dispatcher;
@@ -70,9 +67,8 @@ public final class MemoryRepository implements RegistryRepository {
 
     MemoryRepository(MemoryStore store, String namespace, int maxValueBytes) {
         this.store = store;
-        this.namespace = namespace;
-        this.base = namespace.isEmpty() ? "" : "/" + namespace;
-        this.label = namespace.isEmpty() ? "memory" : namespace;
+        this.ns = new Namespace(namespace);
+        this.label = ns.label();
         this.maxValueBytes = maxValueBytes;
         this.dispatcher = new Dispatcher(label);
         this.session = store.newSession();
@@ -162,7 +158,7 @@ public final class MemoryRepository implements RegistryRepository {
     public Watch watch(String prefix, WatchListener listener) {
         enter("watch", prefix, true);
         if (listener == null) {
-            throw error(ErrorCode.INVALID_ARGUMENT, "watch", prefix, "listener must not be null");
+            throw ns.error(ErrorCode.INVALID_ARGUMENT, "watch", prefix, "listener must not be null");
         }
         store.lock.lock();
         try {
@@ -194,9 +190,9 @@ public final class MemoryRepository implements RegistryRepository {
         try {
             Paths.requireSegment(name, "lock name");
         } catch (GovernanceException e) {
-            throw error(ErrorCode.INVALID_ARGUMENT, "lock", "/locks/" + name, e.getMessage());
+            throw ns.error(ErrorCode.INVALID_ARGUMENT, "lock", "/locks/" + name, e.getMessage());
         }
-        return new MemoryLock(name);
+        return new MemoryLock(this, store.locks(), ns, name);
     }
 
     @Override
@@ -299,7 +295,7 @@ public final class MemoryRepository implements RegistryRepository {
     void checkUsable(String operation, String key) {
         ensureOpen(operation, key);
         if (suspended) {
-            throw error(ErrorCode.UNAVAILABLE, operation, key, "connection is suspended");
+            throw ns.error(ErrorCode.UNAVAILABLE, operation, key, "connection is suspended");
         }
     }
 
@@ -328,19 +324,6 @@ public final class MemoryRepository implements RegistryRepository {
 
     // ---- internals ---------------------------------------------------------------------------------
 
-    private Optional<LockLease> tryLock(String name, Duration timeout) {
-        String key = "/locks/" + name;
-        checkUsable("tryLock", key);
-        if (timeout == null || timeout.isNegative()) {
-            throw error(ErrorCode.INVALID_ARGUMENT, "tryLock", key, "timeout must be zero or positive, got " + timeout);
-        }
-        try {
-            return Optional.ofNullable(store.locks().acquire(this, name, full(key), timeout.toNanos()));
-        } catch (InterruptedException e) {
-            throw GovernanceException.interrupted("tryLock '" + key + "' on memory repository '" + label + "'", e);
-        }
-    }
-
     /** Called by the store under its lock for every mutation, in order. */
     private void changed(long revision, List<ChangeEvent> events) {
         if (watches.isEmpty()) {
@@ -348,7 +331,7 @@ public final class MemoryRepository implements RegistryRepository {
         }
         List<ChangeEvent> mine = new ArrayList<>(events.size());
         for (ChangeEvent e : events) {
-            String key = relative(e.key());
+            String key = ns.relative(e.key());
             if (key != null) {
                 mine.add(new ChangeEvent(e.type(), key, e.value(), e.version()));
             }
@@ -387,21 +370,21 @@ public final class MemoryRepository implements RegistryRepository {
         try {
             Paths.requireKey(key, allowRoot);
         } catch (GovernanceException e) {
-            throw error(ErrorCode.INVALID_ARGUMENT, operation, key, e.getMessage());
+            throw ns.error(ErrorCode.INVALID_ARGUMENT, operation, key, e.getMessage());
         }
         log.debug("[{}] {} {}", label, operation, key);
-        return full(key);
+        return ns.full(key);
     }
 
     private void checkValue(String operation, String key, String value) {
         if (value == null) {
-            throw error(ErrorCode.INVALID_ARGUMENT, operation, key, "value must not be null");
+            throw ns.error(ErrorCode.INVALID_ARGUMENT, operation, key, "value must not be null");
         }
         // a UTF-8 character takes at most 3 bytes per char (surrogate pairs: 4 bytes for 2 chars)
         if ((long) value.length() * 3 > maxValueBytes) {
             int bytes = value.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > maxValueBytes) {
-                throw error(ErrorCode.VALUE_TOO_LARGE, operation, key,
+                throw ns.error(ErrorCode.VALUE_TOO_LARGE, operation, key,
                         "value is " + bytes + " bytes, more than the limit of " + maxValueBytes + " bytes");
             }
         }
@@ -409,41 +392,7 @@ public final class MemoryRepository implements RegistryRepository {
 
     private void ensureOpen(String operation, String key) {
         if (closed) {
-            throw error(ErrorCode.CLOSED, operation, key, "repository is closed");
-        }
-    }
-
-    private String full(String key) {
-        return base.isEmpty() ? key : "/".equals(key) ? base : base + key;
-    }
-
-    private String relative(String fullKey) {
-        if (base.isEmpty()) {
-            return fullKey;
-        }
-        return fullKey.startsWith(base + "/") ? fullKey.substring(base.length()) : null;
-    }
-
-    /** The one place errors are made: operation, key, repository type and namespace, then the detail. */
-    private GovernanceException error(ErrorCode code, String operation, String key, String detail) {
-        return new GovernanceException(code, operation + " '" + key + "' on memory repository '" + label + "': " + detail);
-    }
-
-    private final class MemoryLock implements DistributedLock {
-        private final String name;
-
-        MemoryLock(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public Optional<LockLease> tryLock(Duration timeout) {
-            return MemoryRepository.this.tryLock(name, timeout);
+            throw ns.error(ErrorCode.CLOSED, operation, key, "repository is closed");
         }
     }
 }
