@@ -204,9 +204,9 @@ final class LeaseKeeper {
             lastAnswerNanos = System.nanoTime();
             if (suspended) {
                 suspended = false;
-                notifier.report(ConnectionState.RECONNECTED, "keep-alive answered again; lease "
-                        + Long.toHexString(id) + " is still alive");
                 afterReconnect.run();
+                notifier.report(ConnectionState.RECONNECTED, "keep-alive answered again; lease "
+                        + Long.toHexString(id) + " is still alive; watches resume from their last revision");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -276,10 +276,10 @@ final class LeaseKeeper {
             lastAnswerNanos = System.nanoTime();
             lost = false;
             lease.revoke(old).exceptionally(t -> null);
-            notifier.report(ConnectionState.RECONNECTED, "new lease " + Long.toHexString(leaseId) + " granted and "
-                    + count + " ephemeral(s) re-created");
+            afterReconnect.run();
+            notifier.report(ConnectionState.RECONNECTED, "new lease " + Long.toHexString(leaseId) + " granted, "
+                    + count + " ephemeral(s) re-created, watches resume from their last revision");
         }
-        afterReconnect.run();
     }
 
     private long grant(String operation, Duration budget) {
