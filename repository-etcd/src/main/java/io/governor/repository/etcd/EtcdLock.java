@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A lock on etcd's lock service ({@code v3lockpb.Lock}) under the key {@code /locks/{name}} with the
@@ -46,14 +46,14 @@ final class EtcdLock implements DistributedLock {
     private final String name;
     private final String path;
     private final ByteSequence lockName;
-    private final Semaphore gate;
+    private final LockGate gate;
     private final Lock lockClient;
     private final KV kv;
     private final CallControl calls;
     private final Requests requests;
     private final LeaseKeeper keeper;
 
-    EtcdLock(String name, Keys keys, Semaphore gate, Lock lockClient, KV kv, CallControl calls, Requests requests,
+    EtcdLock(String name, Keys keys, LockGate gate, Lock lockClient, KV kv, CallControl calls, Requests requests,
              LeaseKeeper keeper) {
         this.name = name;
         this.path = "/locks/" + name;
@@ -80,7 +80,7 @@ final class EtcdLock implements DistributedLock {
         }
         long deadline = System.nanoTime() + Math.max(timeout.toNanos(), ONE_ATTEMPT.toNanos());
         try {
-            if (!gate.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            if (!gate.permit.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
                 return Optional.empty();
             }
         } catch (InterruptedException e) {
@@ -93,7 +93,7 @@ final class EtcdLock implements DistributedLock {
             return lease;
         } finally {
             if (!granted) {
-                gate.release();
+                gate.permit.release();
             }
         }
     }
@@ -101,6 +101,10 @@ final class EtcdLock implements DistributedLock {
     private Optional<LockLease> attempt(long deadline) {
         while (true) {
             long leaseId = keeper.leaseId();
+            if (gate.staleKey) {
+                requests.idempotent("lock", path, () -> kv.delete(waiterKey(leaseId)));
+                gate.staleKey = false;
+            }
             CompletableFuture<LockResponse> call = lockClient.lock(lockName, leaseId);
             LockResponse response;
             try {
@@ -115,6 +119,12 @@ final class EtcdLock implements DistributedLock {
                 withdraw(leaseId, "failed");
                 requests.ensureOpen("lock", path);
                 if (Failures.retryable(e) && System.nanoTime() < deadline) {
+                    continue;
+                }
+                if (Failures.leaseNotFound(e)) {
+                    if (!awaitNewLease(leaseId, deadline)) {
+                        return Optional.empty();
+                    }
                     continue;
                 }
                 throw Failures.translate("lock", path, requests.where(), e);
@@ -139,13 +149,36 @@ final class EtcdLock implements DistributedLock {
     /** Cancels a pending lock call and removes the key it may have created or been granted. */
     private void withdraw(long leaseId, String why) {
         calls.cancelLock(com.google.protobuf.ByteString.copyFrom(lockName.getBytes()), "tryLock " + why);
-        ByteSequence waiterKey = lockName.concat(Keys.bytes("/" + Long.toHexString(leaseId)));
         try {
-            requests.idempotent("unlock", path, () -> kv.delete(waiterKey));
+            requests.idempotent("unlock", path, () -> kv.delete(waiterKey(leaseId)));
         } catch (GovernanceException e) {
             LOG.warn("[{}] could not withdraw the waiting key of lock '{}' ({}); it goes with the lease",
                     requests.where(), name, e.getMessage());
         }
+    }
+
+    /**
+     * The client's lease is gone and being replaced by the heartbeat: waits (polling, up to the
+     * deadline) for the new one. Returns false when the deadline passed first.
+     */
+    private boolean awaitNewLease(long lostLease, long deadline) {
+        while (keeper.leaseId() == lostLease) {
+            requests.ensureOpen("lock", path);
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            if (Thread.interrupted()) {
+                throw GovernanceException.interrupted("lock '" + path + "' on etcd repository " + requests.where(),
+                        new InterruptedException());
+            }
+        }
+        return true;
+    }
+
+    /** The key etcd's lock service gives this client's waiter: {@code /locks/{name}/{leaseHex}}. */
+    private ByteSequence waiterKey(long leaseId) {
+        return lockName.concat(Keys.bytes("/" + Long.toHexString(leaseId)));
     }
 
     /** Called by a lease's close: unlock with the returned key, then open the gate. Never throws. */
@@ -158,16 +191,17 @@ final class EtcdLock implements DistributedLock {
             try {
                 requests.idempotent("unlock", path, () -> kv.delete(key));
             } catch (GovernanceException again) {
+                gate.staleKey = true;
                 LOG.warn("[{}] lock '{}' key stays until the lease ends: {}", requests.where(), name, again.getMessage());
             }
         } finally {
-            gate.release();
+            gate.permit.release();
         }
     }
 
     /** Called when a lease turned invalid without a release: opens the gate. */
     void forget(EtcdLockLease lease) {
         keeper.untrack(lease);
-        gate.release();
+        gate.permit.release();
     }
 }

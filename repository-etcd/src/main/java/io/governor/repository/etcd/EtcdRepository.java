@@ -27,7 +27,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -64,7 +63,7 @@ final class EtcdRepository implements RegistryRepository {
     private final Notifier notifier;
     private final LeaseKeeper keeper;
     private final Set<PrefixWatch> watches = ConcurrentHashMap.newKeySet();
-    private final ConcurrentHashMap<String, Semaphore> lockGates = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LockGate> lockGates = new ConcurrentHashMap<>();
 
     private EtcdRepository(EtcdSettings settings) {
         this.settings = settings;
@@ -251,7 +250,7 @@ final class EtcdRepository implements RegistryRepository {
                     "the lock name is not a legal path segment (1 to " + Paths.MAX_SEGMENT_LENGTH
                             + " characters from " + Paths.SEGMENT_CHARACTERS + ")", null);
         }
-        Semaphore gate = lockGates.computeIfAbsent(name, n -> new Semaphore(1, true));
+        LockGate gate = lockGates.computeIfAbsent(name, n -> new LockGate());
         return new EtcdLock(name, keys, gate, client.getLockClient(), client.getKVClient(), control, requests, keeper);
     }
 

@@ -67,11 +67,13 @@ final class Failures {
         return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
     }
 
-    /** Whether the failure says the lease no longer exists on the server. */
+    /**
+     * Whether the failure says the lease no longer exists on the server (NOT_FOUND from the KV and
+     * lease services, UNKNOWN from the lock service, same text).
+     */
     static boolean leaseNotFound(Throwable failure) {
-        Status s = status(failure);
-        return s.getCode() == Status.Code.NOT_FOUND && s.getDescription() != null
-                && s.getDescription().contains("lease not found");
+        String d = status(failure).getDescription();
+        return d != null && d.contains("requested lease not found");
     }
 
     /** Whether the failure is the server's "request is too large". */

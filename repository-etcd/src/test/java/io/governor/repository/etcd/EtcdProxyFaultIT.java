@@ -148,6 +148,8 @@ class EtcdProxyFaultIT {
 
     @Test
     void lockHolderWhoseLeaseExpiresIsToldAndAnotherTakesWithHigherToken() {
+        TestClients.States states = new TestClients.States();
+        cutOff.addConnectionStateListener(states);
         LockLease held = cutOff.lock("job").tryLock(WAIT).orElseThrow();
         AtomicInteger told = new AtomicInteger();
         held.onLost(told::incrementAndGet);
@@ -159,6 +161,7 @@ class EtcdProxyFaultIT {
         assertTrue(taken.fencingToken() > held.fencingToken(),
                 () -> "token " + taken.fencingToken() + " after " + held.fencingToken());
         proxy.restore();
+        states.await(WAIT, ConnectionState.LOST, ConnectionState.RECONNECTED);
         held.close();
         assertTrue(taken.isValid(), "closing the lost lease does not free the new holder's lock");
         assertFalse(cutOff.lock("job").tryLock(Duration.ofMillis(300)).isPresent(), "still held by the new holder");
