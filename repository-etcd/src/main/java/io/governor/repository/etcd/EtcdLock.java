@@ -41,6 +41,9 @@ final class EtcdLock implements DistributedLock {
     /** How long a zero-timeout {@code tryLock} waits for the server's answer. */
     static final Duration ONE_ATTEMPT = Duration.ofMillis(300);
 
+    /** How long a withdrawing {@code tryLock} spends deleting its waiter key before leaving it to the next attempt. */
+    private static final Duration WITHDRAW_BUDGET = Duration.ofSeconds(1);
+
     private static final Logger LOG = LoggerFactory.getLogger(EtcdLock.class);
 
     private final String name;
@@ -149,10 +152,13 @@ final class EtcdLock implements DistributedLock {
     /** Cancels a pending lock call and removes the key it may have created or been granted. */
     private void withdraw(long leaseId, String why) {
         calls.cancelLock(com.google.protobuf.ByteString.copyFrom(lockName.getBytes()), "tryLock " + why);
+        Duration budget = requests.requestTimeout().compareTo(WITHDRAW_BUDGET) < 0
+                ? requests.requestTimeout() : WITHDRAW_BUDGET;
         try {
-            requests.idempotent("unlock", path, () -> kv.delete(waiterKey(leaseId)));
+            requests.run("unlock", path, true, budget, () -> kv.delete(waiterKey(leaseId)));
         } catch (GovernanceException e) {
-            LOG.warn("[{}] could not withdraw the waiting key of lock '{}' ({}); it goes with the lease",
+            gate.staleKey = true;
+            LOG.warn("[{}] could not withdraw the waiting key of lock '{}' ({}); the next attempt removes it",
                     requests.where(), name, e.getMessage());
         }
     }
