@@ -45,7 +45,16 @@ public final class EtcdCluster implements AutoCloseable, BeforeAllCallback, Afte
     /** The root user's password. Test-only. */
     public static final String ROOT_PASSWORD = "root-test-secret";
 
+    /**
+     * TLS for the members' client URLs (peers stay plain): PEM files of the CA that signed the
+     * server certificate (valid for 127.0.0.1), the server certificate and its key; with
+     * {@code clientCertAuth} the members require a client certificate signed by that CA.
+     */
+    public record Tls(Path caFile, Path certFile, Path keyFile, boolean clientCertAuth) {
+    }
+
     private final int size;
+    private Tls tls;
     private final List<EtcdMember> members = new ArrayList<>();
     private Path baseDir;
     private boolean started;
@@ -61,6 +70,15 @@ public final class EtcdCluster implements AutoCloseable, BeforeAllCallback, Afte
     /** A cluster of {@code size} (1 or 3) members, not started yet. */
     public static EtcdCluster members(int size) {
         return new EtcdCluster(size);
+    }
+
+    /** Serves the client URLs over TLS ({@code https://}); call before {@link #start()}. */
+    public synchronized EtcdCluster tls(Tls tls) {
+        if (started) {
+            throw new IllegalStateException("set TLS before starting the cluster");
+        }
+        this.tls = tls;
+        return this;
     }
 
     /** Starts a single-member cluster and returns it once it is healthy. */
@@ -86,13 +104,12 @@ public final class EtcdCluster implements AutoCloseable, BeforeAllCallback, Afte
         }
         String token = "governor-test-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
         List<int[]> ports = freePorts(size);
-        String initialCluster = "";
+        StringBuilder initialCluster = new StringBuilder();
         for (int i = 0; i < size; i++) {
-            initialCluster += (i == 0 ? "" : ",") + "m" + i + "=http://127.0.0.1:" + ports.get(i)[1];
+            initialCluster.append(i == 0 ? "" : ",").append("m").append(i).append("=http://127.0.0.1:").append(ports.get(i)[1]);
         }
         for (int i = 0; i < size; i++) {
-            members.add(new EtcdMember(binary, "m" + i, baseDir.resolve("m" + i), ports.get(i)[0], ports.get(i)[1],
-                    initialCluster, token));
+            members.add(new EtcdMember(binary, "m" + i, baseDir.resolve("m" + i), ports.get(i), initialCluster.toString(), token, tls));
         }
         started = true;
         try {
@@ -182,6 +199,9 @@ public final class EtcdCluster implements AutoCloseable, BeforeAllCallback, Afte
         if (authEnabled) {
             return;
         }
+        if (tls != null) {
+            throw new IllegalStateException("enableAuth talks plain HTTP to the gateway; not supported with TLS");
+        }
         EtcdGateway gw = new EtcdGateway(members.get(leader()).clientUrl());
         gw.post("/v3/auth/user/add", "{\"name\":\"" + ROOT_USER + "\",\"password\":\"" + ROOT_PASSWORD + "\"}");
         gw.post("/v3/auth/user/grant", "{\"user\":\"" + ROOT_USER + "\",\"role\":\"root\"}");
@@ -248,11 +268,13 @@ public final class EtcdCluster implements AutoCloseable, BeforeAllCallback, Afte
         List<int[]> out = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {
-                ServerSocket client = new ServerSocket(0);
-                ServerSocket peer = new ServerSocket(0);
-                sockets.add(client);
-                sockets.add(peer);
-                out.add(new int[] {client.getLocalPort(), peer.getLocalPort()});
+                int[] ports = new int[3];
+                for (int p = 0; p < ports.length; p++) {
+                    ServerSocket s = new ServerSocket(0);
+                    sockets.add(s);
+                    ports[p] = s.getLocalPort();
+                }
+                out.add(ports);
             }
             return out;
         } catch (IOException e) {

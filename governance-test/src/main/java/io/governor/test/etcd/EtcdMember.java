@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -19,23 +20,33 @@ final class EtcdMember {
     private final Path logFile;
     private final int clientPort;
     private final int peerPort;
+    private final int metricsPort;
+    private final EtcdCluster.Tls tls;
     private final String initialCluster;
     private final String token;
     private Process process;
 
-    EtcdMember(String binary, String name, Path dir, int clientPort, int peerPort, String initialCluster, String token) {
+    EtcdMember(String binary, String name, Path dir, int[] ports, String initialCluster, String token,
+               EtcdCluster.Tls tls) {
         this.binary = binary;
         this.name = name;
         this.dataDir = dir.resolve("data");
         this.logFile = dir.resolve("etcd.log");
-        this.clientPort = clientPort;
-        this.peerPort = peerPort;
+        this.clientPort = ports[0];
+        this.peerPort = ports[1];
+        this.metricsPort = ports[2];
+        this.tls = tls;
         this.initialCluster = initialCluster;
         this.token = token;
     }
 
     String clientUrl() {
-        return "http://127.0.0.1:" + clientPort;
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + clientPort;
+    }
+
+    /** Plain-HTTP URL for {@code /health} and {@code /metrics}, whatever the client URL's TLS. */
+    private String metricsUrl() {
+        return "http://127.0.0.1:" + metricsPort;
     }
 
     int clientPort() {
@@ -48,7 +59,7 @@ final class EtcdMember {
 
     void launch() {
         String peerUrl = "http://127.0.0.1:" + peerPort;
-        ProcessBuilder pb = new ProcessBuilder(List.of(binary,
+        List<String> command = new ArrayList<>(List.of(binary,
                 "--name", name,
                 "--data-dir", dataDir.toString(),
                 "--listen-client-urls", clientUrl(),
@@ -60,7 +71,16 @@ final class EtcdMember {
                 "--initial-cluster-token", token,
                 "--logger", "zap",
                 "--log-outputs", "stderr",
-                "--log-level", "warn"));
+                "--log-level", "warn",
+                "--listen-metrics-urls", metricsUrl()));
+        if (tls != null) {
+            command.addAll(List.of("--cert-file", tls.certFile().toString(), "--key-file", tls.keyFile().toString(),
+                    "--trusted-ca-file", tls.caFile().toString()));
+            if (tls.clientCertAuth()) {
+                command.add("--client-cert-auth");
+            }
+        }
+        ProcessBuilder pb = new ProcessBuilder(command);
         try {
             Files.createDirectories(logFile.getParent());
             pb.redirectErrorStream(true);
@@ -99,7 +119,7 @@ final class EtcdMember {
 
     /** Waits until this member reports itself healthy (it sees a leader) or the deadline passes. */
     void awaitHealthy(long deadlineNanos, boolean authEnabled) {
-        EtcdGateway gw = new EtcdGateway(clientUrl());
+        EtcdGateway gw = new EtcdGateway(metricsUrl());
         Backoff backoff = new Backoff();
         String last = "no answer";
         while (true) {
@@ -126,7 +146,7 @@ final class EtcdMember {
     /** Whether this member is the leader now, from its {@code /metrics}. */
     boolean isLeader() {
         try {
-            return new EtcdGateway(clientUrl()).get("/metrics").lines().anyMatch("etcd_server_is_leader 1"::equals);
+            return new EtcdGateway(metricsUrl()).get("/metrics").lines().anyMatch("etcd_server_is_leader 1"::equals);
         } catch (UncheckedIOException e) {
             return false;
         }
