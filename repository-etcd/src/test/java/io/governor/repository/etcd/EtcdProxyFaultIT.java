@@ -107,6 +107,25 @@ class EtcdProxyFaultIT {
         assertEquals(Optional.of("up"), observer.get("/status/me").map(VersionedValue::value));
     }
 
+    /** Nothing is reset, nothing arrives: the heartbeat still notices, by the age of its last answer. */
+    @Test
+    void silentNetworkLongerThanLeaseTtlIsNoticedAndRecovered() {
+        TestClients.States states = new TestClients.States();
+        cutOff.addConnectionStateListener(states);
+        EventRecorder statusEvents = new EventRecorder();
+        observer.watch("/status", statusEvents);
+        cutOff.putEphemeral("/status/me", "up");
+        statusEvents.await(WAIT, "ephemeral created", e -> e.type() == ADDED && e.key().equals("/status/me"));
+
+        proxy.blackhole();
+        states.await(WAIT, ConnectionState.SUSPENDED, ConnectionState.LOST);
+        statusEvents.await(WAIT, "the server expired the lease", e -> e.type() == DELETED && e.key().equals("/status/me"));
+        proxy.restore();
+        states.await(WAIT, ConnectionState.SUSPENDED, ConnectionState.LOST, ConnectionState.RECONNECTED);
+        Await.until(WAIT, "ephemeral back after the silent outage",
+                () -> observer.get("/status/me").map(VersionedValue::value).equals(Optional.of("up")));
+    }
+
     @Test
     void compactionPastWatcherRevisionWhileDisconnectedConvergesWithDeletes() throws Exception {
         observer.put("/c/keep", "1");
