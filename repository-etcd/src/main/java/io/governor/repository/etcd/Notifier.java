@@ -14,8 +14,8 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * Tells connection-state listeners and lock-loss callbacks what happened, in order, on the
  * repository's {@code governor-<namespace>-notify} thread, so a slow or throwing callback never
- * stalls the lease heartbeat. Every state change is also logged at INFO (WARN for SUSPENDED and
- * LOST) with the namespace. Thread-safe.
+ * stalls the lease heartbeat. Every state change is also logged at INFO with the namespace and the
+ * reason. Thread-safe.
  */
 final class Notifier {
 
@@ -47,11 +47,7 @@ final class Notifier {
     /** Reports {@code next} (logged, then told to every listener on the notify thread). */
     void report(ConnectionState next, String why) {
         state = next;
-        if (next == ConnectionState.SUSPENDED || next == ConnectionState.LOST) {
-            LOG.warn("[{}] connection state {}: {}", where, next, why);
-        } else {
-            LOG.info("[{}] connection state {}: {}", where, next, why);
-        }
+        LOG.info("[{}] connection state {}: {}", where, next, why);
         run(() -> {
             for (ConnectionStateListener l : listeners) {
                 try {
