@@ -26,8 +26,9 @@ import java.util.stream.Collectors;
  * <p>{@link #start()} returns once every member answers {@code /health} with a leader elected;
  * {@link #kill(int)} sends SIGKILL, {@link #restart(int)} starts a member again on the same ports and
  * data, {@link #leader()} finds the current leader, {@link #enableAuth(String, String)} turns on
- * authentication. {@link #close()} kills every member and deletes the data. Every wait has a
- * deadline; nothing sleeps for a fixed time.
+ * authentication. {@link #close()} kills every member and deletes the data (also from a JVM
+ * shutdown hook, so an aborted test run leaves no etcd behind). Every wait has a deadline; nothing
+ * sleeps for a fixed time.
  *
  * <p>When the {@code etcd} binary is missing, {@link #start()} fails with a message saying to install
  * the Debian package {@code etcd-server} or to run {@code scripts/test.sh}.
@@ -59,6 +60,7 @@ public final class EtcdCluster implements AutoCloseable, BeforeAllCallback, Afte
     private Path baseDir;
     private boolean started;
     private boolean authEnabled;
+    private Thread shutdownHook;
 
     private EtcdCluster(int size) {
         if (size != 1 && size != 3) {
@@ -112,6 +114,8 @@ public final class EtcdCluster implements AutoCloseable, BeforeAllCallback, Afte
             members.add(new EtcdMember(binary, "m" + i, baseDir.resolve("m" + i), ports.get(i), initialCluster.toString(), token, tls));
         }
         started = true;
+        shutdownHook = new Thread(this::close, "governor-test-etcd-cleanup");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
             members.forEach(EtcdMember::launch);
             awaitHealthy();
@@ -235,6 +239,14 @@ public final class EtcdCluster implements AutoCloseable, BeforeAllCallback, Afte
         }
         members.clear();
         started = false;
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException ignored) {
+                // the JVM is already shutting down; the hook runs close() once more, harmlessly
+            }
+        }
+        shutdownHook = null;
     }
 
     @Override

@@ -166,15 +166,26 @@ final class LeaseKeeper {
         closed = true;
         held.forEach(EtcdLockLease::invalidate);
         held.clear();
-        if (leaseId != 0 && !lost && !suspended) {
-            try {
-                lease.revoke(leaseId).get(requests.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                LOG.debug("[{}] revoking lease {} on close failed; it expires by itself: {}", requests.where(),
-                        Long.toHexString(leaseId), e.toString());
+        long budget = suspended ? Math.min(requests.requestTimeout().toNanos(), RETRY_NANOS * 2)
+                : requests.requestTimeout().toNanos();
+        if (leaseId != 0 && !lost) {
+            revokeOnClose(leaseId, budget);
+        }
+        synchronized (recoveryLock) {
+            if (pendingLease != 0) {
+                revokeOnClose(pendingLease, Math.min(budget, RETRY_NANOS * 2));
             }
+        }
+    }
+
+    private void revokeOnClose(long id, long budgetNanos) {
+        try {
+            lease.revoke(id).get(budgetNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.debug("[{}] revoking lease {} on close failed; it expires by itself: {}", requests.where(),
+                    Long.toHexString(id), e.toString());
         }
     }
 
