@@ -3,6 +3,7 @@ package io.governor.repository.zookeeper;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.repository.RepositoryConfig;
+import io.governor.test.Await;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -34,7 +35,7 @@ class ZooKeeperConnectIT {
         assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "gave up soon after the connection timeout: " + took);
         assertTrue(e.getMessage().contains(servers), e.getMessage());
         assertFalse(e.getMessage().contains("very-secret-pw"), e.getMessage());
-        Eventually.await(Duration.ofSeconds(10), "no governor-nowhere-* thread left", () -> Thread.getAllStackTraces().keySet()
+        Await.until(Duration.ofSeconds(10), "no governor-nowhere-* thread left", () -> Thread.getAllStackTraces().keySet()
                 .stream().noneMatch(t -> t.isAlive() && t.getName().startsWith("governor-nowhere-")));
     }
 
