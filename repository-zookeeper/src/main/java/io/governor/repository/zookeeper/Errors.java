@@ -38,9 +38,6 @@ final class Errors {
         if (e instanceof KeeperException ke) {
             return translateKeeper(what, ke);
         }
-        if (e instanceof IllegalStateException && e.getMessage() != null && e.getMessage().contains("instance must be started")) {
-            return new GovernanceException(ErrorCode.CLOSED, what + " failed: the repository is closed", e);
-        }
         return new GovernanceException(ErrorCode.INTERNAL, what + " failed: " + e, e);
     }
 

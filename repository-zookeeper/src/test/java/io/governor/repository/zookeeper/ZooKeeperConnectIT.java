@@ -32,7 +32,8 @@ class ZooKeeperConnectIT {
 
         assertEquals(ErrorCode.CONNECT_FAILED, e.code(), e.toString());
         assertTrue(took.compareTo(Duration.ofMillis(900)) >= 0, "waited the connection timeout: " + took);
-        assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "gave up soon after the connection timeout: " + took);
+        // the timeout plus closing the half-made client (about 0.3 s) and a margin for a loaded machine
+        assertTrue(took.compareTo(Duration.ofMillis(3500)) < 0, "gave up soon after the connection timeout: " + took);
         assertTrue(e.getMessage().contains(servers), e.getMessage());
         assertFalse(e.getMessage().contains("very-secret-pw"), e.getMessage());
         Await.until(Duration.ofSeconds(10), "no governor-nowhere-* thread left", () -> Thread.getAllStackTraces().keySet()
