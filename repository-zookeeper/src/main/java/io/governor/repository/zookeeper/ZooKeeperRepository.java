@@ -69,9 +69,7 @@ final class ZooKeeperRepository implements RegistryRepository {
 
             @Override
             public void reconnected(boolean newSession) throws Exception {
-                if (newSession) {
-                    ephemerals.recreateAll();
-                }
+                ephemerals.ensureAll(newSession);
                 watches.resyncAll();
             }
         });
