@@ -81,6 +81,36 @@ class ZooKeeperRepositoryIT {
     }
 
     @Test
+    void theDigestPasswordAppearsInNoLogLineAndNoMessage() throws Exception {
+        String password = "pw-that-must-not-leak";
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+        List<String> messages = new java.util.ArrayList<>();
+        try {
+            try (RegistryRepository r = ZooKeeperTests.open(ZooKeeperTests.config(server.getConnectString(), "no-leak",
+                    Duration.ofSeconds(10)).property("digest", "app:" + password).build())) {
+                r.put("/k", "v");
+                messages.add(r.toString());
+            }
+            GovernanceException wrong = assertThrows(GovernanceException.class, () -> ZooKeeperTests.open(
+                    ZooKeeperTests.config(server.getConnectString(), "no-leak", Duration.ofSeconds(10))
+                            .property("digest", "app:x" + password).build()));
+            messages.add(wrong.toString());
+            GovernanceException unreachable = assertThrows(GovernanceException.class, () -> ZooKeeperTests.open(
+                    ZooKeeperTests.config("127.0.0.1:1", "no-leak", Duration.ofSeconds(1))
+                            .property("digest", "app:" + password).build()));
+            messages.add(unreachable.toString());
+        } finally {
+            System.setErr(original);
+        }
+        String logs = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(logs.contains("[no-leak]"), "the repository's own log lines were captured");
+        assertFalse(logs.contains(password), "a log line shows the password");
+        messages.forEach(m -> assertFalse(m.contains(password), m));
+    }
+
+    @Test
     void commitWhosePutsTogetherExceedTheLimitIsRefusedBeforeSending() {
         try (RegistryRepository r = open("commit-limit")) {
             String half = "x".repeat(r.maxValueBytes() / 2 + 1);
