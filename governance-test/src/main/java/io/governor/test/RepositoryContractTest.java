@@ -419,7 +419,7 @@ public abstract class RepositoryContractTest {
         for (int i = 0; i < 50; i++) {
             r.put("/seq/k", "v" + i);
         }
-        awaitEvent(events, UPDATED, "/seq/k", "v49");
+        events.await(awaitTimeout(), "the last write v49", e -> e.key().equals("/seq/k") && "v49".equals(e.value()));
         List<ChangeEvent> seen = events.eventsFor("/seq/k");
         int lastIndex = -1;
         long lastVersion = Long.MIN_VALUE;
