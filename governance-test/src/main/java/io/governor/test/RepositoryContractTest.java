@@ -3,6 +3,7 @@ package io.governor.test;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.repository.Capability;
+import io.governor.api.repository.ChangeEvent;
 import io.governor.api.repository.Operation;
 import io.governor.api.repository.Paths;
 import io.governor.api.repository.Repository;
@@ -314,6 +315,19 @@ public abstract class RepositoryContractTest extends WatchContract {
         assertEquals("new", r.get("/tx/b").orElseThrow().value());
         assertEquals("2", r.get("/tx/a").orElseThrow().value());
         assertEquals(Optional.empty(), r.get("/tx/old/child"), "commit deletes recursively");
+    }
+
+    @Test
+    void watchSeesEveryWriteOfACommit() {
+        Repository r = client();
+        assumeCapability(r, Capability.TRANSACTION);
+        r.put("/txw/old", "x");
+        EventRecorder events = new EventRecorder();
+        r.watch("/txw", events);
+        assertTrue(r.commit(List.of(Operation.put("/txw/a", "1"), Operation.put("/txw/b", "2"), Operation.delete("/txw/old"))));
+        awaitEvent(events, ChangeEvent.Type.ADDED, "/txw/a", "1");
+        awaitEvent(events, ChangeEvent.Type.ADDED, "/txw/b", "2");
+        awaitEvent(events, ChangeEvent.Type.DELETED, "/txw/old", null);
     }
 
     @Test
