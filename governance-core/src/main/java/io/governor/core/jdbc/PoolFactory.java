@@ -90,8 +90,12 @@ final class PoolFactory {
         Class<?> type = pool.getClass();
         List<Method> candidates = setters(type, property);
         if (candidates.isEmpty()) {
-            throw invalid(name, "unknown property '" + property + "' for pool class " + type.getName()
-                    + " (no public setter set" + capitalize(property) + ")");
+            Class<?> other = anySetterType(type, property);
+            throw invalid(name, other != null
+                    ? "property '" + property + "' of pool class " + type.getName() + " takes a "
+                      + other.getSimpleName() + ", which cannot be set from text"
+                    : "unknown property '" + property + "' for pool class " + type.getName()
+                      + " (no public setter set" + capitalize(property) + ")");
         }
         Method setter = choose(candidates);
         Object value = convert(name, property, text, setter.getParameterTypes()[0], type);
@@ -123,6 +127,16 @@ final class PoolFactory {
             }
         }
         return found;
+    }
+
+    private static Class<?> anySetterType(Class<?> type, String property) {
+        String methodName = "set" + capitalize(property);
+        for (Method m : type.getMethods()) {
+            if (m.getName().equals(methodName) && m.getParameterCount() == 1) {
+                return m.getParameterTypes()[0];
+            }
+        }
+        return null;
     }
 
     /** With overloads, a typed setter wins over a String one (the class parses its own text last). */

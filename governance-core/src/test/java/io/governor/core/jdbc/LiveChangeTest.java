@@ -6,6 +6,7 @@ import io.governor.api.GovernanceException;
 import io.governor.api.config.DatabaseConfig;
 import io.governor.api.config.GovernanceProps;
 import io.governor.api.config.ReadwriteSplittingRule;
+import io.governor.test.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -231,7 +232,7 @@ class LiveChangeTest {
                 GovernanceProps.empty(), "r3"));
         Await.until("drained pool closed", first::isClosed);
         lent.close();
-        Await.until("no governor thread of the runtime left", Duration.ofSeconds(20), () -> Thread.getAllStackTraces()
+        Await.until(Duration.ofSeconds(20), "no governor thread of the runtime left", () -> Thread.getAllStackTraces()
                 .keySet().stream().noneMatch(t -> t.isAlive() && t.getName().startsWith("governor-" + h2.namespace)));
     }
 

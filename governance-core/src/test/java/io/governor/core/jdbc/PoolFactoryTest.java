@@ -113,6 +113,14 @@ class PoolFactoryTest {
     }
 
     @Test
+    void setterOfATypeThatTextCannotExpressIsNamed() {
+        GovernanceException e = assertThrows(GovernanceException.class, () -> PoolFactory.build("primary",
+                h2.hikari("primary").with("dataSourceProperties", "a=b"), "x"));
+        assertTrue(e.getMessage().contains("'dataSourceProperties'") && e.getMessage().contains("takes a Properties"),
+                e.getMessage());
+    }
+
+    @Test
     void booleanAcceptsOnlyTrueOrFalse() {
         GovernanceException e = assertThrows(GovernanceException.class,
                 () -> PoolFactory.build("primary", h2.hikari("primary").with("autoCommit", "yes"), "x"));
