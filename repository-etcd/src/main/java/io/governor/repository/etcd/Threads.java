@@ -20,9 +20,10 @@ final class Threads {
     private final ScheduledThreadPoolExecutor watch;
     private final ExecutorService notifier;
     private final ExecutorService jetcd;
+    private final String base;
 
     Threads(String namespace) {
-        String base = "governor-" + (namespace.isEmpty() ? "root" : namespace) + "-";
+        base = "governor-" + (namespace.isEmpty() ? "root" : namespace) + "-";
         lease = scheduled(base + "lease");
         watch = scheduled(base + "watch");
         notifier = Executors.newSingleThreadExecutor(factory(base + "notify", false));
@@ -62,8 +63,9 @@ final class Threads {
         await(jetcd);
     }
 
-    private static void await(ExecutorService e) {
-        if (e.isTerminated()) {
+    /** Waits for an executor to finish, unless close() runs on one of the repository's own threads (a listener). */
+    private void await(ExecutorService e) {
+        if (e.isTerminated() || Thread.currentThread().getName().startsWith(base)) {
             return;
         }
         try {
