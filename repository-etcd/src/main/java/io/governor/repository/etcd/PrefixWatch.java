@@ -104,7 +104,11 @@ final class PrefixWatch implements io.governor.api.repository.Watch {
         delivery.unlock();
         Watch.Watcher w = watcher;
         if (w != null) {
-            w.close();
+            try {
+                w.close();
+            } catch (RuntimeException e) {
+                LOG.debug("[{}] closing the watch stream on '{}': {}", requests.where(), prefix, e.toString());
+            }
         }
         onClose.run();
     }
@@ -121,6 +125,9 @@ final class PrefixWatch implements io.governor.api.repository.Watch {
                 response -> execute(() -> onResponse(gen, response)),
                 failure -> execute(() -> onFailure(gen, failure)),
                 () -> execute(() -> onEnded(gen))));
+        if (closed) {
+            closeStream();
+        }
     }
 
     private void onResponse(int gen, WatchResponse response) {
