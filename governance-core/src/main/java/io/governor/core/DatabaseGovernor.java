@@ -1,0 +1,275 @@
+package io.governor.core;
+
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import io.governor.api.config.DatabaseConfig;
+import io.governor.api.config.GovernanceProps;
+import io.governor.api.event.ConfigurationEvent;
+import io.governor.api.event.StateEvent;
+import io.governor.core.service.ConfigService;
+import io.governor.core.service.DatabaseSnapshot;
+import io.governor.core.service.RegistryService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Reconciles one database, level-triggered: any event only marks the database dirty; its single
+ * governance thread then re-reads the database's whole configuration, validates it as a whole and
+ * applies the difference through the {@link DatabaseRuntime}. An intermediate or invalid state is
+ * rejected (logged, reported in the instance status and to listeners) and the running
+ * configuration stays; the next event converges. A change rejected for a transient reason
+ * (a database that cannot be reached) is retried with a growing delay.
+ *
+ * <p>Thread-safe: the public-to-core methods only schedule work on the governance thread.
+ */
+final class DatabaseGovernor implements AutoCloseable {
+
+    /** Status callbacks into the owning {@link Governance}. */
+    interface StatusSink {
+        void applied(String db, String revision);
+
+        void rejected(String db, String message);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseGovernor.class);
+    private static final long MAX_RETRY_DELAY_MS = 60_000;
+
+    private final String namespace;
+    private final String instanceId;
+    private final String db;
+    private final ConfigService config;
+    private final RegistryService registry;
+    private final DatabaseRuntime runtime;
+    private final Listeners listeners;
+    private final StatusSink status;
+    private final ScheduledThreadPoolExecutor thread;
+    private final AtomicBoolean dirty = new AtomicBoolean();
+    private final AtomicBoolean controlDirty = new AtomicBoolean();
+
+    private volatile DatabaseConfig current;
+    private volatile GovernanceProps currentProps;
+    private volatile String appliedRevision;
+    private Set<String> disabled = Set.of();
+    private String lastRejected;
+    private long retryDelayMs = 500;
+
+    DatabaseGovernor(String namespace, String instanceId, String db, ConfigService config, RegistryService registry,
+                     DatabaseRuntime runtime, Listeners listeners, StatusSink status) {
+        this.namespace = namespace;
+        this.instanceId = instanceId;
+        this.db = db;
+        this.config = config;
+        this.registry = registry;
+        this.runtime = runtime;
+        this.listeners = listeners;
+        this.status = status;
+        this.thread = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "governor-" + namespace + "-" + db + "-governance");
+            t.setDaemon(true);
+            return t;
+        });
+        this.thread.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * Applies the center's configuration on the calling thread (start-up): failure fails start-up.
+     */
+    void start() {
+        DatabaseSnapshot snap = config.require(db);
+        GovernanceProps props = config.loadProps().getKey();
+        String rev = config.revision(snap.config(), props);
+        disabled = registry.disabledDataSources(db);
+        runtime.setDisabled(disabled);
+        runtime.apply(snap.config(), props, rev);
+        current = snap.config();
+        currentProps = props;
+        appliedRevision = rev;
+        status.applied(db, rev);
+        LOG.info("[{}] database '{}' started at revision {} with data sources {}", namespace, db, rev,
+                snap.config().dataSources().keySet());
+    }
+
+    String database() {
+        return db;
+    }
+
+    /** The configuration this instance runs. */
+    DatabaseConfig current() {
+        return current;
+    }
+
+    /** The revision this instance runs. */
+    String appliedRevision() {
+        return appliedRevision;
+    }
+
+    /** Something under this database's config (or the props) changed: reconcile soon. */
+    void markDirty() {
+        if (dirty.compareAndSet(false, true)) {
+            submit(this::reconcile);
+        }
+    }
+
+    /** A data source control node changed: re-read the disabled set soon. */
+    void markControlDirty() {
+        if (controlDirty.compareAndSet(false, true)) {
+            submit(this::reconcileControl);
+        }
+    }
+
+    /** Sets the circuit breaker, on the governance thread. */
+    void setCircuitBroken(boolean broken) {
+        submit(() -> runtime.setCircuitBroken(broken));
+    }
+
+    private void submit(Runnable r) {
+        try {
+            thread.execute(() -> {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.error("[{}] database '{}': governance task failed", namespace, db, e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("[{}] database '{}': closed, event ignored", namespace, db);
+        }
+    }
+
+    private void reconcile() {
+        dirty.set(false);
+        DatabaseSnapshot snap;
+        GovernanceProps props;
+        try {
+            snap = config.load(db);
+            props = config.loadProps().getKey();
+        } catch (GovernanceException e) {
+            reject(null, e);
+            return;
+        }
+        if (!snap.exists()) {
+            LOG.warn("[{}] database '{}' has no configuration in the center any more; keeping revision {}",
+                    namespace, db, appliedRevision);
+            return;
+        }
+        String rev = config.revision(snap.config(), props);
+        if (rev.equals(appliedRevision)) {
+            return;
+        }
+        String summary = summary(current, currentProps, snap.config(), props);
+        try {
+            runtime.apply(snap.config(), props, rev);
+        } catch (GovernanceException e) {
+            reject(rev, e);
+            if (e.code() == ErrorCode.CONNECT_FAILED || e.code() == ErrorCode.UNAVAILABLE || e.code() == ErrorCode.TIMEOUT) {
+                long delay = retryDelayMs;
+                retryDelayMs = Math.min(MAX_RETRY_DELAY_MS, retryDelayMs * 2);
+                thread.schedule(this::markDirty, delay, TimeUnit.MILLISECONDS);
+            }
+            return;
+        } catch (RuntimeException e) {
+            reject(rev, new GovernanceException(ErrorCode.INTERNAL, "apply revision " + rev + " of database '" + db
+                    + "' failed: " + e, e));
+            return;
+        }
+        current = snap.config();
+        currentProps = props;
+        appliedRevision = rev;
+        lastRejected = null;
+        retryDelayMs = 500;
+        status.applied(db, rev);
+        LOG.info("[{}] database '{}' applied revision {}: {}", namespace, db, rev, summary);
+        listeners.applied(new ConfigurationEvent(namespace, instanceId, db, rev, summary));
+    }
+
+    private void reject(String rev, GovernanceException e) {
+        String key = rev + "|" + e.getMessage();
+        if (!key.equals(lastRejected)) {
+            LOG.warn("[{}] database '{}' rejected configuration{}; keeping revision {}: {}", namespace, db,
+                    rev == null ? "" : " revision " + rev, appliedRevision, e.getMessage());
+            lastRejected = key;
+            status.rejected(db, e.getMessage());
+            listeners.rejected(new ConfigurationEvent(namespace, instanceId, db, rev, "rejected"), e);
+        }
+    }
+
+    private void reconcileControl() {
+        controlDirty.set(false);
+        Set<String> next = registry.disabledDataSources(db);
+        if (next.equals(disabled)) {
+            return;
+        }
+        Set<String> before = disabled;
+        disabled = next;
+        runtime.setDisabled(next);
+        for (String ds : union(before, next)) {
+            boolean was = before.contains(ds);
+            boolean now = next.contains(ds);
+            if (was != now) {
+                LOG.info("[{}] data source {}/{} is now {}", namespace, db, ds, now ? "DISABLED" : "ENABLED");
+                listeners.state(new StateEvent(namespace, StateEvent.Kind.DATA_SOURCE, db + "/" + ds, now ? "DISABLED" : "ENABLED"));
+            }
+        }
+    }
+
+    static String summary(DatabaseConfig before, GovernanceProps beforeProps, DatabaseConfig after, GovernanceProps afterProps) {
+        if (before == null) {
+            return "initial configuration";
+        }
+        List<String> parts = new ArrayList<>();
+        Set<String> added = new TreeSet<>(after.dataSources().keySet());
+        added.removeAll(before.dataSources().keySet());
+        Set<String> removed = new TreeSet<>(before.dataSources().keySet());
+        removed.removeAll(after.dataSources().keySet());
+        Set<String> changed = new TreeSet<>();
+        for (Map.Entry<String, io.governor.api.config.DataSourceConfig> e : after.dataSources().entrySet()) {
+            var old = before.dataSources().get(e.getKey());
+            if (old != null && !old.equals(e.getValue())) {
+                changed.add(e.getKey());
+            }
+        }
+        if (!added.isEmpty()) {
+            parts.add("data sources added " + added);
+        }
+        if (!changed.isEmpty()) {
+            parts.add("data sources changed " + changed);
+        }
+        if (!removed.isEmpty()) {
+            parts.add("data sources removed " + removed);
+        }
+        if (!before.rules().equals(after.rules())) {
+            parts.add("rules changed");
+        }
+        if (!Objects.equals(beforeProps, afterProps)) {
+            parts.add("props changed");
+        }
+        return parts.isEmpty() ? "no effective change" : String.join("; ", parts);
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> s = new TreeSet<>(a);
+        s.addAll(b);
+        return s;
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        runtime.close();
+    }
+}

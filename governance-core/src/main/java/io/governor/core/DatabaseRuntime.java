@@ -1,0 +1,30 @@
+package io.governor.core;
+
+import io.governor.api.config.DatabaseConfig;
+import io.governor.api.config.GovernanceProps;
+
+import java.util.Set;
+
+/**
+ * What a {@link DatabaseGovernor} drives for one database: the governed DataSource's pools and
+ * routing. Called only from that database's governance thread.
+ */
+interface DatabaseRuntime extends AutoCloseable {
+
+    /**
+     * Applies a complete, validated configuration as a whole, or throws and keeps running the
+     * previous one.
+     *
+     * @throws io.governor.api.GovernanceException naming what could not be applied
+     */
+    void apply(DatabaseConfig config, GovernanceProps props, String revision);
+
+    /** Sets the data sources operators disabled. */
+    void setDisabled(Set<String> disabled);
+
+    /** Sets whether this instance is circuit-broken. */
+    void setCircuitBroken(boolean broken);
+
+    @Override
+    void close();
+}

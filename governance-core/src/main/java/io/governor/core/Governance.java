@@ -1,0 +1,391 @@
+package io.governor.core;
+
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import io.governor.api.config.BootstrapMode;
+import io.governor.api.config.DatabaseConfig;
+import io.governor.api.config.GovernanceConfig;
+import io.governor.api.config.GovernanceProps;
+import io.governor.api.config.RuleCodec;
+import io.governor.api.event.GovernanceListener;
+import io.governor.api.event.StateEvent;
+import io.governor.api.repository.ChangeEvent;
+import io.governor.api.repository.ConnectionState;
+import io.governor.api.repository.ConnectionStateListener;
+import io.governor.api.repository.DistributedLock;
+import io.governor.api.repository.Watch;
+import io.governor.core.service.NodePaths;
+import io.governor.core.yaml.RuleCodecs;
+import io.governor.core.yaml.YamlCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/**
+ * Governor's entry point for an application instance: connects the config and registry centers,
+ * applies the bootstrap mode, starts governing every database of the local configuration, registers
+ * this instance and follows operator control. Build one per application instance from a
+ * {@link GovernanceConfig} or a {@code governor.yaml} file, and close it on shutdown.
+ *
+ * <p>Start-up blocks until the centers are reached (at most the configured startup timeout per
+ * center) and every database's configuration is applied; it fails with a
+ * {@link GovernanceException} and leaves nothing running otherwise.
+ *
+ * <p>Thread-safe. {@link #close()} stops watching, unregisters the instance, closes pools and
+ * center connections, and leaves no thread running.
+ */
+public final class Governance implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Governance.class);
+
+    private final GovernanceConfig cfg;
+    private final String namespace;
+    private final Listeners listeners;
+    private final Centers centers;
+    private final String instanceId;
+    private final GovernanceAdmin admin;
+    private final Map<String, DatabaseGovernor> governors = new LinkedHashMap<>();
+    private final List<Watch> watches = new ArrayList<>();
+    private final ConnectionStateListener connectionListener;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object statusLock = new Object();
+    private InstanceInfo status;
+    private volatile InstanceState state = InstanceState.ONLINE;
+
+    private Governance(Builder b) {
+        this.cfg = b.config;
+        this.namespace = cfg.namespace();
+        this.listeners = new Listeners(b.allListeners());
+        RuleCodecs codecs = RuleCodecs.load(b.codecs);
+        this.centers = Centers.connect(cfg, codecs);
+        this.instanceId = InstanceIds.next();
+        this.admin = new GovernanceAdmin(namespace, centers.config(), centers.registry(), () -> { });
+        this.connectionListener = this::connectionStateChanged;
+        try {
+            start(b.runtimes);
+        } catch (RuntimeException e) {
+            LOG.error("[{}] start-up failed: {}", namespace, e.getMessage());
+            close();
+            throw e;
+        }
+    }
+
+    /** A builder for an instance governed by {@code config}. */
+    public static Builder builder(GovernanceConfig config) {
+        return new Builder(config);
+    }
+
+    /** Reads a {@code governor.yaml} file into a configuration (rule codecs found by ServiceLoader). */
+    public static GovernanceConfig readConfig(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new GovernanceException(ErrorCode.INVALID_CONFIG, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return new YamlCodec(RuleCodecs.load()).readGovernanceConfig(text, file.toString());
+    }
+
+    /** Starts an instance from a {@code governor.yaml} file, with listeners found by ServiceLoader. */
+    public static Governance fromYaml(Path file) {
+        return builder(readConfig(file)).build();
+    }
+
+    private void start(Function<String, DatabaseRuntime> runtimes) {
+        bootstrap();
+        Map<String, String> revisions = new TreeMap<>();
+        status = new InstanceInfo(instanceId, InstanceIds.host(), ProcessHandle.current().pid(), Instant.now(),
+                Version.current(), InstanceState.ONLINE, revisions, Map.of());
+        state = centers.registry().instanceControl(instanceId);
+        for (String db : cfg.databases().keySet()) {
+            DatabaseGovernor g = new DatabaseGovernor(namespace, instanceId, db, centers.config(), centers.registry(),
+                    runtimes.apply(db), listeners, new StatusSink());
+            governors.put(db, g);
+            if (state == InstanceState.CIRCUIT_BREAKER) {
+                g.setCircuitBroken(true);
+            }
+            g.start();
+        }
+        watches.add(centers.config().watch(this::configChanged));
+        watches.add(centers.registry().watchControl(this::controlChanged));
+        centers.registryRepository().addConnectionStateListener(connectionListener);
+        // Re-read once after the watches are in place, so nothing written during start-up is missed.
+        governors.values().forEach(g -> {
+            g.markDirty();
+            g.markControlDirty();
+        });
+        updateStatus(s -> s);
+        LOG.info("[{}] instance {} registered; governing databases {}", namespace, instanceId, governors.keySet());
+    }
+
+    private void bootstrap() {
+        var cs = centers.config();
+        for (Map.Entry<String, DatabaseConfig> e : cfg.databases().entrySet()) {
+            String db = e.getKey();
+            if (cfg.bootstrap() == BootstrapMode.LOCAL) {
+                cs.overwrite(db, e.getValue(), null);
+                LOG.info("[{}] database '{}': local configuration written to the center (bootstrap=local)", namespace, db);
+            } else if (cs.seed(db, e.getValue())) {
+                LOG.info("[{}] database '{}': center had no configuration; seeded it from the local one (bootstrap=center)",
+                        namespace, db);
+            } else {
+                LOG.info("[{}] database '{}': using the center's configuration; the local one is ignored (bootstrap=center)",
+                        namespace, db);
+            }
+        }
+        GovernanceProps local = cfg.props();
+        var current = cs.loadProps();
+        if (cfg.bootstrap() == BootstrapMode.LOCAL && !local.values().isEmpty()) {
+            cs.writeProps(local, null);
+        } else if (current.getValue().isEmpty() && !local.values().isEmpty()) {
+            cs.writeProps(local, "");
+        }
+    }
+
+    /** This instance's id, {@code host@pid@random}. */
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /** The namespace. */
+    public String namespace() {
+        return namespace;
+    }
+
+    /** The admin API on this instance's connections; closing it does nothing. */
+    public GovernanceAdmin admin() {
+        return admin;
+    }
+
+    /** The operator-set state this instance applies. */
+    public InstanceState state() {
+        return state;
+    }
+
+    /** The databases this instance governs. */
+    public Set<String> databases() {
+        return Collections.unmodifiableSet(new TreeSet<>(governors.keySet()));
+    }
+
+    /** The configuration this instance currently runs for a database, or {@code NOT_FOUND}. */
+    public DatabaseConfig configuration(String db) {
+        return governor(db).current();
+    }
+
+    /** The revision this instance currently runs for a database, or {@code NOT_FOUND}. */
+    public String appliedRevision(String db) {
+        return governor(db).appliedRevision();
+    }
+
+    /**
+     * A named distributed lock shared by every instance of the namespace. Lock acquisition, release
+     * and loss are reported to listeners.
+     */
+    public DistributedLock lock(String name) {
+        return new ReportingLock(centers.registry().lock(name), namespace, listeners);
+    }
+
+    DatabaseGovernor governor(String db) {
+        DatabaseGovernor g = governors.get(db);
+        if (g == null) {
+            throw new GovernanceException(ErrorCode.NOT_FOUND, "database '" + db + "' is not governed by this instance; governed: "
+                    + governors.keySet());
+        }
+        return g;
+    }
+
+    private void configChanged(ChangeEvent e) {
+        String db = NodePaths.databaseOf(e.key());
+        if (db != null) {
+            DatabaseGovernor g = governors.get(db);
+            if (g != null) {
+                g.markDirty();
+            }
+        } else if (e.key().equals(NodePaths.PROPS)) {
+            governors.values().forEach(DatabaseGovernor::markDirty);
+        }
+    }
+
+    private void controlChanged(ChangeEvent e) {
+        if (e.key().equals(NodePaths.instanceControl(instanceId))) {
+            InstanceState next = e.type() == ChangeEvent.Type.DELETED ? InstanceState.ONLINE : readState(e.value());
+            applyState(next);
+        } else if (e.key().startsWith(NodePaths.CONTROL_DATABASES + "/")) {
+            String rest = e.key().substring(NodePaths.CONTROL_DATABASES.length() + 1);
+            int slash = rest.indexOf('/');
+            DatabaseGovernor g = governors.get(slash < 0 ? rest : rest.substring(0, slash));
+            if (g != null) {
+                g.markControlDirty();
+            }
+        }
+    }
+
+    private InstanceState readState(String value) {
+        try {
+            return InstanceState.valueOf(value.trim());
+        } catch (RuntimeException ex) {
+            LOG.warn("[{}] control node of {} holds '{}', not ONLINE or CIRCUIT_BREAKER; ignored", namespace, instanceId, value);
+            return state;
+        }
+    }
+
+    private synchronized void applyState(InstanceState next) {
+        if (next == state) {
+            return;
+        }
+        state = next;
+        LOG.info("[{}] instance {} is now {}", namespace, instanceId, next);
+        governors.values().forEach(g -> g.setCircuitBroken(next == InstanceState.CIRCUIT_BREAKER));
+        updateStatus(s -> new InstanceInfo(s.id(), s.host(), s.pid(), s.started(), s.version(), next, s.appliedRevisions(), s.errors()));
+        listeners.state(new StateEvent(namespace, StateEvent.Kind.INSTANCE, instanceId, next.name()));
+    }
+
+    private void connectionStateChanged(ConnectionState s) {
+        LOG.info("[{}] registry center connection {}", namespace, s);
+        listeners.state(new StateEvent(namespace, StateEvent.Kind.CONNECTION, centers.registryRepository().type(), s.name()));
+        if (s == ConnectionState.RECONNECTED && !closed.get()) {
+            // The repository re-created the status node; make sure it carries the latest content and
+            // catch up with anything the watches coalesced.
+            Thread t = new Thread(() -> {
+                try {
+                    updateStatus(x -> x);
+                    applyState(centers.registry().instanceControl(instanceId));
+                    governors.values().forEach(g -> {
+                        g.markDirty();
+                        g.markControlDirty();
+                    });
+                } catch (RuntimeException ex) {
+                    LOG.warn("[{}] resync after reconnect failed: {}", namespace, ex.getMessage());
+                }
+            }, "governor-" + namespace + "-resync");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private void updateStatus(java.util.function.UnaryOperator<InstanceInfo> change) {
+        synchronized (statusLock) {
+            status = change.apply(status);
+            if (closed.get()) {
+                return;
+            }
+            try {
+                centers.registry().publishStatus(status);
+            } catch (GovernanceException e) {
+                LOG.warn("[{}] could not publish the status of {} ({}); it is re-published on reconnect",
+                        namespace, instanceId, e.getMessage());
+            }
+        }
+    }
+
+    private final class StatusSink implements DatabaseGovernor.StatusSink {
+        @Override
+        public void applied(String db, String revision) {
+            updateStatus(s -> {
+                Map<String, String> revs = new TreeMap<>(s.appliedRevisions());
+                revs.put(db, revision);
+                Map<String, String> errs = new TreeMap<>(s.errors());
+                errs.remove(db);
+                return new InstanceInfo(s.id(), s.host(), s.pid(), s.started(), s.version(), s.state(), revs, errs);
+            });
+        }
+
+        @Override
+        public void rejected(String db, String message) {
+            updateStatus(s -> {
+                Map<String, String> errs = new TreeMap<>(s.errors());
+                errs.put(db, message);
+                return new InstanceInfo(s.id(), s.host(), s.pid(), s.started(), s.version(), s.state(), s.appliedRevisions(), errs);
+            });
+        }
+    }
+
+    /** Stops governing, unregisters, closes pools and center connections. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        centers.registryRepository().removeConnectionStateListener(connectionListener);
+        watches.forEach(Watch::close);
+        governors.values().forEach(DatabaseGovernor::close);
+        try {
+            centers.registry().unregister(instanceId);
+        } catch (RuntimeException e) {
+            LOG.debug("[{}] unregister {} failed: {}", namespace, instanceId, e.getMessage());
+        }
+        centers.close();
+        LOG.info("[{}] instance {} closed", namespace, instanceId);
+    }
+
+    /** Builds a {@link Governance}. Not thread-safe. */
+    public static final class Builder {
+        private final GovernanceConfig config;
+        private final List<GovernanceListener> listeners = new ArrayList<>();
+        private final List<RuleCodec<?>> codecs = new ArrayList<>();
+        private boolean loadListeners = true;
+        private Function<String, DatabaseRuntime> runtimes = db -> new ConfigOnlyRuntime();
+
+        private Builder(GovernanceConfig config) {
+            this.config = java.util.Objects.requireNonNull(config, "config");
+        }
+
+        /** Adds a listener (in addition to those found by ServiceLoader). */
+        public Builder listener(GovernanceListener listener) {
+            listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** Whether to add the listeners found by ServiceLoader; default true. */
+        public Builder serviceLoaderListeners(boolean load) {
+            this.loadListeners = load;
+            return this;
+        }
+
+        /** Adds a rule codec (in addition to those found by ServiceLoader). */
+        public Builder ruleCodec(RuleCodec<?> codec) {
+            codecs.add(java.util.Objects.requireNonNull(codec, "codec"));
+            return this;
+        }
+
+        Builder runtimes(Function<String, DatabaseRuntime> runtimes) {
+            this.runtimes = runtimes;
+            return this;
+        }
+
+        List<GovernanceListener> allListeners() {
+            List<GovernanceListener> all = new ArrayList<>();
+            if (loadListeners) {
+                ServiceLoader.load(GovernanceListener.class, Governance.class.getClassLoader()).forEach(all::add);
+            }
+            all.addAll(listeners);
+            return all;
+        }
+
+        /**
+         * Connects, bootstraps, starts governing and registers.
+         *
+         * @throws GovernanceException when a center cannot be reached or lacks a capability, or a
+         *         database's configuration is missing or invalid; nothing is left running
+         */
+        public Governance build() {
+            return new Governance(this);
+        }
+    }
+}

@@ -1,0 +1,333 @@
+package io.governor.core;
+
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import io.governor.api.config.DataSourceConfig;
+import io.governor.api.config.DatabaseConfig;
+import io.governor.api.config.GovernanceConfig;
+import io.governor.api.config.GovernanceProps;
+import io.governor.api.config.RuleConfig;
+import io.governor.api.repository.Operation;
+import io.governor.api.repository.Paths;
+import io.governor.api.repository.Watch;
+import io.governor.core.service.ConfigService;
+import io.governor.core.service.DatabaseSnapshot;
+import io.governor.core.service.NodePaths;
+import io.governor.core.service.RegistryService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+
+/**
+ * The Java API operators and programs use to change a namespace's configuration and control its
+ * instances. Get one from {@link Governance#admin()} (sharing the instance's connections) or
+ * {@link #connect(GovernanceConfig)} (its own connections, for tools that are not governed
+ * applications themselves).
+ *
+ * <p>Every write is validated as a whole before it is stored: an invalid change is rejected with
+ * {@code INVALID_CONFIG} and nothing is written. Writes of a database's rules and data sources are
+ * compare-and-set against what was read, so two admins updating at once never lose an update: one
+ * wins, the other gets {@code CONFLICT} (or, with the {@code update...} methods, re-reads and
+ * retries). Writes that span several nodes are one transaction where the backend has one.
+ *
+ * <p>Methods that change configuration return the <b>revision</b> of the database configuration
+ * they wrote; pass it to {@link #awaitConvergence} to wait until every instance runs it.
+ *
+ * <p>Thread-safe. Every method blocks on the centers. Failures are {@link GovernanceException}s.
+ */
+public final class GovernanceAdmin implements AutoCloseable {
+
+    /** How often {@link #updateRules} and {@link #updateDatabase} retry after a conflict. */
+    public static final int MAX_UPDATE_ATTEMPTS = 16;
+
+    private static final Logger LOG = LoggerFactory.getLogger(GovernanceAdmin.class);
+
+    private final String namespace;
+    private final ConfigService config;
+    private final RegistryService registry;
+    private final Runnable onClose;
+
+    GovernanceAdmin(String namespace, ConfigService config, RegistryService registry, Runnable onClose) {
+        this.namespace = namespace;
+        this.config = config;
+        this.registry = registry;
+        this.onClose = onClose;
+    }
+
+    /**
+     * Connects to the centers of {@code governanceConfig} without registering an instance. Close it
+     * when done.
+     *
+     * @throws GovernanceException {@code REPOSITORY_NOT_FOUND}, {@code CAPABILITY_MISSING}, {@code CONNECT_FAILED}
+     */
+    public static GovernanceAdmin connect(GovernanceConfig governanceConfig) {
+        Centers centers = Centers.connect(governanceConfig, io.governor.core.yaml.RuleCodecs.load());
+        return new GovernanceAdmin(governanceConfig.namespace(), centers.config(), centers.registry(), centers::close);
+    }
+
+    /** The databases that have configuration in the center. */
+    public List<String> databases() {
+        return config.databaseNames();
+    }
+
+    /** A database's configuration, or {@code NOT_FOUND}. */
+    public DatabaseConfig database(String db) {
+        return config.require(db).config();
+    }
+
+    /** The props in the center (empty when none are set). */
+    public GovernanceProps props() {
+        return config.loadProps().getKey();
+    }
+
+    /** The revision of what the center holds for a database now, or {@code NOT_FOUND}. */
+    public String revision(String db) {
+        return config.revision(config.require(db).config(), props());
+    }
+
+    /**
+     * Adds a data source; creates the database if the center has none. {@code CONFLICT} if the data
+     * source exists already.
+     */
+    public String addDataSource(String db, String ds, DataSourceConfig dataSource) {
+        Paths.requireSegment(ds, "data source name");
+        DatabaseSnapshot snap = config.load(db);
+        if (snap.rawDataSources().containsKey(ds)) {
+            throw conflict("add data source '" + ds + "' to database '" + db + "': it exists already");
+        }
+        DatabaseConfig next = snap.config().withDataSource(ds, dataSource);
+        config.validate(db, next);
+        List<Operation> ops = new ArrayList<>();
+        ops.add(Operation.check(NodePaths.dataSource(db, ds), null));
+        ops.add(Operation.put(NodePaths.dataSource(db, ds), config.codec().writeDataSource(dataSource)));
+        if (snap.rawRules() == null) {
+            ops.add(Operation.check(NodePaths.rules(db), null));
+            ops.add(Operation.put(NodePaths.rules(db), config.codec().writeRules(List.of())));
+        }
+        if (!write(ops)) {
+            throw conflict("add data source '" + ds + "' to database '" + db + "': changed concurrently");
+        }
+        return written("added data source " + db + "/" + ds, db, next);
+    }
+
+    /** Replaces an existing data source's configuration. {@code NOT_FOUND} if it does not exist. */
+    public String replaceDataSource(String db, String ds, DataSourceConfig dataSource) {
+        DatabaseSnapshot snap = config.require(db);
+        String raw = snap.rawDataSources().get(Paths.requireSegment(ds, "data source name"));
+        if (raw == null) {
+            throw new GovernanceException(ErrorCode.NOT_FOUND, "replace data source: '" + ds + "' does not exist in database '" + db + "'");
+        }
+        DatabaseConfig next = snap.config().withDataSource(ds, dataSource);
+        config.validate(db, next);
+        if (!config.compareAndSet(NodePaths.dataSource(db, ds), raw, config.codec().writeDataSource(dataSource))) {
+            throw conflict("replace data source '" + ds + "' of database '" + db + "': changed concurrently");
+        }
+        return written("replaced data source " + db + "/" + ds, db, next);
+    }
+
+    /**
+     * Removes a data source. {@code INVALID_CONFIG} if a rule still names it (change the rules
+     * first), {@code NOT_FOUND} if it does not exist.
+     */
+    public String removeDataSource(String db, String ds) {
+        DatabaseSnapshot snap = config.require(db);
+        String raw = snap.rawDataSources().get(Paths.requireSegment(ds, "data source name"));
+        if (raw == null) {
+            throw new GovernanceException(ErrorCode.NOT_FOUND, "remove data source: '" + ds + "' does not exist in database '" + db + "'");
+        }
+        DatabaseConfig next = snap.config().withoutDataSource(ds);
+        config.validate(db, next);
+        List<Operation> ops = List.of(Operation.check(NodePaths.rules(db), snap.rawRules()),
+                Operation.check(NodePaths.dataSource(db, ds), raw), Operation.delete(NodePaths.dataSource(db, ds)));
+        if (!write(ops)) {
+            throw conflict("remove data source '" + ds + "' of database '" + db + "': changed concurrently");
+        }
+        return written("removed data source " + db + "/" + ds, db, next);
+    }
+
+    /**
+     * Replaces a database's rules if they still equal {@code expected}; {@code CONFLICT} otherwise.
+     * Use {@link #updateRules} to re-read and retry instead.
+     */
+    public String replaceRules(String db, List<RuleConfig> expected, List<RuleConfig> rules) {
+        DatabaseSnapshot snap = config.require(db);
+        if (!snap.config().rules().equals(List.copyOf(expected))) {
+            throw conflict("replace rules of database '" + db + "': the current rules differ from the expected ones");
+        }
+        return writeRules(snap, rules).orElseThrow(() -> conflict("replace rules of database '" + db + "': changed concurrently"));
+    }
+
+    /**
+     * Reads the rules, applies {@code update} and writes the result with compare-and-set, retrying
+     * up to {@link #MAX_UPDATE_ATTEMPTS} times when another writer got in between. {@code update}
+     * may run several times and must have no side effects.
+     */
+    public String updateRules(String db, UnaryOperator<List<RuleConfig>> update) {
+        for (int attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
+            DatabaseSnapshot snap = config.require(db);
+            List<RuleConfig> next = update.apply(snap.config().rules());
+            var result = writeRules(snap, next);
+            if (result.isPresent()) {
+                return result.get();
+            }
+            LOG.debug("[{}] update rules of {}: conflict on attempt {}", namespace, db, attempt);
+        }
+        throw conflict("update rules of database '" + db + "': still conflicting after " + MAX_UPDATE_ATTEMPTS + " attempts");
+    }
+
+    private java.util.Optional<String> writeRules(DatabaseSnapshot snap, List<RuleConfig> rules) {
+        String db = snap.database();
+        DatabaseConfig next = snap.config().withRules(rules);
+        config.validate(db, next);
+        List<Operation> ops = new ArrayList<>();
+        ops.add(Operation.check(NodePaths.rules(db), snap.rawRules()));
+        snap.rawDataSources().forEach((n, raw) -> ops.add(Operation.check(NodePaths.dataSource(db, n), raw)));
+        ops.add(Operation.put(NodePaths.rules(db), config.codec().writeRules(next.rules())));
+        if (!write(ops)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(written("replaced rules of " + db, db, next));
+    }
+
+    /**
+     * Replaces a database's whole configuration (data sources and rules) in one write; data
+     * sources not in {@code database} are removed. Not compare-and-set: the last writer wins.
+     */
+    public String replaceDatabase(String db, DatabaseConfig database) {
+        config.overwrite(db, database, null);
+        return written("replaced database " + db, db, database);
+    }
+
+    /** Replaces the props; they apply to every database. Returns each database's new revision. */
+    public Map<String, String> setProps(GovernanceProps props) {
+        var current = config.loadProps();
+        if (!config.writeProps(props, current.getValue())) {
+            throw conflict("set props: changed concurrently");
+        }
+        LOG.info("[{}] admin set props {}", namespace, props.values());
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String db : config.databaseNames()) {
+            out.put(db, config.revision(config.load(db).config(), props));
+        }
+        return out;
+    }
+
+    /** Disables a data source on every instance: replicas stop getting new connections. */
+    public void disableDataSource(String db, String ds) {
+        requireDataSource(db, ds);
+        registry.setDataSourceDisabled(db, ds, true);
+        LOG.info("[{}] admin disabled data source {}/{}", namespace, db, ds);
+    }
+
+    /** Enables a data source that was disabled. */
+    public void enableDataSource(String db, String ds) {
+        requireDataSource(db, ds);
+        registry.setDataSourceDisabled(db, ds, false);
+        LOG.info("[{}] admin enabled data source {}/{}", namespace, db, ds);
+    }
+
+    /** Circuit-breaks an instance: its governed data sources refuse new connections. {@code NOT_FOUND} if not registered. */
+    public void circuitBreak(String instanceId) {
+        requireInstance(instanceId);
+        registry.setInstanceControl(instanceId, InstanceState.CIRCUIT_BREAKER);
+        LOG.info("[{}] admin circuit-broke instance {}", namespace, instanceId);
+    }
+
+    /** Restores a circuit-broken instance. {@code NOT_FOUND} if not registered. */
+    public void restore(String instanceId) {
+        requireInstance(instanceId);
+        registry.setInstanceControl(instanceId, InstanceState.ONLINE);
+        LOG.info("[{}] admin restored instance {}", namespace, instanceId);
+    }
+
+    /** Every registered instance with its state and applied revisions, sorted by id. */
+    public List<InstanceInfo> instances() {
+        return registry.instances();
+    }
+
+    /**
+     * Waits until every registered instance has applied {@code revision} for {@code db}.
+     *
+     * @return the instances, all at the revision
+     * @throws GovernanceException {@code TIMEOUT} naming every laggard with the revision it runs
+     *         (and its last error, if it rejected the change)
+     */
+    public List<InstanceInfo> awaitConvergence(String db, String revision, Duration timeout) {
+        Object signal = new Object();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Watch ignored = registry.repository().watch(NodePaths.STATUS_INSTANCES, e -> {
+            synchronized (signal) {
+                signal.notifyAll();
+            }
+        })) {
+            while (true) {
+                List<InstanceInfo> all = registry.instances();
+                List<InstanceInfo> laggards = all.stream().filter(i -> !revision.equals(i.appliedRevisions().get(db))).toList();
+                if (laggards.isEmpty()) {
+                    return all;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    StringBuilder sb = new StringBuilder("await convergence of database '" + db + "' to revision " + revision
+                            + ": " + laggards.size() + " of " + all.size() + " instances did not apply it within "
+                            + timeout.toMillis() + " ms:");
+                    for (InstanceInfo i : laggards) {
+                        sb.append(' ').append(i.id()).append(" at ").append(i.appliedRevisions().getOrDefault(db, "none"));
+                        if (i.errors().containsKey(db)) {
+                            sb.append(" (rejected: ").append(i.errors().get(db)).append(')');
+                        }
+                        sb.append(';');
+                    }
+                    throw new GovernanceException(ErrorCode.TIMEOUT, sb.toString());
+                }
+                synchronized (signal) {
+                    signal.wait(Math.max(1, Math.min(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left), 200)));
+                }
+            }
+        } catch (InterruptedException e) {
+            throw GovernanceException.interrupted("await convergence", e);
+        }
+    }
+
+    /** Releases the connections of an admin from {@link #connect}; a no-op for {@link Governance#admin()}. */
+    @Override
+    public void close() {
+        onClose.run();
+    }
+
+    private boolean write(List<Operation> ops) {
+        return config.commit(ops);
+    }
+
+    private String written(String what, String db, DatabaseConfig next) {
+        String rev = config.revision(next, props());
+        LOG.info("[{}] admin {} -> revision {}", namespace, what, rev);
+        return rev;
+    }
+
+    private void requireDataSource(String db, String ds) {
+        if (!config.require(db).config().dataSources().containsKey(ds)) {
+            throw new GovernanceException(ErrorCode.NOT_FOUND, "data source '" + ds + "' does not exist in database '" + db
+                    + "'; data sources: " + new TreeSet<>(config.load(db).config().dataSources().keySet()));
+        }
+    }
+
+    private void requireInstance(String id) {
+        if (registry.instance(id).isEmpty()) {
+            throw new GovernanceException(ErrorCode.NOT_FOUND, "instance '" + id + "' is not registered in namespace '" + namespace + "'");
+        }
+    }
+
+    private static GovernanceException conflict(String message) {
+        return new GovernanceException(ErrorCode.CONFLICT, message);
+    }
+
+}

@@ -1,0 +1,231 @@
+package io.governor.core.service;
+
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import io.governor.api.config.DataSourceConfig;
+import io.governor.api.config.DatabaseConfig;
+import io.governor.api.config.GovernanceProps;
+import io.governor.api.config.RuleConfig;
+import io.governor.api.repository.Capability;
+import io.governor.api.repository.Operation;
+import io.governor.api.repository.Paths;
+import io.governor.api.repository.Repository;
+import io.governor.api.repository.VersionedValue;
+import io.governor.api.repository.Watch;
+import io.governor.api.repository.WatchListener;
+import io.governor.core.yaml.YamlCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Typed configuration on top of the config center: load, persist and watch databases (data
+ * sources + rules) and props, in the node layout of {@link NodePaths}.
+ *
+ * <p>Thread-safe. Every call blocks on the repository. Reads decode and validate the whole
+ * database; an invalid node fails the read with {@code INVALID_CONFIG} naming the node key and line.
+ * Writes that span several nodes are one transaction where the repository has
+ * {@link Capability#TRANSACTION}; elsewhere they are ordered so that each intermediate state is
+ * either valid or detected as incomplete by readers.
+ */
+public final class ConfigService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigService.class);
+
+    private final Repository repo;
+    private final YamlCodec codec;
+    private final String namespace;
+    private final AtomicBoolean casWarned = new AtomicBoolean();
+
+    public ConfigService(Repository repo, YamlCodec codec, String namespace) {
+        this.repo = repo;
+        this.codec = codec;
+        this.namespace = namespace;
+    }
+
+    public Repository repository() {
+        return repo;
+    }
+
+    public YamlCodec codec() {
+        return codec;
+    }
+
+    /** The databases the center has configuration for, sorted. */
+    public List<String> databaseNames() {
+        return repo.children(NodePaths.DATABASES);
+    }
+
+    /**
+     * Reads and validates a database. A database the center knows nothing of gives an empty config
+     * and {@link DatabaseSnapshot#exists()} false.
+     */
+    public DatabaseSnapshot load(String db) {
+        Paths.requireSegment(db, "database name");
+        Map<String, DataSourceConfig> ds = new TreeMap<>();
+        Map<String, String> raw = new TreeMap<>();
+        for (String name : repo.children(NodePaths.dataSources(db))) {
+            String key = NodePaths.dataSource(db, name);
+            Optional<VersionedValue> v = repo.get(key);
+            if (v.isPresent()) {
+                raw.put(name, v.get().value());
+                ds.put(name, codec.readDataSource(v.get().value(), source(key)));
+            }
+        }
+        String rulesKey = NodePaths.rules(db);
+        String rawRules = repo.get(rulesKey).map(VersionedValue::value).orElse(null);
+        List<RuleConfig> rules = rawRules == null ? List.of() : codec.readRules(rawRules, source(rulesKey));
+        try {
+            codec.ruleCodecs().validate(rules, ds.keySet());
+        } catch (GovernanceException e) {
+            throw new GovernanceException(e.code(), source(rulesKey) + ": " + e.getMessage(), e);
+        }
+        return new DatabaseSnapshot(db, new DatabaseConfig(ds, rules), raw, rawRules);
+    }
+
+    /** The props and the raw text of their node (null if absent). */
+    public Map.Entry<GovernanceProps, String> loadProps() {
+        Optional<VersionedValue> v = repo.get(NodePaths.PROPS);
+        if (v.isEmpty()) {
+            return Map.entry(GovernanceProps.empty(), "");
+        }
+        return Map.entry(codec.readProps(v.get().value(), source(NodePaths.PROPS)), v.get().value());
+    }
+
+    /** The revision of a database configuration with props. */
+    public String revision(DatabaseConfig db, GovernanceProps props) {
+        return Revisions.of(codec, db, props);
+    }
+
+    /**
+     * Replaces the center's configuration of a database with {@code config} (data sources not in it
+     * are deleted). If {@code expected} is given, only if the center still holds exactly that
+     * snapshot's nodes.
+     *
+     * @return false if {@code expected} no longer matches (nothing written)
+     */
+    public boolean overwrite(String db, DatabaseConfig config, DatabaseSnapshot expected) {
+        validate(db, config);
+        List<Operation> ops = new ArrayList<>();
+        if (expected != null) {
+            ops.add(Operation.check(NodePaths.rules(db), expected.rawRules()));
+            expected.rawDataSources().forEach((n, raw) -> ops.add(Operation.check(NodePaths.dataSource(db, n), raw)));
+        }
+        Set<String> stale = new LinkedHashSet<>(repo.children(NodePaths.dataSources(db)));
+        stale.removeAll(config.dataSources().keySet());
+        // Order for backends without transactions: new data sources, then rules, then deletions.
+        config.dataSources().forEach((n, c) -> ops.add(Operation.put(NodePaths.dataSource(db, n), codec.writeDataSource(c))));
+        ops.add(Operation.put(NodePaths.rules(db), codec.writeRules(config.rules())));
+        stale.forEach(n -> ops.add(Operation.delete(NodePaths.dataSource(db, n))));
+        return commit(ops);
+    }
+
+    /**
+     * Writes {@code config} only if the center has no configuration for the database yet.
+     *
+     * @return true if written, false if the center already had one
+     */
+    public boolean seed(String db, DatabaseConfig config) {
+        validate(db, config);
+        String rulesKey = NodePaths.rules(db);
+        if (repo.capabilities().contains(Capability.TRANSACTION)) {
+            if (!repo.children(NodePaths.dataSources(db)).isEmpty()) {
+                return false;
+            }
+            List<Operation> ops = new ArrayList<>();
+            ops.add(Operation.check(rulesKey, null));
+            config.dataSources().forEach((n, c) -> {
+                ops.add(Operation.check(NodePaths.dataSource(db, n), null));
+                ops.add(Operation.put(NodePaths.dataSource(db, n), codec.writeDataSource(c)));
+            });
+            ops.add(Operation.put(rulesKey, codec.writeRules(config.rules())));
+            return repo.commit(ops);
+        }
+        if (load(db).exists()) {
+            return false;
+        }
+        config.dataSources().forEach((n, c) -> compareAndSet(NodePaths.dataSource(db, n), null, codec.writeDataSource(c)));
+        return compareAndSet(rulesKey, null, codec.writeRules(config.rules()));
+    }
+
+    /** Writes props; with {@code expectedRaw} non-null, only if the node still holds that text ("" = absent). */
+    public boolean writeProps(GovernanceProps props, String expectedRaw) {
+        String text = codec.writeProps(props);
+        if (expectedRaw == null) {
+            repo.put(NodePaths.PROPS, text);
+            return true;
+        }
+        return compareAndSet(NodePaths.PROPS, expectedRaw.isEmpty() ? null : expectedRaw, text);
+    }
+
+    /** Compare-and-set that warns once when the backend cannot do it atomically. */
+    public boolean compareAndSet(String key, String expected, String value) {
+        if (!repo.capabilities().contains(Capability.COMPARE_AND_SET) && casWarned.compareAndSet(false, true)) {
+            LOG.warn("[{}] repository '{}' has no atomic compare-and-set: concurrent admin writes are last-writer-wins",
+                    namespace, repo.type());
+        }
+        return repo.compareAndSet(key, expected, value);
+    }
+
+    /** Watches everything under {@code /config}. */
+    public Watch watch(WatchListener listener) {
+        return repo.watch(NodePaths.CONFIG, listener);
+    }
+
+    /** Checks a database configuration as a whole: names and rules against data sources. */
+    public void validate(String db, DatabaseConfig config) {
+        Paths.requireSegment(db, "database name");
+        config.dataSources().keySet().forEach(n -> Paths.requireSegment(n, "data source name"));
+        codec.ruleCodecs().validate(config.rules(), config.dataSources().keySet());
+    }
+
+    /**
+     * Applies checks and writes: one transaction where the repository has
+     * {@link Capability#TRANSACTION}; elsewhere checks first, then writes in order (not atomic).
+     *
+     * @return false if a check failed (nothing written)
+     */
+    public boolean commit(List<Operation> ops) {
+        if (repo.capabilities().contains(Capability.TRANSACTION)) {
+            return repo.commit(ops);
+        }
+        for (Operation op : ops) {
+            if (op instanceof Operation.Check c) {
+                String current = repo.get(c.key()).map(VersionedValue::value).orElse(null);
+                if (!java.util.Objects.equals(current, c.expectedValue())) {
+                    return false;
+                }
+            }
+        }
+        for (Operation op : ops) {
+            if (op instanceof Operation.Put p) {
+                repo.put(p.key(), p.value());
+            } else if (op instanceof Operation.Delete d) {
+                repo.delete(d.key());
+            }
+        }
+        return true;
+    }
+
+    private String source(String key) {
+        return repo.type() + " node " + key;
+    }
+
+    /** Fails with {@code NOT_FOUND} if the center has nothing for a database. */
+    public DatabaseSnapshot require(String db) {
+        DatabaseSnapshot s = load(db);
+        if (!s.exists()) {
+            throw new GovernanceException(ErrorCode.NOT_FOUND, "database '" + db + "' has no configuration in namespace '"
+                    + namespace + "' of " + repo.type());
+        }
+        return s;
+    }
+}

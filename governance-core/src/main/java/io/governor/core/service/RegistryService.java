@@ -1,0 +1,183 @@
+package io.governor.core.service;
+
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import io.governor.api.repository.DistributedLock;
+import io.governor.api.repository.Paths;
+import io.governor.api.repository.RegistryRepository;
+import io.governor.api.repository.VersionedValue;
+import io.governor.api.repository.Watch;
+import io.governor.api.repository.WatchListener;
+import io.governor.core.InstanceInfo;
+import io.governor.core.InstanceState;
+import io.governor.core.yaml.YamlCodec;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Instances, control intents and locks on the registry center, in the node layout of
+ * {@link NodePaths}. Thread-safe; every call blocks on the repository.
+ */
+public final class RegistryService {
+
+    private static final String ENABLED = "ENABLED";
+    private static final String DISABLED = "DISABLED";
+
+    private final RegistryRepository repo;
+    private final YamlCodec codec;
+    private final String namespace;
+
+    public RegistryService(RegistryRepository repo, YamlCodec codec, String namespace) {
+        this.repo = repo;
+        this.codec = codec;
+        this.namespace = namespace;
+    }
+
+    public RegistryRepository repository() {
+        return repo;
+    }
+
+    /** Writes (or rewrites) this instance's ephemeral status node. */
+    public void publishStatus(InstanceInfo info) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("host", info.host());
+        doc.put("pid", Long.toString(info.pid()));
+        doc.put("started", info.started().toString());
+        doc.put("version", info.version());
+        doc.put("state", info.state().name());
+        Map<String, Object> dbs = new TreeMap<>();
+        for (String db : new TreeSet<>(union(info.appliedRevisions().keySet(), info.errors().keySet()))) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("appliedRevision", info.appliedRevisions().get(db));
+            if (info.errors().containsKey(db)) {
+                d.put("error", info.errors().get(db));
+            }
+            dbs.put(db, d);
+        }
+        doc.put("databases", dbs);
+        repo.putEphemeral(NodePaths.instanceStatus(info.id()), codec.writePlainMap(doc));
+    }
+
+    /** Every registered instance, sorted by id. Instances whose status node is unreadable are skipped. */
+    public List<InstanceInfo> instances() {
+        List<InstanceInfo> out = new ArrayList<>();
+        for (String id : repo.children(NodePaths.STATUS_INSTANCES)) {
+            instance(id).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** One instance, if registered. */
+    public Optional<InstanceInfo> instance(String id) {
+        Paths.requireSegment(id, "instance id");
+        String key = NodePaths.instanceStatus(id);
+        Optional<VersionedValue> v = repo.get(key);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(parse(id, codec.readPlainMap(v.get().value(), repo.type() + " node " + key)));
+        } catch (GovernanceException | IllegalArgumentException | java.time.DateTimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static InstanceInfo parse(String id, Map<String, Object> doc) {
+        Map<String, String> revisions = new TreeMap<>();
+        Map<String, String> errors = new TreeMap<>();
+        Object dbs = doc.get("databases");
+        if (dbs instanceof Map<?, ?> m) {
+            for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
+                if (e.getValue() instanceof Map<?, ?> d) {
+                    Object rev = d.get("appliedRevision");
+                    if (rev != null) {
+                        revisions.put(e.getKey(), rev.toString());
+                    }
+                    Object err = d.get("error");
+                    if (err != null) {
+                        errors.put(e.getKey(), err.toString());
+                    }
+                }
+            }
+        }
+        Object state = doc.get("state");
+        return new InstanceInfo(id, String.valueOf(doc.get("host")), Long.parseLong(String.valueOf(doc.get("pid"))),
+                Instant.parse(String.valueOf(doc.get("started"))), String.valueOf(doc.get("version")),
+                state == null ? InstanceState.ONLINE : InstanceState.valueOf(state.toString()), revisions, errors);
+    }
+
+    /** Removes this instance's status node (on close). */
+    public void unregister(String id) {
+        repo.delete(NodePaths.instanceStatus(id));
+    }
+
+    /** The operator's intent for an instance ({@link InstanceState#ONLINE} when none is set). */
+    public InstanceState instanceControl(String id) {
+        return repo.get(NodePaths.instanceControl(id)).map(v -> parseState(v.value(), NodePaths.instanceControl(id)))
+                .orElse(InstanceState.ONLINE);
+    }
+
+    /** Sets the operator's intent for an instance. */
+    public void setInstanceControl(String id, InstanceState state) {
+        Paths.requireSegment(id, "instance id");
+        repo.put(NodePaths.instanceControl(id), state.name());
+    }
+
+    /** Marks a data source disabled or enabled for every instance. */
+    public void setDataSourceDisabled(String db, String ds, boolean disabled) {
+        Paths.requireSegment(db, "database name");
+        Paths.requireSegment(ds, "data source name");
+        repo.put(NodePaths.dataSourceControl(db, ds), disabled ? DISABLED : ENABLED);
+    }
+
+    /** The data sources of a database that operators disabled. */
+    public Set<String> disabledDataSources(String db) {
+        Set<String> out = new TreeSet<>();
+        for (String ds : repo.children(NodePaths.dataSourceControls(db))) {
+            Optional<VersionedValue> v = repo.get(NodePaths.dataSourceControl(db, ds));
+            if (v.isPresent() && DISABLED.equals(v.get().value().trim().toUpperCase(Locale.ROOT))) {
+                out.add(ds);
+            }
+        }
+        return out;
+    }
+
+    /** Watches everything under {@code /control}. */
+    public Watch watchControl(WatchListener listener) {
+        return repo.watch(NodePaths.CONTROL, listener);
+    }
+
+    /** A named lock under {@code /locks/{name}}. */
+    public DistributedLock lock(String name) {
+        return repo.lock(Paths.requireSegment(name, "lock name"));
+    }
+
+    static InstanceState parseState(String text, String key) {
+        try {
+            return InstanceState.valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new GovernanceException(ErrorCode.INVALID_CONFIG, "node " + key + ": '" + text
+                    + "' is not an instance state; use ONLINE or CIRCUIT_BREAKER");
+        }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> s = new TreeSet<>(a);
+        s.addAll(b);
+        return s;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+}

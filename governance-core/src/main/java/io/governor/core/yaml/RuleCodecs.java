@@ -1,0 +1,94 @@
+package io.governor.core.yaml;
+
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import io.governor.api.config.RuleCodec;
+import io.governor.api.config.RuleConfig;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The rule codecs in use, by tag: those found through {@link ServiceLoader} plus any given
+ * explicitly. Immutable and thread-safe once built.
+ */
+public final class RuleCodecs {
+
+    private static final Pattern TAG = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
+
+    private final Map<String, RuleCodec<?>> byTag;
+
+    private RuleCodecs(Map<String, RuleCodec<?>> byTag) {
+        this.byTag = byTag;
+    }
+
+    /** Codecs found by ServiceLoader on the class loader of this class and the context class loader, plus {@code extra}. */
+    public static RuleCodecs load(Collection<? extends RuleCodec<?>> extra) {
+        Map<String, RuleCodec<?>> map = new TreeMap<>();
+        List<RuleCodec<?>> all = new ArrayList<>();
+        for (RuleCodec<?> c : ServiceLoader.load(RuleCodec.class, RuleCodecs.class.getClassLoader())) {
+            all.add(c);
+        }
+        all.addAll(extra);
+        for (RuleCodec<?> c : all) {
+            String tag = c.tag();
+            if (tag == null || !TAG.matcher(tag).matches()) {
+                throw new GovernanceException(ErrorCode.INVALID_CONFIG, "rule codec " + c.getClass().getName()
+                        + " has an invalid tag '" + tag + "': use upper-case letters, digits and '_'");
+            }
+            RuleCodec<?> prev = map.putIfAbsent(tag, c);
+            if (prev != null && prev.getClass() != c.getClass()) {
+                throw new GovernanceException(ErrorCode.INVALID_CONFIG, "two rule codecs for tag !" + tag + ": "
+                        + prev.getClass().getName() + " and " + c.getClass().getName());
+            }
+        }
+        return new RuleCodecs(Map.copyOf(map));
+    }
+
+    /** Codecs found by ServiceLoader only. */
+    public static RuleCodecs load() {
+        return load(List.of());
+    }
+
+    /** The codec for a tag (without {@code !}), or null. */
+    public RuleCodec<?> forTag(String tag) {
+        return byTag.get(tag);
+    }
+
+    /** The known tags, sorted. */
+    public Set<String> tags() {
+        return new java.util.TreeSet<>(byTag.keySet());
+    }
+
+    /** The codec for a rule, or {@code INVALID_CONFIG} if its type has none. */
+    @SuppressWarnings("unchecked")
+    public <T extends RuleConfig> RuleCodec<T> forRule(T rule) {
+        RuleCodec<?> c = byTag.get(rule.type());
+        if (c == null || !c.ruleClass().isInstance(rule)) {
+            throw new GovernanceException(ErrorCode.INVALID_CONFIG, "no rule codec for rule type '" + rule.type()
+                    + "' (" + rule.getClass().getName() + "); known: " + tags());
+        }
+        return (RuleCodec<T>) c;
+    }
+
+    /**
+     * Checks a rule set against the data sources of its database with each rule's codec.
+     *
+     * @throws GovernanceException {@code INVALID_CONFIG} naming the rule and what is wrong
+     */
+    public void validate(List<RuleConfig> rules, Set<String> dataSourceNames) {
+        Set<String> seenTypes = new java.util.HashSet<>();
+        for (RuleConfig r : rules) {
+            if (!seenTypes.add(r.type())) {
+                throw new GovernanceException(ErrorCode.INVALID_CONFIG, "rule !" + r.type() + " appears twice");
+            }
+            forRule(r).validate(r, dataSourceNames);
+        }
+    }
+}

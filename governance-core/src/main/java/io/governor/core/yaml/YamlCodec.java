@@ -1,0 +1,342 @@
+package io.governor.core.yaml;
+
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import io.governor.api.config.BootstrapMode;
+import io.governor.api.config.DataSourceConfig;
+import io.governor.api.config.DatabaseConfig;
+import io.governor.api.config.GovernanceConfig;
+import io.governor.api.config.GovernanceProps;
+import io.governor.api.config.RuleCodec;
+import io.governor.api.config.RuleConfig;
+import io.governor.api.repository.RepositoryConfig;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.composer.Composer;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
+
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Reads and writes every YAML document Governor uses: {@code governor.yaml} and the node values of
+ * the centers (a data source, a database's rules, props, status documents).
+ *
+ * <p>All input is treated as untrusted. Documents are only <em>composed</em> into a node tree by
+ * SnakeYAML, never constructed into objects; Governor then reads plain mappings, lists and scalars
+ * itself and accepts only the local tags of known rule codecs. A global tag such as
+ * {@code !!javax.script.ScriptEngineManager} is rejected and nothing is instantiated. Size, nesting,
+ * aliases and node count are bounded ({@link YamlLimits}). Every error is an
+ * {@code INVALID_CONFIG} {@link GovernanceException} naming the source (file or key), the line and
+ * the key path.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class YamlCodec {
+
+    /** The data source key that names the pool class. */
+    public static final String POOL_CLASS_KEY = "dataSourceClassName";
+
+    private static final Set<String> GOVERNANCE_KEYS = Set.of("namespace", "registryCenter", "configCenter",
+            "bootstrap", "startupTimeout");
+    private static final Set<String> CENTER_KEYS = Set.of("type", "serverLists", "props");
+    private static final Set<String> DATABASE_KEYS = Set.of("dataSources", "rules");
+    private static final Set<String> ROOT_KEYS = Set.of("governance", "databases", "props");
+
+    private final RuleCodecs codecs;
+    private final YamlWriter writer;
+
+    public YamlCodec(RuleCodecs codecs) {
+        this.codecs = codecs;
+        this.writer = new YamlWriter(codecs);
+    }
+
+    /** The rule codecs this codec uses. */
+    public RuleCodecs ruleCodecs() {
+        return codecs;
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** Composes a document into a cursor; an empty document gives a null-node cursor. */
+    static Cursor compose(String text, String source) {
+        if (text == null) {
+            throw new GovernanceException(ErrorCode.INVALID_CONFIG, source + ": no document");
+        }
+        LoaderOptions lo = new LoaderOptions();
+        lo.setMaxAliasesForCollections(YamlLimits.MAX_ALIASES);
+        lo.setNestingDepthLimit(YamlLimits.MAX_NESTING_DEPTH);
+        lo.setCodePointLimit(YamlLimits.MAX_CODE_POINTS);
+        lo.setAllowRecursiveKeys(false);
+        lo.setAllowDuplicateKeys(false);
+        lo.setProcessComments(false);
+        try {
+            Composer composer = new Composer(new ParserImpl(new StreamReader(new StringReader(text)), lo), new Resolver(), lo);
+            Node node = composer.getSingleNode();
+            return Cursor.root(node, source);
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 1 : e.getProblemMark().getLine() + 1;
+            throw new GovernanceException(ErrorCode.INVALID_CONFIG, source + ": line " + line
+                    + ": malformed YAML: " + e.getProblem(), e);
+        } catch (YAMLException | IllegalStateException e) {
+            throw new GovernanceException(ErrorCode.INVALID_CONFIG, source + ": malformed YAML: " + e.getMessage(), e);
+        } catch (StackOverflowError e) {
+            throw new GovernanceException(ErrorCode.INVALID_CONFIG, source + ": malformed YAML: nested too deeply");
+        }
+    }
+
+    /** Reads {@code governor.yaml}. */
+    public GovernanceConfig readGovernanceConfig(String text, String source) {
+        Cursor root = compose(text, source);
+        if (root.isNull()) {
+            throw root.error("the document is empty; 'governance' is required");
+        }
+        Map<String, Cursor> top = root.mapping();
+        requireOnly(top, ROOT_KEYS, root, "top level");
+        Cursor gov = top.get("governance");
+        if (gov == null || gov.isNull()) {
+            throw root.error("'governance' is required");
+        }
+        Map<String, Cursor> g = gov.mapping();
+        requireOnly(g, GOVERNANCE_KEYS, gov, "governance");
+        Cursor ns = g.get("namespace");
+        if (ns == null) {
+            throw gov.error("'namespace' is required");
+        }
+        Cursor reg = g.get("registryCenter");
+        if (reg == null) {
+            throw gov.error("'registryCenter' is required");
+        }
+        GovernanceConfig.Builder b = GovernanceConfig.builder(ns.requiredScalar());
+        b.registryCenter(readCenter(reg));
+        Cursor cc = g.get("configCenter");
+        if (cc != null && !cc.isNull()) {
+            b.configCenter(readCenter(cc));
+        }
+        Cursor boot = g.get("bootstrap");
+        if (boot != null && !boot.isNull()) {
+            b.bootstrap(atKey(boot, () -> BootstrapMode.parse(boot.scalar())));
+        }
+        Cursor st = g.get("startupTimeout");
+        if (st != null && !st.isNull()) {
+            b.startupTimeout(atKey(st, () -> RepositoryConfig.parseDuration(st.requiredScalar(), "startupTimeout")));
+        }
+        Cursor dbs = top.get("databases");
+        if (dbs != null && !dbs.isNull()) {
+            for (Map.Entry<String, Cursor> e : dbs.mapping().entrySet()) {
+                DatabaseConfig db = readDatabase(e.getValue());
+                atKey(e.getValue(), () -> b.database(e.getKey(), db));
+            }
+        }
+        Cursor props = top.get("props");
+        if (props != null && !props.isNull()) {
+            b.props(readProps(props));
+        }
+        return atKey(gov, b::build);
+    }
+
+    private RepositoryConfig readCenter(Cursor c) {
+        Map<String, Cursor> m = c.mapping();
+        requireOnly(m, CENTER_KEYS, c, c.path());
+        Cursor type = m.get("type");
+        if (type == null) {
+            throw c.error("'type' is required");
+        }
+        RepositoryConfig.Builder b = RepositoryConfig.builder(type.requiredScalar());
+        Cursor servers = m.get("serverLists");
+        if (servers != null && !servers.isNull()) {
+            b.serverLists(servers.scalar());
+        }
+        Cursor props = m.get("props");
+        if (props != null && !props.isNull()) {
+            for (Map.Entry<String, Cursor> e : props.mapping().entrySet()) {
+                b.property(e.getKey(), e.getValue().requiredScalar());
+            }
+        }
+        return atKey(c, b::build);
+    }
+
+    private DatabaseConfig readDatabase(Cursor c) {
+        Map<String, Cursor> m = c.isNull() ? Map.of() : c.mapping();
+        requireOnly(m, DATABASE_KEYS, c, c.path());
+        Map<String, DataSourceConfig> ds = new TreeMap<>();
+        Cursor dsc = m.get("dataSources");
+        if (dsc != null && !dsc.isNull()) {
+            for (Map.Entry<String, Cursor> e : dsc.mapping().entrySet()) {
+                atKey(e.getValue(), () -> io.governor.api.repository.Paths.requireSegment(e.getKey(), "data source name"));
+                ds.put(e.getKey(), readDataSource(e.getValue()));
+            }
+        }
+        Cursor rc = m.get("rules");
+        List<RuleConfig> rules = rc == null || rc.isNull() ? List.of() : readRules(rc);
+        DatabaseConfig db = new DatabaseConfig(ds, rules);
+        atKey(rc != null ? rc : c, () -> {
+            codecs.validate(rules, ds.keySet());
+            return null;
+        });
+        return db;
+    }
+
+    /** Reads a data source document ({@code /config/databases/{db}/datasources/{ds}}). */
+    public DataSourceConfig readDataSource(String text, String source) {
+        Cursor root = compose(text, source);
+        if (root.isNull()) {
+            throw root.error("the data source document is empty");
+        }
+        return readDataSource(root);
+    }
+
+    private DataSourceConfig readDataSource(Cursor c) {
+        String poolClass = null;
+        Map<String, String> props = new TreeMap<>();
+        for (Map.Entry<String, Cursor> e : c.mapping().entrySet()) {
+            if (e.getKey().equals(POOL_CLASS_KEY)) {
+                poolClass = e.getValue().requiredScalar();
+            } else {
+                String v = e.getValue().scalar();
+                if (v == null) {
+                    throw e.getValue().error("a value is required");
+                }
+                props.put(e.getKey(), v);
+            }
+        }
+        String pc = poolClass;
+        return atKey(c, () -> new DataSourceConfig(pc, props));
+    }
+
+    /** Reads a rules document ({@code /config/databases/{db}/rules}): a list of tagged rules. */
+    public List<RuleConfig> readRules(String text, String source) {
+        Cursor root = compose(text, source);
+        return root.isNull() ? List.of() : readRules(root);
+    }
+
+    private List<RuleConfig> readRules(Cursor c) {
+        List<RuleConfig> out = new ArrayList<>();
+        for (Cursor item : c.sequence()) {
+            if (!item.isLocalTag()) {
+                throw item.error("each rule must be tagged with its type, one of " + prefixed(codecs.tags()));
+            }
+            String tag = item.tag().substring(1);
+            RuleCodec<?> codec = codecs.forTag(tag);
+            if (codec == null) {
+                throw item.error("unknown rule type !" + tag + "; known: " + prefixed(codecs.tags()));
+            }
+            RuleConfig rule = codec.decode(new CursorRuleFields(item));
+            if (rule == null || !rule.type().equals(tag)) {
+                throw item.error("codec of !" + tag + " returned no rule or a rule of another type");
+            }
+            out.add(rule);
+        }
+        return out;
+    }
+
+    /** Reads a props document ({@code /config/props}). */
+    public GovernanceProps readProps(String text, String source) {
+        Cursor root = compose(text, source);
+        return root.isNull() ? GovernanceProps.empty() : readProps(root);
+    }
+
+    private GovernanceProps readProps(Cursor c) {
+        Map<String, String> values = new TreeMap<>();
+        Map<String, Cursor> m = c.mapping();
+        for (Map.Entry<String, Cursor> e : m.entrySet()) {
+            values.put(e.getKey(), e.getValue().requiredScalar());
+        }
+        // Validate one by one so that the error names the offending entry's line.
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            atKey(m.get(e.getKey()), () -> new GovernanceProps(Map.of(e.getKey(), e.getValue())));
+        }
+        return new GovernanceProps(values);
+    }
+
+    /**
+     * Reads a plain document of text values and nested mappings (status documents). Values are
+     * {@code String} (null for YAML null) or {@code Map<String, Object>}; lists are not accepted.
+     */
+    public Map<String, Object> readPlainMap(String text, String source) {
+        Cursor root = compose(text, source);
+        return root.isNull() ? Map.of() : plainMap(root);
+    }
+
+    private static Map<String, Object> plainMap(Cursor c) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Cursor> e : c.mapping().entrySet()) {
+            Cursor v = e.getValue();
+            out.put(e.getKey(), v.isMapping() ? plainMap(v) : v.scalar());
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /** The document of one data source. */
+    public String writeDataSource(DataSourceConfig config) {
+        return writer.dataSource(config);
+    }
+
+    /** The rules document of a database. */
+    public String writeRules(List<RuleConfig> rules) {
+        return writer.rules(rules);
+    }
+
+    /** The props document. */
+    public String writeProps(GovernanceProps props) {
+        return writer.plainMap(new LinkedHashMap<>(props.values()));
+    }
+
+    /** A plain document of text values and nested maps. */
+    public String writePlainMap(Map<String, ?> values) {
+        return writer.plainMap(values);
+    }
+
+    /** A {@code governor.yaml}-shaped document of databases and props (for examples and export). */
+    public String writeDatabases(Map<String, DatabaseConfig> databases, GovernanceProps props) {
+        return writer.databases(databases, props);
+    }
+
+    /**
+     * The canonical text of a database's configuration together with the props: keys sorted,
+     * one fixed layout. Equal configurations give equal text on every backend and instance.
+     */
+    public String canonical(DatabaseConfig database, GovernanceProps props) {
+        return writer.canonical(database, props);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static void requireOnly(Map<String, Cursor> m, Set<String> allowed, Cursor owner, String where) {
+        for (Map.Entry<String, Cursor> e : m.entrySet()) {
+            if (!allowed.contains(e.getKey())) {
+                throw e.getValue().error("unknown key in " + (where.isEmpty() ? "top level" : where)
+                        + "; allowed: " + String.join(", ", new java.util.TreeSet<>(allowed)));
+            }
+        }
+    }
+
+    /** Runs a validation and re-throws its failure with the cursor's source, line and key. */
+    private static <T> T atKey(Cursor c, java.util.function.Supplier<T> s) {
+        try {
+            return s.get();
+        } catch (GovernanceException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(c.source() + ":")) {
+                throw e;
+            }
+            throw new GovernanceException(e.code(), c.error(e.getMessage()).getMessage(), e);
+        }
+    }
+
+    private static String prefixed(Set<String> tags) {
+        return tags.stream().map(t -> "!" + t).toList().toString();
+    }
+
+}

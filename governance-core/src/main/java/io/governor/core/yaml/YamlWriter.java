@@ -1,0 +1,155 @@
+package io.governor.core.yaml;
+
+import io.governor.api.config.DataSourceConfig;
+import io.governor.api.config.DatabaseConfig;
+import io.governor.api.config.GovernanceProps;
+import io.governor.api.config.RuleCodec;
+import io.governor.api.config.RuleConfig;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.emitter.Emitter;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeId;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.resolver.Resolver;
+import org.yaml.snakeyaml.serializer.Serializer;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Writes Governor's documents by building a node tree and serialising it, so that only plain YAML
+ * and rule tags are ever produced. Scalars that read as numbers or booleans are written plain;
+ * every other text is quoted when YAML would otherwise read it as something else. Thread-safe.
+ */
+final class YamlWriter {
+
+    private final RuleCodecs codecs;
+    private final Resolver resolver = new Resolver();
+
+    YamlWriter(RuleCodecs codecs) {
+        this.codecs = codecs;
+    }
+
+    String dataSource(DataSourceConfig config) {
+        return emit(dataSourceNode(config));
+    }
+
+    String rules(List<RuleConfig> rules) {
+        return emit(rulesNode(rules));
+    }
+
+    String plainMap(Map<String, ?> values) {
+        return emit(value(values));
+    }
+
+    String databases(Map<String, DatabaseConfig> databases, GovernanceProps props) {
+        List<NodeTuple> dbs = new ArrayList<>();
+        for (Map.Entry<String, DatabaseConfig> e : new TreeMap<>(databases).entrySet()) {
+            dbs.add(new NodeTuple(scalar(e.getKey()), databaseNode(e.getValue())));
+        }
+        List<NodeTuple> root = new ArrayList<>();
+        root.add(new NodeTuple(scalar("databases"), mapping(dbs)));
+        root.add(new NodeTuple(scalar("props"), value(props.values())));
+        return emit(mapping(root));
+    }
+
+    String canonical(DatabaseConfig database, GovernanceProps props) {
+        List<NodeTuple> root = new ArrayList<>();
+        root.add(new NodeTuple(scalar("database"), databaseNode(database)));
+        root.add(new NodeTuple(scalar("props"), value(props.values())));
+        return emit(mapping(root));
+    }
+
+    private Node databaseNode(DatabaseConfig db) {
+        List<NodeTuple> ds = new ArrayList<>();
+        for (Map.Entry<String, DataSourceConfig> e : db.dataSources().entrySet()) {
+            ds.add(new NodeTuple(scalar(e.getKey()), dataSourceNode(e.getValue())));
+        }
+        List<NodeTuple> t = new ArrayList<>();
+        t.add(new NodeTuple(scalar("dataSources"), mapping(ds)));
+        t.add(new NodeTuple(scalar("rules"), rulesNode(db.rules())));
+        return mapping(t);
+    }
+
+    private Node dataSourceNode(DataSourceConfig config) {
+        List<NodeTuple> t = new ArrayList<>();
+        t.add(new NodeTuple(scalar(YamlCodec.POOL_CLASS_KEY), scalar(config.poolClassName())));
+        for (Map.Entry<String, String> e : config.properties().entrySet()) {
+            t.add(new NodeTuple(scalar(e.getKey()), scalar(e.getValue())));
+        }
+        return mapping(t);
+    }
+
+    private Node rulesNode(List<RuleConfig> rules) {
+        List<Node> items = new ArrayList<>();
+        for (RuleConfig r : rules) {
+            RuleCodec<RuleConfig> codec = codecs.forRule(r);
+            MappingNode m = (MappingNode) value(codec.encode(r));
+            m.setTag(new Tag("!" + codec.tag()));
+            items.add(m);
+        }
+        return new SequenceNode(Tag.SEQ, items, DumperOptions.FlowStyle.BLOCK);
+    }
+
+    private Node value(Object v) {
+        if (v instanceof Map<?, ?> map) {
+            List<NodeTuple> t = new ArrayList<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                t.add(new NodeTuple(scalar(String.valueOf(e.getKey())), value(e.getValue())));
+            }
+            return mapping(t);
+        }
+        if (v instanceof List<?> list) {
+            List<Node> items = new ArrayList<>();
+            for (Object o : list) {
+                items.add(value(o));
+            }
+            return new SequenceNode(Tag.SEQ, items, DumperOptions.FlowStyle.BLOCK);
+        }
+        if (v == null) {
+            return new ScalarNode(Tag.NULL, "null", null, null, DumperOptions.ScalarStyle.PLAIN);
+        }
+        return scalar(String.valueOf(v));
+    }
+
+    private Node scalar(String text) {
+        Tag resolved = resolver.resolve(NodeId.scalar, text, true);
+        Tag tag = resolved.equals(Tag.INT) || resolved.equals(Tag.FLOAT) || resolved.equals(Tag.BOOL) ? resolved : Tag.STR;
+        DumperOptions.ScalarStyle style = text.indexOf('\n') >= 0 ? DumperOptions.ScalarStyle.LITERAL : DumperOptions.ScalarStyle.PLAIN;
+        return new ScalarNode(tag, text, null, null, style);
+    }
+
+    private static MappingNode mapping(List<NodeTuple> tuples) {
+        return new MappingNode(Tag.MAP, tuples, DumperOptions.FlowStyle.BLOCK);
+    }
+
+    private String emit(Node node) {
+        DumperOptions opts = new DumperOptions();
+        opts.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        opts.setIndent(2);
+        opts.setIndicatorIndent(0);
+        opts.setWidth(Integer.MAX_VALUE);
+        opts.setSplitLines(false);
+        opts.setAllowUnicode(true);
+        opts.setExplicitStart(false);
+        StringWriter out = new StringWriter();
+        Serializer s = new Serializer(new Emitter(out, opts), resolver, opts, null);
+        try {
+            s.open();
+            s.serialize(node);
+            s.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+}
