@@ -86,7 +86,7 @@ final class ApolloRepository implements Repository {
 
     private ApolloRepository(ApolloSettings settings, Config config) {
         this.settings = settings;
-        this.keys = new ItemKeys(settings.namespace);
+        this.keys = new ItemKeys(settings.namespace, settings.maxItemKeyLength);
         this.portal = new PortalClient(settings);
         this.config = config;
         String threadName = "governor-" + settings.logName() + "-watch";
@@ -166,7 +166,7 @@ final class ApolloRepository implements Repository {
     @Override
     public void put(String key, String value) {
         checkWrite("put", key, value);
-        write(key, value);
+        write("put", key, value, false, null);
     }
 
     /**
@@ -183,13 +183,7 @@ final class ApolloRepository implements Repository {
         }
         casLock.lock();
         try {
-            String current = portal.value(keys.toItemKey(key), key);
-            if (!Objects.equals(current, expectedValue)) {
-                LOG.debug("{} - compareAndSet '{}': current value does not match", settings.logName(), key);
-                return false;
-            }
-            write(key, newValue);
-            return true;
+            return write("compareAndSet", key, newValue, true, expectedValue);
         } finally {
             casLock.unlock();
         }
@@ -199,19 +193,22 @@ final class ApolloRepository implements Repository {
     public void delete(String key) {
         checkOpen("delete", key);
         Paths.requireKey(key);
-        boolean removed = false;
-        for (String itemKey : portal.itemKeys(key)) {
-            Optional<String> k = keys.toKey(itemKey);
-            if (k.isPresent() && Paths.isAtOrBelow(k.get(), key)) {
-                portal.remove(itemKey, k.get());
-                removed = true;
-            }
+        List<String> doomed;
+        lock.lock();
+        try {
+            doomed = snapshot.keysAtOrBelow(key);
+        } finally {
+            lock.unlock();
         }
-        if (removed || visible(s -> s.anyAtOrBelow(key))) {
-            portal.publish("delete", key);
+        if (doomed.isEmpty()) {
+            return;
         }
-        LOG.debug("{} - delete '{}' published", settings.logName(), key);
-        awaitVisible("delete", key, s -> !s.anyAtOrBelow(key));
+        for (String k : doomed) {
+            portal.remove(keys.toItemKey(k), k);
+        }
+        portal.publish("delete", key);
+        LOG.debug("{} - delete '{}' published ({} keys)", settings.logName(), key, doomed.size());
+        awaitVisible("delete", key, s -> doomed.stream().noneMatch(k -> s.get(k).isPresent()));
     }
 
     @Override
@@ -256,25 +253,35 @@ final class ApolloRepository implements Repository {
         LOG.info("{} - apollo repository closed ({})", settings.logName(), settings.where());
     }
 
-    private void write(String key, String value) {
-        long before = visibleVersion(key);
-        portal.upsert(keys.toItemKey(key), key, value);
-        portal.publish("put", key);
-        LOG.debug("{} - put '{}' published", settings.logName(), key);
-        awaitVisible("put", key, s -> s.get(key)
-                .map(v -> v.value().equals(value) || v.version() > before).orElse(false));
+    /**
+     * Writes {@code value} with the next version: reads the item from the portal (the freshest
+     * state), optionally compares, writes, publishes and waits until the client sees it.
+     */
+    private boolean write(String operation, String key, String value, boolean compare, String expected) {
+        String itemKey = keys.toItemKey(key);
+        String stored = portal.value(itemKey, key);
+        VersionedValue current = stored == null ? null : StoredValue.decode(stored);
+        if (compare && !Objects.equals(current == null ? null : current.value(), expected)) {
+            LOG.debug("{} - {} '{}': current value does not match", settings.logName(), operation, key);
+            return false;
+        }
+        long version = Math.max(current == null ? 0 : current.version(), visibleVersion(key)) + 1;
+        String full = keys.hashed(key) ? keys.fullItemKey(key) : null;
+        portal.upsert(itemKey, key, StoredValue.encode(value, version, full));
+        portal.publish(operation, key);
+        LOG.debug("{} - {} '{}' version {} published", settings.logName(), operation, key, version);
+        awaitVisible(operation, key, s -> s.get(key).map(v -> v.version() >= version).orElse(false));
+        return true;
     }
 
     /** Re-reads the namespace from the Apollo client, updates the snapshot and delivers the differences. */
     private void sync() {
-        Map<String, String> current = new HashMap<>();
+        Map<String, VersionedValue> current = new HashMap<>();
         for (String itemKey : config.getPropertyNames()) {
-            keys.toKey(itemKey).ifPresent(key -> {
-                String value = config.getProperty(itemKey, null);
-                if (value != null) {
-                    current.put(key, value);
-                }
-            });
+            String stored = config.getProperty(itemKey, null);
+            if (stored != null) {
+                keys.toKey(itemKey, stored).ifPresent(key -> current.put(key, StoredValue.decode(stored)));
+            }
         }
         List<ChangeEvent> events;
         lock.lock();
@@ -331,15 +338,6 @@ final class ApolloRepository implements Repository {
             }
         } catch (InterruptedException e) {
             throw GovernanceException.interrupted(operation + " '" + key + "' on apollo repository", e);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private boolean visible(Predicate<Snapshot> test) {
-        lock.lock();
-        try {
-            return test.test(snapshot);
         } finally {
             lock.unlock();
         }

@@ -24,9 +24,10 @@ final class ApolloSettings {
     static final String READ_TIMEOUT = "readTimeout";
     static final String SYNC_TIMEOUT = "syncTimeout";
     static final String MAX_VALUE_BYTES = "maxValueBytes";
+    static final String MAX_ITEM_KEY_LENGTH = "maxItemKeyLength";
 
     static final Set<String> KNOWN = Set.of(APP_ID, CLUSTER, NAMESPACE_NAME, ENV, PORTAL_URL, TOKEN, OPERATOR,
-            CONNECT_TIMEOUT, READ_TIMEOUT, SYNC_TIMEOUT, MAX_VALUE_BYTES);
+            CONNECT_TIMEOUT, READ_TIMEOUT, SYNC_TIMEOUT, MAX_VALUE_BYTES, MAX_ITEM_KEY_LENGTH);
 
     static final String DEFAULT_CLUSTER = "default";
     static final String DEFAULT_NAMESPACE_NAME = "application";
@@ -35,8 +36,13 @@ final class ApolloSettings {
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
     static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(5);
     static final Duration DEFAULT_SYNC_TIMEOUT = Duration.ofSeconds(10);
-    /** Apollo's default {@code item.value.length.limit}. */
-    static final int DEFAULT_MAX_VALUE_BYTES = 20_000;
+    /**
+     * Below Apollo's default {@code item.value.length.limit} of 20000 characters, leaving room for the
+     * version header and, for hashed item keys, the full item key ({@link StoredValue}).
+     */
+    static final int DEFAULT_MAX_VALUE_BYTES = 16_384;
+    /** Apollo's default {@code item.key.length.limit}. */
+    static final int DEFAULT_MAX_ITEM_KEY_LENGTH = 128;
 
     final String namespace;
     final String metaServer;
@@ -51,6 +57,7 @@ final class ApolloSettings {
     final Duration readTimeout;
     final Duration syncTimeout;
     final int maxValueBytes;
+    final int maxItemKeyLength;
 
     ApolloSettings(RepositoryConfig config) {
         config.requireKnownProperties(KNOWN);
@@ -67,6 +74,11 @@ final class ApolloSettings {
         this.readTimeout = positive(config.durationProperty(READ_TIMEOUT, DEFAULT_READ_TIMEOUT), READ_TIMEOUT);
         this.syncTimeout = positive(config.durationProperty(SYNC_TIMEOUT, DEFAULT_SYNC_TIMEOUT), SYNC_TIMEOUT);
         this.maxValueBytes = config.intProperty(MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES);
+        this.maxItemKeyLength = config.intProperty(MAX_ITEM_KEY_LENGTH, DEFAULT_MAX_ITEM_KEY_LENGTH);
+        if (maxItemKeyLength < 66) {
+            throw invalid("property '" + MAX_ITEM_KEY_LENGTH + "' must be at least 66 (a hashed item key), got "
+                    + maxItemKeyLength);
+        }
         if (maxValueBytes <= 0) {
             throw invalid("property '" + MAX_VALUE_BYTES + "' must be positive, got " + maxValueBytes);
         }

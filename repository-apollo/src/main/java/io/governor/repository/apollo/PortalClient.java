@@ -3,12 +3,9 @@ package io.governor.repository.apollo;
 import com.ctrip.framework.apollo.openapi.client.ApolloOpenApiClient;
 import com.ctrip.framework.apollo.openapi.dto.NamespaceReleaseDTO;
 import com.ctrip.framework.apollo.openapi.dto.OpenItemDTO;
-import com.ctrip.framework.apollo.openapi.dto.OpenPageDTO;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -17,8 +14,6 @@ import java.util.function.Supplier;
  * throws {@link GovernanceException} translated by {@link ApolloErrors}. Thread-safe.
  */
 final class PortalClient {
-
-    private static final int PAGE_SIZE = 100;
 
     private final ApolloSettings settings;
     private final ApolloOpenApiClient client;
@@ -65,24 +60,6 @@ final class PortalClient {
             // The portal answers 400 "item not exists" for a concurrent delete.
             if (e.code() != ErrorCode.INVALID_ARGUMENT || value(itemKey, key) != null) {
                 throw e;
-            }
-        }
-    }
-
-    /** Every item key of the namespace in the portal, page by page. Safe to retry. */
-    List<String> itemKeys(String key) {
-        List<String> keys = new ArrayList<>();
-        for (int page = 0; ; page++) {
-            int p = page;
-            OpenPageDTO<OpenItemDTO> result = call("list", key, () -> client().findItemsByNamespace(settings.appId,
-                    settings.env, settings.cluster, settings.namespaceName, p, PAGE_SIZE));
-            List<OpenItemDTO> content = result == null ? null : result.getContent();
-            if (content == null || content.isEmpty()) {
-                return keys;
-            }
-            content.forEach(i -> keys.add(i.getKey()));
-            if (content.size() < PAGE_SIZE || keys.size() >= result.getTotal()) {
-                return keys;
             }
         }
     }

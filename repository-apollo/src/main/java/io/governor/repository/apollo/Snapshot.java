@@ -12,41 +12,33 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * This repository's view of its Apollo namespace: every key it owns with its value and a derived
- * version.
- *
- * <p>Apollo keeps no per-item version, so the snapshot derives one: a counter owned by this
- * repository instance, bumped for every change it observes, and stamped on the key that changed.
- * A key's version therefore grows with every observed change of that key, but versions are only
- * comparable within one repository instance (another client of the same namespace counts
- * differently), and several changes that Apollo delivered as one release count once.
+ * This repository's view of its Apollo namespace: every key it owns with its value and version
+ * (decoded from the stored text, see {@link StoredValue}), as the Apollo client last delivered it.
  *
  * <p>Not thread-safe: the repository guards it with its lock.
  */
 final class Snapshot {
 
     private final NavigableMap<String, VersionedValue> entries = new TreeMap<>();
-    private long counter;
 
     /**
-     * Replaces the view with {@code current} (key to value) and returns the differences as events,
-     * in key order.
+     * Replaces the view with {@code current} and returns the differences as events, in key order. A
+     * key whose value or version changed is updated.
      */
-    List<ChangeEvent> replace(Map<String, String> current) {
+    List<ChangeEvent> replace(Map<String, VersionedValue> current) {
         List<ChangeEvent> events = new ArrayList<>();
         TreeSet<String> keys = new TreeSet<>(entries.keySet());
         keys.addAll(current.keySet());
         for (String key : keys) {
             VersionedValue before = entries.get(key);
-            String after = current.get(key);
+            VersionedValue after = current.get(key);
             if (after == null) {
                 entries.remove(key);
                 events.add(new ChangeEvent(ChangeEvent.Type.DELETED, key, before.value(), before.version()));
-            } else if (before == null || !before.value().equals(after)) {
-                VersionedValue next = new VersionedValue(after, ++counter);
-                entries.put(key, next);
+            } else if (!after.equals(before)) {
+                entries.put(key, after);
                 ChangeEvent.Type type = before == null ? ChangeEvent.Type.ADDED : ChangeEvent.Type.UPDATED;
-                events.add(new ChangeEvent(type, key, after, next.version()));
+                events.add(new ChangeEvent(type, key, after.value(), after.version()));
             }
         }
         return events;
@@ -69,6 +61,23 @@ final class Snapshot {
             names.add(slash < 0 ? rest : rest.substring(0, slash));
         }
         return new ArrayList<>(names);
+    }
+
+    /** Every key at or below {@code key}, deepest first. */
+    List<String> keysAtOrBelow(String key) {
+        List<String> out = new ArrayList<>();
+        if (entries.containsKey(key)) {
+            out.add(key);
+        }
+        String base = "/".equals(key) ? "/" : key + "/";
+        for (String k : entries.tailMap(base, true).keySet()) {
+            if (!k.startsWith(base)) {
+                break;
+            }
+            out.add(k);
+        }
+        out.sort((a, b) -> Long.compare(b.chars().filter(c -> c == '/').count(), a.chars().filter(c -> c == '/').count()));
+        return out;
     }
 
     /** Whether any key at or below {@code key} is present. */

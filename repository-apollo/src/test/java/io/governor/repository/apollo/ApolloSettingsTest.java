@@ -29,7 +29,8 @@ class ApolloSettingsTest {
         assertEquals(Duration.ofSeconds(1), s.connectTimeout);
         assertEquals(Duration.ofSeconds(5), s.readTimeout);
         assertEquals(Duration.ofSeconds(10), s.syncTimeout);
-        assertEquals(20_000, s.maxValueBytes);
+        assertEquals(16_384, s.maxValueBytes);
+        assertEquals(128, s.maxItemKeyLength);
         assertFalse(s.writable());
     }
 

@@ -1,6 +1,7 @@
 package io.governor.repository.apollo;
 
 import io.governor.api.repository.ChangeEvent;
+import io.governor.api.repository.VersionedValue;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -12,37 +13,41 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SnapshotTest {
 
+    private static VersionedValue v(String value, long version) {
+        return new VersionedValue(value, version);
+    }
+
     @Test
-    void replaceEmitsAddedUpdatedDeletedAndBumpsVersionsPerChange() {
+    void replaceEmitsAddedUpdatedDeletedWithStoredVersions() {
         Snapshot s = new Snapshot();
-        List<ChangeEvent> first = s.replace(Map.of("/a", "1", "/b", "1"));
         assertEquals(List.of(new ChangeEvent(ChangeEvent.Type.ADDED, "/a", "1", 1),
-                new ChangeEvent(ChangeEvent.Type.ADDED, "/b", "1", 2)), first);
+                new ChangeEvent(ChangeEvent.Type.ADDED, "/b", "1", 4)), s.replace(Map.of("/a", v("1", 1), "/b", v("1", 4))));
 
-        List<ChangeEvent> second = s.replace(Map.of("/a", "2"));
-        assertEquals(List.of(new ChangeEvent(ChangeEvent.Type.UPDATED, "/a", "2", 3),
-                new ChangeEvent(ChangeEvent.Type.DELETED, "/b", "1", 2)), second);
+        assertEquals(List.of(new ChangeEvent(ChangeEvent.Type.UPDATED, "/a", "2", 2),
+                new ChangeEvent(ChangeEvent.Type.DELETED, "/b", "1", 4)), s.replace(Map.of("/a", v("2", 2))));
 
-        assertEquals(List.of(), s.replace(Map.of("/a", "2")), "no change, no event, same version");
-        assertEquals(3, s.get("/a").orElseThrow().version());
+        assertEquals(List.of(), s.replace(Map.of("/a", v("2", 2))), "no change, no event");
+        assertEquals(List.of(new ChangeEvent(ChangeEvent.Type.UPDATED, "/a", "2", 3)), s.replace(Map.of("/a", v("2", 3))),
+                "the same value rewritten is an update with the new version");
     }
 
     @Test
     void childrenAreDerivedFromDescendantKeysAndSorted() {
         Snapshot s = new Snapshot();
-        s.replace(Map.of("/a/b/c", "1", "/a/a", "1", "/a-b/x", "1", "/a.b", "1", "/a/+", "1"));
+        s.replace(Map.of("/a/b/c", v("1", 1), "/a/a", v("1", 1), "/a-b/x", v("1", 1), "/a.b", v("1", 1), "/a/+", v("1", 1)));
         assertEquals(List.of("+", "a", "b"), s.children("/a"));
         assertEquals(List.of("a", "a-b", "a.b"), s.children("/"));
         assertEquals(List.of(), s.children("/a/a"));
         assertEquals(List.of(), s.children("/missing"));
+        assertEquals(List.of("/a/b/c", "/a/+", "/a/a"), s.keysAtOrBelow("/a"));
     }
 
     @Test
     void anyAtOrBelowIgnoresSiblingsThatSortBetween() {
         Snapshot s = new Snapshot();
-        s.replace(Map.of("/a-b", "1", "/a/b", "1"));
+        s.replace(Map.of("/a-b", v("1", 1), "/a/b", v("1", 1)));
         assertTrue(s.anyAtOrBelow("/a"));
-        s.replace(Map.of("/a-b", "1"));
+        s.replace(Map.of("/a-b", v("1", 1)));
         assertFalse(s.anyAtOrBelow("/a"));
     }
 }

@@ -1,0 +1,96 @@
+package io.governor.repository.nacos;
+
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import io.governor.api.repository.ChangeEvent;
+import io.governor.api.repository.Repository;
+import io.governor.api.repository.RepositoryConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Nacos repository against the in-test gRPC stand-in. */
+class NacosRepositoryIT {
+
+    private static NacosStandIn server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new NacosStandIn();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    @Test
+    void putStoresVersionedContentUnderTheEncodedDataIdAndIndexesEveryAncestor() {
+        String ns = namespace();
+        try (Repository repo = open(ns, server)) {
+            repo.put("/config/databases/orders", "a: 1");
+
+            assertEquals("# governor-version: 1\na: 1", server.content("", "DEFAULT_GROUP", ns + ".config.databases.orders"));
+            assertEquals(List.of("orders"), repo.children("/config/databases"));
+            assertEquals(List.of("config"), repo.children("/"));
+            assertEquals(1, repo.get("/config/databases/orders").orElseThrow().version());
+        }
+    }
+
+    @Test
+    void changeMadeElsewhereIsPushedToTheWatch() throws Exception {
+        String ns = namespace();
+        BlockingQueue<ChangeEvent> events = new LinkedBlockingQueue<>();
+        try (Repository repo = open(ns, server)) {
+            repo.put("/app/k", "1");
+            repo.watch("/app", events::add);
+
+            server.publish("", "DEFAULT_GROUP", ns + ".app.k", "# governor-version: 7\nfrom the console");
+
+            ChangeEvent e = events.poll(15, TimeUnit.SECONDS);
+            assertNotNull(e, "no event pushed");
+            assertEquals(new ChangeEvent(ChangeEvent.Type.UPDATED, "/app/k", "from the console", 7), e);
+        }
+    }
+
+    @Test
+    void compareAndSetLosesAgainstAWriterThatGotInFirst() {
+        String ns = namespace();
+        try (Repository a = open(ns, server); Repository b = open(ns, server)) {
+            assertTrue(a.compareAndSet("/lock-free", null, "a"));
+            assertFalse(b.compareAndSet("/lock-free", null, "b"));
+            assertTrue(b.compareAndSet("/lock-free", "a", "b"));
+            assertFalse(a.compareAndSet("/lock-free", "a", "c"));
+            assertEquals("b", a.get("/lock-free").orElseThrow().value());
+        }
+    }
+
+    @Test
+    void unreachableServerFailsToConnect() {
+        RepositoryConfig config = RepositoryConfig.builder("nacos").serverLists("127.0.0.1:1")
+                .property("connectTimeout", "1s").build();
+        GovernanceException e = assertThrows(GovernanceException.class, () -> new NacosRepositoryProvider().create(config));
+        assertEquals(ErrorCode.CONNECT_FAILED, e.code());
+    }
+
+    static String namespace() {
+        return "ns-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static Repository open(String namespace, NacosStandIn server) {
+        return new NacosRepositoryProvider().create(RepositoryConfig.builder("nacos").namespace(namespace)
+                .serverLists(server.address()).build());
+    }
+}
