@@ -201,6 +201,11 @@ public final class Governance implements AutoCloseable {
         return new ReportingLock(centers.registry().lock(name), namespace, listeners);
     }
 
+    /** The registry repository (tests use it to inject faults). */
+    io.governor.api.repository.RegistryRepository registryRepository() {
+        return centers.registryRepository();
+    }
+
     DatabaseGovernor governor(String db) {
         DatabaseGovernor g = governors.get(db);
         if (g == null) {

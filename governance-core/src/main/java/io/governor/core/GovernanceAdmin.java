@@ -297,6 +297,14 @@ public final class GovernanceAdmin implements AutoCloseable {
         }
     }
 
+    ConfigService configService() {
+        return config;
+    }
+
+    RegistryService registryService() {
+        return registry;
+    }
+
     /** Releases the connections of an admin from {@link #connect}; a no-op for {@link Governance#admin()}. */
     @Override
     public void close() {

@@ -1,0 +1,94 @@
+package io.governor.core.memory;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.Condition;
+
+/**
+ * The lock table of one {@link MemoryStore}: per lock, the current holder and a FIFO queue of
+ * waiters. Guarded by the store lock; waiters park on a condition of it. Fencing tokens are store
+ * revisions, so they increase strictly across every grant of every lock.
+ */
+final class MemoryLocks {
+
+    private static final class Entry {
+        MemoryLease holder;
+        final ArrayDeque<Object> queue = new ArrayDeque<>();
+    }
+
+    private final MemoryStore store;
+    private final Condition released;
+    private final Map<String, Entry> table = new HashMap<>();
+
+    MemoryLocks(MemoryStore store) {
+        this.store = store;
+        this.released = store.lock.newCondition();
+    }
+
+    /**
+     * Waits in line for the lock at {@code key} up to {@code timeoutNanos}.
+     *
+     * @return the new lease, or null when the time ran out
+     * @throws InterruptedException when interrupted while waiting; the attempt is withdrawn
+     */
+    MemoryLease acquire(MemoryRepository client, String name, String key, long timeoutNanos) throws InterruptedException {
+        store.lock.lock();
+        try {
+            Entry entry = table.computeIfAbsent(key, k -> new Entry());
+            Object ticket = new Object();
+            entry.queue.add(ticket);
+            try {
+                long left = timeoutNanos;
+                while (true) {
+                    client.checkUsable("tryLock", "/locks/" + name);
+                    if (entry.holder == null && entry.queue.peek() == ticket) {
+                        entry.queue.poll();
+                        entry.holder = client.grant(name, key, store.nextRevision());
+                        return entry.holder;
+                    }
+                    if (left <= 0) {
+                        return null;
+                    }
+                    left = released.awaitNanos(left);
+                }
+            } finally {
+                if (entry.queue.remove(ticket)) {
+                    released.signalAll(); // the next in line may now be at the head
+                }
+                if (entry.holder == null && entry.queue.isEmpty()) {
+                    table.remove(key, entry);
+                }
+            }
+        } finally {
+            store.lock.unlock();
+        }
+    }
+
+    /** Frees the lock if {@code lease} still holds it. */
+    void release(MemoryLease lease) {
+        store.lock.lock();
+        try {
+            Entry entry = table.get(lease.key());
+            if (entry != null && entry.holder == lease) {
+                entry.holder = null;
+                if (entry.queue.isEmpty()) {
+                    table.remove(lease.key());
+                }
+                released.signalAll();
+            }
+        } finally {
+            store.lock.unlock();
+        }
+    }
+
+    /** Wakes every waiter so it re-checks its client (used when a client closes). */
+    void wakeAll() {
+        store.lock.lock();
+        try {
+            released.signalAll();
+        } finally {
+            store.lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,578 @@
+package io.governor.test;
+
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import io.governor.api.repository.Capability;
+import io.governor.api.repository.ChangeEvent;
+import io.governor.api.repository.Operation;
+import io.governor.api.repository.Paths;
+import io.governor.api.repository.Repository;
+import io.governor.api.repository.VersionedValue;
+import io.governor.api.repository.Watch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static io.governor.api.repository.ChangeEvent.Type.ADDED;
+import static io.governor.api.repository.ChangeEvent.Type.DELETED;
+import static io.governor.api.repository.ChangeEvent.Type.UPDATED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The contract every {@link Repository} passes: reads and writes with versions, children, compare
+ * and set, recursive delete, key and value limits, prefix watches, commit and close.
+ *
+ * <p>A repository module extends this class (or {@link RegistryRepositoryContractTest}) and supplies
+ * {@link #newRepository(String)}; starting and stopping the server is up to the subclass (a static
+ * {@code @BeforeAll}, a JUnit extension). Each test runs in a fresh unique namespace, so tests can
+ * share one server; every client made through {@link #client()} is closed after the test. Tests that
+ * need a {@link Capability} run only where {@link Repository#capabilities()} declares it.
+ *
+ * <p>Every wait is bounded by {@link #awaitTimeout()}; every test by a {@link Timeout}.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+public abstract class RepositoryContractTest {
+
+    private final List<Repository> clients = new CopyOnWriteArrayList<>();
+    private String namespace;
+
+    /**
+     * A new client connected to the server under test, scoped to {@code namespace}, as the module's
+     * provider would create it. Called several times per test for several clients.
+     */
+    protected abstract Repository newRepository(String namespace) throws Exception;
+
+    /** How long to wait for an effect such as a watch event (default {@link Await#DEFAULT}); slow backends may raise it. */
+    protected Duration awaitTimeout() {
+        return Await.DEFAULT;
+    }
+
+    @BeforeEach
+    final void chooseNamespace() {
+        namespace = "ct-" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+    }
+
+    @AfterEach
+    final void closeClients() {
+        List<Repository> open = new ArrayList<>(clients);
+        Collections.reverse(open);
+        clients.clear();
+        for (Repository r : open) {
+            try {
+                r.close();
+            } catch (RuntimeException e) {
+                throw new AssertionError("close() must never throw, but " + r.type() + " threw", e);
+            }
+        }
+    }
+
+    /** This test's namespace, unique per test. */
+    protected final String namespace() {
+        return namespace;
+    }
+
+    /** A new client in this test's namespace, closed after the test. */
+    protected Repository client() {
+        return client(namespace);
+    }
+
+    /** A new client in {@code namespace}, closed after the test. */
+    protected Repository client(String namespace) {
+        Repository r;
+        try {
+            r = newRepository(namespace);
+        } catch (Exception e) {
+            throw new AssertionError("cannot create a client for namespace '" + namespace + "'", e);
+        }
+        clients.add(r);
+        return r;
+    }
+
+    /** Runs the calling test only where {@code repository} declares {@code capability}. */
+    protected static void assumeCapability(Repository repository, Capability capability) {
+        assumeTrue(repository.capabilities().contains(capability),
+                () -> repository.type() + " does not declare " + capability);
+    }
+
+    /** Asserts that {@code call} throws a {@link GovernanceException} with {@code code}, and returns it. */
+    protected static GovernanceException assertError(ErrorCode code, Executable call) {
+        GovernanceException e = assertThrows(GovernanceException.class, call);
+        assertEquals(code, e.code(), () -> "error code of " + e);
+        return e;
+    }
+
+    /** A watch recorder waiting with {@link #awaitTimeout()}. */
+    protected final ChangeEvent awaitEvent(EventRecorder recorder, ChangeEvent.Type type, String key, String value) {
+        return recorder.await(awaitTimeout(), type + " " + key + " = " + value,
+                e -> e.type() == type && e.key().equals(key) && (value == null || value.equals(e.value())));
+    }
+
+    // ---- reads and writes ----------------------------------------------------------------------
+
+    @Test
+    void putThenGetReturnsValueAndVersion() {
+        Repository r = client();
+        r.put("/app/name", "orders");
+        VersionedValue v = r.get("/app/name").orElseThrow(() -> new AssertionError("/app/name not found after put"));
+        assertEquals("orders", v.value());
+        assertEquals(v, client().get("/app/name").orElseThrow(), "another client reads the same value and version");
+    }
+
+    @Test
+    void getOfMissingKeyIsEmpty() {
+        assertEquals(Optional.empty(), client().get("/missing/key"));
+    }
+
+    @Test
+    void overwriteIncreasesVersion() {
+        Repository r = client();
+        r.put("/k", "1");
+        long v1 = r.get("/k").orElseThrow().version();
+        r.put("/k", "2");
+        VersionedValue v2 = r.get("/k").orElseThrow();
+        assertEquals("2", v2.value());
+        assertTrue(v2.version() > v1, () -> "version " + v2.version() + " after overwrite must exceed " + v1);
+        r.put("/k", "2");
+        long v3 = r.get("/k").orElseThrow().version();
+        assertTrue(v3 > v2.version(), "writing the same value again is still a write with a new version");
+    }
+
+    @Test
+    void putCreatesParentsThatListTheKey() {
+        Repository r = client();
+        assumeCapability(r, Capability.LIST_CHILDREN);
+        r.put("/a/b/c", "v");
+        assertEquals(List.of("b"), r.children("/a"));
+        assertEquals(List.of("c"), r.children("/a/b"));
+        assertTrue(r.children("/").contains("a"), () -> "root children " + r.children("/"));
+    }
+
+    @Test
+    void childrenAreSortedAndDirectOnly() {
+        Repository r = client();
+        assumeCapability(r, Capability.LIST_CHILDREN);
+        for (String name : List.of("zeta", "alpha", "Beta", "m-1", "m.0", "m_2", "10", "9")) {
+            r.put("/p/" + name, name);
+        }
+        r.put("/p/alpha/nested/deeper", "x");
+        r.put("/pp/not-a-child", "x");
+        List<String> expected = new ArrayList<>(List.of("zeta", "alpha", "Beta", "m-1", "m.0", "m_2", "10", "9"));
+        Collections.sort(expected);
+        assertEquals(expected, r.children("/p"));
+        assertEquals(List.of("nested"), r.children("/p/alpha"));
+    }
+
+    @Test
+    void childrenOfMissingKeyIsEmpty() {
+        Repository r = client();
+        assumeCapability(r, Capability.LIST_CHILDREN);
+        assertEquals(List.of(), r.children("/nothing/here"));
+        assertEquals(List.of(), r.children("/"), "a fresh namespace has no children");
+    }
+
+    @Test
+    void namespacesAreIsolated() {
+        Repository mine = client();
+        Repository other = client(namespace() + "-other");
+        mine.put("/iso/k", "mine");
+        assertEquals(Optional.empty(), other.get("/iso/k"));
+        other.put("/iso/k", "other");
+        assertEquals("mine", mine.get("/iso/k").orElseThrow().value());
+        if (mine.capabilities().contains(Capability.LIST_CHILDREN)) {
+            assertEquals(List.of("iso"), other.children("/"));
+        }
+        other.delete("/iso");
+        assertEquals("mine", mine.get("/iso/k").orElseThrow().value(), "a delete in another namespace leaves mine");
+    }
+
+    @Test
+    void compareAndSetWithNullCreatesOnlyIfAbsent() {
+        Repository r = client();
+        assertTrue(r.compareAndSet("/cas/new", null, "first"));
+        assertEquals("first", r.get("/cas/new").orElseThrow().value());
+        assertFalse(r.compareAndSet("/cas/new", null, "second"), "key exists: create-if-absent must fail");
+        assertEquals("first", r.get("/cas/new").orElseThrow().value());
+    }
+
+    @Test
+    void compareAndSetReplacesOnMatch() {
+        Repository r = client();
+        r.put("/cas/k", "old");
+        long before = r.get("/cas/k").orElseThrow().version();
+        assertTrue(r.compareAndSet("/cas/k", "old", "new"));
+        VersionedValue after = r.get("/cas/k").orElseThrow();
+        assertEquals("new", after.value());
+        assertTrue(after.version() > before, "compare-and-set writes a new version");
+    }
+
+    @Test
+    void compareAndSetMismatchLeavesValue() {
+        Repository r = client();
+        r.put("/cas/k", "current");
+        VersionedValue before = r.get("/cas/k").orElseThrow();
+        assertFalse(r.compareAndSet("/cas/k", "stale", "new"));
+        assertEquals(before, r.get("/cas/k").orElseThrow(), "value and version unchanged after a mismatch");
+        assertFalse(r.compareAndSet("/cas/absent", "anything", "new"), "an absent key matches no expected value");
+        assertEquals(Optional.empty(), r.get("/cas/absent"));
+    }
+
+    @Test
+    void deleteIsRecursive() {
+        Repository r = client();
+        r.put("/d/a", "1");
+        r.put("/d/a/b/c", "2");
+        r.put("/d/e", "3");
+        r.put("/dd", "sibling");
+        r.delete("/d");
+        assertEquals(Optional.empty(), r.get("/d/a"));
+        assertEquals(Optional.empty(), r.get("/d/a/b/c"));
+        assertEquals(Optional.empty(), r.get("/d/e"));
+        assertEquals(Optional.empty(), r.get("/d"));
+        assertEquals("sibling", r.get("/dd").orElseThrow().value(), "a sibling with a common prefix survives");
+        if (r.capabilities().contains(Capability.LIST_CHILDREN)) {
+            assertEquals(List.of(), r.children("/d"));
+        }
+    }
+
+    @Test
+    void deleteOfMissingKeyIsNoOp() {
+        Repository r = client();
+        r.delete("/never/written");
+        r.put("/x", "1");
+        r.delete("/x");
+        r.delete("/x");
+        assertEquals(Optional.empty(), r.get("/x"));
+    }
+
+    // ---- keys and values -----------------------------------------------------------------------
+
+    @Test
+    void invalidKeysAreRejected() {
+        Repository r = client();
+        List<String> invalid = new ArrayList<>(List.of("", "a", "a/b", "/a/", "//a", "/a//b", "/.", "/a/..",
+                "/a/./b", "/a b", "/a\nb", "/\u00e4", "/a/*", "/a\\b", "/" + "x".repeat(Paths.MAX_SEGMENT_LENGTH + 1),
+                "/s".repeat(Paths.MAX_DEPTH + 1)));
+        invalid.add(null);
+        for (String key : invalid) {
+            assertError(ErrorCode.INVALID_ARGUMENT, () -> r.get(key));
+            assertError(ErrorCode.INVALID_ARGUMENT, () -> r.put(key, "v"));
+            assertError(ErrorCode.INVALID_ARGUMENT, () -> r.compareAndSet(key, null, "v"));
+            assertError(ErrorCode.INVALID_ARGUMENT, () -> r.delete(key));
+            assertError(ErrorCode.INVALID_ARGUMENT, () -> r.children(key));
+            assertError(ErrorCode.INVALID_ARGUMENT, () -> r.watch(key, new EventRecorder()));
+        }
+        assertError(ErrorCode.INVALID_ARGUMENT, () -> r.put("/", "v"));
+        assertError(ErrorCode.INVALID_ARGUMENT, () -> r.get("/"));
+        assertError(ErrorCode.INVALID_ARGUMENT, () -> r.delete("/"));
+    }
+
+    @Test
+    void keysWithEveryLegalCharacterRoundTrip() {
+        Repository r = client();
+        EventRecorder events = new EventRecorder();
+        r.watch("/keys", events);
+        List<String> keys = ContractKeys.legalKeysUnder("/keys");
+        for (String key : keys) {
+            r.put(key, "value of " + key);
+        }
+        for (String key : keys) {
+            assertEquals("value of " + key, r.get(key).map(VersionedValue::value).orElse(null), key);
+            awaitEvent(events, ADDED, key, "value of " + key);
+            if (r.capabilities().contains(Capability.LIST_CHILDREN)) {
+                assertTrue(r.children(Paths.parent(key)).contains(Paths.name(key)),
+                        () -> "children of " + Paths.parent(key) + " list " + Paths.name(key));
+            }
+        }
+        for (String key : keys) {
+            r.delete(key);
+            assertEquals(Optional.empty(), r.get(key), key);
+        }
+    }
+
+    @Test
+    void unicodeMultilineAndEmptyValuesRoundTrip() {
+        Repository r = client();
+        List<String> values = List.of("", " ", "h\u00e9llo w\u00f6rld \u2713 \u65e5\u672c\u8a9e \ud83d\ude00",
+                "line1\nline2\r\nline3\n", "\ttabs\tand  spaces  ", "quotes \" ' ` and \\ backslash",
+                "{\"json\": [1, 2]}", "${not.a.placeholder} %s %n", "nul\u0000byte");
+        for (int i = 0; i < values.size(); i++) {
+            String key = "/values/v" + i;
+            r.put(key, values.get(i));
+            assertEquals(values.get(i), r.get(key).orElseThrow(() -> new AssertionError(key + " not found")).value(),
+                    "value " + i + " round-trips");
+        }
+    }
+
+    @Test
+    void valueOfMaxBytesIsAcceptedAndOneMoreIsRejected() {
+        Repository r = client();
+        int max = r.maxValueBytes();
+        assertTrue(max > 0, "maxValueBytes is positive");
+        // two-byte characters, so a repository counting chars instead of UTF-8 bytes fails
+        String exact = "\u00e9".repeat(max / 2) + "a".repeat(max % 2);
+        r.put("/big", exact);
+        assertEquals(exact, r.get("/big").orElseThrow().value());
+        String over = exact + "a";
+        GovernanceException e = assertError(ErrorCode.VALUE_TOO_LARGE, () -> r.put("/big", over));
+        assertTrue(e.getMessage().contains("/big"), () -> "message names the key: " + e.getMessage());
+        assertTrue(e.getMessage().contains(String.valueOf(max + 1)), () -> "message names the size: " + e.getMessage());
+        assertTrue(e.getMessage().contains(String.valueOf(max)), () -> "message names the limit: " + e.getMessage());
+        assertEquals(exact, r.get("/big").orElseThrow().value(), "a rejected value is not written");
+    }
+
+    // ---- watches -------------------------------------------------------------------------------
+
+    @Test
+    void watchDeliversAddedUpdatedDeletedForPrefixAndDescendants() {
+        Repository r = client();
+        Repository writer = client();
+        EventRecorder events = new EventRecorder();
+        Watch w = r.watch("/app", events);
+        assertEquals("/app", w.prefix());
+
+        writer.put("/app", "self");
+        awaitEvent(events, ADDED, "/app", "self");
+        writer.put("/app/x", "1");
+        long v1 = writer.get("/app/x").orElseThrow().version();
+        assertEquals(v1, awaitEvent(events, ADDED, "/app/x", "1").version(), "ADDED carries the version");
+        writer.put("/app/x", "2");
+        long v2 = writer.get("/app/x").orElseThrow().version();
+        assertEquals(v2, awaitEvent(events, UPDATED, "/app/x", "2").version(), "UPDATED carries the new version");
+        writer.put("/app/a/b/c", "deep");
+        long vDeep = writer.get("/app/a/b/c").orElseThrow().version();
+        assertEquals(vDeep, awaitEvent(events, ADDED, "/app/a/b/c", "deep").version());
+        writer.delete("/app/x");
+        awaitEvent(events, DELETED, "/app/x", null);
+        assertEquals(List.of(ADDED, UPDATED, DELETED), events.eventsFor("/app/x").stream().map(ChangeEvent::type).toList());
+    }
+
+    @Test
+    void recursiveDeleteDeliversDeletedForEachDescendant() {
+        Repository r = client();
+        r.put("/t/a", "1");
+        r.put("/t/a/b", "2");
+        r.put("/t/c", "3");
+        EventRecorder events = new EventRecorder();
+        r.watch("/t", events);
+        r.delete("/t");
+        for (String key : List.of("/t/a", "/t/a/b", "/t/c")) {
+            awaitEvent(events, DELETED, key, null);
+        }
+    }
+
+    @Test
+    void watchOnKeyDoesNotDeliverSiblingWithCommonPrefix() {
+        Repository r = client();
+        EventRecorder events = new EventRecorder();
+        r.watch("/a", events);
+        r.put("/ab", "sibling");
+        r.put("/abc/d", "cousin");
+        r.put("/a/x", "child");
+        awaitEvent(events, ADDED, "/a/x", "child");
+        r.put("/ab", "sibling again");
+        r.put("/a/y", "child");
+        awaitEvent(events, ADDED, "/a/y", "child");
+        assertTrue(events.events().stream().allMatch(e -> Paths.isAtOrBelow(e.key(), "/a")),
+                () -> "only /a and its descendants: " + events);
+    }
+
+    @Test
+    void watchOnRootSeesEveryKeyOfTheNamespace() {
+        Repository r = client();
+        EventRecorder events = new EventRecorder();
+        r.watch("/", events);
+        r.put("/one", "1");
+        r.put("/two/deep/key", "2");
+        awaitEvent(events, ADDED, "/one", "1");
+        awaitEvent(events, ADDED, "/two/deep/key", "2");
+        client(namespace() + "-other").put("/one", "elsewhere");
+        r.put("/three", "3");
+        awaitEvent(events, ADDED, "/three", "3");
+        assertTrue(events.eventsFor("/one").stream().noneMatch(e -> "elsewhere".equals(e.value())),
+                () -> "no event from another namespace: " + events);
+    }
+
+    @Test
+    void eventsArriveInOrderPerKey() {
+        Repository r = client();
+        EventRecorder events = new EventRecorder();
+        r.watch("/seq", events);
+        for (int i = 0; i < 50; i++) {
+            r.put("/seq/k", "v" + i);
+        }
+        events.await(awaitTimeout(), "the last write v49", e -> e.key().equals("/seq/k") && "v49".equals(e.value()));
+        List<ChangeEvent> seen = events.eventsFor("/seq/k");
+        int lastIndex = -1;
+        long lastVersion = Long.MIN_VALUE;
+        for (ChangeEvent e : seen) {
+            int index = Integer.parseInt(e.value().substring(1));
+            assertTrue(index > lastIndex, () -> "values in write order (coalescing allowed): " + seen);
+            assertTrue(e.version() > lastVersion, () -> "versions increase: " + seen);
+            lastIndex = index;
+            lastVersion = e.version();
+        }
+        assertEquals("v49", seen.get(seen.size() - 1).value(), "the last write is the last event");
+        assertEquals(ADDED, seen.get(0).type());
+    }
+
+    @Test
+    void watchListenerRunsOnRepositoryThreadNotCallers() {
+        Repository r = client();
+        EventRecorder events = new EventRecorder();
+        r.watch("/th", events);
+        r.put("/th/k", "v");
+        awaitEvent(events, ADDED, "/th/k", "v");
+        assertFalse(events.threads().contains(Thread.currentThread()), "listener ran on the caller's thread");
+    }
+
+    @Test
+    void noEventsAfterWatchClose() {
+        Repository r = client();
+        EventRecorder closed = new EventRecorder();
+        EventRecorder probe = new EventRecorder();
+        Watch w = r.watch("/w", closed);
+        r.watch("/w", probe);
+        r.put("/w/a", "1");
+        awaitEvent(closed, ADDED, "/w/a", "1");
+        w.close();
+        w.close();
+        r.put("/w/b", "2");
+        r.put("/w/a", "3");
+        awaitEvent(probe, UPDATED, "/w/a", "3");
+        assertEquals(List.of("/w/a"), closed.events().stream().map(ChangeEvent::key).toList(),
+                () -> "closed watch received: " + closed);
+    }
+
+    @Test
+    void throwingListenerDoesNotStopDelivery() {
+        Repository r = client();
+        EventRecorder events = new EventRecorder();
+        r.watch("/boom", e -> {
+            events.onEvent(e);
+            throw new IllegalStateException("listener failure expected by the test");
+        });
+        r.put("/boom/1", "a");
+        r.put("/boom/2", "b");
+        awaitEvent(events, ADDED, "/boom/1", "a");
+        awaitEvent(events, ADDED, "/boom/2", "b");
+    }
+
+    @Test
+    void twoWatchesOnOneRepositoryBothReceive() {
+        Repository r = client();
+        EventRecorder outer = new EventRecorder();
+        EventRecorder inner = new EventRecorder();
+        r.watch("/two", outer);
+        r.watch("/two/sub", inner);
+        client().put("/two/sub/k", "v");
+        awaitEvent(outer, ADDED, "/two/sub/k", "v");
+        awaitEvent(inner, ADDED, "/two/sub/k", "v");
+    }
+
+    // ---- atomic operations ---------------------------------------------------------------------
+
+    @Test
+    void concurrentCompareAndSetIncrementsLoseNoUpdate() throws Exception {
+        Repository first = client();
+        assumeCapability(first, Capability.COMPARE_AND_SET);
+        Repository second = client();
+        first.put("/counter", "0");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                Repository r = t % 2 == 0 ? first : second;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 100; i++) {
+                        while (true) {
+                            String current = r.get("/counter").orElseThrow().value();
+                            if (r.compareAndSet("/counter", current, String.valueOf(Long.parseLong(current) + 1))) {
+                                break;
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(100, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals("800", first.get("/counter").orElseThrow().value());
+    }
+
+    @Test
+    void commitAppliesAllOrNothing() {
+        Repository r = client();
+        assumeCapability(r, Capability.TRANSACTION);
+        r.put("/tx/a", "1");
+        r.put("/tx/old/child", "x");
+        assertFalse(r.commit(List.of(Operation.check("/tx/a", "2"), Operation.put("/tx/b", "new"),
+                Operation.delete("/tx/old"))), "a failing check fails the commit");
+        assertEquals(Optional.empty(), r.get("/tx/b"), "nothing written when a check fails");
+        assertEquals("x", r.get("/tx/old/child").orElseThrow().value(), "nothing deleted when a check fails");
+        assertFalse(r.commit(List.of(Operation.check("/tx/a", null), Operation.put("/tx/b", "new"))),
+                "check for absence fails on an existing key");
+        assertEquals(Optional.empty(), r.get("/tx/b"));
+
+        assertTrue(r.commit(List.of(Operation.check("/tx/a", "1"), Operation.check("/tx/none", null),
+                Operation.put("/tx/b", "new"), Operation.put("/tx/a", "2"), Operation.delete("/tx/old"))));
+        assertEquals("new", r.get("/tx/b").orElseThrow().value());
+        assertEquals("2", r.get("/tx/a").orElseThrow().value());
+        assertEquals(Optional.empty(), r.get("/tx/old/child"), "commit deletes recursively");
+    }
+
+    @Test
+    void commitWithoutTransactionCapabilityFails() {
+        Repository r = client();
+        assumeFalse(r.capabilities().contains(Capability.TRANSACTION), () -> r.type() + " declares TRANSACTION");
+        assertError(ErrorCode.CAPABILITY_MISSING, () -> r.commit(List.of(Operation.put("/k", "v"))));
+        assertEquals(Optional.empty(), r.get("/k"));
+    }
+
+    // ---- close ---------------------------------------------------------------------------------
+
+    @Test
+    void operationsAfterCloseThrowClosed() {
+        Repository r = client();
+        r.put("/k", "v");
+        EventRecorder events = new EventRecorder();
+        r.watch("/k", events);
+        r.close();
+        r.close();
+        assertError(ErrorCode.CLOSED, () -> r.get("/k"));
+        assertError(ErrorCode.CLOSED, () -> r.put("/k", "w"));
+        assertError(ErrorCode.CLOSED, () -> r.compareAndSet("/k", "v", "w"));
+        assertError(ErrorCode.CLOSED, () -> r.delete("/k"));
+        assertError(ErrorCode.CLOSED, () -> r.children("/"));
+        assertError(ErrorCode.CLOSED, () -> r.watch("/k", new EventRecorder()));
+
+        Repository other = client();
+        EventRecorder probe = new EventRecorder();
+        other.watch("/k", probe);
+        other.put("/k", "after close");
+        awaitEvent(probe, UPDATED, "/k", "after close");
+        assertEquals(List.of(), events.events(), "a closed repository's watch delivers nothing");
+    }
+}
