@@ -8,6 +8,7 @@ import io.governor.api.repository.ChangeEvent;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.api.repository.VersionedValue;
+import io.governor.test.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

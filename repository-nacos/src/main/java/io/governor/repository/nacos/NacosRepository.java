@@ -265,7 +265,7 @@ final class NacosRepository implements Repository {
             throw new GovernanceException(ErrorCode.CONFLICT, operation + " '" + key + "' on nacos repository: gave up after "
                     + attempt + " attempts against concurrent writers");
         }
-        LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(ThreadLocalRandom.current().nextInt(100, 100 * Math.min(attempt, 20))));
+        LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(ThreadLocalRandom.current().nextInt(50, 100 * Math.min(attempt, 20) + 51)));
     }
 
     private void checkWrite(String operation, String key, String value) {
