@@ -101,10 +101,10 @@ final class NacosClient implements AutoCloseable {
     }
 
     /**
-     * Registers a Nacos listener that hands every notification to {@code executor}. The listener
-     * object is returned for {@link #unlisten}.
+     * Registers a Nacos listener; {@code onChange} runs on the Nacos client's notification thread and
+     * must hand off at once. The listener object is returned for {@link #unlisten}.
      */
-    Listener listen(String dataId, Executor executor, Consumer<String> onChange, String key) {
+    Listener listen(String dataId, Consumer<String> onChange, String key) {
         Listener listener = new Listener() {
             @Override
             public Executor getExecutor() {

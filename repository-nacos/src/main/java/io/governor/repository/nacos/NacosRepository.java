@@ -19,7 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +58,7 @@ final class NacosRepository implements Repository {
     private final NacosSettings settings;
     private final DataIds ids;
     private final NacosClient client;
-    private final ExecutorService watchExecutor;
+    private final ScheduledExecutorService watchExecutor;
     private volatile Thread watchThread;
     private final List<NacosWatch> watches = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
@@ -68,7 +68,7 @@ final class NacosRepository implements Repository {
         this.ids = new DataIds(settings.namespace);
         this.client = client;
         String name = "governor-" + settings.logName() + "-watch";
-        this.watchExecutor = Executors.newSingleThreadExecutor(r -> {
+        this.watchExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
             watchThread = t;

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -32,12 +33,13 @@ import java.util.concurrent.locks.ReentrantLock;
 final class NacosWatch implements Watch {
 
     private static final Logger LOG = LoggerFactory.getLogger(NacosWatch.class);
+    private static final long RETRY_MILLIS = 500;
 
     private final String prefix;
     private final WatchListener listener;
     private final NacosClient client;
     private final DataIds ids;
-    private final ExecutorService executor;
+    private final ScheduledExecutorService executor;
     private final String logName;
     private final Runnable onClose;
     private final Map<String, VersionedValue> known = new HashMap<>();
@@ -45,7 +47,7 @@ final class NacosWatch implements Watch {
     private final ReentrantLock delivering = new ReentrantLock();
     private volatile boolean closed;
 
-    NacosWatch(String prefix, WatchListener listener, NacosClient client, DataIds ids, ExecutorService executor,
+    NacosWatch(String prefix, WatchListener listener, NacosClient client, DataIds ids, ScheduledExecutorService executor,
                String logName, Runnable onClose) {
         this.prefix = prefix;
         this.listener = listener;
@@ -97,22 +99,32 @@ final class NacosWatch implements Watch {
     }
 
     private void listen(String dataId, Runnable recheck) {
-        listeners.put(dataId, client.listen(dataId, executor, content -> submit(recheck), dataId));
+        listeners.put(dataId, client.listen(dataId, content -> submit(recheck), dataId));
     }
 
+    /**
+     * Runs a re-read on the watch thread. A re-read that fails (the server is unreachable) is retried
+     * every {@link #RETRY_MILLIS} until it succeeds or the watch closes: the Nacos client does not
+     * notify twice for the same content, so giving up would lose the change.
+     */
     private void submit(Runnable task) {
+        schedule(task, 0);
+    }
+
+    private void schedule(Runnable task, long delayMillis) {
         if (closed) {
             return;
         }
         try {
-            executor.execute(() -> {
+            executor.schedule(() -> {
                 try {
                     task.run();
                 } catch (RuntimeException e) {
-                    LOG.warn("{} - watch on '{}' could not re-read after a notification; the next one retries",
-                            logName, prefix, e);
+                    LOG.warn("{} - watch on '{}' could not re-read after a notification; retrying in {} ms: {}",
+                            logName, prefix, RETRY_MILLIS, e.getMessage());
+                    schedule(task, RETRY_MILLIS);
                 }
-            });
+            }, delayMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // the repository is closing
         }

@@ -5,13 +5,18 @@ import io.governor.api.GovernanceException;
 import io.governor.api.repository.ChangeEvent;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.RepositoryConfig;
+import io.governor.test.Await;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -78,6 +83,69 @@ class NacosRepositoryIT {
     }
 
     @Test
+    void concurrentWritersUnderOneParentLoseNoIndexEntry() throws Exception {
+        String ns = namespace();
+        try (Repository a = open(ns, server); Repository b = open(ns, server)) {
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    Repository r = t % 2 == 0 ? a : b;
+                    int thread = t;
+                    done.add(pool.submit(() -> {
+                        for (int i = 0; i < 25; i++) {
+                            r.put("/parent/c" + thread + "-" + i, "v");
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(100, a.children("/parent").size(), () -> "children: " + a.children("/parent"));
+        }
+    }
+
+    @Test
+    void watchCatchesUpAfterTheServerDropsTheConnection() throws Exception {
+        String ns = namespace();
+        BlockingQueue<ChangeEvent> events = new LinkedBlockingQueue<>();
+        try (Repository watcher = open(ns, server); Repository writer = open(ns, server)) {
+            watcher.put("/r/k", "before");
+            watcher.watch("/r", events::add);
+
+            server.dropConnections();
+            writer.put("/r/k", "after");
+            writer.put("/r/new", "child");
+
+            Await.until("watch caught up", () -> events.stream().anyMatch(e -> e.key().equals("/r/k") && "after".equals(e.value()))
+                    && events.stream().anyMatch(e -> e.key().equals("/r/new") && e.type() == ChangeEvent.Type.ADDED));
+        }
+    }
+
+    @Test
+    void credentialsAreUsedAndAWrongPasswordIsUnauthenticatedWithoutShowingIt() throws Exception {
+        try (NacosStandIn secured = new NacosStandIn("governor", "right-pw-41")) {
+            try (Repository repo = open(namespace(), secured, "right-pw-41")) {
+                repo.put("/k", "v");
+                assertEquals("v", repo.get("/k").orElseThrow().value());
+            }
+            try (Repository repo = open(namespace(), secured, "wrong-pw-77")) {
+                GovernanceException e = assertThrows(GovernanceException.class, () -> repo.get("/k"));
+                assertEquals(ErrorCode.UNAUTHENTICATED, e.code());
+                GovernanceException w = assertThrows(GovernanceException.class, () -> repo.put("/k", "x"));
+                assertEquals(ErrorCode.UNAUTHENTICATED, w.code());
+                for (Throwable t = e; t != null; t = t.getCause()) {
+                    assertFalse(String.valueOf(t.getMessage()).contains("wrong-pw-77"), "password leaked: " + t);
+                }
+            }
+        }
+    }
+
+    @Test
     void unreachableServerFailsToConnect() {
         RepositoryConfig config = RepositoryConfig.builder("nacos").serverLists("127.0.0.1:1")
                 .property("connectTimeout", "1s").build();
@@ -92,5 +160,10 @@ class NacosRepositoryIT {
     static Repository open(String namespace, NacosStandIn server) {
         return new NacosRepositoryProvider().create(RepositoryConfig.builder("nacos").namespace(namespace)
                 .serverLists(server.address()).build());
+    }
+
+    static Repository open(String namespace, NacosStandIn server, String password) {
+        return new NacosRepositoryProvider().create(RepositoryConfig.builder("nacos").namespace(namespace)
+                .serverLists(server.address()).property("username", "governor").property("password", password).build());
     }
 }
