@@ -164,6 +164,12 @@ final class DatabaseGovernor implements AutoCloseable {
         }
         String rev = config.revision(snap.config(), props);
         if (rev.equals(appliedRevision)) {
+            if (lastRejected != null) {
+                // The center is back at what this instance runs: the earlier rejection is moot.
+                lastRejected = null;
+                status.applied(db, rev);
+                LOG.info("[{}] database '{}' is back at revision {}", namespace, db, rev);
+            }
             return;
         }
         String summary = summary(current, currentProps, snap.config(), props);

@@ -14,6 +14,8 @@ import io.governor.api.repository.ConnectionState;
 import io.governor.api.repository.ConnectionStateListener;
 import io.governor.api.repository.DistributedLock;
 import io.governor.api.repository.Watch;
+import io.governor.core.jdbc.GovernedDataSource;
+import io.governor.core.jdbc.JdbcRuntime;
 import io.governor.core.service.NodePaths;
 import io.governor.core.yaml.RuleCodecs;
 import io.governor.core.yaml.YamlCodec;
@@ -61,6 +63,7 @@ public final class Governance implements AutoCloseable {
     private final String instanceId;
     private final GovernanceAdmin admin;
     private final Map<String, DatabaseGovernor> governors = new LinkedHashMap<>();
+    private final Map<String, JdbcRuntime> jdbc = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Watch> watches = new ArrayList<>();
     private final ConnectionStateListener connectionListener;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -78,7 +81,11 @@ public final class Governance implements AutoCloseable {
         this.admin = new GovernanceAdmin(namespace, centers.config(), centers.registry(), () -> { });
         this.connectionListener = this::connectionStateChanged;
         try {
-            start(b.runtimes);
+            start(b.runtimes != null ? b.runtimes : db -> {
+                JdbcRuntime rt = JdbcRuntime.create(namespace, db, listeners.all());
+                jdbc.put(db, rt);
+                return new JdbcDatabaseRuntime(rt);
+            });
         } catch (RuntimeException e) {
             LOG.error("[{}] start-up failed: {}", namespace, e.getMessage());
             close();
@@ -181,6 +188,21 @@ public final class Governance implements AutoCloseable {
     /** The databases this instance governs. */
     public Set<String> databases() {
         return Collections.unmodifiableSet(new TreeSet<>(governors.keySet()));
+    }
+
+    /**
+     * The governed DataSource of a database this instance governs (one of the databases of the
+     * local configuration). The same object on every call; it is closed by {@link #close()}.
+     *
+     * @throws GovernanceException {@code NOT_FOUND} if the database is not governed here
+     */
+    public GovernedDataSource dataSource(String db) {
+        governor(db);
+        JdbcRuntime rt = jdbc.get(db);
+        if (rt == null) {
+            throw new GovernanceException(ErrorCode.NOT_FOUND, "database '" + db + "' has no governed DataSource");
+        }
+        return rt.dataSource();
     }
 
     /** The configuration this instance currently runs for a database, or {@code NOT_FOUND}. */
@@ -345,7 +367,7 @@ public final class Governance implements AutoCloseable {
         private final List<GovernanceListener> listeners = new ArrayList<>();
         private final List<RuleCodec<?>> codecs = new ArrayList<>();
         private boolean loadListeners = true;
-        private Function<String, DatabaseRuntime> runtimes = db -> new ConfigOnlyRuntime();
+        private Function<String, DatabaseRuntime> runtimes;
 
         private Builder(GovernanceConfig config) {
             this.config = java.util.Objects.requireNonNull(config, "config");

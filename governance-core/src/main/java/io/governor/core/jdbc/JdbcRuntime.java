@@ -1,0 +1,258 @@
+package io.governor.core.jdbc;
+
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import io.governor.api.config.DataSourceConfig;
+import io.governor.api.config.DatabaseConfig;
+import io.governor.api.config.GovernanceProps;
+import io.governor.api.config.ReadwriteSplittingRule;
+import io.governor.api.event.GovernanceListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The JDBC runtime of one logical database: its physical pools, routing state and circuit breaker,
+ * held in one immutable snapshot that {@link GovernedDataSource} reads without a lock. <b>Core use
+ * only:</b> {@code Governance}'s reconciler creates it and drives it from the database's
+ * governance thread; applications get the {@link #dataSource()} and never call the mutators.
+ *
+ * <p><b>Thread safety:</b> every method is thread-safe. The mutators ({@link #apply},
+ * {@link #setDisabled}, {@link #setCircuitBroken}, {@link #close}) serialise on this object; each
+ * replaces the snapshot in one volatile write, so a connection sees either the old or the new
+ * configuration, never a mix.
+ *
+ * <p><b>Blocking:</b> {@link #apply} blocks while new pools are built and checked (up to
+ * {@code pool-check-timeout}); the other mutators do not block. Pools that are replaced or removed
+ * are drained: closed when their last lent connection returns or after {@code drain-timeout},
+ * whichever comes first, the latter on a daemon thread {@code governor-<namespace>-<db>-drain}
+ * that exists only while a drain is pending.
+ *
+ * <p><b>Failure:</b> {@link #apply} either applies the whole configuration or throws a
+ * {@link GovernanceException} and leaves everything as it was (pools it built are closed).
+ */
+public final class JdbcRuntime implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcRuntime.class);
+
+    private final String namespace;
+    private final String database;
+    private final String logPrefix;
+    private final JdbcEvents events;
+    private final ScheduledThreadPoolExecutor drainer;
+    private final GovernedDataSource dataSource;
+    private volatile Snapshot snapshot;
+
+    private JdbcRuntime(String namespace, String database, List<GovernanceListener> listeners) {
+        this.namespace = namespace;
+        this.database = database;
+        this.logPrefix = "[" + namespace + "]";
+        this.events = new JdbcEvents(logPrefix, listeners);
+        this.snapshot = Snapshot.initial(database);
+        this.drainer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "governor-" + namespace + "-" + database + "-drain");
+            t.setDaemon(true);
+            return t;
+        });
+        drainer.setRemoveOnCancelPolicy(true);
+        drainer.setKeepAliveTime(5, TimeUnit.SECONDS);
+        drainer.allowCoreThreadTimeOut(true);
+        this.dataSource = new GovernedDataSource(this);
+    }
+
+    /**
+     * Creates the runtime of one database with nothing applied yet: until the first {@link #apply},
+     * connections fail at first use because there is no data source.
+     *
+     * @param listeners called for connection and statement events; when empty, no event objects are
+     *                  created at all
+     */
+    public static JdbcRuntime create(String namespace, String database, List<GovernanceListener> listeners) {
+        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(database, "database");
+        return new JdbcRuntime(namespace, database, List.copyOf(listeners));
+    }
+
+    /** The governed data source that applications use; always the same object. */
+    public GovernedDataSource dataSource() {
+        return dataSource;
+    }
+
+    /**
+     * Applies a complete configuration as a whole: pools of added and changed data sources are built
+     * (by reflection, see the pool class's setters) and each must hand out a valid connection within
+     * {@code props.poolCheckTimeout()}; then pools, rules, props and revision are swapped in at once.
+     * Unchanged data sources keep their pool (the same object); replaced and removed ones are drained.
+     * A change of rules or props alone builds nothing.
+     *
+     * <p>Safe to repeat: applying the running configuration again changes nothing.
+     *
+     * @param revision the revision of {@code config} + {@code props}, reported by {@link #revision()}
+     * @throws GovernanceException {@code INVALID_CONFIG} (unknown pool class or property, a value that
+     *         does not convert, a rule naming a data source that is not configured), {@code CONNECT_FAILED}
+     *         (a new pool could not hand out a valid connection), {@code TIMEOUT} (it did not within
+     *         pool-check-timeout), {@code INTERRUPTED}, {@code CLOSED}. The message names the data source
+     *         and its JDBC URL, never a password. Nothing was changed.
+     */
+    public synchronized void apply(DatabaseConfig config, GovernanceProps props, String revision) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(props, "props");
+        Snapshot current = requireOpen("apply revision " + revision);
+        checkRule(config);
+        Map<String, PoolHandle> next = new TreeMap<>();
+        List<PoolHandle> built = new ArrayList<>();
+        try {
+            for (Map.Entry<String, DataSourceConfig> e : config.dataSources().entrySet()) {
+                PoolHandle old = current.pools.get(e.getKey());
+                if (old != null && old.config().equals(e.getValue())) {
+                    next.put(e.getKey(), old);
+                } else {
+                    PoolHandle h = build(e.getKey(), e.getValue());
+                    built.add(h);
+                    next.put(e.getKey(), h);
+                }
+            }
+        } catch (RuntimeException e) {
+            built.forEach(h -> h.closeNow("the new configuration was not applied"));
+            throw e;
+        }
+        PoolCheck.run(built, props.poolCheckTimeout(), "governor-" + namespace + "-" + database + "-pool-check",
+                database);
+        snapshot = current.withConfig(config, props, revision, next);
+        List<String> retired = retire(current.pools, next, props);
+        LOG.info("{} database '{}' runs revision {}: pools built {}, draining {}, kept {}", logPrefix, database,
+                revision, names(built), retired, kept(next, built));
+    }
+
+    /**
+     * Sets the data sources operators disabled (replicas in it get no new connections). Does not block.
+     */
+    public synchronized void setDisabled(Set<String> disabled) {
+        Snapshot current = requireOpen("set disabled data sources");
+        if (!current.disabled.equals(disabled)) {
+            snapshot = current.withDisabled(disabled);
+            LOG.info("{} database '{}': disabled data sources now {}", logPrefix, database, new TreeSet<>(disabled));
+        }
+    }
+
+    /**
+     * Turns the circuit breaker on or off: while on, {@code getConnection()} fails with SQLState
+     * {@code 08004}; connections handed out before keep working. Does not block.
+     */
+    public synchronized void setCircuitBroken(boolean broken) {
+        Snapshot current = requireOpen("set circuit breaker");
+        if (current.circuitBroken != broken) {
+            snapshot = current.withCircuitBroken(broken);
+            LOG.info("{} database '{}': circuit breaker {}", logPrefix, database, broken ? "ON" : "OFF");
+        }
+    }
+
+    /** The revision running now, or null before the first {@link #apply}. */
+    public String revision() {
+        return snapshot.revision;
+    }
+
+    /** Whether the circuit breaker is on. */
+    public boolean isCircuitBroken() {
+        return snapshot.circuitBroken;
+    }
+
+    /** The running pool of a data source, or null. */
+    DataSource pool(String name) {
+        PoolHandle h = snapshot.pools.get(name);
+        return h == null ? null : h.pool();
+    }
+
+    Snapshot snapshot() {
+        return snapshot;
+    }
+
+    JdbcEvents events() {
+        return events;
+    }
+
+    String database() {
+        return database;
+    }
+
+    /**
+     * Closes the runtime: {@code getConnection()} fails from now on; idle pools close at once and
+     * pools with lent connections when those return or after {@code drain-timeout}. Does not block;
+     * the drain thread ends when the last pending drain is done. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        Snapshot current = snapshot;
+        if (current.closed) {
+            return;
+        }
+        snapshot = current.asClosed();
+        retire(current.pools, Map.of(), current.props);
+        drainer.shutdown();
+        LOG.info("{} database '{}': governed data source closed", logPrefix, database);
+    }
+
+    private Snapshot requireOpen(String operation) {
+        Snapshot current = snapshot;
+        if (current.closed) {
+            throw new GovernanceException(ErrorCode.CLOSED, operation + " of database '" + database
+                    + "': the governed data source is closed");
+        }
+        return current;
+    }
+
+    private void checkRule(DatabaseConfig config) {
+        ReadwriteSplittingRule rule = config.rule(ReadwriteSplittingRule.class);
+        if (rule == null) {
+            return;
+        }
+        for (String name : rule.dataSourceNames()) {
+            if (!config.dataSources().containsKey(name)) {
+                throw new GovernanceException(ErrorCode.INVALID_CONFIG, "database '" + database
+                        + "': rule !READWRITE_SPLITTING names data source '" + name + "', which is not configured");
+            }
+        }
+    }
+
+    private PoolHandle build(String name, DataSourceConfig config) {
+        String poolName = "governor-" + namespace + "-" + database + "-" + name;
+        DataSource pool = PoolFactory.build(name, config, poolName);
+        LOG.debug("{} database '{}': built pool of data source '{}' ({})", logPrefix, database, name,
+                Secrets.maskUrl(config.jdbcUrl()));
+        return new PoolHandle(logPrefix + " database '" + database + "':", name, config, pool);
+    }
+
+    /** Retires every pool of {@code before} that is not (the same object) in {@code after}. */
+    private List<String> retire(Map<String, PoolHandle> before, Map<String, PoolHandle> after, GovernanceProps props) {
+        Map<PoolHandle, Boolean> keep = new IdentityHashMap<>();
+        after.values().forEach(h -> keep.put(h, Boolean.TRUE));
+        long drainMillis = props.drainTimeout().toMillis();
+        List<String> retired = new ArrayList<>();
+        for (PoolHandle h : before.values()) {
+            if (!keep.containsKey(h)) {
+                retired.add(h.name());
+                h.retire(task -> drainer.schedule(task, drainMillis, TimeUnit.MILLISECONDS));
+            }
+        }
+        return retired;
+    }
+
+    private static List<String> names(List<PoolHandle> handles) {
+        return handles.stream().map(PoolHandle::name).toList();
+    }
+
+    private static List<String> kept(Map<String, PoolHandle> next, List<PoolHandle> built) {
+        return next.values().stream().filter(h -> !built.contains(h)).map(PoolHandle::name).toList();
+    }
+}

@@ -1,0 +1,241 @@
+package io.governor.core.jdbc;
+
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import io.governor.api.config.DataSourceConfig;
+import io.governor.api.repository.RepositoryConfig;
+
+import javax.sql.DataSource;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Builds a physical pool from a {@link DataSourceConfig} by reflection: the pool class's public
+ * no-argument constructor, then one public setter {@code setXxx} per property, the text value
+ * converted to the setter's parameter type.
+ *
+ * <p>Supported parameter types: {@code String}, {@code char[]}, {@code int}/{@code Integer},
+ * {@code long}/{@code Long}, {@code short}/{@code Short}, {@code boolean}/{@code Boolean} (only
+ * {@code true}/{@code false}), {@code double}/{@code Double}, {@code float}/{@code Float},
+ * {@link Duration} (as {@code 500ms}, {@code 10s}, ...) and enums (by constant name, case-insensitive).
+ * Numbers are plain decimal: a {@code long} setter such as HikariCP's {@code connectionTimeout}
+ * takes milliseconds as the class defines them.
+ *
+ * <p>Every failure is a {@link GovernanceException} {@code INVALID_CONFIG} naming the data source,
+ * the property and the class; a secret property's value never appears in a message.
+ *
+ * <p>Stateless and thread-safe; it does not connect to anything (pools such as HikariCP's start
+ * lazily), so building is fast. The caller owns and must close the returned pool.
+ */
+final class PoolFactory {
+
+    private PoolFactory() {
+    }
+
+    /**
+     * Instantiates and configures the pool of data source {@code name}.
+     *
+     * @param defaultPoolName set as {@code poolName} when the class has such a property and the
+     *                        configuration does not give one (names HikariCP's threads)
+     */
+    static DataSource build(String name, DataSourceConfig config, String defaultPoolName) {
+        String className = config.poolClassName();
+        Object pool = instantiate(name, className);
+        if (!(pool instanceof DataSource ds)) {
+            close(pool);
+            throw invalid(name, "pool class " + className + " is not a javax.sql.DataSource");
+        }
+        try {
+            for (Map.Entry<String, String> e : config.properties().entrySet()) {
+                set(name, pool, e.getKey(), e.getValue());
+            }
+            if (!config.properties().containsKey("poolName") && setter(pool.getClass(), "poolName") != null) {
+                set(name, pool, "poolName", defaultPoolName);
+            }
+        } catch (RuntimeException e) {
+            close(pool);
+            throw e;
+        }
+        return ds;
+    }
+
+    private static Object instantiate(String name, String className) {
+        Class<?> type;
+        try {
+            ClassLoader tccl = Thread.currentThread().getContextClassLoader();
+            type = Class.forName(className, false, tccl != null ? tccl : PoolFactory.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw invalid(name, "pool class " + className + " is not on the classpath", e);
+        }
+        try {
+            Constructor<?> ctor = type.getConstructor();
+            return ctor.newInstance();
+        } catch (NoSuchMethodException e) {
+            throw invalid(name, "pool class " + className + " has no public no-argument constructor", e);
+        } catch (InvocationTargetException e) {
+            throw invalid(name, "pool class " + className + " failed to construct: " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw invalid(name, "pool class " + className + " cannot be instantiated: " + e, e);
+        }
+    }
+
+    private static void set(String name, Object pool, String property, String text) {
+        Class<?> type = pool.getClass();
+        List<Method> candidates = setters(type, property);
+        if (candidates.isEmpty()) {
+            Class<?> other = anySetterType(type, property);
+            throw invalid(name, other != null
+                    ? "property '" + property + "' of pool class " + type.getName() + " takes a "
+                      + other.getSimpleName() + ", which cannot be set from text"
+                    : "unknown property '" + property + "' for pool class " + type.getName()
+                      + " (no public setter set" + capitalize(property) + ")");
+        }
+        Method setter = choose(candidates);
+        Object value = convert(name, property, text, setter.getParameterTypes()[0], type);
+        try {
+            setter.invoke(pool, value);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            String why = RepositoryConfig.isSecret(property) ? cause.getClass().getName() : String.valueOf(cause);
+            throw invalid(name, "property '" + property + "' of pool class " + type.getName() + " was refused: " + why,
+                    RepositoryConfig.isSecret(property) ? null : cause);
+        } catch (IllegalAccessException e) {
+            throw invalid(name, "setter of property '" + property + "' of pool class " + type.getName()
+                    + " is not accessible", e);
+        }
+    }
+
+    private static Method setter(Class<?> type, String property) {
+        List<Method> candidates = setters(type, property);
+        return candidates.isEmpty() ? null : choose(candidates);
+    }
+
+    private static List<Method> setters(Class<?> type, String property) {
+        String methodName = "set" + capitalize(property);
+        List<Method> found = new ArrayList<>();
+        for (Method m : type.getMethods()) {
+            if (m.getName().equals(methodName) && m.getParameterCount() == 1 && !Modifier.isStatic(m.getModifiers())
+                    && isConvertible(m.getParameterTypes()[0])) {
+                found.add(m);
+            }
+        }
+        return found;
+    }
+
+    private static Class<?> anySetterType(Class<?> type, String property) {
+        String methodName = "set" + capitalize(property);
+        for (Method m : type.getMethods()) {
+            if (m.getName().equals(methodName) && m.getParameterCount() == 1) {
+                return m.getParameterTypes()[0];
+            }
+        }
+        return null;
+    }
+
+    /** With overloads, a typed setter wins over a String one (the class parses its own text last). */
+    private static Method choose(List<Method> candidates) {
+        Method best = candidates.get(0);
+        for (Method m : candidates) {
+            if (best.getParameterTypes()[0] == String.class && m.getParameterTypes()[0] != String.class) {
+                best = m;
+            }
+        }
+        return best;
+    }
+
+    private static boolean isConvertible(Class<?> t) {
+        return t == String.class || t == char[].class || t.isEnum() || t == Duration.class
+                || unbox(t).isPrimitive() && t != char.class && t != byte.class && t != void.class;
+    }
+
+    private static Object convert(String name, String property, String text, Class<?> t, Class<?> poolClass) {
+        if (t == String.class) {
+            return text;
+        }
+        if (t == char[].class) {
+            return text.toCharArray();
+        }
+        String v = text.trim();
+        try {
+            Class<?> p = unbox(t);
+            if (p == int.class) {
+                return Integer.valueOf(v);
+            } else if (p == long.class) {
+                return Long.valueOf(v);
+            } else if (p == short.class) {
+                return Short.valueOf(v);
+            } else if (p == double.class) {
+                return Double.valueOf(v);
+            } else if (p == float.class) {
+                return Float.valueOf(v);
+            } else if (p == boolean.class) {
+                if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+                    return Boolean.valueOf(v);
+                }
+                throw new IllegalArgumentException("not true or false");
+            } else if (t == Duration.class) {
+                return RepositoryConfig.parseDuration(v, "property '" + property + "'");
+            } else if (t.isEnum()) {
+                for (Object c : t.getEnumConstants()) {
+                    if (((Enum<?>) c).name().equalsIgnoreCase(v)) {
+                        return c;
+                    }
+                }
+                throw new IllegalArgumentException("not one of the constants of " + t.getSimpleName());
+            }
+        } catch (IllegalArgumentException | GovernanceException e) {
+            String shown = RepositoryConfig.isSecret(property) ? "" : " '" + text + "'";
+            throw invalid(name, "property '" + property + "' of pool class " + poolClass.getName() + ": value" + shown
+                    + " is not a valid " + t.getSimpleName());
+        }
+        throw new IllegalStateException("unsupported setter type " + t);
+    }
+
+    private static Class<?> unbox(Class<?> t) {
+        if (t == Integer.class) {
+            return int.class;
+        } else if (t == Long.class) {
+            return long.class;
+        } else if (t == Short.class) {
+            return short.class;
+        } else if (t == Boolean.class) {
+            return boolean.class;
+        } else if (t == Double.class) {
+            return double.class;
+        } else if (t == Float.class) {
+            return float.class;
+        }
+        return t;
+    }
+
+    private static String capitalize(String property) {
+        return property.substring(0, 1).toUpperCase(Locale.ROOT) + property.substring(1);
+    }
+
+    /** Closes a pool if it can be closed; failures are ignored (the pool is being thrown away). */
+    static void close(Object pool) {
+        if (pool instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // a pool that fails to close is gone either way
+            }
+        }
+    }
+
+    private static GovernanceException invalid(String name, String message) {
+        return invalid(name, message, null);
+    }
+
+    private static GovernanceException invalid(String name, String message, Throwable cause) {
+        return new GovernanceException(ErrorCode.INVALID_CONFIG, "build pool of data source '" + name + "': " + message,
+                cause);
+    }
+}

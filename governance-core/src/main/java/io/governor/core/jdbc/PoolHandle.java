@@ -1,0 +1,146 @@
+package io.governor.core.jdbc;
+
+import io.governor.api.config.DataSourceConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One generation of one physical pool: the pool, the configuration it was built from, and the
+ * number of connections it has lent through governed connections.
+ *
+ * <p>Draining works without a lock: a borrower first counts itself in, then checks whether the
+ * handle was retired (and backs out if so); {@link #retire} first marks the handle, then looks at
+ * the count. Whichever runs second sees the other, so a retired pool is closed exactly once, by
+ * the last returning borrower, by {@link #retire} when nothing is lent, or by the drain timeout.
+ *
+ * <p>Thread-safe.
+ */
+final class PoolHandle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PoolHandle.class);
+
+    private final String logPrefix;
+    private final String name;
+    private final DataSourceConfig config;
+    private final DataSource pool;
+    private final String jdbcUrl;
+    private final AtomicInteger lent = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean retired;
+    private volatile Future<?> forceClose;
+
+    PoolHandle(String logPrefix, String name, DataSourceConfig config, DataSource pool) {
+        this.logPrefix = logPrefix;
+        this.name = name;
+        this.config = config;
+        this.pool = pool;
+        this.jdbcUrl = Secrets.maskUrl(config.jdbcUrl());
+    }
+
+    String name() {
+        return name;
+    }
+
+    DataSourceConfig config() {
+        return config;
+    }
+
+    DataSource pool() {
+        return pool;
+    }
+
+    /** The JDBC URL with any credential in it masked; may be null. */
+    String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    int lent() {
+        return lent.get();
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    /**
+     * Borrows a physical connection, counting it as lent.
+     *
+     * @return the connection, or null when this pool was retired meanwhile (read the snapshot again)
+     */
+    Connection borrow() throws SQLException {
+        lent.incrementAndGet();
+        if (retired) {
+            release();
+            return null;
+        }
+        try {
+            return pool.getConnection();
+        } catch (SQLException | RuntimeException e) {
+            release();
+            throw e;
+        }
+    }
+
+    /** A lent connection came back (it was closed by the application). */
+    void release() {
+        if (lent.decrementAndGet() == 0 && retired) {
+            closePool("its last lent connection returned");
+        }
+    }
+
+    /**
+     * Takes this pool out of service: it closes now if nothing is lent, otherwise when the last lent
+     * connection returns or when {@code forceClose} runs, whichever comes first.
+     *
+     * @param scheduleForceClose schedules the forced close and returns its handle; called only when
+     *                           connections are lent
+     */
+    void retire(java.util.function.Function<Runnable, Future<?>> scheduleForceClose) {
+        retired = true;
+        int out = lent.get();
+        if (out == 0) {
+            closePool("nothing was lent");
+            return;
+        }
+        LOG.info("{} draining pool of data source '{}': {} connection(s) still lent", logPrefix, name, out);
+        forceClose = scheduleForceClose.apply(() -> {
+            int still = lent.get();
+            if (still > 0 && !closed.get()) {
+                LOG.warn("{} drain timeout: closing pool of data source '{}' with {} connection(s) still lent",
+                        logPrefix, name, still);
+            }
+            closePool("the drain timeout passed");
+        });
+        if (closed.get()) {
+            cancelForceClose();
+        }
+    }
+
+    /** Closes the pool at once, lent connections or not. */
+    void closeNow(String why) {
+        retired = true;
+        closePool(why);
+    }
+
+    private void closePool(String why) {
+        if (closed.compareAndSet(false, true)) {
+            cancelForceClose();
+            PoolFactory.close(pool);
+            LOG.info("{} closed pool of data source '{}' ({})", logPrefix, name, why);
+        }
+    }
+
+    private void cancelForceClose() {
+        Future<?> f = forceClose;
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+}

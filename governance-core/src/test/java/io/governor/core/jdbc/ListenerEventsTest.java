@@ -1,0 +1,211 @@
+package io.governor.core.jdbc;
+
+import io.governor.api.config.GovernanceProps;
+import io.governor.api.config.ReadwriteSplittingRule;
+import io.governor.api.event.ConnectionEvent;
+import io.governor.api.event.GovernanceListener;
+import io.governor.api.event.StatementEvent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ListenerEventsTest {
+
+    private final H2Fixture h2 = new H2Fixture();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        h2.close();
+    }
+
+    /** Records every call; checks that end/failed receive the object that start received. */
+    static final class Recorder implements GovernanceListener {
+        final List<String> calls = new ArrayList<>();
+        final List<StatementEvent> statements = new ArrayList<>();
+
+        @Override
+        public void connectionStarted(ConnectionEvent e) {
+            e.attach(this, "started");
+            calls.add("connectionStarted " + e.database());
+        }
+
+        @Override
+        public void connectionEnded(ConnectionEvent e) {
+            calls.add("connectionEnded " + e.dataSource() + " replica=" + e.replica() + paired(e.attachment(this)));
+        }
+
+        @Override
+        public void connectionFailed(ConnectionEvent e, Throwable error) {
+            calls.add("connectionFailed " + error.getClass().getSimpleName() + paired(e.attachment(this)));
+        }
+
+        @Override
+        public void statementStarted(StatementEvent e) {
+            e.attach(this, "started");
+            statements.add(e);
+            calls.add("statementStarted " + e.dataSource() + " " + e.sql() + " " + e.parameters());
+        }
+
+        @Override
+        public void statementEnded(StatementEvent e) {
+            calls.add("statementEnded " + e.sql() + paired(e.attachment(this)));
+        }
+
+        @Override
+        public void statementFailed(StatementEvent e, Throwable error) {
+            calls.add("statementFailed " + e.sql() + " " + error.getClass().getSimpleName() + paired(e.attachment(this)));
+        }
+
+        private static String paired(Object attachment) {
+            return "started".equals(attachment) ? "" : " UNPAIRED";
+        }
+    }
+
+    /** Throws from every method. */
+    static final class Throwing implements GovernanceListener {
+        @Override
+        public void connectionStarted(ConnectionEvent event) {
+            throw new IllegalStateException("listener bug");
+        }
+
+        @Override
+        public void connectionEnded(ConnectionEvent event) {
+            throw new IllegalStateException("listener bug");
+        }
+
+        @Override
+        public void statementStarted(StatementEvent event) {
+            throw new IllegalStateException("listener bug");
+        }
+
+        @Override
+        public void statementEnded(StatementEvent event) {
+            throw new IllegalStateException("listener bug");
+        }
+    }
+
+    private JdbcRuntime runtime(GovernanceListener... listeners) {
+        JdbcRuntime rt = h2.runtime(Arrays.asList(listeners));
+        rt.apply(h2.database(List.of(ReadwriteSplittingRule.of("primary", "replica_0")), "primary", "replica_0"),
+                GovernanceProps.empty(), "r1");
+        return rt;
+    }
+
+    @Test
+    void connectionAndStatementEventsArePairedAndNameTheServingDataSource() throws Exception {
+        Recorder rec = new Recorder();
+        JdbcRuntime rt = runtime(rec);
+        try (Connection c = rt.dataSource().getConnection()) {
+            c.setReadOnly(true);
+            try (Statement s = c.createStatement()) {
+                s.executeQuery("select name from whoami").close();
+            }
+        }
+        assertEquals(List.of("connectionStarted orders", "connectionEnded replica_0 replica=true",
+                "statementStarted replica_0 select name from whoami []", "statementEnded select name from whoami"),
+                rec.calls);
+        StatementEvent e = rec.statements.get(0);
+        assertEquals("orders", e.database());
+        assertTrue(e.replica());
+        assertEquals(Secrets.maskUrl(h2.url("replica_0")), e.jdbcUrl());
+    }
+
+    @Test
+    void preparedStatementEventsCarryBindParameters() throws Exception {
+        Recorder rec = new Recorder();
+        JdbcRuntime rt = runtime(rec);
+        try (Connection c = rt.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("insert into t values (?)")) {
+            ps.setInt(1, 42);
+            ps.executeUpdate();
+            ps.clearParameters();
+            ps.setNull(1, java.sql.Types.INTEGER);
+            ps.addBatch();
+            ps.executeBatch();
+        }
+        assertTrue(rec.calls.contains("statementStarted primary insert into t values (?) [42]"), rec.calls.toString());
+        assertTrue(rec.calls.contains("statementStarted primary insert into t values (?) [null]"), rec.calls.toString());
+        assertEquals(2, rec.calls.stream().filter(s -> s.startsWith("statementEnded insert")).count(), rec.calls.toString());
+    }
+
+    @Test
+    void failedStatementReportsFailedWithTheError() throws Exception {
+        Recorder rec = new Recorder();
+        JdbcRuntime rt = runtime(rec);
+        try (Connection c = rt.dataSource().getConnection(); Statement s = c.createStatement()) {
+            assertThrows(SQLException.class, () -> s.execute("select * from no_such_table"));
+        }
+        assertTrue(rec.calls.stream().anyMatch(s -> s.startsWith("statementFailed select * from no_such_table")
+                && !s.contains("UNPAIRED")), rec.calls.toString());
+    }
+
+    @Test
+    void callableStatementIsObservedLikeAPreparedOne() throws Exception {
+        Recorder rec = new Recorder();
+        JdbcRuntime rt = runtime(rec);
+        try (Connection c = rt.dataSource().getConnection(); CallableStatement cs = c.prepareCall("select ? + 1")) {
+            cs.setInt(1, 1);
+            assertTrue(cs.execute());
+        }
+        assertTrue(rec.calls.contains("statementStarted primary select ? + 1 [1]"), rec.calls.toString());
+    }
+
+    @Test
+    void circuitBrokenGetConnectionReportsFailed() {
+        Recorder rec = new Recorder();
+        JdbcRuntime rt = runtime(rec);
+        rt.setCircuitBroken(true);
+        assertThrows(SQLException.class, () -> rt.dataSource().getConnection());
+        assertEquals(List.of("connectionStarted orders", "connectionFailed SQLTransientConnectionException"), rec.calls);
+    }
+
+    @Test
+    void connectionClosedBeforeFirstUseStillEndsItsEvent() throws Exception {
+        Recorder rec = new Recorder();
+        JdbcRuntime rt = runtime(rec);
+        rt.dataSource().getConnection().close();
+        assertEquals(List.of("connectionStarted orders", "connectionEnded null replica=false"), rec.calls);
+    }
+
+    @Test
+    void throwingListenerDoesNotBreakJdbcOrOtherListeners() throws Exception {
+        Recorder rec = new Recorder();
+        JdbcRuntime rt = runtime(new Throwing(), rec);
+        try (Connection c = rt.dataSource().getConnection()) {
+            assertEquals("primary", H2Fixture.whoami(c));
+        }
+        assertEquals(4, rec.calls.size(), rec.calls.toString());
+    }
+
+    @Test
+    void withoutListenersNoParametersAreRecorded() throws Exception {
+        JdbcRuntime rt = runtime();
+        try (Connection c = rt.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("insert into t values (?)")) {
+            ps.setInt(1, 7);
+            GovernedPreparedStatement governed = ps.unwrap(GovernedPreparedStatement.class);
+            assertSame(List.of(), governed.parameters());
+            assertTrue(!governed.events.enabled);
+            assertEquals(1, ps.executeUpdate());
+        }
+        JdbcRuntime observed = runtime(new Recorder());
+        try (Connection c = observed.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("insert into t values (?)")) {
+            ps.setInt(1, 7);
+            assertEquals(List.of(7), ps.unwrap(GovernedPreparedStatement.class).parameters());
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.governor.core.jdbc;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import io.governor.api.config.DataSourceConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PoolFactoryTest {
+
+    private final H2Fixture h2 = new H2Fixture();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        h2.close();
+    }
+
+    @Test
+    void buildsHikariPoolBySettersConvertingTextToTheirTypes() throws Exception {
+        DataSourceConfig cfg = h2.hikari("primary").with("maximumPoolSize", "3").with("connectionTimeout", "750")
+                .with("autoCommit", "false").with("poolName", "orders-primary");
+        DataSource ds = PoolFactory.build("primary", cfg, "unused");
+        try (HikariDataSource hikari = assertInstanceOf(HikariDataSource.class, ds)) {
+            assertEquals(3, hikari.getMaximumPoolSize());
+            assertEquals(750L, hikari.getConnectionTimeout());
+            assertFalse(hikari.isAutoCommit());
+            assertEquals("orders-primary", hikari.getPoolName());
+            assertEquals(h2.url("primary"), hikari.getJdbcUrl());
+            try (Connection c = hikari.getConnection()) {
+                assertTrue(c.isValid(1));
+            }
+        }
+    }
+
+    @Test
+    void namesHikariPoolAfterTheDataSourceWhenNoPoolNameIsGiven() {
+        try (HikariDataSource hikari = (HikariDataSource) PoolFactory.build("primary", h2.hikari("primary"),
+                "governor-ns-orders-primary")) {
+            assertEquals("governor-ns-orders-primary", hikari.getPoolName());
+        }
+    }
+
+    @Test
+    void convertsDurationEnumFloatingBoxedShortAndCharArraySetters() throws Exception {
+        Map<String, String> p = new TreeMap<>();
+        p.put("url", h2.url("typed"));
+        p.put("user", "sa");
+        p.put("password", "");
+        p.put("idle", "1500ms");
+        p.put("unit", "seconds");
+        p.put("ratio", "0.25");
+        p.put("boxedInt", "7");
+        p.put("boxedLong", "9000000000");
+        p.put("boxedBoolean", "TRUE");
+        p.put("small", "12");
+        p.put("fraction", "1.5");
+        TypedPool pool = (TypedPool) PoolFactory.build("typed", new DataSourceConfig(TypedPool.class.getName(), p), "x");
+        assertEquals(Duration.ofMillis(1500), pool.idle);
+        assertEquals(TimeUnit.SECONDS, pool.unit);
+        assertEquals(0.25, pool.ratio);
+        assertEquals(7, pool.boxedInt);
+        assertEquals(9_000_000_000L, pool.boxedLong);
+        assertEquals(Boolean.TRUE, pool.boxedBoolean);
+        assertEquals((short) 12, pool.small);
+        assertEquals(1.5f, pool.fraction);
+        assertArrayEquals(new char[0], pool.password);
+        try (Connection c = pool.getConnection()) {
+            assertTrue(c.isValid(1));
+        }
+    }
+
+    @Test
+    void unknownPropertyIsAnErrorNamingPropertyAndClass() {
+        GovernanceException e = assertThrows(GovernanceException.class,
+                () -> PoolFactory.build("primary", h2.hikari("primary").with("maxPoolSize", "3"), "x"));
+        assertEquals(ErrorCode.INVALID_CONFIG, e.code());
+        assertTrue(e.getMessage().contains("'maxPoolSize'"), e.getMessage());
+        assertTrue(e.getMessage().contains("com.zaxxer.hikari.HikariDataSource"), e.getMessage());
+        assertTrue(e.getMessage().contains("'primary'"), e.getMessage());
+    }
+
+    @Test
+    void valueThatDoesNotConvertNamesPropertyClassAndValue() {
+        GovernanceException e = assertThrows(GovernanceException.class,
+                () -> PoolFactory.build("primary", h2.hikari("primary").with("maximumPoolSize", "many"), "x"));
+        assertEquals(ErrorCode.INVALID_CONFIG, e.code());
+        assertTrue(e.getMessage().contains("'maximumPoolSize'"), e.getMessage());
+        assertTrue(e.getMessage().contains("HikariDataSource"), e.getMessage());
+        assertTrue(e.getMessage().contains("'many'"), e.getMessage());
+    }
+
+    @Test
+    void secretPropertyValueNeverAppearsInAnError() {
+        DataSourceConfig cfg = new DataSourceConfig(TypedPool.class.getName(), Map.of("tokenCount", "s3cr3t-v4lue"));
+        GovernanceException e = assertThrows(GovernanceException.class, () -> PoolFactory.build("typed", cfg, "x"));
+        assertTrue(e.getMessage().contains("'tokenCount'"), e.getMessage());
+        assertFalse(e.getMessage().contains("s3cr3t-v4lue"), e.getMessage());
+    }
+
+    @Test
+    void setterOfATypeThatTextCannotExpressIsNamed() {
+        GovernanceException e = assertThrows(GovernanceException.class, () -> PoolFactory.build("primary",
+                h2.hikari("primary").with("dataSourceProperties", "a=b"), "x"));
+        assertTrue(e.getMessage().contains("'dataSourceProperties'") && e.getMessage().contains("takes a Properties"),
+                e.getMessage());
+    }
+
+    @Test
+    void booleanAcceptsOnlyTrueOrFalse() {
+        GovernanceException e = assertThrows(GovernanceException.class,
+                () -> PoolFactory.build("primary", h2.hikari("primary").with("autoCommit", "yes"), "x"));
+        assertTrue(e.getMessage().contains("'autoCommit'"), e.getMessage());
+    }
+
+    @Test
+    void poolClassMissingOrNotADataSourceIsRejected() {
+        GovernanceException missing = assertThrows(GovernanceException.class, () -> PoolFactory.build("p",
+                new DataSourceConfig("com.example.NoSuchPool", Map.of()), "x"));
+        assertEquals(ErrorCode.INVALID_CONFIG, missing.code());
+        assertTrue(missing.getMessage().contains("com.example.NoSuchPool"), missing.getMessage());
+        GovernanceException notDs = assertThrows(GovernanceException.class, () -> PoolFactory.build("p",
+                new DataSourceConfig(StringBuilder.class.getName(), Map.of()), "x"));
+        assertTrue(notDs.getMessage().contains("is not a javax.sql.DataSource"), notDs.getMessage());
+    }
+}

@@ -1,0 +1,120 @@
+package io.governor.core.jdbc;
+
+import org.h2.jdbcx.JdbcDataSource;
+
+import javax.sql.DataSource;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/** A pool class with setters of every supported type, backed by H2's plain data source. */
+public final class TypedPool implements DataSource {
+
+    private final JdbcDataSource h2 = new JdbcDataSource();
+    Duration idle;
+    TimeUnit unit;
+    double ratio;
+    Integer boxedInt;
+    Long boxedLong;
+    Boolean boxedBoolean;
+    short small;
+    float fraction;
+    char[] password;
+    int tokenCount;
+
+    public void setUrl(String url) {
+        h2.setURL(url);
+    }
+
+    public void setUser(String user) {
+        h2.setUser(user);
+    }
+
+    public void setPassword(char[] password) {
+        this.password = password;
+        h2.setPassword(new String(password));
+    }
+
+    public void setIdle(Duration idle) {
+        this.idle = idle;
+    }
+
+    public void setUnit(TimeUnit unit) {
+        this.unit = unit;
+    }
+
+    public void setRatio(double ratio) {
+        this.ratio = ratio;
+    }
+
+    public void setBoxedInt(Integer boxedInt) {
+        this.boxedInt = boxedInt;
+    }
+
+    public void setBoxedLong(Long boxedLong) {
+        this.boxedLong = boxedLong;
+    }
+
+    public void setBoxedBoolean(Boolean boxedBoolean) {
+        this.boxedBoolean = boxedBoolean;
+    }
+
+    public void setSmall(short small) {
+        this.small = small;
+    }
+
+    public void setFraction(float fraction) {
+        this.fraction = fraction;
+    }
+
+    public void setTokenCount(int tokenCount) {
+        this.tokenCount = tokenCount;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        return h2.getConnection();
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        return h2.getConnection(username, password);
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return 0;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        throw new SQLException("not a wrapper");
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+        return false;
+    }
+}

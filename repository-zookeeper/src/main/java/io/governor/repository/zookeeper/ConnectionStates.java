@@ -1,0 +1,173 @@
+package io.governor.repository.zookeeper;
+
+import io.governor.api.repository.ConnectionState;
+import io.governor.api.repository.ConnectionStateListener;
+import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Maps Curator's connection states to Governor's and reacts to them, in order, on the repository's
+ * state thread ({@code governor-<namespace>-state}).
+ *
+ * <ul>
+ *   <li>{@code LOST} (the session expired, or Curator gave it up after the session timeout without a
+ *       server): every held lock lease is marked lost, then listeners hear {@code LOST}.</li>
+ *   <li>{@code RECONNECTED}: if the session is new (after a LOST, or a changed session id that Curator
+ *       did not report as LOST), owned ephemerals are created again first; watches are registered
+ *       again and re-synchronised in every case; only then do listeners hear {@code RECONNECTED}.</li>
+ * </ul>
+ *
+ * <p>Every transition is logged at INFO with the namespace. Thread-safe.
+ */
+final class ConnectionStates implements org.apache.curator.framework.state.ConnectionStateListener {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionStates.class);
+    private static final int RECOVERY_ATTEMPTS = 3;
+
+    /** What the repository does on the state thread when the session is lost or the client is back. */
+    interface Recovery {
+        void sessionLost();
+
+        void reconnected(boolean newSession) throws Exception;
+    }
+
+    private final String label;
+    private final String servers;
+    private final ExecutorService thread;
+    private final List<ConnectionStateListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile Recovery recovery;
+    private volatile Thread stateThread;
+    // state-thread only
+    private long sessionId;
+    private boolean sessionLost;
+
+    ConnectionStates(ZooKeeperSettings settings) {
+        this.label = settings.label();
+        this.servers = settings.servers();
+        this.thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "governor-" + label + "-state");
+            t.setDaemon(true);
+            stateThread = t;
+            return t;
+        });
+    }
+
+    /** Set once the repository exists; states seen before are handled as they come. */
+    void recovery(Recovery recovery) {
+        this.recovery = recovery;
+    }
+
+    void addListener(ConnectionStateListener listener) {
+        listeners.add(listener);
+    }
+
+    void removeListener(ConnectionStateListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** Curator's callback, on Curator's thread: hands the state to the state thread. */
+    @Override
+    public void stateChanged(CuratorFramework client, org.apache.curator.framework.state.ConnectionState state) {
+        try {
+            thread.execute(() -> handle(client, state));
+        } catch (RejectedExecutionException closing) {
+            // repository closed
+        }
+    }
+
+    private void handle(CuratorFramework client, org.apache.curator.framework.state.ConnectionState state) {
+        switch (state) {
+            case CONNECTED -> {
+                sessionId = currentSession(client);
+                report(ConnectionState.CONNECTED, "session 0x" + Long.toHexString(sessionId));
+            }
+            case SUSPENDED, READ_ONLY -> report(ConnectionState.SUSPENDED, "connection to " + servers + " lost; the session may still be alive");
+            case LOST -> lost("session expired or given up after the session timeout");
+            case RECONNECTED -> reconnected(client);
+            default -> log.debug("[{}] ignoring Curator state {}", label, state);
+        }
+    }
+
+    private void lost(String why) {
+        sessionLost = true;
+        Recovery r = recovery;
+        if (r != null) {
+            r.sessionLost();
+        }
+        report(ConnectionState.LOST, why + "; ephemerals are gone, held locks are lost");
+    }
+
+    private void reconnected(CuratorFramework client) {
+        long now = currentSession(client);
+        if (now != sessionId && !sessionLost) {
+            lost("reconnected with a new session 0x" + Long.toHexString(now));
+        }
+        Recovery r = recovery;
+        for (int attempt = 1; r != null; attempt++) {
+            try {
+                r.reconnected(sessionLost);
+                break;
+            } catch (Exception e) {
+                if (!client.getZookeeperClient().isConnected()) {
+                    log.info("[{}] connection dropped again while recovering; recovery resumes on the next reconnect", label);
+                    return;
+                }
+                if (attempt >= RECOVERY_ATTEMPTS) {
+                    log.warn("[{}] recovery after reconnect failed {} times; retrying on the next reconnect", label, attempt, e);
+                    report(ConnectionState.RECONNECTED, "but recovery is incomplete");
+                    return;
+                }
+                log.info("[{}] recovery after reconnect failed, retrying: {}", label, e.toString());
+            }
+        }
+        sessionLost = false;
+        sessionId = now;
+        report(ConnectionState.RECONNECTED, "session 0x" + Long.toHexString(now));
+    }
+
+    private void report(ConnectionState state, String detail) {
+        log.info("[{}] ZooKeeper connection {} ({})", label, state, detail);
+        for (ConnectionStateListener l : listeners) {
+            try {
+                l.stateChanged(state);
+            } catch (RuntimeException e) {
+                log.warn("[{}] connection-state listener threw on {}", label, state, e);
+            }
+        }
+    }
+
+    private long currentSession(CuratorFramework client) {
+        try {
+            return client.getZookeeperClient().getZooKeeper().getSessionId();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    boolean onStateThread() {
+        return Thread.currentThread() == stateThread;
+    }
+
+    /** Stops the state thread; waits briefly unless called on it. */
+    void close() {
+        thread.shutdownNow();
+        if (onStateThread()) {
+            return;
+        }
+        try {
+            if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
+                log.warn("[{}] state thread did not stop within 5s", label);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

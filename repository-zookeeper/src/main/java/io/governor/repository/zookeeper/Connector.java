@@ -1,0 +1,193 @@
+package io.governor.repository.zookeeper;
+
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.ACLProvider;
+import org.apache.curator.framework.state.ConnectionStateListener;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.curator.utils.DefaultZookeeperFactory;
+import org.apache.curator.utils.ZookeeperFactory;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Builds, starts and checks the Curator client of a repository: server list, namespace as chroot,
+ * timeouts, retry policy, digest authentication and the ACL every created node carries.
+ *
+ * <p>With a {@code digest} the ACL is {@code digest:user:<hash>} with all permissions and nothing
+ * for anyone else, so only that identity can read, change or delete what Governor creates.
+ * Without one, nodes are open ({@code world:anyone}).
+ */
+final class Connector {
+
+    private Connector() {
+    }
+
+    /**
+     * Connects within the connection timeout and checks that this identity may use the namespace.
+     *
+     * @param stateListener registered before the client starts, so it sees the first CONNECTED
+     * @throws GovernanceException {@code CONNECT_FAILED} naming the servers; {@code UNAUTHENTICATED}
+     *         when the namespace's ACL shuts this identity out
+     */
+    static CuratorFramework connect(ZooKeeperSettings s, Errors errors, ConnectionStateListener stateListener) {
+        String label = s.label();
+        CuratorFrameworkFactory.Builder b = CuratorFrameworkFactory.builder()
+                .connectString(s.servers())
+                .sessionTimeoutMs((int) s.sessionTimeout().toMillis())
+                .connectionTimeoutMs((int) s.connectionTimeout().toMillis())
+                .retryPolicy(new ExponentialBackoffRetry((int) s.retryBaseSleep().toMillis(), s.retryMaxAttempts(),
+                        (int) s.retryMaxSleep().toMillis()))
+                .threadFactory(daemons("governor-" + label + "-curator"))
+                .zookeeperFactory(new NamedThreadFactory("governor-" + label + "-zookeeper"))
+                .ensembleTracker(false) // keep the configured servers (proxies, load balancers) as they are
+                .dontUseContainerParents()
+                .aclProvider(aclProvider(s));
+        if (!s.namespace().isEmpty()) {
+            b.namespace(s.namespace());
+        }
+        if (s.hasDigest()) {
+            b.authorization("digest", s.digest());
+        }
+        CuratorFramework client = b.build();
+        client.getConnectionStateListenable().addListener(stateListener);
+        try {
+            client.start();
+            if (!client.blockUntilConnected((int) s.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new GovernanceException(ErrorCode.CONNECT_FAILED, "connect to ZooKeeper servers '" + s.servers()
+                        + "' (namespace '" + label + "') failed: no server answered within "
+                        + s.connectionTimeout().toMillis() + "ms");
+            }
+            checkAccess(client, s);
+            return client;
+        } catch (RuntimeException e) {
+            client.close();
+            if (e instanceof GovernanceException) {
+                throw e;
+            }
+            if (e instanceof IllegalArgumentException) {
+                throw new GovernanceException(ErrorCode.INVALID_CONFIG, "serverLists '" + s.servers()
+                        + "' of zookeeper repository is not a valid ZooKeeper connect string: " + e.getMessage(), e);
+            }
+            throw errors.translate("connect", "/", e);
+        } catch (Exception e) {
+            client.close();
+            throw errors.translate("connect", "/", e);
+        }
+    }
+
+    /**
+     * Creates the namespace node if it is missing (with this client's ACL), then reads its ACL.
+     * ZooKeeper accepts any digest credentials at login, so this is where wrong or missing
+     * credentials show: reading the ACL needs READ or ADMIN on the node.
+     */
+    private static void checkAccess(CuratorFramework client, ZooKeeperSettings s) throws Exception {
+        try {
+            if (!s.namespace().isEmpty()) {
+                try {
+                    client.usingNamespace(null).create().withMode(CreateMode.PERSISTENT).forPath("/" + s.namespace(), null);
+                } catch (KeeperException.NodeExistsException exists) {
+                    // the usual case
+                }
+            }
+            client.getACL().forPath("/");
+        } catch (KeeperException.NoAuthException e) {
+            String who = s.hasDigest() ? "digest user '" + s.digestUser() + "' (wrong password?)" : "a client without 'digest' credentials";
+            throw new GovernanceException(ErrorCode.UNAUTHENTICATED, "connect to ZooKeeper servers '" + s.servers()
+                    + "': namespace '" + s.label() + "' is protected by an ACL that does not admit " + who, e);
+        }
+    }
+
+    private static ACLProvider aclProvider(ZooKeeperSettings s) {
+        // a mutable-type list: ZooKeeper calls contains(null) on it, which List.of() refuses
+        List<ACL> acl = Collections.unmodifiableList(new ArrayList<>(s.hasDigest()
+                ? List.of(new ACL(ZooDefs.Perms.ALL, new Id("digest", digestId(s.digest()))))
+                : ZooDefs.Ids.OPEN_ACL_UNSAFE));
+        return new ACLProvider() {
+            @Override
+            public List<ACL> getDefaultAcl() {
+                return acl;
+            }
+
+            @Override
+            public List<ACL> getAclForPath(String path) {
+                return acl;
+            }
+        };
+    }
+
+    /** {@code user:base64(sha1(user:password))}, ZooKeeper's digest id (its default SHA-1 algorithm). */
+    static String digestId(byte[] userColonPassword) {
+        String text = new String(userColonPassword, StandardCharsets.UTF_8);
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA1").digest(userColonPassword);
+            return text.substring(0, text.indexOf(':')) + ":" + Base64.getEncoder().encodeToString(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA1 is not available", e);
+        }
+    }
+
+    static ThreadFactory daemons(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /**
+     * Creates the ZooKeeper handle on a thread named {@code governor-<namespace>-zookeeper}: the
+     * handle names its own send and event threads after the creating thread.
+     */
+    private static final class NamedThreadFactory implements ZookeeperFactory {
+        private final String threadName;
+        private final ZookeeperFactory delegate = new DefaultZookeeperFactory();
+
+        NamedThreadFactory(String threadName) {
+            this.threadName = threadName;
+        }
+
+        @Override
+        public ZooKeeper newZooKeeper(String connectString, int sessionTimeout, org.apache.zookeeper.Watcher watcher,
+                                      boolean canBeReadOnly) throws Exception {
+            AtomicReference<Object> result = new AtomicReference<>();
+            Thread t = new Thread(() -> {
+                try {
+                    result.set(delegate.newZooKeeper(connectString, sessionTimeout, watcher, canBeReadOnly));
+                } catch (Exception | Error e) {
+                    result.set(e);
+                }
+            }, threadName);
+            t.setDaemon(true);
+            t.start();
+            t.join();
+            Object r = result.get();
+            if (r instanceof Exception e) {
+                throw e;
+            }
+            if (r instanceof Error e) {
+                throw e;
+            }
+            return (ZooKeeper) r;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.governor.repository.zookeeper;
+
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import org.apache.zookeeper.KeeperException;
+
+/**
+ * The one place where ZooKeeper and Curator failures become {@link GovernanceException}s.
+ *
+ * <p>Every message names the operation, the key and the repository (type and namespace); none
+ * contains a credential. Stateless apart from the immutable context; thread-safe.
+ */
+final class Errors {
+
+    private final ZooKeeperSettings settings;
+
+    Errors(ZooKeeperSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Where: {@code zookeeper repository (namespace 'ns')}. */
+    String where() {
+        return "zookeeper repository (namespace '" + settings.label() + "')";
+    }
+
+    /**
+     * Translates any failure of {@code operation} on {@code key}. A {@link GovernanceException} is
+     * returned unchanged; an {@link InterruptedException} restores the interrupt flag.
+     */
+    GovernanceException translate(String operation, String key, Throwable e) {
+        if (e instanceof GovernanceException g) {
+            return g;
+        }
+        String what = operation + " '" + key + "' on " + where();
+        if (e instanceof InterruptedException ie) {
+            return GovernanceException.interrupted(what, ie);
+        }
+        if (e instanceof KeeperException ke) {
+            return translateKeeper(what, ke);
+        }
+        if (e instanceof IllegalStateException && e.getMessage() != null && e.getMessage().contains("instance must be started")) {
+            return new GovernanceException(ErrorCode.CLOSED, what + " failed: the repository is closed", e);
+        }
+        return new GovernanceException(ErrorCode.INTERNAL, what + " failed: " + e, e);
+    }
+
+    private GovernanceException translateKeeper(String what, KeeperException e) {
+        ErrorCode code;
+        String why;
+        switch (e.code()) {
+            case NOAUTH -> {
+                if (settings.hasDigest()) {
+                    code = ErrorCode.PERMISSION_DENIED;
+                    why = "the node's ACL does not allow digest user '" + settings.digestUser() + "' to do this";
+                } else {
+                    code = ErrorCode.UNAUTHENTICATED;
+                    why = "the node is protected by an ACL and this repository has no 'digest' credentials";
+                }
+            }
+            case AUTHFAILED -> {
+                code = ErrorCode.UNAUTHENTICATED;
+                why = "ZooKeeper rejected the credentials";
+            }
+            case CONNECTIONLOSS, SESSIONEXPIRED, SESSIONMOVED, NOTREADONLY, RECONFIGINPROGRESS -> {
+                code = ErrorCode.UNAVAILABLE;
+                why = "ZooKeeper (" + settings.servers() + ") is unreachable: " + e.code();
+            }
+            case OPERATIONTIMEOUT, REQUESTTIMEOUT -> {
+                code = ErrorCode.TIMEOUT;
+                why = "ZooKeeper did not answer in time; the effect is unknown";
+            }
+            case NONODE -> {
+                code = ErrorCode.NOT_FOUND;
+                why = "node " + e.getPath() + " does not exist";
+            }
+            case NODEEXISTS, BADVERSION, NOTEMPTY -> {
+                code = ErrorCode.CONFLICT;
+                why = "a concurrent writer changed node " + e.getPath() + " (" + e.code() + ")";
+            }
+            case BADARGUMENTS, INVALIDACL -> {
+                code = ErrorCode.INVALID_ARGUMENT;
+                why = "ZooKeeper refused the request: " + e.code();
+            }
+            default -> {
+                code = ErrorCode.INTERNAL;
+                why = "ZooKeeper error " + e.code();
+            }
+        }
+        return new GovernanceException(code, what + " failed: " + why, e);
+    }
+
+    GovernanceException closed(String operation, String key) {
+        return new GovernanceException(ErrorCode.CLOSED, operation + " '" + key + "' on " + where()
+                + " failed: the repository is closed");
+    }
+
+    GovernanceException tooLarge(String operation, String key, int size, int limit) {
+        return new GovernanceException(ErrorCode.VALUE_TOO_LARGE, operation + " '" + key + "' on " + where()
+                + " refused: the value is " + size + " bytes, more than the limit of " + limit
+                + " bytes (property 'maxValueBytes'; ZooKeeper's jute.maxbuffer)");
+    }
+
+    GovernanceException conflict(String operation, String key, int attempts) {
+        return new GovernanceException(ErrorCode.CONFLICT, operation + " '" + key + "' on " + where()
+                + " gave up after " + attempts + " attempts against concurrent writers");
+    }
+
+    GovernanceException invalidArgument(String operation, String key, String why) {
+        return new GovernanceException(ErrorCode.INVALID_ARGUMENT, operation + " '" + key + "' on " + where() + ": " + why);
+    }
+}

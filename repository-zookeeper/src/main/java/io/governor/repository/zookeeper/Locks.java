@@ -1,0 +1,190 @@
+package io.governor.repository.zookeeper;
+
+import io.governor.api.repository.Paths;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The lock recipe and the leases this repository holds.
+ *
+ * <p>Recipe: each attempt creates an ephemeral-sequential node {@code /locks/{name}/_c_<uuid>-lease-N}
+ * (Curator's protected mode, so a create whose answer was lost is found again). The node with the
+ * lowest sequence holds the lock; every other contender watches only its predecessor. Sequence order
+ * is creation order, so each new holder's node was created after every earlier holder's: its
+ * creation zxid, the fencing token, is strictly greater.
+ *
+ * <p>Thread-safe. {@link #sessionLost()} is called on the state thread.
+ */
+final class Locks {
+
+    private static final Logger log = LoggerFactory.getLogger(Locks.class);
+    private static final String PREFIX = "lease-";
+
+    private final CuratorFramework client;
+    private final Nodes nodes;
+    private final String label;
+    private final Set<ZooKeeperLease> held = ConcurrentHashMap.newKeySet();
+    /** Counts session losses, so an acquisition racing with one can tell. */
+    private final AtomicLong sessionEpoch = new AtomicLong();
+
+    Locks(CuratorFramework client, Nodes nodes, String label) {
+        this.client = client;
+        this.nodes = nodes;
+        this.label = label;
+    }
+
+    String label() {
+        return label;
+    }
+
+    /**
+     * One acquisition attempt that waits at most until {@code deadlineNanos} ({@link System#nanoTime()}).
+     *
+     * @return the lease, or null on timeout (the attempt's node is removed)
+     */
+    ZooKeeperLease acquire(String name, long deadlineNanos) throws Exception {
+        String dir = Paths.join("/locks", name);
+        String node = null;
+        try {
+            node = createNode(dir);
+            while (true) {
+                long epoch = sessionEpoch.get();
+                List<String> queue = sorted(nodes.children(dir));
+                int idx = queue.indexOf(Paths.name(node));
+                if (idx < 0) {
+                    node = createNode(dir); // our node went with a lost session: queue again
+                    continue;
+                }
+                if (idx == 0) {
+                    ZooKeeperLease lease = granted(name, node, epoch);
+                    if (lease != null) {
+                        return lease;
+                    }
+                    node = createNode(dir);
+                    continue;
+                }
+                long remaining = deadlineNanos - System.nanoTime();
+                if (remaining <= 0) {
+                    withdraw(node);
+                    return null;
+                }
+                CountDownLatch changed = new CountDownLatch(1);
+                Watcher watcher = event -> changed.countDown();
+                String predecessor = Paths.join(dir, queue.get(idx - 1));
+                if (client.checkExists().usingWatcher(watcher).forPath(predecessor) != null) {
+                    changed.await(remaining, TimeUnit.NANOSECONDS);
+                    forget(watcher, predecessor);
+                }
+            }
+        } catch (Exception e) {
+            withdraw(node);
+            throw e;
+        }
+    }
+
+    private ZooKeeperLease granted(String name, String node, long epoch) throws Exception {
+        Stat stat = client.checkExists().forPath(node);
+        if (stat == null) {
+            return null;
+        }
+        ZooKeeperLease lease = new ZooKeeperLease(this, name, node, stat.getCzxid());
+        held.add(lease);
+        if (sessionEpoch.get() != epoch) {
+            lease.lost(); // the session went while we were granted: never hand out a valid lease for it
+        }
+        log.debug("[{}] lock '{}' acquired, fencing token {}", label, name, lease.fencingToken());
+        return lease;
+    }
+
+    private String createNode(String dir) throws Exception {
+        String path = Paths.join(dir, PREFIX);
+        for (int attempt = 0; attempt < Nodes.MAX_ATTEMPTS; attempt++) {
+            try {
+                return client.create().withProtection().withMode(CreateMode.EPHEMERAL_SEQUENTIAL).forPath(path, null);
+            } catch (KeeperException.NoNodeException e) {
+                nodes.createParents(path);
+            }
+        }
+        throw new KeeperException.NoNodeException(dir);
+    }
+
+    /** Sorts lock nodes by their sequence suffix (the protected-mode prefix is random). */
+    private static List<String> sorted(List<String> children) {
+        List<String> out = new ArrayList<>();
+        for (String c : children) {
+            if (c.contains(PREFIX)) {
+                out.add(c);
+            }
+        }
+        out.sort(Comparator.comparing(Locks::sequence));
+        return out;
+    }
+
+    private static String sequence(String node) {
+        return node.substring(node.length() - 10);
+    }
+
+    private void forget(Watcher watcher, String path) {
+        try {
+            client.watchers().remove(watcher).ofType(Watcher.WatcherType.Any).locally().quietly().forPath(path);
+        } catch (Exception e) {
+            log.debug("[{}] removing a lock watcher on {} failed: {}", label, path, e.toString());
+        }
+    }
+
+    /**
+     * Deletes an attempt's or a lease's node in the background, retried until the connection allows
+     * it (Curator's guaranteed delete). Never blocks, never throws.
+     */
+    private void withdraw(String node) {
+        if (node == null) {
+            return;
+        }
+        try {
+            client.delete().quietly().guaranteed().inBackground().forPath(node);
+        } catch (Exception e) {
+            log.debug("[{}] removing lock node {} failed (it goes with the session): {}", label, node, e.toString());
+        }
+    }
+
+    /** Releases a lease's node. Never throws. */
+    void release(ZooKeeperLease lease) {
+        held.remove(lease);
+        withdraw(lease.node());
+        log.debug("[{}] lock '{}' released", label, lease.name());
+    }
+
+    /**
+     * The session is gone (or Curator believes so): every held lease is lost. Runs lost-callbacks on
+     * the calling thread. The lease nodes are removed too, in case the session survived after all.
+     */
+    void sessionLost() {
+        sessionEpoch.incrementAndGet();
+        for (ZooKeeperLease lease : new ArrayList<>(held)) {
+            held.remove(lease);
+            lease.lost();
+            withdraw(lease.node());
+        }
+    }
+
+    /** Releases every held lease (repository close). */
+    void releaseAll() {
+        for (ZooKeeperLease lease : new ArrayList<>(held)) {
+            lease.close();
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package io.governor.repository.zookeeper;
+
+import io.governor.api.repository.Operation;
+import io.governor.api.repository.Paths;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * A {@link io.governor.api.repository.Repository#commit commit} as one ZooKeeper {@code multi}.
+ *
+ * <p>The plan reads the current state of every node it touches, evaluates the checks against that
+ * state (the store before the commit), then turns each write into ZooKeeper operations guarded by
+ * the versions read: {@code check} for a value condition, {@code create} for every missing parent
+ * and new key, {@code setData} with the data version for an overwrite, {@code delete} with the
+ * version for every node of a removed subtree (deepest first). A condition "key is absent" becomes
+ * a create-and-delete of that key inside the multi, which fails if the key appeared meanwhile. If
+ * anything changed between the reads and the multi, ZooKeeper rejects the whole multi and the plan
+ * is made again from fresh reads, so nothing is ever half-applied.
+ *
+ * <p>Not thread-safe; one instance per commit call.
+ */
+final class Transaction {
+
+    private final CuratorFramework client;
+    private final Nodes nodes;
+    private final Map<String, Planned> state = new HashMap<>();
+    private final List<CuratorOp> ops = new ArrayList<>();
+
+    /** What the plan believes about one node: as read, then as changed by the planned operations. */
+    private static final class Planned {
+        boolean exists;
+        int version;
+        String value;
+        TreeSet<String> children; // null until needed
+    }
+
+    private Transaction(CuratorFramework client, Nodes nodes) {
+        this.client = client;
+        this.nodes = nodes;
+    }
+
+    /**
+     * Commits {@code operations} atomically.
+     *
+     * @return false if a check failed (nothing written)
+     * @throws KeeperException.BadVersionException when concurrent writers kept winning for
+     *         {@link Nodes#MAX_ATTEMPTS} rounds
+     */
+    static boolean commit(CuratorFramework client, Nodes nodes, List<Operation> operations) throws Exception {
+        for (int attempt = 0; attempt < Nodes.MAX_ATTEMPTS; attempt++) {
+            Transaction t = new Transaction(client, nodes);
+            if (!t.plan(operations)) {
+                return false;
+            }
+            if (t.ops.isEmpty()) {
+                return true;
+            }
+            try {
+                client.transaction().forOperations(t.ops);
+            } catch (KeeperException.NodeExistsException | KeeperException.NoNodeException
+                     | KeeperException.BadVersionException | KeeperException.NotEmptyException raced) {
+                continue; // something changed since the reads: plan again
+            }
+            for (Operation op : operations) {
+                if (op instanceof Operation.Delete d) {
+                    nodes.pruneEmptyParents(d.key());
+                }
+            }
+            return true;
+        }
+        throw new KeeperException.BadVersionException("commit");
+    }
+
+    private boolean plan(List<Operation> operations) throws Exception {
+        for (Operation op : operations) {
+            if (op instanceof Operation.Check c && !check(c)) {
+                return false;
+            }
+        }
+        for (Operation op : operations) {
+            if (op instanceof Operation.Put p) {
+                put(p.key(), p.value());
+            } else if (op instanceof Operation.Delete d) {
+                delete(d.key());
+            }
+        }
+        return true;
+    }
+
+    private boolean check(Operation.Check c) throws Exception {
+        Planned n = node(c.key());
+        String current = n.exists ? n.value : null;
+        if (!Objects.equals(current, c.expectedValue())) {
+            return false;
+        }
+        if (n.exists) {
+            ops.add(client.transactionOp().check().withVersion(n.version).forPath(c.key()));
+            return true;
+        }
+        // "absent": create and delete the key (and any missing parents) inside the multi; it fails
+        // with NodeExists if the key appeared after the read.
+        List<String> created = new ArrayList<>();
+        for (String a : ancestors(c.key())) {
+            if (!node(a).exists) {
+                created.add(a);
+            }
+        }
+        created.add(c.key());
+        for (String p : created) {
+            ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(p, null));
+        }
+        for (int i = created.size() - 1; i >= 0; i--) {
+            ops.add(client.transactionOp().delete().withVersion(0).forPath(created.get(i)));
+        }
+        return true;
+    }
+
+    private void put(String key, String value) throws Exception {
+        for (String a : ancestors(key)) {
+            if (!node(a).exists) {
+                ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(a, null));
+                created(a, null);
+            }
+        }
+        Planned n = node(key);
+        if (n.exists) {
+            ops.add(client.transactionOp().setData().withVersion(n.version).forPath(key, Nodes.bytes(value)));
+            n.version++;
+            n.value = value;
+        } else {
+            ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(key, Nodes.bytes(value)));
+            created(key, value);
+        }
+    }
+
+    private void delete(String key) throws Exception {
+        Planned n = node(key);
+        if (!n.exists) {
+            return;
+        }
+        for (String child : new ArrayList<>(children(key))) {
+            delete(Paths.join(key, child));
+        }
+        ops.add(client.transactionOp().delete().withVersion(n.version).forPath(key));
+        n.exists = false;
+        n.value = null;
+        n.children = new TreeSet<>();
+        String parent = Paths.parent(key);
+        if (!"/".equals(parent)) {
+            children(parent).remove(Paths.name(key));
+        }
+    }
+
+    private void created(String key, String value) throws Exception {
+        Planned n = node(key);
+        n.exists = true;
+        n.version = 0;
+        n.value = value;
+        n.children = new TreeSet<>();
+        String parent = Paths.parent(key);
+        if (!"/".equals(parent)) {
+            children(parent).add(Paths.name(key));
+        }
+    }
+
+    private Planned node(String path) throws Exception {
+        Planned n = state.get(path);
+        if (n == null) {
+            n = new Planned();
+            Nodes.Node read = nodes.read(path);
+            if (read != null) {
+                n.exists = true;
+                n.version = read.stat().getVersion();
+                n.value = read.value();
+            }
+            state.put(path, n);
+        }
+        return n;
+    }
+
+    private TreeSet<String> children(String path) throws Exception {
+        Planned n = node(path);
+        if (n.children == null) {
+            n.children = n.exists ? new TreeSet<>(nodes.children(path)) : new TreeSet<>();
+        }
+        return n.children;
+    }
+
+    private static List<String> ancestors(String key) {
+        List<String> out = new ArrayList<>();
+        for (String p = Paths.parent(key); !"/".equals(p); p = Paths.parent(p)) {
+            out.add(0, p);
+        }
+        return out;
+    }
+}

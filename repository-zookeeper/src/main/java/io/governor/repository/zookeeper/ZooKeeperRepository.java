@@ -1,0 +1,274 @@
+package io.governor.repository.zookeeper;
+
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import io.governor.api.repository.Capability;
+import io.governor.api.repository.ConnectionStateListener;
+import io.governor.api.repository.DistributedLock;
+import io.governor.api.repository.LockLease;
+import io.governor.api.repository.Operation;
+import io.governor.api.repository.Paths;
+import io.governor.api.repository.RegistryRepository;
+import io.governor.api.repository.VersionedValue;
+import io.governor.api.repository.Watch;
+import io.governor.api.repository.WatchListener;
+import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A {@link RegistryRepository} on one ZooKeeper ensemble, inside one namespace (a Curator chroot).
+ *
+ * <p>Thread-safe; every operation but {@code watch} blocks until ZooKeeper answers, Curator's retry
+ * policy gives up ({@code UNAVAILABLE}) or, for a lock, the wait times out. Failures are translated
+ * by {@link Errors}. The parts: {@link Nodes} (reads and single writes), {@link Transaction}
+ * (commit), {@link Watches} (prefix watches), {@link Ephemerals} (owned ephemerals), {@link Locks}
+ * (lock recipe and leases), {@link ConnectionStates} (state mapping and recovery).
+ */
+final class ZooKeeperRepository implements RegistryRepository {
+
+    static final String TYPE = "zookeeper";
+    static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.allOf(Capability.class));
+
+    private static final Logger log = LoggerFactory.getLogger(ZooKeeperRepository.class);
+
+    private final ZooKeeperSettings settings;
+    private final Errors errors;
+    private final CuratorFramework client;
+    private final ConnectionStates states;
+    private final Nodes nodes;
+    private final Watches watches;
+    private final Ephemerals ephemerals;
+    private final Locks locks;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ZooKeeperRepository(ZooKeeperSettings settings, Errors errors, CuratorFramework client, ConnectionStates states) {
+        this.settings = settings;
+        this.errors = errors;
+        this.client = client;
+        this.states = states;
+        this.nodes = new Nodes(client, settings.namespace().isEmpty());
+        this.watches = new Watches(client, nodes, settings);
+        this.ephemerals = new Ephemerals(client, nodes, settings.label());
+        this.locks = new Locks(client, nodes, settings.label());
+        states.recovery(new ConnectionStates.Recovery() {
+            @Override
+            public void sessionLost() {
+                locks.sessionLost();
+            }
+
+            @Override
+            public void reconnected(boolean newSession) throws Exception {
+                if (newSession) {
+                    ephemerals.recreateAll();
+                }
+                watches.resyncAll();
+            }
+        });
+    }
+
+    /** Connects (blocking up to the connection timeout) and returns a ready repository. */
+    static ZooKeeperRepository open(ZooKeeperSettings settings) {
+        Errors errors = new Errors(settings);
+        ConnectionStates states = new ConnectionStates(settings);
+        CuratorFramework client;
+        try {
+            client = Connector.connect(settings, errors, states);
+        } catch (RuntimeException e) {
+            states.close();
+            throw e;
+        }
+        log.info("[{}] zookeeper repository ready: {}", settings.label(), settings);
+        return new ZooKeeperRepository(settings, errors, client, states);
+    }
+
+    /** The Curator client, for tests in this package (session expiry, inspection). */
+    CuratorFramework client() {
+        return client;
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public int maxValueBytes() {
+        return settings.maxValueBytes();
+    }
+
+    @Override
+    public Optional<VersionedValue> get(String key) {
+        Paths.requireKey(key);
+        return call("get", key, () -> nodes.get(key));
+    }
+
+    @Override
+    public List<String> children(String key) {
+        Paths.requireKey(key, true);
+        return call("children", key, () -> nodes.children(key));
+    }
+
+    @Override
+    public void put(String key, String value) {
+        Paths.requireKey(key);
+        byte[] data = encode("put", key, value);
+        call("put", key, () -> {
+            nodes.put(key, data);
+            return null;
+        });
+    }
+
+    /** Atomic: the write is guarded by the data version read with the compared value. */
+    @Override
+    public boolean compareAndSet(String key, String expectedValue, String newValue) {
+        Paths.requireKey(key);
+        byte[] data = encode("compareAndSet", key, newValue);
+        return call("compareAndSet", key, () -> nodes.compareAndSet(key, expectedValue, data));
+    }
+
+    @Override
+    public void delete(String key) {
+        Paths.requireKey(key);
+        ephemerals.forget(key);
+        call("delete", key, () -> {
+            nodes.deleteRecursive(key);
+            return null;
+        });
+    }
+
+    /**
+     * One ZooKeeper multi (see {@link Transaction}). The values of all puts together must fit in
+     * {@link #maxValueBytes()}, since ZooKeeper limits the whole request.
+     */
+    @Override
+    public boolean commit(List<Operation> operations) {
+        Objects.requireNonNull(operations, "operations");
+        String first = operations.isEmpty() ? "/" : operations.get(0).key();
+        long total = 0;
+        for (Operation op : operations) {
+            Paths.requireKey(op.key());
+            if (op instanceof Operation.Put p) {
+                total += encode("commit", p.key(), p.value()).length;
+            }
+        }
+        if (total > settings.maxValueBytes()) {
+            throw errors.tooLarge("commit", first, (int) Math.min(total, Integer.MAX_VALUE), settings.maxValueBytes());
+        }
+        boolean committed = call("commit", first, () -> Transaction.commit(client, nodes, operations));
+        if (committed) {
+            operations.stream().filter(op -> op instanceof Operation.Delete).forEach(op -> ephemerals.forget(op.key()));
+        }
+        return committed;
+    }
+
+    @Override
+    public Watch watch(String prefix, WatchListener listener) {
+        Paths.requireKey(prefix, true);
+        Objects.requireNonNull(listener, "listener");
+        return call("watch", prefix, () -> watches.watch(prefix, listener));
+    }
+
+    @Override
+    public void putEphemeral(String key, String value) {
+        Paths.requireKey(key);
+        encode("putEphemeral", key, value);
+        call("putEphemeral", key, () -> {
+            ephemerals.put(key, value);
+            return null;
+        });
+    }
+
+    @Override
+    public DistributedLock lock(String name) {
+        Paths.requireSegment(name, "lock name");
+        if (closed.get()) {
+            throw errors.closed("lock", Paths.join("/locks", name));
+        }
+        return new ZooKeeperLock(this, name);
+    }
+
+    Optional<LockLease> tryLock(String name, Duration timeout) {
+        String key = Paths.join("/locks", name);
+        if (timeout == null || timeout.isNegative()) {
+            throw errors.invalidArgument("tryLock", key, "timeout must be zero or positive, got " + timeout);
+        }
+        long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
+        return call("tryLock", key, () -> Optional.ofNullable(locks.acquire(name, deadline)));
+    }
+
+    @Override
+    public void addConnectionStateListener(ConnectionStateListener listener) {
+        states.addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void removeConnectionStateListener(ConnectionStateListener listener) {
+        states.removeListener(listener);
+    }
+
+    /** Closes watches, releases locks, ends the session (the server removes our ephemerals), stops threads. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            watches.close();
+            locks.releaseAll();
+        } catch (RuntimeException e) {
+            log.warn("[{}] error while closing watches and locks", settings.label(), e);
+        }
+        client.close();
+        states.close();
+        log.info("[{}] zookeeper repository closed", settings.label());
+    }
+
+    private byte[] encode(String operation, String key, String value) {
+        if (value == null) {
+            throw errors.invalidArgument(operation, key, "value must not be null");
+        }
+        byte[] data = Nodes.bytes(value);
+        if (data.length > settings.maxValueBytes()) {
+            throw errors.tooLarge(operation, key, data.length, settings.maxValueBytes());
+        }
+        return data;
+    }
+
+    private <T> T call(String operation, String key, Callable<T> work) {
+        if (closed.get()) {
+            throw errors.closed(operation, key);
+        }
+        log.debug("[{}] {} {}", settings.label(), operation, key);
+        try {
+            return work.call();
+        } catch (Exception e) {
+            boolean interrupted = e instanceof InterruptedException
+                    || e instanceof GovernanceException g && g.code() == ErrorCode.INTERRUPTED;
+            if (closed.get() && !interrupted) {
+                throw errors.closed(operation, key);
+            }
+            throw errors.translate(operation, key, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ZooKeeperRepository{" + settings + "}";
+    }
+}

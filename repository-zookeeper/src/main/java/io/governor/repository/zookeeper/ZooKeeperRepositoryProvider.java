@@ -1,0 +1,52 @@
+package io.governor.repository.zookeeper;
+
+import io.governor.api.repository.Capability;
+import io.governor.api.repository.RegistryRepository;
+import io.governor.api.repository.RepositoryConfig;
+import io.governor.api.repository.RepositoryProvider;
+
+import java.util.Set;
+
+/**
+ * The {@code zookeeper} repository: config center and registry center on Apache ZooKeeper 3.6+
+ * through Apache Curator. It has every {@link Capability}.
+ *
+ * <p>Found through {@link java.util.ServiceLoader}; applications never call it directly. The
+ * properties it reads ({@code sessionTimeout}, {@code connectionTimeout}, {@code retryBaseSleep},
+ * {@code retryMaxSleep}, {@code retryMaxAttempts}, {@code digest}, {@code maxValueBytes}) are
+ * described in {@code docs/repositories/zookeeper.md}; any other property is an error.
+ *
+ * <p>Stateless and thread-safe. {@link #create} blocks until connected or until the connection
+ * timeout passes.
+ */
+public final class ZooKeeperRepositoryProvider implements RepositoryProvider {
+
+    /** Used by {@link java.util.ServiceLoader}. */
+    public ZooKeeperRepositoryProvider() {
+    }
+
+    @Override
+    public String type() {
+        return ZooKeeperRepository.TYPE;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return ZooKeeperRepository.CAPABILITIES;
+    }
+
+    /**
+     * Connects to the ensemble and returns a {@link RegistryRepository} rooted at the config's
+     * namespace.
+     *
+     * @throws io.governor.api.GovernanceException {@code INVALID_CONFIG} for an unknown or malformed
+     *         property or an empty server list; {@code CONNECT_FAILED} when no server answered within
+     *         {@code connectionTimeout} (the message names the servers); {@code UNAUTHENTICATED} when
+     *         the namespace's ACL does not admit this client's {@code digest} credentials (or the lack
+     *         of them). Messages never contain the digest password.
+     */
+    @Override
+    public RegistryRepository create(RepositoryConfig config) {
+        return ZooKeeperRepository.open(ZooKeeperSettings.from(config));
+    }
+}
