@@ -5,9 +5,15 @@ import com.alibaba.nacos.api.PropertyKeyConst;
 import com.alibaba.nacos.api.config.ConfigService;
 import com.alibaba.nacos.api.config.listener.Listener;
 import com.alibaba.nacos.api.exception.NacosException;
+import com.alibaba.nacos.client.config.NacosConfigService;
+import com.alibaba.nacos.client.config.impl.ClientWorker;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.reflect.Field;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -17,21 +23,40 @@ import java.util.function.Consumer;
  * {@link NacosErrors}. Every method blocks for one gRPC request bounded by the request timeout.
  * Thread-safe.
  *
- * <p>Two Nacos client behaviours show through: a read the server cannot answer falls back to the
- * client's local snapshot of that dataId, if it has one; and a failed publish or remove is reported
- * as {@code false} without a reason.
+ * <p>Reads go to the server through the client's {@link ClientWorker}, because
+ * {@link ConfigService#getConfig} answers a failed query with the client's local snapshot, or with
+ * null (absent) when it has none: a repository must fail with {@code UNAVAILABLE} instead, and a
+ * watch must not take a stale snapshot for the current value. Should the worker not be reachable
+ * (another client version), reads fall back to {@code getConfig} and a WARN says so. A failed
+ * publish or remove is reported by the client as {@code false} without a reason.
  */
 final class NacosClient implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NacosClient.class);
 
     private static final String GRPC_TIMEOUT = "nacos.remote.client.grpc.timeout";
     private static final String UP = "UP";
 
     private final NacosSettings settings;
     private final ConfigService service;
+    private final ClientWorker worker;
 
     private NacosClient(NacosSettings settings, ConfigService service) {
         this.settings = settings;
         this.service = service;
+        this.worker = workerOf(service, settings);
+    }
+
+    private static ClientWorker workerOf(ConfigService service, NacosSettings settings) {
+        try {
+            Field f = NacosConfigService.class.getDeclaredField("worker");
+            f.setAccessible(true);
+            return (ClientWorker) f.get(service);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("{} - cannot reach the Nacos client's worker ({}); reads fall back to getConfig, which serves "
+                    + "the local snapshot when the server is unreachable", settings.logName(), e.toString());
+            return null;
+        }
     }
 
     /**
@@ -69,9 +94,13 @@ final class NacosClient implements AutoCloseable {
         return new NacosClient(settings, service);
     }
 
-    /** The content of a dataId, or null if it does not exist. Safe to retry. */
+    /** The content of a dataId as the server has it, or null if it does not exist. Safe to retry. */
     String read(String dataId, String operation, String key) {
         try {
+            if (worker != null) {
+                return worker.getServerConfig(dataId, settings.group, settings.tenant, settings.requestTimeout.toMillis(),
+                        false).getContent();
+            }
             return service.getConfig(dataId, settings.group, settings.requestTimeout.toMillis());
         } catch (NacosException e) {
             throw NacosErrors.translate(operation, key, settings, e);

@@ -146,6 +146,20 @@ class NacosRepositoryIT {
     }
 
     @Test
+    void readWhileTheServerIsDownFailsInsteadOfServingTheLocalSnapshot() throws Exception {
+        NacosStandIn doomed = new NacosStandIn();
+        try (Repository repo = open(namespace(), doomed)) {
+            repo.put("/k", "v");
+            assertEquals("v", repo.get("/k").orElseThrow().value());
+            doomed.close();
+
+            GovernanceException e = assertThrows(GovernanceException.class, () -> repo.get("/k"));
+            assertTrue(e.code() == ErrorCode.UNAVAILABLE || e.code() == ErrorCode.TIMEOUT, e.toString());
+            assertTrue(e.getMessage().contains("'/k'") && e.getMessage().contains("nacos"), e.getMessage());
+        }
+    }
+
+    @Test
     void unreachableServerFailsToConnect() {
         RepositoryConfig config = RepositoryConfig.builder("nacos").serverLists("127.0.0.1:1")
                 .property("connectTimeout", "1s").build();
