@@ -89,7 +89,7 @@ final class ApolloRepository implements Repository {
         this.keys = new ItemKeys(settings.namespace, settings.maxItemKeyLength);
         this.portal = new PortalClient(settings);
         this.config = config;
-        String threadName = "governor-" + settings.logName() + "-watch";
+        String threadName = "governor-" + (settings.namespace.isEmpty() ? "root" : settings.namespace) + "-watch";
         this.watchExecutor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
@@ -116,10 +116,10 @@ final class ApolloRepository implements Repository {
         config.addChangeListener(repository.changeListener);
         repository.sync();
         if (source == ConfigSourceType.LOCAL) {
-            LOG.warn("{} - apollo repository ({}) serves the local cache: the config service is not reachable now",
+            LOG.warn("[{}] apollo repository ({}) serves the local cache: the config service is not reachable now",
                     settings.logName(), settings.where());
         }
-        LOG.info("{} - apollo repository opened ({}, source {}, {})", settings.logName(), settings.where(), source,
+        LOG.info("[{}] apollo repository opened ({}, source {}, {})", settings.logName(), settings.where(), source,
                 settings.writable() ? "writes through " + settings.portalUrl : "read-only");
         return repository;
     }
@@ -178,7 +178,7 @@ final class ApolloRepository implements Repository {
     public boolean compareAndSet(String key, String expectedValue, String newValue) {
         checkWrite("compareAndSet", key, newValue);
         if (casWarned.compareAndSet(false, true)) {
-            LOG.warn("{} - apollo has no atomic compare-and-set: compareAndSet is a read-compare-write, "
+            LOG.warn("[{}] apollo has no atomic compare-and-set: compareAndSet is a read-compare-write, "
                     + "safe only against writers in this process", settings.logName());
         }
         casLock.lock();
@@ -207,7 +207,7 @@ final class ApolloRepository implements Repository {
             portal.remove(keys.toItemKey(k), k);
         }
         portal.publish("delete", key);
-        LOG.debug("{} - delete '{}' published ({} keys)", settings.logName(), key, doomed.size());
+        LOG.debug("[{}] delete '{}' published ({} keys)", settings.logName(), key, doomed.size());
         awaitVisible("delete", key, s -> doomed.stream().noneMatch(k -> s.get(k).isPresent()));
     }
 
@@ -219,7 +219,7 @@ final class ApolloRepository implements Repository {
         ApolloWatch[] holder = new ApolloWatch[1];
         holder[0] = new ApolloWatch(prefix, listener, () -> watches.remove(holder[0]), settings.logName());
         watches.add(holder[0]);
-        LOG.debug("{} - watching '{}'", settings.logName(), prefix);
+        LOG.debug("[{}] watching '{}'", settings.logName(), prefix);
         return holder[0];
     }
 
@@ -241,7 +241,7 @@ final class ApolloRepository implements Repository {
         if (Thread.currentThread() != watchThread) {
             try {
                 if (!watchExecutor.awaitTermination(settings.syncTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    LOG.warn("{} - watch thread did not stop within {}; interrupting it", settings.logName(),
+                    LOG.warn("[{}] watch thread did not stop within {}; interrupting it", settings.logName(),
                             settings.syncTimeout);
                     watchExecutor.shutdownNow();
                 }
@@ -250,7 +250,7 @@ final class ApolloRepository implements Repository {
                 Thread.currentThread().interrupt();
             }
         }
-        LOG.info("{} - apollo repository closed ({})", settings.logName(), settings.where());
+        LOG.info("[{}] apollo repository closed ({})", settings.logName(), settings.where());
     }
 
     /**
@@ -262,14 +262,14 @@ final class ApolloRepository implements Repository {
         String stored = portal.value(itemKey, key);
         VersionedValue current = stored == null ? null : StoredValue.decode(stored);
         if (compare && !Objects.equals(current == null ? null : current.value(), expected)) {
-            LOG.debug("{} - {} '{}': current value does not match", settings.logName(), operation, key);
+            LOG.debug("[{}] {} '{}': current value does not match", settings.logName(), operation, key);
             return false;
         }
         long version = Math.max(current == null ? 0 : current.version(), visibleVersion(key)) + 1;
         String full = keys.hashed(key) ? keys.fullItemKey(key) : null;
         portal.upsert(itemKey, key, StoredValue.encode(value, version, full));
         portal.publish(operation, key);
-        LOG.debug("{} - {} '{}' version {} published", settings.logName(), operation, key, version);
+        LOG.debug("[{}] {} '{}' version {} published", settings.logName(), operation, key, version);
         awaitVisible(operation, key, s -> s.get(key).map(v -> v.version() >= version).orElse(false));
         return true;
     }
@@ -292,7 +292,7 @@ final class ApolloRepository implements Repository {
             lock.unlock();
         }
         for (ChangeEvent event : events) {
-            LOG.debug("{} - {} '{}' version {}", settings.logName(), event.type(), event.key(), event.version());
+            LOG.debug("[{}] {} '{}' version {}", settings.logName(), event.type(), event.key(), event.version());
             for (ApolloWatch watch : watches) {
                 watch.deliver(event);
             }
@@ -309,7 +309,7 @@ final class ApolloRepository implements Repository {
                 try {
                     sync();
                 } catch (RuntimeException e) {
-                    LOG.warn("{} - could not re-read the Apollo namespace; the next change retries", settings.logName(), e);
+                    LOG.warn("[{}] could not re-read the Apollo namespace; the next change retries", settings.logName(), e);
                 }
             });
         } catch (RejectedExecutionException e) {

@@ -47,7 +47,7 @@ final class ApolloWatch implements Watch {
                 listener.onEvent(event);
             }
         } catch (RuntimeException e) {
-            LOG.warn("{} - watch listener on '{}' threw on {} of '{}'; delivery goes on", logName, prefix,
+            LOG.warn("[{}] watch listener on '{}' threw on {} of '{}'; delivery goes on", logName, prefix,
                     event.type(), event.key(), e);
         } finally {
             delivering.unlock();

@@ -66,6 +66,13 @@ final class OpenApiStandIn implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** Every item key the portal holds, released or not. */
+    synchronized List<String> itemKeys() {
+        List<String> out = new ArrayList<>();
+        drafts.values().forEach(d -> out.addAll(d.keySet()));
+        return out;
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -100,8 +107,6 @@ final class OpenApiStandIn implements AutoCloseable {
                 TreeMap<String, String> draft = drafts.computeIfAbsent(coordinates, c -> new TreeMap<>());
                 if ("releases".equals(resource) && "POST".equals(method)) {
                     release(exchange, coordinates, ns, draft);
-                } else if ("items".equals(resource) && key == null && "GET".equals(method)) {
-                    list(exchange, draft, Integer.parseInt(query.get("page")), Integer.parseInt(query.get("size")));
                 } else if (key != null && "GET".equals(method)) {
                     String value = draft.get(key);
                     if (value == null) {
@@ -148,16 +153,6 @@ final class OpenApiStandIn implements AutoCloseable {
             draft.put(key, value);
             reply(exchange, 200, "");
         }
-    }
-
-    private void list(HttpExchange exchange, TreeMap<String, String> draft, int page, int size) throws IOException {
-        List<Map<String, Object>> content = new ArrayList<>();
-        List<String> keys = new ArrayList<>(draft.keySet());
-        for (int i = page * size; i < Math.min(keys.size(), (page + 1) * size); i++) {
-            content.add(item(keys.get(i), draft.get(keys.get(i))));
-        }
-        Map<String, Object> result = Map.of("page", page, "size", size, "total", keys.size(), "content", content);
-        reply(exchange, 200, gson.toJson(result));
     }
 
     private void release(HttpExchange exchange, String coordinates, String ns, TreeMap<String, String> draft)

@@ -53,7 +53,7 @@ final class NacosClient implements AutoCloseable {
             f.setAccessible(true);
             return (ClientWorker) f.get(service);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.warn("{} - cannot reach the Nacos client's worker ({}); reads fall back to getConfig, which serves "
+            LOG.warn("[{}] cannot reach the Nacos client's worker ({}); reads fall back to getConfig, which serves "
                     + "the local snapshot when the server is unreachable", settings.logName(), e.toString());
             return null;
         }

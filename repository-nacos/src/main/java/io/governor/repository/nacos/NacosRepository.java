@@ -67,14 +67,14 @@ final class NacosRepository implements Repository {
         this.settings = settings;
         this.ids = new DataIds(settings.namespace);
         this.client = client;
-        String name = "governor-" + settings.logName() + "-watch";
+        String name = "governor-" + (settings.namespace.isEmpty() ? "root" : settings.namespace) + "-watch";
         this.watchExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
             watchThread = t;
             return t;
         });
-        LOG.info("{} - nacos repository connected ({})", settings.logName(), settings.where());
+        LOG.info("[{}] nacos repository connected ({})", settings.logName(), settings.where());
     }
 
     @Override
@@ -139,7 +139,7 @@ final class NacosRepository implements Repository {
                 return names;
             });
         }
-        LOG.debug("{} - deleted '{}'", settings.logName(), key);
+        LOG.debug("[{}] deleted '{}'", settings.logName(), key);
     }
 
     @Override
@@ -152,7 +152,7 @@ final class NacosRepository implements Repository {
                 () -> watches.remove(holder[0]));
         watches.add(holder[0]);
         holder[0].start(Thread.currentThread() == watchThread);
-        LOG.debug("{} - watching '{}'", settings.logName(), prefix);
+        LOG.debug("[{}] watching '{}'", settings.logName(), prefix);
         return holder[0];
     }
 
@@ -177,7 +177,7 @@ final class NacosRepository implements Repository {
             }
         }
         client.close();
-        LOG.info("{} - nacos repository closed ({})", settings.logName(), settings.where());
+        LOG.info("[{}] nacos repository closed ({})", settings.logName(), settings.where());
     }
 
     private Optional<VersionedValue> read(String key, String operation) {
@@ -201,7 +201,7 @@ final class NacosRepository implements Repository {
             long version = (current == null ? 0 : current.version()) + 1;
             String md5 = stored == null ? StoredValue.ABSENT_MD5 : StoredValue.md5(stored);
             if (client.publishCas(dataId, StoredValue.encode(value, version), md5, operation, key)) {
-                LOG.debug("{} - {} '{}' version {}", settings.logName(), operation, key, version);
+                LOG.debug("[{}] {} '{}' version {}", settings.logName(), operation, key, version);
                 return true;
             }
             retryOrGiveUp(operation, key, dataId, stored, attempt);

@@ -1,6 +1,7 @@
 package io.governor.repository.nacos;
 
 import com.alibaba.nacos.api.config.listener.Listener;
+import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.repository.ChangeEvent;
 import io.governor.api.repository.Paths;
@@ -75,8 +76,8 @@ final class NacosWatch implements Watch {
             done.get();
         } catch (ExecutionException e) {
             close();
-            throw e.getCause() instanceof GovernanceException g ? g
-                    : NacosErrors.translate("watch", prefix, null, e.getCause());
+            throw e.getCause() instanceof GovernanceException g ? g : new GovernanceException(ErrorCode.INTERNAL,
+                    "watch '" + prefix + "' on nacos repository failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             close();
             throw GovernanceException.interrupted("watch '" + prefix + "' on nacos repository", e);
@@ -120,7 +121,7 @@ final class NacosWatch implements Watch {
                 try {
                     task.run();
                 } catch (RuntimeException e) {
-                    LOG.warn("{} - watch on '{}' could not re-read after a notification; retrying in {} ms: {}",
+                    LOG.warn("[{}] watch on '{}' could not re-read after a notification; retrying in {} ms: {}",
                             logName, prefix, RETRY_MILLIS, e.getMessage());
                     schedule(task, RETRY_MILLIS);
                 }
@@ -172,7 +173,7 @@ final class NacosWatch implements Watch {
                 listener.onEvent(event);
             }
         } catch (RuntimeException e) {
-            LOG.warn("{} - watch listener on '{}' threw on {} of '{}'; delivery goes on", logName, prefix,
+            LOG.warn("[{}] watch listener on '{}' threw on {} of '{}'; delivery goes on", logName, prefix,
                     event.type(), event.key(), e);
         } finally {
             delivering.unlock();
