@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -114,7 +115,7 @@ final class ApolloRepository implements Repository {
         }
         ApolloRepository repository = new ApolloRepository(settings, config);
         config.addChangeListener(repository.changeListener);
-        repository.sync();
+        repository.firstSync();
         if (source == ConfigSourceType.LOCAL) {
             LOG.warn("[{}] apollo repository ({}) serves the local cache: the config service is not reachable now",
                     settings.logName(), settings.where());
@@ -272,6 +273,20 @@ final class ApolloRepository implements Repository {
         LOG.debug("[{}] {} '{}' version {} published", settings.logName(), operation, key, version);
         awaitVisible(operation, key, s -> s.get(key).map(v -> v.version() >= version).orElse(false));
         return true;
+    }
+
+    /** Loads the first snapshot on the watch thread, so that no later sync can be overtaken by it. */
+    private void firstSync() {
+        try {
+            watchExecutor.submit(this::sync).get();
+        } catch (ExecutionException e) {
+            close();
+            throw new GovernanceException(ErrorCode.CONNECT_FAILED, "connect: apollo repository (" + settings.where()
+                    + ") could not read the namespace: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            close();
+            throw GovernanceException.interrupted("connect: apollo repository", e);
+        }
     }
 
     /** Re-reads the namespace from the Apollo client, updates the snapshot and delivers the differences. */

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.lang.reflect.Field;
 import java.util.Properties;
 import java.util.concurrent.Executor;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -89,7 +90,7 @@ final class NacosClient implements AutoCloseable {
                 throw new GovernanceException(ErrorCode.CONNECT_FAILED, "connect: nacos repository (" + settings.where()
                         + ") reached no server within " + settings.connectTimeout);
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+            LockSupport.parkNanos(50_000_000L);
         }
         return new NacosClient(settings, service);
     }
