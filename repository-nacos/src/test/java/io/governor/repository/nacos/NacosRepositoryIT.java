@@ -1,5 +1,7 @@
 package io.governor.repository.nacos;
 
+import com.alibaba.nacos.api.NacosFactory;
+import com.alibaba.nacos.api.config.ConfigService;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.repository.ChangeEvent;
@@ -55,18 +57,21 @@ class NacosRepositoryIT {
     }
 
     @Test
-    void changeMadeElsewhereIsPushedToTheWatch() throws Exception {
+    void changePublishedByAnotherNacosClientIsPushedToTheWatch() throws Exception {
         String ns = namespace();
         BlockingQueue<ChangeEvent> events = new LinkedBlockingQueue<>();
+        ConfigService other = NacosFactory.createConfigService(server.address());
         try (Repository repo = open(ns, server)) {
             repo.put("/app/k", "1");
             repo.watch("/app", events::add);
 
-            server.publish("", "DEFAULT_GROUP", ns + ".app.k", "# governor-version: 7\nfrom the console");
+            assertTrue(other.publishConfig(ns + ".app.k", "DEFAULT_GROUP", "# governor-version: 7\nfrom the console"));
 
             ChangeEvent e = events.poll(15, TimeUnit.SECONDS);
             assertNotNull(e, "no event pushed");
             assertEquals(new ChangeEvent(ChangeEvent.Type.UPDATED, "/app/k", "from the console", 7), e);
+        } finally {
+            other.shutDown();
         }
     }
 

@@ -82,7 +82,6 @@ final class NacosStandIn implements AutoCloseable {
     private final Map<String, Set<String>> listeners = new ConcurrentHashMap<>();
     private final Map<String, StreamObserver<Payload>> streams = new ConcurrentHashMap<>();
     private final AtomicLong pushIds = new AtomicLong();
-    private final AtomicLong publishes = new AtomicLong();
     private HttpServer http;
     private Server grpc;
 
@@ -128,17 +127,6 @@ final class NacosStandIn implements AutoCloseable {
         return configs.get(groupKey(tenant, group, dataId));
     }
 
-    /** Writes a config as another client would (through the console), notifying listeners. */
-    void publish(String tenant, String group, String dataId, String content) {
-        configs.put(groupKey(tenant, group, dataId), content);
-        notifyListeners(tenant, group, dataId);
-    }
-
-    /** How many publish requests succeeded so far. */
-    long publishes() {
-        return publishes.get();
-    }
-
     /** Closes every client stream, as a server restart would; clients reconnect and listen again. */
     void dropConnections() {
         for (StreamObserver<Payload> s : streams.values()) {
@@ -151,9 +139,13 @@ final class NacosStandIn implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         grpc.shutdownNow();
-        grpc.awaitTermination(5, TimeUnit.SECONDS);
+        try {
+            grpc.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         http.stop(0);
     }
 
@@ -240,7 +232,6 @@ final class NacosStandIn implements AutoCloseable {
                     "Cas publish fail, server md5 may have changed.");
         }
         configs.put(key, content);
-        publishes.incrementAndGet();
         notifyListeners(p.getTenant(), p.getGroup(), dataId);
         return ConfigPublishResponse.buildSuccessResponse();
     }
