@@ -90,6 +90,27 @@ class ApolloRepositoryIT {
     }
 
     @Test
+    void watchCatchesUpWithChangesMadeWhileTheConfigServiceWasDown(ApolloTestingServer apollo) throws Exception {
+        String ns = namespace();
+        BlockingQueue<ChangeEvent> events = new LinkedBlockingQueue<>();
+        try (Repository repo = open(ns, null, null)) {
+            apollo.addOrModifyProperty("application", "/" + ns + "/w/kept", StoredValue.encode("before", 1, null));
+            apollo.addOrModifyProperty("application", "/" + ns + "/w/gone", StoredValue.encode("before", 1, null));
+            Await.until("both keys visible", () -> repo.children("/w").size() == 2);
+            repo.watch("/w", events::add);
+
+            apollo.close();
+            apollo.start(); // a new config service, on a new port, that lost "gone" and changed "kept"
+            apollo.addOrModifyProperty("application", "/" + ns + "/w/kept", StoredValue.encode("after", 2, null));
+
+            Await.until("watch caught up", () -> events.stream().anyMatch(e -> e.type() == ChangeEvent.Type.UPDATED
+                    && e.key().equals("/w/kept") && e.value().equals("after") && e.version() == 2)
+                    && events.stream().anyMatch(e -> e.type() == ChangeEvent.Type.DELETED && e.key().equals("/w/gone")));
+            assertEquals(List.of("kept"), repo.children("/w"));
+        }
+    }
+
+    @Test
     void itemsThatAreNoRepositoryKeysAreIgnored(ApolloTestingServer apollo) throws Exception {
         try (Repository root = openRoot()) {
             // mockdata-application.properties seeds "timeout=100", which is no key of the path grammar
