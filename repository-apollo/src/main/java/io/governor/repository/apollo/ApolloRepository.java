@@ -54,8 +54,9 @@ import java.util.function.Predicate;
  * from the portal, compares and writes. It is atomic only against other calls on this repository
  * instance; two processes can both succeed. The capability {@code COMPARE_AND_SET} is not declared.
  *
- * <p><b>Versions</b> are derived (see {@link Snapshot}): they grow with every observed change of a
- * key, and are comparable only within this repository instance.
+ * <p><b>Versions</b>: Apollo keeps none per item, so each write stores the previous version plus
+ * one in a header line of the value ({@link StoredValue}); all clients read the same version.
+ * Without compare-and-set, two writers racing on one key can write the same version.
  *
  * <p><b>JVM-wide client:</b> the Apollo client is a singleton per JVM: its {@link Config} objects
  * live until the JVM ends, and its meta server and cluster are JVM-wide settings. Closing the
@@ -231,7 +232,9 @@ final class ApolloRepository implements Repository {
         }
         closed = true;
         config.removeChangeListener(changeListener);
-        watches.clear();
+        for (ApolloWatch w : watches) {
+            w.close();
+        }
         watchExecutor.shutdown();
         lock.lock();
         try {
