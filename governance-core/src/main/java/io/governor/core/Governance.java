@@ -26,7 +26,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -34,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -67,8 +65,7 @@ public final class Governance implements AutoCloseable {
     private final List<Watch> watches = new ArrayList<>();
     private final ConnectionStateListener connectionListener;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Object statusLock = new Object();
-    private InstanceInfo status;
+    private InstanceStatus status;
     private volatile InstanceState state = InstanceState.ONLINE;
 
     private Governance(Builder b) {
@@ -116,13 +113,11 @@ public final class Governance implements AutoCloseable {
 
     private void start(Function<String, DatabaseRuntime> runtimes) {
         bootstrap();
-        Map<String, String> revisions = new TreeMap<>();
-        status = new InstanceInfo(instanceId, InstanceIds.host(), ProcessHandle.current().pid(), Instant.now(),
-                Version.current(), InstanceState.ONLINE, revisions, Map.of());
+        status = new InstanceStatus(centers.registry(), namespace, instanceId);
         state = centers.registry().instanceControl(instanceId);
         for (String db : cfg.databases().keySet()) {
             DatabaseGovernor g = new DatabaseGovernor(namespace, instanceId, db, centers.config(), centers.registry(),
-                    runtimes.apply(db), listeners, new StatusSink());
+                    runtimes.apply(db), listeners, status);
             governors.put(db, g);
             if (state == InstanceState.CIRCUIT_BREAKER) {
                 g.setCircuitBroken(true);
@@ -137,7 +132,7 @@ public final class Governance implements AutoCloseable {
             g.markDirty();
             g.markControlDirty();
         });
-        updateStatus(s -> s);
+        status.publish();
         LOG.info("[{}] instance {} registered; governing databases {}", namespace, instanceId, governors.keySet());
     }
 
@@ -279,7 +274,7 @@ public final class Governance implements AutoCloseable {
         state = next;
         LOG.info("[{}] instance {} is now {}", namespace, instanceId, next);
         governors.values().forEach(g -> g.setCircuitBroken(next == InstanceState.CIRCUIT_BREAKER));
-        updateStatus(s -> new InstanceInfo(s.id(), s.host(), s.pid(), s.started(), s.version(), next, s.appliedRevisions(), s.errors()));
+        status.state(next);
         listeners.state(new StateEvent(namespace, StateEvent.Kind.INSTANCE, instanceId, next.name()));
     }
 
@@ -291,7 +286,7 @@ public final class Governance implements AutoCloseable {
             // catch up with anything the watches coalesced.
             Thread t = new Thread(() -> {
                 try {
-                    updateStatus(x -> x);
+                    status.publish();
                     applyState(centers.registry().instanceControl(instanceId));
                     governors.values().forEach(g -> {
                         g.markDirty();
@@ -306,43 +301,6 @@ public final class Governance implements AutoCloseable {
         }
     }
 
-    private void updateStatus(java.util.function.UnaryOperator<InstanceInfo> change) {
-        synchronized (statusLock) {
-            status = change.apply(status);
-            if (closed.get()) {
-                return;
-            }
-            try {
-                centers.registry().publishStatus(status);
-            } catch (GovernanceException e) {
-                LOG.warn("[{}] could not publish the status of {} ({}); it is re-published on reconnect",
-                        namespace, instanceId, e.getMessage());
-            }
-        }
-    }
-
-    private final class StatusSink implements DatabaseGovernor.StatusSink {
-        @Override
-        public void applied(String db, String revision) {
-            updateStatus(s -> {
-                Map<String, String> revs = new TreeMap<>(s.appliedRevisions());
-                revs.put(db, revision);
-                Map<String, String> errs = new TreeMap<>(s.errors());
-                errs.remove(db);
-                return new InstanceInfo(s.id(), s.host(), s.pid(), s.started(), s.version(), s.state(), revs, errs);
-            });
-        }
-
-        @Override
-        public void rejected(String db, String message) {
-            updateStatus(s -> {
-                Map<String, String> errs = new TreeMap<>(s.errors());
-                errs.put(db, message);
-                return new InstanceInfo(s.id(), s.host(), s.pid(), s.started(), s.version(), s.state(), s.appliedRevisions(), errs);
-            });
-        }
-    }
-
     /** Stops governing, unregisters, closes pools and center connections. Idempotent. */
     @Override
     public void close() {
@@ -351,6 +309,9 @@ public final class Governance implements AutoCloseable {
         }
         centers.registryRepository().removeConnectionStateListener(connectionListener);
         watches.forEach(Watch::close);
+        if (status != null) {
+            status.close();
+        }
         governors.values().forEach(DatabaseGovernor::close);
         try {
             centers.registry().unregister(instanceId);

@@ -1,12 +1,15 @@
 package io.governor.test;
 
 import io.governor.api.repository.ChangeEvent;
+import io.governor.api.repository.Paths;
 import io.governor.api.repository.WatchListener;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
@@ -37,6 +40,26 @@ public final class EventRecorder implements WatchListener {
     /** The events received so far for exactly {@code key}, in arrival order. */
     public List<ChangeEvent> eventsFor(String key) {
         return events().stream().filter(e -> e.key().equals(key)).toList();
+    }
+
+    /**
+     * The store as the listener sees it: every event replayed in order into a sorted map of key to
+     * value ({@code ADDED}/{@code UPDATED} set, {@code DELETED} removes). Keys below
+     * {@code underPrefix} only.
+     */
+    public Map<String, String> view(String underPrefix) {
+        Map<String, String> view = new TreeMap<>();
+        for (ChangeEvent e : events()) {
+            if (!Paths.isAtOrBelow(e.key(), underPrefix)) {
+                continue;
+            }
+            if (e.type() == ChangeEvent.Type.DELETED) {
+                view.remove(e.key());
+            } else {
+                view.put(e.key(), e.value());
+            }
+        }
+        return view;
     }
 
     /** The threads the listener ran on. */

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static io.governor.api.repository.ChangeEvent.Type.ADDED;
 import static io.governor.api.repository.ChangeEvent.Type.DELETED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -140,6 +142,29 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
         expire(owner);
         kept.awaitSequence(awaitTimeout(), ConnectionState.LOST, ConnectionState.RECONNECTED);
         assertEquals(List.of(), removed.states());
+    }
+
+    @Test
+    void watchConvergesAfterSessionExpiry() {
+        RegistryRepository watcher = client(Capability.EPHEMERAL);
+        RegistryRepository writer = client();
+        StateRecorder states = new StateRecorder();
+        watcher.addConnectionStateListener(states);
+        EventRecorder events = new EventRecorder();
+        watcher.watch("/conv", events);
+        writer.put("/conv/a", "1");
+        writer.put("/conv/b", "1");
+        awaitEvent(events, ADDED, "/conv/b", "1");
+        expire(watcher);
+        // written while the watcher recovers: delivered live or re-synchronised, but never missed
+        writer.delete("/conv/a");
+        writer.put("/conv/b", "2");
+        writer.put("/conv/c", "3");
+        states.awaitSequence(awaitTimeout(), ConnectionState.LOST, ConnectionState.RECONNECTED);
+        writer.put("/conv/d", "4");
+        Map<String, String> expected = Map.of("/conv/b", "2", "/conv/c", "3", "/conv/d", "4");
+        Await.value(awaitTimeout(), "the watcher's view converges to " + expected, () -> events.view("/conv"),
+                expected::equals);
     }
 
     // ---- locks ---------------------------------------------------------------------------------

@@ -8,34 +8,24 @@ import io.governor.api.repository.Operation;
 import io.governor.api.repository.Paths;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.VersionedValue;
-import io.governor.api.repository.Watch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.function.Executable;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static io.governor.api.repository.ChangeEvent.Type.ADDED;
-import static io.governor.api.repository.ChangeEvent.Type.DELETED;
 import static io.governor.api.repository.ChangeEvent.Type.UPDATED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The contract every {@link Repository} passes: reads and writes with versions, children, compare
@@ -50,81 +40,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * <p>Every wait is bounded by {@link #awaitTimeout()}; every test by a {@link Timeout}.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-public abstract class RepositoryContractTest {
-
-    private final List<Repository> clients = new CopyOnWriteArrayList<>();
-    private String namespace;
+public abstract class RepositoryContractTest extends WatchContract {
 
     /**
      * A new client connected to the server under test, scoped to {@code namespace}, as the module's
      * provider would create it. Called several times per test for several clients.
      */
+    @Override
     protected abstract Repository newRepository(String namespace) throws Exception;
-
-    /** How long to wait for an effect such as a watch event (default {@link Await#DEFAULT}); slow backends may raise it. */
-    protected Duration awaitTimeout() {
-        return Await.DEFAULT;
-    }
-
-    @BeforeEach
-    final void chooseNamespace() {
-        namespace = "ct-" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
-    }
-
-    @AfterEach
-    final void closeClients() {
-        List<Repository> open = new ArrayList<>(clients);
-        Collections.reverse(open);
-        clients.clear();
-        for (Repository r : open) {
-            try {
-                r.close();
-            } catch (RuntimeException e) {
-                throw new AssertionError("close() must never throw, but " + r.type() + " threw", e);
-            }
-        }
-    }
-
-    /** This test's namespace, unique per test. */
-    protected final String namespace() {
-        return namespace;
-    }
-
-    /** A new client in this test's namespace, closed after the test. */
-    protected Repository client() {
-        return client(namespace);
-    }
-
-    /** A new client in {@code namespace}, closed after the test. */
-    protected Repository client(String namespace) {
-        Repository r;
-        try {
-            r = newRepository(namespace);
-        } catch (Exception e) {
-            throw new AssertionError("cannot create a client for namespace '" + namespace + "'", e);
-        }
-        clients.add(r);
-        return r;
-    }
-
-    /** Runs the calling test only where {@code repository} declares {@code capability}. */
-    protected static void assumeCapability(Repository repository, Capability capability) {
-        assumeTrue(repository.capabilities().contains(capability),
-                () -> repository.type() + " does not declare " + capability);
-    }
-
-    /** Asserts that {@code call} throws a {@link GovernanceException} with {@code code}, and returns it. */
-    protected static GovernanceException assertError(ErrorCode code, Executable call) {
-        GovernanceException e = assertThrows(GovernanceException.class, call);
-        assertEquals(code, e.code(), () -> "error code of " + e);
-        return e;
-    }
-
-    /** A watch recorder waiting with {@link #awaitTimeout()}. */
-    protected final ChangeEvent awaitEvent(EventRecorder recorder, ChangeEvent.Type type, String key, String value) {
-        return recorder.await(awaitTimeout(), type + " " + key + " = " + value,
-                e -> e.type() == type && e.key().equals(key) && (value == null || value.equals(e.value())));
-    }
 
     // ---- reads and writes ----------------------------------------------------------------------
 
@@ -339,155 +262,6 @@ public abstract class RepositoryContractTest {
         assertEquals(exact, r.get("/big").orElseThrow().value(), "a rejected value is not written");
     }
 
-    // ---- watches -------------------------------------------------------------------------------
-
-    @Test
-    void watchDeliversAddedUpdatedDeletedForPrefixAndDescendants() {
-        Repository r = client();
-        Repository writer = client();
-        EventRecorder events = new EventRecorder();
-        Watch w = r.watch("/app", events);
-        assertEquals("/app", w.prefix());
-
-        writer.put("/app", "self");
-        awaitEvent(events, ADDED, "/app", "self");
-        writer.put("/app/x", "1");
-        long v1 = writer.get("/app/x").orElseThrow().version();
-        assertEquals(v1, awaitEvent(events, ADDED, "/app/x", "1").version(), "ADDED carries the version");
-        writer.put("/app/x", "2");
-        long v2 = writer.get("/app/x").orElseThrow().version();
-        assertEquals(v2, awaitEvent(events, UPDATED, "/app/x", "2").version(), "UPDATED carries the new version");
-        writer.put("/app/a/b/c", "deep");
-        long vDeep = writer.get("/app/a/b/c").orElseThrow().version();
-        assertEquals(vDeep, awaitEvent(events, ADDED, "/app/a/b/c", "deep").version());
-        writer.delete("/app/x");
-        awaitEvent(events, DELETED, "/app/x", null);
-        assertEquals(List.of(ADDED, UPDATED, DELETED), events.eventsFor("/app/x").stream().map(ChangeEvent::type).toList());
-    }
-
-    @Test
-    void recursiveDeleteDeliversDeletedForEachDescendant() {
-        Repository r = client();
-        r.put("/t/a", "1");
-        r.put("/t/a/b", "2");
-        r.put("/t/c", "3");
-        EventRecorder events = new EventRecorder();
-        r.watch("/t", events);
-        r.delete("/t");
-        for (String key : List.of("/t/a", "/t/a/b", "/t/c")) {
-            awaitEvent(events, DELETED, key, null);
-        }
-    }
-
-    @Test
-    void watchOnKeyDoesNotDeliverSiblingWithCommonPrefix() {
-        Repository r = client();
-        EventRecorder events = new EventRecorder();
-        r.watch("/a", events);
-        r.put("/ab", "sibling");
-        r.put("/abc/d", "cousin");
-        r.put("/a/x", "child");
-        awaitEvent(events, ADDED, "/a/x", "child");
-        r.put("/ab", "sibling again");
-        r.put("/a/y", "child");
-        awaitEvent(events, ADDED, "/a/y", "child");
-        assertTrue(events.events().stream().allMatch(e -> Paths.isAtOrBelow(e.key(), "/a")),
-                () -> "only /a and its descendants: " + events);
-    }
-
-    @Test
-    void watchOnRootSeesEveryKeyOfTheNamespace() {
-        Repository r = client();
-        EventRecorder events = new EventRecorder();
-        r.watch("/", events);
-        r.put("/one", "1");
-        r.put("/two/deep/key", "2");
-        awaitEvent(events, ADDED, "/one", "1");
-        awaitEvent(events, ADDED, "/two/deep/key", "2");
-        client(namespace() + "-other").put("/one", "elsewhere");
-        r.put("/three", "3");
-        awaitEvent(events, ADDED, "/three", "3");
-        assertTrue(events.eventsFor("/one").stream().noneMatch(e -> "elsewhere".equals(e.value())),
-                () -> "no event from another namespace: " + events);
-    }
-
-    @Test
-    void eventsArriveInOrderPerKey() {
-        Repository r = client();
-        EventRecorder events = new EventRecorder();
-        r.watch("/seq", events);
-        for (int i = 0; i < 50; i++) {
-            r.put("/seq/k", "v" + i);
-        }
-        awaitEvent(events, UPDATED, "/seq/k", "v49");
-        List<ChangeEvent> seen = events.eventsFor("/seq/k");
-        int lastIndex = -1;
-        long lastVersion = Long.MIN_VALUE;
-        for (ChangeEvent e : seen) {
-            int index = Integer.parseInt(e.value().substring(1));
-            assertTrue(index > lastIndex, () -> "values in write order (coalescing allowed): " + seen);
-            assertTrue(e.version() > lastVersion, () -> "versions increase: " + seen);
-            lastIndex = index;
-            lastVersion = e.version();
-        }
-        assertEquals("v49", seen.get(seen.size() - 1).value(), "the last write is the last event");
-        assertEquals(ADDED, seen.get(0).type());
-    }
-
-    @Test
-    void watchListenerRunsOnRepositoryThreadNotCallers() {
-        Repository r = client();
-        EventRecorder events = new EventRecorder();
-        r.watch("/th", events);
-        r.put("/th/k", "v");
-        awaitEvent(events, ADDED, "/th/k", "v");
-        assertFalse(events.threads().contains(Thread.currentThread()), "listener ran on the caller's thread");
-    }
-
-    @Test
-    void noEventsAfterWatchClose() {
-        Repository r = client();
-        EventRecorder closed = new EventRecorder();
-        EventRecorder probe = new EventRecorder();
-        Watch w = r.watch("/w", closed);
-        r.watch("/w", probe);
-        r.put("/w/a", "1");
-        awaitEvent(closed, ADDED, "/w/a", "1");
-        w.close();
-        w.close();
-        r.put("/w/b", "2");
-        r.put("/w/a", "3");
-        awaitEvent(probe, UPDATED, "/w/a", "3");
-        assertEquals(List.of("/w/a"), closed.events().stream().map(ChangeEvent::key).toList(),
-                () -> "closed watch received: " + closed);
-    }
-
-    @Test
-    void throwingListenerDoesNotStopDelivery() {
-        Repository r = client();
-        EventRecorder events = new EventRecorder();
-        r.watch("/boom", e -> {
-            events.onEvent(e);
-            throw new IllegalStateException("listener failure expected by the test");
-        });
-        r.put("/boom/1", "a");
-        r.put("/boom/2", "b");
-        awaitEvent(events, ADDED, "/boom/1", "a");
-        awaitEvent(events, ADDED, "/boom/2", "b");
-    }
-
-    @Test
-    void twoWatchesOnOneRepositoryBothReceive() {
-        Repository r = client();
-        EventRecorder outer = new EventRecorder();
-        EventRecorder inner = new EventRecorder();
-        r.watch("/two", outer);
-        r.watch("/two/sub", inner);
-        client().put("/two/sub/k", "v");
-        awaitEvent(outer, ADDED, "/two/sub/k", "v");
-        awaitEvent(inner, ADDED, "/two/sub/k", "v");
-    }
-
     // ---- atomic operations ---------------------------------------------------------------------
 
     @Test
@@ -541,6 +315,19 @@ public abstract class RepositoryContractTest {
         assertEquals("new", r.get("/tx/b").orElseThrow().value());
         assertEquals("2", r.get("/tx/a").orElseThrow().value());
         assertEquals(Optional.empty(), r.get("/tx/old/child"), "commit deletes recursively");
+    }
+
+    @Test
+    void watchSeesEveryWriteOfACommit() {
+        Repository r = client();
+        assumeCapability(r, Capability.TRANSACTION);
+        r.put("/txw/old", "x");
+        EventRecorder events = new EventRecorder();
+        r.watch("/txw", events);
+        assertTrue(r.commit(List.of(Operation.put("/txw/a", "1"), Operation.put("/txw/b", "2"), Operation.delete("/txw/old"))));
+        awaitEvent(events, ChangeEvent.Type.ADDED, "/txw/a", "1");
+        awaitEvent(events, ChangeEvent.Type.ADDED, "/txw/b", "2");
+        awaitEvent(events, ChangeEvent.Type.DELETED, "/txw/old", null);
     }
 
     @Test

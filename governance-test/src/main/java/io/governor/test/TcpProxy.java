@@ -148,7 +148,11 @@ public final class TcpProxy implements AutoCloseable {
             if (mode() == Mode.FORWARD || mode() == Mode.BLACKHOLE) {
                 Link link = new Link(client);
                 links.add(link);
-                link.start();
+                if (mode() == Mode.FORWARD || mode() == Mode.BLACKHOLE) {
+                    link.start();
+                } else {
+                    link.close(true); // cut or closed while this connection was being accepted
+                }
             } else {
                 reset(client);
             }

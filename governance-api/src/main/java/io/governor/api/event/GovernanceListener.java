@@ -18,6 +18,16 @@ import io.governor.api.GovernanceException;
  */
 public interface GovernanceListener {
 
+    /**
+     * Whether this listener wants connection and statement events. Core asks once, when a governed
+     * DataSource is created: a listener that answers false is never called for JDBC events and costs
+     * the hot path nothing (a tracing listener with no tracer configured answers false). Governance
+     * events are delivered either way. The default is true.
+     */
+    default boolean observesJdbc() {
+        return true;
+    }
+
     /** An application asked a governed data source for a connection. */
     default void connectionStarted(ConnectionEvent event) {
     }

@@ -18,15 +18,27 @@ final class JdbcEvents {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcEvents.class);
 
-    /** Whether any listener is registered; when false none of the other methods is called. */
+    /**
+     * Whether any listener observes JDBC ({@link GovernanceListener#observesJdbc()}); when false none
+     * of the other methods is called.
+     */
     final boolean enabled;
     private final String logPrefix;
     private final GovernanceListener[] listeners;
 
     JdbcEvents(String logPrefix, List<GovernanceListener> listeners) {
         this.logPrefix = logPrefix;
-        this.listeners = listeners.toArray(new GovernanceListener[0]);
+        this.listeners = listeners.stream().filter(JdbcEvents::observesJdbc).toArray(GovernanceListener[]::new);
         this.enabled = this.listeners.length > 0;
+    }
+
+    private static boolean observesJdbc(GovernanceListener l) {
+        try {
+            return l.observesJdbc();
+        } catch (RuntimeException | LinkageError t) {
+            LOG.warn("listener {} threw from observesJdbc(); it gets no JDBC events", l.getClass().getName(), t);
+            return false;
+        }
     }
 
     void connectionStarted(ConnectionEvent e) {

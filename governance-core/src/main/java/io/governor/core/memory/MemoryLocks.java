@@ -7,8 +7,11 @@ import java.util.concurrent.locks.Condition;
 
 /**
  * The lock table of one {@link MemoryStore}: per lock, the current holder and a FIFO queue of
- * waiters. Guarded by the store lock; waiters park on a condition of it. Fencing tokens are store
- * revisions, so they increase strictly across every grant of every lock.
+ * waiters. Guarded by the store lock; waiters park on a condition of it.
+ *
+ * <p>The holder is also visible in the store as the ephemeral key {@code /locks/{name}/holder} of its
+ * session; the fencing token is the revision that wrote it (like an etcd lock key's create revision),
+ * so tokens increase strictly across every grant of every lock.
  */
 final class MemoryLocks {
 
@@ -44,7 +47,8 @@ final class MemoryLocks {
                     client.checkUsable("tryLock", "/locks/" + name);
                     if (entry.holder == null && entry.queue.peek() == ticket) {
                         entry.queue.poll();
-                        entry.holder = client.grant(name, key, store.nextRevision());
+                        long token = store.put(holderKey(key), "session " + client.session(), client.session());
+                        entry.holder = client.grant(name, key, token);
                         return entry.holder;
                     }
                     if (left <= 0) {
@@ -72,6 +76,7 @@ final class MemoryLocks {
             Entry entry = table.get(lease.key());
             if (entry != null && entry.holder == lease) {
                 entry.holder = null;
+                store.deleteIfVersion(holderKey(lease.key()), lease.fencingToken());
                 if (entry.queue.isEmpty()) {
                     table.remove(lease.key());
                 }
@@ -80,6 +85,10 @@ final class MemoryLocks {
         } finally {
             store.lock.unlock();
         }
+    }
+
+    private static String holderKey(String lockKey) {
+        return lockKey + "/holder";
     }
 
     /** Wakes every waiter so it re-checks its client (used when a client closes). */

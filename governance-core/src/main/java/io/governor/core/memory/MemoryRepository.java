@@ -45,7 +45,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * thread per client, {@code governor-<namespace>-watch}, in store mutation order. Operations run on
  * the caller's thread and never block except on the store lock and in {@code tryLock}.
  *
- * <p>Thread-safe. Lock state is kept in the store's lock table, not as keys under {@code /locks}.
+ * <p><b>Locks</b> wait in a FIFO queue in the store; the holder shows as the ephemeral key
+ * {@code /locks/{name}/holder}, whose version is the fencing token.
+ *
+ * <p>Thread-safe.
  */
 public final class MemoryRepository implements RegistryRepository {
 
@@ -289,14 +292,17 @@ public final class MemoryRepository implements RegistryRepository {
         log.info("[{}] memory repository closed", label);
     }
 
-    // ---- package-private collaboration -------------------------------------------------------------
-
     /** Throws {@code CLOSED} or {@code UNAVAILABLE} when operations are not possible now. */
     void checkUsable(String operation, String key) {
         ensureOpen(operation, key);
         if (suspended) {
             throw ns.error(ErrorCode.UNAVAILABLE, operation, key, "connection is suspended");
         }
+    }
+
+    /** The current session id. Call under the store lock. */
+    long session() {
+        return session;
     }
 
     /** Creates a lease for a grant made by the lock table. Called under the store lock. */
@@ -321,8 +327,6 @@ public final class MemoryRepository implements RegistryRepository {
     void removeWatch(MemoryWatch watch) {
         watches.remove(watch);
     }
-
-    // ---- internals ---------------------------------------------------------------------------------
 
     /** Called by the store under its lock for every mutation, in order. */
     private void changed(long revision, List<ChangeEvent> events) {

@@ -95,13 +95,12 @@ public final class MemoryStore {
         }
     }
 
-    /** The latest revision; every mutation and every lock grant takes a new one. Call under the lock. */
+    /** The latest revision; every mutation takes a new one. Call under the lock. */
     long revision() {
         return revision;
     }
 
-    /** Takes the next revision. Call under the lock. */
-    long nextRevision() {
+    private long nextRevision() {
         return ++revision;
     }
 
@@ -144,14 +143,17 @@ public final class MemoryStore {
     /**
      * Writes a key. With {@code session} 0 an existing ephemeral stays ephemeral (as a ZooKeeper
      * setData would); otherwise the key becomes an ephemeral of {@code session}.
+     *
+     * @return the revision of the write, which is the key's new version
      */
-    void put(String key, String value, long session) {
+    long put(String key, String value, long session) {
         lock.lock();
         try {
             List<ChangeEvent> events = new ArrayList<>(1);
             long rev = nextRevision();
             write(key, value, session, rev, events);
             publish(rev, events);
+            return rev;
         } finally {
             lock.unlock();
         }
@@ -179,6 +181,21 @@ public final class MemoryStore {
                 long rev = nextRevision();
                 remove(key, events);
                 publish(rev, events);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Deletes {@code key} (not its descendants) if its version is still {@code version}. */
+    void deleteIfVersion(String key, long version) {
+        lock.lock();
+        try {
+            Node n = nodes.get(key);
+            if (n != null && n.version == version) {
+                long rev = nextRevision();
+                nodes.remove(key);
+                publish(rev, List.of(new ChangeEvent(ChangeEvent.Type.DELETED, key, n.value, n.version)));
             }
         } finally {
             lock.unlock();

@@ -32,7 +32,7 @@ class ListenerEventsTest {
     }
 
     /** Records every call; checks that end/failed receive the object that start received. */
-    static final class Recorder implements GovernanceListener {
+    static class Recorder implements GovernanceListener {
         final List<String> calls = new ArrayList<>();
         final List<StatementEvent> statements = new ArrayList<>();
 
@@ -207,5 +207,25 @@ class ListenerEventsTest {
             ps.setInt(1, 7);
             assertEquals(List.of(7), ps.unwrap(GovernedPreparedStatement.class).parameters());
         }
+    }
+
+    @Test
+    void listenerThatDoesNotObserveJdbcGetsNoJdbcEventsAndCostsNothing() throws Exception {
+        Recorder rec = new Recorder() {
+            @Override
+            public boolean observesJdbc() {
+                return false;
+            }
+        };
+        JdbcRuntime rt = runtime(rec);
+        try (Connection c = rt.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("insert into t values (?)")) {
+            ps.setInt(1, 8);
+            GovernedPreparedStatement governed = ps.unwrap(GovernedPreparedStatement.class);
+            assertTrue(!governed.events.enabled, "no event is created for a listener that opts out");
+            assertSame(List.of(), governed.parameters());
+            assertEquals(1, ps.executeUpdate());
+        }
+        assertEquals(List.of(), rec.calls);
     }
 }

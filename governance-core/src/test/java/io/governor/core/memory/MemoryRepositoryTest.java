@@ -254,6 +254,20 @@ class MemoryRepositoryTest {
     }
 
     @Test
+    void lockHolderIsAnEphemeralKeyWhoseVersionIsTheFencingToken() {
+        MemoryRepository holder = client("ns");
+        MemoryRepository observer = client("ns");
+        LockLease first = holder.lock("job").tryLock(Duration.ZERO).orElseThrow();
+        assertEquals(first.fencingToken(), observer.get("/locks/job/holder").orElseThrow().version());
+        first.close();
+        assertEquals(Optional.empty(), observer.get("/locks/job/holder"), "released: holder key deleted");
+        LockLease second = holder.lock("job").tryLock(Duration.ZERO).orElseThrow();
+        assertEquals(second.fencingToken(), observer.get("/locks/job/holder").orElseThrow().version());
+        holder.expireSession();
+        assertEquals(Optional.empty(), observer.get("/locks/job/holder"), "lost: holder key gone, not re-created");
+    }
+
+    @Test
     void throwingConnectionStateListenerDoesNotStopOthers() {
         MemoryRepository r = client("ns");
         List<ConnectionState> states = new CopyOnWriteArrayList<>();

@@ -20,9 +20,10 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code LOST} (the session expired, or Curator gave it up after the session timeout without a
  *       server): every held lock lease is marked lost, then listeners hear {@code LOST}.</li>
- *   <li>{@code RECONNECTED}: if the session is new (after a LOST, or a changed session id that Curator
- *       did not report as LOST), owned ephemerals are created again first; watches are registered
- *       again and re-synchronised in every case; only then do listeners hear {@code RECONNECTED}.</li>
+ *   <li>{@code RECONNECTED}: a changed session id that Curator did not report as LOST is handled as a
+ *       LOST first. Then owned ephemerals are made to hold their latest values (re-created in a new
+ *       session), watches are registered again and re-synchronised, and only then do listeners hear
+ *       {@code RECONNECTED}.</li>
  * </ul>
  *
  * <p>Every transition is logged at INFO with the namespace. Thread-safe.

@@ -1,6 +1,5 @@
 package io.governor.repository.zookeeper;
 
-import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -43,10 +42,10 @@ final class Connector {
 
     /**
      * Connects within the connection timeout and checks that this identity may use the namespace.
+     * On failure the half-made client is closed.
      *
      * @param stateListener registered before the client starts, so it sees the first CONNECTED
-     * @throws GovernanceException {@code CONNECT_FAILED} naming the servers; {@code UNAUTHENTICATED}
-     *         when the namespace's ACL shuts this identity out
+     * @throws GovernanceException see {@link Errors#connectFailed}
      */
     static CuratorFramework connect(ZooKeeperSettings s, Errors errors, ConnectionStateListener stateListener) {
         String label = s.label();
@@ -72,25 +71,13 @@ final class Connector {
         try {
             client.start();
             if (!client.blockUntilConnected((int) s.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new GovernanceException(ErrorCode.CONNECT_FAILED, "connect to ZooKeeper servers '" + s.servers()
-                        + "' (namespace '" + label + "') failed: no server answered within "
-                        + s.connectionTimeout().toMillis() + "ms");
+                throw errors.connectTimedOut();
             }
             checkAccess(client, s);
             return client;
-        } catch (RuntimeException e) {
-            client.close();
-            if (e instanceof GovernanceException) {
-                throw e;
-            }
-            if (e instanceof IllegalArgumentException) {
-                throw new GovernanceException(ErrorCode.INVALID_CONFIG, "serverLists '" + s.servers()
-                        + "' of zookeeper repository is not a valid ZooKeeper connect string: " + e.getMessage(), e);
-            }
-            throw errors.translate("connect", "/", e);
         } catch (Exception e) {
             client.close();
-            throw errors.translate("connect", "/", e);
+            throw errors.connectFailed(e);
         }
     }
 
@@ -100,20 +87,14 @@ final class Connector {
      * credentials show: reading the ACL needs READ or ADMIN on the node.
      */
     private static void checkAccess(CuratorFramework client, ZooKeeperSettings s) throws Exception {
-        try {
-            if (!s.namespace().isEmpty()) {
-                try {
-                    client.usingNamespace(null).create().withMode(CreateMode.PERSISTENT).forPath("/" + s.namespace(), null);
-                } catch (KeeperException.NodeExistsException exists) {
-                    // the usual case
-                }
+        if (!s.namespace().isEmpty()) {
+            try {
+                client.usingNamespace(null).create().withMode(CreateMode.PERSISTENT).forPath("/" + s.namespace(), null);
+            } catch (KeeperException.NodeExistsException exists) {
+                // the usual case
             }
-            client.getACL().forPath("/");
-        } catch (KeeperException.NoAuthException e) {
-            String who = s.hasDigest() ? "digest user '" + s.digestUser() + "' (wrong password?)" : "a client without 'digest' credentials";
-            throw new GovernanceException(ErrorCode.UNAUTHENTICATED, "connect to ZooKeeper servers '" + s.servers()
-                    + "': namespace '" + s.label() + "' is protected by an ACL that does not admit " + who, e);
         }
+        client.getACL().forPath("/"); // NoAuth here means these credentials are shut out
     }
 
     private static ACLProvider aclProvider(ZooKeeperSettings s) {

@@ -7,8 +7,7 @@ import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -35,11 +34,26 @@ final class Ephemerals {
         this.label = label;
     }
 
-    /** Remembers the key and makes the node hold {@code value} in the current session. */
+    /**
+     * Remembers the key and makes the node hold {@code value} in the current session. When the
+     * connection is down the value stays remembered and is written on reconnect; any other failure
+     * forgets it again (the previous value, if any, stays owned).
+     */
     void put(String key, String value) throws Exception {
         synchronized (owned) {
-            owned.put(key, value);
-            ensure(key, value);
+            String previous = owned.put(key, value);
+            try {
+                ensure(key, value);
+            } catch (Exception e) {
+                if (!isConnectionProblem(e)) {
+                    if (previous == null) {
+                        owned.remove(key);
+                    } else {
+                        owned.put(key, previous);
+                    }
+                }
+                throw e;
+            }
         }
     }
 
@@ -51,26 +65,34 @@ final class Ephemerals {
     }
 
     /**
-     * Creates every owned key again in the current session (after the old one was lost).
+     * Makes every owned key hold its latest value in the current session: after a session loss
+     * this re-creates them; after a reconnect in the same session it writes values whose
+     * {@link #put} could not reach the server. A key that fails for another reason than the
+     * connection (an ACL changed by hand) is logged and skipped.
      *
-     * @return how many keys are owned
+     * @throws Exception when the connection fails again (the next reconnect retries)
      */
-    int recreateAll() throws Exception {
+    void ensureAll(boolean newSession) throws Exception {
         synchronized (owned) {
             for (Map.Entry<String, String> e : owned.entrySet()) {
-                ensure(e.getKey(), e.getValue());
+                try {
+                    ensure(e.getKey(), e.getValue());
+                } catch (Exception failure) {
+                    if (isConnectionProblem(failure)) {
+                        throw failure;
+                    }
+                    log.warn("[{}] could not restore ephemeral {}: {}", label, e.getKey(), failure.toString());
+                }
             }
-            if (!owned.isEmpty()) {
+            if (newSession && !owned.isEmpty()) {
                 log.info("[{}] re-created {} ephemeral key(s) in the new session: {}", label, owned.size(), owned.keySet());
             }
-            return owned.size();
         }
     }
 
-    List<String> keys() {
-        synchronized (owned) {
-            return new ArrayList<>(owned.keySet());
-        }
+    private static boolean isConnectionProblem(Exception e) {
+        return e instanceof KeeperException.ConnectionLossException || e instanceof KeeperException.SessionExpiredException
+                || e instanceof KeeperException.SessionMovedException || e instanceof InterruptedException;
     }
 
     /**
@@ -89,6 +111,9 @@ final class Ephemerals {
                 continue; // gone meanwhile: create again
             }
             long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+            if (n.stat().getEphemeralOwner() == session && Arrays.equals(n.data(), data)) {
+                return; // already so
+            }
             try {
                 if (n.stat().getEphemeralOwner() == session) {
                     client.setData().withVersion(n.stat().getVersion()).forPath(key, data);

@@ -38,9 +38,6 @@ final class Errors {
         if (e instanceof KeeperException ke) {
             return translateKeeper(what, ke);
         }
-        if (e instanceof IllegalStateException && e.getMessage() != null && e.getMessage().contains("instance must be started")) {
-            return new GovernanceException(ErrorCode.CLOSED, what + " failed: the repository is closed", e);
-        }
         return new GovernanceException(ErrorCode.INTERNAL, what + " failed: " + e, e);
     }
 
@@ -87,6 +84,33 @@ final class Errors {
             }
         }
         return new GovernanceException(code, what + " failed: " + why, e);
+    }
+
+    /** No server answered within the connection timeout. */
+    GovernanceException connectTimedOut() {
+        return new GovernanceException(ErrorCode.CONNECT_FAILED, "connect to ZooKeeper servers '" + settings.servers()
+                + "' (namespace '" + settings.label() + "') failed: no server answered within "
+                + settings.connectionTimeout().toMillis() + "ms");
+    }
+
+    /**
+     * Translates a failure while connecting: {@code UNAUTHENTICATED} when the namespace's ACL shuts
+     * this identity out (ZooKeeper accepts any digest at login, so this is where a wrong password
+     * shows), {@code INVALID_CONFIG} for a connect string ZooKeeper refuses, otherwise as
+     * {@link #translate}.
+     */
+    GovernanceException connectFailed(Exception e) {
+        if (e instanceof KeeperException.NoAuthException) {
+            String who = settings.hasDigest() ? "digest user '" + settings.digestUser() + "' (wrong password?)"
+                    : "a client without 'digest' credentials";
+            return new GovernanceException(ErrorCode.UNAUTHENTICATED, "connect to ZooKeeper servers '" + settings.servers()
+                    + "': namespace '" + settings.label() + "' is protected by an ACL that does not admit " + who, e);
+        }
+        if (e instanceof IllegalArgumentException) {
+            return new GovernanceException(ErrorCode.INVALID_CONFIG, "serverLists '" + settings.servers()
+                    + "' of zookeeper repository is not a valid ZooKeeper connect string: " + e.getMessage(), e);
+        }
+        return translate("connect", "/", e);
     }
 
     GovernanceException closed(String operation, String key) {

@@ -164,12 +164,7 @@ final class Watches implements AutoCloseable {
             work.call();
             return;
         }
-        Future<Void> f;
-        try {
-            f = thread.submit(work);
-        } catch (RejectedExecutionException e) {
-            throw new IllegalStateException("instance must be started: watch thread stopped", e);
-        }
+        Future<Void> f = thread.submit(work); // RejectedExecutionException once closed: the repository reports CLOSED
         try {
             f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -69,9 +69,7 @@ final class ZooKeeperRepository implements RegistryRepository {
 
             @Override
             public void reconnected(boolean newSession) throws Exception {
-                if (newSession) {
-                    ephemerals.recreateAll();
-                }
+                ephemerals.ensureAll(newSession);
                 watches.resyncAll();
             }
         });
@@ -208,7 +206,8 @@ final class ZooKeeperRepository implements RegistryRepository {
         if (timeout == null || timeout.isNegative()) {
             throw errors.invalidArgument("tryLock", key, "timeout must be zero or positive, got " + timeout);
         }
-        long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
+        long wait = timeout.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365).toNanos() : timeout.toNanos();
+        long deadline = System.nanoTime() + wait;
         return call("tryLock", key, () -> Optional.ofNullable(locks.acquire(name, deadline)));
     }
 

@@ -51,9 +51,7 @@ final class ZooKeeperSettings {
     private ZooKeeperSettings(RepositoryConfig config) {
         config.requireKnownProperties(KNOWN);
         this.servers = config.serverLists();
-        if (servers.isEmpty()) {
-            throw invalid("serverLists must name at least one server, e.g. 127.0.0.1:2181");
-        }
+        checkServers(servers);
         this.namespace = config.namespace();
         this.sessionTimeout = positive(config.durationProperty(SESSION_TIMEOUT, DEFAULT_SESSION_TIMEOUT), SESSION_TIMEOUT);
         this.connectionTimeout = positive(config.durationProperty(CONNECTION_TIMEOUT, DEFAULT_CONNECTION_TIMEOUT),
@@ -142,6 +140,47 @@ final class ZooKeeperSettings {
 
     int maxValueBytes() {
         return maxValueBytes;
+    }
+
+    /**
+     * Checks {@code host:port[,host:port...]} (port optional, IPv6 hosts in brackets). ZooKeeper itself
+     * would only log a malformed entry and keep retrying until the connection timeout.
+     */
+    private static void checkServers(String servers) {
+        if (servers.isEmpty()) {
+            throw invalid("serverLists must name at least one server, e.g. 127.0.0.1:2181");
+        }
+        if (servers.contains("/")) {
+            throw invalid("serverLists '" + servers + "' must not carry a chroot path; the namespace is the chroot");
+        }
+        for (String entry : servers.split(",", -1)) {
+            String e = entry.trim();
+            String host = e;
+            String port = null;
+            if (e.startsWith("[")) {
+                int close = e.indexOf(']');
+                host = close < 0 ? "" : e.substring(1, close);
+                String rest = close < 0 ? "" : e.substring(close + 1);
+                if (!rest.isEmpty()) {
+                    port = rest.startsWith(":") ? rest.substring(1) : "";
+                }
+            } else if (e.indexOf(':') >= 0) {
+                host = e.substring(0, e.lastIndexOf(':'));
+                port = e.substring(e.lastIndexOf(':') + 1);
+            }
+            if (host.isEmpty() || host.contains(" ") || (!e.startsWith("[") && host.contains(":"))
+                    || (port != null && !validPort(port))) {
+                throw invalid("serverLists '" + servers + "': entry '" + e + "' is not host:port with a port from 1 to 65535");
+            }
+        }
+    }
+
+    private static boolean validPort(String port) {
+        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(Character::isDigit)) {
+            return false;
+        }
+        int p = Integer.parseInt(port);
+        return p >= 1 && p <= 65535;
     }
 
     private static Duration positive(Duration d, String name) {

@@ -86,6 +86,18 @@ class ZooKeeperSettingsTest {
     }
 
     @Test
+    void malformedServerListsAreRejectedNamingTheEntry() {
+        for (String servers : new String[] {"127.0.0.1:notaport", "127.0.0.1:99999", "a:1,,b:2", "zk1:2181/chroot",
+                ":2181", "[::1", "::1:2181"}) {
+            GovernanceException e = invalid(base().serverLists(servers).build());
+            assertTrue(e.getMessage().contains(servers), e.getMessage());
+        }
+        for (String servers : new String[] {"zk1:2181", "zk1:2181, zk2:2182,zk3", "[::1]:2181", "[fe80::1]", "localhost"}) {
+            assertEquals(servers, ZooKeeperSettings.from(base().serverLists(servers).build()).servers());
+        }
+    }
+
+    @Test
     void digestIdIsZooKeepersSha1Form() {
         // the value ZooKeeper's DigestAuthenticationProvider.generateDigest("super:test") gives
         assertEquals("super:D/InIHSb7yEEbrWz8b9l71RjZJU=",

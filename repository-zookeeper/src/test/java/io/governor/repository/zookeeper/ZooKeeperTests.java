@@ -27,9 +27,13 @@ final class ZooKeeperTests {
     static RepositoryConfig.Builder config(String servers, String namespace, Duration sessionTimeout) {
         return RepositoryConfig.builder("zookeeper").serverLists(servers).namespace(namespace)
                 .property(ZooKeeperSettings.SESSION_TIMEOUT, sessionTimeout)
-                .property(ZooKeeperSettings.CONNECTION_TIMEOUT, Duration.ofSeconds(3))
+                .property(ZooKeeperSettings.CONNECTION_TIMEOUT, min(Duration.ofSeconds(3), sessionTimeout))
                 .property(ZooKeeperSettings.RETRY_BASE_SLEEP, Duration.ofMillis(100))
                 .property(ZooKeeperSettings.RETRY_MAX_SLEEP, Duration.ofSeconds(1));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     static RegistryRepository open(RepositoryConfig config) {

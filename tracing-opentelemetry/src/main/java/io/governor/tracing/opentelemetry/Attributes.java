@@ -38,7 +38,7 @@ final class Attributes {
     }
 
     /** Keys {@code db.query.parameter.0} to {@code db.query.parameter.<count-1>}. */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array cannot be created otherwise
     static AttributeKey<String>[] parameterKeys(int count) {
         AttributeKey<String>[] keys = new AttributeKey[count];
         for (int i = 0; i < count; i++) {

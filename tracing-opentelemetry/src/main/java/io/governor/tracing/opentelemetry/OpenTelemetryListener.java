@@ -37,9 +37,11 @@ import java.util.concurrent.TimeUnit;
  * {@code Governance} builder (with {@code serviceLoaderListeners(false)}, or
  * {@code governor.tracing.opentelemetry.enabled=false}, so that statements are not traced twice).
  *
- * <p>Until {@link GlobalOpenTelemetry} is set (and when none was given, or a no-op one was), every
- * method returns after a volatile read and a clock read, allocating nothing; whether the global has
- * been set is asked at most once a second. Statement spans are started but not made current.
+ * <p>Statements are traced when an OpenTelemetry was given, or when {@link GlobalOpenTelemetry} is
+ * set before {@code Governance} builds its governed DataSources (see {@link #observesJdbc()}).
+ * Until the global is set (and when none was given, or a no-op one was), every method returns after
+ * a volatile read and a clock read, allocating nothing; whether the global has been set is asked at
+ * most once a second. Statement spans are started but not made current.
  *
  * <p>Thread-safe; never throws (what OpenTelemetry throws is caught and logged by Governor core).
  */
@@ -110,6 +112,25 @@ public final class OpenTelemetryListener implements GovernanceListener {
             b.setInstrumentationVersion(version);
         }
         return b.build();
+    }
+
+    /**
+     * Whether OpenTelemetry is there now: one given to the builder (without the no-op tracer
+     * provider), or {@link GlobalOpenTelemetry} set. Core asks when it builds a governed DataSource; a
+     * listener that answers false gets no JDBC events from that DataSource, so statements cost
+     * nothing, and it does not trace statements even if the global is set later. Governance events
+     * follow the global at any time.
+     */
+    @Override
+    public boolean observesJdbc() {
+        if (tracer != null) {
+            return true;
+        }
+        if (!global) {
+            return false;
+        }
+        nextGlobalCheck = System.nanoTime();
+        return tracer() != null;
     }
 
     @Override

@@ -5,12 +5,14 @@ import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.junit.jupiter.api.Test;
 
-import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 
+import static io.opentelemetry.api.common.AttributeKey.stringKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,31 +21,47 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GlobalOpenTelemetryTest {
 
     @Test
-    void serviceLoaderListenerTracesOnceGlobalOpenTelemetryIsSetAfterStartUp() throws Exception {
+    void statementsAreTracedWhenGlobalOpenTelemetryWasSetBeforeTheDataSourceWasBuilt() throws Exception {
         assertFalse(GlobalOpenTelemetry.isSet());
         InMemorySpanExporter exporter = InMemorySpanExporter.create();
         OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
                 .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
                 .build();
-        try (GovernedH2 db = new GovernedH2(new OpenTelemetryListener())) {
-            db.execute("select name from whoami", false);
+        OpenTelemetryListener early = new OpenTelemetryListener();
+        try (GovernedH2 before = new GovernedH2(early)) {
+            assertFalse(early.observesJdbc());
             assertFalse(GlobalOpenTelemetry.isSet(), "the listener must not set the global itself");
             GlobalOpenTelemetry.set(sdk);
-            // The listener looks at the global at most once a second.
-            Await.until(Duration.ofSeconds(10), "a statement span once the global is set", () -> {
-                try {
-                    db.execute("select name from whoami", true);
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
+            OpenTelemetryListener late = new OpenTelemetryListener();
+            try (GovernedH2 after = new GovernedH2(late)) {
+                assertTrue(late.observesJdbc());
+                after.execute("select name from whoami", true);
+                List<SpanData> statements = statements(exporter);
+                assertEquals(1, statements.size(), exporter.getFinishedSpanItems()::toString);
+                assertEquals("replica_0", statements.get(0).getAttributes().get(stringKey("governor.datasource")));
+            }
+
+            // The DataSource built before the global was set stays untraced; its governance events
+            // are traced once the listener has seen the global (it looks at most once a second).
+            before.execute("select name from whoami", false);
+            assertEquals(1, statements(exporter).size(), exporter.getFinishedSpanItems()::toString);
+            before.governance.admin().disableDataSource("orders", "replica_0");
+            before.governance.admin().enableDataSource("orders", "replica_0");
+            Await.until(Duration.ofSeconds(10), "a data source state span from the early listener", () -> {
+                if (exporter.getFinishedSpanItems().stream().anyMatch(s -> s.getName().equals("governor.datasource.state"))) {
+                    return true;
                 }
-                return !exporter.getFinishedSpanItems().isEmpty();
+                before.governance.admin().disableDataSource("orders", "replica_0");
+                before.governance.admin().enableDataSource("orders", "replica_0");
+                return false;
             });
-            assertTrue(exporter.getFinishedSpanItems().stream().allMatch(s -> s.getName().equals("SELECT orders")));
-            assertEquals("replica_0", exporter.getFinishedSpanItems().get(0).getAttributes()
-                    .get(io.opentelemetry.api.common.AttributeKey.stringKey("governor.datasource")));
         } finally {
             sdk.close(); // also empties the exporter
             GlobalOpenTelemetry.resetForTest();
         }
+    }
+
+    private static List<SpanData> statements(InMemorySpanExporter exporter) {
+        return exporter.getFinishedSpanItems().stream().filter(s -> s.getName().equals("SELECT orders")).toList();
     }
 }

@@ -37,6 +37,14 @@ class NoOpenTelemetryTest {
     }
 
     @Test
+    void listenerWithoutTracerOptsOutOfJdbcEvents() {
+        assertFalse(new OpenTelemetryListener().observesJdbc());
+        assertFalse(OpenTelemetryListener.builder().openTelemetry(OpenTelemetry.noop()).build().observesJdbc());
+        assertFalse(OpenTelemetryListener.builder().openTelemetry(io.opentelemetry.sdk.OpenTelemetrySdk.builder().build()).enabled(false).build().observesJdbc());
+        assertTrue(OpenTelemetryListener.builder().openTelemetry(io.opentelemetry.sdk.OpenTelemetrySdk.builder().build()).build().observesJdbc());
+    }
+
+    @Test
     void serviceLoaderFindsTheListener() {
         List<String> found = new ArrayList<>();
         ServiceLoader.load(GovernanceListener.class).forEach(l -> found.add(l.getClass().getName()));

@@ -30,8 +30,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code serviceLoaderListeners(false)}, or {@code governor.tracing.opentracing.enabled=false}, so
  * that statements are not traced twice).
  *
- * <p>While no tracer is registered with {@link GlobalTracer} (and none was given), every method
- * returns after one volatile read and allocates nothing. Statement spans are started but not
+ * <p>Statements are traced when a tracer was given, or when one is registered with
+ * {@link GlobalTracer} before {@code Governance} builds its governed DataSources (see
+ * {@link #observesJdbc()}). While no tracer is there, every method returns after one volatile read
+ * and allocates nothing. Statement spans are started but not
  * activated, so nothing is left on the tracer's scope stack if a statement's end is never reported.
  *
  * <p>Only OpenTracing calls that exist since API 0.30 are made (string-keyed tags, {@code start()},
@@ -88,6 +90,18 @@ public final class OpenTracingListener implements GovernanceListener {
             return tracer;
         }
         return global && GlobalTracer.isRegistered() ? GlobalTracer.get() : null;
+    }
+
+    /**
+     * Whether a tracer is there now: one given to the builder (not a {@code NoopTracer}), or one
+     * registered with {@link GlobalTracer}. Core asks when it builds a governed DataSource; a listener
+     * that answers false gets no JDBC events from that DataSource, so statements cost nothing, and it
+     * does not trace statements even if a global tracer is registered later. Governance events
+     * follow the global tracer at any time.
+     */
+    @Override
+    public boolean observesJdbc() {
+        return tracer() != null;
     }
 
     @Override

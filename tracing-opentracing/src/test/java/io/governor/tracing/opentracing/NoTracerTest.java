@@ -37,6 +37,14 @@ class NoTracerTest {
     }
 
     @Test
+    void listenerWithoutTracerOptsOutOfJdbcEvents() {
+        assertFalse(new OpenTracingListener().observesJdbc());
+        assertFalse(OpenTracingListener.builder().tracer(NoopTracerFactory.create()).build().observesJdbc());
+        assertFalse(OpenTracingListener.builder().tracer(new io.opentracing.mock.MockTracer()).enabled(false).build().observesJdbc());
+        assertTrue(OpenTracingListener.builder().tracer(new io.opentracing.mock.MockTracer()).build().observesJdbc());
+    }
+
+    @Test
     void serviceLoaderFindsTheListener() {
         List<String> found = new ArrayList<>();
         ServiceLoader.load(GovernanceListener.class).forEach(l -> found.add(l.getClass().getName()));

@@ -1,0 +1,96 @@
+package io.governor.repository.apollo;
+
+import io.governor.api.GovernanceException;
+import io.governor.api.repository.Paths;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Maps repository keys to Apollo item keys and back.
+ *
+ * <p>The full item key is the key itself, prefixed with {@code /<namespace>} when the repository has
+ * a namespace: {@code /config/props} in namespace {@code orders} is {@code /orders/config/props}.
+ * Every character of the key grammar ({@link Paths}) is legal in an Apollo item key, so this is the
+ * identity after the prefix and round-trips every legal key. The leading {@code /} keeps the items
+ * apart from JVM system properties and environment variables, which the Apollo client lets
+ * override an item of the same name.
+ *
+ * <p>Apollo limits item keys ({@code item.key.length.limit}, 128 characters by default). A full item
+ * key longer than {@code maxItemKeyLength} is stored under {@code ~} followed by the SHA-256 of the
+ * full item key, and the full item key is recorded in the value's header ({@link StoredValue}), so
+ * such keys still round-trip. {@code ~} is not legal in a key, so hashed and plain item keys never
+ * collide.
+ *
+ * <p>Item keys that decode to no legal key under this repository's prefix (other items of the
+ * same Apollo namespace, such as {@code timeout}) are not this repository's and are ignored.
+ *
+ * <p>Immutable and thread-safe.
+ */
+final class ItemKeys {
+
+    static final String HASHED = "~";
+
+    private final String prefix;
+    private final int maxItemKeyLength;
+
+    ItemKeys(String namespace, int maxItemKeyLength) {
+        this.prefix = namespace.isEmpty() ? "" : "/" + namespace;
+        this.maxItemKeyLength = maxItemKeyLength;
+    }
+
+    /** The full item key of a legal repository key, before any hashing. */
+    String fullItemKey(String key) {
+        return prefix + key;
+    }
+
+    /** Whether {@code key} is stored under a hashed item key. */
+    boolean hashed(String key) {
+        return fullItemKey(key).length() > maxItemKeyLength;
+    }
+
+    /** The item key a repository key is stored under. */
+    String toItemKey(String key) {
+        String full = fullItemKey(key);
+        return full.length() > maxItemKeyLength ? HASHED + sha256(full) : full;
+    }
+
+    /**
+     * The repository key an item stands for, or empty if the item is not this repository's. A hashed
+     * item key is resolved through the full item key recorded in its stored value.
+     */
+    Optional<String> toKey(String itemKey, String stored) {
+        if (itemKey == null) {
+            return Optional.empty();
+        }
+        String full = itemKey;
+        if (itemKey.startsWith(HASHED)) {
+            full = stored == null ? null : StoredValue.fullItemKey(stored);
+            if (full == null || !itemKey.equals(HASHED + sha256(full))) {
+                return Optional.empty();
+            }
+        }
+        if (!full.startsWith(prefix) || full.length() <= prefix.length() + 1 || full.charAt(prefix.length()) != '/') {
+            return Optional.empty();
+        }
+        String key = full.substring(prefix.length());
+        try {
+            Paths.requireKey(key);
+            return Optional.of(key);
+        } catch (GovernanceException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.governor.repository.etcd;
+
+import com.google.protobuf.ByteString;
+import io.etcd.jetcd.api.lock.LockRequest;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A gRPC interceptor on the repository's channel that bounds and cancels calls:
+ *
+ * <ul>
+ * <li>every unary call except {@code Lock} gets a deadline of the request timeout, so a call made
+ *     while no server is reachable ends instead of waiting for a connection forever;</li>
+ * <li>{@code Lock} calls (which wait server-side until the lock is free) are tracked by lock name so
+ *     that a {@code tryLock} that times out or is interrupted can cancel its call: etcd then withdraws
+ *     the waiting lock key.</li>
+ * </ul>
+ *
+ * Streaming calls (watch, keep-alive) are left alone. Thread-safe.
+ */
+final class CallControl implements ClientInterceptor {
+
+    private static final String LOCK_METHOD = "v3lockpb.Lock/Lock";
+
+    private final long deadlineNanos;
+    private final Map<ByteString, ClientCall<?, ?>> pendingLocks = new ConcurrentHashMap<>();
+
+    CallControl(Duration requestTimeout) {
+        this.deadlineNanos = requestTimeout.toNanos();
+    }
+
+    @Override
+    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+        if (method.getType() != MethodDescriptor.MethodType.UNARY) {
+            return next.newCall(method, options);
+        }
+        if (!LOCK_METHOD.equals(method.getFullMethodName())) {
+            CallOptions bounded = options.getDeadline() == null
+                    ? options.withDeadlineAfter(deadlineNanos, TimeUnit.NANOSECONDS) : options;
+            return next.newCall(method, bounded);
+        }
+        return new TrackedLockCall<>(next.newCall(method, options));
+    }
+
+    /** Cancels the pending lock call for {@code name}, if there is one; returns whether one was cancelled. */
+    boolean cancelLock(ByteString name, String why) {
+        ClientCall<?, ?> call = pendingLocks.remove(name);
+        if (call == null) {
+            return false;
+        }
+        call.cancel(why, null);
+        return true;
+    }
+
+    private final class TrackedLockCall<Q, R> extends ForwardingClientCall.SimpleForwardingClientCall<Q, R> {
+        private volatile ByteString name;
+
+        TrackedLockCall(ClientCall<Q, R> delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public void start(Listener<R> listener, Metadata headers) {
+            super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<R>(listener) {
+                @Override
+                public void onClose(Status status, Metadata trailers) {
+                    ByteString n = name;
+                    if (n != null) {
+                        pendingLocks.remove(n, TrackedLockCall.this);
+                    }
+                    super.onClose(status, trailers);
+                }
+            }, headers);
+        }
+
+        @Override
+        public void sendMessage(Q message) {
+            if (message instanceof LockRequest request) {
+                name = request.getName();
+                pendingLocks.put(name, this);
+            }
+            super.sendMessage(message);
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package io.governor.repository.etcd;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Lock;
+import io.etcd.jetcd.lock.LockResponse;
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import io.governor.api.repository.DistributedLock;
+import io.governor.api.repository.LockLease;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A lock on etcd's lock service ({@code v3lockpb.Lock}) under the key {@code /locks/{name}} with the
+ * client's lease.
+ *
+ * <p>etcd names a waiter's key after the lease ({@code /locks/{name}/{leaseHex}}), so two attempts
+ * of the same client would share one key. A per-client, per-name gate (a fair semaphore) therefore
+ * admits one attempt at a time; it is held for as long as the grant is, which also makes the lock
+ * non-reentrant within the client. An attempt that times out or is interrupted cancels its call
+ * (etcd then withdraws the waiting key) and deletes the key itself in case the grant raced the
+ * cancellation.
+ *
+ * <p>The fencing token is the lock key's create revision, read back right after the grant (which
+ * also checks that the key still lives on this client's lease). A zero timeout makes one attempt
+ * that waits at most {@link #ONE_ATTEMPT} for the server's answer. Thread-safe.
+ */
+final class EtcdLock implements DistributedLock {
+
+    /** How long a zero-timeout {@code tryLock} waits for the server's answer. */
+    static final Duration ONE_ATTEMPT = Duration.ofMillis(300);
+
+    /** How long a withdrawing {@code tryLock} spends deleting its waiter key before leaving it to the next attempt. */
+    private static final Duration WITHDRAW_BUDGET = Duration.ofSeconds(1);
+
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdLock.class);
+
+    private final String name;
+    private final String path;
+    private final ByteSequence lockName;
+    private final LockGate gate;
+    private final Lock lockClient;
+    private final KV kv;
+    private final CallControl calls;
+    private final Requests requests;
+    private final LeaseKeeper keeper;
+
+    EtcdLock(String name, Keys keys, LockGate gate, Lock lockClient, KV kv, CallControl calls, Requests requests,
+             LeaseKeeper keeper) {
+        this.name = name;
+        this.path = "/locks/" + name;
+        this.lockName = keys.key(path);
+        this.gate = gate;
+        this.lockClient = lockClient;
+        this.kv = kv;
+        this.calls = calls;
+        this.requests = requests;
+        this.keeper = keeper;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Optional<LockLease> tryLock(Duration timeout) {
+        requests.ensureOpen("lock", path);
+        if (timeout == null || timeout.isNegative()) {
+            throw new GovernanceException(ErrorCode.INVALID_ARGUMENT, "lock '" + path + "' on etcd repository "
+                    + requests.where() + ": timeout must be zero or positive, got " + timeout);
+        }
+        long deadline = System.nanoTime() + Math.max(timeout.toNanos(), ONE_ATTEMPT.toNanos());
+        try {
+            if (!gate.permit.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                return Optional.empty();
+            }
+        } catch (InterruptedException e) {
+            throw GovernanceException.interrupted("lock '" + path + "' on etcd repository " + requests.where(), e);
+        }
+        boolean granted = false;
+        try {
+            Optional<LockLease> lease = attempt(deadline);
+            granted = lease.isPresent();
+            return lease;
+        } finally {
+            if (!granted) {
+                gate.permit.release();
+            }
+        }
+    }
+
+    private Optional<LockLease> attempt(long deadline) {
+        while (true) {
+            long leaseId = keeper.leaseId();
+            if (gate.staleKey) {
+                requests.idempotent("lock", path, () -> kv.delete(waiterKey(leaseId)));
+                gate.staleKey = false;
+            }
+            CompletableFuture<LockResponse> call = lockClient.lock(lockName, leaseId);
+            LockResponse response;
+            try {
+                response = call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                withdraw(leaseId, "timed out");
+                return Optional.empty();
+            } catch (InterruptedException e) {
+                withdraw(leaseId, "interrupted");
+                throw GovernanceException.interrupted("lock '" + path + "' on etcd repository " + requests.where(), e);
+            } catch (ExecutionException e) {
+                withdraw(leaseId, "failed");
+                requests.ensureOpen("lock", path);
+                if (Failures.retryable(e) && System.nanoTime() < deadline) {
+                    continue;
+                }
+                if (Failures.leaseNotFound(e)) {
+                    if (!awaitNewLease(leaseId, deadline)) {
+                        return Optional.empty();
+                    }
+                    continue;
+                }
+                throw Failures.translate("lock", path, requests.where(), e);
+            }
+            ByteSequence key = response.getKey();
+            List<KeyValue> kvs = requests.idempotent("lock", path, () -> kv.get(key)).getKvs();
+            if (kvs.isEmpty() || kvs.get(0).getLease() != leaseId) {
+                LOG.debug("[{}] lock '{}' granted with a key that is gone or on an old lease; trying again",
+                        requests.where(), name);
+                if (System.nanoTime() >= deadline) {
+                    return Optional.empty();
+                }
+                continue;
+            }
+            EtcdLockLease lease = new EtcdLockLease(this, key, kvs.get(0).getCreateRevision());
+            keeper.track(lease, leaseId);
+            LOG.debug("[{}] lock '{}' granted, fencing token {}", requests.where(), name, lease.fencingToken());
+            return Optional.of(lease);
+        }
+    }
+
+    /** Cancels a pending lock call and removes the key it may have created or been granted. */
+    private void withdraw(long leaseId, String why) {
+        calls.cancelLock(com.google.protobuf.ByteString.copyFrom(lockName.getBytes()), "tryLock " + why);
+        Duration budget = requests.requestTimeout().compareTo(WITHDRAW_BUDGET) < 0
+                ? requests.requestTimeout() : WITHDRAW_BUDGET;
+        try {
+            requests.run("unlock", path, true, budget, () -> kv.delete(waiterKey(leaseId)));
+        } catch (GovernanceException e) {
+            gate.staleKey = true;
+            LOG.warn("[{}] could not withdraw the waiting key of lock '{}' ({}); the next attempt removes it",
+                    requests.where(), name, e.getMessage());
+        }
+    }
+
+    /**
+     * The client's lease is gone and being replaced by the heartbeat: waits (polling, up to the
+     * deadline) for the new one. Returns false when the deadline passed first.
+     */
+    private boolean awaitNewLease(long lostLease, long deadline) {
+        while (keeper.leaseId() == lostLease) {
+            requests.ensureOpen("lock", path);
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            if (Thread.interrupted()) {
+                throw GovernanceException.interrupted("lock '" + path + "' on etcd repository " + requests.where(),
+                        new InterruptedException());
+            }
+        }
+        return true;
+    }
+
+    /** The key etcd's lock service gives this client's waiter: {@code /locks/{name}/{leaseHex}}. */
+    private ByteSequence waiterKey(long leaseId) {
+        return lockName.concat(Keys.bytes("/" + Long.toHexString(leaseId)));
+    }
+
+    /** Called by a lease's close: unlock with the returned key, then open the gate. Never throws. */
+    void release(EtcdLockLease lease, ByteSequence key) {
+        keeper.untrack(lease);
+        try {
+            requests.idempotent("unlock", path, () -> lockClient.unlock(key));
+        } catch (GovernanceException e) {
+            LOG.warn("[{}] releasing lock '{}' failed ({}); deleting its key", requests.where(), name, e.getMessage());
+            try {
+                requests.idempotent("unlock", path, () -> kv.delete(key));
+            } catch (GovernanceException again) {
+                gate.staleKey = true;
+                LOG.warn("[{}] lock '{}' key stays until the lease ends: {}", requests.where(), name, again.getMessage());
+            }
+        } finally {
+            gate.permit.release();
+        }
+    }
+
+    /** Called when a lease turned invalid without a release: opens the gate. */
+    void forget(EtcdLockLease lease) {
+        keeper.untrack(lease);
+        gate.permit.release();
+    }
+}

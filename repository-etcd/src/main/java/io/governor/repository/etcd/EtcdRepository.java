@@ -1,0 +1,314 @@
+package io.governor.repository.etcd;
+
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.options.GetOption;
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import io.governor.api.repository.Capability;
+import io.governor.api.repository.ConnectionState;
+import io.governor.api.repository.ConnectionStateListener;
+import io.governor.api.repository.DistributedLock;
+import io.governor.api.repository.Operation;
+import io.governor.api.repository.Paths;
+import io.governor.api.repository.RegistryRepository;
+import io.governor.api.repository.VersionedValue;
+import io.governor.api.repository.Watch;
+import io.governor.api.repository.WatchListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A {@link RegistryRepository} on etcd v3.
+ *
+ * <p><b>Keys.</b> The path {@code /a/b} lives at the etcd key {@code /<namespace>/a/b}. etcd's
+ * keyspace is flat, so no key is written for a parent: {@link #children} derives the direct children
+ * of a path from the keys below it, and {@link #get} of a path that only has descendants is empty.
+ * {@link #delete} removes the key and every key below it in one transaction.
+ *
+ * <p><b>Versions</b> are etcd mod revisions (they grow with every write of the key).
+ *
+ * <p><b>Ephemerals</b> live on the client's one lease (see {@link LeaseKeeper}). A {@code put},
+ * {@code compareAndSet} or {@code commit} on a key this client holds as ephemeral makes it persistent
+ * (as etcd does) and the client stops re-creating it.
+ *
+ * <p>Thread-safe; every operation but {@link #watch} blocks up to the request timeout. Retry safety
+ * is stated per operation in {@link io.governor.api.repository.Repository}; idempotent requests are
+ * retried across a leader change by {@link Requests}.
+ */
+final class EtcdRepository implements RegistryRepository {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdRepository.class);
+    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.allOf(Capability.class));
+
+    private final EtcdSettings settings;
+    private final Keys keys;
+    private final Threads threads;
+    private final CallControl control;
+    private final Client client;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Requests requests;
+    private final Transactions txns;
+    private final Notifier notifier;
+    private final LeaseKeeper keeper;
+    private final Set<PrefixWatch> watches = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, LockGate> lockGates = new ConcurrentHashMap<>();
+
+    private EtcdRepository(EtcdSettings settings) {
+        this.settings = settings;
+        this.keys = new Keys(settings.namespace());
+        this.threads = new Threads(settings.namespace());
+        this.control = new CallControl(settings.requestTimeout());
+        this.client = Connector.build(settings, control, threads.jetcd());
+        this.requests = new Requests(settings.label(), settings.requestTimeout(), closed);
+        this.txns = new Transactions(client.getKVClient(), keys, requests, settings.maxRequestBytes());
+        this.notifier = new Notifier(settings.label(), threads.notifier());
+        this.keeper = new LeaseKeeper(client.getLeaseClient(), client.getKVClient(), keys, requests, notifier,
+                threads.lease(), settings.leaseTtl(), () -> watches.forEach(PrefixWatch::restart));
+    }
+
+    /**
+     * Connects, grants the client's lease and reports {@code CONNECTED}.
+     *
+     * @throws GovernanceException {@code CONNECT_FAILED} when no server answered within the connect
+     *         timeout, {@code UNAUTHENTICATED} for wrong credentials
+     */
+    static EtcdRepository connect(EtcdSettings settings) {
+        EtcdRepository r = new EtcdRepository(settings);
+        long deadline = System.nanoTime() + settings.connectTimeout().toNanos();
+        try {
+            r.probe();
+            r.keeper.start(Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofMillis(200).toNanos())));
+        } catch (GovernanceException e) {
+            r.close();
+            throw connectFailure(settings, e);
+        } catch (RuntimeException e) {
+            r.close();
+            throw new GovernanceException(ErrorCode.CONNECT_FAILED, "connect to etcd repository " + settings.label()
+                    + " failed: " + e, e);
+        }
+        r.notifier.report(ConnectionState.CONNECTED, "lease " + Long.toHexString(r.keeper.leaseId()) + " with TTL "
+                + settings.leaseTtl().toSeconds() + "s" + (settings.user() == null ? "" : ", user '" + settings.user() + "'")
+                + (settings.tls() ? ", TLS" : ""));
+        return r;
+    }
+
+    /**
+     * Reads (counts) the namespace once, within the connect timeout: proves a server answers and that
+     * the credentials may read the namespace (etcd 3.4 grants leases without checking them).
+     */
+    private void probe() {
+        GetOption countOnly = GetOption.builder().withRange(keys.subtreeEnd("/")).withCountOnly(true).build();
+        requests.run("connect", "/", true, settings.connectTimeout(),
+                () -> client.getKVClient().get(keys.subtreeStart("/"), countOnly));
+    }
+
+    private static GovernanceException connectFailure(EtcdSettings s, GovernanceException e) {
+        String who = "connect to etcd repository " + s.label() + (s.user() == null ? "" : " as user '" + s.user() + "'");
+        return switch (e.code()) {
+            case TIMEOUT, UNAVAILABLE, CLOSED -> new GovernanceException(ErrorCode.CONNECT_FAILED, who
+                    + ": no server answered within the connect timeout of " + s.connectTimeout().toMillis() + "ms", e);
+            case UNAUTHENTICATED -> new GovernanceException(ErrorCode.UNAUTHENTICATED, who
+                    + ": authentication failed; check the user and password", e);
+            case INTERRUPTED -> e;
+            default -> new GovernanceException(e.code(), who + " failed: " + e.getMessage(), e);
+        };
+    }
+
+    @Override
+    public String type() {
+        return EtcdRepositoryProvider.TYPE;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public int maxValueBytes() {
+        return settings.maxValueBytes();
+    }
+
+    @Override
+    public Optional<VersionedValue> get(String key) {
+        check("get", key, false);
+        return txns.read(key).map(kv -> new VersionedValue(kv.getValue().toString(StandardCharsets.UTF_8),
+                kv.getModRevision()));
+    }
+
+    @Override
+    public List<String> children(String key) {
+        check("children", key, true);
+        TreeSet<String> names = new TreeSet<>();
+        for (KeyValue kv : txns.descendantKeys(key)) {
+            String name = keys.childName(key, kv.getKey());
+            if (name != null) {
+                names.add(name);
+            }
+        }
+        return new ArrayList<>(names);
+    }
+
+    @Override
+    public void put(String key, String value) {
+        check("put", key, false);
+        checkValue("put", key, value);
+        keeper.disown(key);
+        requests.idempotent("put", key, () -> client.getKVClient().put(keys.key(key), Keys.bytes(value)));
+        LOG.debug("[{}] put '{}'", settings.label(), key);
+    }
+
+    @Override
+    public boolean compareAndSet(String key, String expectedValue, String newValue) {
+        check("compareAndSet", key, false);
+        checkValue("compareAndSet", key, newValue);
+        boolean done = txns.compareAndSet(key, expectedValue, newValue);
+        if (done) {
+            keeper.disown(key);
+        }
+        LOG.debug("[{}] compareAndSet '{}': {}", settings.label(), key, done);
+        return done;
+    }
+
+    @Override
+    public void delete(String key) {
+        check("delete", key, false);
+        keeper.forget(key, () -> txns.deleteRecursively(key));
+        LOG.debug("[{}] delete '{}'", settings.label(), key);
+    }
+
+    @Override
+    public boolean commit(List<Operation> operations) {
+        requests.ensureOpen("commit", "/");
+        if (operations == null || operations.isEmpty()) {
+            throw Failures.error(ErrorCode.INVALID_ARGUMENT, "commit", "/", settings.label(), "no operations", null);
+        }
+        for (Operation o : operations) {
+            check("commit", o == null ? null : o.key(), false);
+            if (o instanceof Operation.Put p) {
+                checkValue("commit", p.key(), p.value());
+            }
+        }
+        boolean done = txns.commit(operations);
+        if (done) {
+            for (Operation o : operations) {
+                if (!(o instanceof Operation.Check)) {
+                    keeper.disownAll(o.key());
+                }
+            }
+        }
+        LOG.debug("[{}] commit of {} operation(s): {}", settings.label(), operations.size(), done);
+        return done;
+    }
+
+    @Override
+    public Watch watch(String prefix, WatchListener listener) {
+        check("watch", prefix, true);
+        if (listener == null) {
+            throw Failures.error(ErrorCode.INVALID_ARGUMENT, "watch", prefix, settings.label(), "listener is null", null);
+        }
+        PrefixWatch[] self = new PrefixWatch[1];
+        PrefixWatch w = new PrefixWatch(prefix, listener, client.getWatchClient(), client.getKVClient(), keys, requests,
+                threads.watch(), () -> watches.remove(self[0]));
+        self[0] = w;
+        watches.add(w);
+        try {
+            w.start();
+        } catch (RuntimeException e) {
+            watches.remove(w);
+            throw e;
+        }
+        LOG.debug("[{}] watching '{}'", settings.label(), prefix);
+        return w;
+    }
+
+    @Override
+    public void putEphemeral(String key, String value) {
+        check("putEphemeral", key, false);
+        checkValue("putEphemeral", key, value);
+        keeper.putEphemeral(key, value);
+        LOG.debug("[{}] putEphemeral '{}'", settings.label(), key);
+    }
+
+    @Override
+    public DistributedLock lock(String name) {
+        requests.ensureOpen("lock", "/locks/" + name);
+        if (!Paths.isSegment(name)) {
+            throw Failures.error(ErrorCode.INVALID_ARGUMENT, "lock", "/locks/" + name, settings.label(),
+                    "the lock name is not a legal path segment (1 to " + Paths.MAX_SEGMENT_LENGTH
+                            + " characters from " + Paths.SEGMENT_CHARACTERS + ")", null);
+        }
+        LockGate gate = lockGates.computeIfAbsent(name, n -> new LockGate());
+        return new EtcdLock(name, keys, gate, client.getLockClient(), client.getKVClient(), control, requests, keeper);
+    }
+
+    @Override
+    public void addConnectionStateListener(ConnectionStateListener listener) {
+        notifier.add(listener);
+    }
+
+    @Override
+    public void removeConnectionStateListener(ConnectionStateListener listener) {
+        notifier.remove(listener);
+    }
+
+    /** The current lease id (for tests that make the server drop it). */
+    long leaseId() {
+        return keeper.leaseId();
+    }
+
+    /**
+     * Closes the watches, revokes the lease (the server removes this client's ephemerals and lock
+     * keys), closes the client and stops every thread. Idempotent; never throws.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        new ArrayList<>(watches).forEach(PrefixWatch::close);
+        threads.stopTimers();
+        keeper.close();
+        try {
+            client.close();
+        } catch (RuntimeException e) {
+            LOG.debug("[{}] closing the jetcd client: {}", settings.label(), e.toString());
+        }
+        threads.stopAll();
+        LOG.info("[{}] etcd repository closed", settings.label());
+    }
+
+    private void check(String operation, String key, boolean allowRoot) {
+        requests.ensureOpen(operation, String.valueOf(key));
+        try {
+            Paths.requireKey(key, allowRoot);
+        } catch (GovernanceException e) {
+            throw Failures.error(ErrorCode.INVALID_ARGUMENT, operation, String.valueOf(key), settings.label(),
+                    e.getMessage(), null);
+        }
+    }
+
+    private void checkValue(String operation, String key, String value) {
+        if (value == null) {
+            throw Failures.error(ErrorCode.INVALID_ARGUMENT, operation, key, settings.label(), "value is null", null);
+        }
+        int size = Transactions.utf8(value);
+        if (size > settings.maxValueBytes()) {
+            throw Failures.error(ErrorCode.VALUE_TOO_LARGE, operation, key, settings.label(), "value of " + size
+                    + " bytes is over the limit of " + settings.maxValueBytes() + " bytes (etcd's request limit "
+                    + settings.maxRequestBytes() + " less room for key and framing)", null);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.governor.repository.etcd;
+
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import io.governor.api.repository.RepositoryConfig;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The validated connection settings of one etcd repository, read from a {@link RepositoryConfig}.
+ * Immutable. {@link #toString()} never shows the password.
+ */
+record EtcdSettings(List<URI> endpoints, String namespace, Duration connectTimeout, Duration requestTimeout,
+                    Duration leaseTtl, String user, String password, boolean tls, Path tlsCaFile,
+                    Path tlsCertFile, Path tlsKeyFile, int maxRequestBytes) {
+
+    static final String CONNECT_TIMEOUT = "connectTimeout";
+    static final String REQUEST_TIMEOUT = "requestTimeout";
+    static final String LEASE_TTL = "leaseTtl";
+    static final String USER = "user";
+    static final String PASSWORD = "password";
+    static final String TLS_CA_FILE = "tlsCaFile";
+    static final String TLS_CERT_FILE = "tlsCertFile";
+    static final String TLS_KEY_FILE = "tlsKeyFile";
+    static final String MAX_REQUEST_BYTES = "maxRequestBytes";
+
+    static final Set<String> KNOWN = Set.of(CONNECT_TIMEOUT, REQUEST_TIMEOUT, LEASE_TTL, USER, PASSWORD,
+            TLS_CA_FILE, TLS_CERT_FILE, TLS_KEY_FILE, MAX_REQUEST_BYTES);
+
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(10);
+    /** etcd's default {@code --max-request-bytes}: 1.5 MiB. */
+    static final int DEFAULT_MAX_REQUEST_BYTES = 1536 * 1024;
+    /** Room kept in a request for the key, the namespace and the protocol's framing. */
+    static final int REQUEST_OVERHEAD_BYTES = 8 * 1024;
+
+    /**
+     * Reads and validates {@code config}.
+     *
+     * @throws GovernanceException {@code INVALID_CONFIG} naming the property at fault
+     */
+    static EtcdSettings from(RepositoryConfig config) {
+        config.requireKnownProperties(KNOWN);
+        Duration connect = positive(config, CONNECT_TIMEOUT, config.durationProperty(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT));
+        Duration request = positive(config, REQUEST_TIMEOUT, config.durationProperty(REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT));
+        Duration ttl = config.durationProperty(LEASE_TTL, DEFAULT_LEASE_TTL);
+        if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw invalid(config, "property '" + LEASE_TTL + "' must be at least 1s, got " + ttl.toMillis() + "ms");
+        }
+        ttl = Duration.ofSeconds((ttl.toMillis() + 999) / 1000);
+        String user = config.stringProperty(USER, null);
+        String password = config.property(PASSWORD);
+        if ((user == null) != (password == null || password.isEmpty())) {
+            throw invalid(config, "properties '" + USER + "' and '" + PASSWORD + "' must be set together");
+        }
+        Path ca = file(config, TLS_CA_FILE);
+        Path cert = file(config, TLS_CERT_FILE);
+        Path key = file(config, TLS_KEY_FILE);
+        if ((cert == null) != (key == null)) {
+            throw invalid(config, "properties '" + TLS_CERT_FILE + "' and '" + TLS_KEY_FILE + "' must be set together");
+        }
+        int maxRequest = config.intProperty(MAX_REQUEST_BYTES, DEFAULT_MAX_REQUEST_BYTES);
+        if (maxRequest < 64 * 1024) {
+            throw invalid(config, "property '" + MAX_REQUEST_BYTES + "' must be at least 65536, got " + maxRequest);
+        }
+        boolean tlsWanted = ca != null || cert != null;
+        List<URI> endpoints = endpoints(config, tlsWanted);
+        boolean tls = tlsWanted || "https".equals(endpoints.get(0).getScheme());
+        return new EtcdSettings(List.copyOf(endpoints), config.namespace(), connect, request, ttl, user,
+                password, tls, ca, cert, key, maxRequest);
+    }
+
+    /** The largest value a put accepts: the request limit less room for key and framing. */
+    int maxValueBytes() {
+        return maxRequestBytes - REQUEST_OVERHEAD_BYTES;
+    }
+
+    /** The endpoints as text, for messages. */
+    String servers() {
+        List<String> out = new ArrayList<>();
+        endpoints.forEach(u -> out.add(u.toString()));
+        return String.join(",", out);
+    }
+
+    /** How the repository names itself in messages: namespace and servers. */
+    String label() {
+        return "'" + (namespace.isEmpty() ? "/" : namespace) + "' at " + servers();
+    }
+
+    @Override
+    public String toString() {
+        return "EtcdSettings{endpoints=" + servers() + ", namespace=" + namespace + ", connectTimeout=" + connectTimeout
+                + ", requestTimeout=" + requestTimeout + ", leaseTtl=" + leaseTtl + ", user=" + user
+                + ", password=" + (password == null ? "none" : "******") + ", tls=" + tls + "}";
+    }
+
+    private static List<URI> endpoints(RepositoryConfig config, boolean tls) {
+        if (config.serverLists().isBlank()) {
+            throw invalid(config, "serverLists must name at least one endpoint, e.g. http://127.0.0.1:2379");
+        }
+        List<URI> out = new ArrayList<>();
+        String scheme = null;
+        for (String raw : config.serverLists().split(",")) {
+            String s = raw.trim();
+            if (s.isEmpty()) {
+                continue;
+            }
+            if (!s.contains("://")) {
+                s = (tls ? "https://" : "http://") + s;
+            }
+            URI uri;
+            try {
+                uri = URI.create(s);
+            } catch (IllegalArgumentException e) {
+                throw invalid(config, "endpoint '" + raw.trim() + "' is not a URL: " + e.getMessage());
+            }
+            String sch = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!sch.equals("http") && !sch.equals("https") || uri.getHost() == null || uri.getPort() <= 0) {
+                throw invalid(config, "endpoint '" + raw.trim() + "' must look like http://host:port or https://host:port");
+            }
+            if (scheme != null && !scheme.equals(sch)) {
+                throw invalid(config, "endpoints mix http and https: " + config.serverLists());
+            }
+            if (tls && sch.equals("http")) {
+                throw invalid(config, "endpoint '" + raw.trim() + "' is http but TLS files are configured; use https");
+            }
+            scheme = sch;
+            out.add(uri);
+        }
+        if (out.isEmpty()) {
+            throw invalid(config, "serverLists must name at least one endpoint, e.g. http://127.0.0.1:2379");
+        }
+        return out;
+    }
+
+    private static Path file(RepositoryConfig config, String property) {
+        String v = config.stringProperty(property, null);
+        if (v == null) {
+            return null;
+        }
+        Path p = Path.of(v);
+        if (!Files.isReadable(p)) {
+            throw invalid(config, "property '" + property + "': file " + p + " does not exist or is not readable");
+        }
+        return p;
+    }
+
+    private static Duration positive(RepositoryConfig config, String name, Duration d) {
+        if (d.isZero() || d.isNegative()) {
+            throw invalid(config, "property '" + name + "' must be positive");
+        }
+        return d;
+    }
+
+    private static GovernanceException invalid(RepositoryConfig config, String message) {
+        return new GovernanceException(ErrorCode.INVALID_CONFIG, "etcd repository '"
+                + (config.namespace().isEmpty() ? "/" : config.namespace()) + "': " + message);
+    }
+}

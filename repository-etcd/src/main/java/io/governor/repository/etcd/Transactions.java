@@ -1,0 +1,148 @@
+package io.governor.repository.etcd;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.governor.api.ErrorCode;
+import io.governor.api.repository.Operation;
+import io.governor.api.repository.Paths;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The atomic writes, each one etcd transaction: create-if-absent ({@code version == 0}),
+ * compare-and-set on the value (or, when expected and new value together would pass the request
+ * limit, on the mod revision read just before), recursive delete (the key and the range below
+ * {@code key + "/"}), and {@link Operation} lists (checks become compares, deletes recursive range
+ * deletes). Nothing is ever read-then-written without a compare guarding the write. Thread-safe.
+ */
+final class Transactions {
+
+    /** How often a revision-guarded compare-and-set re-reads when a concurrent write changed the revision only. */
+    private static final int MAX_REVISION_ROUNDS = 16;
+
+    private final KV kv;
+    private final Keys keys;
+    private final Requests requests;
+    private final int maxRequestBytes;
+
+    Transactions(KV kv, Keys keys, Requests requests, int maxRequestBytes) {
+        this.kv = kv;
+        this.keys = keys;
+        this.requests = requests;
+        this.maxRequestBytes = maxRequestBytes;
+    }
+
+    boolean compareAndSet(String path, String expected, String newValue) {
+        ByteSequence key = keys.key(path);
+        Op put = Op.put(key, Keys.bytes(newValue), PutOption.DEFAULT);
+        if (expected == null) {
+            Cmp absent = new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0));
+            return commitOnce("compareAndSet", path, List.of(absent), List.of(put));
+        }
+        long size = (long) utf8(expected) + utf8(newValue) + 2L * key.size();
+        if (size + EtcdSettings.REQUEST_OVERHEAD_BYTES <= maxRequestBytes) {
+            Cmp same = new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(Keys.bytes(expected)));
+            return commitOnce("compareAndSet", path, List.of(same), List.of(put));
+        }
+        for (int round = 0; round < MAX_REVISION_ROUNDS; round++) {
+            List<KeyValue> kvs = requests.idempotent("compareAndSet", path, () -> kv.get(key)).getKvs();
+            if (kvs.isEmpty() || !expected.equals(kvs.get(0).getValue().toString(StandardCharsets.UTF_8))) {
+                return false;
+            }
+            Cmp unchanged = new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(kvs.get(0).getModRevision()));
+            if (commitOnce("compareAndSet", path, List.of(unchanged), List.of(put))) {
+                return true;
+            }
+        }
+        throw Failures.error(ErrorCode.CONFLICT, "compareAndSet", path, requests.where(),
+                "the key kept changing under " + MAX_REVISION_ROUNDS + " attempts", null);
+    }
+
+    /** Deletes a key and everything below it in one transaction. Safe to retry. */
+    void deleteRecursively(String path) {
+        List<Op> ops = deleteOps(path);
+        requests.idempotent("delete", path, () -> kv.txn().Then(ops.toArray(Op[]::new)).commit());
+    }
+
+    /**
+     * Commits checks and writes as one transaction. Writes whose keys overlap (one at or below
+     * another) are refused: etcd applies all writes of a transaction at once and rejects that.
+     */
+    boolean commit(List<Operation> operations) {
+        List<Cmp> cmps = new ArrayList<>();
+        List<Op> ops = new ArrayList<>();
+        List<String> written = new ArrayList<>();
+        long size = 0;
+        for (Operation o : operations) {
+            ByteSequence key = keys.key(o.key());
+            size += key.size() + 16;
+            if (o instanceof Operation.Check c) {
+                cmps.add(c.expectedValue() == null ? new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))
+                        : new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(Keys.bytes(c.expectedValue()))));
+                size += c.expectedValue() == null ? 0 : utf8(c.expectedValue());
+                continue;
+            }
+            for (String other : written) {
+                if (Paths.isAtOrBelow(o.key(), other) || Paths.isAtOrBelow(other, o.key())) {
+                    throw Failures.error(ErrorCode.INVALID_ARGUMENT, "commit", o.key(), requests.where(),
+                            "overlaps the write to '" + other + "' in the same commit; etcd refuses overlapping writes "
+                                    + "in one transaction", null);
+                }
+            }
+            written.add(o.key());
+            if (o instanceof Operation.Put p) {
+                ops.add(Op.put(key, Keys.bytes(p.value()), PutOption.DEFAULT));
+                size += utf8(p.value());
+            } else {
+                ops.addAll(deleteOps(o.key()));
+            }
+        }
+        if (size + EtcdSettings.REQUEST_OVERHEAD_BYTES > maxRequestBytes) {
+            throw Failures.error(ErrorCode.VALUE_TOO_LARGE, "commit", operations.get(0).key(), requests.where(),
+                    "the transaction needs about " + (size + EtcdSettings.REQUEST_OVERHEAD_BYTES)
+                            + " bytes; the request limit is " + maxRequestBytes + " bytes", null);
+        }
+        return commitOnce("commit", operations.get(0).key(), cmps, ops);
+    }
+
+    /** Reads the value and mod revision of one key. */
+    Optional<KeyValue> read(String path) {
+        List<KeyValue> kvs = requests.idempotent("get", path, () -> kv.get(keys.key(path))).getKvs();
+        return kvs.isEmpty() ? Optional.empty() : Optional.of(kvs.get(0));
+    }
+
+    /** Reads the keys (no values) strictly below a path. */
+    List<KeyValue> descendantKeys(String path) {
+        GetOption option = GetOption.builder().withRange(keys.descendantsEnd(path)).withKeysOnly(true).build();
+        return requests.idempotent("children", path, () -> kv.get(keys.descendantsStart(path), option)).getKvs();
+    }
+
+    private List<Op> deleteOps(String path) {
+        ByteSequence key = keys.key(path);
+        Op self = Op.delete(key, DeleteOption.DEFAULT);
+        Op below = Op.delete(keys.descendantsStart(path),
+                DeleteOption.builder().withRange(keys.descendantsEnd(path)).build());
+        return List.of(self, below);
+    }
+
+    private boolean commitOnce(String operation, String path, List<Cmp> cmps, List<Op> ops) {
+        return requests.once(operation, path, () -> kv.txn()
+                .If(cmps.toArray(Cmp[]::new))
+                .Then(ops.toArray(Op[]::new))
+                .commit()).isSucceeded();
+    }
+
+    static int utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+}

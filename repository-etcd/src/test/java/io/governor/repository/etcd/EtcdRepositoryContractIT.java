@@ -1,0 +1,46 @@
+package io.governor.repository.etcd;
+
+import io.etcd.jetcd.Client;
+import io.governor.api.repository.RegistryRepository;
+import io.governor.api.repository.RepositoryConfig;
+import io.governor.test.RegistryRepositoryContractTest;
+import io.governor.test.etcd.EtcdCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.concurrent.TimeUnit;
+
+/** The repository contract kit against one real etcd server. */
+class EtcdRepositoryContractIT extends RegistryRepositoryContractTest {
+
+    @RegisterExtension
+    static final EtcdCluster ETCD = EtcdCluster.members(1);
+
+    private static Client admin;
+
+    @BeforeAll
+    static void connectAdmin() {
+        admin = Client.builder().endpoints(ETCD.clientUrls().toArray(String[]::new)).build();
+    }
+
+    @AfterAll
+    static void closeAdmin() {
+        admin.close();
+    }
+
+    @Override
+    protected RegistryRepository newRepository(String namespace) {
+        return new EtcdRepositoryProvider().create(RepositoryConfig.builder("etcd")
+                .serverLists(ETCD.endpoints())
+                .namespace(namespace)
+                .property("leaseTtl", "3s")
+                .build());
+    }
+
+    /** Revokes the client's lease from another client, as an operator or a long partition would. */
+    @Override
+    protected void expireSession(RegistryRepository repository) throws Exception {
+        admin.getLeaseClient().revoke(((EtcdRepository) repository).leaseId()).get(10, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,109 @@
+package io.governor.repository.etcd;
+
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import io.governor.api.repository.Operation;
+import io.governor.api.repository.VersionedValue;
+import io.governor.test.etcd.EtcdCluster;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** etcd-specific behaviour beyond the contract kit: flat keyspace, request limits, close. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class EtcdRepositoryIT {
+
+    @RegisterExtension
+    static final EtcdCluster ETCD = EtcdCluster.members(1);
+
+    private String namespace;
+    private EtcdRepository repo;
+
+    @BeforeEach
+    void connect() {
+        namespace = "it-" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+        repo = TestClients.connect(ETCD.endpoints(), namespace, Duration.ofSeconds(5));
+    }
+
+    @AfterEach
+    void close() {
+        repo.close();
+    }
+
+    @Test
+    void parentsAreDerivedFromDescendantsAndHoldNoValue() {
+        repo.put("/a/b/c", "v");
+        assertEquals(Optional.empty(), repo.get("/a/b"), "no key is written for a parent");
+        assertEquals(List.of("b"), repo.children("/a"));
+        repo.delete("/a/b/c");
+        assertEquals(List.of(), repo.children("/a"), "a parent disappears with its last descendant");
+    }
+
+    @Test
+    void compareAndSetOfValuesNearTheLimitComparesTheRevision() {
+        String big = "x".repeat(repo.maxValueBytes());
+        String other = "y".repeat(repo.maxValueBytes());
+        repo.put("/big", big);
+        assertTrue(repo.compareAndSet("/big", big, other), "expected + new value exceed one request: guarded by revision");
+        assertEquals(other, repo.get("/big").map(VersionedValue::value).orElseThrow());
+        assertFalse(repo.compareAndSet("/big", big, big), "a stale expected value still fails");
+    }
+
+    @Test
+    void commitLargerThanOneRequestIsRefusedBeforeSending() {
+        String big = "x".repeat(repo.maxValueBytes());
+        GovernanceException e = assertThrows(GovernanceException.class, () -> repo.commit(List.of(
+                Operation.put("/one", big), Operation.put("/two", big))));
+        assertEquals(ErrorCode.VALUE_TOO_LARGE, e.code(), e::toString);
+        assertTrue(e.getMessage().contains(String.valueOf(EtcdSettings.DEFAULT_MAX_REQUEST_BYTES)), e::getMessage);
+        assertEquals(Optional.empty(), repo.get("/one"));
+    }
+
+    @Test
+    void commitWithOverlappingWritesIsRefused() {
+        GovernanceException e = assertThrows(GovernanceException.class, () -> repo.commit(List.of(
+                Operation.delete("/a"), Operation.put("/a/b", "v"))));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, e.code(), e::toString);
+        assertEquals(Optional.empty(), repo.get("/a/b"));
+    }
+
+    @Test
+    void putOverAnOwnEphemeralMakesItPersistent() throws Exception {
+        repo.putEphemeral("/status/me", "ephemeral");
+        repo.put("/status/me", "persistent");
+        repo.close();
+        try (EtcdRepository other = TestClients.connect(ETCD.endpoints(), namespace, Duration.ofSeconds(5))) {
+            assertEquals(Optional.of("persistent"), other.get("/status/me").map(VersionedValue::value));
+        }
+    }
+
+    @Test
+    void closeRemovesEphemeralsAndStopsEveryRepositoryThread() {
+        repo.putEphemeral("/status/me", "up");
+        repo.watch("/", e -> { });
+        assertTrue(threadsOf(namespace) > 0);
+        repo.close();
+        assertEquals(0, threadsOf(namespace), "governor-" + namespace + "-* threads left");
+        try (EtcdRepository other = TestClients.connect(ETCD.endpoints(), namespace, Duration.ofSeconds(5))) {
+            assertEquals(Optional.empty(), other.get("/status/me"), "the lease was revoked on close");
+        }
+    }
+
+    private static long threadsOf(String namespace) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("governor-" + namespace + "-")).count();
+    }
+}

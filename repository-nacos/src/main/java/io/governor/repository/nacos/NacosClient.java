@@ -1,0 +1,173 @@
+package io.governor.repository.nacos;
+
+import com.alibaba.nacos.api.NacosFactory;
+import com.alibaba.nacos.api.PropertyKeyConst;
+import com.alibaba.nacos.api.config.ConfigService;
+import com.alibaba.nacos.api.config.listener.Listener;
+import com.alibaba.nacos.api.exception.NacosException;
+import com.alibaba.nacos.client.config.NacosConfigService;
+import com.alibaba.nacos.client.config.impl.ClientWorker;
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.reflect.Field;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * The Nacos 2.x client's config service for one tenant and group, with every call translated by
+ * {@link NacosErrors}. Every method blocks for one gRPC request bounded by the request timeout.
+ * Thread-safe.
+ *
+ * <p>Reads go to the server through the client's {@link ClientWorker}, because
+ * {@link ConfigService#getConfig} answers a failed query with the client's local snapshot, or with
+ * null (absent) when it has none: a repository must fail with {@code UNAVAILABLE} instead, and a
+ * watch must not take a stale snapshot for the current value. Should the worker not be reachable
+ * (another client version), reads fall back to {@code getConfig} and a WARN says so. A failed
+ * publish or remove is reported by the client as {@code false} without a reason.
+ */
+final class NacosClient implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NacosClient.class);
+
+    private static final String GRPC_TIMEOUT = "nacos.remote.client.grpc.timeout";
+    private static final String UP = "UP";
+
+    private final NacosSettings settings;
+    private final ConfigService service;
+    private final ClientWorker worker;
+
+    private NacosClient(NacosSettings settings, ConfigService service) {
+        this.settings = settings;
+        this.service = service;
+        this.worker = workerOf(service, settings);
+    }
+
+    private static ClientWorker workerOf(ConfigService service, NacosSettings settings) {
+        try {
+            Field f = NacosConfigService.class.getDeclaredField("worker");
+            f.setAccessible(true);
+            return (ClientWorker) f.get(service);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("[{}] cannot reach the Nacos client's worker ({}); reads fall back to getConfig, which serves "
+                    + "the local snapshot when the server is unreachable", settings.logName(), e.toString());
+            return null;
+        }
+    }
+
+    /**
+     * Creates the client and waits until it is connected, up to the connect timeout.
+     *
+     * @throws GovernanceException {@code CONNECT_FAILED} when no server answered in time
+     */
+    static NacosClient connect(NacosSettings settings) {
+        Properties p = new Properties();
+        p.setProperty(PropertyKeyConst.SERVER_ADDR, settings.serverAddr);
+        p.setProperty(PropertyKeyConst.NAMESPACE, settings.tenant);
+        if (settings.username != null) {
+            p.setProperty(PropertyKeyConst.USERNAME, settings.username);
+            p.setProperty(PropertyKeyConst.PASSWORD, settings.password);
+        }
+        String timeout = String.valueOf(settings.requestTimeout.toMillis());
+        p.setProperty(PropertyKeyConst.CONFIG_REQUEST_TIMEOUT, timeout);
+        p.setProperty(GRPC_TIMEOUT, timeout);
+        ConfigService service;
+        try {
+            service = NacosFactory.createConfigService(p);
+        } catch (NacosException e) {
+            throw new GovernanceException(ErrorCode.CONNECT_FAILED, "connect: nacos repository (" + settings.where()
+                    + ") could not start the Nacos client: " + e.getErrMsg(), e);
+        }
+        long deadline = System.nanoTime() + settings.connectTimeout.toNanos();
+        while (!UP.equals(service.getServerStatus())) {
+            if (System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) {
+                shutDown(service);
+                throw new GovernanceException(ErrorCode.CONNECT_FAILED, "connect: nacos repository (" + settings.where()
+                        + ") reached no server within " + settings.connectTimeout);
+            }
+            LockSupport.parkNanos(50_000_000L);
+        }
+        return new NacosClient(settings, service);
+    }
+
+    /** The content of a dataId as the server has it, or null if it does not exist. Safe to retry. */
+    String read(String dataId, String operation, String key) {
+        try {
+            if (worker != null) {
+                return worker.getServerConfig(dataId, settings.group, settings.tenant, settings.requestTimeout.toMillis(),
+                        false).getContent();
+            }
+            return service.getConfig(dataId, settings.group, settings.requestTimeout.toMillis());
+        } catch (NacosException e) {
+            throw NacosErrors.translate(operation, key, settings, e);
+        }
+    }
+
+    /** Publishes content only if the current content's MD5 is {@code casMd5}; false if not, or if the publish failed. */
+    boolean publishCas(String dataId, String content, String casMd5, String operation, String key) {
+        try {
+            return service.publishConfigCas(dataId, settings.group, content, casMd5);
+        } catch (NacosException e) {
+            throw NacosErrors.translate(operation, key, settings, e);
+        }
+    }
+
+    /** Removes a dataId; removing an absent one succeeds. */
+    void remove(String dataId, String operation, String key) {
+        boolean removed;
+        try {
+            removed = service.removeConfig(dataId, settings.group);
+        } catch (NacosException e) {
+            throw NacosErrors.translate(operation, key, settings, e);
+        }
+        if (!removed) {
+            throw NacosErrors.refused(operation, key, settings);
+        }
+    }
+
+    /**
+     * Registers a Nacos listener; {@code onChange} runs on the Nacos client's notification thread and
+     * must hand off at once. The listener object is returned for {@link #unlisten}.
+     */
+    Listener listen(String dataId, Consumer<String> onChange, String key) {
+        Listener listener = new Listener() {
+            @Override
+            public Executor getExecutor() {
+                return null;
+            }
+
+            @Override
+            public void receiveConfigInfo(String content) {
+                onChange.accept(content);
+            }
+        };
+        try {
+            service.addListener(dataId, settings.group, listener);
+        } catch (NacosException e) {
+            throw NacosErrors.translate("watch", key, settings, e);
+        }
+        return listener;
+    }
+
+    void unlisten(String dataId, Listener listener) {
+        service.removeListener(dataId, settings.group, listener);
+    }
+
+    @Override
+    public void close() {
+        shutDown(service);
+    }
+
+    private static void shutDown(ConfigService service) {
+        try {
+            service.shutDown();
+        } catch (NacosException | RuntimeException e) {
+            // closing must not throw; the client is being abandoned either way
+        }
+    }
+}

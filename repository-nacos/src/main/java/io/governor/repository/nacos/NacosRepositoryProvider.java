@@ -1,0 +1,57 @@
+package io.governor.repository.nacos;
+
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import io.governor.api.repository.Capability;
+import io.governor.api.repository.Repository;
+import io.governor.api.repository.RepositoryConfig;
+import io.governor.api.repository.RepositoryProvider;
+
+import java.util.Set;
+
+/**
+ * Creates config-center repositories of type {@code nacos} on a Nacos 2.x server (gRPC).
+ *
+ * <p>Capabilities: {@link Capability#LIST_CHILDREN} (through index documents the repository keeps)
+ * and {@link Capability#COMPARE_AND_SET} (through {@code publishConfigCas}). Nacos configurations
+ * cannot be ephemeral and Nacos config has no locks, so a Nacos repository can be a config center
+ * but never a registry center.
+ *
+ * <p>{@code serverLists} is the Nacos server list ({@code host:port,...}, the HTTP port; the client
+ * talks gRPC on port + 1000). Properties ({@code docs/repositories/nacos.md}): {@code tenant},
+ * {@code group}, {@code username} and {@code password}, {@code requestTimeout},
+ * {@code connectTimeout}, {@code maxValueBytes}. Unknown properties are rejected.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class NacosRepositoryProvider implements RepositoryProvider {
+
+    /** The type key. */
+    public static final String TYPE = "nacos";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return NacosRepository.CAPABILITIES;
+    }
+
+    /**
+     * Starts a Nacos client and waits until it is connected.
+     *
+     * @throws GovernanceException {@code INVALID_CONFIG} for a bad configuration, {@code CONNECT_FAILED}
+     *         when no server answered within {@code connectTimeout}
+     */
+    @Override
+    public Repository create(RepositoryConfig config) {
+        if (!TYPE.equals(config.type())) {
+            throw new GovernanceException(ErrorCode.INVALID_CONFIG, "nacos provider cannot create a repository of type '"
+                    + config.type() + "'");
+        }
+        NacosSettings settings = new NacosSettings(config);
+        return new NacosRepository(settings, NacosClient.connect(settings));
+    }
+}

@@ -1,0 +1,95 @@
+package io.governor.repository.nacos;
+
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import io.governor.api.repository.RepositoryConfig;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The Nacos repository's settings, read from a {@link RepositoryConfig} and validated once.
+ * Immutable. Holds the password: {@link #toString()} and {@link #where()} never show it.
+ */
+final class NacosSettings {
+
+    static final String TENANT = "tenant";
+    static final String GROUP = "group";
+    static final String USERNAME = "username";
+    static final String PASSWORD = "password";
+    static final String REQUEST_TIMEOUT = "requestTimeout";
+    static final String CONNECT_TIMEOUT = "connectTimeout";
+    static final String MAX_VALUE_BYTES = "maxValueBytes";
+
+    static final Set<String> KNOWN = Set.of(TENANT, GROUP, USERNAME, PASSWORD, REQUEST_TIMEOUT, CONNECT_TIMEOUT,
+            MAX_VALUE_BYTES);
+
+    static final String DEFAULT_GROUP = "DEFAULT_GROUP";
+    static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(3);
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** Well below the server's default content limit (10 MiB), leaving room for the version header. */
+    static final int DEFAULT_MAX_VALUE_BYTES = 1024 * 1024;
+
+    final String namespace;
+    final String serverAddr;
+    final String tenant;
+    final String group;
+    final String username;
+    final String password;
+    final Duration requestTimeout;
+    final Duration connectTimeout;
+    final int maxValueBytes;
+
+    NacosSettings(RepositoryConfig config) {
+        config.requireKnownProperties(KNOWN);
+        this.namespace = config.namespace();
+        this.serverAddr = config.serverLists();
+        if (serverAddr.isEmpty()) {
+            throw invalid("serverLists of nacos repository must name at least one server (host:port)");
+        }
+        this.tenant = config.stringProperty(TENANT, "");
+        this.group = config.stringProperty(GROUP, DEFAULT_GROUP);
+        if (!DataIds.isValidNacosName(group)) {
+            throw invalid("property '" + GROUP + "' of nacos repository must use letters, digits and -_.: only, got '"
+                    + group + "'");
+        }
+        this.username = config.stringProperty(USERNAME, null);
+        this.password = config.property(PASSWORD);
+        if ((username == null) != (password == null)) {
+            throw invalid("properties '" + USERNAME + "' and '" + PASSWORD + "' of nacos repository go together");
+        }
+        this.requestTimeout = positive(config.durationProperty(REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT), REQUEST_TIMEOUT);
+        this.connectTimeout = positive(config.durationProperty(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT), CONNECT_TIMEOUT);
+        this.maxValueBytes = config.intProperty(MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES);
+        if (maxValueBytes <= 0) {
+            throw invalid("property '" + MAX_VALUE_BYTES + "' of nacos repository must be positive, got " + maxValueBytes);
+        }
+    }
+
+    /** The namespace as used in log lines and thread names. */
+    String logName() {
+        return namespace.isEmpty() ? "(root)" : namespace;
+    }
+
+    /** Where this repository reads and writes, for messages; never a credential. */
+    String where() {
+        return "servers '" + serverAddr + "', tenant '" + tenant + "', group '" + group + "'";
+    }
+
+    private static Duration positive(Duration d, String name) {
+        if (d.isZero() || d.isNegative()) {
+            throw invalid("property '" + name + "' of nacos repository must be positive, got " + d);
+        }
+        return d;
+    }
+
+    private static GovernanceException invalid(String message) {
+        return new GovernanceException(ErrorCode.INVALID_CONFIG, message);
+    }
+
+    @Override
+    public String toString() {
+        return "NacosSettings{" + where() + ", user=" + (username == null ? "-" : username) + ", namespace="
+                + logName() + "}";
+    }
+}

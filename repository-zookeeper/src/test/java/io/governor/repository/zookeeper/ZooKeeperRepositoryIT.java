@@ -1,0 +1,223 @@
+package io.governor.repository.zookeeper;
+
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import io.governor.api.repository.ChangeEvent;
+import io.governor.api.repository.LockLease;
+import io.governor.api.repository.Operation;
+import io.governor.api.repository.RegistryRepository;
+import io.governor.api.repository.Watch;
+import io.governor.test.Await;
+import io.governor.test.EventRecorder;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** ZooKeeper-specific behaviour beyond the contract kit, on one in-process server. */
+class ZooKeeperRepositoryIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private static TestingServer server;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = new TestingServer(true);
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        server.close();
+    }
+
+    private static RegistryRepository open(String namespace) {
+        return ZooKeeperTests.open(ZooKeeperTests.config(server.getConnectString(), namespace, Duration.ofSeconds(10)).build());
+    }
+
+    private static Set<Thread> liveThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).collect(Collectors.toSet());
+    }
+
+    @Test
+    void everyThreadIsNamedAfterTheNamespaceAndNoneIsLeftAfterClose() {
+        Set<Thread> before = liveThreads();
+        RegistryRepository r = open("threads-ns");
+        Watch w = r.watch("/", new EventRecorder());
+        r.put("/a", "1");
+        r.putEphemeral("/e", "1");
+        r.lock("l").tryLock(WAIT).orElseThrow().close();
+        Set<Thread> started = new HashSet<>(liveThreads());
+        started.removeAll(before);
+        started.removeIf(t -> t.getName().startsWith("NIOWorkerThread-")); // the in-process server's own workers
+        Set<String> names = started.stream().map(Thread::getName).collect(Collectors.toSet());
+        assertTrue(names.stream().allMatch(n -> n.startsWith("governor-threads-ns-")), "thread names: " + names);
+        assertTrue(started.stream().allMatch(Thread::isDaemon), "daemon threads only: " + names);
+        assertTrue(names.containsAll(Set.of("governor-threads-ns-watch", "governor-threads-ns-state")), names.toString());
+        w.close();
+        r.close();
+        Await.until(WAIT, "every repository thread stopped", () -> started.stream().noneMatch(Thread::isAlive));
+    }
+
+    @Test
+    void theDigestPasswordAppearsInNoLogLineAndNoMessage() throws Exception {
+        String password = "pw-that-must-not-leak";
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+        List<String> messages = new java.util.ArrayList<>();
+        try {
+            try (RegistryRepository r = ZooKeeperTests.open(ZooKeeperTests.config(server.getConnectString(), "no-leak",
+                    Duration.ofSeconds(10)).property("digest", "app:" + password).build())) {
+                r.put("/k", "v");
+                messages.add(r.toString());
+            }
+            GovernanceException wrong = assertThrows(GovernanceException.class, () -> ZooKeeperTests.open(
+                    ZooKeeperTests.config(server.getConnectString(), "no-leak", Duration.ofSeconds(10))
+                            .property("digest", "app:x" + password).build()));
+            messages.add(wrong.toString());
+            GovernanceException unreachable = assertThrows(GovernanceException.class, () -> ZooKeeperTests.open(
+                    ZooKeeperTests.config("127.0.0.1:1", "no-leak", Duration.ofSeconds(1))
+                            .property("digest", "app:" + password).build()));
+            messages.add(unreachable.toString());
+        } finally {
+            System.setErr(original);
+        }
+        String logs = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(logs.contains("[no-leak]"), "the repository's own log lines were captured");
+        assertFalse(logs.contains(password), "a log line shows the password");
+        messages.forEach(m -> assertFalse(m.contains(password), m));
+    }
+
+    @Test
+    void commitWhosePutsTogetherExceedTheLimitIsRefusedBeforeSending() {
+        try (RegistryRepository r = open("commit-limit")) {
+            String half = "x".repeat(r.maxValueBytes() / 2 + 1);
+            GovernanceException e = assertThrows(GovernanceException.class,
+                    () -> r.commit(List.of(Operation.put("/a", half), Operation.put("/b", half))));
+            assertEquals(ErrorCode.VALUE_TOO_LARGE, e.code());
+            assertTrue(e.getMessage().contains("/a") && e.getMessage().contains(String.valueOf(r.maxValueBytes())), e.getMessage());
+            assertTrue(r.get("/a").isEmpty() && r.get("/b").isEmpty(), "nothing written");
+        }
+    }
+
+    @Test
+    void nodesCreatedWithADigestCarryOnlyThatIdentitysAcl() throws Exception {
+        try (RegistryRepository r = ZooKeeperTests.open(ZooKeeperTests.config(server.getConnectString(), "acl-check",
+                Duration.ofSeconds(10)).property("digest", "app:pw-1").build())) {
+            r.put("/config/props", "x");
+            r.putEphemeral("/status/me", "up");
+            CuratorFramework admin = ((ZooKeeperRepository) r).client();
+            List<ACL> expected = List.of(new ACL(ZooDefs.Perms.ALL,
+                    new Id("digest", Connector.digestId("app:pw-1".getBytes(StandardCharsets.UTF_8)))));
+            for (String path : List.of("/", "/config", "/config/props", "/status/me")) {
+                assertEquals(expected, admin.getACL().forPath(path), path);
+            }
+        }
+    }
+
+    @Test
+    void rootNamespaceHidesZooKeepersOwnTree() {
+        try (RegistryRepository r = open("")) {
+            assertFalse(r.children("/").contains("zookeeper"), r.children("/").toString());
+            r.put("/root-ns-key", "v");
+            assertTrue(r.children("/").contains("root-ns-key"));
+            r.delete("/root-ns-key");
+        }
+    }
+
+    @Test
+    void structuralParentsHoldNoValueAndEmptyOnesGoWithTheirLastChild() throws Exception {
+        try (RegistryRepository r = open("parents")) {
+            r.put("/a/b/c", "v");
+            r.put("/a/keep", "k");
+            assertTrue(r.get("/a/b").isEmpty(), "a parent created on the way holds no value");
+            CuratorFramework raw = ((ZooKeeperRepository) r).client();
+            assertNull(raw.getData().forPath("/a/b"), "stored as null data, not an empty value");
+            r.delete("/a/b/c");
+            assertEquals(List.of("keep"), r.children("/a"), "the emptied structural parent /a/b is gone");
+            assertTrue(r.compareAndSet("/a/b", null, "now a value"), "a structural node counts as absent");
+        }
+    }
+
+    @Test
+    void closingAWatchFromItsOwnListenerStopsDelivery() {
+        try (RegistryRepository r = open("close-in-listener")) {
+            AtomicReference<Watch> self = new AtomicReference<>();
+            EventRecorder seen = new EventRecorder();
+            self.set(r.watch("/w", e -> {
+                seen.onEvent(e);
+                self.get().close();
+            }));
+            EventRecorder probe = new EventRecorder();
+            r.watch("/w", probe);
+            r.put("/w/1", "a");
+            seen.await(WAIT, "first event", e -> e.key().equals("/w/1"));
+            r.put("/w/2", "b");
+            probe.await(WAIT, "later event reaches the other watch", e -> e.key().equals("/w/2"));
+            assertEquals(List.of("/w/1"), seen.events().stream().map(ChangeEvent::key).toList());
+        }
+    }
+
+    @Test
+    void leaseOfAClosedRepositoryIsReleasedForOthers() throws Exception {
+        RegistryRepository a = open("lease-close");
+        try (RegistryRepository b = open("lease-close")) {
+            LockLease lease = a.lock("job").tryLock(WAIT).orElseThrow();
+            a.close();
+            assertFalse(lease.isValid());
+            LockLease next = b.lock("job").tryLock(WAIT).orElseThrow();
+            assertTrue(next.fencingToken() > lease.fencingToken());
+            next.close();
+        }
+    }
+
+    @Test
+    void aStrangerWithoutCredentialsFailsAtStartUpWithUnauthenticated() throws Exception {
+        try (RegistryRepository owner = ZooKeeperTests.open(ZooKeeperTests.config(server.getConnectString(), "guarded",
+                Duration.ofSeconds(10)).property("digest", "app:pw-2").build())) {
+            owner.put("/k", "v");
+            GovernanceException e = assertThrows(GovernanceException.class, () -> open("guarded"));
+            assertEquals(ErrorCode.UNAUTHENTICATED, e.code());
+            assertTrue(e.getMessage().contains("guarded") && e.getMessage().contains(server.getConnectString()), e.getMessage());
+            // a raw client (no Governor start-up check) gets the same code from the operation itself
+            try (CuratorFramework raw = CuratorFrameworkFactory.builder().connectString(server.getConnectString())
+                    .namespace("guarded").retryPolicy(new RetryOneTime(100)).build()) {
+                raw.start();
+                assertTrue(raw.blockUntilConnected(10, TimeUnit.SECONDS));
+                Errors errors = new Errors(ZooKeeperSettings.from(ZooKeeperTests.config(server.getConnectString(),
+                        "guarded", Duration.ofSeconds(10)).build()));
+                GovernanceException denied = assertThrows(GovernanceException.class, () -> {
+                    try {
+                        raw.setData().forPath("/k", new byte[0]);
+                    } catch (Exception ex) {
+                        throw errors.translate("put", "/k", ex);
+                    }
+                });
+                assertEquals(ErrorCode.UNAUTHENTICATED, denied.code(), denied.toString());
+            }
+            assertEquals("v", owner.get("/k").orElseThrow().value());
+        }
+    }
+}
