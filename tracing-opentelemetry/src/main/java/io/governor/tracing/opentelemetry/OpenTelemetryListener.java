@@ -234,6 +234,11 @@ public final class OpenTelemetryListener implements GovernanceListener {
         return settings.governanceEvents() ? tracer() : null;
     }
 
+    /** The settings this listener records with (for tests). */
+    Settings settings() {
+        return settings;
+    }
+
     /**
      * Builds an {@link OpenTelemetryListener}. Not thread-safe; {@link #build()} validates.
      */

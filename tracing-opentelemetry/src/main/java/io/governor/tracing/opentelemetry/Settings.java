@@ -30,9 +30,6 @@ record Settings(boolean enabled, boolean captureParameters, int maxStatementLeng
     /** Attribute keys of parameters are made once per listener, so their number is bounded. */
     static final int MAX_PARAMETERS_LIMIT = 1024;
 
-    static final Settings DEFAULTS = new Settings(true, false, DEFAULT_MAX_STATEMENT_LENGTH, DEFAULT_MAX_PARAMETERS,
-            DEFAULT_MAX_PARAMETER_LENGTH, true);
-
     Settings {
         atLeast("maxStatementLength", maxStatementLength, 0);
         atLeast("maxParameters", maxParameters, 0);

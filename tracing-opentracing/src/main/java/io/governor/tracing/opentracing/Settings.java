@@ -28,9 +28,6 @@ record Settings(boolean enabled, boolean captureParameters, int maxStatementLeng
     static final int DEFAULT_MAX_PARAMETERS = 32;
     static final int DEFAULT_MAX_PARAMETER_LENGTH = 256;
 
-    static final Settings DEFAULTS = new Settings(true, false, DEFAULT_MAX_STATEMENT_LENGTH, DEFAULT_MAX_PARAMETERS,
-            DEFAULT_MAX_PARAMETER_LENGTH, true);
-
     Settings {
         atLeast("maxStatementLength", maxStatementLength, 0);
         atLeast("maxParameters", maxParameters, 0);
