@@ -15,6 +15,8 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerBuilder;
 import io.opentelemetry.api.trace.TracerProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
@@ -50,6 +52,7 @@ public final class OpenTelemetryListener implements GovernanceListener {
     /** The instrumentation scope name of every span. */
     public static final String INSTRUMENTATION_NAME = "io.governor.tracing.opentelemetry";
 
+    private static final Logger LOG = LoggerFactory.getLogger(OpenTelemetryListener.class);
     private static final long GLOBAL_CHECK_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final boolean global;
@@ -130,7 +133,13 @@ public final class OpenTelemetryListener implements GovernanceListener {
             return false;
         }
         nextGlobalCheck = System.nanoTime();
-        return tracer() != null;
+        if (tracer() != null) {
+            return true;
+        }
+        LOG.info("OpenTelemetry listener: GlobalOpenTelemetry is not set yet, so statements of the governed DataSource "
+                + "being built are not traced; set it before building Governance, or pass an OpenTelemetry to "
+                + "OpenTelemetryListener.builder()");
+        return false;
     }
 
     @Override

@@ -11,6 +11,8 @@ import io.opentracing.Tracer;
 import io.opentracing.noop.NoopTracer;
 import io.opentracing.tag.Tags;
 import io.opentracing.util.GlobalTracer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread-safe; never throws (what the tracer throws is caught and logged by Governor core).
  */
 public final class OpenTracingListener implements GovernanceListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OpenTracingListener.class);
 
     /** The {@code component} tag of every span. */
     public static final String COMPONENT = "governor-jdbc";
@@ -101,7 +105,13 @@ public final class OpenTracingListener implements GovernanceListener {
      */
     @Override
     public boolean observesJdbc() {
-        return tracer() != null;
+        boolean observes = tracer() != null;
+        if (!observes && global) {
+            LOG.info("OpenTracing listener: no tracer is registered with GlobalTracer yet, so statements of the governed "
+                    + "DataSource being built are not traced; register it before building Governance, or pass a tracer "
+                    + "to OpenTracingListener.builder()");
+        }
+        return observes;
     }
 
     @Override
