@@ -97,6 +97,7 @@ final class DatabaseGovernor implements AutoCloseable {
         status.applied(db, rev);
         LOG.info("[{}] database '{}' started at revision {} with data sources {}", namespace, db, rev,
                 snap.config().dataSources().keySet());
+        listeners.applied(new ConfigurationEvent(namespace, instanceId, db, rev, summary(null, null, current, props)));
     }
 
     String database() {
@@ -127,9 +128,9 @@ final class DatabaseGovernor implements AutoCloseable {
         }
     }
 
-    /** Sets the circuit breaker, on the governance thread. */
+    /** Sets the circuit breaker at once, on the calling thread (it never waits for a change being applied). */
     void setCircuitBroken(boolean broken) {
-        submit(() -> runtime.setCircuitBroken(broken));
+        runtime.setCircuitBroken(broken);
     }
 
     private void submit(Runnable r) {

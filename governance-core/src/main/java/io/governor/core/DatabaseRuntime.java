@@ -7,7 +7,8 @@ import java.util.Set;
 
 /**
  * What a {@link DatabaseGovernor} drives for one database: the governed DataSource's pools and
- * routing. Called only from that database's governance thread.
+ * routing. {@link #apply} and {@link #setDisabled} are called from that database's governance
+ * thread; {@link #setCircuitBroken} from whichever thread sees the operator's change.
  */
 interface DatabaseRuntime extends AutoCloseable {
 
@@ -22,7 +23,7 @@ interface DatabaseRuntime extends AutoCloseable {
     /** Sets the data sources operators disabled. */
     void setDisabled(Set<String> disabled);
 
-    /** Sets whether this instance is circuit-broken. */
+    /** Sets whether this instance is circuit-broken; callable from any thread, takes effect at once. */
     void setCircuitBroken(boolean broken);
 
     @Override

@@ -28,10 +28,11 @@ import java.util.concurrent.TimeUnit;
  * only:</b> {@code Governance}'s reconciler creates it and drives it from the database's
  * governance thread; applications get the {@link #dataSource()} and never call the mutators.
  *
- * <p><b>Thread safety:</b> every method is thread-safe. The mutators ({@link #apply},
- * {@link #setDisabled}, {@link #setCircuitBroken}, {@link #close}) serialise on this object; each
- * replaces the snapshot in one volatile write, so a connection sees either the old or the new
- * configuration, never a mix.
+ * <p><b>Thread safety:</b> every method is thread-safe. Applies are serialised among themselves and
+ * build and check their pools without holding the snapshot lock, so {@link #setDisabled},
+ * {@link #setCircuitBroken} and {@link #close} take effect at once even while a slow apply is under
+ * way. Each mutator replaces the snapshot in one volatile write, so a connection sees either the old
+ * or the new configuration, never a mix.
  *
  * <p><b>Blocking:</b> {@link #apply} blocks while new pools are built and checked (up to
  * {@code pool-check-timeout}); the other mutators do not block. Pools that are replaced or removed
@@ -53,6 +54,8 @@ public final class JdbcRuntime implements AutoCloseable {
     private final ScheduledThreadPoolExecutor drainer;
     private final GovernedDataSource dataSource;
     private volatile Snapshot snapshot;
+    /** Serialises {@link #apply}, which builds and checks pools outside the snapshot lock. */
+    private final Object applyLock = new Object();
 
     private JdbcRuntime(String namespace, String database, List<GovernanceListener> listeners) {
         this.namespace = namespace;
@@ -105,34 +108,40 @@ public final class JdbcRuntime implements AutoCloseable {
      *         pool-check-timeout), {@code INTERRUPTED}, {@code CLOSED}. The message names the data source
      *         and its JDBC URL, never a password. Nothing was changed.
      */
-    public synchronized void apply(DatabaseConfig config, GovernanceProps props, String revision) {
+    public void apply(DatabaseConfig config, GovernanceProps props, String revision) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(props, "props");
-        Snapshot current = requireOpen("apply revision " + revision);
-        checkRule(config);
-        Map<String, PoolHandle> next = new TreeMap<>();
-        List<PoolHandle> built = new ArrayList<>();
-        try {
-            for (Map.Entry<String, DataSourceConfig> e : config.dataSources().entrySet()) {
-                PoolHandle old = current.pools.get(e.getKey());
-                if (old != null && old.config().equals(e.getValue())) {
-                    next.put(e.getKey(), old);
-                } else {
-                    PoolHandle h = build(e.getKey(), e.getValue());
-                    built.add(h);
-                    next.put(e.getKey(), h);
+        synchronized (applyLock) {
+            Snapshot current = requireOpen("apply revision " + revision);
+            checkRule(config);
+            Map<String, PoolHandle> next = new TreeMap<>();
+            List<PoolHandle> built = new ArrayList<>();
+            try {
+                for (Map.Entry<String, DataSourceConfig> e : config.dataSources().entrySet()) {
+                    PoolHandle old = current.pools.get(e.getKey());
+                    if (old != null && old.config().equals(e.getValue())) {
+                        next.put(e.getKey(), old);
+                    } else {
+                        PoolHandle h = build(e.getKey(), e.getValue());
+                        built.add(h);
+                        next.put(e.getKey(), h);
+                    }
                 }
+                PoolCheck.run(built, props.poolCheckTimeout(), "governor-" + namespace + "-" + database + "-pool-check",
+                        database);
+                // Swap on the latest snapshot, so a circuit breaker or disable set while the pools were
+                // being built and checked is kept.
+                synchronized (this) {
+                    snapshot = requireOpen("apply revision " + revision).withConfig(config, props, revision, next);
+                }
+            } catch (RuntimeException e) {
+                built.forEach(h -> h.closeNow("the new configuration was not applied"));
+                throw e;
             }
-        } catch (RuntimeException e) {
-            built.forEach(h -> h.closeNow("the new configuration was not applied"));
-            throw e;
+            List<String> retired = retire(current.pools, next, props);
+            LOG.info("{} database '{}' runs revision {}: pools built {}, draining {}, kept {}", logPrefix, database,
+                    revision, names(built), retired, kept(next, built));
         }
-        PoolCheck.run(built, props.poolCheckTimeout(), "governor-" + namespace + "-" + database + "-pool-check",
-                database);
-        snapshot = current.withConfig(config, props, revision, next);
-        List<String> retired = retire(current.pools, next, props);
-        LOG.info("{} database '{}' runs revision {}: pools built {}, draining {}, kept {}", logPrefix, database,
-                revision, names(built), retired, kept(next, built));
     }
 
     /**

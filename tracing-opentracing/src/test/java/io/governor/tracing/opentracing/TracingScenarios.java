@@ -100,9 +100,7 @@ abstract class TracingScenarios {
         assertEquals("orders", s.tag("governor.database"));
         assertEquals("primary", s.tag("governor.datasource"));
         assertEquals(false, s.tag("governor.replica"));
-        // Core reports no configurationApplied for the start-up configuration, so the revision is
-        // known from the first change on (see configurationChangeAppliedByAdminIsRecordedWithItsRevision).
-        assertNull(s.tag("governor.revision"));
+        assertEquals(db.governance.appliedRevision("orders"), s.tag("governor.revision"), "the start-up revision");
         assertNull(s.tag("error"));
         assertNull(s.tag("peer.hostname"), "an in-memory H2 URL names no host");
     }
