@@ -187,6 +187,46 @@ class LiveChangeTest {
     }
 
     @Test
+    void circuitBreakerTakesEffectWhileASlowChangeIsBeingApplied() throws Exception {
+        JdbcRuntime rt = h2.runtime();
+        rt.apply(h2.database(List.of(), "primary"), H2Fixture.props("30s", "5s"), "r1");
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        java.util.concurrent.CompletableFuture<Void> slowApply;
+        try (ServerSocket silent = new ServerSocket(0)) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept());
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            String url = "jdbc:h2:tcp://127.0.0.1:" + silent.getLocalPort() + "/mem:silent";
+            slowApply = java.util.concurrent.CompletableFuture.runAsync(() -> rt.apply(
+                    h2.database(List.of(), "primary").withDataSource("primary", h2.hikari("primary").with("jdbcUrl", url)),
+                    H2Fixture.props("30s", "3s"), "r2"));
+            Await.until("the slow change is checking its new pool", () -> Thread.getAllStackTraces().keySet().stream()
+                    .anyMatch(t -> t.getName().startsWith("governor-" + h2.namespace + "-orders-pool-check")));
+
+            rt.setCircuitBroken(true);
+
+            assertTrue(!slowApply.isDone(), "the circuit breaker did not wait for the change being applied");
+            java.sql.SQLException refused = assertThrows(java.sql.SQLException.class, () -> rt.dataSource().getConnection());
+            assertEquals("08004", refused.getSQLState());
+            java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> slowApply.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(ErrorCode.TIMEOUT, ((GovernanceException) failed.getCause()).code());
+            assertTrue(rt.isCircuitBroken(), "the rejected change did not undo the circuit breaker");
+        }
+        for (Socket s : accepted) {
+            s.close();
+        }
+    }
+
+    @Test
     void unknownPoolPropertyRejectsTheWholeChange() {
         JdbcRuntime rt = h2.runtime();
         rt.apply(h2.database(List.of(), "primary"), GovernanceProps.empty(), "r1");
