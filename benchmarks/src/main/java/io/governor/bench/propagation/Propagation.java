@@ -1,14 +1,181 @@
 package io.governor.bench.propagation;
 
+import io.governor.api.config.DataSourceConfig;
+import io.governor.api.config.DatabaseConfig;
+import io.governor.api.config.GovernanceConfig;
+import io.governor.api.config.LoadBalancerType;
+import io.governor.api.config.ReadwriteSplittingRule;
+import io.governor.api.config.RuleConfig;
+import io.governor.api.event.ConfigurationEvent;
+import io.governor.api.event.GovernanceListener;
+import io.governor.api.repository.RepositoryConfig;
 import io.governor.bench.support.BenchContext;
+import io.governor.bench.support.Stats;
+import io.governor.core.Governance;
+import io.governor.core.GovernanceAdmin;
 
-/** Placeholder: the propagation benchmark is being written. */
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Change propagation (issue 8, item 2): one admin call changes a database's read/write-splitting
+ * rule; the time from just before the call until each of N governed instances (each a separate
+ * {@link Governance} with its own client connection) has applied it, seen through
+ * {@link GovernanceListener#configurationApplied}. Next to it, the raw floor measured the same way
+ * with the bare client ({@link RawFloor}): N watchers, each on its own connection, seeing a plain
+ * write of a value of similar size. All timestamps are {@link System#nanoTime()} in this JVM.
+ *
+ * <p>Not thread-safe; run from the benchmark's main thread.
+ */
 public final class Propagation {
+
+    static final String DB = "orders";
+    private static final long PUSH_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private Propagation() {
     }
 
-    public static void run(BenchContext ctx) {
-        throw new UnsupportedOperationException("propagation: not written yet");
+    public static void run(BenchContext ctx) throws Exception {
+        int pushes = ctx.pick(20, 100);
+        int warmup = ctx.pick(3, 10);
+        int[] sizes = {10, 50};
+        StringBuilder md = new StringBuilder();
+        md.append("## Change propagation\n\n")
+                .append("One `GovernanceAdmin.updateRules` call changes the read/write-splitting rule of one database; ")
+                .append("time from just before the call until each of N governed instances (each its own `Governance` ")
+                .append("with its own client connection, all in one JVM) reports `configurationApplied` for the returned ")
+                .append("revision. Raw floor: N bare watchers (ZooKeeper: `CuratorCache` on its own `CuratorFramework`; ")
+                .append("etcd: a jetcd watch on its own `Client`; memory: a watch on its own memory-repository client) ")
+                .append("seeing a plain write of a value of similar size (").append(RawFloor.VALUE_BYTES)
+                .append(" bytes) by a separate client. ")
+                .append(pushes).append(" pushes per row after ").append(warmup).append(" unrecorded warm-up pushes; ")
+                .append("the next push starts when every instance has applied the previous one.\n\n")
+                .append("| backend | N | Governor last-of-N p50 / p99 / max (ms) | raw floor last-of-N p50 / p99 / max (ms) ")
+                .append("| ratio p99 | Governor per-instance p50 / p99 (ms) | raw per-instance p50 / p99 (ms) |\n")
+                .append("|---|---|---|---|---|---|---|\n");
+        for (String backend : ctx.backends()) {
+            for (int n : sizes) {
+                Result raw = RawFloor.measure(ctx, backend, n, pushes, warmup);
+                Result gov = measureGovernor(ctx, backend, n, pushes, warmup);
+                md.append("| ").append(backend).append(" | ").append(n)
+                        .append(" | ").append(gov.last().millis())
+                        .append(" | ").append(raw.last().millis())
+                        .append(" | ").append(String.format("%.1f", (double) gov.last().p99Nanos() / raw.last().p99Nanos()))
+                        .append(" | ").append(Stats.ms(gov.each().p50Nanos())).append(" / ").append(Stats.ms(gov.each().p99Nanos()))
+                        .append(" | ").append(Stats.ms(raw.each().p50Nanos())).append(" / ").append(Stats.ms(raw.each().p99Nanos()))
+                        .append(" |\n");
+                System.out.printf("propagation %s N=%d: governor last %s, raw last %s%n", backend, n,
+                        gov.last().millis(), raw.last().millis());
+            }
+        }
+        md.append("\nTarget (issue 8): Governor last-of-50 p99 ≤ 50 ms and ≤ 2 × the raw floor.\n");
+        ctx.report("propagation", md.toString());
+    }
+
+    /** Last-of-N latencies (one per push) and per-instance latencies (N per push). */
+    record Result(Stats last, Stats each) {
+    }
+
+    /** The repository configuration of a backend; {@code memoryStore} names the memory store. */
+    static RepositoryConfig center(BenchContext ctx, String backend, String memoryStore) {
+        return switch (backend) {
+            case "memory" -> RepositoryConfig.builder("memory").serverLists(memoryStore).build();
+            case "zookeeper" -> RepositoryConfig.builder("zookeeper").serverLists(ctx.servers().zookeeper()).build();
+            case "etcd" -> RepositoryConfig.builder("etcd").serverLists(ctx.servers().etcd()).build();
+            default -> throw new IllegalArgumentException("unknown backend " + backend);
+        };
+    }
+
+    private static DataSourceConfig h2(String name) {
+        return DataSourceConfig.of("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "sa", "")
+                .with("maximumPoolSize", "2").with("minimumIdle", "0");
+    }
+
+    /** The rule of push {@code i}: the replicas' weights change on every push, so every revision is new. */
+    static List<RuleConfig> rules(int i) {
+        return List.of(new ReadwriteSplittingRule("primary", List.of("replica_0", "replica_1"), LoadBalancerType.WEIGHT,
+                Map.of("replica_0", 1 + i % 1000, "replica_1", 1 + (i / 1000) % 1000)));
+    }
+
+    private static Result measureGovernor(BenchContext ctx, String backend, int n, int pushes, int warmup) throws Exception {
+        String tag = backend + "-" + n + "-" + UUID.randomUUID().toString().substring(0, 8);
+        DatabaseConfig orders = DatabaseConfig.empty()
+                .withDataSource("primary", h2(tag + "-primary"))
+                .withDataSource("replica_0", h2(tag + "-replica0"))
+                .withDataSource("replica_1", h2(tag + "-replica1"))
+                .withRules(rules(0));
+        GovernanceConfig cfg = GovernanceConfig.builder("propagation-" + tag)
+                .registryCenter(center(ctx, backend, "bench-" + tag))
+                .database(DB, orders).build();
+        List<Map<String, Long>> applied = new ArrayList<>();
+        List<Governance> instances = new ArrayList<>();
+        Object signal = new Object();
+        try (GovernanceAdmin admin = GovernanceAdmin.connect(cfg)) {
+            for (int i = 0; i < n; i++) {
+                Map<String, Long> seen = new ConcurrentHashMap<>();
+                applied.add(seen);
+                instances.add(Governance.builder(cfg).serviceLoaderListeners(false).listener(new GovernanceListener() {
+                    @Override
+                    public boolean observesJdbc() {
+                        return false;
+                    }
+
+                    @Override
+                    public void configurationApplied(ConfigurationEvent event) {
+                        seen.put(event.revision(), System.nanoTime());
+                        synchronized (signal) {
+                            signal.notifyAll();
+                        }
+                    }
+                }).build());
+            }
+            long[] last = new long[pushes];
+            long[] each = new long[pushes * n];
+            for (int p = -warmup; p < pushes; p++) {
+                int push = p + warmup + 1;
+                applied.forEach(Map::clear);
+                long t0 = System.nanoTime();
+                String rev = admin.updateRules(DB, current -> rules(push));
+                awaitAll(applied, rev, t0, signal, backend, n);
+                if (p >= 0) {
+                    long max = 0;
+                    for (int i = 0; i < n; i++) {
+                        long d = applied.get(i).get(rev) - t0;
+                        each[p * n + i] = d;
+                        max = Math.max(max, d);
+                    }
+                    last[p] = max;
+                }
+            }
+            return new Result(Stats.of(last), Stats.of(each));
+        } finally {
+            instances.forEach(Governance::close);
+        }
+    }
+
+    private static void awaitAll(List<Map<String, Long>> applied, String rev, long t0, Object signal, String backend, int n)
+            throws InterruptedException {
+        while (true) {
+            int done = 0;
+            for (Map<String, Long> m : applied) {
+                if (m.containsKey(rev)) {
+                    done++;
+                }
+            }
+            if (done == applied.size()) {
+                return;
+            }
+            if (System.nanoTime() - t0 > PUSH_TIMEOUT_NANOS) {
+                throw new IllegalStateException(backend + " N=" + n + ": only " + done + " instances applied revision "
+                        + rev + " within 30 s");
+            }
+            synchronized (signal) {
+                signal.wait(5);
+            }
+        }
     }
 }
