@@ -163,7 +163,10 @@ final class DatabaseGovernor implements AutoCloseable {
                     namespace, db, appliedRevision);
             return;
         }
-        String rev = config.revision(snap.config(), props);
+        // The revision is a function of the content: an unchanged configuration keeps its revision
+        // without writing out and digesting the canonical text again.
+        String rev = snap.config().equals(current) && props.equals(currentProps) ? appliedRevision
+                : config.revision(snap.config(), props);
         if (rev.equals(appliedRevision)) {
             if (lastRejected != null) {
                 // The center is back at what this instance runs: the earlier rejection is moot.
@@ -194,9 +197,11 @@ final class DatabaseGovernor implements AutoCloseable {
         appliedRevision = rev;
         lastRejected = null;
         retryDelayMs = 500;
-        status.applied(db, rev);
         LOG.info("[{}] database '{}' applied revision {}: {}", namespace, db, rev, summary);
         listeners.applied(new ConfigurationEvent(namespace, instanceId, db, rev, summary));
+        // Then report it: the status write is a round trip to the registry center that the change
+        // itself (already running) and the listeners need not wait for.
+        status.applied(db, rev);
     }
 
     private void reject(String rev, GovernanceException e) {

@@ -40,9 +40,10 @@ public final class Propagation {
     }
 
     public static void run(BenchContext ctx) throws Exception {
-        int pushes = ctx.pick(20, 100);
+        int pushes = Integer.getInteger("bench.propagation.pushes", ctx.pick(20, 100));
         int warmup = ctx.pick(3, 10);
-        int[] sizes = {10, 50};
+        int[] sizes = java.util.Arrays.stream(System.getProperty("bench.propagation.sizes", "10,50").split(","))
+                .mapToInt(Integer::parseInt).toArray();
         StringBuilder md = new StringBuilder();
         md.append("## Change propagation\n\n")
                 .append("One `GovernanceAdmin.updateRules` call changes the read/write-splitting rule of one database; ")
@@ -55,8 +56,9 @@ public final class Propagation {
                 .append(pushes).append(" pushes per row after ").append(warmup).append(" unrecorded warm-up pushes; ")
                 .append("the next push starts when every instance has applied the previous one.\n\n")
                 .append("| backend | N | Governor last-of-N p50 / p99 / max (ms) | raw floor last-of-N p50 / p99 / max (ms) ")
-                .append("| ratio p99 | Governor per-instance p50 / p99 (ms) | raw per-instance p50 / p99 (ms) |\n")
-                .append("|---|---|---|---|---|---|---|\n");
+                .append("| ratio p99 | Governor per-instance p50 / p99 (ms) | raw per-instance p50 / p99 (ms) ")
+                .append("| CPU ms per push Governor / raw |\n")
+                .append("|---|---|---|---|---|---|---|---|\n");
         for (String backend : ctx.backends()) {
             for (int n : sizes) {
                 Result raw = RawFloor.measure(ctx, backend, n, pushes, warmup);
@@ -67,17 +69,31 @@ public final class Propagation {
                         .append(" | ").append(String.format("%.1f", (double) gov.last().p99Nanos() / raw.last().p99Nanos()))
                         .append(" | ").append(Stats.ms(gov.each().p50Nanos())).append(" / ").append(Stats.ms(gov.each().p99Nanos()))
                         .append(" | ").append(Stats.ms(raw.each().p50Nanos())).append(" / ").append(Stats.ms(raw.each().p99Nanos()))
+                        .append(" | ").append(Stats.ms(gov.cpuNanosPerPush())).append(" / ").append(Stats.ms(raw.cpuNanosPerPush()))
                         .append(" |\n");
-                System.out.printf("propagation %s N=%d: governor last %s, raw last %s%n", backend, n,
-                        gov.last().millis(), raw.last().millis());
+                System.out.printf("propagation %s N=%d: governor last %s, raw last %s, cpu/push %s / %s ms%n", backend, n,
+                        gov.last().millis(), raw.last().millis(), Stats.ms(gov.cpuNanosPerPush()), Stats.ms(raw.cpuNanosPerPush()));
             }
         }
+        md.append("\nCPU per push: CPU time of the benchmark JVM over the recorded pushes divided by their number (all ")
+                .append("threads: admin, instances, clients; the in-process ZooKeeper server included, the etcd server ")
+                .append("process not). It is what N instances on shared cores queue behind.\n");
         md.append("\nTarget (issue 8): Governor last-of-50 p99 ≤ 50 ms and ≤ 2 × the raw floor.\n");
         ctx.report("propagation", md.toString());
     }
 
-    /** Last-of-N latencies (one per push) and per-instance latencies (N per push). */
-    record Result(Stats last, Stats each) {
+    /**
+     * Last-of-N latencies (one per push), per-instance latencies (N per push) and the CPU time this
+     * JVM spent per recorded push (all threads; the in-process ZooKeeper server included, the etcd
+     * server process not).
+     */
+    record Result(Stats last, Stats each, long cpuNanosPerPush) {
+    }
+
+    /** CPU time of this JVM so far. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** The repository configuration of a backend; {@code memoryStore} names the memory store. */
@@ -135,12 +151,22 @@ public final class Propagation {
             }
             long[] last = new long[pushes];
             long[] each = new long[pushes * n];
+            long cpu0 = 0;
             for (int p = -warmup; p < pushes; p++) {
                 int push = p + warmup + 1;
+                if (p == 0) {
+                    cpu0 = Propagation.processCpuNanos();
+                }
                 applied.forEach(Map::clear);
                 long t0 = System.nanoTime();
                 String rev = admin.updateRules(DB, current -> rules(push));
+                long tAdmin = System.nanoTime() - t0;
                 awaitAll(applied, rev, t0, signal, backend, n);
+                if (Boolean.getBoolean("bench.debug")) {
+                    long[] ds = applied.stream().mapToLong(m -> m.get(rev) - t0).sorted().toArray();
+                    System.out.printf("push %d: admin %.1f ms, applied min %.1f p50 %.1f max %.1f%n", push, tAdmin / 1e6,
+                            ds[0] / 1e6, ds[ds.length / 2] / 1e6, ds[ds.length - 1] / 1e6);
+                }
                 if (p >= 0) {
                     long max = 0;
                     for (int i = 0; i < n; i++) {
@@ -151,7 +177,7 @@ public final class Propagation {
                     last[p] = max;
                 }
             }
-            return new Result(Stats.of(last), Stats.of(each));
+            return new Result(Stats.of(last), Stats.of(each), (Propagation.processCpuNanos() - cpu0) / pushes);
         } finally {
             instances.forEach(Governance::close);
         }

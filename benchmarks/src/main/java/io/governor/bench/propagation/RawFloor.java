@@ -70,8 +70,12 @@ final class RawFloor {
             prime(floor, seen, signal, backend, n);
             long[] last = new long[pushes];
             long[] each = new long[pushes * n];
+            long cpu0 = 0;
             for (int p = -warmup; p < pushes; p++) {
                 int push = p + warmup + 1;
+                if (p == 0) {
+                    cpu0 = Propagation.processCpuNanos();
+                }
                 seen.forEach(Map::clear);
                 long t0 = System.nanoTime();
                 floor.write(value(push));
@@ -86,7 +90,7 @@ final class RawFloor {
                     last[p] = max;
                 }
             }
-            return new Propagation.Result(Stats.of(last), Stats.of(each));
+            return new Propagation.Result(Stats.of(last), Stats.of(each), (Propagation.processCpuNanos() - cpu0) / pushes);
         }
     }
 

@@ -336,7 +336,7 @@ public final class MemoryRepository implements RegistryRepository {
         List<ChangeEvent> mine = new ArrayList<>(events.size());
         for (ChangeEvent e : events) {
             String key = ns.relative(e.key());
-            if (key != null) {
+            if (key != null && watched(key)) {
                 mine.add(new ChangeEvent(e.type(), key, e.value(), e.version()));
             }
         }
@@ -349,6 +349,20 @@ public final class MemoryRepository implements RegistryRepository {
                 }
             });
         }
+    }
+
+    /**
+     * Whether a watch of this client covers {@code key}: events nobody here watches are not handed to
+     * the dispatcher, so a write wakes only the clients that watch it. A watch added after this check
+     * starts after this revision anyway.
+     */
+    private boolean watched(String key) {
+        for (MemoryWatch w : watches) {
+            if (Paths.isAtOrBelow(key, w.prefix())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void report(ConnectionState state) {

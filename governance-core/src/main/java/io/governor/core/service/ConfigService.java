@@ -24,7 +24,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 
 /**
  * Typed configuration on top of the config center: load, persist and watch databases (data
@@ -32,6 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Thread-safe. Every call blocks on the repository. Reads decode and validate the whole
  * database; an invalid node fails the read with {@code INVALID_CONFIG} naming the node key and line.
+ * A node whose text is the same as at the last read is not parsed again (its decoded value is kept).
  * Writes that span several nodes are one transaction where the repository has
  * {@link Capability#TRANSACTION}; elsewhere they are ordered so that each intermediate state is
  * either valid or detected as incomplete by readers.
@@ -39,11 +42,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ConfigService {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigService.class);
+    private static final int MAX_DECODED = 10_000;
 
     private final Repository repo;
     private final YamlCodec codec;
     private final String namespace;
     private final AtomicBoolean casWarned = new AtomicBoolean();
+    /** The last decoded value of each config node, by key (see {@link #decode}). */
+    private final Map<String, Decoded> decoded = new ConcurrentHashMap<>();
 
     public ConfigService(Repository repo, YamlCodec codec, String namespace) {
         this.repo = repo;
@@ -77,12 +83,13 @@ public final class ConfigService {
             Optional<VersionedValue> v = repo.get(key);
             if (v.isPresent()) {
                 raw.put(name, v.get().value());
-                ds.put(name, codec.readDataSource(v.get().value(), source(key)));
+                ds.put(name, decode(key, v.get().value(), codec::readDataSource));
             }
         }
         String rulesKey = NodePaths.rules(db);
         String rawRules = repo.get(rulesKey).map(VersionedValue::value).orElse(null);
-        List<RuleConfig> rules = rawRules == null ? List.of() : codec.readRules(rawRules, source(rulesKey));
+        List<RuleConfig> rules = rawRules == null ? List.of()
+                : decode(rulesKey, rawRules, (text, src) -> List.copyOf(codec.readRules(text, src)));
         try {
             codec.ruleCodecs().validate(rules, ds.keySet());
         } catch (GovernanceException e) {
@@ -97,7 +104,30 @@ public final class ConfigService {
         if (v.isEmpty()) {
             return Map.entry(GovernanceProps.empty(), "");
         }
-        return Map.entry(codec.readProps(v.get().value(), source(NodePaths.PROPS)), v.get().value());
+        return Map.entry(decode(NodePaths.PROPS, v.get().value(), codec::readProps), v.get().value());
+    }
+
+    /**
+     * Decodes a node's text, or returns what the same text of the same node decoded to last time:
+     * decoding is a pure function of the text, and on a change usually one node of a database
+     * changes, so the others are not parsed again. Failures are not remembered.
+     */
+    @SuppressWarnings("unchecked")
+    private <T> T decode(String key, String text, BiFunction<String, String, T> decoder) {
+        Decoded last = decoded.get(key);
+        if (last != null && last.text().equals(text)) {
+            return (T) last.value();
+        }
+        T value = decoder.apply(text, source(key));
+        if (decoded.size() >= MAX_DECODED) {
+            decoded.clear(); // keys of removed nodes pile up only this far
+        }
+        decoded.put(key, new Decoded(text, value));
+        return value;
+    }
+
+    /** The text a node held and what it decoded to (an immutable value). */
+    private record Decoded(String text, Object value) {
     }
 
     /** The revision of a database configuration with props. */
