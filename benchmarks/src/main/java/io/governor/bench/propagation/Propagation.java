@@ -160,13 +160,7 @@ public final class Propagation {
                 applied.forEach(Map::clear);
                 long t0 = System.nanoTime();
                 String rev = admin.updateRules(DB, current -> rules(push));
-                long tAdmin = System.nanoTime() - t0;
                 awaitAll(applied, rev, t0, signal, backend, n);
-                if (Boolean.getBoolean("bench.debug")) {
-                    long[] ds = applied.stream().mapToLong(m -> m.get(rev) - t0).sorted().toArray();
-                    System.out.printf("push %d: admin %.1f ms, applied min %.1f p50 %.1f max %.1f%n", push, tAdmin / 1e6,
-                            ds[0] / 1e6, ds[ds.length / 2] / 1e6, ds[ds.length - 1] / 1e6);
-                }
                 if (p >= 0) {
                     long max = 0;
                     for (int i = 0; i < n; i++) {
