@@ -54,7 +54,7 @@ public final class HotPath {
     }
 
     public static void run(BenchContext ctx) throws Exception {
-        int rounds = ctx.pick(1, 4);
+        int rounds = ctx.pick(1, 3);
         Options options = new OptionsBuilder()
                 .include(HotPathBenchmark.class.getName().replace(".", "\\.") + "\\.")
                 .forks(1)
@@ -70,7 +70,8 @@ public final class HotPath {
                 .verbosity(VerboseMode.NORMAL)
                 .build();
         Map<String, Pooled> pooled = new LinkedHashMap<>();
-        for (int round = 1; round <= rounds; round++) {
+        // -Dhotpath.skipJmh=true: only the paired cross-check (for working on it)
+        for (int round = 1; round <= rounds && !Boolean.getBoolean("hotpath.skipJmh"); round++) {
             System.out.printf("hotpath: round %d of %d%n", round, rounds);
             for (RunResult r : new Runner(options).run()) {
                 String method = r.getParams().getBenchmark();
@@ -88,15 +89,62 @@ public final class HotPath {
                 }
             }
         }
-        ctx.report("hotpath", table(pooled, rounds, options));
+        Map<String, Paired.Ratio> paired = paired(ctx);
+        ctx.report("hotpath", table(pooled, paired, rounds, options, ctx));
     }
 
-    private static String table(Map<String, Pooled> pooled, int rounds, Options o) {
+    /** The paired CPU-time cross-check of each case, in this JVM (see {@link Paired}). */
+    private static Map<String, Paired.Ratio> paired(BenchContext ctx) throws Exception {
+        long warmup = ctx.pick(2000, 4000);
+        int pairs = ctx.pick(20, 60);
+        long batch = 25;
+        Map<String, Paired.Ratio> out = new LinkedHashMap<>();
+        HotPathBenchmark.RawPlain raw = new HotPathBenchmark.RawPlain();
+        raw.setUp();
+        try {
+            HotPathBenchmark.GovernedPlain a = new HotPathBenchmark.GovernedPlain();
+            a.setUp();
+            try {
+                out.put(CASES.get(0).label(), Paired.measure(i -> raw.pool, a.dataSource, false, warmup, pairs, batch));
+            } finally {
+                a.tearDown();
+            }
+            HotPathBenchmark.GovernedTraced c = new HotPathBenchmark.GovernedTraced();
+            c.setUp();
+            try {
+                out.put(CASES.get(2).label(), Paired.measure(i -> raw.pool, c.dataSource, false, warmup, pairs, batch));
+            } finally {
+                c.tearDown();
+            }
+        } finally {
+            raw.tearDown();
+        }
+        HotPathBenchmark.RawSplit rawSplit = new HotPathBenchmark.RawSplit();
+        rawSplit.setUp();
+        try {
+            HotPathBenchmark.GovernedSplit b = new HotPathBenchmark.GovernedSplit();
+            b.setUp();
+            try {
+                out.put(CASES.get(1).label(), Paired.measure(i -> rawSplit.replicas[i & 1], b.dataSource, true,
+                        warmup, pairs, batch));
+            } finally {
+                b.tearDown();
+            }
+        } finally {
+            rawSplit.tearDown();
+        }
+        out.forEach((k, v) -> System.out.printf(Locale.ROOT, "hotpath paired: %s: %.3f ± %.3f (median %.3f)%n", k,
+                v.mean(), v.error(), v.median()));
+        return out;
+    }
+
+    private static String table(Map<String, Pooled> pooled, Map<String, Paired.Ratio> paired, int rounds, Options o,
+                                BenchContext ctx) {
         StringBuilder md = new StringBuilder();
         md.append("### Hot path: getConnection() + SELECT 1 + close, H2 in-memory, HikariCP\n\n");
         md.append("| case | raw ops/ms | governed ops/ms | governed/raw time ratio | ≤ ").append(TARGET)
-                .append(" | alloc B/op raw → governed |\n");
-        md.append("|---|---:|---:|---:|:-:|---:|\n");
+                .append(" | paired CPU-time ratio | alloc B/op raw → governed |\n");
+        md.append("|---|---:|---:|---:|:-:|---:|---:|\n");
         for (Case c : CASES) {
             Pooled g = pooled.get(c.governed());
             Pooled r = pooled.get(c.raw());
@@ -116,6 +164,7 @@ public final class HotPath {
                     .append(" | ").append(fmt("%.1f ± %.1f", govMean, govErr))
                     .append(" | ").append(fmt("%.3f ± %.3f", ratio, ratioErr))
                     .append(" | ").append(verdict)
+                    .append(" | ").append(paired(paired.get(c.label())))
                     .append(" | ").append(fmt("%.0f → %.0f (+%.0f)", r.allocNorm.getMean(), g.allocNorm.getMean(),
                             g.allocNorm.getMean() - r.allocNorm.getMean()))
                     .append(" |\n");
@@ -135,7 +184,15 @@ public final class HotPath {
                 .append(" ms, on `jdbc:h2:mem:` databases kept open by the fixture; the governed side runs on the "
                         + "`memory` repository. Case b's raw side picks one of two replica pools round robin itself, "
                         + "as an application without Governor would.\n");
+        md.append(fmt("%nPaired CPU-time ratio: a cross-check that a busy machine disturbs less. In one JVM, raw and "
+                + "governed run in alternating batches of about 25 ms of CPU (order swapped every pair) after %d ms of "
+                + "warm-up; each pair gives governed / raw thread CPU time per operation; shown: mean of %d pairs ± "
+                + "99.9%% half-width.%n", ctx.pick(2000, 4000), ctx.pick(20, 60)));
         return md.toString();
+    }
+
+    private static String paired(Paired.Ratio p) {
+        return p == null ? "–" : fmt("%.3f ± %.3f", p.mean(), p.error());
     }
 
     private static double sq(double x) {
