@@ -13,6 +13,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 import org.openjdk.jmh.util.ListStatistics;
 
+import javax.sql.DataSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,7 +60,7 @@ public final class HotPath {
                 .include(HotPathBenchmark.class.getName().replace(".", "\\.") + "\\.")
                 .forks(1)
                 .threads(1)
-                .warmupIterations(ctx.pick(3, 5))
+                .warmupIterations(ctx.pick(3, 8))
                 .warmupTime(TimeValue.milliseconds(ctx.pick(500, 1000)))
                 .measurementIterations(ctx.pick(4, 8))
                 .measurementTime(TimeValue.milliseconds(ctx.pick(500, 1000)))
@@ -105,14 +106,14 @@ public final class HotPath {
             HotPathBenchmark.GovernedPlain a = new HotPathBenchmark.GovernedPlain();
             a.setUp();
             try {
-                out.put(CASES.get(0).label(), Paired.measure(i -> raw.pool, a.dataSource, false, warmup, pairs, batch));
+                out.put(CASES.get(0).label(), Paired.measure(new DataSource[] {raw.pool}, a.dataSource, false, warmup, pairs, batch));
             } finally {
                 a.tearDown();
             }
             HotPathBenchmark.GovernedTraced c = new HotPathBenchmark.GovernedTraced();
             c.setUp();
             try {
-                out.put(CASES.get(2).label(), Paired.measure(i -> raw.pool, c.dataSource, false, warmup, pairs, batch));
+                out.put(CASES.get(2).label(), Paired.measure(new DataSource[] {raw.pool}, c.dataSource, false, warmup, pairs, batch));
             } finally {
                 c.tearDown();
             }
@@ -125,7 +126,7 @@ public final class HotPath {
             HotPathBenchmark.GovernedSplit b = new HotPathBenchmark.GovernedSplit();
             b.setUp();
             try {
-                out.put(CASES.get(1).label(), Paired.measure(i -> rawSplit.replicas[i & 1], b.dataSource, true,
+                out.put(CASES.get(1).label(), Paired.measure(rawSplit.replicas, b.dataSource, true,
                         warmup, pairs, batch));
             } finally {
                 b.tearDown();
@@ -133,8 +134,9 @@ public final class HotPath {
         } finally {
             rawSplit.tearDown();
         }
-        out.forEach((k, v) -> System.out.printf(Locale.ROOT, "hotpath paired: %s: %.3f ± %.3f (median %.3f)%n", k,
-                v.mean(), v.error(), v.median()));
+        out.forEach((k, v) -> System.out.printf(Locale.ROOT,
+                "hotpath paired: %s: %.3f ± %.3f (median %.3f; CPU per op raw %.0f ns, governed %.0f ns)%n", k,
+                v.mean(), v.error(), v.median(), v.rawNanos(), v.governedNanos()));
         return out;
     }
 
@@ -143,7 +145,7 @@ public final class HotPath {
         StringBuilder md = new StringBuilder();
         md.append("### Hot path: getConnection() + SELECT 1 + close, H2 in-memory, HikariCP\n\n");
         md.append("| case | raw ops/ms | governed ops/ms | governed/raw time ratio | ≤ ").append(TARGET)
-                .append(" | paired CPU-time ratio | alloc B/op raw → governed |\n");
+                .append(" | paired CPU-time ratio (raw → governed per op) | alloc B/op raw → governed |\n");
         md.append("|---|---:|---:|---:|:-:|---:|---:|\n");
         for (Case c : CASES) {
             Pooled g = pooled.get(c.governed());
@@ -185,14 +187,15 @@ public final class HotPath {
                         + "`memory` repository. Case b's raw side picks one of two replica pools round robin itself, "
                         + "as an application without Governor would.\n");
         md.append(fmt("%nPaired CPU-time ratio: a cross-check that a busy machine disturbs less. In one JVM, raw and "
-                + "governed run in alternating batches of about 25 ms of CPU (order swapped every pair) after %d ms of "
-                + "warm-up; each pair gives governed / raw thread CPU time per operation; shown: mean of %d pairs ± "
+                + "governed run in alternating batches of about 25 ms of CPU (order swapped every pair) after a warm-up of "
+                + "at least %d ms that lasts until the JIT has compiled nothing for a second; each pair gives governed / raw thread CPU time per operation; shown: mean of %d pairs ± "
                 + "99.9%% half-width.%n", ctx.pick(2000, 4000), ctx.pick(20, 60)));
         return md.toString();
     }
 
     private static String paired(Paired.Ratio p) {
-        return p == null ? "–" : fmt("%.3f ± %.3f", p.mean(), p.error());
+        return p == null ? "–" : fmt("%.3f ± %.3f (%.0f → %.0f ns CPU)", p.mean(), p.error(), p.rawNanos(),
+                p.governedNanos());
     }
 
     private static double sq(double x) {
