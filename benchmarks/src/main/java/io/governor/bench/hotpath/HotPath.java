@@ -135,8 +135,8 @@ public final class HotPath {
             rawSplit.tearDown();
         }
         out.forEach((k, v) -> System.out.printf(Locale.ROOT,
-                "hotpath paired: %s: %.3f ± %.3f (median %.3f; CPU per op raw %.0f ns, governed %.0f ns)%n", k,
-                v.mean(), v.error(), v.median(), v.rawNanos(), v.governedNanos()));
+                "hotpath paired: %s: %.3f ± %.3f (median %.3f; per op raw %.0f ns %.0f B, governed %.0f ns %.0f B)%n",
+                k, v.mean(), v.error(), v.median(), v.rawNanos(), v.rawBytes(), v.governedNanos(), v.governedBytes()));
         return out;
     }
 
@@ -171,6 +171,7 @@ public final class HotPath {
                     .append(" | ").append(paired(paired.get(c.label())))
                     .append(" | ").append(fmt("%.0f → %.0f (+%.0f)", r.allocNorm.getMean(), g.allocNorm.getMean(),
                             g.allocNorm.getMean() - r.allocNorm.getMean()))
+                    .append(alloc(paired.get(c.label())))
                     .append(" |\n");
         }
         md.append("\n");
@@ -178,7 +179,7 @@ public final class HotPath {
                         + "of a case back to back) with %d × %s warm-up and %d × %s measurement; %d iterations pooled "
                         + "per benchmark. Errors: 99.9%% confidence half-widths; the ratio's error is the root sum of "
                         + "squares of the two relative errors. Fork JVM: %s. Allocation: JMH gc profiler, "
-                        + "gc.alloc.rate.norm. Case c's raw side is case a's raw benchmark (identical calls).\n",
+                        + "gc.alloc.rate.norm; \"paired\" is the same JVM's thread allocation counter over one batch per side. Case c's raw side is case a's raw benchmark (identical calls).\n",
                 org.openjdk.jmh.util.Version.getPlainVersion(),
                 rounds, o.getWarmupIterations().orElse(0), o.getWarmupTime().orElse(null),
                 o.getMeasurementIterations().orElse(0), o.getMeasurementTime().orElse(null),
@@ -190,9 +191,14 @@ public final class HotPath {
                         + "as an application without Governor would.\n");
         md.append(fmt("%nPaired CPU-time ratio: a cross-check that a busy machine disturbs less. In one JVM, raw and "
                 + "governed run in alternating batches of about 25 ms of CPU (order swapped every pair) after a warm-up of "
-                + "at least %d ms that lasts until the JIT has compiled nothing for a second; each pair gives governed / raw thread CPU time per operation; shown: mean of %d pairs ± "
+                + "at least %d ms that lasts until the JIT has compiled nothing for two seconds; each pair gives governed / raw thread CPU time per operation; shown: mean of %d pairs ± "
                 + "99.9%% half-width.%n", ctx.pick(2000, 4000), ctx.pick(20, 60)));
         return md.toString();
+    }
+
+    private static String alloc(Paired.Ratio p) {
+        return p == null ? "" : fmt("; paired: %.0f → %.0f (+%.0f)", p.rawBytes(), p.governedBytes(),
+                p.governedBytes() - p.rawBytes());
     }
 
     private static String verdict(double ratio, double error) {

@@ -18,7 +18,7 @@ import java.sql.Statement;
  * descheduled by other load counts on neither side, and slow phases hit both sides of a pair alike.
  * What it cannot remove: cache and core sharing with other processes, which still adds spread.
  *
- * <p>Warm-up lasts until the JIT has settled, as a busy machine delays compilation by seconds.
+ * <p>Warm-up lasts until the JIT has settled (nothing compiled for two seconds), as a busy machine delays compilation by seconds.
  *
  * <p>Each side has its own copy of the calling code ({@link #rawOnce}, {@link #governedOnce}), so each
  * call site sees one receiver type, as in an application that uses one kind of DataSource, and the
@@ -33,7 +33,8 @@ final class Paired {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** The mean of the per-pair ratios (governed / raw CPU time per op) and its 99.9% half-width. */
-    record Ratio(double mean, double error, double median, int pairs, double rawNanos, double governedNanos) {
+    record Ratio(double mean, double error, double median, int pairs, double rawNanos, double governedNanos,
+                 double rawBytes, double governedBytes) {
     }
 
     private Paired() {
@@ -68,12 +69,22 @@ final class Paired {
             governedCpu += g;
         }
         return new Ratio(ratios.getMean(), ratios.getMeanErrorAt(0.999), ratios.getPercentile(50), pairs,
-                (double) rawCpu / pairs / ops, (double) governedCpu / pairs / ops);
+                (double) rawCpu / pairs / ops, (double) governedCpu / pairs / ops,
+                allocated(raw, null, readOnly, ops), allocated(null, governed, readOnly, ops));
+    }
+
+    /** Bytes allocated per operation by this thread over one batch. */
+    private static double allocated(DataSource[] raw, DataSource governed, boolean readOnly, int ops)
+            throws SQLException {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) THREADS;
+        long b0 = threads.getCurrentThreadAllocatedBytes();
+        batch(raw, governed, readOnly, ops);
+        return (double) (threads.getCurrentThreadAllocatedBytes() - b0) / ops;
     }
 
     /**
      * Runs both sides for at least {@code minMillis} and then until the JIT has compiled nothing for
-     * a second (on a busy machine its threads lag far behind), at most 60 s.
+     * two seconds (on a busy machine its threads lag far behind), at most 60 s.
      */
     private static void warmUp(DataSource[] raw, DataSource governed, boolean readOnly, long minMillis, int ops)
             throws SQLException {
@@ -81,16 +92,17 @@ final class Paired {
         long start = System.nanoTime();
         long lastCheck = start;
         long compiled = jit.getTotalCompilationTime();
+        int quietSeconds = 0;
         for (;;) {
             batch(raw, null, readOnly, ops);
             batch(null, governed, readOnly, ops);
             long now = System.nanoTime();
             if (now - lastCheck >= 1_000_000_000L) {
                 long c = jit.getTotalCompilationTime();
-                boolean settled = c == compiled;
+                quietSeconds = c == compiled ? quietSeconds + 1 : 0;
                 compiled = c;
                 lastCheck = now;
-                if (settled && now - start >= minMillis * 1_000_000 || now - start >= 60_000_000_000L) {
+                if (quietSeconds >= 2 && now - start >= minMillis * 1_000_000 || now - start >= 60_000_000_000L) {
                     return;
                 }
             }
