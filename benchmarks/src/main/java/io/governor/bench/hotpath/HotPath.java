@@ -14,6 +14,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 import org.openjdk.jmh.util.ListStatistics;
 
 import javax.sql.DataSource;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +34,7 @@ import java.util.Map;
 public final class HotPath {
 
     private static final double TARGET = 1.05;
+    private static final long PAIRED_BATCH_CPU_MILLIS = 25;
 
     /** A case: its label, its governed benchmark and the raw benchmark it is compared with. */
     private record Case(String label, String governed, String raw) {
@@ -96,24 +98,22 @@ public final class HotPath {
 
     /** The paired CPU-time cross-check of each case, in this JVM (see {@link Paired}). */
     private static Map<String, Paired.Ratio> paired(BenchContext ctx) throws Exception {
-        long warmup = ctx.pick(2000, 4000);
-        int pairs = ctx.pick(20, 60);
-        long batch = 25;
         Map<String, Paired.Ratio> out = new LinkedHashMap<>();
         HotPathBenchmark.RawPlain raw = new HotPathBenchmark.RawPlain();
         raw.setUp();
         try {
+            DataSource[] rawPools = {raw.pool};
             HotPathBenchmark.GovernedPlain a = new HotPathBenchmark.GovernedPlain();
             a.setUp();
             try {
-                out.put(CASES.get(0).label(), Paired.measure(new DataSource[] {raw.pool}, a.dataSource, false, warmup, pairs, batch));
+                out.put(CASES.get(0).label(), measure(ctx, rawPools, a.dataSource, false));
             } finally {
                 a.tearDown();
             }
             HotPathBenchmark.GovernedTraced c = new HotPathBenchmark.GovernedTraced();
             c.setUp();
             try {
-                out.put(CASES.get(2).label(), Paired.measure(new DataSource[] {raw.pool}, c.dataSource, false, warmup, pairs, batch));
+                out.put(CASES.get(2).label(), measure(ctx, rawPools, c.dataSource, false));
             } finally {
                 c.tearDown();
             }
@@ -126,8 +126,7 @@ public final class HotPath {
             HotPathBenchmark.GovernedSplit b = new HotPathBenchmark.GovernedSplit();
             b.setUp();
             try {
-                out.put(CASES.get(1).label(), Paired.measure(rawSplit.replicas, b.dataSource, true,
-                        warmup, pairs, batch));
+                out.put(CASES.get(1).label(), measure(ctx, rawSplit.replicas, b.dataSource, true));
             } finally {
                 b.tearDown();
             }
@@ -140,6 +139,19 @@ public final class HotPath {
         return out;
     }
 
+    private static Paired.Ratio measure(BenchContext ctx, DataSource[] raw, DataSource governed, boolean readOnly)
+            throws SQLException {
+        return Paired.measure(raw, governed, readOnly, pairedWarmupMillis(ctx), pairs(ctx), PAIRED_BATCH_CPU_MILLIS);
+    }
+
+    private static long pairedWarmupMillis(BenchContext ctx) {
+        return ctx.pick(2000, 4000);
+    }
+
+    private static int pairs(BenchContext ctx) {
+        return ctx.pick(20, 60);
+    }
+
     private static String table(Map<String, Pooled> pooled, Map<String, Paired.Ratio> paired, int rounds, Options o,
                                 BenchContext ctx) {
         StringBuilder md = new StringBuilder();
@@ -148,38 +160,16 @@ public final class HotPath {
                 .append(" | paired CPU-time ratio (raw → governed per op) | alloc B/op raw → governed |\n");
         md.append("|---|---:|---:|---:|:-:|---:|---:|\n");
         for (Case c : CASES) {
-            Pooled g = pooled.get(c.governed());
-            Pooled r = pooled.get(c.raw());
-            if (g == null || r == null) {
-                md.append("| ").append(c.label()).append(" | not measured | | | | |\n");
-                continue;
-            }
-            double rawMean = r.score.getMean();
-            double govMean = g.score.getMean();
-            double rawErr = r.score.getMeanErrorAt(0.999);
-            double govErr = g.score.getMeanErrorAt(0.999);
-            double ratio = rawMean / govMean;
-            double ratioErr = ratio * Math.sqrt(sq(rawErr / rawMean) + sq(govErr / govMean));
-            String verdict = "JMH " + verdict(ratio, ratioErr) + ", paired "
-                    + (paired.get(c.label()) == null ? "–"
-                       : verdict(paired.get(c.label()).mean(), paired.get(c.label()).error()));
-            md.append("| ").append(c.label())
-                    .append(" | ").append(fmt("%.1f ± %.1f", rawMean, rawErr))
-                    .append(" | ").append(fmt("%.1f ± %.1f", govMean, govErr))
-                    .append(" | ").append(fmt("%.3f ± %.3f", ratio, ratioErr))
-                    .append(" | ").append(verdict)
-                    .append(" | ").append(paired(paired.get(c.label())))
-                    .append(" | ").append(fmt("%.0f → %.0f (+%.0f)", r.allocNorm.getMean(), g.allocNorm.getMean(),
-                            g.allocNorm.getMean() - r.allocNorm.getMean()))
-                    .append(alloc(paired.get(c.label())))
-                    .append(" |\n");
+            md.append("| ").append(c.label()).append(" | ").append(jmhCells(pooled.get(c.raw()), pooled.get(c.governed()),
+                    paired.get(c.label()))).append(" |\n");
         }
         md.append("\n");
         md.append(fmt("JMH %s, throughput, 1 thread; %d round(s), each one fresh fork per benchmark (raw and governed "
                         + "of a case back to back) with %d × %s warm-up and %d × %s measurement; %d iterations pooled "
                         + "per benchmark. Errors: 99.9%% confidence half-widths; the ratio's error is the root sum of "
                         + "squares of the two relative errors. Fork JVM: %s. Allocation: JMH gc profiler, "
-                        + "gc.alloc.rate.norm; \"paired\" is the same JVM's thread allocation counter over one batch per side. Case c's raw side is case a's raw benchmark (identical calls).\n",
+                        + "gc.alloc.rate.norm; \"paired\" is the same JVM's thread allocation counter over one batch "
+                        + "per side. Case c's raw side is case a's raw benchmark (identical calls).%n",
                 org.openjdk.jmh.util.Version.getPlainVersion(),
                 rounds, o.getWarmupIterations().orElse(0), o.getWarmupTime().orElse(null),
                 o.getMeasurementIterations().orElse(0), o.getMeasurementTime().orElse(null),
@@ -190,10 +180,28 @@ public final class HotPath {
                         + "`memory` repository. Case b's raw side picks one of two replica pools round robin itself, "
                         + "as an application without Governor would.\n");
         md.append(fmt("%nPaired CPU-time ratio: a cross-check that a busy machine disturbs less. In one JVM, raw and "
-                + "governed run in alternating batches of about 25 ms of CPU (order swapped every pair) after a warm-up of "
-                + "at least %d ms that lasts until the JIT has compiled nothing for two seconds; each pair gives governed / raw thread CPU time per operation; shown: mean of %d pairs ± "
-                + "99.9%% half-width.%n", ctx.pick(2000, 4000), ctx.pick(20, 60)));
+                + "governed run in alternating batches of about %d ms of CPU (order swapped every pair) after a "
+                + "warm-up of at least %d ms that lasts until the JIT has compiled nothing for two seconds; each pair "
+                + "gives governed / raw thread CPU time per operation; shown: mean of %d pairs ± 99.9%% half-width.%n",
+                PAIRED_BATCH_CPU_MILLIS, pairedWarmupMillis(ctx), pairs(ctx)));
         return md.toString();
+    }
+
+    /** The cells after the case label; JMH cells are blank when JMH was skipped. */
+    private static String jmhCells(Pooled r, Pooled g, Paired.Ratio p) {
+        String pairedVerdict = p == null ? "–" : verdict(p.mean(), p.error());
+        if (r == null || g == null) {
+            return "– | – | – | paired " + pairedVerdict + " | " + paired(p) + " | –" + alloc(p);
+        }
+        double rawMean = r.score.getMean();
+        double govMean = g.score.getMean();
+        double rawErr = r.score.getMeanErrorAt(0.999);
+        double govErr = g.score.getMeanErrorAt(0.999);
+        double ratio = rawMean / govMean;
+        double ratioErr = ratio * Math.sqrt(sq(rawErr / rawMean) + sq(govErr / govMean));
+        return fmt("%.1f ± %.1f | %.1f ± %.1f | %.3f ± %.3f | JMH %s, paired %s | %s | %.0f → %.0f (+%.0f)%s",
+                rawMean, rawErr, govMean, govErr, ratio, ratioErr, verdict(ratio, ratioErr), pairedVerdict, paired(p),
+                r.allocNorm.getMean(), g.allocNorm.getMean(), g.allocNorm.getMean() - r.allocNorm.getMean(), alloc(p));
     }
 
     private static String alloc(Paired.Ratio p) {

@@ -18,7 +18,8 @@ import java.sql.Statement;
  * descheduled by other load counts on neither side, and slow phases hit both sides of a pair alike.
  * What it cannot remove: cache and core sharing with other processes, which still adds spread.
  *
- * <p>Warm-up lasts until the JIT has settled (nothing compiled for two seconds), as a busy machine delays compilation by seconds.
+ * <p>Warm-up lasts until the JIT has settled (nothing compiled for two seconds), as a busy machine
+ * delays compilation by seconds.
  *
  * <p>Each side has its own copy of the calling code ({@link #rawOnce}, {@link #governedOnce}), so each
  * call site sees one receiver type, as in an application that uses one kind of DataSource, and the
