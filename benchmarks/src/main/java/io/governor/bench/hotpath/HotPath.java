@@ -1,14 +1,228 @@
 package io.governor.bench.hotpath;
 
 import io.governor.bench.support.BenchContext;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+import org.openjdk.jmh.util.ListStatistics;
 
-/** Placeholder: the hotpath benchmark is being written. */
+import javax.sql.DataSource;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Hot-path overhead (issue 8, item 1): JMH runs of {@link HotPathBenchmark}, the governed
+ * DataSource against a raw HikariCP pool in three cases, reported as the governed / raw time per
+ * operation with its error, and the allocation per operation of each side.
+ *
+ * <p>The run is split into rounds; each round runs every benchmark in one fresh fork (raw and
+ * governed of a case back to back), and the iterations of all rounds are pooled per benchmark. On a
+ * shared machine this spreads slow phases over both sides of a case instead of letting them land on
+ * one side's forks. Errors are JMH's 99.9% confidence half-widths over the pooled iterations; the
+ * ratio's error combines the two relative errors (root sum of squares).
+ */
 public final class HotPath {
+
+    private static final double TARGET = 1.05;
+    private static final long PAIRED_BATCH_CPU_MILLIS = 25;
+
+    /** A case: its label, its governed benchmark and the raw benchmark it is compared with. */
+    private record Case(String label, String governed, String raw) {
+    }
+
+    private static final List<Case> CASES = List.of(
+            new Case("a. no rule", "a_noRule_governed", "a_noRule_raw"),
+            new Case("b. read/write splitting, read-only (2 replicas, round robin)", "b_readOnly_governed",
+                    "b_readOnly_raw"),
+            new Case("c. OpenTracing listener (ServiceLoader), no tracer registered", "c_tracingNoTracer_governed",
+                    "a_noRule_raw"));
+
+    /** The pooled measurement of one benchmark. */
+    private static final class Pooled {
+        final ListStatistics score = new ListStatistics();
+        final ListStatistics allocNorm = new ListStatistics();
+    }
 
     private HotPath() {
     }
 
-    public static void run(BenchContext ctx) {
-        throw new UnsupportedOperationException("hotpath: not written yet");
+    public static void run(BenchContext ctx) throws Exception {
+        int rounds = ctx.pick(1, 3);
+        Options options = new OptionsBuilder()
+                .include(HotPathBenchmark.class.getName().replace(".", "\\.") + "\\.")
+                .forks(1)
+                .threads(1)
+                .warmupIterations(ctx.pick(3, 6))
+                .warmupTime(TimeValue.milliseconds(ctx.pick(500, 1000)))
+                .measurementIterations(ctx.pick(4, 8))
+                .measurementTime(TimeValue.milliseconds(ctx.pick(500, 1000)))
+                .addProfiler(GCProfiler.class)
+                .jvmArgs("-Xms1g", "-Xmx1g", "-XX:+UseG1GC",
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
+                .shouldFailOnError(true)
+                .verbosity(VerboseMode.NORMAL)
+                .build();
+        Map<String, Pooled> pooled = new LinkedHashMap<>();
+        // -Dhotpath.skipJmh=true: only the paired cross-check (for working on it)
+        for (int round = 1; round <= rounds && !Boolean.getBoolean("hotpath.skipJmh"); round++) {
+            System.out.printf("hotpath: round %d of %d%n", round, rounds);
+            for (RunResult r : new Runner(options).run()) {
+                String method = r.getParams().getBenchmark();
+                method = method.substring(method.lastIndexOf('.') + 1);
+                Pooled p = pooled.computeIfAbsent(method, k -> new Pooled());
+                for (BenchmarkResult b : r.getBenchmarkResults()) {
+                    for (IterationResult it : b.getIterationResults()) {
+                        p.score.addValue(it.getPrimaryResult().getScore());
+                        for (Map.Entry<String, Result> e : it.getSecondaryResults().entrySet()) {
+                            if (e.getKey().endsWith("gc.alloc.rate.norm")) {
+                                p.allocNorm.addValue(e.getValue().getScore());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Map<String, Paired.Ratio> paired = paired(ctx);
+        ctx.report("hotpath", table(pooled, paired, rounds, options, ctx));
+    }
+
+    /** The paired CPU-time cross-check of each case, in this JVM (see {@link Paired}). */
+    private static Map<String, Paired.Ratio> paired(BenchContext ctx) throws Exception {
+        Map<String, Paired.Ratio> out = new LinkedHashMap<>();
+        HotPathBenchmark.RawPlain raw = new HotPathBenchmark.RawPlain();
+        raw.setUp();
+        try {
+            DataSource[] rawPools = {raw.pool};
+            HotPathBenchmark.GovernedPlain a = new HotPathBenchmark.GovernedPlain();
+            a.setUp();
+            try {
+                out.put(CASES.get(0).label(), measure(ctx, rawPools, a.dataSource, false));
+            } finally {
+                a.tearDown();
+            }
+            HotPathBenchmark.GovernedTraced c = new HotPathBenchmark.GovernedTraced();
+            c.setUp();
+            try {
+                out.put(CASES.get(2).label(), measure(ctx, rawPools, c.dataSource, false));
+            } finally {
+                c.tearDown();
+            }
+        } finally {
+            raw.tearDown();
+        }
+        HotPathBenchmark.RawSplit rawSplit = new HotPathBenchmark.RawSplit();
+        rawSplit.setUp();
+        try {
+            HotPathBenchmark.GovernedSplit b = new HotPathBenchmark.GovernedSplit();
+            b.setUp();
+            try {
+                out.put(CASES.get(1).label(), measure(ctx, rawSplit.replicas, b.dataSource, true));
+            } finally {
+                b.tearDown();
+            }
+        } finally {
+            rawSplit.tearDown();
+        }
+        out.forEach((k, v) -> System.out.printf(Locale.ROOT,
+                "hotpath paired: %s: %.3f ± %.3f (median %.3f; per op raw %.0f ns %.0f B, governed %.0f ns %.0f B)%n",
+                k, v.mean(), v.error(), v.median(), v.rawNanos(), v.rawBytes(), v.governedNanos(), v.governedBytes()));
+        return out;
+    }
+
+    private static Paired.Ratio measure(BenchContext ctx, DataSource[] raw, DataSource governed, boolean readOnly)
+            throws SQLException {
+        return Paired.measure(raw, governed, readOnly, pairedWarmupMillis(ctx), pairs(ctx), PAIRED_BATCH_CPU_MILLIS);
+    }
+
+    private static long pairedWarmupMillis(BenchContext ctx) {
+        return ctx.pick(2000, 4000);
+    }
+
+    private static int pairs(BenchContext ctx) {
+        return ctx.pick(20, 60);
+    }
+
+    private static String table(Map<String, Pooled> pooled, Map<String, Paired.Ratio> paired, int rounds, Options o,
+                                BenchContext ctx) {
+        StringBuilder md = new StringBuilder();
+        md.append("### Hot path: getConnection() + SELECT 1 + close, H2 in-memory, HikariCP\n\n");
+        md.append("| case | raw ops/ms | governed ops/ms | governed/raw time ratio | ≤ ").append(TARGET)
+                .append(" | paired CPU-time ratio (raw → governed per op) | alloc B/op raw → governed |\n");
+        md.append("|---|---:|---:|---:|:-:|---:|---:|\n");
+        for (Case c : CASES) {
+            md.append("| ").append(c.label()).append(" | ").append(jmhCells(pooled.get(c.raw()), pooled.get(c.governed()),
+                    paired.get(c.label()))).append(" |\n");
+        }
+        md.append("\n");
+        md.append(fmt("JMH %s, throughput, 1 thread; %d round(s), each one fresh fork per benchmark (raw and governed "
+                        + "of a case back to back) with %d × %s warm-up and %d × %s measurement; %d iterations pooled "
+                        + "per benchmark. Errors: 99.9%% confidence half-widths; the ratio's error is the root sum of "
+                        + "squares of the two relative errors. Fork JVM: %s. Allocation: JMH gc profiler, "
+                        + "gc.alloc.rate.norm; \"paired\" is the same JVM's thread allocation counter over one batch "
+                        + "per side. Case c's raw side is case a's raw benchmark (identical calls).%n",
+                org.openjdk.jmh.util.Version.getPlainVersion(),
+                rounds, o.getWarmupIterations().orElse(0), o.getWarmupTime().orElse(null),
+                o.getMeasurementIterations().orElse(0), o.getMeasurementTime().orElse(null),
+                rounds * o.getMeasurementIterations().orElse(0), String.join(" ", o.getJvmArgs().orElse(List.of()))));
+        md.append("\nBoth sides use HikariCP with maximumPoolSize ").append(HotPathBenchmark.POOL_SIZE)
+                .append(", connectionTimeout ").append(HotPathBenchmark.CONNECTION_TIMEOUT_MS)
+                .append(" ms, on `jdbc:h2:mem:` databases kept open by the fixture; the governed side runs on the "
+                        + "`memory` repository. Case b's raw side picks one of two replica pools round robin itself, "
+                        + "as an application without Governor would.\n");
+        md.append(fmt("%nPaired CPU-time ratio: a cross-check that a busy machine disturbs less. In one JVM, raw and "
+                + "governed run in alternating batches of about %d ms of CPU (order swapped every pair) after a "
+                + "warm-up of at least %d ms that lasts until the JIT has compiled nothing for two seconds; each pair "
+                + "gives governed / raw thread CPU time per operation; shown: mean of %d pairs ± 99.9%% half-width.%n",
+                PAIRED_BATCH_CPU_MILLIS, pairedWarmupMillis(ctx), pairs(ctx)));
+        return md.toString();
+    }
+
+    /** The cells after the case label; JMH cells are blank when JMH was skipped. */
+    private static String jmhCells(Pooled r, Pooled g, Paired.Ratio p) {
+        String pairedVerdict = p == null ? "–" : verdict(p.mean(), p.error());
+        if (r == null || g == null) {
+            return "– | – | – | paired " + pairedVerdict + " | " + paired(p) + " | –" + alloc(p);
+        }
+        double rawMean = r.score.getMean();
+        double govMean = g.score.getMean();
+        double rawErr = r.score.getMeanErrorAt(0.999);
+        double govErr = g.score.getMeanErrorAt(0.999);
+        double ratio = rawMean / govMean;
+        double ratioErr = ratio * Math.sqrt(sq(rawErr / rawMean) + sq(govErr / govMean));
+        return fmt("%.1f ± %.1f | %.1f ± %.1f | %.3f ± %.3f | JMH %s, paired %s | %s | %.0f → %.0f (+%.0f)%s",
+                rawMean, rawErr, govMean, govErr, ratio, ratioErr, verdict(ratio, ratioErr), pairedVerdict, paired(p),
+                r.allocNorm.getMean(), g.allocNorm.getMean(), g.allocNorm.getMean() - r.allocNorm.getMean(), alloc(p));
+    }
+
+    private static String alloc(Paired.Ratio p) {
+        return p == null ? "" : fmt("; paired: %.0f → %.0f (+%.0f)", p.rawBytes(), p.governedBytes(),
+                p.governedBytes() - p.rawBytes());
+    }
+
+    private static String verdict(double ratio, double error) {
+        return ratio + error <= TARGET ? "yes" : ratio <= TARGET ? "yes (within error)" : "**no**";
+    }
+
+    private static String paired(Paired.Ratio p) {
+        return p == null ? "–" : fmt("%.3f ± %.3f (%.0f → %.0f ns CPU)", p.mean(), p.error(), p.rawNanos(),
+                p.governedNanos());
+    }
+
+    private static double sq(double x) {
+        return x * x;
+    }
+
+    private static String fmt(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
     }
 }
