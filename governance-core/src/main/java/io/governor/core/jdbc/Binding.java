@@ -27,11 +27,14 @@ final class Binding {
     /**
      * Routes and borrows a physical connection from the current snapshot: a read-only connection to
      * a replica when one is enabled, anything else to the primary. A pool retired between reading the
-     * snapshot and borrowing is skipped by reading the snapshot again. The settings are replayed on
-     * the physical connection; if that fails, it is returned and the failure thrown.
+     * snapshot and borrowing is skipped by reading the snapshot again. The settings made before binding
+     * are replayed on the physical connection (read-only first, auto-commit last, after everything that
+     * may not change inside a transaction); if that fails, it is returned and the failure thrown. A null
+     * setting was not made: the pool's default stays.
      */
-    static Binding bind(JdbcRuntime runtime, PendingSettings settings) throws SQLException {
-        boolean readOnly = settings != null && Boolean.TRUE.equals(settings.readOnly);
+    static Binding bind(JdbcRuntime runtime, Boolean readOnlySetting, Boolean autoCommitSetting,
+                        PendingSettings settings) throws SQLException {
+        boolean readOnly = Boolean.TRUE.equals(readOnlySetting);
         for (;;) {
             Snapshot s = runtime.snapshot();
             if (s.closed) {
@@ -48,9 +51,17 @@ final class Binding {
                 continue;
             }
             Binding b = new Binding(c, pool, replica);
-            if (settings != null) {
+            if (readOnlySetting != null || autoCommitSetting != null || settings != null) {
                 try {
-                    settings.replay(c);
+                    if (readOnlySetting != null) {
+                        c.setReadOnly(readOnlySetting);
+                    }
+                    if (settings != null) {
+                        settings.replay(c);
+                    }
+                    if (autoCommitSetting != null) {
+                        c.setAutoCommit(autoCommitSetting);
+                    }
                 } catch (SQLException | RuntimeException e) {
                     b.release();
                     throw e;

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 /**
  * The lazy half of a {@link GovernedConnection}: the binding to a physical connection made at first
  * use (see {@link Binding#bind}), closing, and the settings that are recorded in
- * {@link PendingSettings} before binding and read back from there (a getter of a setting that was
+ * {@link PendingSettings} (read-only and auto-commit in two fields) before binding and read back from there (a getter of a setting that was
  * not made binds).
  *
  * <p>Binding and closing are lock-free and safe against each other; otherwise, like the physical
@@ -29,6 +29,10 @@ abstract class LazyConnection implements Connection {
     private final JdbcEvents events;
     private ConnectionEvent event;
     private PendingSettings pending;
+    // The two settings nearly every caller makes before first use, kept out of PendingSettings so the
+    // common path allocates nothing for them (Boolean.TRUE/FALSE are shared). Null: not set.
+    private Boolean pendingReadOnly;
+    private Boolean pendingAutoCommit;
     private volatile Binding binding;
 
     LazyConnection(JdbcRuntime runtime, ConnectionEvent event) {
@@ -80,7 +84,7 @@ abstract class LazyConnection implements Connection {
     private Binding bindNow() throws SQLException {
         Binding b;
         try {
-            b = Binding.bind(runtime, pending);
+            b = Binding.bind(runtime, pendingReadOnly, pendingAutoCommit, pending);
         } catch (SQLException | RuntimeException e) {
             if (event != null) {
                 events.connectionFailed(event, e);
@@ -97,6 +101,8 @@ abstract class LazyConnection implements Connection {
             return winner;
         }
         pending = null;
+        pendingReadOnly = null;
+        pendingAutoCommit = null;
         if (event != null) {
             event.bind(b.pool.name(), b.replica, b.pool.jdbcUrl());
             events.connectionEnded(event);
@@ -161,7 +167,7 @@ abstract class LazyConnection implements Connection {
     public void setAutoCommit(boolean autoCommit) throws SQLException {
         Connection c = boundOrNull();
         if (c == null) {
-            pending().autoCommit = autoCommit;
+            pendingAutoCommit = autoCommit;
         } else {
             c.setAutoCommit(autoCommit);
         }
@@ -170,8 +176,8 @@ abstract class LazyConnection implements Connection {
     @Override
     public boolean getAutoCommit() throws SQLException {
         Connection c = boundOrNull();
-        if (c == null && pending != null && pending.autoCommit != null) {
-            return pending.autoCommit;
+        if (c == null && pendingAutoCommit != null) {
+            return pendingAutoCommit;
         }
         return physical().getAutoCommit();
     }
@@ -181,7 +187,7 @@ abstract class LazyConnection implements Connection {
     public void setReadOnly(boolean readOnly) throws SQLException {
         Connection c = boundOrNull();
         if (c == null) {
-            pending().readOnly = readOnly;
+            pendingReadOnly = readOnly;
         } else {
             c.setReadOnly(readOnly);
         }
@@ -190,8 +196,8 @@ abstract class LazyConnection implements Connection {
     @Override
     public boolean isReadOnly() throws SQLException {
         Connection c = boundOrNull();
-        if (c == null && pending != null && pending.readOnly != null) {
-            return pending.readOnly;
+        if (c == null && pendingReadOnly != null) {
+            return pendingReadOnly;
         }
         return physical().isReadOnly();
     }

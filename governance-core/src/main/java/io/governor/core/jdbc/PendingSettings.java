@@ -7,15 +7,14 @@ import java.util.Properties;
 import java.util.concurrent.Executor;
 
 /**
- * Connection settings made on a governed connection before it is bound, replayed on the physical
+ * Connection settings made on a governed connection before it is bound (but read-only and
+ * auto-commit, which the connection keeps itself), replayed on the physical
  * connection at binding. A null field means "not set": the pool's default stays.
  *
  * <p>Not thread-safe: it belongs to one governed connection.
  */
 final class PendingSettings {
 
-    Boolean autoCommit;
-    Boolean readOnly;
     Integer transactionIsolation;
     Integer holdability;
     boolean catalogSet;
@@ -38,16 +37,13 @@ final class PendingSettings {
         }
     }
 
-    /** Applies what was set, the transaction mode last (after everything that may not change inside one). */
+    /** Applies what was set. The read-only flag and the transaction mode are not here: see {@link Binding#bind}. */
     void replay(Connection c) throws SQLException {
         if (catalogSet) {
             c.setCatalog(catalog);
         }
         if (schemaSet) {
             c.setSchema(schema);
-        }
-        if (readOnly != null) {
-            c.setReadOnly(readOnly);
         }
         if (transactionIsolation != null) {
             c.setTransactionIsolation(transactionIsolation);
@@ -63,9 +59,6 @@ final class PendingSettings {
         }
         if (typeMap != null) {
             c.setTypeMap(typeMap);
-        }
-        if (autoCommit != null) {
-            c.setAutoCommit(autoCommit);
         }
     }
 }
