@@ -1,14 +1,268 @@
 package io.governor.bench.locks;
 
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.lock.LockResponse;
+import io.etcd.jetcd.support.CloseableClient;
+import io.etcd.jetcd.support.Observers;
+import io.governor.api.config.GovernanceConfig;
+import io.governor.api.repository.DistributedLock;
+import io.governor.api.repository.LockLease;
+import io.governor.api.repository.RepositoryConfig;
 import io.governor.bench.support.BenchContext;
+import io.governor.core.Governance;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.locks.InterProcessMutex;
+import org.apache.curator.retry.ExponentialBackoffRetry;
 
-/** Placeholder: the locks benchmark is being written. */
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Locks (issue 8, item 4): acquire + release per second through Governor's {@link DistributedLock}
+ * ({@code Governance.lock(name).tryLock}) against the raw client used directly - Curator's
+ * {@link InterProcessMutex} on ZooKeeper, jetcd's lock service with a lease on etcd - with 1 thread
+ * (uncontended) and with 4 contenders on the same lock name. Every contender has its own client
+ * connection (its own {@link Governance}, {@link CuratorFramework} or jetcd {@link Client}).
+ *
+ * <p>Each case runs a warm-up and then a fixed window, counting completed acquire+release pairs;
+ * raw and Governor runs alternate, over several rounds, and the ratio Governor / raw is reported per
+ * round (median and min-max). The memory backend has no raw client to compare with.
+ *
+ * <p>Not thread-safe; run from the benchmark's main thread.
+ */
 public final class Locks {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final long ETCD_LEASE_TTL_SECONDS = 10; // Governor's default leaseTtl
 
     private Locks() {
     }
 
-    public static void run(BenchContext ctx) {
-        throw new UnsupportedOperationException("locks: not written yet");
+    /** One acquire + release by one contender. */
+    @FunctionalInterface
+    private interface Op {
+        void run() throws Exception;
+    }
+
+    /** A set of contenders with their connections. */
+    private interface Contenders extends AutoCloseable {
+        List<Op> ops();
+
+        @Override
+        void close() throws Exception;
+    }
+
+    public static void run(BenchContext ctx) throws Exception {
+        int rounds = ctx.pick(1, 3);
+        Duration warmup = Duration.ofMillis(ctx.pick(500, 1500));
+        Duration window = Duration.ofMillis(ctx.pick(2500, 6000));
+        StringBuilder md = new StringBuilder();
+        md.append("### Locks: acquire + release per second, Governor's `DistributedLock` vs the raw client\n\n");
+        md.append("Each contender has its own client connection and loops acquire/release on the same lock name. ")
+                .append("Per case and round: ").append(warmup.toMillis()).append(" ms warm-up, then a ")
+                .append(window.toMillis()).append(" ms window; raw and Governor alternate; ").append(rounds)
+                .append(" round(s). Ratio = Governor / raw ops/s of the same round; target ≥ 0.8.\n\n");
+        md.append("| backend | contenders | raw client | raw ops/s (median) | Governor ops/s (median) | ratio median (min–max) |\n");
+        md.append("|---|---|---|---|---|---|\n");
+        List<String> notes = new ArrayList<>();
+        for (String backend : ctx.backends()) {
+            if (!backend.equals("zookeeper") && !backend.equals("etcd")) {
+                notes.add("`" + backend + "`: skipped (no raw client to compare with).");
+                continue;
+            }
+            for (int contenders : new int[] {1, 4}) {
+                double[] raw = new double[rounds];
+                double[] gov = new double[rounds];
+                double[] ratio = new double[rounds];
+                for (int r = 0; r < rounds; r++) {
+                    boolean rawFirst = r % 2 == 0;
+                    for (int k = 0; k < 2; k++) {
+                        boolean isRaw = (k == 0) == rawFirst;
+                        String lockName = "bench" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
+                        try (Contenders c = isRaw ? raw(ctx, backend, contenders, lockName)
+                                : governor(ctx, backend, contenders, lockName)) {
+                            double opsPerSecond = measure(c.ops(), warmup, window);
+                            if (isRaw) {
+                                raw[r] = opsPerSecond;
+                            } else {
+                                gov[r] = opsPerSecond;
+                            }
+                            System.out.printf("locks: %s, %d contender(s), round %d, %s: %.0f ops/s%n", backend,
+                                    contenders, r + 1, isRaw ? "raw" : "governor", opsPerSecond);
+                        }
+                    }
+                    ratio[r] = gov[r] / raw[r];
+                }
+                md.append("| ").append(backend).append(" | ").append(contenders).append(" | ")
+                        .append(backend.equals("zookeeper") ? "Curator `InterProcessMutex`" : "jetcd `Lock` + lease")
+                        .append(" | ").append(String.format("%.0f", median(raw))).append(" | ")
+                        .append(String.format("%.0f", median(gov))).append(" | ")
+                        .append(String.format("%.2f (%.2f–%.2f)", median(ratio), min(ratio), max(ratio))).append(" |\n");
+            }
+        }
+        md.append("\nGovernor's operation is `Governance.lock(name).tryLock(30s)` then `LockLease.close()` (which also ")
+                .append("reports ACQUIRED/RELEASED to listeners; none are registered here); raw is `InterProcessMutex.acquire(30s)`/`release()` ")
+                .append("(ZooKeeper) or `Lock.lock(name, lease)`/`unlock(key)` with one lease per client, TTL ")
+                .append(ETCD_LEASE_TTL_SECONDS).append(" s, kept alive by jetcd (etcd).\n");
+        for (String n : notes) {
+            md.append("\n").append(n).append('\n');
+        }
+        ctx.report("locks", md.toString());
+    }
+
+    /** Runs every op in its own thread; returns completed ops per second within the window after the warm-up. */
+    private static double measure(List<Op> ops, Duration warmup, Duration window) throws InterruptedException {
+        LongAdder done = new LongAdder();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < ops.size(); i++) {
+            Op op = ops.get(i);
+            Thread t = new Thread(() -> {
+                try {
+                    while (!stop.get()) {
+                        op.run();
+                        done.increment();
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                    stop.set(true);
+                }
+            }, "locks-bench-" + i);
+            threads.add(t);
+        }
+        threads.forEach(Thread::start);
+        Thread.sleep(warmup.toMillis());
+        long before = done.sum();
+        long t0 = System.nanoTime();
+        Thread.sleep(window.toMillis());
+        long after = done.sum();
+        long t1 = System.nanoTime();
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(60));
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("a lock contender failed", failure.get());
+        }
+        return (after - before) / ((t1 - t0) / 1e9);
+    }
+
+    private static Contenders governor(BenchContext ctx, String backend, int n, String lockName) {
+        RepositoryConfig registry = RepositoryConfig.builder(backend)
+                .serverLists(backend.equals("zookeeper") ? ctx.servers().zookeeper() : ctx.servers().etcd())
+                .build();
+        GovernanceConfig config = GovernanceConfig.builder("locksbench").registryCenter(registry).build();
+        List<Governance> instances = new ArrayList<>();
+        List<Op> ops = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Governance g = Governance.builder(config).serviceLoaderListeners(false).build();
+            instances.add(g);
+            DistributedLock lock = g.lock(lockName);
+            ops.add(() -> {
+                LockLease lease = lock.tryLock(WAIT).orElseThrow(() -> new IllegalStateException("lock not granted in " + WAIT));
+                lease.close();
+            });
+        }
+        return new Contenders() {
+            @Override
+            public List<Op> ops() {
+                return ops;
+            }
+
+            @Override
+            public void close() {
+                instances.forEach(Governance::close);
+            }
+        };
+    }
+
+    private static Contenders raw(BenchContext ctx, String backend, int n, String lockName) throws Exception {
+        return backend.equals("zookeeper") ? curator(ctx.servers().zookeeper(), n, lockName) : jetcd(ctx.servers().etcd(), n, lockName);
+    }
+
+    private static Contenders curator(String connect, int n, String lockName) throws Exception {
+        List<CuratorFramework> clients = new ArrayList<>();
+        List<Op> ops = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            CuratorFramework c = CuratorFrameworkFactory.newClient(connect, 30_000, 10_000, new ExponentialBackoffRetry(100, 3));
+            c.start();
+            if (!c.blockUntilConnected(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("Curator did not connect to " + connect);
+            }
+            clients.add(c);
+            InterProcessMutex mutex = new InterProcessMutex(c, "/rawlocks/" + lockName);
+            ops.add(() -> {
+                if (!mutex.acquire(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("lock not granted in " + WAIT);
+                }
+                mutex.release();
+            });
+        }
+        return new Contenders() {
+            @Override
+            public List<Op> ops() {
+                return ops;
+            }
+
+            @Override
+            public void close() {
+                clients.forEach(CuratorFramework::close);
+            }
+        };
+    }
+
+    private static Contenders jetcd(String endpoints, int n, String lockName) throws Exception {
+        List<Client> clients = new ArrayList<>();
+        List<CloseableClient> keepAlives = new ArrayList<>();
+        List<Op> ops = new ArrayList<>();
+        ByteSequence name = ByteSequence.from("/rawlocks/" + lockName, StandardCharsets.UTF_8);
+        for (int i = 0; i < n; i++) {
+            Client c = Client.builder().endpoints(endpoints.split(",")).build();
+            clients.add(c);
+            long lease = c.getLeaseClient().grant(ETCD_LEASE_TTL_SECONDS).get(30, TimeUnit.SECONDS).getID();
+            keepAlives.add(c.getLeaseClient().keepAlive(lease, Observers.observer(r -> { })));
+            io.etcd.jetcd.Lock lockClient = c.getLockClient();
+            ops.add(() -> {
+                LockResponse r = lockClient.lock(name, lease).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                lockClient.unlock(r.getKey()).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            });
+        }
+        return new Contenders() {
+            @Override
+            public List<Op> ops() {
+                return ops;
+            }
+
+            @Override
+            public void close() {
+                keepAlives.forEach(CloseableClient::close);
+                clients.forEach(Client::close);
+            }
+        };
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static double min(double[] v) {
+        return Arrays.stream(v).min().orElse(Double.NaN);
+    }
+
+    private static double max(double[] v) {
+        return Arrays.stream(v).max().orElse(Double.NaN);
     }
 }
