@@ -150,30 +150,46 @@ public final class FailureDetection {
             throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         File log = new File(System.getProperty("java.io.tmpdir"), "governor-bench-victim.log");
+        List<String> command = new ArrayList<>(List.of(java, "-Xms32m", "-Xmx256m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
+                "-cp", System.getProperty("java.class.path"), Victim.class.getName(),
+                type, servers, namespace, property, CONFIGURED.toSeconds() + "s"));
+        if (type.equals("etcd")) {
+            command.addAll(List.of("connectTimeout", "30s")); // JVMs starting together on a busy machine
+        }
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log));
         List<Child> victims = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            ProcessBuilder pb = new ProcessBuilder(java, "-Xms32m", "-Xmx256m", "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                    "-cp", System.getProperty("java.class.path"), Victim.class.getName(),
-                    type, servers, namespace, property, CONFIGURED.toSeconds() + "s");
-            pb.redirectError(ProcessBuilder.Redirect.appendTo(log));
             victims.add(new Child(pb.start()));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        for (Child v : victims) {
-            BufferedReader out = new BufferedReader(new InputStreamReader(v.process.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            while ((line = readLine(out, v.process, deadline)) != null && !line.startsWith("ready ")) {
-                // skip anything else the victim prints
-            }
-            if (line == null) {
+        for (int i = 0; i < victims.size(); i++) {
+            Child v = victims.get(i);
+            if (!ready(v, deadline)
+                    && !ready(v = new Child(pb.start()), System.nanoTime() + TimeUnit.SECONDS.toNanos(60))) { // one more try
                 victims.forEach(x -> x.process.destroyForcibly());
-                throw new IllegalStateException("a victim JVM did not get ready (exit " + (v.process.isAlive() ? "-" :
-                        v.process.exitValue()) + "); see " + log);
+                v.process.destroyForcibly();
+                throw new IllegalStateException("a victim JVM did not get ready twice; see " + log);
             }
-            v.instanceId = line.substring("ready ".length()).trim();
+            victims.set(i, v);
         }
         return victims;
+    }
+
+    /** Waits for the victim's {@code ready} line; false (and the victim killed) when it exits or the deadline passes. */
+    private static boolean ready(Child v, long deadline) throws IOException, InterruptedException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(v.process.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = readLine(out, v.process, deadline)) != null && !line.startsWith("ready ")) {
+            // skip anything else the victim prints
+        }
+        if (line == null) {
+            v.process.destroyForcibly();
+            System.out.println("failure: a victim JVM did not get ready; starting another");
+            return false;
+        }
+        v.instanceId = line.substring("ready ".length()).trim();
+        return true;
     }
 
     private static String readLine(BufferedReader out, Process p, long deadline) throws IOException, InterruptedException {

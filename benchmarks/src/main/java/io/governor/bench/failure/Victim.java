@@ -6,7 +6,7 @@ import io.governor.core.Governance;
 
 /**
  * The instance that dies in the failure benchmark, run in its own JVM:
- * {@code Victim <type> <serverLists> <namespace> <timeoutProperty> <timeout>}. Registers one governed
+ * {@code Victim <type> <serverLists> <namespace> <timeoutProperty> <timeout> [<property> <value>]...}. Registers one governed
  * instance (no databases), prints {@code ready <instanceId>} and then waits for stdin to end; the
  * benchmark kills it with SIGKILL long before that, so it never closes cleanly. If the benchmark's
  * JVM goes away first, stdin ends and the victim closes and exits on its own.
@@ -17,10 +17,13 @@ public final class Victim {
     }
 
     public static void main(String[] args) throws Exception {
-        RepositoryConfig registry = RepositoryConfig.builder(args[0])
+        RepositoryConfig.Builder builder = RepositoryConfig.builder(args[0])
                 .serverLists(args[1])
-                .property(args[3], args[4])
-                .build();
+                .property(args[3], args[4]);
+        for (int i = 5; i + 1 < args.length; i += 2) {
+            builder.property(args[i], args[i + 1]);
+        }
+        RepositoryConfig registry = builder.build();
         GovernanceConfig config = GovernanceConfig.builder(args[2]).registryCenter(registry).build();
         try (Governance governance = Governance.builder(config).serviceLoaderListeners(false).build()) {
             System.out.println("ready " + governance.instanceId());
