@@ -34,9 +34,9 @@ import java.util.concurrent.atomic.LongAdder;
  * (uncontended) and with 4 contenders on the same lock name. Every contender has its own client
  * connection (its own {@link Governance}, {@link CuratorFramework} or jetcd {@link Client}).
  *
- * <p>Each case runs a warm-up and then a fixed window, counting completed acquire+release pairs;
- * raw and Governor runs alternate, over several rounds, and the ratio Governor / raw is reported per
- * round (median and min-max). The memory backend has no raw client to compare with.
+ * <p>Each round sets up both sides and alternates short counted slices of raw and Governor runs
+ * (the machine's background load then weighs on both alike); the ratio Governor / raw is reported
+ * per round (median and min-max). The memory backend has no raw client to compare with.
  *
  * <p>Not thread-safe; run from the benchmark's main thread.
  */
@@ -44,6 +44,8 @@ public final class Locks {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final long ETCD_LEASE_TTL_SECONDS = 10; // Governor's default leaseTtl
+    /** Warm-up of each side once per round, before the counted slices. */
+    private static final Duration WARMUP_FIRST = Duration.ofMillis(1000);
 
     private Locks() {
     }
@@ -64,14 +66,17 @@ public final class Locks {
 
     public static void run(BenchContext ctx) throws Exception {
         int rounds = ctx.pick(1, 3);
-        Duration warmup = Duration.ofMillis(ctx.pick(500, 1500));
-        Duration window = Duration.ofMillis(ctx.pick(2500, 6000));
+        int slices = ctx.pick(2, 3);
+        Duration warmup = Duration.ofMillis(ctx.pick(300, 400));
+        Duration window = Duration.ofMillis(ctx.pick(1000, 1500));
         StringBuilder md = new StringBuilder();
         md.append("### Locks: acquire + release per second, Governor's `DistributedLock` vs the raw client\n\n");
         md.append("Each contender has its own client connection and loops acquire/release on the same lock name. ")
-                .append("Per case and round: ").append(warmup.toMillis()).append(" ms warm-up, then a ")
-                .append(window.toMillis()).append(" ms window; raw and Governor alternate; ").append(rounds)
-                .append(" round(s). Ratio = Governor / raw ops/s of the same round; target ≥ 0.8.\n\n");
+                .append("A round sets up both sides (raw and Governor, each with its own connections), warms each up for ")
+                .append(WARMUP_FIRST.toMillis()).append(" ms, then runs ").append(slices).append(" slices per side, ")
+                .append("alternating raw and Governor (").append(warmup.toMillis()).append(" ms ramp + ")
+                .append(window.toMillis()).append(" ms counted each), so both sides see the same background load. ")
+                .append(rounds).append(" round(s); ratio = Governor / raw mean ops/s of the same round; target ≥ 0.8.\n\n");
         md.append("| backend | contenders | raw client | raw ops/s (median) | Governor ops/s (median) | ratio median (min–max) |\n");
         md.append("|---|---|---|---|---|---|\n");
         List<String> notes = new ArrayList<>();
@@ -85,23 +90,24 @@ public final class Locks {
                 double[] gov = new double[rounds];
                 double[] ratio = new double[rounds];
                 for (int r = 0; r < rounds; r++) {
-                    boolean rawFirst = r % 2 == 0;
-                    for (int k = 0; k < 2; k++) {
-                        boolean isRaw = (k == 0) == rawFirst;
-                        String lockName = "bench" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
-                        try (Contenders c = isRaw ? raw(ctx, backend, contenders, lockName)
-                                : governor(ctx, backend, contenders, lockName)) {
-                            double opsPerSecond = measure(c.ops(), warmup, window);
+                    String lockName = "bench" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
+                    try (Contenders rawSide = raw(ctx, backend, contenders, lockName);
+                         Contenders govSide = governor(ctx, backend, contenders, lockName)) {
+                        measure(rawSide.ops(), Duration.ZERO, WARMUP_FIRST);
+                        measure(govSide.ops(), Duration.ZERO, WARMUP_FIRST);
+                        for (int k = 0; k < 2 * slices; k++) {
+                            boolean isRaw = (k + r) % 2 == 0;
+                            double opsPerSecond = measure((isRaw ? rawSide : govSide).ops(), warmup, window);
                             if (isRaw) {
-                                raw[r] = opsPerSecond;
+                                raw[r] += opsPerSecond / slices;
                             } else {
-                                gov[r] = opsPerSecond;
+                                gov[r] += opsPerSecond / slices;
                             }
-                            System.out.printf("locks: %s, %d contender(s), round %d, %s: %.0f ops/s%n", backend,
-                                    contenders, r + 1, isRaw ? "raw" : "governor", opsPerSecond);
                         }
                     }
                     ratio[r] = gov[r] / raw[r];
+                    System.out.printf("locks: %s, %d contender(s), round %d: raw %.0f ops/s, governor %.0f ops/s, ratio %.2f%n",
+                            backend, contenders, r + 1, raw[r], gov[r], ratio[r]);
                 }
                 md.append("| ").append(backend).append(" | ").append(contenders).append(" | ")
                         .append(backend.equals("zookeeper") ? "Curator `InterProcessMutex`" : "jetcd `Lock` + lease")
