@@ -4,7 +4,14 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Lock;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.lock.LockResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.repository.DistributedLock;
@@ -32,8 +39,12 @@ import java.util.concurrent.locks.LockSupport;
  * (etcd then withdraws the waiting key) and deletes the key itself in case the grant raced the
  * cancellation.
  *
- * <p>The fencing token is the lock key's create revision, read back right after the grant (which
- * also checks that the key still lives on this client's lease). A zero timeout makes one attempt
+ * <p>An attempt first tries the uncontended case in one transaction (see {@link #atOnce}): queue the
+ * waiter key on the lease and read the queue's head; if it is ours, the lock is granted with the
+ * key's create revision from that same transaction. Otherwise the lock service call waits for the
+ * grant, and the fencing token - the lock key's create revision - is read back right after it (which
+ * also checks that the key still lives on this client's lease: a lease that expired while waiting
+ * may leave the service answering for a key that is gone). A zero timeout makes one attempt
  * that waits at most {@link #ONE_ATTEMPT} for the server's answer. Thread-safe.
  */
 final class EtcdLock implements DistributedLock {
@@ -102,11 +113,19 @@ final class EtcdLock implements DistributedLock {
     }
 
     private Optional<LockLease> attempt(long deadline) {
+        boolean first = true;
         while (true) {
             long leaseId = keeper.leaseId();
             if (gate.staleKey) {
                 requests.idempotent("lock", path, () -> kv.delete(waiterKey(leaseId)));
                 gate.staleKey = false;
+            }
+            if (first) {
+                first = false;
+                Optional<LockLease> lease = atOnce(leaseId, deadline);
+                if (lease != null) {
+                    return lease;
+                }
             }
             CompletableFuture<LockResponse> call = lockClient.lock(lockName, leaseId);
             LockResponse response;
@@ -142,11 +161,66 @@ final class EtcdLock implements DistributedLock {
                 }
                 continue;
             }
-            EtcdLockLease lease = new EtcdLockLease(this, key, kvs.get(0).getCreateRevision());
-            keeper.track(lease, leaseId);
-            LOG.debug("[{}] lock '{}' granted, fencing token {}", requests.where(), name, lease.fencingToken());
-            return Optional.of(lease);
+            return Optional.of(grant(key, kvs.get(0).getCreateRevision(), leaseId));
         }
+    }
+
+    private EtcdLockLease grant(ByteSequence key, long createRevision, long leaseId) {
+        EtcdLockLease lease = new EtcdLockLease(this, key, createRevision);
+        keeper.track(lease, leaseId);
+        LOG.debug("[{}] lock '{}' granted, fencing token {}", requests.where(), name, lease.fencingToken());
+        return lease;
+    }
+
+    /**
+     * The uncontended case in one round trip: one transaction queues this client's waiter key (the
+     * key etcd's lock service would use, on the same lease) unless it exists, and reads it and the
+     * queue's head. When the key is the head, the lock is ours, and the transaction itself says the
+     * key's create revision (its own revision when it created the key, else the read) and that the
+     * key lived on this lease at that revision: no read-back needed. Otherwise the key stays queued
+     * and the lock service call that follows takes it over (it reuses an existing key of the lease).
+     *
+     * @return the lease, or null to go on with the lock service (not the head, or the request failed:
+     *         the lock service call then meets the same failure and handles it)
+     */
+    private Optional<LockLease> atOnce(long leaseId, long deadline) {
+        ByteSequence key = waiterKey(leaseId);
+        GetOption head = GetOption.builder().isPrefix(true).withSortField(GetOption.SortTarget.CREATE)
+                .withSortOrder(GetOption.SortOrder.ASCEND).withLimit(1).build();
+        ByteSequence queue = lockName.concat(Keys.bytes("/"));
+        CompletableFuture<TxnResponse> call = kv.txn()
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                .Then(Op.put(key, ByteSequence.EMPTY, PutOption.builder().withLeaseId(leaseId).build()),
+                        Op.get(queue, head))
+                .Else(Op.get(key, GetOption.DEFAULT), Op.get(queue, head))
+                .commit();
+        TxnResponse response;
+        try {
+            response = call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            withdraw(leaseId, "interrupted");
+            throw GovernanceException.interrupted("lock '" + path + "' on etcd repository " + requests.where(), e);
+        } catch (TimeoutException | ExecutionException e) {
+            call.cancel(true);
+            return null;
+        }
+        List<GetResponse> gets = response.getGetResponses();
+        long createRevision;
+        if (response.isSucceeded()) {
+            createRevision = response.getHeader().getRevision();
+        } else {
+            List<KeyValue> own = gets.get(0).getKvs();
+            if (own.isEmpty() || own.get(0).getLease() != leaseId) {
+                return null;
+            }
+            createRevision = own.get(0).getCreateRevision();
+        }
+        List<KeyValue> first = gets.get(gets.size() - 1).getKvs();
+        if (first.isEmpty() || first.get(0).getCreateRevision() != createRevision || !first.get(0).getKey().equals(key)) {
+            return null;
+        }
+        return Optional.of(grant(key, createRevision, leaseId));
     }
 
     /** Cancels a pending lock call and removes the key it may have created or been granted. */

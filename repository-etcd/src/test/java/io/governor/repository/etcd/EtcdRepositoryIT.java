@@ -2,8 +2,14 @@ package io.governor.repository.etcd;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.options.GetOption;
+import io.governor.api.repository.LockLease;
 import io.governor.api.repository.Operation;
 import io.governor.api.repository.VersionedValue;
+import io.governor.test.Await;
 import io.governor.test.etcd.EtcdCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,9 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -99,6 +107,36 @@ class EtcdRepositoryIT {
         assertEquals(0, threadsOf(namespace), "governor-" + namespace + "-* threads left");
         try (EtcdRepository other = TestClients.connect(ETCD.endpoints(), namespace, Duration.ofSeconds(5))) {
             assertEquals(Optional.empty(), other.get("/status/me"), "the lease was revoked on close");
+        }
+    }
+
+    @Test
+    void fencingTokenIsTheLockKeysCreateRevisionWhetherGrantedAtOnceOrAfterWaiting() throws Exception {
+        ByteSequence queue = ByteSequence.from("/" + namespace + "/locks/tok/", StandardCharsets.UTF_8);
+        try (Client raw = Client.builder().endpoints(ETCD.endpoints().split(",")).build();
+             EtcdRepository other = TestClients.connect(ETCD.endpoints(), namespace, Duration.ofSeconds(5))) {
+            LockLease first = repo.lock("tok").tryLock(Duration.ofSeconds(5)).orElseThrow();
+            List<KeyValue> held = raw.getKVClient().get(queue, GetOption.builder().isPrefix(true).build())
+                    .get(5, TimeUnit.SECONDS).getKvs();
+            assertEquals(1, held.size(), "one key: the holder's");
+            assertEquals(held.get(0).getCreateRevision(), first.fencingToken(), "granted at once");
+
+            CompletableFuture<LockLease> second = CompletableFuture.supplyAsync(
+                    () -> other.lock("tok").tryLock(Duration.ofSeconds(20)).orElseThrow());
+            KeyValue waiting = Await.value(Duration.ofSeconds(10), "the second client's waiting key", () -> {
+                try {
+                    return raw.getKVClient().get(queue, GetOption.builder().isPrefix(true).build())
+                            .get(5, TimeUnit.SECONDS).getKvs().stream()
+                            .filter(kv -> kv.getCreateRevision() != first.fencingToken()).findFirst();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            first.close();
+            LockLease next = second.get(20, TimeUnit.SECONDS);
+            assertEquals(waiting.getCreateRevision(), next.fencingToken(), "granted after waiting");
+            assertTrue(next.fencingToken() > first.fencingToken());
+            next.close();
         }
     }
 

@@ -59,22 +59,25 @@ final class Locks {
     ZooKeeperLease acquire(String name, long deadlineNanos) throws Exception {
         String dir = Paths.join("/locks", name);
         String node = null;
+        Stat created = new Stat();
         try {
-            node = createNode(dir);
+            node = createNode(dir, created);
             while (true) {
                 long epoch = sessionEpoch.get();
                 List<String> queue = sorted(nodes.children(dir));
                 int idx = queue.indexOf(Paths.name(node));
                 if (idx < 0) {
-                    node = createNode(dir); // our node went with a lost session: queue again
+                    created = new Stat();
+                    node = createNode(dir, created); // our node went with a lost session: queue again
                     continue;
                 }
                 if (idx == 0) {
-                    ZooKeeperLease lease = granted(name, node, epoch);
+                    ZooKeeperLease lease = granted(name, node, created, epoch);
                     if (lease != null) {
                         return lease;
                     }
-                    node = createNode(dir);
+                    created = new Stat();
+                    node = createNode(dir, created);
                     continue;
                 }
                 long remaining = deadlineNanos - System.nanoTime();
@@ -85,9 +88,9 @@ final class Locks {
                 CountDownLatch changed = new CountDownLatch(1);
                 Watcher watcher = event -> changed.countDown();
                 String predecessor = Paths.join(dir, queue.get(idx - 1));
-                if (client.checkExists().usingWatcher(watcher).forPath(predecessor) != null) {
-                    changed.await(remaining, TimeUnit.NANOSECONDS);
-                    forget(watcher, predecessor);
+                if (client.checkExists().usingWatcher(watcher).forPath(predecessor) != null
+                        && !changed.await(remaining, TimeUnit.NANOSECONDS)) {
+                    forget(watcher, predecessor); // a watch that fired is gone already: removing it costs a round trip
                 }
             }
         } catch (Exception e) {
@@ -96,12 +99,21 @@ final class Locks {
         }
     }
 
-    private ZooKeeperLease granted(String name, String node, long epoch) throws Exception {
-        Stat stat = client.checkExists().forPath(node);
-        if (stat == null) {
-            return null;
+    /**
+     * Our node heads the queue: the lock is ours. The fencing token is the node's creation zxid, as
+     * the create answered it; only when the create's answer was lost (protected mode found the node
+     * again, without a stat) is it read, which also checks that the node is still there.
+     */
+    private ZooKeeperLease granted(String name, String node, Stat created, long epoch) throws Exception {
+        long czxid = created.getCzxid();
+        if (czxid == 0) {
+            Stat stat = client.checkExists().forPath(node);
+            if (stat == null) {
+                return null;
+            }
+            czxid = stat.getCzxid();
         }
-        ZooKeeperLease lease = new ZooKeeperLease(this, name, node, stat.getCzxid());
+        ZooKeeperLease lease = new ZooKeeperLease(this, name, node, czxid);
         held.add(lease);
         if (sessionEpoch.get() != epoch) {
             lease.lost(); // the session went while we were granted: never hand out a valid lease for it
@@ -110,11 +122,13 @@ final class Locks {
         return lease;
     }
 
-    private String createNode(String dir) throws Exception {
+    /** Creates this attempt's node; {@code stat} receives its stat when the create's answer arrives. */
+    private String createNode(String dir, Stat stat) throws Exception {
         String path = Paths.join(dir, PREFIX);
         for (int attempt = 0; attempt < Nodes.MAX_ATTEMPTS; attempt++) {
             try {
-                return client.create().withProtection().withMode(CreateMode.EPHEMERAL_SEQUENTIAL).forPath(path, null);
+                return client.create().storingStatIn(stat).withProtection().withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+                        .forPath(path, null);
             } catch (KeeperException.NoNodeException e) {
                 nodes.createParents(path);
             }
