@@ -4,7 +4,6 @@ import io.governor.api.config.DatabaseConfig;
 import io.governor.api.config.GovernanceProps;
 import io.governor.core.yaml.YamlCodec;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -25,7 +24,8 @@ public final class Revisions {
     public static String of(YamlCodec codec, DatabaseConfig database, GovernanceProps props) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] d = md.digest(codec.canonical(database, props).getBytes(StandardCharsets.UTF_8));
+            codec.digestCanonical(md, database, props);
+            byte[] d = md.digest();
             return HexFormat.of().formatHex(d).substring(0, LENGTH);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);

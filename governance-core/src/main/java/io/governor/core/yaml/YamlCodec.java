@@ -305,11 +305,12 @@ public final class YamlCodec {
     }
 
     /**
-     * The canonical text of a database's configuration together with the props: keys sorted,
-     * one fixed layout. Equal configurations give equal text on every backend and instance.
+     * Feeds the canonical content of a database's configuration together with the props to a
+     * digest: names and keys sorted, one fixed token layout. Equal configurations feed equal bytes
+     * on every backend and instance; the revision is made from them.
      */
-    public String canonical(DatabaseConfig database, GovernanceProps props) {
-        return writer.canonical(database, props);
+    public void digestCanonical(java.security.MessageDigest md, DatabaseConfig database, GovernanceProps props) {
+        writer.digestCanonical(md, database, props);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -20,6 +20,8 @@ import org.yaml.snakeyaml.serializer.Serializer;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,11 +64,71 @@ final class YamlWriter {
         return emit(mapping(root));
     }
 
-    String canonical(DatabaseConfig database, GovernanceProps props) {
-        List<NodeTuple> root = new ArrayList<>();
-        root.add(new NodeTuple(scalar("database"), databaseNode(database)));
-        root.add(new NodeTuple(scalar("props"), value(props.values())));
-        return emit(mapping(root));
+    /**
+     * Feeds the canonical content of a database with the props to {@code md}: data sources in name
+     * order, each with its pool class and properties in key order; the rules in order, each as its
+     * tag and its codec's encoding; the props in key order. Every item is a typed, length-prefixed
+     * token, so different content never gives the same stream. No YAML is emitted: this runs for
+     * every instance on every change.
+     */
+    void digestCanonical(MessageDigest md, DatabaseConfig db, GovernanceProps props) {
+        Digest d = new Digest(md);
+        d.begin('D', db.dataSources().size());
+        for (Map.Entry<String, DataSourceConfig> e : new TreeMap<>(db.dataSources()).entrySet()) {
+            d.text(e.getKey());
+            DataSourceConfig config = e.getValue();
+            d.text(config.poolClassName());
+            d.value(new TreeMap<>(config.properties()));
+        }
+        d.begin('R', db.rules().size());
+        for (RuleConfig r : db.rules()) {
+            RuleCodec<RuleConfig> codec = codecs.forRule(r);
+            d.text(codec.tag());
+            d.value(codec.encode(r));
+        }
+        d.value(new TreeMap<>(props.values()));
+    }
+
+    /** Typed, length-prefixed tokens into a message digest. Not thread-safe; one per digest. */
+    private static final class Digest {
+        private final MessageDigest md;
+
+        Digest(MessageDigest md) {
+            this.md = md;
+        }
+
+        void begin(char kind, int size) {
+            md.update((byte) kind);
+            md.update((byte) (size >>> 24));
+            md.update((byte) (size >>> 16));
+            md.update((byte) (size >>> 8));
+            md.update((byte) size);
+        }
+
+        void text(String s) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            begin('S', b.length);
+            md.update(b);
+        }
+
+        void value(Object v) {
+            if (v instanceof Map<?, ?> map) {
+                begin('M', map.size());
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    text(String.valueOf(e.getKey()));
+                    value(e.getValue());
+                }
+            } else if (v instanceof List<?> list) {
+                begin('L', list.size());
+                for (Object o : list) {
+                    value(o);
+                }
+            } else if (v == null) {
+                begin('N', 0);
+            } else {
+                text(String.valueOf(v));
+            }
+        }
     }
 
     private Node databaseNode(DatabaseConfig db) {

@@ -1,5 +1,7 @@
 package io.governor.core.yaml;
 
+import io.governor.core.service.Revisions;
+
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.config.BootstrapMode;
@@ -84,14 +86,41 @@ class YamlCodecTest {
     }
 
     @Test
-    void canonicalTextIsIndependentOfInsertionOrder() {
+    void revisionIsIndependentOfInsertionOrder() {
         DatabaseConfig a = DatabaseConfig.empty().withDataSource("b", DataSourceConfig.of("jdbc:b", "u", "p"))
                 .withDataSource("a", DataSourceConfig.of("jdbc:a", "u", "p"));
         DatabaseConfig b = DatabaseConfig.empty().withDataSource("a", DataSourceConfig.of("jdbc:a", "u", "p"))
                 .withDataSource("b", DataSourceConfig.of("jdbc:b", "u", "p"));
-        assertEquals(codec.canonical(a, GovernanceProps.empty()), codec.canonical(b, GovernanceProps.empty()));
-        assertNotEquals(codec.canonical(a, GovernanceProps.empty()),
-                codec.canonical(a.withDataSource("a", DataSourceConfig.of("jdbc:a2", "u", "p")), GovernanceProps.empty()));
+        GovernanceProps none = GovernanceProps.empty();
+        assertEquals(Revisions.of(codec, a, none), Revisions.of(codec, b, none));
+        assertEquals(Revisions.LENGTH, Revisions.of(codec, a, none).length());
+        assertNotEquals(Revisions.of(codec, a, none),
+                Revisions.of(codec, a.withDataSource("a", DataSourceConfig.of("jdbc:a2", "u", "p")), none));
+    }
+
+    @Test
+    void revisionSeesEveryPartOfTheContent() {
+        DatabaseConfig base = DatabaseConfig.empty().withDataSource("p", DataSourceConfig.of("jdbc:p", "u", "p"))
+                .withDataSource("r", DataSourceConfig.of("jdbc:r", "u", "p"))
+                .withRules(List.of(ReadwriteSplittingRule.of("p", "r")));
+        GovernanceProps none = GovernanceProps.empty();
+        String rev = Revisions.of(codec, base, none);
+        java.util.Set<String> seen = new java.util.HashSet<>(List.of(rev));
+        // each variation changes one thing; none may collide with the base or with another
+        List<String> variants = List.of(
+                Revisions.of(codec, base.withDataSource("p", DataSourceConfig.of("jdbc:p", "u", "other")), none),
+                Revisions.of(codec, base.withDataSource("p", base.dataSources().get("p").with("maximumPoolSize", "5")), none),
+                Revisions.of(codec, base.withRules(List.of()), none),
+                Revisions.of(codec, base.withRules(List.of(new ReadwriteSplittingRule("p", List.of("r"),
+                        LoadBalancerType.WEIGHT, Map.of("r", 2)))), none),
+                Revisions.of(codec, base, new GovernanceProps(Map.of("drain-timeout", "5s"))),
+                // moving text between a key and its value must not collide
+                Revisions.of(codec, base.withDataSource("p", DataSourceConfig.of("jdbc:p", "u", "p").with("ab", "c")), none),
+                Revisions.of(codec, base.withDataSource("p", DataSourceConfig.of("jdbc:p", "u", "p").with("a", "bc")), none));
+        for (String v : variants) {
+            assertTrue(seen.add(v), "revision collision: " + v);
+        }
+        assertEquals(rev, Revisions.of(codec, base, none), "same content, same revision");
     }
 
     @Test
