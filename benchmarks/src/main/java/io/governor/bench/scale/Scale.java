@@ -30,6 +30,8 @@ import java.util.TreeMap;
 public final class Scale {
 
     private static final int FIXTURE_CLIENTS = 4;
+    /** HikariCP's idle connection-adder thread lives this long. */
+    private static final long ADDER_KEEP_ALIVE_MILLIS = 5000;
 
     private Scale() {
     }
@@ -41,8 +43,8 @@ public final class Scale {
         table.append("| backend | measure | size | Governor p50 / p99 / max ms | raw floor p50 / p99 / max ms | Governor / floor (p50) | growth of Governor p50 vs previous size |\n");
         table.append("|---|---|---|---|---|---|---|\n");
         StringBuilder memory = new StringBuilder();
-        memory.append("| backend | data sources | heap held (MiB) | per data source (KiB) | threads added | most common new threads |\n");
-        memory.append("|---|---|---|---|---|---|\n");
+        memory.append("| backend | data sources | heap held (MiB) | per data source (KiB) | threads added at start | threads 6 s later | most common new threads at start |\n");
+        memory.append("|---|---|---|---|---|---|---|\n");
         for (String backend : ctx.backends()) {
             String ns = "scale-" + backend + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
             RepositoryConfig repo = repositoryConfig(ctx, backend, ns);
@@ -91,8 +93,9 @@ public final class Scale {
                 """.formatted(FIXTURE_CLIENTS);
         String memNotes = """
                 Heap held: heap used after `System.gc()` (repeated until stable) with one started instance minus
-                the same before it started; threads: live threads with the instance minus before, grouped by name
-                with digits removed.
+                the same before it started; threads: live threads with the instance minus before (right after
+                start, and again 6 s later when HikariCP's idle connection-adder threads have ended), grouped by
+                name with digits removed.
                 """;
         ctx.report("scale", "### Scale: start-up and instance listing\n\n" + table + "\n" + notes
                 + "\n### Scale: memory and threads of one instance\n\n" + memory + "\n" + memNotes);
@@ -191,9 +194,12 @@ public final class Scale {
             for (int i = 0; i < Math.min(3, grown.size()); i++) {
                 top.append(i == 0 ? "" : ", ").append('`').append(grown.get(i).getKey()).append("` ").append(grown.get(i).getValue());
             }
+            Thread.sleep(ADDER_KEEP_ALIVE_MILLIS + 1000); // HikariCP's connection-adder threads time out when idle
+            int settled = threadNames().values().stream().mapToInt(Integer::intValue).sum()
+                    - threadsBefore.values().stream().mapToInt(Integer::intValue).sum();
             double mib = (after - before) / (1024.0 * 1024);
-            String line = String.format("| %s | %d | %.1f | %.1f | %d | %s |%n", backend, ds, mib, (after - before) / 1024.0 / ds,
-                    added, top);
+            String line = String.format("| %s | %d | %.1f | %.1f | %d | %d | %s |%n", backend, ds, mib, (after - before) / 1024.0 / ds,
+                    added, settled, top);
             System.out.print("[scale] " + line);
             out.append(line);
         } finally {
