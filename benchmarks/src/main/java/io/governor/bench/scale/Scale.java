@@ -109,7 +109,8 @@ public final class Scale {
         RepositoryConfig.Builder b = RepositoryConfig.builder(backend).namespace(ns);
         switch (backend) {
             case "zookeeper" -> b.serverLists(ctx.servers().zookeeper()).property("sessionTimeout", "10s");
-            case "etcd" -> b.serverLists(ctx.servers().etcd());
+            // A shared, loaded machine can stall etcd's fsync for seconds: do not fail on the 5 s default.
+            case "etcd" -> b.serverLists(ctx.servers().etcd()).property("requestTimeout", "30s");
             default -> b.serverLists("scale");
         }
         return b.build();
