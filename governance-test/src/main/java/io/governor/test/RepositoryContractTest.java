@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Timeout;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -102,6 +105,63 @@ public abstract class RepositoryContractTest extends WatchContract {
         Collections.sort(expected);
         assertEquals(expected, r.children("/p"));
         assertEquals(List.of("nested"), r.children("/p/alpha"));
+    }
+
+    @Test
+    void childValuesReadsDirectChildrenWithValuesAsGetDoes() {
+        Repository r = client();
+        assumeCapability(r, Capability.LIST_CHILDREN);
+        List<String> names = List.of("zeta", "alpha", "Beta", "m-1", "m.0", "m_2", "10", "9");
+        for (String name : names) {
+            r.put("/p/" + name, "value of " + name);
+        }
+        r.put("/p/alpha/nested/deeper", "x");
+        r.put("/p/structural/deeper", "x");
+        r.put("/pp/not-a-child", "x");
+        r.put("/p/empty", "");
+        Repository reader = client();
+        SortedMap<String, VersionedValue> read = reader.childValues("/p");
+        SortedMap<String, VersionedValue> expected = new TreeMap<>();
+        for (String name : reader.children("/p")) {
+            reader.get("/p/" + name).ifPresent(v -> expected.put(name, v));
+        }
+        assertEquals(expected, read, "childValues equals children + get, value and version");
+        List<String> withValues = new ArrayList<>(names);
+        withValues.add("empty");
+        Collections.sort(withValues);
+        assertEquals(withValues, new ArrayList<>(read.keySet()), "sorted, direct children holding values only");
+        assertEquals("value of alpha", read.get("alpha").value());
+        assertEquals("", read.get("empty").value());
+        assertEquals(Map.of("deeper", reader.get("/p/alpha/nested/deeper").orElseThrow()), reader.childValues("/p/alpha/nested"));
+        assertEquals(Map.of(), reader.childValues("/"), "the root lists like any key: /p and /pp hold no values");
+    }
+
+    @Test
+    void childValuesOfMissingOrChildlessKeyIsEmpty() {
+        Repository r = client();
+        assumeCapability(r, Capability.LIST_CHILDREN);
+        r.put("/leaf", "v");
+        assertEquals(Map.of(), r.childValues("/nothing/here"));
+        assertEquals(Map.of(), r.childValues("/leaf"));
+    }
+
+    @Test
+    void childValuesSeesManyChildrenAndLaterChanges() {
+        Repository r = client();
+        assumeCapability(r, Capability.LIST_CHILDREN);
+        for (int i = 0; i < 300; i++) {
+            r.put(String.format("/many/c%03d", i), "v" + i);
+        }
+        SortedMap<String, VersionedValue> first = r.childValues("/many");
+        assertEquals(300, first.size());
+        assertEquals("v299", first.get("c299").value());
+        r.put("/many/c000", "changed");
+        r.delete("/many/c001");
+        SortedMap<String, VersionedValue> second = client().childValues("/many");
+        assertEquals(299, second.size());
+        assertFalse(second.containsKey("c001"), "a deleted child is gone");
+        assertEquals("changed", second.get("c000").value());
+        assertTrue(second.get("c000").version() > first.get("c000").version(), "the version of a rewritten child grows");
     }
 
     @Test
@@ -353,6 +413,9 @@ public abstract class RepositoryContractTest extends WatchContract {
         assertError(ErrorCode.CLOSED, () -> r.compareAndSet("/k", "v", "w"));
         assertError(ErrorCode.CLOSED, () -> r.delete("/k"));
         assertError(ErrorCode.CLOSED, () -> r.children("/"));
+        if (r.capabilities().contains(Capability.LIST_CHILDREN)) {
+            assertError(ErrorCode.CLOSED, () -> r.childValues("/"));
+        }
         assertError(ErrorCode.CLOSED, () -> r.watch("/k", new EventRecorder()));
 
         Repository other = client();

@@ -3,6 +3,8 @@ package io.governor.api.repository;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * A hierarchical key-value store with watches: what a config center is to Governor.
@@ -45,6 +47,28 @@ public interface Repository extends AutoCloseable {
      * children, or that does not exist, has an empty list. Safe to retry.
      */
     List<String> children(String key);
+
+    /**
+     * Reads the values of a key's direct children: child name to value and version, sorted by name
+     * ({@link String#compareTo}). Children that hold no value (a parent created on the way to a
+     * deeper key) and children deleted while the call runs are left out; a key with no children, or
+     * that does not exist, gives an empty map. Needs {@link Capability#LIST_CHILDREN}. Safe to retry.
+     *
+     * <p><b>Consistency:</b> not a snapshot unless the implementation says so. Each value is the
+     * child's value at some moment during the call, exactly as {@link #children} followed by one
+     * {@link #get} per child would read it; a child created after the listing may be missed.
+     *
+     * <p>This default does just that, one round trip per child. Implementations override it to read
+     * in fewer round trips (etcd: one range request; ZooKeeper: the reads pipelined on the
+     * connection); the result must be the same.
+     */
+    default SortedMap<String, VersionedValue> childValues(String key) {
+        SortedMap<String, VersionedValue> out = new TreeMap<>();
+        for (String name : children(key)) {
+            get(Paths.join(key, name)).ifPresent(v -> out.put(name, v));
+        }
+        return out;
+    }
 
     /**
      * Creates or overwrites a key, creating missing parents. Safe to retry (the end state is the same).

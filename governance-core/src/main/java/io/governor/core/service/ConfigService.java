@@ -78,13 +78,10 @@ public final class ConfigService {
         Paths.requireSegment(db, "database name");
         Map<String, DataSourceConfig> ds = new TreeMap<>();
         Map<String, String> raw = new TreeMap<>();
-        for (String name : repo.children(NodePaths.dataSources(db))) {
-            String key = NodePaths.dataSource(db, name);
-            Optional<VersionedValue> v = repo.get(key);
-            if (v.isPresent()) {
-                raw.put(name, v.get().value());
-                ds.put(name, decode(key, v.get().value(), codec::readDataSource));
-            }
+        for (Map.Entry<String, VersionedValue> e : repo.childValues(NodePaths.dataSources(db)).entrySet()) {
+            String text = e.getValue().value();
+            raw.put(e.getKey(), text);
+            ds.put(e.getKey(), decode(NodePaths.dataSource(db, e.getKey()), text, codec::readDataSource));
         }
         String rulesKey = NodePaths.rules(db);
         String rawRules = repo.get(rulesKey).map(VersionedValue::value).orElse(null);

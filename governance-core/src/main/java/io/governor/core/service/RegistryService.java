@@ -67,11 +67,15 @@ public final class RegistryService {
         repo.putEphemeral(NodePaths.instanceStatus(info.id()), codec.writePlainMap(doc));
     }
 
-    /** Every registered instance, sorted by id. Instances whose status node is unreadable are skipped. */
+    /**
+     * Every registered instance, sorted by id, read with one {@link RegistryRepository#childValues}
+     * call (one range request on etcd, pipelined reads on ZooKeeper). Instances whose status node is
+     * unreadable are skipped.
+     */
     public List<InstanceInfo> instances() {
         List<InstanceInfo> out = new ArrayList<>();
-        for (String id : repo.children(NodePaths.STATUS_INSTANCES)) {
-            instance(id).ifPresent(out::add);
+        for (Map.Entry<String, VersionedValue> e : repo.childValues(NodePaths.STATUS_INSTANCES).entrySet()) {
+            parse(e.getKey(), e.getValue()).ifPresent(out::add);
         }
         return out;
     }
@@ -79,13 +83,13 @@ public final class RegistryService {
     /** One instance, if registered. */
     public Optional<InstanceInfo> instance(String id) {
         Paths.requireSegment(id, "instance id");
+        return repo.get(NodePaths.instanceStatus(id)).flatMap(v -> parse(id, v));
+    }
+
+    private Optional<InstanceInfo> parse(String id, VersionedValue v) {
         String key = NodePaths.instanceStatus(id);
-        Optional<VersionedValue> v = repo.get(key);
-        if (v.isEmpty()) {
-            return Optional.empty();
-        }
         try {
-            return Optional.of(parse(id, codec.readPlainMap(v.get().value(), repo.type() + " node " + key)));
+            return Optional.of(parse(id, codec.readPlainMap(v.value(), repo.type() + " node " + key)));
         } catch (GovernanceException | IllegalArgumentException | java.time.DateTimeException e) {
             return Optional.empty();
         }
@@ -143,10 +147,9 @@ public final class RegistryService {
     /** The data sources of a database that operators disabled. */
     public Set<String> disabledDataSources(String db) {
         Set<String> out = new TreeSet<>();
-        for (String ds : repo.children(NodePaths.dataSourceControls(db))) {
-            Optional<VersionedValue> v = repo.get(NodePaths.dataSourceControl(db, ds));
-            if (v.isPresent() && DISABLED.equals(v.get().value().trim().toUpperCase(Locale.ROOT))) {
-                out.add(ds);
+        for (Map.Entry<String, VersionedValue> e : repo.childValues(NodePaths.dataSourceControls(db)).entrySet()) {
+            if (DISABLED.equals(e.getValue().value().trim().toUpperCase(Locale.ROOT))) {
+                out.add(e.getKey());
             }
         }
         return out;

@@ -25,6 +25,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -159,6 +161,24 @@ final class EtcdRepository implements RegistryRepository {
             }
         }
         return new ArrayList<>(names);
+    }
+
+    /**
+     * One range request over everything below {@code key}, so the values are one consistent
+     * snapshot (a single etcd revision). Deeper descendants come back in the same range and are
+     * dropped: listing a key whose children have large subtrees reads those subtrees too.
+     */
+    @Override
+    public SortedMap<String, VersionedValue> childValues(String key) {
+        check("childValues", key, true);
+        SortedMap<String, VersionedValue> out = new TreeMap<>();
+        for (KeyValue kv : txns.descendants("childValues", key)) {
+            String path = keys.path(kv.getKey());
+            if (path != null && !path.equals(key) && Paths.parent(path).equals(key)) {
+                out.put(Paths.name(path), new VersionedValue(kv.getValue().toString(StandardCharsets.UTF_8), kv.getModRevision()));
+            }
+        }
+        return out;
     }
 
     @Override

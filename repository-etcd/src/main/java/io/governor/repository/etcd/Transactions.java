@@ -127,6 +127,12 @@ final class Transactions {
         return requests.idempotent("children", path, () -> kv.get(keys.descendantsStart(path), option)).getKvs();
     }
 
+    /** Reads the keys with values strictly below a path, in one range request. */
+    List<KeyValue> descendants(String operation, String path) {
+        GetOption option = GetOption.builder().withRange(keys.descendantsEnd(path)).build();
+        return requests.idempotent(operation, path, () -> kv.get(keys.descendantsStart(path), option)).getKvs();
+    }
+
     private List<Op> deleteOps(String path) {
         ByteSequence key = keys.key(path);
         Op self = Op.delete(key, DeleteOption.DEFAULT);

@@ -8,11 +8,18 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Node-level reads and writes on the namespaced Curator client. Every write is a single atomic
@@ -88,6 +95,47 @@ final class Nodes {
         }
         Collections.sort(names);
         return names;
+    }
+
+    /**
+     * Direct children that hold values, sorted by name. ZooKeeper has no multi-read: the getData
+     * requests are all sent before the first answer is awaited (pipelined on the one connection, in
+     * the background with the client's retry policy), so the call costs about one round trip plus
+     * the server's work instead of one round trip per child. A child deleted after the listing is
+     * left out; any other failure fails the whole read.
+     *
+     * @param timeout how long to wait for the last answer before giving up with OPERATIONTIMEOUT
+     */
+    SortedMap<String, VersionedValue> childValues(String key, Duration timeout) throws Exception {
+        List<String> names = children(key);
+        ConcurrentHashMap<String, VersionedValue> values = new ConcurrentHashMap<>();
+        AtomicReference<KeeperException> failure = new AtomicReference<>();
+        CountDownLatch answered = new CountDownLatch(names.size());
+        for (String name : names) {
+            String path = Paths.join(key, name);
+            client.getData().inBackground((c, event) -> {
+                try {
+                    KeeperException.Code rc = KeeperException.Code.get(event.getResultCode());
+                    if (rc == KeeperException.Code.OK) {
+                        if (event.getData() != null) {
+                            values.put(name, new VersionedValue(new String(event.getData(), StandardCharsets.UTF_8),
+                                    event.getStat().getMzxid()));
+                        }
+                    } else if (rc != KeeperException.Code.NONODE) {
+                        failure.compareAndSet(null, KeeperException.create(rc, path));
+                    }
+                } finally {
+                    answered.countDown();
+                }
+            }).forPath(path);
+        }
+        if (!answered.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw KeeperException.create(KeeperException.Code.OPERATIONTIMEOUT, key);
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return new TreeMap<>(values);
     }
 
     /** Creates or overwrites a persistent node, creating parents. */

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -120,6 +121,16 @@ final class ZooKeeperRepository implements RegistryRepository {
     public List<String> children(String key) {
         Paths.requireKey(key, true);
         return call("children", key, () -> nodes.children(key));
+    }
+
+    /**
+     * One getChildren, then every child's getData pipelined on the connection (see
+     * {@link Nodes#childValues}). Not a snapshot: each value is as of its own read.
+     */
+    @Override
+    public SortedMap<String, VersionedValue> childValues(String key) {
+        Paths.requireKey(key, true);
+        return call("childValues", key, () -> nodes.childValues(key, settings.sessionTimeout().plus(settings.connectionTimeout())));
     }
 
     @Override

@@ -1,0 +1,90 @@
+package io.governor.core.service;
+
+import io.governor.api.repository.RegistryRepository;
+import io.governor.api.repository.RepositoryConfig;
+import io.governor.core.InstanceInfo;
+import io.governor.core.InstanceState;
+import io.governor.core.memory.MemoryRepositoryProvider;
+import io.governor.core.memory.MemoryStore;
+import io.governor.core.yaml.RuleCodecs;
+import io.governor.core.yaml.YamlCodec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class RegistryServiceTest {
+
+    private final String store = "registry-" + UUID.randomUUID();
+    private final RegistryRepository memory = (RegistryRepository) new MemoryRepositoryProvider().create(
+            RepositoryConfig.builder("memory").serverLists(store).namespace("ns").build());
+    private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    /** The memory repository, counting calls by method name. */
+    private final RegistryRepository counted = (RegistryRepository) Proxy.newProxyInstance(getClass().getClassLoader(),
+            new Class<?>[] {RegistryRepository.class}, (proxy, method, args) -> {
+                calls.computeIfAbsent(method.getName(), k -> new AtomicInteger()).incrementAndGet();
+                try {
+                    return method.invoke(memory, args);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            });
+    private final RegistryService registry = new RegistryService(counted, new YamlCodec(RuleCodecs.load()), "ns");
+
+    @AfterEach
+    void close() {
+        memory.close();
+        MemoryStore.drop(store);
+    }
+
+    private static InstanceInfo instance(String id, InstanceState state) {
+        return new InstanceInfo(id, "10.0.0.1", 42, Instant.parse("2026-01-02T03:04:05Z"), "1.0", state,
+                Map.of("orders", "rev-1"), Map.of());
+    }
+
+    @Test
+    void instancesReadsEveryStatusInOneCallSortedAndSkipsUnreadableOnes() {
+        for (String id : List.of("h3@3@c", "h1@1@a", "h2@2@b")) {
+            registry.publishStatus(instance(id, id.startsWith("h2") ? InstanceState.CIRCUIT_BREAKER : InstanceState.ONLINE));
+        }
+        memory.put(NodePaths.instanceStatus("broken@9@z"), "state: [not, a, map");
+        memory.put(NodePaths.instanceStatus("h4@4@d") + "/below", "a child of an instance, not a status");
+        calls.clear();
+
+        List<InstanceInfo> all = registry.instances();
+
+        assertEquals(List.of("h1@1@a", "h2@2@b", "h3@3@c"), all.stream().map(InstanceInfo::id).toList());
+        assertEquals(instance("h2@2@b", InstanceState.CIRCUIT_BREAKER), all.get(1));
+        assertReadsOnceInBulk();
+    }
+
+    @Test
+    void disabledDataSourcesReadsTheControlNodesInOneCall() {
+        registry.setDataSourceDisabled("orders", "replica_0", true);
+        registry.setDataSourceDisabled("orders", "replica_1", false);
+        registry.setDataSourceDisabled("orders", "replica_2", true);
+        calls.clear();
+        assertEquals(Set.of("replica_0", "replica_2"), registry.disabledDataSources("orders"));
+        assertReadsOnceInBulk();
+    }
+
+    private void assertReadsOnceInBulk() {
+        Map<String, Integer> reads = new java.util.TreeMap<>();
+        calls.forEach((name, n) -> {
+            if (Set.of("get", "children", "childValues").contains(name)) {
+                reads.put(name, n.get());
+            }
+        });
+        assertEquals(Map.of("childValues", 1), reads, "one bulk read, no get per node");
+    }
+}
