@@ -13,7 +13,7 @@ bash scripts/install-etcd.sh
 mvn -B -q -pl benchmarks -am -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
 CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
-exec java -Xms1g -Xmx4g -XX:+UseG1GC \
+exec java -Xms1g -Xmx4g -XX:+UseG1GC ${BENCH_JVM_OPTS:-} \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -Dorg.slf4j.simpleLogger.log.org.apache.zookeeper=error \
   -Dorg.slf4j.simpleLogger.log.io.etcd.jetcd=error \

@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * {@code pool-check-timeout}); the other mutators do not block. Pools that are replaced or removed
  * are drained: closed when their last lent connection returns or after {@code drain-timeout},
  * whichever comes first, the latter on a daemon thread {@code governor-<namespace>-<db>-drain}
- * that exists only while a drain is pending.
+ * that exists only while a drain is pending. HikariCP pools of one database share one housekeeping
+ * thread, {@code governor-<namespace>-<db>-housekeeper}, instead of starting one each.
  *
  * <p><b>Failure:</b> {@link #apply} either applies the whole configuration or throws a
  * {@link GovernanceException} and leaves everything as it was (pools it built are closed).
@@ -52,6 +53,8 @@ public final class JdbcRuntime implements AutoCloseable {
     private final String logPrefix;
     private final JdbcEvents events;
     private final ScheduledThreadPoolExecutor drainer;
+    /** HikariCP's housekeeping of every pool of this database, on one thread (see PoolFactory). */
+    private final ScheduledThreadPoolExecutor housekeeper;
     private final GovernedDataSource dataSource;
     private volatile Snapshot snapshot;
     /** Serialises {@link #apply}, which builds and checks pools outside the snapshot lock. */
@@ -71,6 +74,16 @@ public final class JdbcRuntime implements AutoCloseable {
         drainer.setRemoveOnCancelPolicy(true);
         drainer.setKeepAliveTime(5, TimeUnit.SECONDS);
         drainer.allowCoreThreadTimeOut(true);
+        this.housekeeper = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "governor-" + namespace + "-" + database + "-housekeeper");
+            t.setDaemon(true);
+            return t;
+        });
+        housekeeper.setRemoveOnCancelPolicy(true);
+        housekeeper.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        housekeeper.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+        housekeeper.setKeepAliveTime(5, TimeUnit.SECONDS);
+        housekeeper.allowCoreThreadTimeOut(true);
         this.dataSource = new GovernedDataSource(this);
     }
 
@@ -209,6 +222,9 @@ public final class JdbcRuntime implements AutoCloseable {
         snapshot = current.asClosed();
         retire(current.pools, Map.of(), current.props);
         drainer.shutdown();
+        // Pools still draining lose their periodic housekeeping (idle eviction, keep-alive); they
+        // close within drain-timeout anyway.
+        housekeeper.shutdown();
         LOG.info("{} database '{}': governed data source closed", logPrefix, database);
     }
 
@@ -236,7 +252,7 @@ public final class JdbcRuntime implements AutoCloseable {
 
     private PoolHandle build(String name, DataSourceConfig config) {
         String poolName = "governor-" + namespace + "-" + database + "-" + name;
-        DataSource pool = PoolFactory.build(name, config, poolName);
+        DataSource pool = PoolFactory.build(name, config, poolName, housekeeper);
         LOG.debug("{} database '{}': built pool of data source '{}' ({})", logPrefix, database, name,
                 Secrets.maskUrl(config.jdbcUrl()));
         return new PoolHandle(logPrefix + " database '" + database + "':", name, config, pool);

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Builds a physical pool from a {@link DataSourceConfig} by reflection: the pool class's public
@@ -39,13 +40,23 @@ final class PoolFactory {
     private PoolFactory() {
     }
 
+    /** {@link #build(String, DataSourceConfig, String, ScheduledExecutorService)} with no shared housekeeping. */
+    static DataSource build(String name, DataSourceConfig config, String defaultPoolName) {
+        return build(name, config, defaultPoolName, null);
+    }
+
     /**
      * Instantiates and configures the pool of data source {@code name}.
      *
      * @param defaultPoolName set as {@code poolName} when the class has such a property and the
      *                        configuration does not give one (names HikariCP's threads)
+     * @param housekeeping    given to a pool class with a public {@code setScheduledExecutor(
+     *                        ScheduledExecutorService)} (HikariCP), so the pools of one database share
+     *                        one housekeeping thread instead of starting one each; the caller keeps
+     *                        it running while the pools live. Null: the pool makes its own.
      */
-    static DataSource build(String name, DataSourceConfig config, String defaultPoolName) {
+    static DataSource build(String name, DataSourceConfig config, String defaultPoolName,
+                            ScheduledExecutorService housekeeping) {
         String className = config.poolClassName();
         Object pool = instantiate(name, className);
         if (!(pool instanceof DataSource ds)) {
@@ -58,6 +69,9 @@ final class PoolFactory {
             }
             if (!config.properties().containsKey("poolName") && setter(pool.getClass(), "poolName") != null) {
                 set(name, pool, "poolName", defaultPoolName);
+            }
+            if (housekeeping != null) {
+                shareHousekeeping(name, pool, housekeeping);
             }
         } catch (RuntimeException e) {
             close(pool);
@@ -109,6 +123,22 @@ final class PoolFactory {
         } catch (IllegalAccessException e) {
             throw invalid(name, "setter of property '" + property + "' of pool class " + type.getName()
                     + " is not accessible", e);
+        }
+    }
+
+    private static void shareHousekeeping(String name, Object pool, ScheduledExecutorService housekeeping) {
+        Method m;
+        try {
+            m = pool.getClass().getMethod("setScheduledExecutor", ScheduledExecutorService.class);
+        } catch (NoSuchMethodException e) {
+            return; // not a pool that takes one
+        }
+        try {
+            m.invoke(pool, housekeeping);
+        } catch (IllegalAccessException | InvocationTargetException e) {
+            Throwable cause = e instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
+            throw invalid(name, "pool class " + pool.getClass().getName() + " refused a shared scheduled executor: "
+                    + cause.getClass().getSimpleName(), cause);
         }
     }
 
