@@ -53,6 +53,12 @@ public final class YamlCodec {
     private static final Set<String> DATABASE_KEYS = Set.of("dataSources", "rules");
     private static final Set<String> ROOT_KEYS = Set.of("governance", "databases", "props");
 
+    /**
+     * Building a Resolver compiles its implicit-tag patterns; after construction it is only read
+     * ({@code resolve}), so one instance serves every thread.
+     */
+    private static final Resolver RESOLVER = new Resolver();
+
     private final RuleCodecs codecs;
     private final YamlWriter writer;
 
@@ -81,7 +87,7 @@ public final class YamlCodec {
         lo.setAllowDuplicateKeys(false);
         lo.setProcessComments(false);
         try {
-            Composer composer = new Composer(new ParserImpl(new StreamReader(new StringReader(text)), lo), new Resolver(), lo);
+            Composer composer = new Composer(new ParserImpl(new StreamReader(new StringReader(text)), lo), RESOLVER, lo);
             Node node = composer.getSingleNode();
             return Cursor.root(node, source);
         } catch (MarkedYAMLException e) {
