@@ -80,8 +80,10 @@ public final class Propagation {
                 .append("process not). It is what N instances on shared cores queue behind.\n");
         md.append("\nWork per push, Governor: the admin reads the database (compare-and-set base), writes the rules and ")
                 .append("reads the props (its revision); each instance, on the watch event, re-reads the whole database ")
-                .append("and the props (ZooKeeper/etcd: children + one get per data source + rules + props = 6 requests ")
-                .append("here), validates it as a whole, digests its canonical text (the revision), swaps the rules in, ")
+                .append("and the props (etcd: one range read of the data sources + rules + props = 3 requests; ")
+                .append("ZooKeeper: children, then the data sources' getData pipelined, + rules + props), validates it ")
+                .append("as a whole (unchanged nodes are not parsed again), digests its canonical content (the revision), ")
+                .append("swaps the rules in, ")
                 .append("calls the listeners, then writes its status node (1 write). Raw floor: one watch event per ")
                 .append("watcher. All N instances and the servers share this machine's cores.\n");
         md.append("\nTarget (issue 8): Governor last-of-50 p99 ≤ 50 ms and ≤ 2 × the raw floor.\n");
