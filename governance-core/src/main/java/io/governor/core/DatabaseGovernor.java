@@ -59,6 +59,8 @@ final class DatabaseGovernor implements AutoCloseable {
     private volatile DatabaseConfig current;
     private volatile GovernanceProps currentProps;
     private volatile String appliedRevision;
+    /** Set first thing in {@link #close()}: a task it interrupts fails, and that is not news. */
+    private volatile boolean closing;
     private Set<String> disabled = Set.of();
     private String lastRejected;
     private long retryDelayMs = 500;
@@ -139,7 +141,11 @@ final class DatabaseGovernor implements AutoCloseable {
                 try {
                     r.run();
                 } catch (RuntimeException e) {
-                    LOG.error("[{}] database '{}': governance task failed", namespace, db, e);
+                    if (closing) {
+                        LOG.debug("[{}] database '{}': governance task ended by close: {}", namespace, db, e.toString());
+                    } else {
+                        LOG.error("[{}] database '{}': governance task failed", namespace, db, e);
+                    }
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -205,6 +211,11 @@ final class DatabaseGovernor implements AutoCloseable {
     }
 
     private void reject(String rev, GovernanceException e) {
+        if (closing) {
+            // close() interrupted the read or the apply: nothing was rejected, nothing to report
+            LOG.debug("[{}] database '{}': change not applied, closing: {}", namespace, db, e.getMessage());
+            return;
+        }
         String key = rev + "|" + e.getMessage();
         if (!key.equals(lastRejected)) {
             LOG.warn("[{}] database '{}' rejected configuration{}; keeping revision {}: {}", namespace, db,
@@ -276,6 +287,7 @@ final class DatabaseGovernor implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         thread.shutdownNow();
         try {
             thread.awaitTermination(10, TimeUnit.SECONDS);

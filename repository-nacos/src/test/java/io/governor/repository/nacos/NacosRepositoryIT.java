@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -126,7 +127,9 @@ class NacosRepositoryIT {
             writer.put("/r/k", "after");
             writer.put("/r/new", "child");
 
-            Await.until("watch caught up", () -> events.stream().anyMatch(e -> e.key().equals("/r/k") && "after".equals(e.value()))
+            // The Nacos client reconnects and re-listens on its own schedule; on a loaded 2-core CI
+            // machine that once took more than the default 10 s, so the catch-up gets 30 s.
+            Await.until(Duration.ofSeconds(30), "watch caught up", () -> events.stream().anyMatch(e -> e.key().equals("/r/k") && "after".equals(e.value()))
                     && events.stream().anyMatch(e -> e.key().equals("/r/new") && e.type() == ChangeEvent.Type.ADDED));
         }
     }
