@@ -55,11 +55,12 @@ public final class Locks {
     }
 
     /** A set of contenders with their connections. */
-    private interface Contenders extends AutoCloseable {
-        List<Op> ops();
-
+    /** The contenders' operations, and how to close their clients. */
+    private record Contenders(List<Op> ops, Runnable closer) implements AutoCloseable {
         @Override
-        void close() throws Exception;
+        public void close() {
+            closer.run();
+        }
     }
 
     public static void run(BenchContext ctx) throws Exception {
@@ -192,17 +193,7 @@ public final class Locks {
                 lease.close();
             });
         }
-        return new Contenders() {
-            @Override
-            public List<Op> ops() {
-                return ops;
-            }
-
-            @Override
-            public void close() {
-                instances.forEach(Governance::close);
-            }
-        };
+        return new Contenders(ops, () -> instances.forEach(Governance::close));
     }
 
     private static Contenders raw(BenchContext ctx, String backend, int n, String lockName) throws Exception {
@@ -227,17 +218,7 @@ public final class Locks {
                 mutex.release();
             });
         }
-        return new Contenders() {
-            @Override
-            public List<Op> ops() {
-                return ops;
-            }
-
-            @Override
-            public void close() {
-                clients.forEach(CuratorFramework::close);
-            }
-        };
+        return new Contenders(ops, () -> clients.forEach(CuratorFramework::close));
     }
 
     private static Contenders jetcd(String endpoints, int n, String lockName) throws Exception {
@@ -256,18 +237,10 @@ public final class Locks {
                 lockClient.unlock(r.getKey()).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             });
         }
-        return new Contenders() {
-            @Override
-            public List<Op> ops() {
-                return ops;
-            }
-
-            @Override
-            public void close() {
-                keepAlives.forEach(CloseableClient::close);
-                clients.forEach(Client::close);
-            }
-        };
+        return new Contenders(ops, () -> {
+            keepAlives.forEach(CloseableClient::close);
+            clients.forEach(Client::close);
+        });
     }
 
     private static double median(double[] v) {

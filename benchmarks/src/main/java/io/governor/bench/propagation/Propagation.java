@@ -168,7 +168,7 @@ public final class Propagation {
                 applied.forEach(Map::clear);
                 long t0 = System.nanoTime();
                 String rev = admin.updateRules(DB, current -> rules(push));
-                awaitAll(applied, rev, t0, signal, backend, n);
+                awaitAll(applied, rev, t0, signal, backend + " N=" + n + " revision");
                 if (p >= 0) {
                     long max = 0;
                     for (int i = 0; i < n; i++) {
@@ -185,21 +185,25 @@ public final class Propagation {
         }
     }
 
-    private static void awaitAll(List<Map<String, Long>> applied, String rev, long t0, Object signal, String backend, int n)
+    /**
+     * Waits until every map holds {@code key} (each watcher or instance records when it saw a push),
+     * woken by {@code signal}; fails after 30 s naming {@code what}.
+     */
+    static <K> void awaitAll(List<Map<K, Long>> seen, K key, long t0, Object signal, String what)
             throws InterruptedException {
         while (true) {
             int done = 0;
-            for (Map<String, Long> m : applied) {
-                if (m.containsKey(rev)) {
+            for (Map<K, Long> m : seen) {
+                if (m.containsKey(key)) {
                     done++;
                 }
             }
-            if (done == applied.size()) {
+            if (done == seen.size()) {
                 return;
             }
             if (System.nanoTime() - t0 > PUSH_TIMEOUT_NANOS) {
-                throw new IllegalStateException(backend + " N=" + n + ": only " + done + " instances applied revision "
-                        + rev + " within 30 s");
+                throw new IllegalStateException(what + ": only " + done + " of " + seen.size() + " saw " + key
+                        + " within 30 s");
             }
             synchronized (signal) {
                 signal.wait(5);

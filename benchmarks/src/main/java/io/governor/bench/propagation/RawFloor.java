@@ -35,7 +35,6 @@ final class RawFloor {
 
     /** About the size of the rules document Governor writes per push. */
     static final int VALUE_BYTES = 160;
-    private static final long PUSH_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private RawFloor() {
     }
@@ -79,7 +78,7 @@ final class RawFloor {
                 seen.forEach(Map::clear);
                 long t0 = System.nanoTime();
                 floor.write(value(push));
-                await(seen, push, t0, signal, backend, n);
+                Propagation.awaitAll(seen, push, t0, signal, "raw " + backend + " N=" + n + " push");
                 if (p >= 0) {
                     long max = 0;
                     for (int i = 0; i < n; i++) {
@@ -124,28 +123,6 @@ final class RawFloor {
     private static int push(String value) {
         int nl = value.indexOf('\n');
         return Integer.parseInt(value.substring("push: ".length(), nl));
-    }
-
-    private static void await(List<Map<Integer, Long>> seen, int push, long t0, Object signal, String backend, int n)
-            throws InterruptedException {
-        while (true) {
-            int done = 0;
-            for (Map<Integer, Long> m : seen) {
-                if (m.containsKey(push)) {
-                    done++;
-                }
-            }
-            if (done == seen.size()) {
-                return;
-            }
-            if (System.nanoTime() - t0 > PUSH_TIMEOUT_NANOS) {
-                throw new IllegalStateException("raw " + backend + " N=" + n + ": only " + done + " watchers saw push "
-                        + push + " within 30 s");
-            }
-            synchronized (signal) {
-                signal.wait(5);
-            }
-        }
     }
 
     private static Floor open(BenchContext ctx, String backend, String tag) {
