@@ -3,8 +3,10 @@ package io.governor.core;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.config.BootstrapMode;
+import io.governor.api.config.DataSourceConfig;
 import io.governor.api.config.DatabaseConfig;
 import io.governor.api.config.GovernanceConfig;
+import io.governor.api.config.GovernanceProps;
 import io.governor.api.config.ReadwriteSplittingRule;
 import io.governor.api.event.StateEvent;
 import io.governor.api.repository.LockLease;
@@ -88,6 +90,39 @@ class GovernanceTest {
         assertEquals(List.of("replica_1"), b.configuration("orders").rule(ReadwriteSplittingRule.class).replicas());
         Await.until(WAIT, "applied event", () -> listener.applied.stream().anyMatch(e -> rev.equals(e.revision())));
         assertTrue(listener.applied.stream().anyMatch(e -> e.summary().contains("rules changed")));
+    }
+
+    @Test
+    void closeDuringASlowApplyReportsNoRejection() throws Exception {
+        RecordingListener listener = new RecordingListener();
+        Governance g = start(BootstrapMode.CENTER, TestConfigs.orders("slow"), listener);
+        List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0)) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept());
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            // a data source whose server accepts and never answers: the pool check waits its full timeout
+            g.admin().setProps(new GovernanceProps(java.util.Map.of(GovernanceProps.POOL_CHECK_TIMEOUT, "30s")));
+            g.admin().replaceDataSource("orders", "replica_1", DataSourceConfig.of(
+                    "jdbc:h2:tcp://127.0.0.1:" + silent.getLocalPort() + "/mem:silent", "sa", "x"));
+            Await.until(WAIT, "the new pool is being checked", () -> !accepted.isEmpty());
+
+            g.close();
+
+            assertEquals(List.of(), listener.rejected, "close() interrupted the apply; that is no rejection");
+        } finally {
+            for (java.net.Socket s : accepted) {
+                s.close();
+            }
+        }
     }
 
     @Test
