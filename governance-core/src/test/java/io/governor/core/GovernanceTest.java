@@ -161,7 +161,7 @@ class GovernanceTest {
         g.admin().circuitBreak(g.instanceId());
         Await.until(WAIT, "circuit broken", () -> g.state() == InstanceState.CIRCUIT_BREAKER);
         Await.until(WAIT, "status shows it", () -> g.admin().instances().get(0).state() == InstanceState.CIRCUIT_BREAKER);
-        assertTrue(listener.sawState(StateEvent.Kind.INSTANCE, g.instanceId(), "CIRCUIT_BREAKER"));
+        Await.until(WAIT, "circuit break reported", () -> listener.sawState(StateEvent.Kind.INSTANCE, g.instanceId(), "CIRCUIT_BREAKER"));
         g.admin().restore(g.instanceId());
         Await.until(WAIT, "restored", () -> g.state() == InstanceState.ONLINE);
         Await.until(WAIT, "restore reported", () -> listener.sawState(StateEvent.Kind.INSTANCE, g.instanceId(), "ONLINE"));
