@@ -127,8 +127,8 @@ class NacosRepositoryIT {
             writer.put("/r/k", "after");
             writer.put("/r/new", "child");
 
-            // The Nacos client reconnects and re-listens on its own schedule; on a loaded 2-core CI
-            // machine that once took more than the default 10 s, so the catch-up gets 30 s.
+            // The Nacos client reconnects and re-listens on its own schedule (with backoff), so the
+            // catch-up gets 30 s on a loaded CI machine.
             Await.until(Duration.ofSeconds(30), "watch caught up", () -> events.stream().anyMatch(e -> e.key().equals("/r/k") && "after".equals(e.value()))
                     && events.stream().anyMatch(e -> e.key().equals("/r/new") && e.type() == ChangeEvent.Type.ADDED));
         }

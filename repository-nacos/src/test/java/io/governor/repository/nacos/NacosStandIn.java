@@ -129,13 +129,17 @@ final class NacosStandIn implements AutoCloseable {
 
     /** Closes every client stream, as a server restart would; clients reconnect and listen again. */
     void dropConnections() {
-        for (StreamObserver<Payload> s : streams.values()) {
-            synchronized (s) {
-                s.onError(new IllegalStateException("stand-in dropped the connection"));
+        // Forget exactly the connections dropped here: a client may reconnect and listen again while
+        // this runs, and clearing everything afterwards would silently drop its new registrations.
+        for (String connection : List.copyOf(streams.keySet())) {
+            StreamObserver<Payload> s = streams.get(connection);
+            forget(connection);
+            if (s != null) {
+                synchronized (s) {
+                    s.onError(new IllegalStateException("stand-in dropped the connection"));
+                }
             }
         }
-        streams.clear();
-        listeners.values().forEach(Set::clear);
     }
 
     @Override
