@@ -157,32 +157,48 @@ public final class Propagation {
                     }
                 }).build());
             }
-            long[] last = new long[pushes];
-            long[] each = new long[pushes * n];
-            long cpu0 = 0;
-            for (int p = -warmup; p < pushes; p++) {
-                int push = p + warmup + 1;
-                if (p == 0) {
-                    cpu0 = Propagation.processCpuNanos();
-                }
-                applied.forEach(Map::clear);
-                long t0 = System.nanoTime();
-                String rev = admin.updateRules(DB, current -> rules(push));
-                awaitAll(applied, rev, t0, signal, backend + " N=" + n + " revision");
-                if (p >= 0) {
-                    long max = 0;
-                    for (int i = 0; i < n; i++) {
-                        long d = applied.get(i).get(rev) - t0;
-                        each[p * n + i] = d;
-                        max = Math.max(max, d);
-                    }
-                    last[p] = max;
-                }
-            }
-            return new Result(Stats.of(last), Stats.of(each), (Propagation.processCpuNanos() - cpu0) / pushes);
+            return pushes(warmup, pushes, applied, signal, backend + " N=" + n + " revision",
+                    push -> admin.updateRules(DB, current -> rules(push)));
         } finally {
             instances.forEach(Governance::close);
         }
+    }
+
+    /** One push: makes the change numbered {@code push} and returns the key every map will record. */
+    @FunctionalInterface
+    interface Push<K> {
+        K run(int push) throws Exception;
+    }
+
+    /**
+     * Runs {@code warmup} unrecorded pushes, then {@code pushes} recorded ones, each timed from just
+     * before {@code push} until every map of {@code seen} holds its key; the next push starts after.
+     */
+    static <K> Result pushes(int warmup, int pushes, List<Map<K, Long>> seen, Object signal, String what, Push<K> push)
+            throws Exception {
+        int n = seen.size();
+        long[] last = new long[pushes];
+        long[] each = new long[pushes * n];
+        long cpu0 = 0;
+        for (int p = -warmup; p < pushes; p++) {
+            if (p == 0) {
+                cpu0 = processCpuNanos();
+            }
+            seen.forEach(Map::clear);
+            long t0 = System.nanoTime();
+            K key = push.run(p + warmup + 1);
+            awaitAll(seen, key, t0, signal, what);
+            if (p >= 0) {
+                long max = 0;
+                for (int i = 0; i < n; i++) {
+                    long d = seen.get(i).get(key) - t0;
+                    each[p * n + i] = d;
+                    max = Math.max(max, d);
+                }
+                last[p] = max;
+            }
+        }
+        return new Result(Stats.of(last), Stats.of(each), (processCpuNanos() - cpu0) / pushes);
     }
 
     /**

@@ -8,7 +8,6 @@ import io.governor.api.repository.ChangeEvent;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.bench.support.BenchContext;
-import io.governor.bench.support.Stats;
 import io.governor.core.memory.MemoryRepositoryProvider;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -67,29 +66,10 @@ final class RawFloor {
                 });
             }
             prime(floor, seen, signal, backend, n);
-            long[] last = new long[pushes];
-            long[] each = new long[pushes * n];
-            long cpu0 = 0;
-            for (int p = -warmup; p < pushes; p++) {
-                int push = p + warmup + 1;
-                if (p == 0) {
-                    cpu0 = Propagation.processCpuNanos();
-                }
-                seen.forEach(Map::clear);
-                long t0 = System.nanoTime();
+            return Propagation.pushes(warmup, pushes, seen, signal, "raw " + backend + " N=" + n + " push", push -> {
                 floor.write(value(push));
-                Propagation.awaitAll(seen, push, t0, signal, "raw " + backend + " N=" + n + " push");
-                if (p >= 0) {
-                    long max = 0;
-                    for (int i = 0; i < n; i++) {
-                        long d = seen.get(i).get(push) - t0;
-                        each[p * n + i] = d;
-                        max = Math.max(max, d);
-                    }
-                    last[p] = max;
-                }
-            }
-            return new Propagation.Result(Stats.of(last), Stats.of(each), (Propagation.processCpuNanos() - cpu0) / pushes);
+                return push;
+            });
         }
     }
 
