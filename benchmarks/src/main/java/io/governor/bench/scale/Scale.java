@@ -116,25 +116,19 @@ public final class Scale {
         return b.build();
     }
 
-    /** {governor samples, floor samples}, interleaved. */
-    private static long[][] coldStart(GovernanceConfig config, Floor floor, int ds, int reps) throws Exception {
+    /** One timed run: returns the nanoseconds of the part that counts. */
+    @FunctionalInterface
+    private interface Timed {
+        long nanos() throws Exception;
+    }
+
+    /** {governor samples, floor samples}: Governor then the floor, alternately, after {@code warmup} unrecorded rounds. */
+    private static long[][] interleaved(int warmup, int reps, Timed governor, Timed floor) throws Exception {
         long[] gov = new long[reps];
         long[] raw = new long[reps];
-        for (int i = -1; i < reps; i++) { // one warm-up round
-            long t0 = System.nanoTime();
-            Governance g = Governance.builder(config).build();
-            long t = System.nanoTime() - t0;
-            try {
-                int got = g.configuration(Fixture.DB).dataSources().size();
-                if (got != ds) {
-                    throw new IllegalStateException("instance started with " + got + " data sources, expected " + ds);
-                }
-            } finally {
-                g.close();
-            }
-            t0 = System.nanoTime();
-            floor.coldRead(Fixture.DB);
-            long f = System.nanoTime() - t0;
+        for (int i = -warmup; i < reps; i++) {
+            long t = governor.nanos();
+            long f = floor.nanos();
             if (i >= 0) {
                 gov[i] = t;
                 raw[i] = f;
@@ -143,25 +137,45 @@ public final class Scale {
         return new long[][] {gov, raw};
     }
 
+    private static long elapsed(long t0) {
+        return System.nanoTime() - t0;
+    }
+
+    private static long[][] coldStart(GovernanceConfig config, Floor floor, int ds, int reps) throws Exception {
+        return interleaved(1, reps, () -> {
+            long t0 = System.nanoTime();
+            Governance g = Governance.builder(config).build();
+            long t = elapsed(t0);
+            try {
+                int got = g.configuration(Fixture.DB).dataSources().size();
+                if (got != ds) {
+                    throw new IllegalStateException("instance started with " + got + " data sources, expected " + ds);
+                }
+            } finally {
+                g.close();
+            }
+            return t;
+        }, () -> {
+            long t0 = System.nanoTime();
+            floor.coldRead(Fixture.DB);
+            return elapsed(t0);
+        });
+    }
+
     private static long[][] listing(GovernanceAdmin admin, Floor floor, int n, int reps) throws Exception {
-        long[] gov = new long[reps];
-        long[] raw = new long[reps];
-        for (int i = -2; i < reps; i++) { // two warm-up rounds
+        return interleaved(2, reps, () -> {
             long t0 = System.nanoTime();
             int got = admin.instances().size();
-            long t = System.nanoTime() - t0;
+            long t = elapsed(t0);
             if (got != n) {
                 throw new IllegalStateException("admin listed " + got + " instances, expected " + n);
             }
-            t0 = System.nanoTime();
+            return t;
+        }, () -> {
+            long t0 = System.nanoTime();
             floor.readChildren(NodePaths.STATUS_INSTANCES);
-            long f = System.nanoTime() - t0;
-            if (i >= 0) {
-                gov[i] = t;
-                raw[i] = f;
-            }
-        }
-        return new long[][] {gov, raw};
+            return elapsed(t0);
+        });
     }
 
     private static void row(StringBuilder table, String backend, String measure, String size, long[][] r, long prevP50) {
