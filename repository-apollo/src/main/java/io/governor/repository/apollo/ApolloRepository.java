@@ -220,7 +220,14 @@ final class ApolloRepository implements Repository {
         Objects.requireNonNull(listener, "listener");
         ApolloWatch[] holder = new ApolloWatch[1];
         holder[0] = new ApolloWatch(prefix, listener, () -> watches.remove(holder[0]), settings.logName());
-        watches.add(holder[0]);
+        // Under the snapshot lock: a sync that replaced the snapshot before this point (so a write
+        // that returned before this call) delivers only to the watches it saw then, never to this one.
+        lock.lock();
+        try {
+            watches.add(holder[0]);
+        } finally {
+            lock.unlock();
+        }
         LOG.debug("[{}] watching '{}'", settings.logName(), prefix);
         return holder[0];
     }
@@ -302,16 +309,18 @@ final class ApolloRepository implements Repository {
             }
         }
         List<ChangeEvent> events;
+        List<ApolloWatch> targets;
         lock.lock();
         try {
             events = snapshot.replace(current);
+            targets = List.copyOf(watches); // the watches that existed when these changes became visible
             changed.signalAll();
         } finally {
             lock.unlock();
         }
         for (ChangeEvent event : events) {
             LOG.debug("[{}] {} '{}' version {}", settings.logName(), event.type(), event.key(), event.version());
-            for (ApolloWatch watch : watches) {
+            for (ApolloWatch watch : targets) {
                 watch.deliver(event);
             }
         }
