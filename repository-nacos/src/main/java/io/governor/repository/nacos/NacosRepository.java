@@ -149,7 +149,7 @@ final class NacosRepository implements Repository {
         Objects.requireNonNull(listener, "listener");
         NacosWatch[] holder = new NacosWatch[1];
         holder[0] = new NacosWatch(prefix, listener, client, ids, watchExecutor, settings.logName(),
-                () -> watches.remove(holder[0]));
+                settings.watchResync, () -> watches.remove(holder[0]));
         watches.add(holder[0]);
         holder[0].start(Thread.currentThread() == watchThread);
         LOG.debug("[{}] watching '{}'", settings.logName(), prefix);

@@ -20,13 +20,15 @@ final class NacosSettings {
     static final String REQUEST_TIMEOUT = "requestTimeout";
     static final String CONNECT_TIMEOUT = "connectTimeout";
     static final String MAX_VALUE_BYTES = "maxValueBytes";
+    static final String WATCH_RESYNC = "watchResync";
 
     static final Set<String> KNOWN = Set.of(TENANT, GROUP, USERNAME, PASSWORD, REQUEST_TIMEOUT, CONNECT_TIMEOUT,
-            MAX_VALUE_BYTES);
+            MAX_VALUE_BYTES, WATCH_RESYNC);
 
     static final String DEFAULT_GROUP = "DEFAULT_GROUP";
     static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(3);
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration DEFAULT_WATCH_RESYNC = Duration.ofSeconds(10);
     /** Well below the server's default content limit (10 MiB), leaving room for the version header. */
     static final int DEFAULT_MAX_VALUE_BYTES = 1024 * 1024;
 
@@ -39,6 +41,7 @@ final class NacosSettings {
     final Duration requestTimeout;
     final Duration connectTimeout;
     final int maxValueBytes;
+    final Duration watchResync;
 
     NacosSettings(RepositoryConfig config) {
         config.requireKnownProperties(KNOWN);
@@ -60,6 +63,7 @@ final class NacosSettings {
         }
         this.requestTimeout = positive(config.durationProperty(REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT), REQUEST_TIMEOUT);
         this.connectTimeout = positive(config.durationProperty(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT), CONNECT_TIMEOUT);
+        this.watchResync = positive(config.durationProperty(WATCH_RESYNC, DEFAULT_WATCH_RESYNC), WATCH_RESYNC);
         this.maxValueBytes = config.intProperty(MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES);
         if (maxValueBytes <= 0) {
             throw invalid("property '" + MAX_VALUE_BYTES + "' of nacos repository must be positive, got " + maxValueBytes);

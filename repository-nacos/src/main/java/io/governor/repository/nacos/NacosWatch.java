@@ -11,10 +11,14 @@ import io.governor.api.repository.WatchListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -45,11 +49,16 @@ final class NacosWatch implements Watch {
     private final Runnable onClose;
     private final Map<String, VersionedValue> known = new HashMap<>();
     private final Map<String, Listener> listeners = new HashMap<>();
+    /** The re-read of every listened data id, run again by {@link #resync()}. */
+    private final Map<String, Runnable> rechecks = new LinkedHashMap<>();
+    private final long resyncMillis;
+    private volatile ScheduledFuture<?> resyncTask;
     private final ReentrantLock delivering = new ReentrantLock();
     private volatile boolean closed;
 
     NacosWatch(String prefix, WatchListener listener, NacosClient client, DataIds ids, ScheduledExecutorService executor,
-               String logName, Runnable onClose) {
+               String logName, Duration resync, Runnable onClose) {
+        this.resyncMillis = resync.toMillis();
         this.prefix = prefix;
         this.listener = listener;
         this.client = client;
@@ -66,7 +75,17 @@ final class NacosWatch implements Watch {
 
     /** Registers the listeners and reads the current state (without events) before returning. */
     void start(boolean onWatchThread) {
-        Runnable discover = () -> discover(prefix, false);
+        Runnable discover = () -> {
+            discover(prefix, false);
+            if (!closed) {
+                try {
+                    resyncTask = executor.scheduleWithFixedDelay(this::resync, resyncMillis, resyncMillis,
+                            TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    // the repository is closing
+                }
+            }
+        };
         if (onWatchThread) {
             discover.run();
             return;
@@ -101,6 +120,28 @@ final class NacosWatch implements Watch {
 
     private void listen(String dataId, Runnable recheck) {
         listeners.put(dataId, client.listen(dataId, content -> submit(recheck), dataId));
+        rechecks.put(dataId, recheck);
+    }
+
+    /**
+     * The safety net behind the client's notifications: re-reads every listened value and index and
+     * emits what differs from what the watch last saw. The Nacos client re-listens by itself after a
+     * reconnect, but a change made while it reconnects was seen to go unnotified; this bounds such a
+     * miss to {@code watchResync}. A failed re-read is left to the next round.
+     */
+    private void resync() {
+        for (Runnable recheck : List.copyOf(rechecks.values())) {
+            if (closed) {
+                return;
+            }
+            try {
+                recheck.run();
+            } catch (RuntimeException e) {
+                LOG.debug("[{}] watch on '{}': periodic re-read failed, next round retries: {}", logName, prefix,
+                        e.getMessage());
+                return;
+            }
+        }
     }
 
     /**
@@ -186,10 +227,15 @@ final class NacosWatch implements Watch {
             return;
         }
         closed = true;
+        ScheduledFuture<?> task = resyncTask;
+        if (task != null) {
+            task.cancel(false);
+        }
         onClose.run();
         Runnable unlisten = () -> {
             listeners.forEach(client::unlisten);
             listeners.clear();
+            rechecks.clear();
         };
         try {
             executor.execute(unlisten);

@@ -6,6 +6,8 @@ import io.governor.test.RepositoryContractTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
+import java.time.Duration;
+
 /** The shared repository contract on Nacos, against the in-test gRPC stand-in server. */
 class NacosRepositoryContractIT extends RepositoryContractTest {
 
@@ -19,6 +21,16 @@ class NacosRepositoryContractIT extends RepositoryContractTest {
     @AfterAll
     static void stopServer() throws Exception {
         server.close();
+    }
+
+    /**
+     * The client's change notifications were seen to go missing now and then on a loaded machine;
+     * the watch's periodic re-read ({@code watchResync}, 10 s by default) then delivers the change,
+     * so a watch may take up to that long plus a read.
+     */
+    @Override
+    protected Duration awaitTimeout() {
+        return Duration.ofSeconds(30);
     }
 
     @Override

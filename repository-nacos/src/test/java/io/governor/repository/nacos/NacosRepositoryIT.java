@@ -119,7 +119,10 @@ class NacosRepositoryIT {
     void watchCatchesUpAfterTheServerDropsTheConnection() throws Exception {
         String ns = namespace();
         BlockingQueue<ChangeEvent> events = new LinkedBlockingQueue<>();
-        try (Repository watcher = open(ns, server); Repository writer = open(ns, server)) {
+        // watchResync 2s: a change the client's re-listen misses while it reconnects is still caught
+        try (Repository watcher = new NacosRepositoryProvider().create(RepositoryConfig.builder("nacos").namespace(ns)
+                .serverLists(server.address()).property("watchResync", "2s").build());
+             Repository writer = open(ns, server)) {
             watcher.put("/r/k", "before");
             watcher.watch("/r", events::add);
 
@@ -127,8 +130,8 @@ class NacosRepositoryIT {
             writer.put("/r/k", "after");
             writer.put("/r/new", "child");
 
-            // The Nacos client reconnects and re-listens on its own schedule (with backoff), so the
-            // catch-up gets 30 s on a loaded CI machine.
+            // The Nacos client reconnects and re-listens on its own schedule (with backoff): 30 s on
+            // a loaded CI machine.
             Await.until(Duration.ofSeconds(30), "watch caught up", () -> events.stream().anyMatch(e -> e.key().equals("/r/k") && "after".equals(e.value()))
                     && events.stream().anyMatch(e -> e.key().equals("/r/new") && e.type() == ChangeEvent.Type.ADDED));
         }
