@@ -49,8 +49,114 @@ final class YamlWriter {
         return emit(rulesNode(rules));
     }
 
+    /**
+     * A map of text, nulls and nested such maps (a status document, the props). Written directly
+     * when every key and text is printable ASCII (with line feeds and tabs): plain where YAML reads
+     * the text back as the same string, else double-quoted. Anything else goes through the
+     * serialiser. The status document is written by every instance on every change, and the
+     * serialiser was half of what applying a change cost an instance.
+     */
     String plainMap(Map<String, ?> values) {
+        if (directlyWritable(values)) {
+            StringBuilder out = new StringBuilder(256);
+            if (values.isEmpty()) {
+                return "{}\n";
+            }
+            writeMap(out, values, 0);
+            return out.toString();
+        }
         return emit(value(values));
+    }
+
+    private static boolean directlyWritable(Object v) {
+        if (v == null) {
+            return true;
+        }
+        if (v instanceof String s) {
+            return asciiText(s);
+        }
+        if (v instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!(e.getKey() instanceof String k) || !asciiText(k) || !directlyWritable(e.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean asciiText(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c < 0x20 || c > 0x7E) && c != '\n' && c != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void writeMap(StringBuilder out, Map<?, ?> map, int indent) {
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            for (int i = 0; i < indent; i++) {
+                out.append(' ');
+            }
+            writeText(out, (String) e.getKey());
+            out.append(':');
+            Object v = e.getValue();
+            if (v == null) {
+                out.append(" null\n");
+            } else if (v instanceof Map<?, ?> nested) {
+                if (nested.isEmpty()) {
+                    out.append(" {}\n");
+                } else {
+                    out.append('\n');
+                    writeMap(out, nested, indent + 2);
+                }
+            } else {
+                out.append(' ');
+                writeText(out, (String) v);
+                out.append('\n');
+            }
+        }
+    }
+
+    /** Plain where YAML reads the text back as itself (the same test as {@link #scalar}), else double-quoted. */
+    private void writeText(StringBuilder out, String s) {
+        if (plainSafe(s)) {
+            out.append(s);
+            return;
+        }
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                default -> out.append(c);
+            }
+        }
+        out.append('"');
+    }
+
+    private boolean plainSafe(String s) {
+        if (s.isEmpty() || !plainStart(s.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!plainStart(c) && c != '.' && c != '-') {
+                return false;
+            }
+        }
+        Tag t = resolver.resolve(NodeId.scalar, s, true);
+        return t.equals(Tag.STR) || t.equals(Tag.INT) || t.equals(Tag.FLOAT) || t.equals(Tag.BOOL);
+    }
+
+    private static boolean plainStart(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '/';
     }
 
     String databases(Map<String, DatabaseConfig> databases, GovernanceProps props) {

@@ -299,4 +299,41 @@ class YamlCodecTest {
         assertEquals(List.of(), codec.readRules("", "r"));
         assertEquals(GovernanceProps.empty(), codec.readProps("", "p"));
     }
+
+    /**
+     * Status documents and props are written without the serialiser when all text is printable
+     * ASCII; every text must read back as itself, whether written plain or quoted.
+     */
+    @Test
+    void plainMapsReadBackAsWrittenForTextYamlWouldReadAsSomethingElse() {
+        List<String> texts = List.of("plain", "yes", "No", "on", "OFF", "y", "n", "true", "False", "null", "Null", "~", "",
+                " lead", "trail ", "a: b", "a:b", "#x", "x #y", "- x", "-x", "-", "1", "-1", "+1", "0x1F", "0o17", "1e3",
+                "1_000", ".5", ".inf", ".NaN", "190:20:30", "2026-11-29", "2026-11-29T23:04:22.123Z", "a\nb", "a\n",
+                "\n", "tab\there", "\"q\"", "it's", "back\\slash", "@x", "`x", "%x", "!x", "&x", "*x", "|", ">", "?",
+                "? x", ",", "[a]", "{a: 1}", "'", "---", "...", "<<", "=", "3fa9c0de", "0123", "007", "jdbc:h2:mem:x;A=1",
+                "non-ascii é", "emoji \uD83D\uDE00", "ctl \u0001");
+        Map<String, Object> doc = new java.util.LinkedHashMap<>();
+        Map<String, Object> nested = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < texts.size(); i++) {
+            doc.put("k" + i, texts.get(i));
+            nested.put(texts.get(i), texts.get(i));
+        }
+        doc.put("nested", nested);
+        doc.put("empty", Map.of());
+        for (Map<String, Object> m : List.of(doc, Map.<String, Object>of("only", "one"), Map.<String, Object>of())) {
+            String text = codec.writePlainMap(m);
+            assertEquals(m, codec.readPlainMap(text, "node t"), text);
+        }
+        // Without a non-ASCII text the document is written directly; it must still read back.
+        Map<String, Object> ascii = new java.util.LinkedHashMap<>(doc);
+        ascii.keySet().removeIf(k -> k.startsWith("k") && !texts.get(Integer.parseInt(k.substring(1))).chars().allMatch(c -> c < 0x7F && (c >= 0x20 || c == '\n' || c == '\t')));
+        Map<String, Object> asciiNested = new java.util.LinkedHashMap<>(nested);
+        asciiNested.keySet().removeIf(k -> !k.chars().allMatch(c -> c < 0x7F && (c >= 0x20 || c == '\n' || c == '\t')));
+        ascii.put("nested", asciiNested);
+        String text = codec.writePlainMap(ascii);
+        assertEquals(ascii, codec.readPlainMap(text, "node t"), text);
+        assertTrue(text.contains("\nk0: plain\n") || text.startsWith("k0: plain\n"), text);
+        assertTrue(text.contains("k2: No\n"), text);
+        assertTrue(text.contains("k9: \"null\"\n"), text);
+    }
 }
