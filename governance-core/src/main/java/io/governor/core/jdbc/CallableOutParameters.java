@@ -26,8 +26,8 @@ abstract class CallableOutParameters extends GovernedPreparedStatement implement
 
     private final CallableStatement delegate;
 
-    CallableOutParameters(GovernedConnection connection, Binding binding, CallableStatement delegate, String sql) {
-        super(connection, binding, delegate, sql);
+    CallableOutParameters(GovernedConnection connection, CallableStatement delegate, String sql) {
+        super(connection, delegate, sql);
         this.delegate = delegate;
     }
 

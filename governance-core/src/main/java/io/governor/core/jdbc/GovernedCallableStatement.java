@@ -28,8 +28,8 @@ final class GovernedCallableStatement extends CallableOutParameters {
 
     private final CallableStatement delegate;
 
-    GovernedCallableStatement(GovernedConnection connection, Binding binding, CallableStatement delegate, String sql) {
-        super(connection, binding, delegate, sql);
+    GovernedCallableStatement(GovernedConnection connection, CallableStatement delegate, String sql) {
+        super(connection, delegate, sql);
         this.delegate = delegate;
     }
 

@@ -37,8 +37,8 @@ class GovernedPreparedStatement extends GovernedStatement implements PreparedSta
     private final PreparedStatement delegate;
     private final Parameters captured;
 
-    GovernedPreparedStatement(GovernedConnection connection, Binding binding, PreparedStatement delegate, String sql) {
-        super(connection, binding, delegate);
+    GovernedPreparedStatement(GovernedConnection connection, PreparedStatement delegate, String sql) {
+        super(connection, delegate);
         this.delegate = delegate;
         this.sql = sql;
         this.captured = events.enabled ? new Parameters() : null;

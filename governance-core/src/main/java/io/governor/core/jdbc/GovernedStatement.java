@@ -28,21 +28,20 @@ class GovernedStatement implements Statement {
     }
 
     final GovernedConnection connection;
-    final Binding binding;
     final JdbcEvents events;
     private final Statement delegate;
 
-    GovernedStatement(GovernedConnection connection, Binding binding, Statement delegate) {
+    GovernedStatement(GovernedConnection connection, Statement delegate) {
         this.connection = connection;
-        this.binding = binding;
         this.delegate = delegate;
         this.events = connection.events();
     }
 
     /** Reports {@code call} to the listeners; called only when there are listeners. */
     final <T> T observe(String sql, List<Object> parameters, SqlCall<T> call) throws SQLException {
-        StatementEvent event = new StatementEvent(connection.database(), binding.pool.name(), binding.replica,
-                binding.pool.jdbcUrl(), sql, parameters);
+        PoolHandle pool = connection.pool(); // bound before this statement was made
+        StatementEvent event = new StatementEvent(connection.database(), pool.name(), connection.replica(),
+                pool.jdbcUrl(), sql, parameters);
         events.statementStarted(event);
         T result;
         try {
@@ -393,6 +392,6 @@ class GovernedStatement implements Statement {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "{dataSource=" + binding.pool.name() + ", " + delegate + "}";
+        return getClass().getSimpleName() + "{dataSource=" + connection.pool().name() + ", " + delegate + "}";
     }
 }

@@ -2,6 +2,8 @@ package io.governor.core.jdbc;
 
 import io.governor.api.event.ConnectionEvent;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.sql.Connection;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
@@ -9,21 +11,40 @@ import java.sql.SQLNonTransientConnectionException;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * The lazy half of a {@link GovernedConnection}: the binding to a physical connection made at first
- * use (see {@link Binding#bind}), closing, and the settings that are recorded in
- * {@link PendingSettings} (read-only and auto-commit in two fields) before binding and read back from there (a getter of a setting that was
- * not made binds).
+ * use (see {@link #bindNow}), closing, and the settings that are recorded in
+ * {@link PendingSettings} (read-only and auto-commit in two fields) before binding and read back
+ * from there (a getter of a setting that was not made binds).
+ *
+ * <p>The binding lives in this object, not in one of its own (one allocation less per connection):
+ * a state that goes {@code UNBOUND → BOUND → CLOSED} or {@code UNBOUND → CLOSED}, changed only by
+ * compare-and-set or get-and-set, and the physical connection with the pool that lent it, written
+ * once by the thread whose compare-and-set bound the connection and published by a release store of
+ * {@link #physical}. Whoever reads {@code BOUND} reads the physical connection with an acquire load
+ * (waiting out the few instructions between the binder's compare-and-set and its store).
  *
  * <p>Binding and closing are lock-free and safe against each other; otherwise, like the physical
  * connections it wraps, a connection is meant for one thread at a time.
  */
 abstract class LazyConnection implements Connection {
 
-    private static final AtomicReferenceFieldUpdater<LazyConnection, Binding> BINDING =
-            AtomicReferenceFieldUpdater.newUpdater(LazyConnection.class, Binding.class, "binding");
+    private static final int UNBOUND = 0;
+    private static final int BOUND = 1;
+    private static final int CLOSED = 2;
+    private static final VarHandle STATE;
+    private static final VarHandle PHYSICAL;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(LazyConnection.class, "state", int.class);
+            PHYSICAL = l.findVarHandle(LazyConnection.class, "physical", Connection.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     final JdbcRuntime runtime;
     private final JdbcEvents events;
@@ -33,7 +54,12 @@ abstract class LazyConnection implements Connection {
     // common path allocates nothing for them (Boolean.TRUE/FALSE are shared). Null: not set.
     private Boolean pendingReadOnly;
     private Boolean pendingAutoCommit;
-    private volatile Binding binding;
+    private volatile int state;
+    /** Set once, by the binder, after {@code state} became BOUND; see the class comment. */
+    private Connection physical;
+    /** The pool generation that lent {@link #physical}; written before it. */
+    private PoolHandle pool;
+    private boolean replica;
 
     LazyConnection(JdbcRuntime runtime, ConnectionEvent event) {
         this.runtime = runtime;
@@ -49,29 +75,49 @@ abstract class LazyConnection implements Connection {
         return events;
     }
 
-    /** The binding, binding now if needed. */
-    Binding bound() throws SQLException {
-        Binding b = binding;
-        if (b == null) {
-            return bindNow();
+    /** The pool this connection is bound to; only once bound. */
+    final PoolHandle pool() {
+        return pool;
+    }
+
+    /** Whether this connection is bound to a replica; only once bound. */
+    final boolean replica() {
+        return replica;
+    }
+
+    /** The physical connection, binding now if needed. */
+    final Connection bound() throws SQLException {
+        int st = state;
+        if (st == BOUND) {
+            return published();
         }
-        if (b == Binding.CLOSED) {
+        if (st == CLOSED) {
             throw closed();
         }
-        return b;
+        return bindNow();
     }
 
     /** The physical connection if bound, null if not yet; throws when closed. */
     final Connection boundOrNull() throws SQLException {
-        Binding b = binding;
-        if (b == Binding.CLOSED) {
+        int st = state;
+        if (st == CLOSED) {
             throw closed();
         }
-        return b == null ? null : b.physical;
+        return st == BOUND ? published() : null;
     }
 
     final Connection physical() throws SQLException {
-        return bound().physical;
+        return bound();
+    }
+
+    /** The physical connection of a connection whose state was seen BOUND (or CLOSED after BOUND). */
+    private Connection published() {
+        Connection c = (Connection) PHYSICAL.getAcquire(this);
+        while (c == null) {
+            Thread.onSpinWait(); // the binder won its compare-and-set and is about to store it
+            c = (Connection) PHYSICAL.getAcquire(this);
+        }
+        return c;
     }
 
     private PendingSettings pending() {
@@ -81,10 +127,40 @@ abstract class LazyConnection implements Connection {
         return pending;
     }
 
-    private Binding bindNow() throws SQLException {
-        Binding b;
+    /**
+     * Routes and borrows a physical connection from the current snapshot: a read-only connection to
+     * a replica when one is enabled, anything else to the primary. A pool retired between reading the
+     * snapshot and borrowing is skipped by reading the snapshot again. The settings made before binding
+     * are replayed on the physical connection (read-only first, auto-commit last, after everything that
+     * may not change inside a transaction); if that fails, it is returned and the failure thrown. A null
+     * setting was not made: the pool's default stays. A connection closed meanwhile gives its physical
+     * connection back and fails.
+     */
+    private Connection bindNow() throws SQLException {
+        PoolHandle p;
+        Connection c;
+        boolean toReplica;
         try {
-            b = Binding.bind(runtime, pendingReadOnly, pendingAutoCommit, pending);
+            boolean readOnly = Boolean.TRUE.equals(pendingReadOnly);
+            for (;;) {
+                Snapshot s = runtime.snapshot();
+                if (s.closed) {
+                    throw new SQLNonTransientConnectionException("governed data source of database '" + s.database
+                            + "' is closed", "08003");
+                }
+                p = readOnly ? s.router.replica() : null;
+                toReplica = p != null;
+                if (p == null) {
+                    p = s.router.primary();
+                }
+                c = p.borrow();
+                if (c != null) {
+                    break;
+                }
+            }
+            if (pendingReadOnly != null || pendingAutoCommit != null || pending != null) {
+                replay(c, p);
+            }
         } catch (SQLException | RuntimeException e) {
             if (event != null) {
                 events.connectionFailed(event, e);
@@ -92,23 +168,51 @@ abstract class LazyConnection implements Connection {
             }
             throw e;
         }
-        if (!BINDING.compareAndSet(this, null, b)) {
-            b.release();
-            Binding winner = binding;
-            if (winner == Binding.CLOSED) {
+        if (!STATE.compareAndSet(this, UNBOUND, BOUND)) {
+            release(c, p);
+            if (state == CLOSED) {
                 throw closed();
             }
-            return winner;
+            return published(); // bound meanwhile by another thread
         }
+        pool = p;
+        replica = toReplica;
+        PHYSICAL.setRelease(this, c);
         pending = null;
         pendingReadOnly = null;
         pendingAutoCommit = null;
         if (event != null) {
-            event.bind(b.pool.name(), b.replica, b.pool.jdbcUrl());
+            event.bind(p.name(), toReplica, p.jdbcUrl());
             events.connectionEnded(event);
             event = null;
         }
-        return b;
+        return c;
+    }
+
+    private void replay(Connection c, PoolHandle p) throws SQLException {
+        try {
+            if (pendingReadOnly != null) {
+                c.setReadOnly(pendingReadOnly);
+            }
+            if (pending != null) {
+                pending.replay(c);
+            }
+            if (pendingAutoCommit != null) {
+                c.setAutoCommit(pendingAutoCommit);
+            }
+        } catch (SQLException | RuntimeException e) {
+            release(c, p);
+            throw e;
+        }
+    }
+
+    /** Returns a physical connection to its pool and counts it back in. */
+    private static void release(Connection c, PoolHandle p) throws SQLException {
+        try {
+            c.close();
+        } finally {
+            p.release();
+        }
     }
 
     private SQLException closed() {
@@ -120,32 +224,33 @@ abstract class LazyConnection implements Connection {
 
     @Override
     public void close() throws SQLException {
-        Binding b = BINDING.getAndSet(this, Binding.CLOSED);
-        if (b == null) {
+        int was = (int) STATE.getAndSet(this, CLOSED);
+        if (was == UNBOUND) {
             if (event != null) {
                 events.connectionEnded(event);
                 event = null;
             }
-        } else if (b != Binding.CLOSED) {
-            b.release();
+        } else if (was == BOUND) {
+            release(published(), pool);
         }
     }
 
     @Override
     public boolean isClosed() throws SQLException {
-        Binding b = binding;
-        return b == Binding.CLOSED || b != null && b.physical.isClosed();
+        int st = state;
+        return st == CLOSED || st == BOUND && published().isClosed();
     }
 
     @Override
     public void abort(Executor executor) throws SQLException {
-        Binding b = BINDING.getAndSet(this, Binding.CLOSED);
-        if (b != null && b != Binding.CLOSED) {
+        int was = (int) STATE.getAndSet(this, CLOSED);
+        if (was == BOUND) {
+            Connection c = published();
             try {
-                b.physical.abort(executor);
+                c.abort(executor);
             } finally {
                 try {
-                    b.release();
+                    release(c, pool);
                 } catch (SQLException ignored) {
                     // an aborted connection may refuse to close; the pool discards it
                 }
@@ -155,7 +260,7 @@ abstract class LazyConnection implements Connection {
 
     @Override
     public boolean isValid(int timeout) throws SQLException {
-        if (binding == Binding.CLOSED) {
+        if (state == CLOSED) {
             return false;
         }
         return physical().isValid(timeout);
@@ -321,26 +426,26 @@ abstract class LazyConnection implements Connection {
 
     @Override
     public void setClientInfo(String name, String value) throws SQLClientInfoException {
-        Binding b = binding;
-        if (b == null) {
+        int st = state;
+        if (st == UNBOUND) {
             pending().clientInfo(name, value);
-        } else if (b == Binding.CLOSED) {
+        } else if (st == CLOSED) {
             throw new SQLClientInfoException("governed connection is closed", "08003", 0, Map.of());
         } else {
-            b.physical.setClientInfo(name, value);
+            published().setClientInfo(name, value);
         }
     }
 
     @Override
     public void setClientInfo(Properties properties) throws SQLClientInfoException {
-        Binding b = binding;
-        if (b == null) {
+        int st = state;
+        if (st == UNBOUND) {
             pending().clientInfo = new Properties();
             pending.clientInfo.putAll(properties);
-        } else if (b == Binding.CLOSED) {
+        } else if (st == CLOSED) {
             throw new SQLClientInfoException("governed connection is closed", "08003", 0, Map.of());
         } else {
-            b.physical.setClientInfo(properties);
+            published().setClientInfo(properties);
         }
     }
 
@@ -356,8 +461,9 @@ abstract class LazyConnection implements Connection {
 
     @Override
     public String toString() {
-        Binding b = binding;
-        String state = b == null ? "unbound" : b == Binding.CLOSED ? "closed" : "bound to " + b.pool.name();
-        return "GovernedConnection{database=" + runtime.database() + ", " + state + "}";
+        int st = state;
+        PoolHandle p = st == UNBOUND ? null : pool; // read after the state: null when closed unbound
+        String what = st == UNBOUND ? "unbound" : st == CLOSED ? "closed" : "bound to " + (p == null ? "?" : p.name());
+        return "GovernedConnection{database=" + runtime.database() + ", " + what + "}";
     }
 }

@@ -37,7 +37,7 @@ final class PendingSettings {
         }
     }
 
-    /** Applies what was set. The read-only flag and the transaction mode are not here: see {@link Binding#bind}. */
+    /** Applies what was set. The read-only flag and the transaction mode are not here: see {@link LazyConnection}. */
     void replay(Connection c) throws SQLException {
         if (catalogSet) {
             c.setCatalog(catalog);
