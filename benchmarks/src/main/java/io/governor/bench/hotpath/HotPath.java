@@ -13,12 +13,17 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 import org.openjdk.jmh.util.ListStatistics;
 
-import javax.sql.DataSource;
-import java.sql.SQLException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Hot-path overhead (issue 8, item 1): JMH runs of {@link HotPathBenchmark}, the governed
@@ -96,42 +101,23 @@ public final class HotPath {
         ctx.report("hotpath", table(pooled, paired, rounds, options, ctx));
     }
 
-    /** The paired CPU-time cross-check of each case, in this JVM (see {@link Paired}). */
+    /**
+     * The paired CPU-time cross-check of each case (see {@link Paired}), each case in fresh JVMs of
+     * its own ({@link PairedFork}), the pairs of all its forks pooled.
+     */
     private static Map<String, Paired.Ratio> paired(BenchContext ctx) throws Exception {
         Map<String, Paired.Ratio> out = new LinkedHashMap<>();
-        HotPathBenchmark.RawPlain raw = new HotPathBenchmark.RawPlain();
-        raw.setUp();
-        try {
-            DataSource[] rawPools = {raw.pool};
-            HotPathBenchmark.GovernedPlain a = new HotPathBenchmark.GovernedPlain();
-            a.setUp();
-            try {
-                out.put(CASES.get(0).label(), measure(ctx, rawPools, a.dataSource, false));
-            } finally {
-                a.tearDown();
+        String[] ids = {"a", "b", "c"};
+        int forks = ctx.pick(1, 3);
+        Map<String, List<Paired.Ratio>> runs = new LinkedHashMap<>();
+        // forks of the cases interleaved (a b c a b c ...), so a slow phase of the machine hits all
+        for (int f = 0; f < forks; f++) {
+            for (int i = 0; i < ids.length; i++) {
+                runs.computeIfAbsent(CASES.get(i).label(), k -> new ArrayList<>()).add(fork(ids[i], ctx));
             }
-            HotPathBenchmark.GovernedTraced c = new HotPathBenchmark.GovernedTraced();
-            c.setUp();
-            try {
-                out.put(CASES.get(2).label(), measure(ctx, rawPools, c.dataSource, false));
-            } finally {
-                c.tearDown();
-            }
-        } finally {
-            raw.tearDown();
         }
-        HotPathBenchmark.RawSplit rawSplit = new HotPathBenchmark.RawSplit();
-        rawSplit.setUp();
-        try {
-            HotPathBenchmark.GovernedSplit b = new HotPathBenchmark.GovernedSplit();
-            b.setUp();
-            try {
-                out.put(CASES.get(1).label(), measure(ctx, rawSplit.replicas, b.dataSource, true));
-            } finally {
-                b.tearDown();
-            }
-        } finally {
-            rawSplit.tearDown();
+        for (Case c : CASES) {
+            out.put(c.label(), Paired.Ratio.pool(runs.get(c.label())));
         }
         out.forEach((k, v) -> System.out.printf(Locale.ROOT,
                 "hotpath paired: %s: %.3f ± %.3f (median %.3f; per op raw %.0f ns %.0f B, governed %.0f ns %.0f B)%n",
@@ -139,9 +125,36 @@ public final class HotPath {
         return out;
     }
 
-    private static Paired.Ratio measure(BenchContext ctx, DataSource[] raw, DataSource governed, boolean readOnly)
-            throws SQLException {
-        return Paired.measure(raw, governed, readOnly, pairedWarmupMillis(ctx), pairs(ctx), PAIRED_BATCH_CPU_MILLIS);
+    /** Runs {@link PairedFork} for one case in a new JVM with this one's heap and GC settings. */
+    private static Paired.Ratio fork(String id, BenchContext ctx) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xms1g", "-Xmx4g", "-XX:+UseG1GC",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
+                PairedFork.class.getName(), id, Long.toString(pairedWarmupMillis(ctx)), Integer.toString(pairs(ctx)),
+                Long.toString(PAIRED_BATCH_CPU_MILLIS)));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String result = null;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (line.startsWith("PAIRED ")) {
+                    result = line;
+                }
+            }
+        }
+        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0 || result == null) {
+            p.destroyForcibly();
+            throw new IllegalStateException("paired fork of case " + id + " failed (exit "
+                    + (p.isAlive() ? "none" : p.exitValue()) + ")");
+        }
+        String[] f = result.split(" ");
+        double[] each = new double[f.length - 5];
+        for (int i = 0; i < each.length; i++) {
+            each[i] = Double.parseDouble(f[i + 5]);
+        }
+        ListStatistics s = new ListStatistics(each);
+        return new Paired.Ratio(s.getMean(), s.getMeanErrorAt(0.999), s.getPercentile(50), each.length,
+                Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]),
+                each);
     }
 
     private static long pairedWarmupMillis(BenchContext ctx) {
@@ -179,11 +192,11 @@ public final class HotPath {
                 .append(" ms, on `jdbc:h2:mem:` databases kept open by the fixture; the governed side runs on the "
                         + "`memory` repository. Case b's raw side picks one of two replica pools round robin itself, "
                         + "as an application without Governor would.\n");
-        md.append(fmt("%nPaired CPU-time ratio: a cross-check that a busy machine disturbs less. In one JVM, raw and "
-                + "governed run in alternating batches of about %d ms of CPU (order swapped every pair) after a "
+        md.append(fmt("%nPaired CPU-time ratio: a cross-check that a busy machine disturbs less. Each case runs in "
+                + "%d fresh JVM(s) of its own (cases interleaved), and in each, raw and governed run in alternating batches of about %d ms of CPU (order swapped every pair) after a "
                 + "warm-up of at least %d ms that lasts until the JIT has compiled nothing for two seconds; each pair "
-                + "gives governed / raw thread CPU time per operation; shown: mean of %d pairs ± 99.9%% half-width.%n",
-                PAIRED_BATCH_CPU_MILLIS, pairedWarmupMillis(ctx), pairs(ctx)));
+                + "gives governed / raw thread CPU time per operation; shown: mean of all forks' pairs (%d per fork) ± 99.9%% "
+                + "half-width.%n", ctx.pick(1, 3), PAIRED_BATCH_CPU_MILLIS, pairedWarmupMillis(ctx), pairs(ctx)));
         return md.toString();
     }
 

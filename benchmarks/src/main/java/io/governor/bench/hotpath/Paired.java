@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 /**
  * A cross-check of the JMH figures that stands up to a busy machine: raw and governed run in one
@@ -35,7 +36,33 @@ final class Paired {
 
     /** The mean of the per-pair ratios (governed / raw CPU time per op) and its 99.9% half-width. */
     record Ratio(double mean, double error, double median, int pairs, double rawNanos, double governedNanos,
-                 double rawBytes, double governedBytes) {
+                 double rawBytes, double governedBytes, double[] each) {
+
+        /** The ratios of several runs (forks) pooled: per-pair ratios together, per-op figures averaged. */
+        static Ratio pool(List<Ratio> runs) {
+            int n = 0;
+            for (Ratio r : runs) {
+                n += r.each().length;
+            }
+            double[] each = new double[n];
+            int k = 0;
+            double rawNanos = 0;
+            double governedNanos = 0;
+            double rawBytes = 0;
+            double governedBytes = 0;
+            for (Ratio r : runs) {
+                for (double d : r.each()) {
+                    each[k++] = d;
+                }
+                rawNanos += r.rawNanos() / runs.size();
+                governedNanos += r.governedNanos() / runs.size();
+                rawBytes += r.rawBytes() / runs.size();
+                governedBytes += r.governedBytes() / runs.size();
+            }
+            ListStatistics all = new ListStatistics(each);
+            return new Ratio(all.getMean(), all.getMeanErrorAt(0.999), all.getPercentile(50), each.length, rawNanos,
+                    governedNanos, rawBytes, governedBytes, each);
+        }
     }
 
     private Paired() {
@@ -53,6 +80,7 @@ final class Paired {
         long cpu = batch(raw, null, readOnly, ops);
         ops = (int) Math.max(100, Math.min(1_000_000, ops * (batchCpuMillis * 1_000_000.0) / Math.max(1, cpu)));
         ListStatistics ratios = new ListStatistics();
+        double[] each = new double[pairs];
         long rawCpu = 0;
         long governedCpu = 0;
         for (int i = 0; i < pairs; i++) {
@@ -66,12 +94,13 @@ final class Paired {
                 r = batch(raw, null, readOnly, ops);
             }
             ratios.addValue((double) g / r);
+            each[i] = (double) g / r;
             rawCpu += r;
             governedCpu += g;
         }
         return new Ratio(ratios.getMean(), ratios.getMeanErrorAt(0.999), ratios.getPercentile(50), pairs,
                 (double) rawCpu / pairs / ops, (double) governedCpu / pairs / ops,
-                allocated(raw, null, readOnly, ops), allocated(null, governed, readOnly, ops));
+                allocated(raw, null, readOnly, ops), allocated(null, governed, readOnly, ops), each);
     }
 
     /** Bytes allocated per operation by this thread over one batch. */
