@@ -87,8 +87,9 @@ final class DatabaseGovernor implements AutoCloseable {
      * Applies the center's configuration on the calling thread (start-up): failure fails start-up.
      */
     void start() {
-        DatabaseSnapshot snap = config.require(db);
-        GovernanceProps props = config.loadProps().getKey();
+        ConfigService.WithProps read = config.requireWithProps(db);
+        DatabaseSnapshot snap = read.snapshot();
+        GovernanceProps props = read.props();
         String rev = config.revision(snap.config(), props);
         disabled = registry.disabledDataSources(db);
         runtime.setDisabled(disabled);
@@ -158,8 +159,9 @@ final class DatabaseGovernor implements AutoCloseable {
         DatabaseSnapshot snap;
         GovernanceProps props;
         try {
-            snap = config.load(db);
-            props = config.loadProps().getKey();
+            ConfigService.WithProps read = config.loadWithProps(db);
+            snap = read.snapshot();
+            props = read.props();
         } catch (GovernanceException e) {
             reject(null, e);
             return;

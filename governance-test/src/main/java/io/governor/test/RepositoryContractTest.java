@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
- * The contract every {@link Repository} passes: reads and writes with versions, children, compare
- * and set, recursive delete, key and value limits, prefix watches, commit and close.
+ * The contract every {@link Repository} passes: reads and writes with versions, children, bulk reads
+ * ({@code childValues}, {@code readAll}), compare and set, recursive delete, key and value limits,
+ * prefix watches, commit and close.
  *
  * <p>A repository module extends this class (or {@link RegistryRepositoryContractTest}) and supplies
  * {@link #newRepository(String)}; starting and stopping the server is up to the subclass (a static
@@ -162,6 +164,95 @@ public abstract class RepositoryContractTest extends WatchContract {
         assertFalse(second.containsKey("c001"), "a deleted child is gone");
         assertEquals("changed", second.get("c000").value());
         assertTrue(second.get("c000").version() > first.get("c000").version(), "the version of a rewritten child grows");
+    }
+
+    @Test
+    void readAllEqualsGetAndChildValues() {
+        Repository r = client();
+        assumeCapability(r, Capability.LIST_CHILDREN);
+        r.put("/p/a", "value of a");
+        r.put("/p/b", "value of b");
+        r.put("/p/b/deep/deeper", "deeper");
+        r.put("/p/structural/below", "below");
+        r.put("/p/empty", "");
+        r.put("/pp/not-a-child", "x");
+        r.put("/q", "leaf");
+        r.put("/props", "props");
+        Repository reader = client();
+        List<String> keys = List.of("/q", "/missing", "/p/a", "/p/structural", "/props", "/q", "/p/b/deep/deeper");
+        List<String> parents = List.of("/p", "/absent/parent", "/q", "/p/b/deep", "/p");
+        SortedMap<String, VersionedValue> read = reader.readAll(keys, parents);
+        SortedMap<String, VersionedValue> expected = new TreeMap<>();
+        for (String key : keys) {
+            reader.get(key).ifPresent(v -> expected.put(key, v));
+        }
+        for (String parent : parents) {
+            reader.childValues(parent).forEach((name, v) -> expected.put(Paths.join(parent, name), v));
+        }
+        assertEquals(expected, read, "readAll equals get per key + childValues per parent, value and version");
+        assertEquals(List.of("/p/a", "/p/b", "/p/b/deep/deeper", "/p/empty", "/props", "/q"), new ArrayList<>(read.keySet()),
+                "by full key, sorted; absent keys, structural nodes, deeper descendants and non-children left out");
+        assertEquals("", read.get("/p/empty").value());
+        assertEquals(reader.get("/p/b").orElseThrow(), read.get("/p/b"));
+    }
+
+    @Test
+    void readAllOfTheRootAndOfEmptyCollections() {
+        Repository r = client();
+        assumeCapability(r, Capability.LIST_CHILDREN);
+        assertEquals(Map.of(), r.readAll(List.of(), List.of()), "nothing asked, nothing read");
+        assertEquals(Map.of(), r.readAll(List.of("/none"), List.of("/"))); // a fresh namespace
+        r.put("/top", "t");
+        r.put("/dir/child", "c");
+        Repository reader = client();
+        VersionedValue top = reader.get("/top").orElseThrow();
+        assertEquals(Map.of("/top", top), reader.readAll(List.of(), List.of("/")), "the root's children with values");
+        assertEquals(Map.of("/top", top), reader.readAll(List.of("/top"), List.of()), "keys only");
+        assertEquals(Map.of("/dir/child", reader.get("/dir/child").orElseThrow()), reader.readAll(List.of(), List.of("/dir")),
+                "parents only");
+    }
+
+    @Test
+    void readAllReadsManyKeysAndParents() {
+        Repository r = client();
+        assumeCapability(r, Capability.LIST_CHILDREN);
+        List<String> keys = new ArrayList<>();
+        List<String> parents = new ArrayList<>();
+        for (int i = 0; i < 140; i++) {
+            keys.add(String.format("/many/k%03d", i));
+            if (i % 7 == 0) {
+                r.put(keys.get(i), "v" + i); // every 7th exists, some beyond the first 128 reads
+            }
+        }
+        for (int i = 0; i < 20; i++) {
+            parents.add("/parents/p" + i);
+            if (i % 5 == 4) {
+                r.put("/parents/p" + i + "/child", "c" + i);
+            }
+        }
+        SortedMap<String, VersionedValue> read = client().readAll(keys, parents);
+        assertEquals(20 + 4, read.size(), () -> "nodes found: " + read.keySet());
+        assertEquals("v133", read.get("/many/k133").value());
+        assertEquals("c19", read.get("/parents/p19/child").value());
+        assertEquals(r.get("/many/k000").orElseThrow(), read.get("/many/k000"));
+    }
+
+    @Test
+    void readAllRejectsInvalidArguments() {
+        Repository r = client();
+        r.put("/ok", "v");
+        for (String bad : List.of("", "a", "/a/", "/a//b", "/a/..", "/a b", "/" + "x".repeat(Paths.MAX_SEGMENT_LENGTH + 1))) {
+            GovernanceException e = assertError(ErrorCode.INVALID_ARGUMENT, () -> r.readAll(List.of("/ok", bad), List.of()));
+            assertTrue(e.getMessage().contains("'" + bad + "'"), () -> "message names the key: " + e.getMessage());
+            assertError(ErrorCode.INVALID_ARGUMENT, () -> r.readAll(List.of("/ok"), List.of("/", bad)));
+        }
+        assertError(ErrorCode.INVALID_ARGUMENT, () -> r.readAll(List.of("/"), List.of()));
+        assertError(ErrorCode.INVALID_ARGUMENT, () -> r.readAll(Arrays.asList("/ok", null), List.of()));
+        assertError(ErrorCode.INVALID_ARGUMENT, () -> r.readAll(List.of(), Arrays.asList("/", null)));
+        assertError(ErrorCode.INVALID_ARGUMENT, () -> r.readAll(null, List.of()));
+        assertError(ErrorCode.INVALID_ARGUMENT, () -> r.readAll(List.of("/ok"), null));
+        assertEquals(Map.of("/ok", r.get("/ok").orElseThrow()), r.readAll(List.of("/ok"), List.of()),
+                "the repository still reads after refusing bad arguments");
     }
 
     @Test
@@ -413,8 +504,10 @@ public abstract class RepositoryContractTest extends WatchContract {
         assertError(ErrorCode.CLOSED, () -> r.compareAndSet("/k", "v", "w"));
         assertError(ErrorCode.CLOSED, () -> r.delete("/k"));
         assertError(ErrorCode.CLOSED, () -> r.children("/"));
+        assertError(ErrorCode.CLOSED, () -> r.readAll(List.of("/k"), List.of()));
         if (r.capabilities().contains(Capability.LIST_CHILDREN)) {
             assertError(ErrorCode.CLOSED, () -> r.childValues("/"));
+            assertError(ErrorCode.CLOSED, () -> r.readAll(List.of(), List.of("/")));
         }
         assertError(ErrorCode.CLOSED, () -> r.watch("/k", new EventRecorder()));
 

@@ -4,6 +4,7 @@ import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -87,6 +88,44 @@ public final class Paths {
     /** Checks a key that must hold a value (not the root). */
     public static String requireKey(String key) {
         return requireKey(key, false);
+    }
+
+    /**
+     * Checks the arguments of {@link Repository#readAll}: neither collection null, every key legal
+     * and not the root, every parent legal (the root allowed).
+     *
+     * @throws GovernanceException {@code INVALID_ARGUMENT} naming the null collection, or the key and
+     *         the rule broken
+     */
+    public static void requireReadAll(Collection<String> keys, Collection<String> parents) {
+        if (keys == null || parents == null) {
+            throw new GovernanceException(ErrorCode.INVALID_ARGUMENT, (keys == null ? "keys" : "parents")
+                    + " must not be null (pass an empty collection)");
+        }
+        for (String key : keys) {
+            requireKey(key, false);
+        }
+        for (String parent : parents) {
+            requireKey(parent, true);
+        }
+    }
+
+    /**
+     * Names the nodes of a {@link Repository#readAll} in a message: the first key (or parent, as
+     * {@code parent/*}) and how many more, e.g. {@code /config/props (+2 more)}. Null-tolerant.
+     */
+    public static String describe(Collection<String> keys, Collection<String> parents) {
+        List<String> all = new ArrayList<>();
+        if (keys != null) {
+            all.addAll(keys);
+        }
+        if (parents != null) {
+            parents.forEach(p -> all.add("/".equals(p) ? "/*" : p + "/*"));
+        }
+        if (all.isEmpty()) {
+            return "/";
+        }
+        return all.size() == 1 ? String.valueOf(all.get(0)) : all.get(0) + " (+" + (all.size() - 1) + " more)";
     }
 
     /** Joins a parent key and segments: {@code join("/a", "b", "c")} is {@code /a/b/c}. */

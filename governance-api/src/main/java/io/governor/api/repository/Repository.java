@@ -1,5 +1,6 @@
 package io.governor.api.repository;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -66,6 +67,56 @@ public interface Repository extends AutoCloseable {
         SortedMap<String, VersionedValue> out = new TreeMap<>();
         for (String name : children(key)) {
             get(Paths.join(key, name)).ifPresent(v -> out.put(name, v));
+        }
+        return out;
+    }
+
+    /**
+     * Reads several nodes and the children of several parents in one call: the value of each of
+     * {@code keys}, and the direct children with values of each of {@code parents}. Every node found
+     * is in the result under its full key ({@code /a/b}, not {@code b}), sorted by key
+     * ({@link String#compareTo}); a key that does not exist or holds no value is absent, and each
+     * parent contributes exactly what {@link #childValues} gives for it (a missing or childless
+     * parent nothing). A node named twice, or both as a key and as a child, appears once. Empty
+     * collections are allowed. Parents need {@link Capability#LIST_CHILDREN}. Safe to retry.
+     *
+     * <p><b>Arguments</b> are checked before anything is read ({@link Paths#requireReadAll}): a null
+     * collection, a null or illegal key, or the root {@code /} among {@code keys} fails with
+     * {@code INVALID_ARGUMENT}, as the single-key operations do; the root is a legal parent.
+     *
+     * <p><b>Thread safety and blocking</b> as for every operation: safe for concurrent use; blocks
+     * until every read is answered or the request timeout passes ({@code TIMEOUT}).
+     * <b>Failure:</b> one failing read fails the whole call (no partial result); overrides name
+     * {@code readAll} and the node in the message, this default the failing {@code get} or
+     * {@code childValues}. After {@link #close()} it throws {@code CLOSED} (this default only once it
+     * has something to read).
+     *
+     * <p><b>Consistency:</b> not a snapshot unless the implementation says so. Each value is the
+     * node's value at some moment during the call, exactly as one {@link #get} per key and one
+     * {@link #childValues} per parent would read it.
+     *
+     * <p>This default does just that, one {@code get} per key and one {@code childValues} per parent.
+     * Implementations override it to read everything in fewer round trips (etcd: one transaction of
+     * range reads, a snapshot; ZooKeeper: two pipelined rounds); the result must be the same. Core
+     * uses it to re-read a database with its rules and the props after every change.
+     *
+     * @param keys    nodes to read by key
+     * @param parents nodes whose direct children to read ({@code /} allowed)
+     * @return every node found, by full key, sorted
+     */
+    default SortedMap<String, VersionedValue> readAll(Collection<String> keys, Collection<String> parents) {
+        try {
+            Paths.requireReadAll(keys, parents);
+        } catch (io.governor.api.GovernanceException e) {
+            throw new io.governor.api.GovernanceException(e.code(), "readAll on " + type() + " repository: "
+                    + e.getMessage(), e);
+        }
+        SortedMap<String, VersionedValue> out = new TreeMap<>();
+        for (String key : keys) {
+            get(key).ifPresent(v -> out.put(key, v));
+        }
+        for (String parent : parents) {
+            childValues(parent).forEach((name, v) -> out.put(Paths.join(parent, name), v));
         }
         return out;
     }

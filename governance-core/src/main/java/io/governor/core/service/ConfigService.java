@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -72,19 +73,64 @@ public final class ConfigService {
 
     /**
      * Reads and validates a database. A database the center knows nothing of gives an empty config
-     * and {@link DatabaseSnapshot#exists()} false.
+     * and {@link DatabaseSnapshot#exists()} false. One {@link Repository#readAll} of the data source
+     * nodes and the rules node.
      */
     public DatabaseSnapshot load(String db) {
         Paths.requireSegment(db, "database name");
+        return snapshot(db, repo.readAll(List.of(NodePaths.rules(db)), List.of(NodePaths.dataSources(db))));
+    }
+
+    /**
+     * Reads and validates a database and the props together, in one {@link Repository#readAll}:
+     * what an instance re-reads after every change. Decodes and fails exactly as {@link #load} then
+     * {@link #loadProps} would.
+     */
+    public WithProps loadWithProps(String db) {
+        return loadWithProps(db, false);
+    }
+
+    /**
+     * As {@link #loadWithProps}, but a database the center knows nothing of fails as
+     * {@link #require} does (before the props are decoded, as {@code require} then {@code loadProps}).
+     */
+    public WithProps requireWithProps(String db) {
+        return loadWithProps(db, true);
+    }
+
+    private WithProps loadWithProps(String db, boolean require) {
+        Paths.requireSegment(db, "database name");
+        SortedMap<String, VersionedValue> nodes = repo.readAll(List.of(NodePaths.rules(db), NodePaths.PROPS),
+                List.of(NodePaths.dataSources(db)));
+        DatabaseSnapshot snapshot = snapshot(db, nodes);
+        if (require) {
+            requireExists(snapshot);
+        }
+        VersionedValue props = nodes.get(NodePaths.PROPS);
+        return new WithProps(snapshot, props == null ? GovernanceProps.empty()
+                : decode(NodePaths.PROPS, props.value(), codec::readProps));
+    }
+
+    /** A database's configuration and the namespace's props, read together. */
+    public record WithProps(DatabaseSnapshot snapshot, GovernanceProps props) {
+    }
+
+    /** Decodes and validates a database from the nodes {@code readAll} found. */
+    private DatabaseSnapshot snapshot(String db, SortedMap<String, VersionedValue> nodes) {
+        String dataSourcesKey = NodePaths.dataSources(db);
         Map<String, DataSourceConfig> ds = new TreeMap<>();
         Map<String, String> raw = new TreeMap<>();
-        for (Map.Entry<String, VersionedValue> e : repo.childValues(NodePaths.dataSources(db)).entrySet()) {
+        // the data source nodes: the keys below dataSourcesKey + "/" (readAll gives direct children only)
+        SortedMap<String, VersionedValue> dataSources = nodes.subMap(dataSourcesKey + "/", dataSourcesKey + "0");
+        for (Map.Entry<String, VersionedValue> e : dataSources.entrySet()) {
+            String name = Paths.name(e.getKey());
             String text = e.getValue().value();
-            raw.put(e.getKey(), text);
-            ds.put(e.getKey(), decode(NodePaths.dataSource(db, e.getKey()), text, codec::readDataSource));
+            raw.put(name, text);
+            ds.put(name, decode(e.getKey(), text, codec::readDataSource));
         }
         String rulesKey = NodePaths.rules(db);
-        String rawRules = repo.get(rulesKey).map(VersionedValue::value).orElse(null);
+        VersionedValue rulesNode = nodes.get(rulesKey);
+        String rawRules = rulesNode == null ? null : rulesNode.value();
         List<RuleConfig> rules = rawRules == null ? List.of()
                 : decode(rulesKey, rawRules, (text, src) -> List.copyOf(codec.readRules(text, src)));
         try {
@@ -248,10 +294,13 @@ public final class ConfigService {
 
     /** Fails with {@code NOT_FOUND} if the center has nothing for a database. */
     public DatabaseSnapshot require(String db) {
-        DatabaseSnapshot s = load(db);
+        return requireExists(load(db));
+    }
+
+    private DatabaseSnapshot requireExists(DatabaseSnapshot s) {
         if (!s.exists()) {
-            throw new GovernanceException(ErrorCode.NOT_FOUND, "database '" + db + "' has no configuration in namespace '"
-                    + namespace + "' of " + repo.type());
+            throw new GovernanceException(ErrorCode.NOT_FOUND, "database '" + s.database()
+                    + "' has no configuration in namespace '" + namespace + "' of " + repo.type());
         }
         return s;
     }

@@ -14,21 +14,39 @@ import io.governor.core.yaml.YamlCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** Reading a database: nodes whose text did not change are not decoded again; everything else is. */
+/**
+ * Reading a database: one bulk read for a database with its props; nodes whose text did not change
+ * are not decoded again; everything else is.
+ */
 class ConfigServiceTest {
 
     private final Repository repo = new MemoryRepositoryProvider().create(RepositoryConfig.builder("memory")
             .serverLists("config-service-" + UUID.randomUUID()).namespace("ns").build());
-    private final ConfigService config = new ConfigService(repo, new YamlCodec(RuleCodecs.load()), "ns");
+    private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    /** The memory repository, counting calls by method name. */
+    private final Repository counted = (Repository) Proxy.newProxyInstance(getClass().getClassLoader(),
+            new Class<?>[] {Repository.class}, (proxy, method, args) -> {
+                calls.computeIfAbsent(method.getName(), k -> new AtomicInteger()).incrementAndGet();
+                try {
+                    return method.invoke(repo, args);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            });
+    private final ConfigService config = new ConfigService(counted, new YamlCodec(RuleCodecs.load()), "ns");
 
     @AfterEach
     void close() {
@@ -78,5 +96,54 @@ class ConfigServiceTest {
         }
         repo.put(key, good.rawDataSources().get("replica"));
         assertEquals(good.config(), config.load("orders").config());
+    }
+
+    @Test
+    void loadWithPropsReadsDatabaseRulesAndPropsInOneCall() {
+        seed();
+        config.writeProps(new GovernanceProps(Map.of("drain-timeout", "5s")), null);
+        calls.clear();
+        ConfigService.WithProps read = config.loadWithProps("orders");
+        assertEquals(Map.of("readAll", 1), reads(), "one repository read");
+        assertEquals(config.load("orders"), read.snapshot());
+        assertEquals(config.loadProps().getKey(), read.props());
+        assertEquals(read, config.requireWithProps("orders"));
+    }
+
+    @Test
+    void loadWithPropsFailsAsLoadThenLoadPropsWould() {
+        seed();
+        repo.put(NodePaths.PROPS, "drain-timeout: [unclosed");
+        assertSameFailure(() -> config.loadProps(), () -> config.loadWithProps("orders"));
+        repo.put(NodePaths.dataSource("orders", "replica"), "jdbcUrl: [unclosed");
+        assertSameFailure(() -> config.load("orders"), () -> config.loadWithProps("orders"));
+        repo.put(NodePaths.dataSource("orders", "replica"), config.codec().writeDataSource(h2("r")));
+        repo.delete(NodePaths.dataSource("orders", "primary"));
+        assertSameFailure(() -> config.load("orders"), () -> config.loadWithProps("orders")); // rules name a missing data source
+        GovernanceException missing = assertSameFailure(() -> config.require("absent"), () -> config.requireWithProps("absent"));
+        assertEquals(ErrorCode.NOT_FOUND, missing.code(), "a missing database fails before the broken props are decoded");
+        repo.delete(NodePaths.PROPS);
+        assertEquals(config.load("absent"), config.loadWithProps("absent").snapshot());
+        assertEquals(GovernanceProps.empty(), config.loadWithProps("absent").props());
+    }
+
+    /** The read calls made so far, by method name. */
+    private Map<String, Integer> reads() {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        calls.forEach((k, v) -> {
+            if (List.of("get", "children", "childValues", "readAll").contains(k)) {
+                out.put(k, v.get());
+            }
+        });
+        return out;
+    }
+
+    private static GovernanceException assertSameFailure(org.junit.jupiter.api.function.Executable before,
+                                                         org.junit.jupiter.api.function.Executable now) {
+        GovernanceException expected = assertThrows(GovernanceException.class, before);
+        GovernanceException actual = assertThrows(GovernanceException.class, now);
+        assertEquals(expected.code(), actual.code());
+        assertEquals(expected.getMessage(), actual.getMessage());
+        return actual;
     }
 }

@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -30,6 +32,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
 /**
  * A {@link RegistryRepository} on etcd v3.
@@ -146,8 +149,7 @@ final class EtcdRepository implements RegistryRepository {
     @Override
     public Optional<VersionedValue> get(String key) {
         check("get", key, false);
-        return txns.read(key).map(kv -> new VersionedValue(kv.getValue().toString(StandardCharsets.UTF_8),
-                kv.getModRevision()));
+        return txns.read(key).map(EtcdRepository::value);
     }
 
     @Override
@@ -172,13 +174,60 @@ final class EtcdRepository implements RegistryRepository {
     public SortedMap<String, VersionedValue> childValues(String key) {
         check("childValues", key, true);
         SortedMap<String, VersionedValue> out = new TreeMap<>();
-        for (KeyValue kv : txns.descendants("childValues", key)) {
-            String path = keys.path(kv.getKey());
-            if (path != null && !path.equals(key) && Paths.parent(path).equals(key)) {
-                out.put(Paths.name(path), new VersionedValue(kv.getValue().toString(StandardCharsets.UTF_8), kv.getModRevision()));
+        directChildren(key, txns.descendants("childValues", key), (path, v) -> out.put(Paths.name(path), v));
+        return out;
+    }
+
+    /**
+     * One request and one consistent snapshot: a transaction with no compares whose operations are
+     * one range read per key and one range read below each parent, all served at one etcd revision.
+     * As in {@link #childValues}, a parent's deeper descendants come back in its range and are
+     * dropped. etcd caps a transaction at {@value Transactions#MAX_TXN_OPS} operations (its
+     * {@code --max-txn-ops}); more keys and parents than that take one request per
+     * {@value Transactions#MAX_TXN_OPS}, the later ones read at the first one's revision, so the
+     * result is still one snapshot. Idempotent: retried across a leader change like {@link #get}.
+     */
+    @Override
+    public SortedMap<String, VersionedValue> readAll(Collection<String> keys, Collection<String> parents) {
+        String label = Paths.describe(keys, parents);
+        requests.ensureOpen("readAll", label);
+        if (keys == null || parents == null) {
+            throw Failures.error(ErrorCode.INVALID_ARGUMENT, "readAll", label, settings.label(),
+                    (keys == null ? "keys" : "parents") + " must not be null (pass an empty collection)", null);
+        }
+        keys.forEach(k -> check("readAll", k, false));
+        parents.forEach(p -> check("readAll", p, true));
+        List<String> keyList = List.copyOf(new LinkedHashSet<>(keys));
+        List<String> parentList = List.copyOf(new LinkedHashSet<>(parents));
+        SortedMap<String, VersionedValue> out = new TreeMap<>();
+        if (keyList.isEmpty() && parentList.isEmpty()) {
+            return out;
+        }
+        List<List<KeyValue>> ranges = txns.readAll(label, keyList, parentList);
+        for (int i = 0; i < keyList.size(); i++) {
+            for (KeyValue kv : ranges.get(i)) {
+                out.put(keyList.get(i), value(kv));
             }
         }
+        for (int i = 0; i < parentList.size(); i++) {
+            directChildren(parentList.get(i), ranges.get(keyList.size() + i), out::put);
+        }
+        LOG.debug("[{}] readAll {}: {} node(s)", settings.label(), label, out.size());
         return out;
+    }
+
+    /** Passes each direct child of {@code parent} in a range of its descendants to {@code sink}, by path. */
+    private void directChildren(String parent, List<KeyValue> descendants, BiConsumer<String, VersionedValue> sink) {
+        for (KeyValue kv : descendants) {
+            String path = keys.path(kv.getKey());
+            if (path != null && !path.equals(parent) && Paths.parent(path).equals(parent)) {
+                sink.accept(path, value(kv));
+            }
+        }
+    }
+
+    private static VersionedValue value(KeyValue kv) {
+        return new VersionedValue(kv.getValue().toString(StandardCharsets.UTF_8), kv.getModRevision());
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.governor.repository.etcd;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
@@ -26,6 +27,9 @@ import java.util.Optional;
  * deletes). Nothing is ever read-then-written without a compare guarding the write. Thread-safe.
  */
 final class Transactions {
+
+    /** etcd's default limit of operations in one transaction (the server's {@code --max-txn-ops}). */
+    static final int MAX_TXN_OPS = 128;
 
     /** How often a revision-guarded compare-and-set re-reads when a concurrent write changed the revision only. */
     private static final int MAX_REVISION_ROUNDS = 16;
@@ -131,6 +135,40 @@ final class Transactions {
     List<KeyValue> descendants(String operation, String path) {
         GetOption option = GetOption.builder().withRange(keys.descendantsEnd(path)).build();
         return requests.idempotent(operation, path, () -> kv.get(keys.descendantsStart(path), option)).getKvs();
+    }
+
+    /**
+     * Reads, in one transaction without compares, each of {@code keyPaths} (one range of one key) and
+     * the strict descendants of each of {@code parentPaths} (one range each). Returns the key-values
+     * of every read in argument order, keys first. More than {@link #MAX_TXN_OPS} reads go in several
+     * transactions, each later one pinned to the revision the first was served at, so the result is
+     * one snapshot either way. Safe to retry.
+     *
+     * @param label what failures name as the key
+     */
+    List<List<KeyValue>> readAll(String label, List<String> keyPaths, List<String> parentPaths) {
+        int reads = keyPaths.size() + parentPaths.size();
+        List<List<KeyValue>> out = new ArrayList<>(reads);
+        long revision = 0; // 0: the latest
+        for (int from = 0; from < reads; from += MAX_TXN_OPS) {
+            List<Op> ops = new ArrayList<>();
+            for (int i = from; i < Math.min(reads, from + MAX_TXN_OPS); i++) {
+                GetOption.Builder option = GetOption.builder().withRevision(revision);
+                if (i < keyPaths.size()) {
+                    ops.add(Op.get(keys.key(keyPaths.get(i)), option.build()));
+                } else {
+                    String parent = parentPaths.get(i - keyPaths.size());
+                    ops.add(Op.get(keys.descendantsStart(parent), option.withRange(keys.descendantsEnd(parent)).build()));
+                }
+            }
+            TxnResponse response = requests.idempotent("readAll", label,
+                    () -> kv.txn().Then(ops.toArray(Op[]::new)).commit());
+            if (revision == 0) {
+                revision = response.getHeader().getRevision();
+            }
+            response.getGetResponses().forEach(r -> out.add(r.getKvs()));
+        }
+        return out;
     }
 
     private List<Op> deleteOps(String path) {

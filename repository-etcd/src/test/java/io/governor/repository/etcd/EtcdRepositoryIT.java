@@ -19,18 +19,23 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** etcd-specific behaviour beyond the contract kit: flat keyspace, request limits, close. */
+/** etcd-specific behaviour beyond the contract kit: flat keyspace, request limits, snapshot reads, close. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EtcdRepositoryIT {
 
@@ -86,6 +91,43 @@ class EtcdRepositoryIT {
                 Operation.delete("/a"), Operation.put("/a/b", "v"))));
         assertEquals(ErrorCode.INVALID_ARGUMENT, e.code(), e::toString);
         assertEquals(Optional.empty(), repo.get("/a/b"));
+    }
+
+    /**
+     * A writer commits three keys together, one of them a child read through a parent and one
+     * beyond the first {@value Transactions#MAX_TXN_OPS} reads; every readAll must see all three at
+     * the same commit. Separate reads (the default method) would see mixed commits.
+     */
+    @Test
+    void readAllIsOneSnapshotAlsoBeyondOneTransaction() throws Exception {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 140; i++) {
+            keys.add(String.format("/s/k%03d", i));
+        }
+        List<String> together = List.of("/s/k000", "/s/k139", "/s/dir/child");
+        AtomicBoolean stop = new AtomicBoolean();
+        try (EtcdRepository writer = TestClients.connect(ETCD.endpoints(), namespace, Duration.ofSeconds(5))) {
+            CompletableFuture<Void> writes = CompletableFuture.runAsync(() -> {
+                for (int n = 0; !stop.get(); n++) {
+                    String value = String.valueOf(n);
+                    writer.commit(together.stream().map(k -> Operation.put(k, value)).toList());
+                }
+            });
+            Set<String> seen = new HashSet<>();
+            try {
+                while (seen.size() < 50) {
+                    SortedMap<String, VersionedValue> read = repo.readAll(keys, List.of("/s/dir"));
+                    Set<String> values = new HashSet<>();
+                    together.forEach(k -> values.add(read.containsKey(k) ? read.get(k).value() : null));
+                    assertEquals(1, values.size(), () -> "one commit's values, not a mix: " + read);
+                    values.forEach(seen::add);
+                    assertFalse(writes.isDone() && writes.isCompletedExceptionally(), "the writer failed");
+                }
+            } finally {
+                stop.set(true);
+            }
+            writes.get(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test

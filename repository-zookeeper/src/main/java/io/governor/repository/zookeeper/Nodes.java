@@ -10,10 +10,14 @@ import org.apache.zookeeper.data.Stat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -107,35 +111,112 @@ final class Nodes {
      * @param timeout how long to wait for the last answer before giving up with OPERATIONTIMEOUT
      */
     SortedMap<String, VersionedValue> childValues(String key, Duration timeout) throws Exception {
-        List<String> names = children(key);
+        List<String> paths = new ArrayList<>();
+        for (String name : children(key)) {
+            paths.add(Paths.join(key, name));
+        }
+        Pipeline data = new Pipeline(paths.size());
         ConcurrentHashMap<String, VersionedValue> values = new ConcurrentHashMap<>();
-        AtomicReference<KeeperException> failure = new AtomicReference<>();
-        CountDownLatch answered = new CountDownLatch(names.size());
-        for (String name : names) {
-            String path = Paths.join(key, name);
-            client.getData().inBackground((c, event) -> {
-                try {
-                    KeeperException.Code rc = KeeperException.Code.get(event.getResultCode());
-                    if (rc == KeeperException.Code.OK) {
-                        if (event.getData() != null) {
-                            values.put(name, new VersionedValue(new String(event.getData(), StandardCharsets.UTF_8),
-                                    event.getStat().getMzxid()));
-                        }
-                    } else if (rc != KeeperException.Code.NONODE) {
-                        failure.compareAndSet(null, KeeperException.create(rc, path));
-                    }
-                } finally {
-                    answered.countDown();
+        for (String path : paths) {
+            data.getData(path, values);
+        }
+        data.await(timeout, key);
+        SortedMap<String, VersionedValue> out = new TreeMap<>();
+        values.forEach((path, v) -> out.put(Paths.name(path), v));
+        return out;
+    }
+
+    /**
+     * Nodes by key and the children with values of parents, in two pipelined rounds: first the
+     * getData of every key and the getChildren of every parent, all sent before the first answer is
+     * awaited; then, the same way, the getData of every child (children that are also among the keys
+     * are not read twice). Not a snapshot: each value is as of its own read. A node that does not
+     * exist (NONODE) is left out; any other failure fails the whole read and names the node.
+     *
+     * @param timeout how long each round waits for its last answer before giving up with OPERATIONTIMEOUT
+     * @return every node found, by path, sorted
+     */
+    SortedMap<String, VersionedValue> readAll(Collection<String> keys, Collection<String> parents, Duration timeout)
+            throws Exception {
+        Set<String> wanted = new LinkedHashSet<>(keys);
+        Set<String> listed = new LinkedHashSet<>(parents);
+        ConcurrentHashMap<String, VersionedValue> values = new ConcurrentHashMap<>();
+        ConcurrentHashMap<String, List<String>> children = new ConcurrentHashMap<>();
+        Pipeline first = new Pipeline(wanted.size() + listed.size());
+        for (String key : wanted) {
+            first.getData(key, values);
+        }
+        for (String parent : listed) {
+            first.getChildren(parent, children);
+        }
+        first.await(timeout, Paths.describe(keys, parents));
+        List<String> childPaths = new ArrayList<>();
+        children.forEach((parent, names) -> {
+            for (String name : names) {
+                String path = Paths.join(parent, name);
+                if (!wanted.contains(path) && !(rootNamespace && "/zookeeper".equals(path))) {
+                    childPaths.add(path);
                 }
-            }).forPath(path);
+            }
+        });
+        Pipeline second = new Pipeline(childPaths.size());
+        for (String path : childPaths) {
+            second.getData(path, values);
         }
-        if (!answered.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw KeeperException.create(KeeperException.Code.OPERATIONTIMEOUT, key);
-        }
-        if (failure.get() != null) {
-            throw failure.get();
-        }
+        second.await(timeout, Paths.describe(List.of(), listed));
         return new TreeMap<>(values);
+    }
+
+    /**
+     * Background reads sent at once and awaited together. An answer other than OK or NONODE is
+     * remembered (the first one) and thrown by {@link #await}; NONODE leaves the node out.
+     */
+    private final class Pipeline {
+        private final CountDownLatch answered;
+        private final AtomicReference<KeeperException> failure = new AtomicReference<>();
+
+        Pipeline(int requests) {
+            this.answered = new CountDownLatch(requests);
+        }
+
+        /** Sends a getData; a node with a value lands in {@code into} by path. */
+        void getData(String path, Map<String, VersionedValue> into) throws Exception {
+            client.getData().inBackground((c, event) -> answer(path, event.getResultCode(), () -> {
+                if (event.getData() != null) {
+                    into.put(path, new VersionedValue(new String(event.getData(), StandardCharsets.UTF_8),
+                            event.getStat().getMzxid()));
+                }
+            })).forPath(path);
+        }
+
+        /** Sends a getChildren; the names land in {@code into} by the parent's path. */
+        void getChildren(String path, Map<String, List<String>> into) throws Exception {
+            client.getChildren().inBackground((c, event) -> answer(path, event.getResultCode(),
+                    () -> into.put(path, event.getChildren()))).forPath(path);
+        }
+
+        private void answer(String path, int resultCode, Runnable onOk) {
+            try {
+                KeeperException.Code rc = KeeperException.Code.get(resultCode);
+                if (rc == KeeperException.Code.OK) {
+                    onOk.run();
+                } else if (rc != KeeperException.Code.NONODE) {
+                    failure.compareAndSet(null, KeeperException.create(rc, path));
+                }
+            } finally {
+                answered.countDown();
+            }
+        }
+
+        /** Waits for every answer; throws the first failure, or OPERATIONTIMEOUT naming {@code what}. */
+        void await(Duration timeout, String what) throws Exception {
+            if (!answered.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw KeeperException.create(KeeperException.Code.OPERATIONTIMEOUT, what);
+            }
+            if (failure.get() != null) {
+                throw failure.get();
+            }
+        }
     }
 
     /** Creates or overwrites a persistent node, creating parents. */

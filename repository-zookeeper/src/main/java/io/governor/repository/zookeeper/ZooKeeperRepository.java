@@ -13,10 +13,12 @@ import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.Watch;
 import io.governor.api.repository.WatchListener;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
@@ -131,6 +133,26 @@ final class ZooKeeperRepository implements RegistryRepository {
     public SortedMap<String, VersionedValue> childValues(String key) {
         Paths.requireKey(key, true);
         return call("childValues", key, () -> nodes.childValues(key, settings.sessionTimeout().plus(settings.connectionTimeout())));
+    }
+
+    /**
+     * Two pipelined rounds (see {@link Nodes#readAll}): every key's getData and every parent's
+     * getChildren sent at once, then every child's getData sent at once, so about two round trips
+     * whatever the number of nodes. Not a snapshot: each value is as of its own read. A failure names
+     * the node whose read failed.
+     */
+    @Override
+    public SortedMap<String, VersionedValue> readAll(Collection<String> keys, Collection<String> parents) {
+        Paths.requireReadAll(keys, parents);
+        String label = Paths.describe(keys, parents);
+        Duration timeout = settings.sessionTimeout().plus(settings.connectionTimeout());
+        return call("readAll", label, () -> {
+            try {
+                return nodes.readAll(keys, parents, timeout);
+            } catch (KeeperException e) {
+                throw errors.translate("readAll", e.getPath() == null ? label : e.getPath(), e);
+            }
+        });
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.governor.api.repository.ChangeEvent;
 import io.governor.api.repository.LockLease;
 import io.governor.api.repository.Operation;
 import io.governor.api.repository.RegistryRepository;
+import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.Watch;
 import io.governor.test.Await;
 import io.governor.test.EventRecorder;
@@ -24,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -144,6 +146,39 @@ class ZooKeeperRepositoryIT {
             r.put("/root-ns-key", "v");
             assertTrue(r.children("/").contains("root-ns-key"));
             r.delete("/root-ns-key");
+        }
+    }
+
+    @Test
+    void readAllOfTheRootInTheRootNamespaceHidesZooKeepersOwnTree() {
+        try (RegistryRepository r = open("")) {
+            r.put("/root-ns-read", "v");
+            try {
+                Map<String, VersionedValue> read = r.readAll(List.of(), List.of("/"));
+                assertFalse(read.keySet().stream().anyMatch(k -> k.startsWith("/zookeeper")), read.keySet().toString());
+                assertEquals("v", read.get("/root-ns-read").value());
+                assertEquals(r.childValues("/").keySet(), read.keySet().stream().map(k -> k.substring(1)).collect(Collectors.toSet()));
+            } finally {
+                r.delete("/root-ns-read");
+            }
+        }
+    }
+
+    @Test
+    void readAllFailureNamesTheNodeWhoseReadFailed() throws Exception {
+        try (RegistryRepository r = open("read-denied")) {
+            r.put("/open", "o");
+            r.put("/secret", "s");
+            ((ZooKeeperRepository) r).client().setACL().withACL(List.of(new ACL(ZooDefs.Perms.ALL,
+                    new Id("digest", Connector.digestId("someone-else:pw".getBytes(StandardCharsets.UTF_8)))))).forPath("/secret");
+            for (var call : List.<org.junit.jupiter.api.function.Executable>of(
+                    () -> r.readAll(List.of("/open", "/secret"), List.of()),
+                    () -> r.readAll(List.of("/open"), List.of("/")))) {
+                GovernanceException e = assertThrows(GovernanceException.class, call);
+                assertEquals(ErrorCode.UNAUTHENTICATED, e.code(), e::toString);
+                assertTrue(e.getMessage().startsWith("readAll '/secret'"), e::getMessage);
+            }
+            assertEquals(Map.of("/open", r.get("/open").orElseThrow()), r.readAll(List.of("/open"), List.of()));
         }
     }
 
