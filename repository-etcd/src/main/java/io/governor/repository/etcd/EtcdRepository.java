@@ -77,7 +77,7 @@ final class EtcdRepository implements RegistryRepository {
         this.control = new CallControl(settings.requestTimeout());
         this.client = Connector.build(settings, control, threads.jetcd());
         this.requests = new Requests(settings.label(), settings.requestTimeout(), closed);
-        this.txns = new Transactions(client.getKVClient(), keys, requests, settings.maxRequestBytes());
+        this.txns = new Transactions(client.getKVClient(), keys, requests, settings.maxRequestBytes(), settings.maxTxnOps());
         this.notifier = new Notifier(settings.label(), threads.notifier());
         this.keeper = new LeaseKeeper(client.getLeaseClient(), client.getKVClient(), keys, requests, notifier,
                 threads.lease(), settings.leaseTtl(), () -> watches.forEach(PrefixWatch::restart));
@@ -182,9 +182,9 @@ final class EtcdRepository implements RegistryRepository {
      * One request and one consistent snapshot: a transaction with no compares whose operations are
      * one range read per key and one range read below each parent, all served at one etcd revision.
      * As in {@link #childValues}, a parent's deeper descendants come back in its range and are
-     * dropped. etcd caps a transaction at {@value Transactions#MAX_TXN_OPS} operations (its
-     * {@code --max-txn-ops}); more keys and parents than that take one request per
-     * {@value Transactions#MAX_TXN_OPS}, the later ones read at the first one's revision, so the
+     * dropped. etcd caps a transaction at {@code maxTxnOps} operations (the servers'
+     * {@code --max-txn-ops}, 128 by default); more keys and parents than that take one request per
+     * {@code maxTxnOps}, the later ones read at the first one's revision, so the
      * result is still one snapshot. Idempotent: retried across a leader change like {@link #get}.
      */
     @Override

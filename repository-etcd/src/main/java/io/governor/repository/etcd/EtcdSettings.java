@@ -19,7 +19,7 @@ import java.util.Set;
  */
 record EtcdSettings(List<URI> endpoints, String namespace, Duration connectTimeout, Duration requestTimeout,
                     Duration leaseTtl, String user, String password, boolean tls, Path tlsCaFile,
-                    Path tlsCertFile, Path tlsKeyFile, int maxRequestBytes) {
+                    Path tlsCertFile, Path tlsKeyFile, int maxRequestBytes, int maxTxnOps) {
 
     static final String CONNECT_TIMEOUT = "connectTimeout";
     static final String REQUEST_TIMEOUT = "requestTimeout";
@@ -30,15 +30,18 @@ record EtcdSettings(List<URI> endpoints, String namespace, Duration connectTimeo
     static final String TLS_CERT_FILE = "tlsCertFile";
     static final String TLS_KEY_FILE = "tlsKeyFile";
     static final String MAX_REQUEST_BYTES = "maxRequestBytes";
+    static final String MAX_TXN_OPS = "maxTxnOps";
 
     static final Set<String> KNOWN = Set.of(CONNECT_TIMEOUT, REQUEST_TIMEOUT, LEASE_TTL, USER, PASSWORD,
-            TLS_CA_FILE, TLS_CERT_FILE, TLS_KEY_FILE, MAX_REQUEST_BYTES);
+            TLS_CA_FILE, TLS_CERT_FILE, TLS_KEY_FILE, MAX_REQUEST_BYTES, MAX_TXN_OPS);
 
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(10);
     /** etcd's default {@code --max-request-bytes}: 1.5 MiB. */
     static final int DEFAULT_MAX_REQUEST_BYTES = 1536 * 1024;
+    /** etcd's default {@code --max-txn-ops}: operations per transaction (compares and writes each). */
+    static final int DEFAULT_MAX_TXN_OPS = 128;
     /** Room kept in a request for the key, the namespace and the protocol's framing. */
     static final int REQUEST_OVERHEAD_BYTES = 8 * 1024;
 
@@ -71,11 +74,15 @@ record EtcdSettings(List<URI> endpoints, String namespace, Duration connectTimeo
         if (maxRequest < 64 * 1024) {
             throw invalid(config, "property '" + MAX_REQUEST_BYTES + "' must be at least 65536, got " + maxRequest);
         }
+        int maxTxnOps = config.intProperty(MAX_TXN_OPS, DEFAULT_MAX_TXN_OPS);
+        if (maxTxnOps < 8) {
+            throw invalid(config, "property '" + MAX_TXN_OPS + "' must be at least 8, got " + maxTxnOps);
+        }
         boolean tlsWanted = ca != null || cert != null;
         List<URI> endpoints = endpoints(config, tlsWanted);
         boolean tls = tlsWanted || "https".equals(endpoints.get(0).getScheme());
         return new EtcdSettings(List.copyOf(endpoints), config.namespace(), connect, request, ttl, user,
-                password, tls, ca, cert, key, maxRequest);
+                password, tls, ca, cert, key, maxRequest, maxTxnOps);
     }
 
     /** The largest value a put accepts: the request limit less room for key and framing. */

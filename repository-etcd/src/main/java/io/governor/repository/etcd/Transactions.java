@@ -28,9 +28,6 @@ import java.util.Optional;
  */
 final class Transactions {
 
-    /** etcd's default limit of operations in one transaction (the server's {@code --max-txn-ops}). */
-    static final int MAX_TXN_OPS = 128;
-
     /** How often a revision-guarded compare-and-set re-reads when a concurrent write changed the revision only. */
     private static final int MAX_REVISION_ROUNDS = 16;
 
@@ -38,12 +35,15 @@ final class Transactions {
     private final Keys keys;
     private final Requests requests;
     private final int maxRequestBytes;
+    /** The servers' limit of compares, and of operations, in one transaction ({@code --max-txn-ops}). */
+    private final int maxTxnOps;
 
-    Transactions(KV kv, Keys keys, Requests requests, int maxRequestBytes) {
+    Transactions(KV kv, Keys keys, Requests requests, int maxRequestBytes, int maxTxnOps) {
         this.kv = kv;
         this.keys = keys;
         this.requests = requests;
         this.maxRequestBytes = maxRequestBytes;
+        this.maxTxnOps = maxTxnOps;
     }
 
     boolean compareAndSet(String path, String expected, String newValue) {
@@ -116,6 +116,14 @@ final class Transactions {
                     "the transaction needs about " + (size + EtcdSettings.REQUEST_OVERHEAD_BYTES)
                             + " bytes; the request limit is " + maxRequestBytes + " bytes", null);
         }
+        if (cmps.size() > maxTxnOps || ops.size() > maxTxnOps) {
+            // The server would refuse it; it cannot be split without losing atomicity.
+            throw Failures.error(ErrorCode.VALUE_TOO_LARGE, "commit", operations.get(0).key(), requests.where(),
+                    "the transaction has " + cmps.size() + " compare(s) and " + ops.size() + " write operation(s) "
+                            + "(a delete is two); etcd allows at most " + maxTxnOps + " of each in one transaction. "
+                            + "Raise the servers' --max-txn-ops and the repository property '"
+                            + EtcdSettings.MAX_TXN_OPS + "' together to write this atomically", null);
+        }
         return commitOnce("commit", operations.get(0).key(), cmps, ops);
     }
 
@@ -140,7 +148,7 @@ final class Transactions {
     /**
      * Reads, in one transaction without compares, each of {@code keyPaths} (one range of one key) and
      * the strict descendants of each of {@code parentPaths} (one range each). Returns the key-values
-     * of every read in argument order, keys first. More than {@link #MAX_TXN_OPS} reads go in several
+     * of every read in argument order, keys first. More than {@link #maxTxnOps} reads go in several
      * transactions, each later one pinned to the revision the first was served at, so the result is
      * one snapshot either way. Safe to retry.
      *
@@ -150,9 +158,9 @@ final class Transactions {
         int reads = keyPaths.size() + parentPaths.size();
         List<List<KeyValue>> out = new ArrayList<>(reads);
         long revision = 0; // 0: the latest
-        for (int from = 0; from < reads; from += MAX_TXN_OPS) {
+        for (int from = 0; from < reads; from += maxTxnOps) {
             List<Op> ops = new ArrayList<>();
-            for (int i = from; i < Math.min(reads, from + MAX_TXN_OPS); i++) {
+            for (int i = from; i < Math.min(reads, from + maxTxnOps); i++) {
                 GetOption.Builder option = GetOption.builder().withRevision(revision);
                 if (i < keyPaths.size()) {
                     ops.add(Op.get(keys.key(keyPaths.get(i)), option.build()));

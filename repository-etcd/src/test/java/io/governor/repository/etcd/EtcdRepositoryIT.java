@@ -94,8 +94,27 @@ class EtcdRepositoryIT {
     }
 
     /**
+     * A transaction the server would refuse (more writes than --max-txn-ops) fails before it is sent,
+     * naming the count, the limit and the property, and writes nothing; at the limit it goes through.
+     */
+    @Test
+    void commitBeyondTheTransactionLimitFailsWholeNamingTheLimit() {
+        List<Operation> tooMany = new ArrayList<>();
+        for (int i = 0; i < 129; i++) {
+            tooMany.add(Operation.put(String.format("/big/k%03d", i), "v"));
+        }
+        GovernanceException e = assertThrows(GovernanceException.class, () -> repo.commit(tooMany));
+        assertEquals(ErrorCode.VALUE_TOO_LARGE, e.code(), e::toString);
+        assertTrue(e.getMessage().contains("129 write operation(s)") && e.getMessage().contains("at most 128")
+                && e.getMessage().contains("maxTxnOps") && e.getMessage().contains("--max-txn-ops"), e.getMessage());
+        assertEquals(List.of(), repo.children("/big"), "nothing was written");
+        assertTrue(repo.commit(tooMany.subList(0, 128)), "128 writes are within the default limit");
+        assertEquals(128, repo.children("/big").size());
+    }
+
+    /**
      * A writer commits three keys together, one of them a child read through a parent and one
-     * beyond the first {@value Transactions#MAX_TXN_OPS} reads; every readAll must see all three at
+     * beyond the first 128 (etcd's default --max-txn-ops) reads; every readAll must see all three at
      * the same commit. Separate reads (the default method) would see mixed commits.
      */
     @Test

@@ -36,6 +36,7 @@ class EtcdSettingsTest {
         assertEquals(Duration.ofSeconds(10), s.leaseTtl());
         assertEquals(1536 * 1024, s.maxRequestBytes());
         assertTrue(s.maxValueBytes() < s.maxRequestBytes(), "room is kept for key and framing");
+        assertEquals(128, s.maxTxnOps());
         assertNull(s.user());
         assertFalse(s.tls());
     }
@@ -51,6 +52,13 @@ class EtcdSettingsTest {
         GovernanceException e = invalid(config("http://h:2379").property("leaseTTL", "3s"));
         assertTrue(e.getMessage().contains("leaseTTL"), e::getMessage);
         assertTrue(e.getMessage().contains("leaseTtl"), () -> "lists the known properties: " + e.getMessage());
+    }
+
+    @Test
+    void maxTxnOpsFollowsTheServersSettingAndHasAFloor() {
+        assertEquals(1024, EtcdSettings.from(config("http://h:2379").property("maxTxnOps", "1024").build()).maxTxnOps());
+        GovernanceException e = invalid(config("http://h:2379").property("maxTxnOps", "2"));
+        assertTrue(e.getMessage().contains("maxTxnOps"), e::getMessage);
     }
 
     @Test
