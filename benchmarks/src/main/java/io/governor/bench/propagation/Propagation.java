@@ -80,8 +80,9 @@ public final class Propagation {
                 .append("process not). It is what N instances on shared cores queue behind.\n");
         md.append("\nWork per push, Governor: the admin reads the database (compare-and-set base), writes the rules and ")
                 .append("reads the props (its revision); each instance, on the watch event, re-reads the whole database ")
-                .append("and the props (etcd: one range read of the data sources + rules + props = 3 requests; ")
-                .append("ZooKeeper: children, then the data sources' getData pipelined, + rules + props), validates it ")
+                .append("and the props in one `Repository.readAll` (etcd: one transaction of range reads = 1 request; ")
+                .append("ZooKeeper: 2 pipelined rounds, children + rules + props, then the data sources' getData; ")
+                .append("the ZooKeeper watch itself reads the changed node first), validates it ")
                 .append("as a whole (unchanged nodes are not parsed again), digests its canonical content (the revision), ")
                 .append("swaps the rules in, ")
                 .append("calls the listeners, then writes its status node (1 write). Raw floor: one watch event per ")

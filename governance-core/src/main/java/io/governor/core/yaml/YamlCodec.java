@@ -58,6 +58,7 @@ public final class YamlCodec {
      * ({@code resolve}), so one instance serves every thread.
      */
     private static final Resolver RESOLVER = new Resolver();
+    private static final PlainMapReader PLAIN_MAPS = new PlainMapReader(RESOLVER);
 
     private final RuleCodecs codecs;
     private final YamlWriter writer;
@@ -270,6 +271,12 @@ public final class YamlCodec {
      * {@code String} (null for YAML null) or {@code Map<String, Object>}; lists are not accepted.
      */
     public Map<String, Object> readPlainMap(String text, String source) {
+        Map<String, Object> direct = PLAIN_MAPS.read(text);
+        return direct != null ? direct : readPlainMapThroughSnakeYaml(text, source);
+    }
+
+    /** {@link #readPlainMap} without the direct reader's fast path (tests compare the two). */
+    Map<String, Object> readPlainMapThroughSnakeYaml(String text, String source) {
         Cursor root = compose(text, source);
         return root.isNull() ? Map.of() : plainMap(root);
     }
