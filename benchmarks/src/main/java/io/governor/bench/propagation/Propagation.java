@@ -181,9 +181,11 @@ public final class Propagation {
         long[] last = new long[pushes];
         long[] each = new long[pushes * n];
         long cpu0 = 0;
+        Map<Long, long[]> threads0 = Map.of();
         for (int p = -warmup; p < pushes; p++) {
             if (p == 0) {
                 cpu0 = processCpuNanos();
+                threads0 = threadCpu();
             }
             seen.forEach(Map::clear);
             long t0 = System.nanoTime();
@@ -199,7 +201,51 @@ public final class Propagation {
                 last[p] = max;
             }
         }
-        return new Result(Stats.of(last), Stats.of(each), (processCpuNanos() - cpu0) / pushes);
+        long cpu = processCpuNanos() - cpu0;
+        printCpuByThreadGroup(what, threads0, threadCpu(), cpu, pushes);
+        return new Result(Stats.of(last), Stats.of(each), cpu / pushes);
+    }
+
+    /** CPU time of every live thread, by id: {cpu nanos}; names kept alongside for grouping. */
+    private static final Map<Long, String> THREAD_NAMES = new ConcurrentHashMap<>();
+
+    private static Map<Long, long[]> threadCpu() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<Long, long[]> out = new java.util.HashMap<>();
+        for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info != null) {
+                long t = mx.getThreadCpuTime(info.getThreadId());
+                if (t >= 0) {
+                    out.put(info.getThreadId(), new long[] {t});
+                    THREAD_NAMES.put(info.getThreadId(), info.getThreadName());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Where the CPU of the recorded pushes went, by thread group (names with digits and ids folded):
+     * printed to stdout for diagnosis, not part of the report. Threads that ended meanwhile and the
+     * JVM's own (GC, JIT) are the remainder.
+     */
+    private static void printCpuByThreadGroup(String what, Map<Long, long[]> before, Map<Long, long[]> after,
+                                              long processCpu, int pushes) {
+        Map<String, Long> groups = new java.util.TreeMap<>();
+        long threads = 0;
+        for (Map.Entry<Long, long[]> e : after.entrySet()) {
+            long[] b = before.get(e.getKey());
+            long d = e.getValue()[0] - (b == null ? 0 : b[0]);
+            String name = THREAD_NAMES.getOrDefault(e.getKey(), "?").replaceAll("[0-9a-f]{8}|\\d+", "#");
+            groups.merge(name, d, Long::sum);
+            threads += d;
+        }
+        StringBuilder sb = new StringBuilder(what.replace(" revision", "").replace(" push", ""))
+                .append(": CPU ms per push by thread group:");
+        groups.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+                .forEach(e -> sb.append(String.format(" %s=%.2f", e.getKey(), e.getValue() / 1e6 / pushes)));
+        sb.append(String.format(" other(GC, JIT, ended threads)=%.2f", (processCpu - threads) / 1e6 / pushes));
+        System.out.println(sb);
     }
 
     /**

@@ -6,7 +6,6 @@ import io.governor.api.GovernanceException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The key grammar shared by every repository, and small helpers to build and take apart keys.
@@ -30,14 +29,32 @@ public final class Paths {
     /** The characters allowed in a segment, as a regular-expression class body. */
     public static final String SEGMENT_CHARACTERS = "A-Za-z0-9_.@:+-";
 
-    private static final Pattern SEGMENT = Pattern.compile("[" + SEGMENT_CHARACTERS + "]{1," + MAX_SEGMENT_LENGTH + "}");
-
     private Paths() {
     }
 
     /** Whether {@code segment} is a legal path segment. */
     public static boolean isSegment(String segment) {
-        return segment != null && SEGMENT.matcher(segment).matches() && !".".equals(segment) && !"..".equals(segment);
+        return segment != null && isSegment(segment, 0, segment.length());
+    }
+
+    /**
+     * Whether {@code s.substring(from, to)} is a legal segment, without making the substring or
+     * running a regular expression: every repository operation checks its key this way.
+     */
+    private static boolean isSegment(String s, int from, int to) {
+        int length = to - from;
+        if (length < 1 || length > MAX_SEGMENT_LENGTH) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.'
+                    || c == '@' || c == ':' || c == '+' || c == '-')) {
+                return false;
+            }
+        }
+        boolean dot = s.charAt(from) == '.';
+        return !(dot && (length == 1 || length == 2 && s.charAt(from + 1) == '.'));
     }
 
     /**
@@ -72,15 +89,22 @@ public final class Paths {
         if (key.endsWith("/")) {
             throw invalidKey(key, "must not end with '/'");
         }
-        String[] parts = key.substring(1).split("/", -1);
-        if (parts.length > MAX_DEPTH) {
-            throw invalidKey(key, "has more than " + MAX_DEPTH + " segments");
+        int segments = 0;
+        for (int i = 0; i < key.length(); i++) {
+            if (key.charAt(i) == '/' && ++segments > MAX_DEPTH) {
+                throw invalidKey(key, "has more than " + MAX_DEPTH + " segments");
+            }
         }
-        for (String part : parts) {
-            if (!isSegment(part)) {
-                throw invalidKey(key, "segment '" + part + "' is empty, '.' or '..', longer than "
+        for (int from = 1; from <= key.length(); ) {
+            int to = key.indexOf('/', from);
+            if (to < 0) {
+                to = key.length();
+            }
+            if (!isSegment(key, from, to)) {
+                throw invalidKey(key, "segment '" + key.substring(from, to) + "' is empty, '.' or '..', longer than "
                         + MAX_SEGMENT_LENGTH + " or has a character outside " + SEGMENT_CHARACTERS);
             }
+            from = to + 1;
         }
         return key;
     }
