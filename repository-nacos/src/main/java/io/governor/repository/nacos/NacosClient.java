@@ -130,11 +130,23 @@ final class NacosClient implements AutoCloseable {
         }
     }
 
+    /** A listener registered by {@link #readAndListen} and the content it was registered against. */
+    record Listening(Listener listener, String content) {
+    }
+
     /**
-     * Registers a Nacos listener; {@code onChange} runs on the Nacos client's notification thread and
-     * must hand off at once. The listener object is returned for {@link #unlisten}.
+     * Reads a dataId from the server (null if it does not exist) and registers a Nacos listener
+     * whose baseline is exactly that content: the client listens with its MD5, so the server reports
+     * any later change, even one made before the listen reaches it. {@code onChange} runs on the
+     * Nacos client's notification thread and must hand off at once.
+     *
+     * <p>A plain {@code addListener} would take the baseline from the client's local snapshot file
+     * (shared by every client of the same server in the JVM, and written by reads, not by
+     * publishes), which may differ from what the caller read: a change back to the snapshot's
+     * content (typically a delete, when the snapshot says absent) then looks like no change to the
+     * client and is never notified. Nothing is registered if the read fails.
      */
-    Listener listen(String dataId, Consumer<String> onChange, String key) {
+    Listening readAndListen(String dataId, Consumer<String> onChange, String key) {
         Listener listener = new Listener() {
             @Override
             public Executor getExecutor() {
@@ -147,11 +159,12 @@ final class NacosClient implements AutoCloseable {
             }
         };
         try {
-            service.addListener(dataId, settings.group, listener);
+            String content = service.getConfigAndSignListener(dataId, settings.group, settings.requestTimeout.toMillis(),
+                    listener);
+            return new Listening(listener, content);
         } catch (NacosException e) {
             throw NacosErrors.translate("watch", key, settings, e);
         }
-        return listener;
     }
 
     void unlisten(String dataId, Listener listener) {

@@ -109,25 +109,34 @@ final class NacosWatch implements Watch {
             return;
         }
         if (!"/".equals(node) && !listeners.containsKey(ids.value(node))) {
-            listen(ids.value(node), () -> valueChanged(node));
-            valueChanged(node, emit);
+            valueSeen(node, listen(ids.value(node), node, () -> valueChanged(node)), emit);
         }
         if (!listeners.containsKey(ids.index(node))) {
-            listen(ids.index(node), () -> indexChanged(node));
-            indexChanged(node, emit);
+            indexSeen(node, listen(ids.index(node), node, () -> indexChanged(node)), emit);
         }
     }
 
-    private void listen(String dataId, Runnable recheck) {
-        listeners.put(dataId, client.listen(dataId, content -> submit(recheck), dataId));
+    /**
+     * Reads {@code dataId} and registers a listener against exactly the content read, which is
+     * returned: the client then notifies every later change. (Listening first and reading after
+     * lost changes: the client's baseline came from its local snapshot, see
+     * {@link NacosClient#readAndListen}.) Nothing is registered if the read fails, so a retried
+     * discovery listens and reads again.
+     */
+    private String listen(String dataId, String node, Runnable recheck) {
+        NacosClient.Listening l = client.readAndListen(dataId, content -> submit(recheck), node);
+        listeners.put(dataId, l.listener());
         rechecks.put(dataId, recheck);
+        return l.content();
     }
 
     /**
      * The safety net behind the client's notifications: re-reads every listened value and index and
      * emits what differs from what the watch last saw. The Nacos client re-listens by itself after a
-     * reconnect, but a change made while it reconnects was seen to go unnotified; this bounds such a
-     * miss to {@code watchResync}. A failed re-read is left to the next round.
+     * reconnect, but (2.5.1) a listen round in flight when the connection is replaced marks its
+     * configurations consistent with the server after the disconnect marked them otherwise, so they
+     * are not listened on the new connection until the client's full re-listen (3 minutes); this
+     * bounds such a miss to {@code watchResync}. A failed re-read is left to the next round.
      */
     private void resync() {
         for (Runnable recheck : List.copyOf(rechecks.values())) {
@@ -180,7 +189,10 @@ final class NacosWatch implements Watch {
         if (closed) {
             return;
         }
-        String stored = client.read(ids.value(key), "watch", key);
+        valueSeen(key, client.read(ids.value(key), "watch", key), emit);
+    }
+
+    private void valueSeen(String key, String stored, boolean emit) {
         VersionedValue now = stored == null ? null : StoredValue.decode(stored);
         VersionedValue before = now == null ? known.remove(key) : known.put(key, now);
         if (!emit) {
@@ -202,7 +214,11 @@ final class NacosWatch implements Watch {
         if (closed) {
             return;
         }
-        for (String child : ChildIndex.parse(client.read(ids.index(node), "watch", node))) {
+        indexSeen(node, client.read(ids.index(node), "watch", node), emit);
+    }
+
+    private void indexSeen(String node, String stored, boolean emit) {
+        for (String child : ChildIndex.parse(stored)) {
             discover(Paths.join(node, child), emit);
         }
     }

@@ -137,6 +137,28 @@ class NacosRepositoryIT {
         }
     }
 
+    /**
+     * A change made after the watch read a value but before the client's listen reached the server
+     * is still notified: the client listens with the MD5 of what the watch read. It used to listen
+     * with the MD5 of its local snapshot (here "absent", left by the put's own read), which equals
+     * the server's after the delete, so the delete went unnotified. No periodic re-read to hide it.
+     */
+    @Test
+    void deleteBeforeTheClientsListenReachesTheServerIsStillDelivered() throws Exception {
+        BlockingQueue<ChangeEvent> events = new LinkedBlockingQueue<>();
+        try (NacosStandIn slow = new NacosStandIn();
+             Repository repo = new NacosRepositoryProvider().create(RepositoryConfig.builder("nacos").namespace(namespace())
+                     .serverLists(slow.address()).property("watchResync", "1h").build())) {
+            repo.put("/t/a", "1");
+            slow.delayListens(300);
+            repo.watch("/t", events::add);
+            repo.delete("/t/a");
+
+            Await.until(Duration.ofSeconds(10), "DELETED /t/a", () -> events.stream()
+                    .anyMatch(e -> e.type() == ChangeEvent.Type.DELETED && e.key().equals("/t/a")));
+        }
+    }
+
     @Test
     void credentialsAreUsedAndAWrongPasswordIsUnauthenticatedWithoutShowingIt() throws Exception {
         try (NacosStandIn secured = new NacosStandIn("governor", "right-pw-41")) {

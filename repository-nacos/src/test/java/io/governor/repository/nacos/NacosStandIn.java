@@ -82,6 +82,7 @@ final class NacosStandIn implements AutoCloseable {
     private final Map<String, Set<String>> listeners = new ConcurrentHashMap<>();
     private final Map<String, StreamObserver<Payload>> streams = new ConcurrentHashMap<>();
     private final AtomicLong pushIds = new AtomicLong();
+    private volatile long listenDelayMillis;
     private HttpServer http;
     private Server grpc;
 
@@ -142,6 +143,14 @@ final class NacosStandIn implements AutoCloseable {
         }
     }
 
+    /**
+     * Holds every listen registration that long before handling it, as a busy server or network
+     * would: changes made meanwhile happen before the client's listener exists on the server.
+     */
+    void delayListens(long millis) {
+        listenDelayMillis = millis;
+    }
+
     @Override
     public void close() {
         grpc.shutdownNow();
@@ -197,6 +206,13 @@ final class NacosStandIn implements AutoCloseable {
                 ConfigChangeBatchListenResponse denied = new ConfigChangeBatchListenResponse();
                 denied.setErrorInfo(NacosException.NO_RIGHT, "token invalid!");
                 return denied;
+            }
+            if (l.isListen() && listenDelayMillis > 0) {
+                try {
+                    Thread.sleep(listenDelayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             ConfigChangeBatchListenResponse r = new ConfigChangeBatchListenResponse();
             for (ConfigBatchListenRequest.ConfigListenContext c : l.getConfigListenContexts()) {
