@@ -18,5 +18,5 @@ exec java -Xms1g -Xmx4g -XX:+UseG1GC ${BENCH_JVM_OPTS:-} \
   -Dorg.slf4j.simpleLogger.log.org.apache.zookeeper=error \
   -Dorg.slf4j.simpleLogger.log.io.etcd.jetcd=error \
   -Dorg.slf4j.simpleLogger.log.io.grpc=error \
-  -Dbench.command="scripts/bench.sh $*" \
+  -Dbench.command="${BENCH_JVM_OPTS:+BENCH_JVM_OPTS=\"$BENCH_JVM_OPTS\" }scripts/bench.sh $*" \
   -cp "$CP" io.governor.bench.Bench "$@"

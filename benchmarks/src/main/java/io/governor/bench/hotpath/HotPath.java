@@ -40,6 +40,8 @@ public final class HotPath {
 
     private static final double TARGET = 1.05;
     private static final long PAIRED_BATCH_CPU_MILLIS = 25;
+    /** The paired A/A control: a raw pool in the governed side's place. */
+    private static final String CONTROL = "control: raw against raw";
 
     /** A case: its label, its governed benchmark and the raw benchmark it is compared with. */
     private record Case(String label, String governed, String raw) {
@@ -115,10 +117,12 @@ public final class HotPath {
             for (int i = 0; i < ids.length; i++) {
                 runs.computeIfAbsent(CASES.get(i).label(), k -> new ArrayList<>()).add(fork(ids[i], ctx));
             }
+            runs.computeIfAbsent(CONTROL, k -> new ArrayList<>()).add(fork("control", ctx));
         }
         for (Case c : CASES) {
             out.put(c.label(), Paired.Ratio.pool(runs.get(c.label())));
         }
+        out.put(CONTROL, Paired.Ratio.pool(runs.get(CONTROL)));
         out.forEach((k, v) -> System.out.printf(Locale.ROOT,
                 "hotpath paired: %s: %.3f ± %.3f (median %.3f; per op raw %.0f ns %.0f B, governed %.0f ns %.0f B)%n",
                 k, v.mean(), v.error(), v.median(), v.rawNanos(), v.rawBytes(), v.governedNanos(), v.governedBytes()));
@@ -197,6 +201,13 @@ public final class HotPath {
                 + "warm-up of at least %d ms that lasts until the JIT has compiled nothing for two seconds; each pair "
                 + "gives governed / raw thread CPU time per operation; shown: mean of all forks' pairs (%d per fork) ± 99.9%% "
                 + "half-width.%n", ctx.pick(1, 3), PAIRED_BATCH_CPU_MILLIS, pairedWarmupMillis(ctx), pairs(ctx)));
+        Paired.Ratio control = paired.get(CONTROL);
+        if (control != null) {
+            md.append(fmt("%nA/A control, measured the same way with a second raw pool (on a second database) in the "
+                    + "governed side's place: %.3f ± %.3f (median %.3f). It is the harness's own bias and spread; a "
+                    + "governed ratio within it of 1.05 cannot be told from 1.05.%n", control.mean(), control.error(),
+                    control.median()));
+        }
         return md.toString();
     }
 

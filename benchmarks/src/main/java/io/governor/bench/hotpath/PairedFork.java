@@ -8,7 +8,7 @@ import java.util.Locale;
  * case is measured in a JVM whose JIT profiles an earlier case shaped. Measured in one JVM, case a
  * came out 0.03–0.04 above case c, which runs the very same code, only because it ran first.
  *
- * <p>Arguments: case (a, b or c), warm-up ms, pairs, batch CPU ms. Prints one line
+ * <p>Arguments: case (a, b, c, or control: raw against raw), warm-up ms, pairs, batch CPU ms. Prints one line
  * {@code PAIRED rawNanos governedNanos rawBytes governedBytes ratio...}. Single-threaded.
  */
 public final class PairedFork {
@@ -52,6 +52,22 @@ public final class PairedFork {
                 } finally {
                     if (governed.governance != null) {
                         governed.tearDown();
+                    }
+                    raw.tearDown();
+                }
+            }
+            case "control" -> {
+                // A/A control: two raw pools of the same kind on two databases, the second one in the
+                // governed side's place. Its ratio is the harness's own bias and spread.
+                HotPathBenchmark.RawPlain raw = new HotPathBenchmark.RawPlain();
+                raw.setUp();
+                HotPathBenchmark.RawPlain other = new HotPathBenchmark.RawPlain();
+                try {
+                    other.setUp();
+                    r = Paired.measure(new DataSource[] {raw.pool}, other.pool, false, warmup, pairs, batch);
+                } finally {
+                    if (other.pool != null) {
+                        other.tearDown();
                     }
                     raw.tearDown();
                 }

@@ -13,14 +13,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Where a governed connection goes, precomputed for one snapshot so that routing a connection costs
- * an array index and, for round robin, one atomic increment: the primary, and the enabled replicas
+ * an array index and, for round robin, one counter increment: the primary, and the enabled replicas
  * with their cumulative weights.
  *
  * <p>Without a {@code READWRITE_SPLITTING} rule the database's only data source takes everything;
  * with several and no rule, routing fails with a clear {@link SQLException}. A disabled primary
  * still takes writes (there is nowhere else for them to go); disabling applies to replicas.
  *
- * <p>Immutable apart from the shared round-robin counter; thread-safe.
+ * <p>Immutable apart from the shared round-robin counter, which is counted without synchronisation
+ * (see {@link #nextRoundRobin}); thread-safe.
  */
 final class Router {
 
@@ -92,10 +93,22 @@ final class Router {
             return replicas[0];
         }
         return switch (balancer) {
-            case ROUND_ROBIN -> replicas[Math.floorMod(roundRobin.getAndIncrement(), n)];
+            case ROUND_ROBIN -> replicas[nextRoundRobin(n)];
             case RANDOM -> replicas[ThreadLocalRandom.current().nextInt(n)];
             case WEIGHT -> replicas[weighted(ThreadLocalRandom.current().nextInt(cumulativeWeights[n - 1]))];
         };
+    }
+
+    /**
+     * The next round-robin index, counted with plain (racy) reads and writes: concurrent callers may
+     * read the same count and go to the same replica, which only evens out a little later. A strict
+     * counter would put a full fence into every read-only connection for a property nobody can
+     * observe under concurrency anyway.
+     */
+    private int nextRoundRobin(int n) {
+        int i = roundRobin.getPlain();
+        roundRobin.setPlain(i + 1);
+        return Math.floorMod(i, n);
     }
 
     private int weighted(int ticket) {
