@@ -150,9 +150,10 @@ class NacosRepositoryIT {
              Repository repo = new NacosRepositoryProvider().create(RepositoryConfig.builder("nacos").namespace(namespace())
                      .serverLists(slow.address()).property("watchResync", "1h").build())) {
             repo.put("/t/a", "1");
-            slow.delayListens(300);
+            slow.holdListens();
             repo.watch("/t", events::add);
             repo.delete("/t/a");
+            slow.releaseListens();
 
             Await.until(Duration.ofSeconds(10), "DELETED /t/a", () -> events.stream()
                     .anyMatch(e -> e.type() == ChangeEvent.Type.DELETED && e.key().equals("/t/a")));

@@ -82,7 +82,8 @@ final class NacosStandIn implements AutoCloseable {
     private final Map<String, Set<String>> listeners = new ConcurrentHashMap<>();
     private final Map<String, StreamObserver<Payload>> streams = new ConcurrentHashMap<>();
     private final AtomicLong pushIds = new AtomicLong();
-    private volatile long listenDelayMillis;
+    /** While set and not yet released, listen registrations wait for it (see {@link #holdListens}). */
+    private volatile java.util.concurrent.CountDownLatch listenGate;
     private HttpServer http;
     private Server grpc;
 
@@ -144,11 +145,20 @@ final class NacosStandIn implements AutoCloseable {
     }
 
     /**
-     * Holds every listen registration that long before handling it, as a busy server or network
-     * would: changes made meanwhile happen before the client's listener exists on the server.
+     * Holds every listen registration until {@link #releaseListens}, as a busy server or network
+     * would delay it: changes made meanwhile happen before the client's listener exists on the
+     * server. A held registration gives up waiting after 30 s.
      */
-    void delayListens(long millis) {
-        listenDelayMillis = millis;
+    void holdListens() {
+        listenGate = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    /** Lets the held listen registrations (and later ones) through. */
+    void releaseListens() {
+        java.util.concurrent.CountDownLatch gate = listenGate;
+        if (gate != null) {
+            gate.countDown();
+        }
     }
 
     @Override
@@ -207,9 +217,10 @@ final class NacosStandIn implements AutoCloseable {
                 denied.setErrorInfo(NacosException.NO_RIGHT, "token invalid!");
                 return denied;
             }
-            if (l.isListen() && listenDelayMillis > 0) {
+            java.util.concurrent.CountDownLatch gate = listenGate;
+            if (l.isListen() && gate != null) {
                 try {
-                    Thread.sleep(listenDelayMillis);
+                    gate.await(30, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
