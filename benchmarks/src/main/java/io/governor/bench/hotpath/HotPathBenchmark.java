@@ -222,6 +222,9 @@ public class HotPathBenchmark {
         Governance governance;
         DataSource dataSource;
 
+        /** Creates the databases and starts the governed data source (JMH's set-up of each subclass). */
+        public abstract void setUp() throws SQLException;
+
         void start(DatabaseConfig config, boolean serviceLoaderListeners) {
             governance = governance(config, serviceLoaderListeners);
             dataSource = governance.dataSource(DATABASE);

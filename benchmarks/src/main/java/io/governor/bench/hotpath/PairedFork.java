@@ -29,11 +29,7 @@ public final class PairedFork {
                 HotPathBenchmark.GovernedState governed = which.equals("a")
                         ? new HotPathBenchmark.GovernedPlain() : new HotPathBenchmark.GovernedTraced();
                 try {
-                    if (governed instanceof HotPathBenchmark.GovernedPlain p) {
-                        p.setUp();
-                    } else {
-                        ((HotPathBenchmark.GovernedTraced) governed).setUp();
-                    }
+                    governed.setUp();
                     r = Paired.measure(new DataSource[] {raw.pool}, governed.dataSource, false, warmup, pairs, batch);
                 } finally {
                     if (governed.governance != null) {

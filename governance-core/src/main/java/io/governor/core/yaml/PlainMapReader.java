@@ -160,13 +160,13 @@ final class PlainMapReader {
             }
             return null;
         }
-        if (!plainStart(first)) {
+        if (!YamlWriter.plainStart(first)) {
             return null;
         }
         int i = pos + 1;
         while (i < n) {
             char c = text.charAt(i);
-            if (!plainStart(c) && c != '.' && c != '-') {
+            if (!YamlWriter.plainStart(c) && c != '.' && c != '-') {
                 break;
             }
             i++;
@@ -186,9 +186,5 @@ final class PlainMapReader {
         }
         end[0] = i;
         return s;
-    }
-
-    private static boolean plainStart(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '/';
     }
 }

@@ -155,7 +155,8 @@ final class YamlWriter {
         return t.equals(Tag.STR) || t.equals(Tag.INT) || t.equals(Tag.FLOAT) || t.equals(Tag.BOOL);
     }
 
-    private static boolean plainStart(char c) {
+    /** The first character of text written plain; also {@link PlainMapReader}'s, so the two agree. */
+    static boolean plainStart(char c) {
         return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '/';
     }
 
