@@ -14,6 +14,7 @@ import io.grpc.Status;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -36,6 +37,8 @@ final class CallControl implements ClientInterceptor {
 
     private final long deadlineNanos;
     private final Map<ByteString, ClientCall<?, ?>> pendingLocks = new ConcurrentHashMap<>();
+    /** Lock names whose next call is to be cancelled instead of sent (see {@link #cancelWhenSent}). */
+    private final Set<ByteString> cancelOnSend = ConcurrentHashMap.newKeySet();
 
     CallControl(Duration requestTimeout) {
         this.deadlineNanos = requestTimeout.toNanos();
@@ -64,8 +67,23 @@ final class CallControl implements ClientInterceptor {
         return true;
     }
 
+    /**
+     * For a lock call that was issued but has not reached this interceptor yet (jetcd sends it from
+     * its own executor): it is cancelled when it is about to be sent, and never reaches the server.
+     * Call it before {@link #cancelLock}; the caller waits for the call to end and then calls
+     * {@link #forgetCancelWhenSent}.
+     */
+    void cancelWhenSent(ByteString name) {
+        cancelOnSend.add(name);
+    }
+
+    void forgetCancelWhenSent(ByteString name) {
+        cancelOnSend.remove(name);
+    }
+
     private final class TrackedLockCall<Q, R> extends ForwardingClientCall.SimpleForwardingClientCall<Q, R> {
         private volatile ByteString name;
+        private volatile boolean cancelled;
 
         TrackedLockCall(ClientCall<Q, R> delegate) {
             super(delegate);
@@ -85,13 +103,37 @@ final class CallControl implements ClientInterceptor {
             }, headers);
         }
 
+        /**
+         * Registers the call by lock name, then looks for a withdrawal that came first: with
+         * {@link #cancelWhenSent} marking before {@link #cancelLock} looks, one of the two always sees
+         * the other, so a withdrawn call never goes out.
+         */
         @Override
         public void sendMessage(Q message) {
             if (message instanceof LockRequest request) {
                 name = request.getName();
                 pendingLocks.put(name, this);
+                if (cancelOnSend.remove(name)) {
+                    pendingLocks.remove(name, this);
+                    cancel("tryLock withdrawn before its lock call was sent", null);
+                }
             }
-            super.sendMessage(message);
+            if (!cancelled) {
+                super.sendMessage(message);
+            }
+        }
+
+        @Override
+        public void halfClose() {
+            if (!cancelled) { // a cancelled call refuses it; its listener has been told already
+                super.halfClose();
+            }
+        }
+
+        @Override
+        public void cancel(String message, Throwable cause) {
+            cancelled = true;
+            super.cancel(message, cause);
         }
     }
 }

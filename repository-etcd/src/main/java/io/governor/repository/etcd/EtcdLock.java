@@ -132,13 +132,13 @@ final class EtcdLock implements DistributedLock {
             try {
                 response = call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                withdraw(leaseId, "timed out");
+                withdraw(leaseId, "timed out", call, true);
                 return Optional.empty();
             } catch (InterruptedException e) {
-                withdraw(leaseId, "interrupted");
+                withdraw(leaseId, "interrupted", call, true);
                 throw GovernanceException.interrupted("lock '" + path + "' on etcd repository " + requests.where(), e);
             } catch (ExecutionException e) {
-                withdraw(leaseId, "failed");
+                withdraw(leaseId, "failed", null, true);
                 requests.ensureOpen("lock", path);
                 if (Failures.retryable(e) && System.nanoTime() < deadline) {
                     continue;
@@ -198,8 +198,7 @@ final class EtcdLock implements DistributedLock {
         try {
             response = call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
-            call.cancel(true);
-            withdraw(leaseId, "interrupted");
+            withdraw(leaseId, "interrupted", call, false);
             throw GovernanceException.interrupted("lock '" + path + "' on etcd repository " + requests.where(), e);
         } catch (TimeoutException | ExecutionException e) {
             call.cancel(true);
@@ -223,17 +222,48 @@ final class EtcdLock implements DistributedLock {
         return Optional.of(grant(key, createRevision, leaseId));
     }
 
-    /** Cancels a pending lock call and removes the key it may have created or been granted. */
-    private void withdraw(long leaseId, String why) {
-        calls.cancelLock(com.google.protobuf.ByteString.copyFrom(lockName.getBytes()), "tryLock " + why);
+    /**
+     * Takes this client's waiter out of the lock's queue: cancels its lock call, waits (briefly) until
+     * the call in flight has ended, then removes the key it may have created or been granted. The
+     * wait matters: a lock call or queueing write that has been issued but not yet served would
+     * otherwise land after the removal, and the lock would go to this lease, held by nobody.
+     *
+     * @param inFlight the lock call or queueing transaction that was being waited for, or null
+     * @param lockCall whether {@code inFlight} is a lock-service call (which can be cancelled)
+     */
+    private void withdraw(long leaseId, String why, CompletableFuture<?> inFlight, boolean lockCall) {
+        com.google.protobuf.ByteString callName = com.google.protobuf.ByteString.copyFrom(lockName.getBytes());
         Duration budget = requests.requestTimeout().compareTo(WITHDRAW_BUDGET) < 0
                 ? requests.requestTimeout() : WITHDRAW_BUDGET;
+        boolean marked = lockCall && inFlight != null && !inFlight.isDone();
+        if (marked) {
+            calls.cancelWhenSent(callName); // if not sent yet, it is cancelled on its way out
+        }
+        if (lockCall) {
+            calls.cancelLock(callName, "tryLock " + why); // if sent, it is cancelled now
+        }
+        boolean interrupted = false;
+        if (inFlight != null && !inFlight.isDone()) {
+            try {
+                inFlight.get(budget.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true; // restored after the key is removed
+            } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
+                // ended (cancelled or failed), or still not served: the key removal below goes ahead
+            }
+        }
+        if (marked) {
+            calls.forgetCancelWhenSent(callName);
+        }
         try {
             requests.run("unlock", path, true, budget, () -> kv.delete(waiterKey(leaseId)));
         } catch (GovernanceException e) {
             gate.staleKey = true;
             LOG.warn("[{}] could not withdraw the waiting key of lock '{}' ({}); the next attempt removes it",
                     requests.where(), name, e.getMessage());
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
