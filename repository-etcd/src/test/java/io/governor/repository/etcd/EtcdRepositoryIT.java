@@ -171,48 +171,6 @@ class EtcdRepositoryIT {
         }
     }
 
-    /**
-     * A waiter that gives up (interrupted at any moment, or a very short timeout) must leave no key
-     * behind in the lock's queue: a lock call or queueing write still in flight when it was
-     * withdrawn used to land after the withdrawal, and the lock then went to the departed waiter's
-     * lease, held by nobody, until that client closed.
-     */
-    @Test
-    void waitersThatGiveUpAtAnyMomentLeaveTheLockFree() throws Exception {
-        try (EtcdRepository holder = TestClients.connect(ETCD.endpoints(), namespace, Duration.ofSeconds(5));
-             EtcdRepository waiter = TestClients.connect(ETCD.endpoints(), namespace, Duration.ofSeconds(5))) {
-            for (int round = 0; round < 80; round++) {
-                LockLease held = holder.lock("race").tryLock(Duration.ofSeconds(5)).orElseThrow();
-                if (round % 2 == 0) {
-                    Thread t = new Thread(() -> {
-                        try {
-                            waiter.lock("race").tryLock(Duration.ofSeconds(30));
-                        } catch (GovernanceException expected) {
-                            // INTERRUPTED
-                        }
-                    });
-                    t.start();
-                    // Interrupt at a different moment each round (0 to 3 ms in), so that it lands before,
-                    // during and after the queueing write and the lock call.
-                    long until = System.nanoTime() + (round * 77_000L) % 3_000_000L;
-                    while (System.nanoTime() < until) {
-                        Thread.onSpinWait();
-                    }
-                    t.interrupt();
-                    t.join(10_000);
-                    assertFalse(t.isAlive(), "round " + round + ": the interrupted waiter returned");
-                } else {
-                    assertFalse(waiter.lock("race").tryLock(Duration.ofMillis(round % 4 == 1 ? 0 : 5)).isPresent());
-                }
-                held.close();
-                int r = round;
-                LockLease again = holder.lock("race").tryLock(Duration.ofSeconds(5))
-                        .orElseThrow(() -> new AssertionError("round " + r + ": the lock stayed taken after the waiter gave up"));
-                again.close();
-            }
-        }
-    }
-
     @Test
     void fencingTokenIsTheLockKeysCreateRevisionWhetherGrantedAtOnceOrAfterWaiting() throws Exception {
         ByteSequence queue = ByteSequence.from("/" + namespace + "/locks/tok/", StandardCharsets.UTF_8);
