@@ -24,6 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 
 /**
@@ -45,8 +48,10 @@ import java.util.function.UnaryOperator;
  */
 public final class GovernanceAdmin implements AutoCloseable {
 
-    /** How often {@link #updateRules} and {@link #updateDatabase} retry after a conflict. */
+    /** How often {@link #updateRules} tries before it gives up with {@code CONFLICT}. */
     public static final int MAX_UPDATE_ATTEMPTS = 16;
+    /** The longest wait between two attempts of {@link #updateRules}, in milliseconds. */
+    public static final long MAX_UPDATE_BACKOFF_MS = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(GovernanceAdmin.class);
 
@@ -168,7 +173,12 @@ public final class GovernanceAdmin implements AutoCloseable {
     /**
      * Reads the rules, applies {@code update} and writes the result with compare-and-set, retrying
      * up to {@link #MAX_UPDATE_ATTEMPTS} times when another writer got in between. {@code update}
-     * may run several times and must have no side effects.
+     * may run several times and must have no side effects. Between attempts it waits a random time
+     * that grows with each conflict (up to {@link #MAX_UPDATE_BACKOFF_MS} ms), so that writers that
+     * keep colliding spread out instead of one of them losing every round.
+     *
+     * @throws GovernanceException {@code CONFLICT} when every attempt lost, {@code INTERRUPTED} when
+     *                             the thread was interrupted while waiting between attempts
      */
     public String updateRules(String db, UnaryOperator<List<RuleConfig>> update) {
         for (int attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
@@ -179,8 +189,28 @@ public final class GovernanceAdmin implements AutoCloseable {
                 return result.get();
             }
             LOG.debug("[{}] update rules of {}: conflict on attempt {}", namespace, db, attempt);
+            if (attempt < MAX_UPDATE_ATTEMPTS) {
+                backOff(attempt, "update rules of database '" + db + "'");
+            }
         }
         throw conflict("update rules of database '" + db + "': still conflicting after " + MAX_UPDATE_ATTEMPTS + " attempts");
+    }
+
+    /** Waits a random time of up to 2^attempt ms, at most {@link #MAX_UPDATE_BACKOFF_MS}. */
+    private static void backOff(int attempt, String what) {
+        long maxNanos = TimeUnit.MILLISECONDS.toNanos(Math.min(MAX_UPDATE_BACKOFF_MS, 1L << Math.min(attempt, 20)));
+        long deadline = System.nanoTime() + ThreadLocalRandom.current().nextLong(maxNanos + 1);
+        for (;;) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new GovernanceException(ErrorCode.INTERRUPTED, what + ": interrupted while waiting to retry"
+                        + " after a conflicting write");
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            LockSupport.parkNanos(left);
+        }
     }
 
     private java.util.Optional<String> writeRules(DatabaseSnapshot snap, List<RuleConfig> rules) {

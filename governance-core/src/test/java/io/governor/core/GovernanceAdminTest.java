@@ -23,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -89,6 +90,45 @@ class GovernanceAdminTest {
         }
         ReadwriteSplittingRule r = a.database("orders").rule(ReadwriteSplittingRule.class);
         assertEquals(1 + 4 * perAdmin, r.weight("replica_0"));
+    }
+
+    /** Every attempt loses to another writer: CONFLICT after the last one, and the other's writes stand. */
+    @Test
+    void updateRulesThatAlwaysLosesGivesUpWithConflict() {
+        GovernanceAdmin a = admin();
+        GovernanceAdmin b = admin();
+        AtomicInteger attempts = new AtomicInteger();
+        GovernanceException e = assertThrows(GovernanceException.class, () -> a.updateRules("orders", rules -> {
+            attempts.incrementAndGet();
+            b.updateRules("orders", GovernanceAdminTest::incrementWeight); // gets in between, every time
+            return incrementWeight(rules);
+        }));
+        assertEquals(ErrorCode.CONFLICT, e.code());
+        assertTrue(e.getMessage().contains("still conflicting after " + GovernanceAdmin.MAX_UPDATE_ATTEMPTS), e.getMessage());
+        assertEquals(GovernanceAdmin.MAX_UPDATE_ATTEMPTS, attempts.get());
+        ReadwriteSplittingRule r = a.database("orders").rule(ReadwriteSplittingRule.class);
+        assertEquals(1 + GovernanceAdmin.MAX_UPDATE_ATTEMPTS, r.weight("replica_0"), "only b's updates were written");
+    }
+
+    /** A thread interrupted while it waits to retry stops with INTERRUPTED and keeps its interrupt status. */
+    @Test
+    void updateRulesInterruptedBetweenAttemptsStops() {
+        GovernanceAdmin a = admin();
+        GovernanceAdmin b = admin();
+        AtomicInteger attempts = new AtomicInteger();
+        try {
+            GovernanceException e = assertThrows(GovernanceException.class, () -> a.updateRules("orders", rules -> {
+                attempts.incrementAndGet();
+                b.updateRules("orders", GovernanceAdminTest::incrementWeight);
+                Thread.currentThread().interrupt(); // as if interrupted just before the wait
+                return incrementWeight(rules);
+            }));
+            assertEquals(ErrorCode.INTERRUPTED, e.code());
+            assertTrue(Thread.currentThread().isInterrupted());
+            assertEquals(1, attempts.get());
+        } finally {
+            Thread.interrupted();
+        }
     }
 
     @Test

@@ -1,12 +1,16 @@
 package io.governor.core.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.governor.api.config.DataSourceConfig;
 import io.governor.api.config.DatabaseConfig;
 import io.governor.api.config.GovernanceProps;
 import io.governor.api.config.ReadwriteSplittingRule;
 import io.governor.test.Await;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import javax.sql.DataSource;
 
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -29,10 +33,17 @@ class ConcurrentSwapTest {
         h2.close();
     }
 
-    @Test
-    void swapsUnderLoadNeverFailAConnectionAndCloseEveryReplacedPool() throws Exception {
+    /**
+     * Both ways of knowing what a pool has lent: HikariCP's own in-use count (the pool class Governor
+     * recognises), and Governor's counter (any other pool class, here HikariCP behind a wrapper).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(classes = {HikariDataSource.class, OpaquePool.class})
+    void swapsUnderLoadNeverFailAConnectionAndCloseEveryReplacedPool(Class<?> poolClass) throws Exception {
         JdbcRuntime rt = h2.runtime();
-        DatabaseConfig base = h2.database(List.of(ReadwriteSplittingRule.of("primary", "replica_0")), "primary", "replica_0");
+        DatabaseConfig base = h2.database(List.of(ReadwriteSplittingRule.of("primary", "replica_0")))
+                .withDataSource("primary", pool(poolClass, "primary", "4"))
+                .withDataSource("replica_0", pool(poolClass, "replica_0", "4"));
         rt.apply(base, GovernanceProps.empty(), "r0");
         Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
         AtomicBoolean stop = new AtomicBoolean();
@@ -60,22 +71,32 @@ class ConcurrentSwapTest {
             }, "swap-load-" + t);
             worker.start();
         }
-        List<HikariDataSource> replaced = new ArrayList<>();
+        List<DataSource> replaced = new ArrayList<>();
         for (int i = 1; i <= 12; i++) {
             Await.until("some load between swaps", () -> served.get() > 0 || !errors.isEmpty());
             served.set(0);
-            replaced.add((HikariDataSource) rt.pool("primary"));
-            replaced.add((HikariDataSource) rt.pool("replica_0"));
+            replaced.add(rt.pool("primary"));
+            replaced.add(rt.pool("replica_0"));
+            assertEquals(poolClass, rt.pool("primary").getClass());
             String size = String.valueOf(2 + i % 3);
-            rt.apply(base.withDataSource("primary", h2.hikari("primary").with("maximumPoolSize", size))
-                    .withDataSource("replica_0", h2.hikari("replica_0").with("maximumPoolSize", size)),
+            rt.apply(base.withDataSource("primary", pool(poolClass, "primary", size))
+                    .withDataSource("replica_0", pool(poolClass, "replica_0", size)),
                     H2Fixture.props("30s", "5s"), "r" + i);
         }
         stop.set(true);
         done.await();
         assertTrue(errors.isEmpty(), () -> "connections failed during swaps: " + errors);
         Await.until("every replaced pool closed once its connections returned",
-                () -> replaced.stream().allMatch(HikariDataSource::isClosed));
+                () -> replaced.stream().allMatch(ConcurrentSwapTest::isClosed));
         assertEquals("r12", rt.revision());
+    }
+
+    private DataSourceConfig pool(Class<?> poolClass, String name, String size) {
+        DataSourceConfig hikari = h2.hikari(name).with("maximumPoolSize", size);
+        return new DataSourceConfig(poolClass.getName(), hikari.properties());
+    }
+
+    private static boolean isClosed(DataSource pool) {
+        return pool instanceof HikariDataSource h ? h.isClosed() : ((OpaquePool) pool).isClosed();
     }
 }

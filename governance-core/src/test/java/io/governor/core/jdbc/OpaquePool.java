@@ -1,0 +1,91 @@
+package io.governor.core.jdbc;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import javax.sql.DataSource;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.logging.Logger;
+
+/**
+ * A HikariCP pool behind a class that is not HikariCP's, so that Governor treats it as an unknown
+ * pool class and counts its lent connections itself. Thread-safe as HikariCP.
+ */
+public final class OpaquePool implements DataSource, AutoCloseable {
+
+    private final HikariDataSource hikari = new HikariDataSource();
+
+    public void setJdbcUrl(String url) {
+        hikari.setJdbcUrl(url);
+    }
+
+    public void setUsername(String user) {
+        hikari.setUsername(user);
+    }
+
+    public void setPassword(String password) {
+        hikari.setPassword(password);
+    }
+
+    public void setMaximumPoolSize(int size) {
+        hikari.setMaximumPoolSize(size);
+    }
+
+    public void setConnectionTimeout(long millis) {
+        hikari.setConnectionTimeout(millis);
+    }
+
+    public boolean isClosed() {
+        return hikari.isClosed();
+    }
+
+    @Override
+    public void close() {
+        hikari.close();
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        return hikari.getConnection();
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        throw new SQLFeatureNotSupportedException("not used");
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return 0;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException("not used");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        throw new SQLException("not a wrapper");
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+        return false;
+    }
+}
