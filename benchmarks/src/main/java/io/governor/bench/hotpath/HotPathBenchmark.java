@@ -144,10 +144,12 @@ public class HotPathBenchmark {
         return ds;
     }
 
-    static DataSourceConfig governedPool(String db) {
-        return DataSourceConfig.of(Databases.url(db), "sa", "")
+    /** The governed side's pool of {@code db}: the raw side's settings, built by Governor from {@code poolClass}. */
+    static DataSourceConfig governedPool(String db, String poolClass) {
+        DataSourceConfig hikari = DataSourceConfig.of(Databases.url(db), "sa", "")
                 .with("maximumPoolSize", Integer.toString(POOL_SIZE))
                 .with("connectionTimeout", Long.toString(CONNECTION_TIMEOUT_MS));
+        return new DataSourceConfig(poolClass, hikari.properties());
     }
 
     static Governance governance(DatabaseConfig database, boolean serviceLoaderListeners) {
@@ -158,6 +160,10 @@ public class HotPathBenchmark {
                 .database(DATABASE, database)
                 .build();
         return Governance.builder(config).serviceLoaderListeners(serviceLoaderListeners).build();
+    }
+
+    private static String url(String db) {
+        return Databases.url(db);
     }
 
     static String whoAmI(DataSource ds, boolean readOnly) throws SQLException {
@@ -221,6 +227,17 @@ public class HotPathBenchmark {
         Databases h2;
         Governance governance;
         DataSource dataSource;
+        /** The class of the pools Governor builds; {@link SharedHikari} lets a raw side use the same pools. */
+        String poolClass = DataSourceConfig.DEFAULT_POOL_CLASS;
+        /** The JDBC URLs of the primary, then of the replicas (case b). */
+        final List<String> urls = new ArrayList<>();
+
+        /** Creates a database and its governed pool's configuration. */
+        DataSourceConfig pool(String name) throws SQLException {
+            String db = h2.create(name);
+            urls.add(Databases.url(db));
+            return governedPool(db, poolClass);
+        }
 
         /** Creates the databases and starts the governed data source (JMH's set-up of each subclass). */
         public abstract void setUp() throws SQLException;
@@ -242,9 +259,8 @@ public class HotPathBenchmark {
         @Setup
         public void setUp() throws SQLException {
             h2 = new Databases();
-            String primary = h2.create("primary");
-            start(DatabaseConfig.empty().withDataSource("primary", governedPool(primary)), false);
-            check(whoAmI(dataSource, false).equals(primary), "case a: connections go to the only data source");
+            start(DatabaseConfig.empty().withDataSource("primary", pool("primary")), false);
+            check(url(whoAmI(dataSource, false)).equals(urls.get(0)), "case a: connections go to the only data source");
         }
     }
 
@@ -253,19 +269,16 @@ public class HotPathBenchmark {
         @Setup
         public void setUp() throws SQLException {
             h2 = new Databases();
-            String primary = h2.create("primary");
-            String replica0 = h2.create("replica0");
-            String replica1 = h2.create("replica1");
             start(DatabaseConfig.empty()
-                    .withDataSource("primary", governedPool(primary))
-                    .withDataSource("replica_0", governedPool(replica0))
-                    .withDataSource("replica_1", governedPool(replica1))
+                    .withDataSource("primary", pool("primary"))
+                    .withDataSource("replica_0", pool("replica0"))
+                    .withDataSource("replica_1", pool("replica1"))
                     .withRules(List.of(ReadwriteSplittingRule.of("primary", "replica_0", "replica_1"))), false);
             Set<String> served = new HashSet<>();
             for (int i = 0; i < 4; i++) {
-                served.add(whoAmI(dataSource, true));
+                served.add(url(whoAmI(dataSource, true)));
             }
-            check(served.equals(Set.of(replica0, replica1)), "case b: read-only connections go to both replicas, got "
+            check(served.equals(Set.of(urls.get(1), urls.get(2))), "case b: read-only connections go to both replicas, got "
                     + served);
         }
     }
@@ -281,9 +294,8 @@ public class HotPathBenchmark {
             }
             check(found, "case c: the OpenTracing listener is found by ServiceLoader");
             h2 = new Databases();
-            String primary = h2.create("primary");
-            start(DatabaseConfig.empty().withDataSource("primary", governedPool(primary)), true);
-            check(whoAmI(dataSource, false).equals(primary), "case c: connections go to the only data source");
+            start(DatabaseConfig.empty().withDataSource("primary", pool("primary")), true);
+            check(url(whoAmI(dataSource, false)).equals(urls.get(0)), "case c: connections go to the only data source");
         }
     }
 

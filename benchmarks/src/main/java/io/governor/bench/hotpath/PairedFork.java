@@ -22,53 +22,29 @@ public final class PairedFork {
         int pairs = Integer.parseInt(args[2]);
         long batch = Long.parseLong(args[3]);
         Paired.Ratio r;
-        switch (which) {
-            case "a", "c" -> {
-                HotPathBenchmark.RawPlain raw = new HotPathBenchmark.RawPlain();
-                raw.setUp();
-                HotPathBenchmark.GovernedState governed = which.equals("a")
-                        ? new HotPathBenchmark.GovernedPlain() : new HotPathBenchmark.GovernedTraced();
-                try {
-                    governed.setUp();
-                    r = Paired.measure(new DataSource[] {raw.pool}, governed.dataSource, false, warmup, pairs, batch);
-                } finally {
-                    if (governed.governance != null) {
-                        governed.tearDown();
-                    }
-                    raw.tearDown();
-                }
-            }
-            case "b" -> {
-                HotPathBenchmark.RawSplit raw = new HotPathBenchmark.RawSplit();
-                raw.setUp();
-                HotPathBenchmark.GovernedSplit governed = new HotPathBenchmark.GovernedSplit();
-                try {
-                    governed.setUp();
-                    r = Paired.measure(raw.replicas, governed.dataSource, true, warmup, pairs, batch);
-                } finally {
-                    if (governed.governance != null) {
-                        governed.tearDown();
-                    }
-                    raw.tearDown();
-                }
-            }
-            case "control" -> {
-                // A/A control: two raw pools of the same kind on two databases, the second one in the
-                // governed side's place. Its ratio is the harness's own bias and spread.
-                HotPathBenchmark.RawPlain raw = new HotPathBenchmark.RawPlain();
-                raw.setUp();
-                HotPathBenchmark.RawPlain other = new HotPathBenchmark.RawPlain();
-                try {
-                    other.setUp();
-                    r = Paired.measure(new DataSource[] {raw.pool}, other.pool, false, warmup, pairs, batch);
-                } finally {
-                    if (other.pool != null) {
-                        other.tearDown();
-                    }
-                    raw.tearDown();
-                }
-            }
+        // Both sides run on the same pools: Governor builds its pools as SharedHikari (HikariCP's
+        // data source, findable by URL), and the raw side calls those very pools. The two sides
+        // then share the pool, its connections and the H2 sessions, and differ only by Governor.
+        HotPathBenchmark.GovernedState governed = switch (which) {
+            case "a", "control" -> new HotPathBenchmark.GovernedPlain();
+            case "b" -> new HotPathBenchmark.GovernedSplit();
+            case "c" -> new HotPathBenchmark.GovernedTraced();
             default -> throw new IllegalArgumentException("unknown case " + which);
+        };
+        governed.poolClass = SharedHikari.class.getName();
+        try {
+            governed.setUp();
+            DataSource[] raw = which.equals("b")
+                    ? new DataSource[] {SharedHikari.of(governed.urls.get(1)), SharedHikari.of(governed.urls.get(2))}
+                    : new DataSource[] {SharedHikari.of(governed.urls.get(0))};
+            // A/A control: the raw pool in the governed side's place too; its ratio is the harness's own
+            // bias and spread.
+            DataSource measured = which.equals("control") ? raw[0] : governed.dataSource;
+            r = Paired.measure(raw, measured, which.equals("b"), warmup, pairs, batch);
+        } finally {
+            if (governed.governance != null) {
+                governed.tearDown();
+            }
         }
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "PAIRED %.3f %.3f %.3f %.3f",
                 r.rawNanos(), r.governedNanos(), r.rawBytes(), r.governedBytes()));

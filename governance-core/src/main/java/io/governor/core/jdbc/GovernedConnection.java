@@ -28,6 +28,12 @@ import java.sql.Struct;
  */
 final class GovernedConnection extends LazyConnection {
 
+    /** A connection nobody observes (no listener takes JDBC events). */
+    GovernedConnection(JdbcRuntime runtime) {
+        super(runtime);
+    }
+
+    /** A connection whose binding is reported to the listeners through {@code event}. */
     GovernedConnection(JdbcRuntime runtime, ConnectionEvent event) {
         super(runtime, event);
     }

@@ -56,24 +56,34 @@ public final class GovernedDataSource implements DataSource, AutoCloseable {
     @Override
     public Connection getConnection() throws SQLException {
         Snapshot s = runtime.snapshot();
-        JdbcEvents events = runtime.events();
-        ConnectionEvent event = null;
-        if (events.enabled) {
-            event = new ConnectionEvent(s.database);
-            events.connectionStarted(event);
+        if (runtime.events().enabled) {
+            return observedConnection(s);
         }
         if (s.circuitBroken || s.closed) {
-            SQLException e = s.closed
-                    ? new SQLNonTransientConnectionException("governed data source of database '" + s.database
-                      + "' is closed", "08003")
-                    : new SQLTransientConnectionException("this instance is circuit-broken: database '" + s.database
-                      + "' hands out no connections until an operator restores the instance", "08004");
-            if (event != null) {
-                events.connectionFailed(event, e);
-            }
+            throw refused(s);
+        }
+        return new GovernedConnection(runtime);
+    }
+
+    /** {@link #getConnection()} when listeners take JDBC events: the connection is reported. */
+    private Connection observedConnection(Snapshot s) throws SQLException {
+        JdbcEvents events = runtime.events();
+        ConnectionEvent event = new ConnectionEvent(s.database);
+        events.connectionStarted(event);
+        if (s.circuitBroken || s.closed) {
+            SQLException e = refused(s);
+            events.connectionFailed(event, e);
             throw e;
         }
         return new GovernedConnection(runtime, event);
+    }
+
+    private static SQLException refused(Snapshot s) {
+        return s.closed
+                ? new SQLNonTransientConnectionException("governed data source of database '" + s.database
+                  + "' is closed", "08003")
+                : new SQLTransientConnectionException("this instance is circuit-broken: database '" + s.database
+                  + "' hands out no connections until an operator restores the instance", "08004");
     }
 
     /** Not supported: credentials come from the governed configuration of each data source. */

@@ -61,9 +61,19 @@ abstract class LazyConnection implements Connection {
     private PoolHandle pool;
     private boolean replica;
 
-    LazyConnection(JdbcRuntime runtime, ConnectionEvent event) {
+    /**
+     * A connection without an event. This constructor's signature names no event class on purpose:
+     * HotSpot's C2 does not inline a call whose signature names a class not loaded yet, and without
+     * listeners the event class never is; a constructor that is not inlined costs a call and keeps
+     * the connection from being optimised with its caller on the hot path.
+     */
+    LazyConnection(JdbcRuntime runtime) {
         this.runtime = runtime;
         this.events = runtime.events();
+    }
+
+    LazyConnection(JdbcRuntime runtime, ConnectionEvent event) {
+        this(runtime);
         this.event = event;
     }
 
