@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>What is lent is counted in one of two ways. A HikariCP pool counts it itself: taking a
  * connection marks the pool's entry in use with a compare-and-set, and returning it marks the
  * entry free with a volatile write, so the pool's active-connection count serves as the announce
- * step, and the governed path adds no atomic operation of its own (two per connection, about 3 %
+ * step, and the governed path adds no atomic operation of its own (two per connection, 1–2 %
  * of an in-memory {@code SELECT 1}; see docs/performance.md). Any other pool class is counted here,
  * with an atomic add on borrow and on return.
  *
