@@ -162,10 +162,6 @@ public class HotPathBenchmark {
         return Governance.builder(config).serviceLoaderListeners(serviceLoaderListeners).build();
     }
 
-    private static String url(String db) {
-        return Databases.url(db);
-    }
-
     static String whoAmI(DataSource ds, boolean readOnly) throws SQLException {
         try (Connection c = ds.getConnection()) {
             c.setReadOnly(readOnly);
@@ -260,7 +256,8 @@ public class HotPathBenchmark {
         public void setUp() throws SQLException {
             h2 = new Databases();
             start(DatabaseConfig.empty().withDataSource("primary", pool("primary")), false);
-            check(url(whoAmI(dataSource, false)).equals(urls.get(0)), "case a: connections go to the only data source");
+            check(Databases.url(whoAmI(dataSource, false)).equals(urls.get(0)),
+                    "case a: connections go to the only data source");
         }
     }
 
@@ -276,10 +273,10 @@ public class HotPathBenchmark {
                     .withRules(List.of(ReadwriteSplittingRule.of("primary", "replica_0", "replica_1"))), false);
             Set<String> served = new HashSet<>();
             for (int i = 0; i < 4; i++) {
-                served.add(url(whoAmI(dataSource, true)));
+                served.add(Databases.url(whoAmI(dataSource, true)));
             }
-            check(served.equals(Set.of(urls.get(1), urls.get(2))), "case b: read-only connections go to both replicas, got "
-                    + served);
+            check(served.equals(Set.of(urls.get(1), urls.get(2))),
+                    "case b: read-only connections go to both replicas, got " + served);
         }
     }
 
@@ -295,7 +292,8 @@ public class HotPathBenchmark {
             check(found, "case c: the OpenTracing listener is found by ServiceLoader");
             h2 = new Databases();
             start(DatabaseConfig.empty().withDataSource("primary", pool("primary")), true);
-            check(url(whoAmI(dataSource, false)).equals(urls.get(0)), "case c: connections go to the only data source");
+            check(Databases.url(whoAmI(dataSource, false)).equals(urls.get(0)),
+                    "case c: connections go to the only data source");
         }
     }
 

@@ -39,12 +39,17 @@ class DrainRaceTest {
 
     private static final GovernanceProps PROPS = H2Fixture.props("30s", "5s");
 
+    /** Applies revision r1 and returns its (gated) pool, the one the tests then replace. */
+    private GatedHikari start(JdbcRuntime rt) {
+        rt.apply(config("4"), PROPS, "r1");
+        return (GatedHikari) rt.pool("primary");
+    }
+
     /** The borrower reaches the old pool after it was closed: it takes the new one. */
     @Test
     void aBorrowerWhosePoolClosedBeforeItTookAConnectionTakesTheNewPool() throws Exception {
         JdbcRuntime rt = h2.runtime();
-        rt.apply(config("4"), PROPS, "r1");
-        GatedHikari old = (GatedHikari) rt.pool("primary");
+        GatedHikari old = start(rt);
         GatedHikari.Gate take = new GatedHikari.Gate();
         old.beforeTake = take;
 
@@ -72,8 +77,7 @@ class DrainRaceTest {
     @Test
     void aConnectionTakenFromAPoolThatIsClosingIsGivenBackAndTheNewPoolServes() throws Exception {
         JdbcRuntime rt = h2.runtime();
-        rt.apply(config("4"), PROPS, "r1");
-        GatedHikari old = (GatedHikari) rt.pool("primary");
+        GatedHikari old = start(rt);
         GatedHikari.Gate take = new GatedHikari.Gate();
         GatedHikari.Gate close = new GatedHikari.Gate();
         old.beforeTake = take;

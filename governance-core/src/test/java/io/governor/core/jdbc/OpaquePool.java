@@ -2,18 +2,15 @@ package io.governor.core.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
 
-import javax.sql.DataSource;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.util.logging.Logger;
 
 /**
  * A HikariCP pool behind a class that is not HikariCP's, so that Governor treats it as an unknown
  * pool class and counts its lent connections itself. Thread-safe as HikariCP.
  */
-public final class OpaquePool implements DataSource, AutoCloseable {
+public final class OpaquePool extends TestPoolBase implements AutoCloseable {
 
     private final HikariDataSource hikari = new HikariDataSource();
 
@@ -54,38 +51,5 @@ public final class OpaquePool implements DataSource, AutoCloseable {
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
         throw new SQLFeatureNotSupportedException("not used");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-    }
-
-    @Override
-    public int getLoginTimeout() {
-        return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException("not used");
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return false;
     }
 }

@@ -2,17 +2,13 @@ package io.governor.core.jdbc;
 
 import org.h2.jdbcx.JdbcDataSource;
 
-import javax.sql.DataSource;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 
 /** A pool class with setters of every supported type, backed by H2's plain data source. */
-public final class TypedPool implements DataSource {
+public final class TypedPool extends TestPoolBase {
 
     private final JdbcDataSource h2 = new JdbcDataSource();
     Duration idle;
@@ -83,38 +79,5 @@ public final class TypedPool implements DataSource {
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
         return h2.getConnection(username, password);
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-    }
-
-    @Override
-    public int getLoginTimeout() {
-        return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return false;
     }
 }
