@@ -97,8 +97,9 @@ public interface Repository extends AutoCloseable {
      *
      * <p>This default does just that, one {@code get} per key and one {@code childValues} per parent.
      * Implementations override it to read everything in fewer round trips (etcd: one transaction of
-     * range reads, a snapshot; ZooKeeper: two pipelined rounds); the result must be the same. Core
-     * uses it to re-read a database with its rules and the props after every change.
+     * range reads, a snapshot; ZooKeeper: one read-only multi, or two pipelined rounds); the result
+     * must be the same. Core uses it to re-read a database with its rules and the props after every
+     * change.
      *
      * @param keys    nodes to read by key
      * @param parents nodes whose direct children to read ({@code /} allowed)

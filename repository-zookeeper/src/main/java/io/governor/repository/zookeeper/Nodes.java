@@ -4,7 +4,10 @@ import io.governor.api.repository.Paths;
 import io.governor.api.repository.VersionedValue;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
+import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.data.Stat;
 
 import java.nio.charset.StandardCharsets;
@@ -36,7 +39,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * which grows with every write to the key, across delete and re-create.
  *
  * <p>Methods throw the raw ZooKeeper/Curator exceptions; the repository translates them in one
- * place ({@link Errors}). Thread-safe (stateless apart from the client).
+ * place ({@link Errors}). Thread-safe: apart from the client, it holds only what {@link #readAll}
+ * learns of node sizes and listings, in concurrent maps, and checks it against what it reads.
  */
 final class Nodes {
 
@@ -58,8 +62,19 @@ final class Nodes {
         }
     }
 
+    /** Most operations in one {@link #readAllAtOnce} multi. */
+    static final int AT_ONCE_MAX_OPS = 256;
+    /** Most bytes of data (as last read) in one {@link #readAllAtOnce} multi: a quarter of the client's 1 MiB packet limit. */
+    static final int AT_ONCE_MAX_BYTES = 256 * 1024;
+    /** Most sizes and listings remembered; past it they are forgotten and learned again. */
+    static final int MAX_REMEMBERED = 4096;
+
     private final CuratorFramework client;
     private final boolean rootNamespace;
+    /** Data size in bytes of each node readAll or childValues last read (0: no data or absent). */
+    private final ConcurrentHashMap<String, Integer> sizes = new ConcurrentHashMap<>();
+    /** The child paths of each parent readAll last listed, sorted. */
+    private final ConcurrentHashMap<String, List<String>> listings = new ConcurrentHashMap<>();
 
     Nodes(CuratorFramework client, boolean rootNamespace) {
         this.client = client;
@@ -102,8 +117,7 @@ final class Nodes {
     }
 
     /**
-     * Direct children that hold values, sorted by name. ZooKeeper has no multi-read: the getData
-     * requests are all sent before the first answer is awaited (pipelined on the one connection, in
+     * Direct children that hold values, sorted by name. The getData requests are all sent before the first answer is awaited (pipelined on the one connection, in
      * the background with the client's retry policy), so the call costs about one round trip plus
      * the server's work instead of one round trip per child. A child deleted after the listing is
      * left out; any other failure fails the whole read.
@@ -127,19 +141,155 @@ final class Nodes {
     }
 
     /**
-     * Nodes by key and the children with values of parents, in two pipelined rounds: first the
-     * getData of every key and the getChildren of every parent, all sent before the first answer is
-     * awaited; then, the same way, the getData of every child (children that are also among the keys
-     * are not read twice). Not a snapshot: each value is as of its own read. A node that does not
-     * exist (NONODE) is left out; any other failure fails the whole read and names the node.
+     * Nodes by key and the children with values of parents. When this client has read the same nodes
+     * before and knows their size, in one request: a read-only multi of every key's getData, every
+     * parent's getChildren and the getData of every child the parent had last time (see
+     * {@link #readAllAtOnce}). Otherwise, or when the listing shows the children changed, in two
+     * pipelined rounds ({@link #readAllPipelined}). Not a snapshot either way (ZooKeeper documents no
+     * atomicity for a read-only multi): each value is as of its own read. A node that does not exist
+     * (NONODE) is left out; any other failure fails the whole read and names the node.
      *
-     * @param timeout how long each round waits for its last answer before giving up with OPERATIONTIMEOUT
+     * @param timeout how long each pipelined round waits for its last answer before giving up with OPERATIONTIMEOUT
      * @return every node found, by path, sorted
      */
     SortedMap<String, VersionedValue> readAll(Collection<String> keys, Collection<String> parents, Duration timeout)
             throws Exception {
         Set<String> wanted = new LinkedHashSet<>(keys);
         Set<String> listed = new LinkedHashSet<>(parents);
+        SortedMap<String, VersionedValue> read = readAllAtOnce(wanted, listed);
+        return read != null ? read : readAllPipelined(wanted, listed, timeout);
+    }
+
+    /**
+     * The one-request read, or null when it cannot be used or its listing shows the children changed.
+     *
+     * <p>A multi's answer must fit in one packet of at most the client's {@code jute.maxbuffer}
+     * (1 MiB); a larger one makes the client drop the connection. So the multi is sent only when
+     * every node in it has been read before (its size is in {@link #sizes}) and the sizes add up to
+     * at most {@link #AT_ONCE_MAX_BYTES}, a quarter of that limit, with at most {@link #AT_ONCE_MAX_OPS}
+     * operations. A connection loss forgets every size and listing, so a node that grew past the
+     * margin costs one reconnect, after which the pipelined reads take over; the client's retry
+     * policy applies to those, not to the multi.
+     */
+    private SortedMap<String, VersionedValue> readAllAtOnce(Set<String> wanted, Set<String> listed) throws Exception {
+        List<String> guessed = new ArrayList<>();
+        List<List<String>> lastListings = new ArrayList<>(listed.size());
+        long bytes = 0;
+        for (String key : wanted) {
+            Integer size = sizes.get(key);
+            if (size == null) {
+                return null;
+            }
+            bytes += size;
+        }
+        for (String parent : listed) {
+            List<String> last = listings.get(parent);
+            if (last == null) {
+                return null;
+            }
+            lastListings.add(last);
+            for (String path : last) {
+                if (!wanted.contains(path)) { // a child asked for as a key is read once, as a key
+                    Integer size = sizes.get(path);
+                    if (size == null) {
+                        return null;
+                    }
+                    bytes += size;
+                    guessed.add(path);
+                }
+            }
+        }
+        int count = wanted.size() + listed.size() + guessed.size();
+        if (count == 0 || count > AT_ONCE_MAX_OPS || bytes > AT_ONCE_MAX_BYTES) {
+            return null;
+        }
+        String namespace = client.getNamespace();
+        List<Op> ops = new ArrayList<>(count);
+        for (String key : wanted) {
+            ops.add(Op.getData(ZKPaths.fixForNamespace(namespace, key)));
+        }
+        for (String parent : listed) {
+            ops.add(Op.getChildren(ZKPaths.fixForNamespace(namespace, parent)));
+        }
+        for (String path : guessed) {
+            ops.add(Op.getData(ZKPaths.fixForNamespace(namespace, path)));
+        }
+        List<OpResult> results;
+        try {
+            results = client.getZookeeperClient().getZooKeeper().multi(ops);
+        } catch (KeeperException.ConnectionLossException | KeeperException.SessionExpiredException e) {
+            forgetSizes();
+            return null; // the pipelined reads retry with the client's policy
+        }
+        if (results.size() != count) {
+            throw new IllegalStateException("ZooKeeper answered a multi-read of " + count + " nodes with "
+                    + results.size() + " results");
+        }
+        SortedMap<String, VersionedValue> values = new TreeMap<>();
+        int i = 0;
+        for (String key : wanted) {
+            value(key, results.get(i++), values);
+        }
+        boolean same = true;
+        int p = 0;
+        for (String parent : listed) {
+            OpResult r = results.get(i++);
+            List<String> now = childPaths(parent, r instanceof OpResult.GetChildrenResult c ? c.getChildren()
+                    : failedOrAbsent(parent, r));
+            if (!now.equals(lastListings.get(p++))) {
+                same = false; // a child came or went since the listing the reads were chosen from
+            }
+        }
+        for (String path : guessed) {
+            value(path, results.get(i++), values);
+        }
+        return same ? values : null;
+    }
+
+    /** A getData result: a value lands in {@code into}; NONODE leaves it out; other errors throw. */
+    private void value(String path, OpResult r, Map<String, VersionedValue> into) throws KeeperException {
+        if (r instanceof OpResult.GetDataResult d) {
+            remember(path, d.getData());
+            if (d.getData() != null) {
+                into.put(path, new VersionedValue(new String(d.getData(), StandardCharsets.UTF_8), d.getStat().getMzxid()));
+            }
+        } else {
+            failedOrAbsent(path, r);
+            remember(path, null);
+        }
+    }
+
+    /** An error result: NONODE gives an empty listing, anything else throws naming the node. */
+    private static List<String> failedOrAbsent(String path, OpResult r) throws KeeperException {
+        int err = r instanceof OpResult.ErrorResult e ? e.getErr() : KeeperException.Code.SYSTEMERROR.intValue();
+        KeeperException.Code code = KeeperException.Code.get(err);
+        if (code != KeeperException.Code.NONODE) {
+            throw KeeperException.create(code == null ? KeeperException.Code.SYSTEMERROR : code, path);
+        }
+        return List.of();
+    }
+
+    /** The paths of a parent's children, sorted, without ZooKeeper's own tree at the root. */
+    private List<String> childPaths(String parent, List<String> names) {
+        List<String> paths = new ArrayList<>(names.size());
+        for (String name : names) {
+            String path = Paths.join(parent, name);
+            if (!(rootNamespace && "/zookeeper".equals(path))) {
+                paths.add(path);
+            }
+        }
+        Collections.sort(paths);
+        return paths;
+    }
+
+    /**
+     * Two pipelined rounds: first the getData of every key and the getChildren of every parent, all
+     * sent before the first answer is awaited; then, the same way, the getData of every child
+     * (children that are also among the keys are not read twice). Records the sizes and listings that
+     * let the next read of the same nodes go in one request.
+     */
+    private SortedMap<String, VersionedValue> readAllPipelined(Set<String> wanted, Set<String> listed, Duration timeout)
+            throws Exception {
         ConcurrentHashMap<String, VersionedValue> values = new ConcurrentHashMap<>();
         ConcurrentHashMap<String, List<String>> children = new ConcurrentHashMap<>();
         Pipeline first = new Pipeline(wanted.size() + listed.size());
@@ -149,22 +299,41 @@ final class Nodes {
         for (String parent : listed) {
             first.getChildren(parent, children);
         }
-        first.await(timeout, Paths.describe(keys, parents));
+        first.await(timeout, Paths.describe(wanted, listed));
         List<String> childPaths = new ArrayList<>();
-        children.forEach((parent, names) -> {
-            for (String name : names) {
-                String path = Paths.join(parent, name);
-                if (!wanted.contains(path) && !(rootNamespace && "/zookeeper".equals(path))) {
+        Map<String, List<String>> listingsNow = new TreeMap<>();
+        for (String parent : listed) {
+            List<String> paths = childPaths(parent, children.getOrDefault(parent, List.of()));
+            listingsNow.put(parent, paths);
+            for (String path : paths) {
+                if (!wanted.contains(path)) { // a child asked for as a key is read once, as a key
                     childPaths.add(path);
                 }
             }
-        });
+        }
         Pipeline second = new Pipeline(childPaths.size());
         for (String path : childPaths) {
             second.getData(path, values);
         }
         second.await(timeout, Paths.describe(List.of(), listed));
+        if (listings.size() + listingsNow.size() > MAX_REMEMBERED) {
+            listings.clear();
+        }
+        listings.putAll(listingsNow);
         return new TreeMap<>(values);
+    }
+
+    /** Remembers a node's size for {@link #readAllAtOnce}; a node without data or absent counts 0. */
+    private void remember(String path, byte[] data) {
+        if (sizes.size() >= MAX_REMEMBERED) {
+            sizes.clear();
+        }
+        sizes.put(path, data == null ? 0 : data.length);
+    }
+
+    private void forgetSizes() {
+        sizes.clear();
+        listings.clear();
     }
 
     /**
@@ -181,12 +350,18 @@ final class Nodes {
 
         /** Sends a getData; a node with a value lands in {@code into} by path. */
         void getData(String path, Map<String, VersionedValue> into) throws Exception {
-            client.getData().inBackground((c, event) -> answer(path, event.getResultCode(), () -> {
-                if (event.getData() != null) {
-                    into.put(path, new VersionedValue(new String(event.getData(), StandardCharsets.UTF_8),
-                            event.getStat().getMzxid()));
+            client.getData().inBackground((c, event) -> {
+                if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
+                    remember(path, null);
                 }
-            })).forPath(path);
+                answer(path, event.getResultCode(), () -> {
+                    remember(path, event.getData());
+                    if (event.getData() != null) {
+                        into.put(path, new VersionedValue(new String(event.getData(), StandardCharsets.UTF_8),
+                                event.getStat().getMzxid()));
+                    }
+                });
+            }).forPath(path);
         }
 
         /** Sends a getChildren; the names land in {@code into} by the parent's path. */

@@ -136,7 +136,8 @@ final class ZooKeeperRepository implements RegistryRepository {
     }
 
     /**
-     * Two pipelined rounds (see {@link Nodes#readAll}): every key's getData and every parent's
+     * One read-only multi request when the same nodes were read before and are small, otherwise two
+     * pipelined rounds (see {@link Nodes#readAll}): every key's getData and every parent's
      * getChildren sent at once, then every child's getData sent at once, so about two round trips
      * whatever the number of nodes. Not a snapshot: each value is as of its own read. A failure names
      * the node whose read failed.

@@ -20,15 +20,21 @@ import org.apache.zookeeper.data.Id;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -164,11 +170,17 @@ class ZooKeeperRepositoryIT {
         }
     }
 
-    @Test
-    void readAllFailureNamesTheNodeWhoseReadFailed() throws Exception {
-        try (RegistryRepository r = open("read-denied")) {
+    /** Cold: the pipelined reads fail; warm (the nodes read before): the one-request multi fails the same way. */
+    @ParameterizedTest(name = "nodes read before: {0}")
+    @ValueSource(booleans = {false, true})
+    void readAllFailureNamesTheNodeWhoseReadFailed(boolean warm) throws Exception {
+        try (RegistryRepository r = open("read-denied-" + warm)) {
             r.put("/open", "o");
             r.put("/secret", "s");
+            if (warm) {
+                r.readAll(List.of("/open", "/secret"), List.of());
+                r.readAll(List.of("/open"), List.of("/"));
+            }
             ((ZooKeeperRepository) r).client().setACL().withACL(List.of(new ACL(ZooDefs.Perms.ALL,
                     new Id("digest", Connector.digestId("someone-else:pw".getBytes(StandardCharsets.UTF_8)))))).forPath("/secret");
             for (var call : List.<org.junit.jupiter.api.function.Executable>of(
@@ -179,6 +191,67 @@ class ZooKeeperRepositoryIT {
                 assertTrue(e.getMessage().startsWith("readAll '/secret'"), e::getMessage);
             }
             assertEquals(Map.of("/open", r.get("/open").orElseThrow()), r.readAll(List.of("/open"), List.of()));
+        }
+    }
+
+    @Test
+    void readAllOfNodesReadBeforeIsOneRequestAndSeesChildrenComeAndGo() throws Exception {
+        try (RegistryRepository r = open("read-at-once")) {
+            r.put("/db/rules", "r1");
+            r.put("/db/ds/a", "a1");
+            r.put("/db/ds/b", "b1");
+            List<String> keys = List.of("/db/rules", "/db/props");
+            List<String> parents = List.of("/db/ds");
+            Map<String, VersionedValue> first = r.readAll(keys, parents);
+            assertEquals(List.of("/db/ds/a", "/db/ds/b", "/db/rules"), List.copyOf(first.keySet()));
+
+            long before = packetsReceived();
+            Map<String, VersionedValue> again = r.readAll(keys, parents);
+            long requests = packetsReceived() - before;
+            assertEquals(first, again);
+            // one multi (a session ping may land in between); the pipelined rounds take 5 requests here
+            assertTrue(requests <= 2, "requests for a read of nodes read before: " + requests);
+
+            r.put("/db/ds/c", "c1");
+            r.delete("/db/ds/a");
+            r.put("/db/rules", "r2");
+            r.put("/db/props", "p1");
+            Map<String, String> now = new TreeMap<>();
+            r.readAll(keys, parents).forEach((k, v) -> now.put(k, v.value()));
+            assertEquals(Map.of("/db/ds/b", "b1", "/db/ds/c", "c1", "/db/rules", "r2", "/db/props", "p1"), now);
+            r.delete("/db/props");
+            assertEquals(List.of("/db/ds/b", "/db/ds/c", "/db/rules"), List.copyOf(r.readAll(keys, parents).keySet()));
+            assertEquals(r.readAll(keys, parents), r.readAll(keys, parents));
+        }
+    }
+
+    @Test
+    void readAllOfNodesThatGrewPastOnePacketStillReadsThemWhole() throws Exception {
+        try (RegistryRepository r = open("read-grown")) {
+            r.put("/big/x", "small");
+            r.put("/big/y", "small");
+            assertEquals(2, r.readAll(List.of(), List.of("/big")).size());
+            // together larger than the client's 1 MiB packet limit, so one multi of both cannot be answered
+            String x = "x".repeat(600_000);
+            String y = "y".repeat(600_000);
+            r.put("/big/x", x);
+            r.put("/big/y", y);
+            Map<String, VersionedValue> read = r.readAll(List.of(), List.of("/big"));
+            assertEquals(x, read.get("/big/x").value());
+            assertEquals(y, read.get("/big/y").value());
+            // learned the sizes: the next read goes straight to the pipelined reads
+            assertEquals(read, r.readAll(List.of(), List.of("/big")));
+        }
+    }
+
+    /** Requests the server has received from all clients, from its {@code srvr} four-letter command. */
+    private static long packetsReceived() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.getPort())) {
+            s.getOutputStream().write("srvr".getBytes(StandardCharsets.US_ASCII));
+            String out = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            Matcher m = Pattern.compile("Received: (\\d+)").matcher(out);
+            assertTrue(m.find(), out);
+            return Long.parseLong(m.group(1));
         }
     }
 
