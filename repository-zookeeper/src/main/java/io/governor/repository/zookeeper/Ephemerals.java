@@ -4,16 +4,23 @@ import io.governor.api.repository.Paths;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The ephemeral keys this repository owns, with their latest values, so that they can be created
  * again in a new session.
+ *
+ * <p>An owned key this client wrote before in the current session is updated with one request: a
+ * setData guarded by the version its last write gave it. Only if that fails, or the stat it returns
+ * shows another node (another creation, or not this session's ephemeral), does the full check run:
+ * create, read, then update in place or replace.
  *
  * <p>Thread-safe: every change of ownership and every write of an owned node happens under one
  * lock, so a {@link #forget} (from {@code delete}) and a re-creation never interleave: a key that
@@ -27,6 +34,8 @@ final class Ephemerals {
     private final Nodes nodes;
     private final String label;
     private final Map<String, String> owned = new TreeMap<>();
+    /** The stat each owned key's node had after this client's last write of it (guarded by the owned lock). */
+    private final Map<String, Stat> written = new HashMap<>();
 
     Ephemerals(CuratorFramework client, Nodes nodes, String label) {
         this.client = client;
@@ -61,6 +70,7 @@ final class Ephemerals {
     void forget(String key) {
         synchronized (owned) {
             owned.keySet().removeIf(k -> Paths.isAtOrBelow(k, key));
+            written.keySet().removeIf(k -> Paths.isAtOrBelow(k, key));
         }
     }
 
@@ -96,27 +106,47 @@ final class Ephemerals {
     }
 
     /**
-     * Makes {@code key} an ephemeral of this session holding {@code value}. A node of this session is
-     * updated in place (guarded by its version); any other node at the key (left by our expired
-     * session, or persistent) is replaced by delete-and-create in one multi guarded by its version.
+     * Makes {@code key} an ephemeral of this session holding {@code value}. When this client wrote the
+     * node in this session, one setData guarded by the version of that write does it (the stat it
+     * returns must show the same node, still this session's ephemeral). Otherwise, or if that fails:
+     * a node of this session is updated in place (guarded by its version); any other node at the key
+     * (left by our expired session, or persistent) is replaced by delete-and-create in one multi
+     * guarded by its version.
      */
     private void ensure(String key, String value) throws Exception {
         byte[] data = Nodes.bytes(value);
+        long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+        Stat last = written.remove(key);
+        if (last != null && last.getEphemeralOwner() == session) {
+            try {
+                Stat now = client.setData().withVersion(last.getVersion()).forPath(key, data);
+                if (now.getCzxid() == last.getCzxid() && now.getEphemeralOwner() == session) {
+                    written.put(key, now);
+                    return;
+                }
+                // another node that happened to have the same version: the checks below make it ours again
+            } catch (KeeperException.BadVersionException | KeeperException.NoNodeException changed) {
+                // written or removed by someone else since our last write: the checks below
+            }
+        }
         for (int attempt = 0; attempt < Nodes.MAX_ATTEMPTS; attempt++) {
-            if (nodes.create(key, data, CreateMode.EPHEMERAL)) {
+            Stat created = new Stat();
+            if (nodes.create(key, data, CreateMode.EPHEMERAL, created)) {
+                written.put(key, created);
                 return;
             }
             Nodes.Node n = nodes.read(key);
             if (n == null) {
                 continue; // gone meanwhile: create again
             }
-            long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+            session = client.getZookeeperClient().getZooKeeper().getSessionId();
             if (n.stat().getEphemeralOwner() == session && Arrays.equals(n.data(), data)) {
+                written.put(key, n.stat());
                 return; // already so
             }
             try {
                 if (n.stat().getEphemeralOwner() == session) {
-                    client.setData().withVersion(n.stat().getVersion()).forPath(key, data);
+                    written.put(key, client.setData().withVersion(n.stat().getVersion()).forPath(key, data));
                 } else {
                     client.transaction().forOperations(
                             client.transactionOp().delete().withVersion(n.stat().getVersion()).forPath(key),

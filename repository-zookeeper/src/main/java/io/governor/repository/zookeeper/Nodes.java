@@ -414,9 +414,14 @@ final class Nodes {
      * A parent removed concurrently is re-created.
      */
     boolean create(String key, byte[] data, CreateMode mode) throws Exception {
+        return create(key, data, mode, new Stat());
+    }
+
+    /** As {@link #create(String, byte[], CreateMode)}, storing the created node's stat in {@code stat}. */
+    boolean create(String key, byte[] data, CreateMode mode, Stat stat) throws Exception {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             try {
-                client.create().withMode(mode).forPath(key, data);
+                client.create().storingStatIn(stat).withMode(mode).forPath(key, data);
                 return true;
             } catch (KeeperException.NodeExistsException e) {
                 return false;

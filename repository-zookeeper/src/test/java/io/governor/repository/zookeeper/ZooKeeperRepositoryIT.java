@@ -244,6 +244,51 @@ class ZooKeeperRepositoryIT {
         }
     }
 
+    @Test
+    void updatingAnOwnedEphemeralIsOneRequestAndANodeSwappedUnderItIsMadeOursAgain() throws Exception {
+        try (RegistryRepository r = open("ephemeral-update");
+             CuratorFramework other = CuratorFrameworkFactory.builder().connectString(server.getConnectString())
+                     .namespace("ephemeral-update").retryPolicy(new RetryOneTime(100)).build()) {
+            other.start();
+            assertTrue(other.blockUntilConnected(10, TimeUnit.SECONDS));
+            long session = ZooKeeperTests.handle(r).getSessionId();
+            r.putEphemeral("/status", "1");
+            r.putEphemeral("/status", "2");
+
+            long before = packetsReceived();
+            r.putEphemeral("/status", "3");
+            long requests = packetsReceived() - before;
+            // one setData (a session ping may land in between); the full check takes 3: create, getData, setData
+            assertTrue(requests <= 2, "requests to update an owned ephemeral: " + requests);
+            assertEquals("3", r.get("/status").orElseThrow().value());
+
+            // someone else writes our node: the guarded update fails, the full check updates it in place
+            other.setData().forPath("/status", "theirs".getBytes(StandardCharsets.UTF_8));
+            r.putEphemeral("/status", "4");
+            assertOurEphemeral(other, session, "4");
+
+            // someone else replaces it by a persistent node at the very version our last write gave it
+            org.apache.zookeeper.data.Stat mine = other.checkExists().forPath("/status");
+            other.delete().forPath("/status");
+            other.create().forPath("/status", "persistent".getBytes(StandardCharsets.UTF_8));
+            for (int v = 0; v < mine.getVersion(); v++) {
+                other.setData().forPath("/status", "persistent".getBytes(StandardCharsets.UTF_8));
+            }
+            assertEquals(mine.getVersion(), other.checkExists().forPath("/status").getVersion());
+            r.putEphemeral("/status", "5");
+            assertOurEphemeral(other, session, "5");
+            r.putEphemeral("/status", "6");
+            assertOurEphemeral(other, session, "6");
+        }
+    }
+
+    private static void assertOurEphemeral(CuratorFramework other, long session, String value) throws Exception {
+        org.apache.zookeeper.data.Stat stat = new org.apache.zookeeper.data.Stat();
+        byte[] data = other.getData().storingStatIn(stat).forPath("/status");
+        assertEquals(value, new String(data, StandardCharsets.UTF_8));
+        assertEquals(session, stat.getEphemeralOwner(), "an ephemeral of the writer's session");
+    }
+
     /** Requests the server has received from all clients, from its {@code srvr} four-letter command. */
     private static long packetsReceived() throws Exception {
         try (Socket s = new Socket("127.0.0.1", server.getPort())) {
