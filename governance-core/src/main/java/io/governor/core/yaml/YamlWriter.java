@@ -151,6 +151,13 @@ final class YamlWriter {
                 return false;
             }
         }
+        char first = s.charAt(0);
+        if (first < '0' || first > '9') {
+            // Of YAML's implicit types, only booleans and null begin with a letter, '_' or '/' (the
+            // others begin with a digit, a sign, '.', '~', '<', '=' or an indicator): the resolver's
+            // answer, without running its patterns for every scalar of every status document.
+            return !(s.equals("null") || s.equals("Null") || s.equals("NULL"));
+        }
         Tag t = resolver.resolve(NodeId.scalar, s, true);
         return t.equals(Tag.STR) || t.equals(Tag.INT) || t.equals(Tag.FLOAT) || t.equals(Tag.BOOL);
     }

@@ -306,7 +306,7 @@ class YamlCodecTest {
      */
     @Test
     void plainMapsReadBackAsWrittenForTextYamlWouldReadAsSomethingElse() {
-        List<String> texts = List.of("plain", "yes", "No", "on", "OFF", "y", "n", "true", "False", "null", "Null", "~", "",
+        List<String> texts = List.of("plain", "yes", "No", "on", "OFF", "y", "n", "true", "False", "null", "Null", "NULL", "nulls", "NuLL", "Nope", "~", "",
                 " lead", "trail ", "a: b", "a:b", "#x", "x #y", "- x", "-x", "-", "1", "-1", "+1", "0x1F", "0o17", "1e3",
                 "1_000", ".5", ".inf", ".NaN", "190:20:30", "2026-11-29", "2026-11-29T23:04:22.123Z", "a\nb", "a\n",
                 "\n", "tab\there", "\"q\"", "it's", "back\\slash", "@x", "`x", "%x", "!x", "&x", "*x", "|", ">", "?",
