@@ -3,6 +3,7 @@ package io.governor.test;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.repository.Capability;
+import io.governor.api.repository.ChangeEvent;
 import io.governor.api.repository.ConnectionState;
 import io.governor.api.repository.ConnectionStateListener;
 import io.governor.api.repository.DistributedLock;
@@ -26,6 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static io.governor.api.repository.ChangeEvent.Type.ADDED;
 import static io.governor.api.repository.ChangeEvent.Type.DELETED;
+import static io.governor.api.repository.ChangeEvent.Type.UPDATED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -165,6 +167,39 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
         Map<String, String> expected = Map.of("/conv/b", "2", "/conv/c", "3", "/conv/d", "4");
         Await.value(awaitTimeout(), "the watcher's view converges to " + expected, () -> events.view("/conv"),
                 expected::equals);
+    }
+
+    @Test
+    void watchKeysReportsEveryKeyChangedAcrossSessionExpiry() {
+        RegistryRepository watcher = client(Capability.EPHEMERAL);
+        RegistryRepository writer = client();
+        StateRecorder states = new StateRecorder();
+        watcher.addConnectionStateListener(states);
+        EventRecorder events = new EventRecorder();
+        watcher.watchKeys("/convk", events);
+        writer.put("/convk/a", "1");
+        writer.put("/convk/b", "1");
+        awaitEvent(events, ADDED, "/convk/b", null);
+        int before = events.events().size();
+        expire(watcher);
+        // changed while the watcher recovers: reported live or after the resync, but never missed
+        writer.delete("/convk/a");
+        writer.put("/convk/b", "2");
+        writer.put("/convk/c", "3");
+        states.awaitSequence(awaitTimeout(), ConnectionState.LOST, ConnectionState.RECONNECTED);
+        writer.put("/convk/d", "4");
+        Map<String, ChangeEvent.Type> expected = Map.of("/convk/a", DELETED, "/convk/b", UPDATED, "/convk/c", ADDED,
+                "/convk/d", ADDED);
+        Await.value(awaitTimeout(), "the last event of each key changed since the expiry is " + expected, () -> {
+            List<ChangeEvent> since = events.events();
+            Map<String, ChangeEvent.Type> last = new java.util.TreeMap<>();
+            for (ChangeEvent e : since.subList(before, since.size())) {
+                last.put(e.key(), e.type());
+            }
+            return last;
+        }, last -> last.get("/convk/a") == DELETED && last.get("/convk/b") != null && last.get("/convk/b") != DELETED
+                && last.get("/convk/c") != null && last.get("/convk/c") != DELETED
+                && last.get("/convk/d") != null && last.get("/convk/d") != DELETED);
     }
 
     // ---- locks ---------------------------------------------------------------------------------

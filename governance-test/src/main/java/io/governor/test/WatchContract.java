@@ -170,4 +170,59 @@ abstract class WatchContract extends ContractSupport {
         awaitEvent(outer, ADDED, "/two/sub/k", "v");
         awaitEvent(inner, ADDED, "/two/sub/k", "v");
     }
+    // ---- keys-only watches ---------------------------------------------------------------------
+
+    /**
+     * {@code watchKeys}: each change of a key at or below the prefix gives an event for that key, in
+     * order per key; a value, where an event has one, is the one written; any other event is for a
+     * key that holds no value (a parent created on the way).
+     */
+    @Test
+    void watchKeysReportsEveryChangedKeyInOrder() {
+        Repository r = client();
+        Repository writer = client();
+        EventRecorder events = new EventRecorder();
+        Watch w = r.watchKeys("/keys", events);
+        assertEquals("/keys", w.prefix());
+        writer.put("/keys/x", "1");
+        awaitEvent(events, ADDED, "/keys/x", null);
+        writer.put("/keys/x", "2");
+        awaitEvent(events, UPDATED, "/keys/x", null);
+        writer.put("/keys/a/b/c", "deep");
+        writer.put("/keysake", "a sibling with a common prefix");
+        awaitEvent(events, ADDED, "/keys/a/b/c", null);
+        writer.delete("/keys/x");
+        awaitEvent(events, DELETED, "/keys/x", null);
+
+        List<ChangeEvent> x = events.eventsFor("/keys/x");
+        assertEquals(List.of(ADDED, UPDATED, DELETED), x.stream().map(ChangeEvent::type).toList(), x::toString);
+        assertTrue(x.get(0).value() == null || x.get(0).value().equals("1"), x::toString);
+        assertTrue(x.get(1).value() == null || x.get(1).value().equals("2"), x::toString);
+        List<String> valueless = List.of("/keys", "/keys/a", "/keys/a/b");
+        for (ChangeEvent e : events.events()) {
+            assertTrue(e.key().equals("/keys/x") || e.key().equals("/keys/a/b/c") || valueless.contains(e.key()),
+                    () -> "only the changed keys and their value-less parents: " + events);
+        }
+        assertFalse(events.threads().contains(Thread.currentThread()), "listener ran on the caller's thread");
+    }
+
+    @Test
+    void noKeyEventsAfterWatchKeysClose() {
+        Repository r = client();
+        EventRecorder closed = new EventRecorder();
+        EventRecorder probe = new EventRecorder();
+        Watch w = r.watchKeys("/wk", closed);
+        r.watch("/wk", probe);
+        r.put("/wk/a", "1");
+        awaitEvent(closed, ADDED, "/wk/a", null);
+        w.close();
+        w.close();
+        r.put("/wk/b", "2");
+        r.put("/wk/a", "3");
+        awaitEvent(probe, UPDATED, "/wk/a", "3");
+        // "/wk" itself: the value-less parent created on the way, which a keys-only watch may report
+        assertTrue(closed.events().stream().allMatch(e -> e.key().equals("/wk") || e.key().equals("/wk/a")),
+                () -> "closed watch received: " + closed);
+        assertEquals(1, closed.eventsFor("/wk/a").size(), () -> "closed watch received: " + closed);
+    }
 }

@@ -169,6 +169,31 @@ public interface Repository extends AutoCloseable {
     Watch watch(String prefix, WatchListener listener);
 
     /**
+     * Watches a prefix as {@link #watch} does, for a listener that only needs to know which keys
+     * changed and reads what it needs itself. Registration, threads, order per key, close and the
+     * resynchronisation after a reconnect, session expiry or compaction are as for {@code watch};
+     * no change is missed: each change made after registration gives at least one event for its
+     * key. What differs:
+     * <ul>
+     *   <li>an event's value may be null and its version -1: the repository did not read them;</li>
+     *   <li>an event may be spurious: for a key that holds no value (a parent created on the way to
+     *       a deeper key), or that changed and changed back, or again after a resynchronisation;</li>
+     *   <li>a key's type ({@code ADDED} or {@code UPDATED}) is as far as the repository knows
+     *       without reading; {@code DELETED} is exact.</li>
+     * </ul>
+     *
+     * <p>This default is {@code watch} itself, whose events satisfy all of this. ZooKeeper overrides
+     * it: its notifications carry no data, and {@code watch} reads each changed node before
+     * delivering, a request per change per watcher that this skips. Core's watch of the
+     * configuration, which re-reads a whole database on any change, uses it.
+     *
+     * @param prefix a key, or {@code /} for the whole namespace
+     */
+    default Watch watchKeys(String prefix, WatchListener listener) {
+        return watch(prefix, listener);
+    }
+
+    /**
      * Closes the connection, its threads and watches. Ephemerals of a registry repository are
      * removed. Idempotent; never throws.
      */

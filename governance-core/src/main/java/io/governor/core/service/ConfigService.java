@@ -248,9 +248,12 @@ public final class ConfigService {
         return repo.compareAndSet(key, expected, value);
     }
 
-    /** Watches everything under {@code /config}. */
+    /**
+     * Watches which keys under {@code /config} change ({@link Repository#watchKeys}): events may
+     * carry no value and may be spurious; the listener re-reads what it needs.
+     */
     public Watch watch(WatchListener listener) {
-        return repo.watch(NodePaths.CONFIG, listener);
+        return repo.watchKeys(NodePaths.CONFIG, listener);
     }
 
     /** Checks a database configuration as a whole: names and rules against data sources. */

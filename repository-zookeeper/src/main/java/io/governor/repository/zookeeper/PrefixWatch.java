@@ -25,6 +25,11 @@ import java.util.TreeMap;
  * difference (including deletions). Because every read and every delivery happens on that one
  * thread, the listener sees the changes of each key in order, and its view converges to the store.
  *
+ * <p>A keys-only watch ({@link io.governor.api.repository.Repository#watchKeys}) skips the re-read:
+ * a notification is delivered as it comes, without value or version, and the key is remembered as
+ * changed but unread, so that a resync reports it again (spuriously, as that contract allows) and
+ * never misses it.
+ *
  * <p>{@link #seen} is touched only on the watch thread. {@link #close()} is thread-safe.
  */
 final class PrefixWatch implements Watch, Watcher {
@@ -35,17 +40,22 @@ final class PrefixWatch implements Watch, Watcher {
     private record Seen(String value, long version) {
     }
 
+    /** A key a keys-only watch was told of but did not read. */
+    private static final Seen UNREAD = new Seen(null, -1);
+
     private final Watches hub;
     private final String prefix;
     private final WatchListener listener;
+    private final boolean keysOnly;
     private final NavigableMap<String, Seen> seen = new TreeMap<>();
     private final Object delivery = new Object();
     private volatile boolean closed;
 
-    PrefixWatch(Watches hub, String prefix, WatchListener listener) {
+    PrefixWatch(Watches hub, String prefix, WatchListener listener, boolean keysOnly) {
         this.hub = hub;
         this.prefix = prefix;
         this.listener = listener;
+        this.keysOnly = keysOnly;
     }
 
     @Override
@@ -65,7 +75,33 @@ final class PrefixWatch implements Watch, Watcher {
         }
         String path = event.getPath();
         if (hub.isKey(path) && Paths.isAtOrBelow(path, prefix)) {
-            hub.execute(() -> refresh(path));
+            if (keysOnly) {
+                Event.EventType type = event.getType();
+                hub.execute(() -> notified(path, type));
+            } else {
+                hub.execute(() -> refresh(path));
+            }
+        }
+    }
+
+    /** A keys-only watch's notification, delivered without reading (watch thread). */
+    private void notified(String path, Event.EventType type) {
+        if (closed) {
+            return;
+        }
+        switch (type) {
+            case NodeCreated, NodeDataChanged -> {
+                Seen before = seen.put(path, UNREAD);
+                deliver(new ChangeEvent(before == null ? ChangeEvent.Type.ADDED : ChangeEvent.Type.UPDATED, path, null, -1));
+            }
+            case NodeDeleted -> {
+                Seen before = seen.remove(path);
+                deliver(new ChangeEvent(ChangeEvent.Type.DELETED, path, before == null ? null : before.value(),
+                        before == null ? -1 : before.version()));
+            }
+            default -> {
+                // persistent recursive watches report only the three above
+            }
         }
     }
 

@@ -75,9 +75,13 @@ final class Watches implements AutoCloseable {
         return !"/".equals(path) && !(rootNamespace && Paths.isAtOrBelow(path, "/zookeeper"));
     }
 
-    /** Registers the persistent recursive watch, records the current state, then returns. */
-    PrefixWatch watch(String prefix, WatchListener listener) throws Exception {
-        PrefixWatch w = new PrefixWatch(this, prefix, listener);
+    /**
+     * Registers the persistent recursive watch, records the current state, then returns.
+     *
+     * @param keysOnly deliver notifications without reading the node (see {@link PrefixWatch})
+     */
+    PrefixWatch watch(String prefix, WatchListener listener, boolean keysOnly) throws Exception {
+        PrefixWatch w = new PrefixWatch(this, prefix, listener, keysOnly);
         register(w);
         active.add(w);
         try {

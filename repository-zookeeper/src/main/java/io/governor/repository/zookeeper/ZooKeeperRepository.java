@@ -213,7 +213,18 @@ final class ZooKeeperRepository implements RegistryRepository {
     public Watch watch(String prefix, WatchListener listener) {
         Paths.requireKey(prefix, true);
         Objects.requireNonNull(listener, "listener");
-        return call("watch", prefix, () -> watches.watch(prefix, listener));
+        return call("watch", prefix, () -> watches.watch(prefix, listener, false));
+    }
+
+    /**
+     * As {@link #watch}, but each notification is delivered as ZooKeeper sends it, without the
+     * getData that {@code watch} does to give the event its value (see {@link PrefixWatch}).
+     */
+    @Override
+    public Watch watchKeys(String prefix, WatchListener listener) {
+        Paths.requireKey(prefix, true);
+        Objects.requireNonNull(listener, "listener");
+        return call("watchKeys", prefix, () -> watches.watch(prefix, listener, true));
     }
 
     @Override

@@ -289,6 +289,25 @@ class ZooKeeperRepositoryIT {
         assertEquals(session, stat.getEphemeralOwner(), "an ephemeral of the writer's session");
     }
 
+    @Test
+    void aKeysOnlyWatchReadsNothingOnANotification() throws Exception {
+        try (RegistryRepository watcher = open("keys-only"); RegistryRepository writer = open("keys-only")) {
+            writer.put("/cfg/k", "v0");
+            EventRecorder keys = new EventRecorder();
+            watcher.watchKeys("/cfg", keys);
+            long before = packetsReceived();
+            for (int i = 1; i <= 5; i++) {
+                writer.put("/cfg/k", "v" + i);
+            }
+            Await.until(WAIT, "five updates reported", () -> keys.eventsFor("/cfg/k").size() == 5);
+            long requests = packetsReceived() - before;
+            // the writer's five setData (and a session ping or two); a value watch adds a getData per update
+            assertTrue(requests <= 7, "requests for five updates seen by a keys-only watch: " + requests);
+            assertTrue(keys.eventsFor("/cfg/k").stream().allMatch(e -> e.type() == ChangeEvent.Type.UPDATED
+                    && e.value() == null && e.version() == -1), keys::toString);
+        }
+    }
+
     /** Requests the server has received from all clients, from its {@code srvr} four-letter command. */
     private static long packetsReceived() throws Exception {
         try (Socket s = new Socket("127.0.0.1", server.getPort())) {
