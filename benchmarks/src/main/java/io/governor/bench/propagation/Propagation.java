@@ -81,12 +81,13 @@ public final class Propagation {
         md.append("\nWork per push, Governor: the admin reads the database (compare-and-set base), writes the rules and ")
                 .append("reads the props (its revision); each instance, on the watch event, re-reads the whole database ")
                 .append("and the props in one `Repository.readAll` (etcd: one transaction of range reads = 1 request; ")
-                .append("ZooKeeper: 2 pipelined rounds, children + rules + props, then the data sources' getData; ")
-                .append("the ZooKeeper watch itself reads the changed node first), validates it ")
+                .append("ZooKeeper: 1 read-only multi of rules, props, the data sources' listing and their getData; ")
+                .append("the configuration watch reads nothing, `Repository.watchKeys`), validates it ")
                 .append("as a whole (unchanged nodes are not parsed again), digests its canonical content (the revision), ")
                 .append("swaps the rules in, ")
                 .append("calls the listeners, then writes its status node (1 write). Raw floor: one watch event per ")
-                .append("watcher. All N instances and the servers share this machine's cores.\n");
+                .append("watcher (ZooKeeper: CuratorCache then reads the node, 1 request). All N instances and the ")
+                .append("servers share this machine's cores.\n");
         md.append("\nTarget (issue 8): Governor last-of-50 p99 ≤ 50 ms and ≤ 2 × the raw floor.\n");
         ctx.report("propagation", md.toString());
     }
