@@ -71,7 +71,7 @@ final class Nodes {
 
     private final CuratorFramework client;
     private final boolean rootNamespace;
-    /** Data size in bytes of each node readAll or childValues last read (0: no data or absent). */
+    /** Data size in bytes of each node readAll last read (0: no data or absent). */
     private final ConcurrentHashMap<String, Integer> sizes = new ConcurrentHashMap<>();
     /** The child paths of each parent readAll last listed, sorted. */
     private final ConcurrentHashMap<String, List<String>> listings = new ConcurrentHashMap<>();
@@ -129,7 +129,7 @@ final class Nodes {
         for (String name : children(key)) {
             paths.add(Paths.join(key, name));
         }
-        Pipeline data = new Pipeline(paths.size());
+        Pipeline data = new Pipeline(paths.size(), false);
         ConcurrentHashMap<String, VersionedValue> values = new ConcurrentHashMap<>();
         for (String path : paths) {
             data.getData(path, values);
@@ -292,7 +292,7 @@ final class Nodes {
             throws Exception {
         ConcurrentHashMap<String, VersionedValue> values = new ConcurrentHashMap<>();
         ConcurrentHashMap<String, List<String>> children = new ConcurrentHashMap<>();
-        Pipeline first = new Pipeline(wanted.size() + listed.size());
+        Pipeline first = new Pipeline(wanted.size() + listed.size(), true);
         for (String key : wanted) {
             first.getData(key, values);
         }
@@ -311,7 +311,7 @@ final class Nodes {
                 }
             }
         }
-        Pipeline second = new Pipeline(childPaths.size());
+        Pipeline second = new Pipeline(childPaths.size(), true);
         for (String path : childPaths) {
             second.getData(path, values);
         }
@@ -343,19 +343,24 @@ final class Nodes {
     private final class Pipeline {
         private final CountDownLatch answered;
         private final AtomicReference<KeeperException> failure = new AtomicReference<>();
+        /** Whether the sizes read are remembered for {@link #readAllAtOnce} (readAll's reads, not childValues'). */
+        private final boolean learn;
 
-        Pipeline(int requests) {
+        Pipeline(int requests, boolean learn) {
             this.answered = new CountDownLatch(requests);
+            this.learn = learn;
         }
 
         /** Sends a getData; a node with a value lands in {@code into} by path. */
         void getData(String path, Map<String, VersionedValue> into) throws Exception {
             client.getData().inBackground((c, event) -> {
-                if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
+                if (learn && event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
                     remember(path, null);
                 }
                 answer(path, event.getResultCode(), () -> {
-                    remember(path, event.getData());
+                    if (learn) {
+                        remember(path, event.getData());
+                    }
                     if (event.getData() != null) {
                         into.put(path, new VersionedValue(new String(event.getData(), StandardCharsets.UTF_8),
                                 event.getStat().getMzxid()));
