@@ -164,6 +164,8 @@ class ZooKeeperRepositoryIT {
                 assertFalse(read.keySet().stream().anyMatch(k -> k.startsWith("/zookeeper")), read.keySet().toString());
                 assertEquals("v", read.get("/root-ns-read").value());
                 assertEquals(r.childValues("/").keySet(), read.keySet().stream().map(k -> k.substring(1)).collect(Collectors.toSet()));
+                // again, now as one multi of nodes read before: the same, still without /zookeeper
+                assertEquals(read, r.readAll(List.of(), List.of("/")));
             } finally {
                 r.delete("/root-ns-read");
             }
