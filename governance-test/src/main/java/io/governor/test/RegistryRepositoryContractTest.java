@@ -148,22 +148,7 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
 
     @Test
     void watchConvergesAfterSessionExpiry() {
-        RegistryRepository watcher = client(Capability.EPHEMERAL);
-        RegistryRepository writer = client();
-        StateRecorder states = new StateRecorder();
-        watcher.addConnectionStateListener(states);
-        EventRecorder events = new EventRecorder();
-        watcher.watch("/conv", events);
-        writer.put("/conv/a", "1");
-        writer.put("/conv/b", "1");
-        awaitEvent(events, ADDED, "/conv/b", "1");
-        expire(watcher);
-        // written while the watcher recovers: delivered live or re-synchronised, but never missed
-        writer.delete("/conv/a");
-        writer.put("/conv/b", "2");
-        writer.put("/conv/c", "3");
-        states.awaitSequence(awaitTimeout(), ConnectionState.LOST, ConnectionState.RECONNECTED);
-        writer.put("/conv/d", "4");
+        EventRecorder events = changeAcrossExpiry("/conv", false).events();
         Map<String, String> expected = Map.of("/conv/b", "2", "/conv/c", "3", "/conv/d", "4");
         Await.value(awaitTimeout(), "the watcher's view converges to " + expected, () -> events.view("/conv"),
                 expected::equals);
@@ -171,35 +156,53 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
 
     @Test
     void watchKeysReportsEveryKeyChangedAcrossSessionExpiry() {
-        RegistryRepository watcher = client(Capability.EPHEMERAL);
-        RegistryRepository writer = client();
-        StateRecorder states = new StateRecorder();
-        watcher.addConnectionStateListener(states);
-        EventRecorder events = new EventRecorder();
-        watcher.watchKeys("/convk", events);
-        writer.put("/convk/a", "1");
-        writer.put("/convk/b", "1");
-        awaitEvent(events, ADDED, "/convk/b", null);
-        int before = events.events().size();
-        expire(watcher);
-        // changed while the watcher recovers: reported live or after the resync, but never missed
-        writer.delete("/convk/a");
-        writer.put("/convk/b", "2");
-        writer.put("/convk/c", "3");
-        states.awaitSequence(awaitTimeout(), ConnectionState.LOST, ConnectionState.RECONNECTED);
-        writer.put("/convk/d", "4");
+        ExpiryRun run = changeAcrossExpiry("/convk", true);
         Map<String, ChangeEvent.Type> expected = Map.of("/convk/a", DELETED, "/convk/b", UPDATED, "/convk/c", ADDED,
                 "/convk/d", ADDED);
         Await.value(awaitTimeout(), "the last event of each key changed since the expiry is " + expected, () -> {
-            List<ChangeEvent> since = events.events();
+            List<ChangeEvent> all = run.events().events();
             Map<String, ChangeEvent.Type> last = new java.util.TreeMap<>();
-            for (ChangeEvent e : since.subList(before, since.size())) {
+            for (ChangeEvent e : all.subList(run.beforeExpiry(), all.size())) {
                 last.put(e.key(), e.type());
             }
             return last;
         }, last -> last.get("/convk/a") == DELETED && last.get("/convk/b") != null && last.get("/convk/b") != DELETED
                 && last.get("/convk/c") != null && last.get("/convk/c") != DELETED
                 && last.get("/convk/d") != null && last.get("/convk/d") != DELETED);
+    }
+
+    /** The events a watch received, and how many of them arrived before its session expired. */
+    private record ExpiryRun(EventRecorder events, int beforeExpiry) {
+    }
+
+    /**
+     * Watches {@code prefix} ({@code watchKeys} or {@code watch}), writes {@code a} and {@code b},
+     * expires the watcher's session, then deletes {@code a}, updates {@code b} and adds {@code c}
+     * while it recovers and {@code d} after it has.
+     */
+    private ExpiryRun changeAcrossExpiry(String prefix, boolean keysOnly) {
+        RegistryRepository watcher = client(Capability.EPHEMERAL);
+        RegistryRepository writer = client();
+        StateRecorder states = new StateRecorder();
+        watcher.addConnectionStateListener(states);
+        EventRecorder events = new EventRecorder();
+        if (keysOnly) {
+            watcher.watchKeys(prefix, events);
+        } else {
+            watcher.watch(prefix, events);
+        }
+        writer.put(prefix + "/a", "1");
+        writer.put(prefix + "/b", "1");
+        awaitEvent(events, ADDED, prefix + "/b", keysOnly ? null : "1");
+        int before = events.events().size();
+        expire(watcher);
+        // changed while the watcher recovers: delivered live or re-synchronised, but never missed
+        writer.delete(prefix + "/a");
+        writer.put(prefix + "/b", "2");
+        writer.put(prefix + "/c", "3");
+        states.awaitSequence(awaitTimeout(), ConnectionState.LOST, ConnectionState.RECONNECTED);
+        writer.put(prefix + "/d", "4");
+        return new ExpiryRun(events, before);
     }
 
     // ---- locks ---------------------------------------------------------------------------------

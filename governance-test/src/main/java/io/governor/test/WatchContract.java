@@ -129,20 +129,30 @@ abstract class WatchContract extends ContractSupport {
 
     @Test
     void noEventsAfterWatchClose() {
+        EventRecorder closed = closeAfterFirstEvent("/w", false);
+        assertEquals(List.of("/w/a"), closed.events().stream().map(ChangeEvent::key).toList(),
+                () -> "closed watch received: " + closed);
+    }
+
+    /**
+     * Watches {@code prefix} ({@code watchKeys} or {@code watch}) and closes the watch (twice) after
+     * the event of {@code a}; then writes {@code b} and {@code a} again and waits until another
+     * watch has seen them. Returns what the closed watch received.
+     */
+    private EventRecorder closeAfterFirstEvent(String prefix, boolean keysOnly) {
         Repository r = client();
         EventRecorder closed = new EventRecorder();
         EventRecorder probe = new EventRecorder();
-        Watch w = r.watch("/w", closed);
-        r.watch("/w", probe);
-        r.put("/w/a", "1");
-        awaitEvent(closed, ADDED, "/w/a", "1");
+        Watch w = keysOnly ? r.watchKeys(prefix, closed) : r.watch(prefix, closed);
+        r.watch(prefix, probe);
+        r.put(prefix + "/a", "1");
+        awaitEvent(closed, ADDED, prefix + "/a", keysOnly ? null : "1");
         w.close();
         w.close();
-        r.put("/w/b", "2");
-        r.put("/w/a", "3");
-        awaitEvent(probe, UPDATED, "/w/a", "3");
-        assertEquals(List.of("/w/a"), closed.events().stream().map(ChangeEvent::key).toList(),
-                () -> "closed watch received: " + closed);
+        r.put(prefix + "/b", "2");
+        r.put(prefix + "/a", "3");
+        awaitEvent(probe, UPDATED, prefix + "/a", "3");
+        return closed;
     }
 
     @Test
@@ -208,18 +218,7 @@ abstract class WatchContract extends ContractSupport {
 
     @Test
     void noKeyEventsAfterWatchKeysClose() {
-        Repository r = client();
-        EventRecorder closed = new EventRecorder();
-        EventRecorder probe = new EventRecorder();
-        Watch w = r.watchKeys("/wk", closed);
-        r.watch("/wk", probe);
-        r.put("/wk/a", "1");
-        awaitEvent(closed, ADDED, "/wk/a", null);
-        w.close();
-        w.close();
-        r.put("/wk/b", "2");
-        r.put("/wk/a", "3");
-        awaitEvent(probe, UPDATED, "/wk/a", "3");
+        EventRecorder closed = closeAfterFirstEvent("/wk", true);
         // "/wk" itself: the value-less parent created on the way, which a keys-only watch may report
         assertTrue(closed.events().stream().allMatch(e -> e.key().equals("/wk") || e.key().equals("/wk/a")),
                 () -> "closed watch received: " + closed);
