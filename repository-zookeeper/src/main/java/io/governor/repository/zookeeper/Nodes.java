@@ -3,8 +3,8 @@ package io.governor.repository.zookeeper;
 import io.governor.api.repository.Paths;
 import io.governor.api.repository.VersionedValue;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.zookeeper.CreateMode;
 import org.apache.curator.utils.ZKPaths;
+import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
@@ -64,7 +64,7 @@ final class Nodes {
 
     /** Most operations in one {@link #readAllAtOnce} multi. */
     static final int AT_ONCE_MAX_OPS = 256;
-    /** Most bytes of data (as last read) in one {@link #readAllAtOnce} multi: a quarter of the client's 1 MiB packet limit. */
+    /** Most bytes of data (as last read) in one {@link #readAllAtOnce} multi: a quarter of the client's 1 MiB packets. */
     static final int AT_ONCE_MAX_BYTES = 256 * 1024;
     /** Most sizes and listings remembered; past it they are forgotten and learned again. */
     static final int MAX_REMEMBERED = 4096;
@@ -117,10 +117,11 @@ final class Nodes {
     }
 
     /**
-     * Direct children that hold values, sorted by name. The getData requests are all sent before the first answer is awaited (pipelined on the one connection, in
-     * the background with the client's retry policy), so the call costs about one round trip plus
-     * the server's work instead of one round trip per child. A child deleted after the listing is
-     * left out; any other failure fails the whole read.
+     * Direct children that hold values, sorted by name. The getData requests are all sent before the
+     * first answer is awaited (pipelined on the one connection, in the background with the client's
+     * retry policy), so the call costs about one round trip plus the server's work instead of one
+     * round trip per child. A child deleted after the listing is left out; any other failure fails
+     * the whole read.
      *
      * @param timeout how long to wait for the last answer before giving up with OPERATIONTIMEOUT
      */
