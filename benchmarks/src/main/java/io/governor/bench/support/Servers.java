@@ -1,5 +1,6 @@
 package io.governor.bench.support;
 
+import io.governor.test.Ports;
 import io.governor.test.etcd.EtcdCluster;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
@@ -28,7 +29,7 @@ public final class Servers implements AutoCloseable {
             try {
                 Map<String, Object> props = new HashMap<>();
                 props.put("maxClientCnxns", "0"); // many clients from one address
-                InstanceSpec spec = new InstanceSpec(null, -1, -1, -1, true, -1, ZK_TICK_MILLIS, 0, props, "127.0.0.1");
+                InstanceSpec spec = new InstanceSpec(null, Ports.reserve(1)[0], -1, -1, true, -1, ZK_TICK_MILLIS, 0, props, "127.0.0.1");
                 zookeeper = new TestingServer(spec, true);
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start the embedded ZooKeeper", e);

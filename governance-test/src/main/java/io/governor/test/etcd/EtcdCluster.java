@@ -1,12 +1,12 @@
 package io.governor.test.etcd;
 
+import io.governor.test.Ports;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -275,30 +275,12 @@ public final class EtcdCluster implements AutoCloseable, BeforeAllCallback, Afte
         }
     }
 
+    /** Client, peer and metrics ports per member, outside the ephemeral range (see {@link Ports}). */
     private static List<int[]> freePorts(int count) {
-        List<ServerSocket> sockets = new ArrayList<>();
         List<int[]> out = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                int[] ports = new int[3];
-                for (int p = 0; p < ports.length; p++) {
-                    ServerSocket s = new ServerSocket(0);
-                    sockets.add(s);
-                    ports[p] = s.getLocalPort();
-                }
-                out.add(ports);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find free loopback ports for etcd", e);
-        } finally {
-            for (ServerSocket s : sockets) {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // the port is free either way
-                }
-            }
+        for (int i = 0; i < count; i++) {
+            out.add(Ports.reserve(3));
         }
+        return out;
     }
 }

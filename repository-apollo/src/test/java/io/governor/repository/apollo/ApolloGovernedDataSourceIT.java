@@ -3,6 +3,7 @@ package io.governor.repository.apollo;
 import com.ctrip.framework.apollo.mockserver.ApolloTestingServer;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.scenario.ConfigCenterScenario;
+import io.governor.test.Ports;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +25,7 @@ class ApolloGovernedDataSourceIT extends ConfigCenterScenario {
 
     @BeforeAll
     static void startServers() throws Exception {
-        zookeeper = new TestingServer(true);
+        zookeeper = new TestingServer(Ports.reserve(1)[0], true);
         apollo = new ApolloTestingServer();
         apollo.start();
         portal = new OpenApiStandIn(apollo, TOKEN);

@@ -2,6 +2,7 @@ package io.governor.repository.nacos;
 
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.scenario.ConfigCenterScenario;
+import io.governor.test.Ports;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +22,7 @@ class NacosGovernedDataSourceIT extends ConfigCenterScenario {
 
     @BeforeAll
     static void startServers() throws Exception {
-        zookeeper = new TestingServer(true);
+        zookeeper = new TestingServer(Ports.reserve(1)[0], true);
         nacos = new NacosStandIn();
     }
 

@@ -11,6 +11,7 @@ import io.governor.core.GovernanceAdmin;
 import io.governor.core.InstanceInfo;
 import io.governor.core.InstanceState;
 import io.governor.test.Await;
+import io.governor.test.Ports;
 import io.governor.test.TcpProxy;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
@@ -41,7 +42,7 @@ class ZooKeeperGovernanceIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = new TestingServer(true);
+        server = new TestingServer(Ports.reserve(1)[0], true);
     }
 
     @AfterAll

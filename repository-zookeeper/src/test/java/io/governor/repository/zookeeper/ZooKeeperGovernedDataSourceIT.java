@@ -2,6 +2,7 @@ package io.governor.repository.zookeeper;
 
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.scenario.GovernedDataSourceScenarios;
+import io.governor.test.Ports;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +19,7 @@ class ZooKeeperGovernedDataSourceIT extends GovernedDataSourceScenarios {
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = new TestingServer(true);
+        server = new TestingServer(Ports.reserve(1)[0], true);
     }
 
     @AfterAll

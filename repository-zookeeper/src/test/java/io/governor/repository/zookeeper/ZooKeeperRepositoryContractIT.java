@@ -1,6 +1,7 @@
 package io.governor.repository.zookeeper;
 
 import io.governor.api.repository.RegistryRepository;
+import io.governor.test.Ports;
 import io.governor.test.RegistryRepositoryContractTest;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
@@ -15,7 +16,7 @@ class ZooKeeperRepositoryContractIT extends RegistryRepositoryContractTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = new TestingServer(true);
+        server = new TestingServer(Ports.reserve(1)[0], true);
     }
 
     @AfterAll

@@ -10,6 +10,7 @@ import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.Watch;
 import io.governor.test.Await;
 import io.governor.test.EventRecorder;
+import io.governor.test.Ports;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -52,7 +53,7 @@ class ZooKeeperRepositoryIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = new TestingServer(true);
+        server = new TestingServer(Ports.reserve(1)[0], true);
     }
 
     @AfterAll

@@ -2,6 +2,7 @@ package io.governor.repository.zookeeper;
 
 import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.RepositoryConfig;
+import io.governor.test.Ports;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
 import org.apache.zookeeper.Watcher;
@@ -40,11 +41,17 @@ final class ZooKeeperTests {
         return new ZooKeeperRepositoryProvider().create(config);
     }
 
-    /** A cluster of {@code n} in-process servers with a short tick and sessions of up to 30s. */
+    /**
+     * A cluster of {@code n} in-process servers with a short tick and sessions of up to 30s. Its
+     * ports come from {@link Ports}, outside the ephemeral range: a killed server restarts on the
+     * same ports, and a port taken meanwhile by an outgoing connection would fail the bind, which
+     * makes the embedded server exit the JVM.
+     */
     static TestingCluster cluster(int n) {
         List<InstanceSpec> specs = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
-            specs.add(new InstanceSpec(null, -1, -1, -1, true, i, TICK_MS, -1,
+            int[] ports = Ports.reserve(3);
+            specs.add(new InstanceSpec(null, ports[0], ports[1], ports[2], true, i, TICK_MS, -1,
                     Map.of("maxSessionTimeout", "30000")));
         }
         return new TestingCluster(specs);
