@@ -41,7 +41,10 @@ public final class Propagation {
 
     public static void run(BenchContext ctx) throws Exception {
         int pushes = Integer.getInteger("bench.propagation.pushes", ctx.pick(20, 100));
-        int warmup = ctx.pick(3, 10);
+        // 300 unrecorded pushes in full mode: with 10, C2 was still compiling the apply path (YAML
+        // decode, revision digest, status document) during the recorded pushes, and its compiler
+        // threads took the same 2 cores (-XX:+PrintCompilation; docs/performance.md §2)
+        int warmup = Integer.getInteger("bench.propagation.warmup", ctx.pick(3, 300));
         int[] sizes = java.util.Arrays.stream(System.getProperty("bench.propagation.sizes", "10,50").split(","))
                 .mapToInt(Integer::parseInt).toArray();
         StringBuilder md = new StringBuilder();
@@ -53,7 +56,10 @@ public final class Propagation {
                 .append("etcd: a jetcd watch on its own `Client`; memory: a watch on its own memory-repository client) ")
                 .append("seeing a plain write of a value of similar size (").append(RawFloor.VALUE_BYTES)
                 .append(" bytes) by a separate client. ")
-                .append(pushes).append(" pushes per row after ").append(warmup).append(" unrecorded warm-up pushes; ")
+                .append(pushes).append(" pushes per row after ").append(warmup).append(" unrecorded warm-up pushes")
+                .append(warmup >= 100 ? " (so that the JIT has compiled the apply path: with N = 50 instances in one JVM, "
+                        + "a push runs each instance's apply once, and C2 compiles a method after thousands of calls)" : "")
+                .append("; ")
                 .append("the next push starts when every instance has applied the previous one.\n\n")
                 .append("| backend | N | Governor last-of-N p50 / p99 / max (ms) | raw floor last-of-N p50 / p99 / max (ms) ")
                 .append("| ratio p99 | Governor per-instance p50 / p99 (ms) | raw per-instance p50 / p99 (ms) ")
@@ -182,10 +188,12 @@ public final class Propagation {
         long[] last = new long[pushes];
         long[] each = new long[pushes * n];
         long cpu0 = 0;
+        long jit0 = 0;
         Map<Long, long[]> threads0 = Map.of();
         for (int p = -warmup; p < pushes; p++) {
             if (p == 0) {
                 cpu0 = processCpuNanos();
+                jit0 = jitMillis();
                 threads0 = threadCpu();
             }
             seen.forEach(Map::clear);
@@ -203,8 +211,18 @@ public final class Propagation {
             }
         }
         long cpu = processCpuNanos() - cpu0;
+        long jit = jitMillis() - jit0;
         printCpuByThreadGroup(what, threads0, threadCpu(), cpu, pushes);
+        System.out.printf("%s: JIT compilation during the recorded pushes: %.2f ms per push "
+                + "(elapsed time of the compiles, summed; not CPU: a compiler thread waits for the cores too)%n",
+                what.replace(" revision", "").replace(" push", ""), (double) jit / pushes);
         return new Result(Stats.of(last), Stats.of(each), cpu / pushes);
+    }
+
+    /** Time the JIT compilers have spent so far, in ms (-1 if the JVM does not say). */
+    private static long jitMillis() {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
     /** CPU time of every live thread, by id: {cpu nanos}; names kept alongside for grouping. */
