@@ -43,6 +43,11 @@ final class DatabaseGovernor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseGovernor.class);
     private static final long MAX_RETRY_DELAY_MS = 60_000;
+    /**
+     * How often listeners that do not observe JDBC yet are asked again
+     * ({@link io.governor.api.event.GovernanceListener#observesJdbc()}), while there are any.
+     */
+    static final long OBSERVER_REFRESH_MS = 2_000;
 
     private final String namespace;
     private final String instanceId;
@@ -101,6 +106,29 @@ final class DatabaseGovernor implements AutoCloseable {
         LOG.info("[{}] database '{}' started at revision {} with data sources {}", namespace, db, rev,
                 snap.config().dataSources().keySet());
         listeners.applied(new ConfigurationEvent(namespace, instanceId, db, rev, summary(null, null, current, props)));
+        scheduleObserverRefresh();
+    }
+
+    private void scheduleObserverRefresh() {
+        try {
+            thread.schedule(this::refreshObservers, OBSERVER_REFRESH_MS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("[{}] database '{}': closed, listeners not asked again", namespace, db);
+        }
+    }
+
+    /** Asks listeners that do not observe JDBC yet again; again later while some still do not. */
+    private void refreshObservers() {
+        boolean again;
+        try {
+            again = runtime.refreshObservers();
+        } catch (RuntimeException e) {
+            LOG.error("[{}] database '{}': asking listeners whether they observe JDBC failed", namespace, db, e);
+            again = true;
+        }
+        if (again && !closing) {
+            scheduleObserverRefresh();
+        }
     }
 
     String database() {

@@ -26,6 +26,17 @@ interface DatabaseRuntime extends AutoCloseable {
     /** Sets whether this instance is circuit-broken; callable from any thread, takes effect at once. */
     void setCircuitBroken(boolean broken);
 
+    /**
+     * Asks listeners that do not observe JDBC yet whether they do now (see
+     * {@link io.governor.api.event.GovernanceListener#observesJdbc()}); called from the governance
+     * thread every few seconds while it returns true.
+     *
+     * @return whether some listener still does not observe JDBC
+     */
+    default boolean refreshObservers() {
+        return false;
+    }
+
     @Override
     void close();
 }

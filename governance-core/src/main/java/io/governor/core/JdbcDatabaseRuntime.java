@@ -35,6 +35,11 @@ final class JdbcDatabaseRuntime implements DatabaseRuntime {
     }
 
     @Override
+    public boolean refreshObservers() {
+        return runtime.refreshObservers();
+    }
+
+    @Override
     public void close() {
         runtime.close();
     }

@@ -19,10 +19,16 @@ import io.governor.api.GovernanceException;
 public interface GovernanceListener {
 
     /**
-     * Whether this listener wants connection and statement events. Core asks once, when a governed
-     * DataSource is created: a listener that answers false is never called for JDBC events and costs
-     * the hot path nothing (a tracing listener with no tracer configured answers false). Governance
-     * events are delivered either way. The default is true.
+     * Whether this listener wants connection and statement events. Core asks when a governed
+     * DataSource is created and, while the answer is false, again every 2 seconds on that
+     * database's governance thread, so a listener may start observing later (a tracing listener does
+     * once its tracer is registered). Connections opened after a true answer report to the listener;
+     * connections opened before do not, so each connection's start and end events reach the same
+     * listeners. A listener that answered true is not asked again by that DataSource; one that
+     * throws is logged and never asked again. While a listener answers false it is never called for
+     * JDBC events and costs the hot path nothing (a tracing listener with no tracer configured
+     * answers false). Governance events are delivered either way. The default is true. Must be fast
+     * and must not block.
      */
     default boolean observesJdbc() {
         return true;

@@ -28,14 +28,14 @@ import java.sql.Struct;
  */
 final class GovernedConnection extends LazyConnection {
 
-    /** A connection nobody observes (no listener takes JDBC events). */
-    GovernedConnection(JdbcRuntime runtime) {
-        super(runtime);
+    /** A connection nobody observes ({@code events} has no observer). */
+    GovernedConnection(JdbcRuntime runtime, JdbcEvents events) {
+        super(runtime, events);
     }
 
-    /** A connection whose binding is reported to the listeners through {@code event}. */
-    GovernedConnection(JdbcRuntime runtime, ConnectionEvent event) {
-        super(runtime, event);
+    /** A connection whose binding is reported to the observers of {@code events} through {@code event}. */
+    GovernedConnection(JdbcRuntime runtime, JdbcEvents events, ConnectionEvent event) {
+        super(runtime, events, event);
     }
 
     // ---- statements

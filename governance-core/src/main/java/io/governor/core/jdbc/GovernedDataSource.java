@@ -56,18 +56,18 @@ public final class GovernedDataSource implements DataSource, AutoCloseable {
     @Override
     public Connection getConnection() throws SQLException {
         Snapshot s = runtime.snapshot();
-        if (runtime.events().enabled) {
-            return observedConnection(s);
+        JdbcEvents events = runtime.events(); // read once: the connection's events stay paired
+        if (events.enabled) {
+            return observedConnection(s, events);
         }
         if (s.circuitBroken || s.closed) {
             throw refused(s);
         }
-        return new GovernedConnection(runtime);
+        return new GovernedConnection(runtime, events);
     }
 
     /** {@link #getConnection()} when listeners take JDBC events: the connection is reported. */
-    private Connection observedConnection(Snapshot s) throws SQLException {
-        JdbcEvents events = runtime.events();
+    private Connection observedConnection(Snapshot s, JdbcEvents events) throws SQLException {
         ConnectionEvent event = new ConnectionEvent(s.database);
         events.connectionStarted(event);
         if (s.circuitBroken || s.closed) {
@@ -75,7 +75,7 @@ public final class GovernedDataSource implements DataSource, AutoCloseable {
             events.connectionFailed(event, e);
             throw e;
         }
-        return new GovernedConnection(runtime, event);
+        return new GovernedConnection(runtime, events, event);
     }
 
     private static SQLException refused(Snapshot s) {

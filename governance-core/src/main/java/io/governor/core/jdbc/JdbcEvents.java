@@ -9,8 +9,10 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 
 /**
- * Calls the listeners' JDBC methods, catching and logging whatever a listener throws. Callers check
- * {@link #enabled} first, so that without listeners no event object is created at all.
+ * Calls the JDBC methods of the listeners that observe JDBC, catching and logging whatever a
+ * listener throws. Callers check {@link #enabled} first, so that without observers no event object
+ * is created at all. Which listeners observe is decided by {@link JdbcRuntime} (it asks
+ * {@link GovernanceListener#observesJdbc()}); a connection keeps the instance it was opened with.
  *
  * <p>Immutable and thread-safe.
  */
@@ -18,27 +20,26 @@ final class JdbcEvents {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcEvents.class);
 
-    /**
-     * Whether any listener observes JDBC ({@link GovernanceListener#observesJdbc()}); when false none
-     * of the other methods is called.
-     */
+    /** Whether any listener observes JDBC; when false none of the other methods is called. */
     final boolean enabled;
     private final String logPrefix;
     private final GovernanceListener[] listeners;
 
-    JdbcEvents(String logPrefix, List<GovernanceListener> listeners) {
+    /** Events delivered to {@code observers}, in that order. */
+    JdbcEvents(String logPrefix, List<GovernanceListener> observers) {
         this.logPrefix = logPrefix;
-        this.listeners = listeners.stream().filter(JdbcEvents::observesJdbc).toArray(GovernanceListener[]::new);
+        this.listeners = observers.toArray(GovernanceListener[]::new);
         this.enabled = this.listeners.length > 0;
     }
 
-    private static boolean observesJdbc(GovernanceListener l) {
-        try {
-            return l.observesJdbc();
-        } catch (RuntimeException | LinkageError t) {
-            LOG.warn("listener {} threw from observesJdbc(); it gets no JDBC events", l.getClass().getName(), t);
-            return false;
+    /** Whether {@code l} is one of the observers. */
+    boolean delivers(GovernanceListener l) {
+        for (GovernanceListener o : listeners) {
+            if (o == l) {
+                return true;
+            }
         }
+        return false;
     }
 
     void connectionStarted(ConnectionEvent e) {

@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,7 +53,12 @@ public final class JdbcRuntime implements AutoCloseable {
     private final String namespace;
     private final String database;
     private final String logPrefix;
-    private final JdbcEvents events;
+    private final List<GovernanceListener> listeners;
+    /** Listeners that answered false from {@code observesJdbc()}: asked again by {@link #refreshObservers}. */
+    private final List<GovernanceListener> notObserving = new ArrayList<>();
+    private final Object observersLock = new Object();
+    /** The observers new connections report to; replaced when a listener starts observing. */
+    private volatile JdbcEvents events;
     private final ScheduledThreadPoolExecutor drainer;
     /** HikariCP's housekeeping of every pool of this database, on one thread (see PoolFactory). */
     private final ScheduledThreadPoolExecutor housekeeper;
@@ -64,7 +71,17 @@ public final class JdbcRuntime implements AutoCloseable {
         this.namespace = namespace;
         this.database = database;
         this.logPrefix = "[" + namespace + "]";
-        this.events = new JdbcEvents(logPrefix, listeners);
+        this.listeners = listeners;
+        List<GovernanceListener> observers = new ArrayList<>();
+        for (GovernanceListener l : listeners) {
+            Boolean observes = observes(l);
+            if (Boolean.TRUE.equals(observes)) {
+                observers.add(l);
+            } else if (observes != null) {
+                notObserving.add(l);
+            }
+        }
+        this.events = new JdbcEvents(logPrefix, observers);
         this.snapshot = Snapshot.initial(database);
         this.drainer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "governor-" + namespace + "-" + database + "-drain");
@@ -200,8 +217,68 @@ public final class JdbcRuntime implements AutoCloseable {
         return snapshot;
     }
 
+    /** The observers a connection opened now reports to (read once per {@code getConnection()}). */
     JdbcEvents events() {
         return events;
+    }
+
+    /**
+     * Asks the listeners that answered false from {@link GovernanceListener#observesJdbc()} again
+     * (a tracing listener answers true once its tracer is registered). Connections opened from then
+     * on report to every listener that now answers true; connections already open keep reporting to
+     * the listeners they started with, so every connection's events stay paired. A listener that
+     * answers true is not asked again; one that throws is logged and never asked again. Called by
+     * the database's governance thread every few seconds for as long as this returns true. Does not
+     * block (beyond the listeners' own answers).
+     *
+     * @return whether some listener still does not observe JDBC (so it is worth asking again later);
+     *         false once the runtime is closed
+     */
+    public boolean refreshObservers() {
+        synchronized (observersLock) {
+            if (notObserving.isEmpty() || snapshot.closed) {
+                return false;
+            }
+            Map<GovernanceListener, Boolean> started = new IdentityHashMap<>();
+            for (Iterator<GovernanceListener> it = notObserving.iterator(); it.hasNext(); ) {
+                GovernanceListener l = it.next();
+                Boolean observes = observes(l);
+                if (observes == null || observes) {
+                    it.remove();
+                    if (observes != null) {
+                        started.put(l, Boolean.TRUE);
+                    }
+                }
+            }
+            if (!started.isEmpty()) {
+                JdbcEvents current = events;
+                List<GovernanceListener> observers = new ArrayList<>();
+                for (GovernanceListener l : listeners) {
+                    if (current.delivers(l) || started.containsKey(l)) {
+                        observers.add(l);
+                    }
+                }
+                events = new JdbcEvents(logPrefix, observers);
+                LOG.info("{} database '{}': {} now observe{} JDBC; connections opened from now on report to {}",
+                        logPrefix, database, listenerNames(started.keySet()), started.size() == 1 ? "s" : "",
+                        started.size() == 1 ? "it" : "them");
+            }
+            return !notObserving.isEmpty();
+        }
+    }
+
+    /** The listener's {@code observesJdbc()}; null when it threw (logged; it gets no JDBC events). */
+    private static Boolean observes(GovernanceListener l) {
+        try {
+            return l.observesJdbc();
+        } catch (RuntimeException | LinkageError t) {
+            LOG.warn("listener {} threw from observesJdbc(); it gets no JDBC events", l.getClass().getName(), t);
+            return null;
+        }
+    }
+
+    private static List<String> listenerNames(Collection<GovernanceListener> listeners) {
+        return listeners.stream().map(l -> l.getClass().getName()).sorted().toList();
     }
 
     String database() {

@@ -67,13 +67,13 @@ abstract class LazyConnection implements Connection {
      * listeners the event class never is; a constructor that is not inlined costs a call and keeps
      * the connection from being optimised with its caller on the hot path.
      */
-    LazyConnection(JdbcRuntime runtime) {
+    LazyConnection(JdbcRuntime runtime, JdbcEvents events) {
         this.runtime = runtime;
-        this.events = runtime.events();
+        this.events = events;
     }
 
-    LazyConnection(JdbcRuntime runtime, ConnectionEvent event) {
-        this(runtime);
+    LazyConnection(JdbcRuntime runtime, JdbcEvents events, ConnectionEvent event) {
+        this(runtime, events);
         this.event = event;
     }
 

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -227,5 +228,75 @@ class ListenerEventsTest {
             assertEquals(1, ps.executeUpdate());
         }
         assertEquals(List.of(), rec.calls);
+    }
+
+    /** A recorder whose observesJdbc() answer the test sets, counting the asks. */
+    static class Switchable extends Recorder {
+        volatile boolean observes;
+        final java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public boolean observesJdbc() {
+            asked.incrementAndGet();
+            return observes;
+        }
+    }
+
+    @Test
+    void listenerThatStartsObservingGetsTheEventsOfConnectionsOpenedAfterTheRefresh() throws Exception {
+        Switchable late = new Switchable();
+        Recorder always = new Recorder();
+        JdbcRuntime rt = runtime(late, always);
+        assertTrue(rt.refreshObservers(), "a listener that does not observe yet is worth asking again");
+        assertEquals(2, late.asked.get());
+
+        Connection openedBefore = rt.dataSource().getConnection();
+        late.observes = true;
+        try (Connection c = rt.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("select 1");
+        }
+        assertEquals(List.of(), late.calls, "not asked again yet: no events");
+
+        assertFalse(rt.refreshObservers(), "every listener observes now: nothing left to ask");
+        assertFalse(rt.refreshObservers());
+        assertEquals(3, late.asked.get(), "a listener that answered true is not asked again");
+        try (Connection c = rt.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("select 1");
+        }
+        assertEquals(List.of("connectionStarted orders", "connectionEnded primary replica=false",
+                "statementStarted primary select 1 []", "statementEnded select 1"), late.calls);
+
+        // Opened before the refresh: it reports to the listeners it started with, and only to them.
+        int alwaysCalls = always.calls.size();
+        try (openedBefore; Statement s = openedBefore.createStatement()) {
+            s.execute("select 1");
+        }
+        assertEquals(4, late.calls.size(), late.calls.toString());
+        assertEquals(List.of("connectionEnded primary replica=false", "statementStarted primary select 1 []",
+                "statementEnded select 1"), always.calls.subList(alwaysCalls, always.calls.size()));
+    }
+
+    @Test
+    void listenerThatThrowsFromObservesJdbcIsNotAskedAgain() {
+        Switchable throwing = new Switchable() {
+            @Override
+            public boolean observesJdbc() {
+                super.observesJdbc();
+                throw new IllegalStateException("boom");
+            }
+        };
+        JdbcRuntime rt = runtime(throwing);
+        assertFalse(rt.refreshObservers());
+        assertEquals(1, throwing.asked.get());
+    }
+
+    @Test
+    void closedRuntimeAsksNoListenerAgain() {
+        Switchable late = new Switchable();
+        JdbcRuntime rt = runtime(late);
+        rt.close();
+        late.observes = true;
+        assertFalse(rt.refreshObservers());
+        assertEquals(1, late.asked.get());
     }
 }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Reports governed JDBC statements and governance events to OpenTelemetry: one {@code CLIENT} span
@@ -39,8 +40,8 @@ import java.util.concurrent.TimeUnit;
  * {@code Governance} builder (with {@code serviceLoaderListeners(false)}, or
  * {@code governor.tracing.opentelemetry.enabled=false}, so that statements are not traced twice).
  *
- * <p>Statements are traced when an OpenTelemetry was given, or when {@link GlobalOpenTelemetry} is
- * set before {@code Governance} builds its governed DataSources (see {@link #observesJdbc()}).
+ * <p>Statements are traced when an OpenTelemetry was given, or once {@link GlobalOpenTelemetry} is
+ * set: on connections opened from a few seconds after it was set (see {@link #observesJdbc()}).
  * Until the global is set (and when none was given, or a no-op one was), every method returns after
  * a volatile read and a clock read, allocating nothing; whether the global has been set is asked at
  * most once a second. Statement spans are started but not made current.
@@ -62,6 +63,8 @@ public final class OpenTelemetryListener implements GovernanceListener {
     private final Map<String, String> revisions = new ConcurrentHashMap<>();
     private volatile Tracer tracer;
     private volatile long nextGlobalCheck;
+    /** Whether the unset global was logged (once per listener, not at every ask). */
+    private final AtomicBoolean toldNotSet = new AtomicBoolean();
 
     /**
      * The instance {@link java.util.ServiceLoader} creates: traces to {@link GlobalOpenTelemetry}
@@ -119,10 +122,10 @@ public final class OpenTelemetryListener implements GovernanceListener {
 
     /**
      * Whether OpenTelemetry is there now: one given to the builder (without the no-op tracer
-     * provider), or {@link GlobalOpenTelemetry} set. Core asks when it builds a governed DataSource; a
-     * listener that answers false gets no JDBC events from that DataSource, so statements cost
-     * nothing, and it does not trace statements even if the global is set later. Governance events
-     * follow the global at any time.
+     * provider), or {@link GlobalOpenTelemetry} set. Core asks when it builds a governed DataSource
+     * and, while the answer is false, every 2 seconds after: statements on connections opened once
+     * the global is set are traced; until then statements cost nothing. Governance events follow the
+     * global at any time.
      */
     @Override
     public boolean observesJdbc() {
@@ -136,9 +139,10 @@ public final class OpenTelemetryListener implements GovernanceListener {
         if (tracer() != null) {
             return true;
         }
-        LOG.info("OpenTelemetry listener: GlobalOpenTelemetry is not set yet, so statements of the governed DataSource "
-                + "being built are not traced; set it before building Governance, or pass an OpenTelemetry to "
-                + "OpenTelemetryListener.builder()");
+        if (toldNotSet.compareAndSet(false, true)) {
+            LOG.info("OpenTelemetry listener: GlobalOpenTelemetry is not set yet, so statements are not traced until it "
+                    + "is; connections opened within a few seconds after it is set are traced");
+        }
         return false;
     }
 

@@ -9,6 +9,9 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
@@ -21,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GlobalOpenTelemetryTest {
 
     @Test
-    void statementsAreTracedWhenGlobalOpenTelemetryWasSetBeforeTheDataSourceWasBuilt() throws Exception {
+    void statementsAreTracedOnConnectionsOpenedAfterGlobalOpenTelemetryIsSet() throws Exception {
         assertFalse(GlobalOpenTelemetry.isSet());
         InMemorySpanExporter exporter = InMemorySpanExporter.create();
         OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
@@ -31,20 +34,39 @@ class GlobalOpenTelemetryTest {
         try (GovernedH2 before = new GovernedH2(early)) {
             assertFalse(early.observesJdbc());
             assertFalse(GlobalOpenTelemetry.isSet(), "the listener must not set the global itself");
-            GlobalOpenTelemetry.set(sdk);
-            OpenTelemetryListener late = new OpenTelemetryListener();
-            try (GovernedH2 after = new GovernedH2(late)) {
-                assertTrue(late.observesJdbc());
-                after.execute("select name from whoami", true);
-                List<SpanData> statements = statements(exporter);
-                assertEquals(1, statements.size(), exporter.getFinishedSpanItems()::toString);
-                assertEquals("replica_0", statements.get(0).getAttributes().get(stringKey("governor.datasource")));
+            try (Connection openBefore = before.dataSource().getConnection()) {
+                GlobalOpenTelemetry.set(sdk);
+                OpenTelemetryListener late = new OpenTelemetryListener();
+                try (GovernedH2 after = new GovernedH2(late)) {
+                    assertTrue(late.observesJdbc());
+                    after.execute("select name from whoami", true);
+                    List<SpanData> statements = statements(exporter);
+                    assertEquals(1, statements.size(), exporter.getFinishedSpanItems()::toString);
+                    assertEquals("replica_0", statements.get(0).getAttributes().get(stringKey("governor.datasource")));
+                }
+
+                // The DataSource built before the global was set asks its listener again every 2 s:
+                // connections opened after that trace their statements.
+                Await.until(Duration.ofSeconds(15), "a traced statement on a connection of the DataSource built "
+                        + "before the global was set", () -> {
+                    try {
+                        before.execute("select name from whoami", false);
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return statements(exporter).size() == 2;
+                });
+                assertEquals("primary", statements(exporter).get(1).getAttributes().get(stringKey("governor.datasource")));
+
+                // A connection opened before that stays untraced, so its events stay paired.
+                int spans = exporter.getFinishedSpanItems().size();
+                try (Statement s = openBefore.createStatement()) {
+                    s.execute("select name from whoami");
+                }
+                assertEquals(spans, exporter.getFinishedSpanItems().size(), exporter.getFinishedSpanItems()::toString);
             }
 
-            // The DataSource built before the global was set stays untraced; its governance events
-            // are traced once the listener has seen the global (it looks at most once a second).
-            before.execute("select name from whoami", false);
-            assertEquals(1, statements(exporter).size(), exporter.getFinishedSpanItems()::toString);
+            // Governance events follow the global too.
             before.governance.admin().disableDataSource("orders", "replica_0");
             before.governance.admin().enableDataSource("orders", "replica_0");
             Await.until(Duration.ofSeconds(10), "a data source state span from the early listener", () -> {

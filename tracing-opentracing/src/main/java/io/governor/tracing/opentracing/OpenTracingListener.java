@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Reports governed JDBC statements and governance events to an OpenTracing tracer: one client span
@@ -32,8 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code serviceLoaderListeners(false)}, or {@code governor.tracing.opentracing.enabled=false}, so
  * that statements are not traced twice).
  *
- * <p>Statements are traced when a tracer was given, or when one is registered with
- * {@link GlobalTracer} before {@code Governance} builds its governed DataSources (see
+ * <p>Statements are traced when a tracer was given, or once one is registered with
+ * {@link GlobalTracer}: on connections opened from a few seconds after its registration (see
  * {@link #observesJdbc()}). While no tracer is there, every method returns after one volatile read
  * and allocates nothing. Statement spans are started but not
  * activated, so nothing is left on the tracer's scope stack if a statement's end is never reported.
@@ -66,6 +67,8 @@ public final class OpenTracingListener implements GovernanceListener {
     private final Settings settings;
     private final JdbcUrls urls = new JdbcUrls();
     private final Map<String, String> revisions = new ConcurrentHashMap<>();
+    /** Whether the missing global tracer was logged (once per listener, not at every ask). */
+    private final AtomicBoolean toldNoTracer = new AtomicBoolean();
 
     /**
      * The instance {@link java.util.ServiceLoader} creates: traces to {@link GlobalTracer} once a
@@ -98,18 +101,17 @@ public final class OpenTracingListener implements GovernanceListener {
 
     /**
      * Whether a tracer is there now: one given to the builder (not a {@code NoopTracer}), or one
-     * registered with {@link GlobalTracer}. Core asks when it builds a governed DataSource; a listener
-     * that answers false gets no JDBC events from that DataSource, so statements cost nothing, and it
-     * does not trace statements even if a global tracer is registered later. Governance events
-     * follow the global tracer at any time.
+     * registered with {@link GlobalTracer}. Core asks when it builds a governed DataSource and, while
+     * the answer is false, every 2 seconds after: statements on connections opened once a global
+     * tracer is registered are traced; until then statements cost nothing. Governance events follow
+     * the global tracer at any time.
      */
     @Override
     public boolean observesJdbc() {
         boolean observes = tracer() != null;
-        if (!observes && global) {
-            LOG.info("OpenTracing listener: no tracer is registered with GlobalTracer yet, so statements of the governed "
-                    + "DataSource being built are not traced; register it before building Governance, or pass a tracer "
-                    + "to OpenTracingListener.builder()");
+        if (!observes && global && toldNoTracer.compareAndSet(false, true)) {
+            LOG.info("OpenTracing listener: no tracer is registered with GlobalTracer yet, so statements are not traced "
+                    + "until one is; connections opened within a few seconds after its registration are traced");
         }
         return observes;
     }
