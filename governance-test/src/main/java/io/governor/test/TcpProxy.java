@@ -41,6 +41,7 @@ public final class TcpProxy implements AutoCloseable {
     private final Object modeLock = new Object();
     private final Thread acceptor;
     private Mode mode = Mode.FORWARD; // guarded by modeLock
+    private final AtomicInteger accepted = new AtomicInteger();
 
     private TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -71,6 +72,14 @@ public final class TcpProxy implements AutoCloseable {
     /** {@code 127.0.0.1:port}, the address clients connect to. */
     public String address() {
         return "127.0.0.1:" + port();
+    }
+
+    /**
+     * How many connections clients have opened to this proxy so far, including those reset at once
+     * while {@link #cut()}: while cut, each is one reconnect attempt of a client.
+     */
+    public int accepted() {
+        return accepted.get();
     }
 
     /** Resets every open connection and closes new ones at once until {@link #restore()}. */
@@ -145,6 +154,7 @@ public final class TcpProxy implements AutoCloseable {
             } catch (IOException e) {
                 return; // closed
             }
+            accepted.incrementAndGet();
             if (mode() == Mode.FORWARD || mode() == Mode.BLACKHOLE) {
                 Link link = new Link(client);
                 links.add(link);

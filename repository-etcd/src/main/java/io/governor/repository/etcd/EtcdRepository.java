@@ -80,7 +80,8 @@ final class EtcdRepository implements RegistryRepository {
         this.txns = new Transactions(client.getKVClient(), keys, requests, settings.maxRequestBytes(), settings.maxTxnOps());
         this.notifier = new Notifier(settings.label(), threads.notifier());
         this.keeper = new LeaseKeeper(client.getLeaseClient(), client.getKVClient(), keys, requests, notifier,
-                threads.lease(), settings.leaseTtl(), () -> watches.forEach(PrefixWatch::restart));
+                threads.lease(), settings.leaseTtl(), () -> watches.forEach(PrefixWatch::restart),
+                ChannelBackoff.of(client, settings.label()));
     }
 
     /**

@@ -108,6 +108,32 @@ class EtcdProxyFaultIT {
     }
 
     /** Nothing is reset, nothing arrives: the heartbeat still notices, by the age of its last answer. */
+    /**
+     * gRPC waits 1 s, then 1.6 × longer after each failed attempt, before it connects again: after
+     * five attempts the sixth would come about 10 s later. The client must not wait for it.
+     */
+    @Test
+    void afterManyFailedReconnectsTheClientIsBackWithinASecondOrTwoOfTheNetwork() {
+        TestClients.States states = new TestClients.States();
+        cutOff.addConnectionStateListener(states);
+        cutOff.putEphemeral("/status/me", "up");
+
+        int before = proxy.accepted();
+        proxy.cut();
+        states.await(WAIT, ConnectionState.LOST);
+        Await.until(WAIT, "five reconnect attempts through the cut proxy", () -> proxy.accepted() - before >= 5);
+
+        proxy.restore();
+        long restored = System.nanoTime();
+        states.await(WAIT, ConnectionState.LOST, ConnectionState.RECONNECTED);
+        Duration back = Duration.ofNanos(System.nanoTime() - restored);
+        assertTrue(back.compareTo(Duration.ofSeconds(3)) < 0, () -> "reconnected " + back.toMillis()
+                + " ms after the network came back (" + (proxy.accepted() - before) + " attempts); gRPC's backoff "
+                + "was not cut short");
+        Await.until(WAIT, "the ephemeral is back", () -> observer.get("/status/me").map(VersionedValue::value)
+                .equals(Optional.of("up")));
+    }
+
     @Test
     void silentNetworkLongerThanLeaseTtlIsNoticedAndRecovered() {
         TestClients.States states = new TestClients.States();

@@ -16,7 +16,12 @@ import static io.governor.api.repository.ChangeEvent.Type.ADDED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-/** The only etcd server stops and starts again. */
+/**
+ * The only etcd server stops and starts again. The lease TTL (15 s) leaves room for the restart:
+ * the client notices the outage after up to two thirds of the TTL (a beat every third, each waiting a
+ * third for its answer), then the server must start and the client reconnect (within half a second
+ * of the server, see {@code ChannelBackoff}) before the TTL is up.
+ */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class EtcdServerRestartIT {
 
@@ -27,7 +32,7 @@ class EtcdServerRestartIT {
 
     @Test
     void serverRestartReconnectsByItselfWithEphemeralAndWatchIntact() {
-        try (EtcdRepository client = TestClients.connect(ETCD.endpoints(), "restart", Duration.ofSeconds(10))) {
+        try (EtcdRepository client = TestClients.connect(ETCD.endpoints(), "restart", Duration.ofSeconds(15))) {
             TestClients.States states = new TestClients.States();
             client.addConnectionStateListener(states);
             client.putEphemeral("/status/me", "up");
