@@ -36,7 +36,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * owned ephemeral is put again with its latest value under the new lease, the old lease is revoked
  * (freeing lock keys the server may still keep) and {@code RECONNECTED} is reported. Until that works
  * the beat retries every half second, each time first cutting short gRPC's reconnect backoff
- * ({@link ChannelBackoff}), so the client is back within about half a second of a server.
+ * ({@link ChannelBackoff}): gRPC then connects at once and, while no server answers, backs off from 1 s
+ * again, so the client is back within a second or two of a server.
  *
  * <p>Thread-safe. Ephemeral writes and the re-put after a loss are serialised by one lock, so a
  * re-put never resurrects a value that a later {@code putEphemeral} or {@code delete} replaced.

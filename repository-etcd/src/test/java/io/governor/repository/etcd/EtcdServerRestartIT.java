@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 /**
  * The only etcd server stops and starts again. The lease TTL (15 s) leaves room for the restart:
  * the client notices the outage after up to two thirds of the TTL (a beat every third, each waiting a
- * third for its answer), then the server must start and the client reconnect (within half a second
+ * third for its answer), then the server must start and the client reconnect (within a second or two
  * of the server, see {@code ChannelBackoff}) before the TTL is up.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
