@@ -271,4 +271,40 @@ class GovernanceTest {
         closeables.add(g);
         assertTrue(g.configuration("orders").dataSources().isEmpty());
     }
+
+    @Test
+    void listenerThatStartsObservingJdbcLaterIsAskedAgainAndGetsTheEventsOfNewConnections() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean observes = new java.util.concurrent.atomic.AtomicBoolean();
+        List<String> connections = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Governance g = Governance.builder(TestConfigs.config(store, BootstrapMode.CENTER, TestConfigs.orders("late")))
+                .serviceLoaderListeners(false)
+                .listener(new io.governor.api.event.GovernanceListener() {
+                    @Override
+                    public boolean observesJdbc() {
+                        return observes.get();
+                    }
+
+                    @Override
+                    public void connectionEnded(io.governor.api.event.ConnectionEvent e) {
+                        connections.add(e.dataSource());
+                    }
+                }).build();
+        closeables.add(g);
+        try (java.sql.Connection c = g.dataSource("orders").getConnection()) {
+            assertTrue(c.isValid(1));
+        }
+        assertEquals(List.of(), connections);
+
+        observes.set(true);
+        Await.until(WAIT, "a connection reported after the listener started observing (asked every "
+                + DatabaseGovernor.OBSERVER_REFRESH_MS + " ms)", () -> {
+            try (java.sql.Connection c = g.dataSource("orders").getConnection()) {
+                c.isValid(1);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            return !connections.isEmpty();
+        });
+        assertEquals("primary", connections.get(0));
+    }
 }
