@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 
 /**
@@ -41,9 +42,9 @@ final class ChannelBackoff {
             getChannel.setAccessible(true);
             return new ChannelBackoff((ManagedChannel) getChannel.invoke(connections));
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            LOG.warn("[{}] cannot reach the gRPC channel of this jetcd version ({}); after an outage the client "
-                    + "reconnects when gRPC's backoff (up to 2 minutes) allows, not as soon as the server is back",
-                    where, e.toString());
+            Throwable cause = e instanceof InvocationTargetException && e.getCause() != null ? e.getCause() : e;
+            LOG.warn("[{}] cannot reach jetcd's gRPC channel ({}); after an outage the client reconnects when "
+                    + "gRPC's backoff (up to 2 minutes) allows, not as soon as the server is back", where, cause.toString());
             return new ChannelBackoff(null);
         }
     }
