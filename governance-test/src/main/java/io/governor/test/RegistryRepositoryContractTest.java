@@ -8,6 +8,7 @@ import io.governor.api.repository.ConnectionState;
 import io.governor.api.repository.ConnectionStateListener;
 import io.governor.api.repository.DistributedLock;
 import io.governor.api.repository.LockLease;
+import io.governor.api.repository.Operation;
 import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.VersionedValue;
 import org.junit.jupiter.api.Test;
@@ -130,6 +131,40 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
         states.awaitSequence(awaitTimeout(), ConnectionState.LOST, ConnectionState.RECONNECTED);
         assertEquals(Optional.of("v"), valueOf(owner, "/status/kept"));
         assertEquals(Optional.empty(), owner.get("/status/gone"), "a deleted ephemeral is not re-created");
+    }
+
+    @Test
+    void putCompareAndSetAndCommitOverAnOwnEphemeralMakeItPersistent() {
+        RegistryRepository owner = client(Capability.EPHEMERAL);
+        RegistryRepository observer = client();
+        boolean transactions = owner.capabilities().contains(Capability.TRANSACTION);
+        StateRecorder states = new StateRecorder();
+        owner.addConnectionStateListener(states);
+        owner.putEphemeral("/status/put", "e1");
+        owner.putEphemeral("/status/cas", "e1");
+        owner.putEphemeral("/status/committed", "e1");
+        owner.putEphemeral("/status/kept", "e1");
+        owner.put("/status/put", "p2");
+        assertTrue(owner.compareAndSet("/status/cas", "e1", "p2"));
+        if (transactions) {
+            assertTrue(owner.commit(List.of(Operation.put("/status/committed", "p2"))));
+        }
+        expire(owner);
+        states.awaitSequence(awaitTimeout(), ConnectionState.LOST, ConnectionState.RECONNECTED);
+        assertEquals(Optional.of("e1"), valueOf(owner, "/status/kept"), "the untouched ephemeral is re-created");
+        assertEquals(Optional.of("p2"), valueOf(owner, "/status/put"), "not re-created with its old value");
+        assertEquals(Optional.of("p2"), valueOf(owner, "/status/cas"), "not re-created with its old value");
+        if (transactions) {
+            assertEquals(Optional.of("p2"), valueOf(owner, "/status/committed"), "not re-created with its old value");
+        }
+        owner.close();
+        Await.until(awaitTimeout(), "the ephemeral that stayed one is gone with its client",
+                () -> observer.get("/status/kept").isEmpty());
+        assertEquals(Optional.of("p2"), valueOf(observer, "/status/put"), "persistent: outlives its writer");
+        assertEquals(Optional.of("p2"), valueOf(observer, "/status/cas"), "persistent: outlives its writer");
+        if (transactions) {
+            assertEquals(Optional.of("p2"), valueOf(observer, "/status/committed"), "persistent: outlives its writer");
+        }
     }
 
     @Test

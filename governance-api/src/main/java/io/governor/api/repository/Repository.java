@@ -125,6 +125,10 @@ public interface Repository extends AutoCloseable {
     /**
      * Creates or overwrites a key, creating missing parents. Safe to retry (the end state is the same).
      *
+     * <p>The key written is persistent, also where it was an ephemeral (of this client or another);
+     * an ephemeral of this client's is no longer re-created after a session or lease loss. The same
+     * holds for a successful {@link #compareAndSet} and for the puts of a {@link #commit}.
+     *
      * @throws io.governor.api.GovernanceException {@code VALUE_TOO_LARGE} before anything is sent
      *         when the value exceeds {@link #maxValueBytes()}
      */

@@ -108,14 +108,29 @@ public final class MemoryRepository implements RegistryRepository {
     public void put(String key, String value) {
         String full = enter("put", key, false);
         checkValue("put", key, value);
-        store.put(full, value, 0);
+        store.lock.lock();
+        try {
+            store.put(full, value, 0);
+            ephemerals.remove(full); // persistent now: not re-created after a session loss
+        } finally {
+            store.lock.unlock();
+        }
     }
 
     @Override
     public boolean compareAndSet(String key, String expectedValue, String newValue) {
         String full = enter("compareAndSet", key, false);
         checkValue("compareAndSet", key, newValue);
-        return store.compareAndSet(full, expectedValue, newValue);
+        store.lock.lock();
+        try {
+            boolean done = store.compareAndSet(full, expectedValue, newValue);
+            if (done) {
+                ephemerals.remove(full); // persistent now
+            }
+            return done;
+        } finally {
+            store.lock.unlock();
+        }
     }
 
     @Override
@@ -149,7 +164,13 @@ public final class MemoryRepository implements RegistryRepository {
         try {
             boolean committed = store.commit(full);
             if (committed) {
-                full.stream().filter(op -> op instanceof Operation.Delete).forEach(op -> forgetEphemerals(op.key()));
+                for (Operation op : full) {
+                    if (op instanceof Operation.Delete) {
+                        forgetEphemerals(op.key());
+                    } else if (op instanceof Operation.Put) {
+                        ephemerals.remove(op.key()); // persistent now
+                    }
+                }
             }
             return committed;
         } finally {

@@ -141,8 +141,8 @@ public final class MemoryStore {
     }
 
     /**
-     * Writes a key. With {@code session} 0 an existing ephemeral stays ephemeral (as a ZooKeeper
-     * setData would); otherwise the key becomes an ephemeral of {@code session}.
+     * Writes a key: with {@code session} 0 a persistent key (also over an ephemeral, as every
+     * repository's put does); otherwise an ephemeral of {@code session}.
      *
      * @return the revision of the write, which is the key's new version
      */
@@ -260,8 +260,7 @@ public final class MemoryStore {
 
     private void write(String key, String value, long session, long rev, List<ChangeEvent> events) {
         Node old = nodes.get(key);
-        long owner = session != 0 ? session : old == null ? 0 : old.session;
-        nodes.put(key, new Node(value, rev, owner));
+        nodes.put(key, new Node(value, rev, session));
         events.add(new ChangeEvent(old == null ? ChangeEvent.Type.ADDED : ChangeEvent.Type.UPDATED, key, value, rev));
     }
 

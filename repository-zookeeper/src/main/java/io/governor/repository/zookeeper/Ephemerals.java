@@ -66,6 +66,14 @@ final class Ephemerals {
         }
     }
 
+    /** Stops owning {@code key} alone: it was written as a persistent key. */
+    void disown(String key) {
+        synchronized (owned) {
+            owned.remove(key);
+            written.remove(key);
+        }
+    }
+
     /** Stops owning {@code key} and every owned key below it (the caller deletes the nodes). */
     void forget(String key) {
         synchronized (owned) {

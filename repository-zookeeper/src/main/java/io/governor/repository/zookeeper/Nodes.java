@@ -400,12 +400,15 @@ final class Nodes {
         }
     }
 
-    /** Creates or overwrites a persistent node, creating parents. */
+    /** Creates or overwrites a persistent node, creating parents; an ephemeral node there is replaced by a persistent one. */
     void put(String key, byte[] data) throws Exception {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             try {
-                client.setData().withVersion(-1).forPath(key, data);
-                return;
+                Stat written = client.setData().withVersion(-1).forPath(key, data);
+                if (written.getEphemeralOwner() == 0 || makePersistent(key, written.getVersion(), data)) {
+                    return;
+                }
+                // the ephemeral changed or went away before it could be replaced: write again
             } catch (KeeperException.NoNodeException absent) {
                 if (create(key, data, CreateMode.PERSISTENT)) {
                     return;
@@ -413,6 +416,23 @@ final class Nodes {
             }
         }
         throw new KeeperException.BadVersionException(key);
+    }
+
+    /**
+     * Replaces the ephemeral node {@code key}, if it still has data version {@code version}, by a
+     * persistent node holding {@code data}, in one multi (a put or compare-and-set makes a key
+     * persistent, as on every backend). Returns false when the node changed or went away meanwhile.
+     */
+    boolean makePersistent(String key, int version, byte[] data) throws Exception {
+        try {
+            client.transaction().forOperations(
+                    client.transactionOp().delete().withVersion(version).forPath(key),
+                    client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(key, data));
+            return true;
+        } catch (KeeperException.BadVersionException | KeeperException.NoNodeException
+                 | KeeperException.NodeExistsException raced) {
+            return false;
+        }
     }
 
     /**
@@ -472,6 +492,12 @@ final class Nodes {
             }
             if (!Objects.equals(n.value(), expected)) {
                 return false;
+            }
+            if (n.stat().getEphemeralOwner() != 0) {
+                if (makePersistent(key, n.stat().getVersion(), data)) {
+                    return true;
+                }
+                continue; // changed or removed since the read: compare again
             }
             try {
                 client.setData().withVersion(n.stat().getVersion()).forPath(key, data);

@@ -20,7 +20,8 @@ import java.util.TreeSet;
  * <p>The plan reads the current state of every node it touches, evaluates the checks against that
  * state (the store before the commit), then turns each write into ZooKeeper operations guarded by
  * the versions read: {@code check} for a value condition, {@code create} for every missing parent
- * and new key, {@code setData} with the data version for an overwrite, {@code delete} with the
+ * and new key, {@code setData} with the data version for an overwrite (an ephemeral node is deleted
+ * and created again as a persistent one: a put makes a key persistent), {@code delete} with the
  * version for every node of a removed subtree (deepest first). A condition "key is absent" becomes
  * a create-and-delete of that key inside the multi, which fails if the key appeared meanwhile. If
  * anything changed between the reads and the multi, ZooKeeper rejects the whole multi and the plan
@@ -38,6 +39,7 @@ final class Transaction {
     /** What the plan believes about one node: as read, then as changed by the planned operations. */
     private static final class Planned {
         boolean exists;
+        boolean ephemeral;
         int version;
         String value;
         TreeSet<String> children; // null until needed
@@ -132,7 +134,14 @@ final class Transaction {
             }
         }
         Planned n = node(key);
-        if (n.exists) {
+        if (n.exists && n.ephemeral) {
+            // a put makes a key persistent, as on every backend: replace the ephemeral node
+            ops.add(client.transactionOp().delete().withVersion(n.version).forPath(key));
+            ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(key, Nodes.bytes(value)));
+            n.ephemeral = false;
+            n.version = 0;
+            n.value = value;
+        } else if (n.exists) {
             ops.add(client.transactionOp().setData().withVersion(n.version).forPath(key, Nodes.bytes(value)));
             n.version++;
             n.value = value;
@@ -179,6 +188,7 @@ final class Transaction {
             Nodes.Node read = nodes.read(path);
             if (read != null) {
                 n.exists = true;
+                n.ephemeral = read.stat().getEphemeralOwner() != 0;
                 n.version = read.stat().getVersion();
                 n.value = read.value();
             }

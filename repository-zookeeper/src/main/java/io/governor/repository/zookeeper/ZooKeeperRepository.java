@@ -160,6 +160,7 @@ final class ZooKeeperRepository implements RegistryRepository {
     public void put(String key, String value) {
         Paths.requireKey(key);
         byte[] data = encode("put", key, value);
+        ephemerals.disown(key); // a put makes the key persistent: no longer re-created after a session loss
         call("put", key, () -> {
             nodes.put(key, data);
             return null;
@@ -171,7 +172,11 @@ final class ZooKeeperRepository implements RegistryRepository {
     public boolean compareAndSet(String key, String expectedValue, String newValue) {
         Paths.requireKey(key);
         byte[] data = encode("compareAndSet", key, newValue);
-        return call("compareAndSet", key, () -> nodes.compareAndSet(key, expectedValue, data));
+        boolean done = call("compareAndSet", key, () -> nodes.compareAndSet(key, expectedValue, data));
+        if (done) {
+            ephemerals.disown(key); // the key is persistent now
+        }
+        return done;
     }
 
     @Override
@@ -204,7 +209,13 @@ final class ZooKeeperRepository implements RegistryRepository {
         }
         boolean committed = call("commit", first, () -> Transaction.commit(client, nodes, operations));
         if (committed) {
-            operations.stream().filter(op -> op instanceof Operation.Delete).forEach(op -> ephemerals.forget(op.key()));
+            for (Operation op : operations) {
+                if (op instanceof Operation.Delete) {
+                    ephemerals.forget(op.key());
+                } else if (op instanceof Operation.Put) {
+                    ephemerals.disown(op.key()); // the key is persistent now
+                }
+            }
         }
         return committed;
     }
