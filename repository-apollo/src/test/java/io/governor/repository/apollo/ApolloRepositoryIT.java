@@ -1,5 +1,8 @@
 package io.governor.repository.apollo;
 
+import com.ctrip.framework.apollo.build.ApolloInjector;
+import com.ctrip.framework.apollo.core.ApolloClientSystemConsts;
+import com.ctrip.framework.apollo.internals.ConfigServiceLocator;
 import com.ctrip.framework.apollo.mockserver.ApolloTestingServer;
 import com.ctrip.framework.apollo.mockserver.MockApolloExtension;
 import io.governor.api.ErrorCode;
@@ -9,9 +12,13 @@ import io.governor.api.repository.Repository;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.api.repository.VersionedValue;
 import io.governor.test.Await;
+import io.governor.test.TcpProxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.lang.reflect.Method;
+import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -89,25 +96,51 @@ class ApolloRepositoryIT {
         }
     }
 
+    /**
+     * The config service becomes unreachable (a proxy in front of it cuts every connection), keys
+     * change meanwhile, and the service comes back at the same address: the Apollo client finds it
+     * again on its own (its long polling retries with a backoff) and the watch then emits what it
+     * missed, deletions included. Restarting the mock server instead would reset the Apollo client's
+     * JVM-wide state under the repository, which no real outage does.
+     */
     @Test
     void watchCatchesUpWithChangesMadeWhileTheConfigServiceWasDown(ApolloTestingServer apollo) throws Exception {
         String ns = namespace();
         BlockingQueue<ChangeEvent> events = new LinkedBlockingQueue<>();
-        try (Repository repo = open(ns, null, null)) {
-            apollo.addOrModifyProperty("application", "/" + ns + "/w/kept", StoredValue.encode("before", 1, null));
-            apollo.addOrModifyProperty("application", "/" + ns + "/w/gone", StoredValue.encode("before", 1, null));
-            Await.until("both keys visible", () -> repo.children("/w").size() == 2);
-            repo.watch("/w", events::add);
+        URI service = URI.create(System.getProperty(ApolloClientSystemConsts.APOLLO_CONFIG_SERVICE));
+        try (TcpProxy proxy = TcpProxy.start("127.0.0.1", service.getPort())) {
+            useConfigService("http://" + proxy.address());
+            try (Repository repo = open(ns, null, null)) {
+                apollo.addOrModifyProperty("application", "/" + ns + "/w/kept", StoredValue.encode("before", 1, null));
+                apollo.addOrModifyProperty("application", "/" + ns + "/w/gone", StoredValue.encode("before", 1, null));
+                Await.until("both keys visible", () -> repo.children("/w").size() == 2);
+                repo.watch("/w", events::add);
 
-            apollo.close();
-            apollo.start(); // a new config service, on a new port, that lost "gone" and changed "kept"
-            apollo.addOrModifyProperty("application", "/" + ns + "/w/kept", StoredValue.encode("after", 2, null));
+                int before = proxy.accepted();
+                proxy.cut();
+                Await.until(Duration.ofSeconds(30), "the client retrying the unreachable config service",
+                        () -> proxy.accepted() - before >= 2);
+                apollo.addOrModifyProperty("application", "/" + ns + "/w/kept", StoredValue.encode("after", 2, null));
+                apollo.deleteProperty("application", "/" + ns + "/w/gone");
+                proxy.restore();
 
-            Await.until("watch caught up", () -> events.stream().anyMatch(e -> e.type() == ChangeEvent.Type.UPDATED
-                    && e.key().equals("/w/kept") && e.value().equals("after") && e.version() == 2)
-                    && events.stream().anyMatch(e -> e.type() == ChangeEvent.Type.DELETED && e.key().equals("/w/gone")));
-            assertEquals(List.of("kept"), repo.children("/w"));
+                Await.until(Duration.ofSeconds(60), "watch caught up", () -> events.stream().anyMatch(e ->
+                        e.type() == ChangeEvent.Type.UPDATED && e.key().equals("/w/kept") && e.value().equals("after")
+                        && e.version() == 2)
+                        && events.stream().anyMatch(e -> e.type() == ChangeEvent.Type.DELETED && e.key().equals("/w/gone")));
+                assertEquals(List.of("kept"), repo.children("/w"));
+            } finally {
+                useConfigService(service.toString());
+            }
         }
+    }
+
+    /** Points the JVM-wide Apollo client at {@code url} (the locator caches the address; refresh it). */
+    private static void useConfigService(String url) throws Exception {
+        System.setProperty(ApolloClientSystemConsts.APOLLO_CONFIG_SERVICE, url);
+        Method refresh = ConfigServiceLocator.class.getDeclaredMethod("initConfigServices");
+        refresh.setAccessible(true);
+        refresh.invoke(ApolloInjector.getInstance(ConfigServiceLocator.class));
     }
 
     @Test
