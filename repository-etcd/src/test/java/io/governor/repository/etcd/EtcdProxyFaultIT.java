@@ -109,11 +109,13 @@ class EtcdProxyFaultIT {
 
     /** Nothing is reset, nothing arrives: the heartbeat still notices, by the age of its last answer. */
     /**
-     * gRPC waits 1 s, then 1.6 × longer after each failed attempt, before it connects again: after
-     * five attempts the sixth would come about 10 s later. The client must not wait for it.
+     * gRPC alone reconnects at once when a connection drops, then waits 1 s, and 1.6 × longer (± 20 %)
+     * after each failed attempt: attempts at about 0, 1, 2.6, 5.2, 9.3, 15.8, 26.3 and 43 s, so at
+     * most seven within 30 s (the eighth comes after 34 s at the earliest). The client must try more
+     * often than that while it cannot reach a server, so that it is back as soon as the network is.
      */
     @Test
-    void afterManyFailedReconnectsTheClientIsBackWithinASecondOrTwoOfTheNetwork() {
+    void whileCutOffTheClientKeepsTryingInsteadOfWaitingOutGrpcsBackoff() {
         TestClients.States states = new TestClients.States();
         cutOff.addConnectionStateListener(states);
         cutOff.putEphemeral("/status/me", "up");
@@ -121,15 +123,11 @@ class EtcdProxyFaultIT {
         int before = proxy.accepted();
         proxy.cut();
         states.await(WAIT, ConnectionState.LOST);
-        Await.until(WAIT, "five reconnect attempts through the cut proxy", () -> proxy.accepted() - before >= 5);
+        Await.until(Duration.ofSeconds(30), "eight reconnect attempts through the cut proxy within 30 s "
+                + "(gRPC's own backoff allows at most seven)", () -> proxy.accepted() - before >= 8);
 
         proxy.restore();
-        long restored = System.nanoTime();
         states.await(WAIT, ConnectionState.LOST, ConnectionState.RECONNECTED);
-        Duration back = Duration.ofNanos(System.nanoTime() - restored);
-        assertTrue(back.compareTo(Duration.ofSeconds(3)) < 0, () -> "reconnected " + back.toMillis()
-                + " ms after the network came back (" + (proxy.accepted() - before) + " attempts); gRPC's backoff "
-                + "was not cut short");
         Await.until(WAIT, "the ephemeral is back", () -> observer.get("/status/me").map(VersionedValue::value)
                 .equals(Optional.of("up")));
     }
