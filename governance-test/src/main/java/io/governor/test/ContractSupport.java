@@ -39,6 +39,15 @@ abstract class ContractSupport {
      */
     protected abstract Repository newRepository(String namespace) throws Exception;
 
+    /**
+     * Whether this backend's watches answer {@link io.governor.api.repository.Watch#readLocally}
+     * (default false: the interface's default, always empty). A suite that says true has the
+     * contract check that they do.
+     */
+    protected boolean watchesAnswerLocalReads() {
+        return false;
+    }
+
     /** How long to wait for an effect such as a watch event (default {@link Await#DEFAULT}); slow backends may raise it. */
     protected Duration awaitTimeout() {
         return Await.DEFAULT;

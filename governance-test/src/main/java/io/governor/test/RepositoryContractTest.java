@@ -8,6 +8,7 @@ import io.governor.api.repository.Operation;
 import io.governor.api.repository.Paths;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.VersionedValue;
+import io.governor.api.repository.Watch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -479,6 +480,79 @@ public abstract class RepositoryContractTest extends WatchContract {
         awaitEvent(events, ChangeEvent.Type.ADDED, "/txw/a", "1");
         awaitEvent(events, ChangeEvent.Type.ADDED, "/txw/b", "2");
         awaitEvent(events, ChangeEvent.Type.DELETED, "/txw/old", null);
+    }
+
+    /**
+     * {@code Watch.readLocally}: where a watch answers it, the answer is {@code readAll} as of one
+     * moment no older than the event being delivered (a commit appears whole from its first event),
+     * and equal to {@code readAll} once the events are in; never an answer outside the prefix or
+     * after close.
+     */
+    @Test
+    void aWatchThatReadsLocallyShowsACommitWholeFromItsFirstEventAndMatchesReadAll() {
+        Repository r = client();
+        Repository writer = client();
+        writer.put("/rl/keep", "k");
+        writer.put("/rl/ds/a", "1");
+        writer.put("/rl/ds/a/deeper", "not a direct child");
+        List<String> keys = List.of("/rl/keep", "/rl/rules", "/rl/none");
+        List<String> parents = List.of("/rl/ds");
+        List<Optional<SortedMap<String, VersionedValue>>> inListener = new java.util.concurrent.CopyOnWriteArrayList<>();
+        EventRecorder events = new EventRecorder();
+        Watch[] watch = new Watch[1];
+        watch[0] = r.watch("/rl", e -> {
+            inListener.add(watch[0].readLocally(keys, parents));
+            events.onEvent(e);
+        });
+        // a first call: an implementation may start keeping values only when asked
+        Optional<SortedMap<String, VersionedValue>> first = watch[0].readLocally(keys, parents);
+        first.ifPresent(m -> assertEquals(values(r.readAll(keys, parents)), values(m)));
+        if (watchesAnswerLocalReads()) {
+            Await.until(awaitTimeout(), "readLocally answers once asked",
+                    () -> watch[0].readLocally(keys, parents).isPresent());
+        }
+
+        writer.put("/rl/rules", "r1");
+        awaitEvent(events, ChangeEvent.Type.ADDED, "/rl/rules", "r1");
+        Map<String, String> afterPut = Map.of("/rl/keep", "k", "/rl/rules", "r1", "/rl/ds/a", "1");
+        if (r.capabilities().contains(Capability.TRANSACTION)) {
+            assertTrue(writer.commit(List.of(Operation.put("/rl/rules", "r2"), Operation.put("/rl/ds/b", "2"),
+                    Operation.delete("/rl/ds/a"))));
+            awaitEvent(events, ChangeEvent.Type.ADDED, "/rl/ds/b", "2");
+            awaitEvent(events, ChangeEvent.Type.UPDATED, "/rl/rules", "r2");
+            awaitEvent(events, ChangeEvent.Type.DELETED, "/rl/ds/a", null);
+        }
+        Map<String, String> end = values(r.readAll(keys, parents));
+        List<Map<String, String>> states = new ArrayList<>();
+        states.add(afterPut);
+        states.add(end);
+        for (Optional<SortedMap<String, VersionedValue>> seen : inListener) {
+            seen.ifPresent(m -> assertTrue(states.contains(values(m)),
+                    () -> "a local read during delivery must show the put or the whole commit, not " + m));
+        }
+        // the put's event: the put is visible to a local read made while it is delivered
+        Optional<SortedMap<String, VersionedValue>> duringPut = inListener.get(events.events().indexOf(
+                events.eventsFor("/rl/rules").get(0)));
+        duringPut.ifPresent(m -> assertEquals(afterPut, values(m), "a local read during delivery of the put"));
+        if (watchesAnswerLocalReads()) {
+            assertTrue(inListener.stream().allMatch(Optional::isPresent), () -> "answered during delivery: " + inListener);
+        }
+        Optional<SortedMap<String, VersionedValue>> now = watch[0].readLocally(keys, parents);
+        assertEquals(watchesAnswerLocalReads(), now.isPresent(), () -> "answers: " + now);
+        now.ifPresent(m -> assertEquals(r.readAll(keys, parents), m, "values and versions as readAll"));
+
+        assertEquals(Optional.empty(), watch[0].readLocally(List.of("/other"), List.of()), "outside the prefix");
+        assertEquals(Optional.empty(), watch[0].readLocally(List.of(), List.of("/rlx")), "a sibling with a common prefix");
+        assertError(ErrorCode.INVALID_ARGUMENT, () -> watch[0].readLocally(null, parents));
+        assertError(ErrorCode.INVALID_ARGUMENT, () -> watch[0].readLocally(List.of("/"), parents));
+        watch[0].close();
+        assertEquals(Optional.empty(), watch[0].readLocally(keys, parents), "after close");
+    }
+
+    private static Map<String, String> values(Map<String, VersionedValue> nodes) {
+        Map<String, String> out = new java.util.HashMap<>();
+        nodes.forEach((k, v) -> out.put(k, v.value()));
+        return out;
     }
 
     @Test

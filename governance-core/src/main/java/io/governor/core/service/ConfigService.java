@@ -51,6 +51,8 @@ public final class ConfigService {
     private final AtomicBoolean casWarned = new AtomicBoolean();
     /** The last decoded value of each config node, by key (see {@link #decode}). */
     private final Map<String, Decoded> decoded = new ConcurrentHashMap<>();
+    /** The configuration watch, once {@link #watch} made it: {@link #loadWithProps} reads from it where it can. */
+    private volatile Watch configWatch;
 
     public ConfigService(Repository repo, YamlCodec codec, String namespace) {
         this.repo = repo;
@@ -85,6 +87,12 @@ public final class ConfigService {
      * Reads and validates a database and the props together, in one {@link Repository#readAll}:
      * what an instance re-reads after every change. Decodes and fails exactly as {@link #load} then
      * {@link #loadProps} would.
+     *
+     * <p>Once {@link #watch} has made the configuration watch, the nodes come from
+     * {@link Watch#readLocally} where the repository answers it (etcd: the watch's own copy of
+     * {@code /config}, one snapshot no older than the last event delivered, without a request), and
+     * from {@code readAll} where it does not. A re-read after an event needs nothing newer than that
+     * event: a later change brings its own event and its own re-read.
      */
     public WithProps loadWithProps(String db) {
         return loadWithProps(db, false);
@@ -100,8 +108,11 @@ public final class ConfigService {
 
     private WithProps loadWithProps(String db, boolean require) {
         Paths.requireSegment(db, "database name");
-        SortedMap<String, VersionedValue> nodes = repo.readAll(List.of(NodePaths.rules(db), NodePaths.PROPS),
-                List.of(NodePaths.dataSources(db)));
+        List<String> keys = List.of(NodePaths.rules(db), NodePaths.PROPS);
+        List<String> parents = List.of(NodePaths.dataSources(db));
+        Watch w = configWatch;
+        SortedMap<String, VersionedValue> nodes = w == null ? repo.readAll(keys, parents)
+                : w.readLocally(keys, parents).orElseGet(() -> repo.readAll(keys, parents));
         DatabaseSnapshot snapshot = snapshot(db, nodes);
         if (require) {
             requireExists(snapshot);
@@ -250,10 +261,14 @@ public final class ConfigService {
 
     /**
      * Watches which keys under {@code /config} change ({@link Repository#watchKeys}): events may
-     * carry no value and may be spurious; the listener re-reads what it needs.
+     * carry no value and may be spurious; the listener re-reads what it needs. From then on
+     * {@link #loadWithProps} reads through this watch where it can (one configuration watch per
+     * service: a second call replaces the first for that purpose).
      */
     public Watch watch(WatchListener listener) {
-        return repo.watchKeys(NodePaths.CONFIG, listener);
+        Watch w = repo.watchKeys(NodePaths.CONFIG, listener);
+        configWatch = w;
+        return w;
     }
 
     /** Checks a database configuration as a whole: names and rules against data sources. */

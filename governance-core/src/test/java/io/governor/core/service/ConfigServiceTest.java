@@ -7,6 +7,8 @@ import io.governor.api.config.DatabaseConfig;
 import io.governor.api.config.GovernanceProps;
 import io.governor.api.config.ReadwriteSplittingRule;
 import io.governor.api.repository.Repository;
+import io.governor.api.repository.VersionedValue;
+import io.governor.api.repository.Watch;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.memory.MemoryRepositoryProvider;
 import io.governor.core.yaml.RuleCodecs;
@@ -16,8 +18,11 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -108,6 +113,73 @@ class ConfigServiceTest {
         assertEquals(config.load("orders"), read.snapshot());
         assertEquals(config.loadProps().getKey(), read.props());
         assertEquals(read, config.requireWithProps("orders"));
+    }
+
+    @Test
+    void afterTheWatchIsMadeLoadWithPropsReadsThroughItWhereItAnswersAndFallsBackToReadAllWhereNot() {
+        seed();
+        AtomicInteger localReads = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean answer = new java.util.concurrent.atomic.AtomicBoolean(true);
+        // a repository whose configuration watch answers readLocally (from the center, for the test)
+        Repository local = (Repository) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {Repository.class}, (proxy, method, args) -> {
+                    Object out;
+                    try {
+                        out = method.invoke(counted, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (!method.getName().equals("watchKeys")) {
+                        return out;
+                    }
+                    Watch w = (Watch) out;
+                    return new Watch() {
+                        @Override
+                        public String prefix() {
+                            return w.prefix();
+                        }
+
+                        @Override
+                        public Optional<SortedMap<String, VersionedValue>> readLocally(Collection<String> keys,
+                                                                                    Collection<String> parents) {
+                            localReads.incrementAndGet();
+                            return answer.get() ? Optional.of(repo.readAll(keys, parents)) : Optional.empty();
+                        }
+
+                        @Override
+                        public void close() {
+                            w.close();
+                        }
+                    };
+                });
+        ConfigService watched = new ConfigService(local, config.codec(), "ns");
+        ConfigService.WithProps before = watched.loadWithProps("orders");
+        assertEquals(0, localReads.get(), "no watch yet: readAll");
+
+        try (Watch w = watched.watch(e -> { })) {
+            assertEquals(NodePaths.CONFIG, w.prefix());
+            calls.clear();
+            assertEquals(before, watched.loadWithProps("orders"));
+            assertEquals(1, localReads.get());
+            assertEquals(Map.of(), reads(), "answered by the watch: no repository read");
+
+            answer.set(false);
+            calls.clear();
+            assertEquals(before, watched.loadWithProps("orders"));
+            assertEquals(2, localReads.get());
+            assertEquals(Map.of("readAll", 1), reads(), "the watch cannot answer: one readAll");
+        }
+    }
+
+    @Test
+    void theDefaultWatchAnswersNoLocalReadButChecksItsArguments() {
+        try (Watch w = repo.watchKeys("/config", e -> { })) {
+            assertEquals(Optional.empty(), w.readLocally(List.of("/config/props"), List.of("/config")));
+            assertEquals(ErrorCode.INVALID_ARGUMENT,
+                    assertThrows(GovernanceException.class, () -> w.readLocally(null, List.of())).code());
+            assertEquals(ErrorCode.INVALID_ARGUMENT,
+                    assertThrows(GovernanceException.class, () -> w.readLocally(List.of("/"), List.of())).code());
+        }
     }
 
     @Test

@@ -17,10 +17,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import io.governor.api.GovernanceException;
+
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +47,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>All state is confined to the repository's {@code governor-<namespace>-watch} thread, which is
  * also where the listener runs; jetcd's callbacks only hand work over to it. Streams are opened with
  * "require leader", so a member that loses its leader ends the stream instead of going quiet.
+ *
+ * <p>{@link #readLocally} answers from the view. Once it has been asked, the watch thread publishes
+ * an immutable copy of the view after each watch response and before delivering its events: etcd
+ * sends all events of one revision (one transaction) in one response, so every published copy is
+ * the prefix as of one revision, and a listener reacting to an event finds that event in it.
  */
 final class PrefixWatch implements io.governor.api.repository.Watch {
 
@@ -56,9 +68,14 @@ final class PrefixWatch implements io.governor.api.repository.Watch {
     private final ScheduledExecutorService thread;
     private final Runnable onClose;
     private final ReentrantLock delivery = new ReentrantLock();
-    private final Map<String, VersionedValue> view = new HashMap<>();
+    /** The listener's view: every key at or below the prefix as of {@link #revision}. Watch thread only. */
+    private final TreeMap<String, VersionedValue> view = new TreeMap<>();
 
     private volatile boolean closed;
+    /** Set by the first {@link #readLocally}: from then on the watch thread keeps {@link #published} current. */
+    private volatile boolean localReads;
+    /** An immutable copy of {@link #view} as of a response boundary, for {@link #readLocally}; null until asked for. */
+    private volatile NavigableMap<String, VersionedValue> published;
     private volatile Watch.Watcher watcher;
     private volatile int generation;
     private long revision;
@@ -94,12 +111,64 @@ final class PrefixWatch implements io.governor.api.repository.Watch {
         execute(this::open);
     }
 
+    /**
+     * Answers from the view as of the last watch response (see the class comment); empty on the first
+     * call, which starts the publishing, after close, and for a key or parent outside the prefix.
+     */
+    @Override
+    public Optional<SortedMap<String, VersionedValue>> readLocally(Collection<String> keys, Collection<String> parents) {
+        try {
+            Paths.requireReadAll(keys, parents);
+        } catch (GovernanceException e) {
+            throw new GovernanceException(e.code(), "[" + requests.where() + "] readLocally on the watch of '" + prefix
+                    + "': " + e.getMessage(), e);
+        }
+        if (closed || !keys.stream().allMatch(k -> Paths.isAtOrBelow(k, prefix))
+                || !parents.stream().allMatch(p -> Paths.isAtOrBelow(p, prefix))) {
+            return Optional.empty();
+        }
+        NavigableMap<String, VersionedValue> nodes = published;
+        if (nodes == null) {
+            if (!localReads) {
+                localReads = true;
+                execute(this::publish);
+            }
+            return Optional.empty();
+        }
+        SortedMap<String, VersionedValue> out = new TreeMap<>();
+        for (String key : keys) {
+            VersionedValue v = nodes.get(key);
+            if (v != null) {
+                out.put(key, v);
+            }
+        }
+        for (String parent : parents) {
+            boolean root = "/".equals(parent);
+            // the subtree below the parent sorts between "parent/" and "parent0" ('0' follows '/')
+            for (Map.Entry<String, VersionedValue> e
+                    : nodes.subMap(root ? "/" : parent + "/", false, root ? "0" : parent + "0", false).entrySet()) {
+                if (Paths.parent(e.getKey()).equals(parent)) {
+                    out.put(e.getKey(), e.getValue());
+                }
+            }
+        }
+        return Optional.of(out);
+    }
+
+    /** Publishes a copy of the view for {@link #readLocally}, once asked for. Watch thread only. */
+    private void publish() {
+        if (localReads && !closed) {
+            published = Collections.unmodifiableNavigableMap(new TreeMap<>(view));
+        }
+    }
+
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
+        published = null;
         delivery.lock();
         delivery.unlock();
         Watch.Watcher w = watcher;
@@ -136,6 +205,7 @@ final class PrefixWatch implements io.governor.api.repository.Watch {
         }
         backoffMs = MIN_BACKOFF_MS;
         long floor = revision;
+        List<ChangeEvent> changes = new ArrayList<>();
         for (WatchEvent e : response.getEvents()) {
             KeyValue kv = e.getKeyValue();
             long rev = kv.getModRevision();
@@ -150,12 +220,18 @@ final class PrefixWatch implements io.governor.api.repository.Watch {
             if (e.getEventType() == WatchEvent.EventType.PUT) {
                 String value = kv.getValue().toString(StandardCharsets.UTF_8);
                 VersionedValue before = view.put(path, new VersionedValue(value, rev));
-                deliver(new ChangeEvent(before == null ? ChangeEvent.Type.ADDED : ChangeEvent.Type.UPDATED, path, value, rev));
+                changes.add(new ChangeEvent(before == null ? ChangeEvent.Type.ADDED : ChangeEvent.Type.UPDATED, path, value,
+                        rev));
             } else if (e.getEventType() == WatchEvent.EventType.DELETE) {
                 VersionedValue before = view.remove(path);
-                deliver(new ChangeEvent(ChangeEvent.Type.DELETED, path, before == null ? null : before.value(),
+                changes.add(new ChangeEvent(ChangeEvent.Type.DELETED, path, before == null ? null : before.value(),
                         before == null ? -1 : before.version()));
             }
+        }
+        if (!changes.isEmpty()) {
+            // the whole response first: one revision's events (one transaction) are in one response
+            publish();
+            changes.forEach(this::deliver);
         }
     }
 
@@ -215,6 +291,7 @@ final class PrefixWatch implements io.governor.api.repository.Watch {
         view.clear();
         view.putAll(now);
         revision = r.getHeader().getRevision();
+        publish();
         LOG.info("[{}] watch on '{}' resynchronised at revision {}: {} missed change(s) emitted", requests.where(),
                 prefix, revision, missed.size());
         missed.forEach(this::deliver);
@@ -227,7 +304,7 @@ final class PrefixWatch implements io.governor.api.repository.Watch {
     }
 
     private Map<String, VersionedValue> snapshot(GetResponse r) {
-        Map<String, VersionedValue> out = new HashMap<>();
+        Map<String, VersionedValue> out = new TreeMap<>();
         for (KeyValue kv : r.getKvs()) {
             String path = keys.path(kv.getKey());
             if (path != null && Paths.isAtOrBelow(path, prefix)) {

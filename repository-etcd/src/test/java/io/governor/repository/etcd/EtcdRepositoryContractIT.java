@@ -38,6 +38,12 @@ class EtcdRepositoryContractIT extends RegistryRepositoryContractTest {
                 .build());
     }
 
+    /** etcd's prefix watches keep the watched values and answer local reads from them. */
+    @Override
+    protected boolean watchesAnswerLocalReads() {
+        return true;
+    }
+
     /** Revokes the client's lease from another client, as an operator or a long partition would. */
     @Override
     protected void expireSession(RegistryRepository repository) throws Exception {
