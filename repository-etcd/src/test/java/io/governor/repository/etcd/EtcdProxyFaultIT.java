@@ -5,6 +5,7 @@ import io.governor.api.repository.ChangeEvent;
 import io.governor.api.repository.ConnectionState;
 import io.governor.api.repository.LockLease;
 import io.governor.api.repository.VersionedValue;
+import io.governor.api.repository.Watch;
 import io.governor.test.Await;
 import io.governor.test.EventRecorder;
 import io.governor.test.TcpProxy;
@@ -19,8 +20,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -156,7 +160,15 @@ class EtcdProxyFaultIT {
         observer.put("/c/gone", "1");
         observer.put("/c/gone/child", "1");
         EventRecorder events = new EventRecorder();
-        cutOff.watch("/c", events);
+        // each delivery also reads the children of /c locally (Watch.readLocally), in event order
+        List<Optional<SortedMap<String, VersionedValue>>> local = new CopyOnWriteArrayList<>();
+        Watch[] watch = new Watch[1];
+        watch[0] = cutOff.watch("/c", e -> {
+            local.add(watch[0].readLocally(List.of(), List.of("/c")));
+            events.onEvent(e);
+        });
+        watch[0].readLocally(List.of(), List.of("/c"));
+        Await.until(WAIT, "local reads answered", () -> watch[0].readLocally(List.of(), List.of("/c")).isPresent());
         observer.put("/c/seen", "1");
         events.await(WAIT, "watch is live", e -> e.key().equals("/c/seen"));
 
@@ -187,6 +199,14 @@ class EtcdProxyFaultIT {
         }
         assertEquals(Map.of("/c/keep", "3", "/c/new", "1", "/c/seen", "1", "/c/after", "1"), view,
                 "the listener's view converges to the store");
+
+        // the resynchronised copy was published before the missed events were delivered
+        int missed = events.events().indexOf(events.eventsFor("/c/gone").get(0));
+        Map<String, String> duringResync = new HashMap<>();
+        local.get(missed).orElseThrow().forEach((k, v) -> duringResync.put(k, v.value()));
+        assertEquals(Map.of("/c/keep", "3", "/c/new", "1", "/c/seen", "1"), duringResync,
+                "a local read while the first missed event is delivered shows the store after the cut");
+        assertEquals(cutOff.readAll(List.of(), List.of("/c")), watch[0].readLocally(List.of(), List.of("/c")).orElseThrow());
     }
 
     @Test
