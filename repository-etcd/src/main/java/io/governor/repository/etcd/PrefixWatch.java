@@ -21,10 +21,8 @@ import io.governor.api.GovernanceException;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -48,10 +46,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * also where the listener runs; jetcd's callbacks only hand work over to it. Streams are opened with
  * "require leader", so a member that loses its leader ends the stream instead of going quiet.
  *
- * <p>{@link #readLocally} answers from the view. Once it has been asked, the watch thread publishes
- * an immutable copy of the view after each watch response and before delivering its events: etcd
- * sends all events of one revision (one transaction) in one response, so every published copy is
- * the prefix as of one revision, and a listener reacting to an event finds that event in it.
+ * <p>{@link #readLocally} answers from the view. The watch thread changes the view only while it
+ * holds {@link #viewLock}, a whole watch response (or resync) at a time, and delivers the events
+ * after it has let go; a local read copies what it returns under the same lock. etcd sends all
+ * events of one revision (one transaction) in one response, so a local read sees the prefix as of
+ * one revision, and a listener reacting to an event finds that event's whole response in it.
  */
 final class PrefixWatch implements io.governor.api.repository.Watch {
 
@@ -68,14 +67,14 @@ final class PrefixWatch implements io.governor.api.repository.Watch {
     private final ScheduledExecutorService thread;
     private final Runnable onClose;
     private final ReentrantLock delivery = new ReentrantLock();
-    /** The listener's view: every key at or below the prefix as of {@link #revision}. Watch thread only. */
+    /**
+     * The listener's view: every key at or below the prefix as of {@link #revision}. Changed by the
+     * watch thread under {@link #viewLock}; read by it freely and by {@link #readLocally} under the lock.
+     */
     private final TreeMap<String, VersionedValue> view = new TreeMap<>();
+    private final ReentrantLock viewLock = new ReentrantLock();
 
     private volatile boolean closed;
-    /** Set by the first {@link #readLocally}: from then on the watch thread keeps {@link #published} current. */
-    private volatile boolean localReads;
-    /** An immutable copy of {@link #view} as of a response boundary, for {@link #readLocally}; null until asked for. */
-    private volatile NavigableMap<String, VersionedValue> published;
     private volatile Watch.Watcher watcher;
     private volatile int generation;
     private long revision;
@@ -96,8 +95,13 @@ final class PrefixWatch implements io.governor.api.repository.Watch {
     /** Reads the prefix (on the caller's thread) and opens the stream from the next revision. */
     void start() {
         GetResponse r = read();
-        view.putAll(snapshot(r));
-        revision = r.getHeader().getRevision();
+        viewLock.lock();
+        try {
+            view.putAll(snapshot(r));
+            revision = r.getHeader().getRevision();
+        } finally {
+            viewLock.unlock();
+        }
         execute(this::open);
     }
 
@@ -112,8 +116,8 @@ final class PrefixWatch implements io.governor.api.repository.Watch {
     }
 
     /**
-     * Answers from the view as of the last watch response (see the class comment); empty on the first
-     * call, which starts the publishing, after close, and for a key or parent outside the prefix.
+     * Answers from the view as of the last watch response (see the class comment); empty after close
+     * and for a key or parent outside the prefix. Copies only the nodes it returns.
      */
     @Override
     public Optional<SortedMap<String, VersionedValue>> readLocally(Collection<String> keys, Collection<String> parents) {
@@ -127,39 +131,29 @@ final class PrefixWatch implements io.governor.api.repository.Watch {
                 || !parents.stream().allMatch(p -> Paths.isAtOrBelow(p, prefix))) {
             return Optional.empty();
         }
-        NavigableMap<String, VersionedValue> nodes = published;
-        if (nodes == null) {
-            if (!localReads) {
-                localReads = true;
-                execute(this::publish);
-            }
-            return Optional.empty();
-        }
         SortedMap<String, VersionedValue> out = new TreeMap<>();
-        for (String key : keys) {
-            VersionedValue v = nodes.get(key);
-            if (v != null) {
-                out.put(key, v);
-            }
-        }
-        for (String parent : parents) {
-            boolean root = "/".equals(parent);
-            // the subtree below the parent sorts between "parent/" and "parent0" ('0' follows '/')
-            for (Map.Entry<String, VersionedValue> e
-                    : nodes.subMap(root ? "/" : parent + "/", false, root ? "0" : parent + "0", false).entrySet()) {
-                if (Paths.parent(e.getKey()).equals(parent)) {
-                    out.put(e.getKey(), e.getValue());
+        viewLock.lock();
+        try {
+            for (String key : keys) {
+                VersionedValue v = view.get(key);
+                if (v != null) {
+                    out.put(key, v);
                 }
             }
+            for (String parent : parents) {
+                boolean root = "/".equals(parent);
+                // the subtree below the parent sorts between "parent/" and "parent0" ('0' follows '/')
+                for (Map.Entry<String, VersionedValue> e
+                        : view.subMap(root ? "/" : parent + "/", false, root ? "0" : parent + "0", false).entrySet()) {
+                    if (Paths.parent(e.getKey()).equals(parent)) {
+                        out.put(e.getKey(), e.getValue());
+                    }
+                }
+            }
+        } finally {
+            viewLock.unlock();
         }
-        return Optional.of(out);
-    }
-
-    /** Publishes a copy of the view for {@link #readLocally}, once asked for. Watch thread only. */
-    private void publish() {
-        if (localReads && !closed) {
-            published = Collections.unmodifiableNavigableMap(new TreeMap<>(view));
-        }
+        return closed ? Optional.empty() : Optional.of(out);
     }
 
     @Override
@@ -168,7 +162,6 @@ final class PrefixWatch implements io.governor.api.repository.Watch {
             return;
         }
         closed = true;
-        published = null;
         delivery.lock();
         delivery.unlock();
         Watch.Watcher w = watcher;
@@ -206,6 +199,19 @@ final class PrefixWatch implements io.governor.api.repository.Watch {
         backoffMs = MIN_BACKOFF_MS;
         long floor = revision;
         List<ChangeEvent> changes = new ArrayList<>();
+        // the whole response under the lock, then the events: one revision's events (one
+        // transaction) are in one response, so a local read never sees part of one
+        viewLock.lock();
+        try {
+            apply(response, floor, changes);
+        } finally {
+            viewLock.unlock();
+        }
+        changes.forEach(this::deliver);
+    }
+
+    /** Applies a response's events above {@code floor} to the view, collecting the listener's events. */
+    private void apply(WatchResponse response, long floor, List<ChangeEvent> changes) {
         for (WatchEvent e : response.getEvents()) {
             KeyValue kv = e.getKeyValue();
             long rev = kv.getModRevision();
@@ -227,11 +233,6 @@ final class PrefixWatch implements io.governor.api.repository.Watch {
                 changes.add(new ChangeEvent(ChangeEvent.Type.DELETED, path, before == null ? null : before.value(),
                         before == null ? -1 : before.version()));
             }
-        }
-        if (!changes.isEmpty()) {
-            // the whole response first: one revision's events (one transaction) are in one response
-            publish();
-            changes.forEach(this::deliver);
         }
     }
 
@@ -288,10 +289,14 @@ final class PrefixWatch implements io.governor.api.repository.Watch {
                         e.getKey(), e.getValue().value(), e.getValue().version()));
             }
         }
-        view.clear();
-        view.putAll(now);
-        revision = r.getHeader().getRevision();
-        publish();
+        viewLock.lock();
+        try {
+            view.clear();
+            view.putAll(now);
+            revision = r.getHeader().getRevision();
+        } finally {
+            viewLock.unlock();
+        }
         LOG.info("[{}] watch on '{}' resynchronised at revision {}: {} missed change(s) emitted", requests.where(),
                 prefix, revision, missed.size());
         missed.forEach(this::deliver);
