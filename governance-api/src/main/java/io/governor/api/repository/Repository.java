@@ -99,7 +99,7 @@ public interface Repository extends AutoCloseable {
      * Implementations override it to read everything in fewer round trips (etcd: one transaction of
      * range reads, a snapshot; ZooKeeper: one read-only multi, or two pipelined rounds); the result
      * must be the same. Core uses it to re-read a database with its rules and the props after every
-     * change.
+     * change, where its configuration watch does not answer {@link Watch#readLocally}.
      *
      * @param keys    nodes to read by key
      * @param parents nodes whose direct children to read ({@code /} allowed)

@@ -9,6 +9,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
+import io.governor.api.GovernanceException;
 import io.governor.api.repository.ChangeEvent;
 import io.governor.api.repository.Paths;
 import io.governor.api.repository.VersionedValue;
@@ -17,10 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import io.governor.api.GovernanceException;
-
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,7 +42,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * value and version of every key) and emits the differences - deletions included - before watching
  * again from the read's revision + 1. Intermediate values lost to compaction are coalesced.
  *
- * <p>All state is confined to the repository's {@code governor-<namespace>-watch} thread, which is
+ * <p>All state is confined to the repository's {@code governor-<namespace>-watch} thread (the view
+ * is also read by {@link #readLocally}, see below), which is
  * also where the listener runs; jetcd's callbacks only hand work over to it. Streams are opened with
  * "require leader", so a member that loses its leader ends the stream instead of going quiet.
  *
@@ -309,7 +310,7 @@ final class PrefixWatch implements io.governor.api.repository.Watch {
     }
 
     private Map<String, VersionedValue> snapshot(GetResponse r) {
-        Map<String, VersionedValue> out = new TreeMap<>();
+        Map<String, VersionedValue> out = new HashMap<>();
         for (KeyValue kv : r.getKvs()) {
             String path = keys.path(kv.getKey());
             if (path != null && Paths.isAtOrBelow(path, prefix)) {
