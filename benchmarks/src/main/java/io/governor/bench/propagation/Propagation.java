@@ -41,10 +41,10 @@ public final class Propagation {
 
     public static void run(BenchContext ctx) throws Exception {
         int pushes = Integer.getInteger("bench.propagation.pushes", ctx.pick(20, 100));
-        // 300 unrecorded pushes in full mode: with 10, C2 was still compiling the apply path (YAML
-        // decode, revision digest, status document) during the recorded pushes, and its compiler
-        // threads took the same 2 cores (-XX:+PrintCompilation; docs/performance.md §2)
-        int warmup = Integer.getInteger("bench.propagation.warmup", ctx.pick(3, 300));
+        // In full mode, warm up until the JIT is quiet: with 10 and then 300 fixed pushes, C2 was still
+        // compiling the apply path and the clients' I/O during the recorded pushes, and its compiler
+        // threads took the same 2 cores (docs/performance.md §2, "Warm-up")
+        Warmup warmup = Warmup.of(ctx);
         int[] sizes = java.util.Arrays.stream(System.getProperty("bench.propagation.sizes", "10,50").split(","))
                 .mapToInt(Integer::parseInt).toArray();
         StringBuilder md = new StringBuilder();
@@ -56,15 +56,18 @@ public final class Propagation {
                 .append("etcd: a jetcd watch on its own `Client`; memory: a watch on its own memory-repository client) ")
                 .append("seeing a plain write of a value of similar size (").append(RawFloor.VALUE_BYTES)
                 .append(" bytes) by a separate client. ")
-                .append(pushes).append(" pushes per row after ").append(warmup).append(" unrecorded warm-up pushes")
-                .append(warmup >= 100 ? " (so that the JIT has compiled the apply path: with N = 50 instances in one JVM, "
-                        + "a push runs each instance's apply once, and C2 compiles a method after thousands of calls)" : "")
+                .append(pushes).append(" pushes per row after ").append(warmup.describe())
+                .append(warmup.fixed() && warmup.min() < 100 ? "" : " (so that the recorded pushes run compiled code: "
+                        + "with N instances in one JVM on few cores, C2 needs hundreds to thousands of pushes to finish "
+                        + "compiling the apply path and the clients' I/O, and meanwhile its compiler threads take the cores "
+                        + "the instances run on; both sides are warmed up by the same rule, and the table gives how many "
+                        + "pushes each took)")
                 .append("; ")
                 .append("the next push starts when every instance has applied the previous one.\n\n")
                 .append("| backend | N | Governor last-of-N p50 / p99 / max (ms) | raw floor last-of-N p50 / p99 / max (ms) ")
                 .append("| ratio p99 | Governor per-instance p50 / p99 (ms) | raw per-instance p50 / p99 (ms) ")
-                .append("| CPU ms per push Governor / raw |\n")
-                .append("|---|---|---|---|---|---|---|---|\n");
+                .append("| CPU ms per push Governor / raw | warm-up pushes Governor / raw |\n")
+                .append("|---|---|---|---|---|---|---|---|---|\n");
         for (String backend : ctx.backends()) {
             for (int n : sizes) {
                 Result raw = RawFloor.measure(ctx, backend, n, pushes, warmup);
@@ -76,6 +79,7 @@ public final class Propagation {
                         .append(" | ").append(Stats.ms(gov.each().p50Nanos())).append(" / ").append(Stats.ms(gov.each().p99Nanos()))
                         .append(" | ").append(Stats.ms(raw.each().p50Nanos())).append(" / ").append(Stats.ms(raw.each().p99Nanos()))
                         .append(" | ").append(Stats.ms(gov.cpuNanosPerPush())).append(" / ").append(Stats.ms(raw.cpuNanosPerPush()))
+                        .append(" | ").append(gov.warmupPushes()).append(" / ").append(raw.warmupPushes())
                         .append(" |\n");
                 System.out.printf("propagation %s N=%d: governor last %s, raw last %s, cpu/push %s / %s ms%n", backend, n,
                         gov.last().millis(), raw.last().millis(), Stats.ms(gov.cpuNanosPerPush()), Stats.ms(raw.cpuNanosPerPush()));
@@ -104,7 +108,7 @@ public final class Propagation {
      * JVM spent per recorded push (all threads; the in-process ZooKeeper server included, the etcd
      * server process not).
      */
-    record Result(Stats last, Stats each, long cpuNanosPerPush) {
+    record Result(Stats last, Stats each, long cpuNanosPerPush, int warmupPushes) {
     }
 
     /** CPU time of this JVM so far. */
@@ -134,7 +138,7 @@ public final class Propagation {
                 Map.of("replica_0", 1 + i % 1000, "replica_1", 1 + (i / 1000) % 1000)));
     }
 
-    private static Result measureGovernor(BenchContext ctx, String backend, int n, int pushes, int warmup) throws Exception {
+    private static Result measureGovernor(BenchContext ctx, String backend, int n, int pushes, Warmup warmup) throws Exception {
         String tag = backend + "-" + n + "-" + UUID.randomUUID().toString().substring(0, 8);
         DatabaseConfig orders = DatabaseConfig.empty()
                 .withDataSource("primary", h2(tag + "-primary"))
@@ -180,44 +184,93 @@ public final class Propagation {
     }
 
     /**
-     * Runs {@code warmup} unrecorded pushes, then {@code pushes} recorded ones, each timed from just
-     * before {@code push} until every map of {@code seen} holds its key; the next push starts after.
+     * How many unrecorded pushes come first. Fixed ({@code -Dbench.propagation.warmup=N}): exactly
+     * {@code min}. Otherwise at least {@code min}, then more in blocks of {@value #BLOCK} until the
+     * JIT is quiet (its compile time over the last {@value #QUIET_BLOCKS} blocks averages at most
+     * {@code quietMillisPerPush} per push) or {@code max} is reached.
      */
-    static <K> Result pushes(int warmup, int pushes, List<Map<K, Long>> seen, Object signal, String what, Push<K> push)
+    record Warmup(int min, int max, double quietMillisPerPush, boolean fixed) {
+
+        static final int BLOCK = 100;
+        static final int QUIET_BLOCKS = 3;
+
+        static Warmup of(BenchContext ctx) {
+            Integer fixed = Integer.getInteger("bench.propagation.warmup");
+            if (fixed != null) {
+                return new Warmup(fixed, fixed, 0, true);
+            }
+            double quiet = Double.parseDouble(System.getProperty("bench.propagation.jitQuietMs", "5"));
+            return new Warmup(ctx.pick(3, 300), Integer.getInteger("bench.propagation.maxWarmup", ctx.pick(3, 6000)),
+                    quiet, ctx.quick());
+        }
+
+        String describe() {
+            return fixed ? min + " unrecorded warm-up pushes"
+                    : "unrecorded warm-up pushes, at least " + min + " and then until the JIT is quiet (its compile time "
+                    + "over the last " + QUIET_BLOCKS * BLOCK + " pushes at most " + quietMillisPerPush
+                    + " ms per push) or " + max + " pushes";
+        }
+    }
+
+    /**
+     * Runs unrecorded pushes as {@code warmup} says, then {@code pushes} recorded ones, each timed
+     * from just before {@code push} until every map of {@code seen} holds its key; the next push
+     * starts after.
+     */
+    static <K> Result pushes(Warmup warmup, int pushes, List<Map<K, Long>> seen, Object signal, String what, Push<K> push)
             throws Exception {
+        String label = what.replace(" revision", "").replace(" push", "");
+        int number = 0;
+        long[] blockJit = new long[Warmup.QUIET_BLOCKS];
+        long jitMark = jitMillis();
+        int done = 0;
+        while (done < warmup.max()) {
+            seen.forEach(Map::clear);
+            awaitAll(seen, push.run(++number), System.nanoTime(), signal, what);
+            done++;
+            if (done % Warmup.BLOCK == 0) {
+                long jit = jitMillis();
+                blockJit[(done / Warmup.BLOCK) % Warmup.QUIET_BLOCKS] = jit - jitMark;
+                jitMark = jit;
+                if (Boolean.getBoolean("bench.propagation.traceWarmup")) {
+                    System.out.printf("%s: warm-up push %d: JIT %.1f ms per push over the last %d%n", label, done,
+                            (double) blockJit[(done / Warmup.BLOCK) % Warmup.QUIET_BLOCKS] / Warmup.BLOCK, Warmup.BLOCK);
+                }
+            }
+            if (done >= warmup.min() && (warmup.fixed() || done % Warmup.BLOCK == 0
+                    && done >= Warmup.QUIET_BLOCKS * Warmup.BLOCK
+                    && java.util.Arrays.stream(blockJit).sum() <= warmup.quietMillisPerPush() * Warmup.QUIET_BLOCKS * Warmup.BLOCK)) {
+                break;
+            }
+        }
         int n = seen.size();
         long[] last = new long[pushes];
         long[] each = new long[pushes * n];
-        long cpu0 = 0;
-        long jit0 = 0;
-        Map<Long, long[]> threads0 = Map.of();
-        for (int p = -warmup; p < pushes; p++) {
-            if (p == 0) {
-                cpu0 = processCpuNanos();
-                jit0 = jitMillis();
-                threads0 = threadCpu();
-            }
+        long cpu0 = processCpuNanos();
+        long jit0 = jitMillis();
+        Map<Long, long[]> threads0 = threadCpu();
+        System.out.printf("%s: %d warm-up pushes%s; recorded pushes begin at %s%n", label, done,
+                warmup.fixed() || done < warmup.max() ? "" : " (JIT not quiet at the limit)", java.time.Instant.now());
+        for (int p = 0; p < pushes; p++) {
             seen.forEach(Map::clear);
             long t0 = System.nanoTime();
-            K key = push.run(p + warmup + 1);
+            K key = push.run(++number);
             awaitAll(seen, key, t0, signal, what);
-            if (p >= 0) {
-                long max = 0;
-                for (int i = 0; i < n; i++) {
-                    long d = seen.get(i).get(key) - t0;
-                    each[p * n + i] = d;
-                    max = Math.max(max, d);
-                }
-                last[p] = max;
+            long max = 0;
+            for (int i = 0; i < n; i++) {
+                long d = seen.get(i).get(key) - t0;
+                each[p * n + i] = d;
+                max = Math.max(max, d);
             }
+            last[p] = max;
         }
         long cpu = processCpuNanos() - cpu0;
         long jit = jitMillis() - jit0;
         printCpuByThreadGroup(what, threads0, threadCpu(), cpu, pushes);
         System.out.printf("%s: JIT compilation during the recorded pushes: %.2f ms per push "
                 + "(elapsed time of the compiles, summed; not CPU: a compiler thread waits for the cores too)%n",
-                what.replace(" revision", "").replace(" push", ""), (double) jit / pushes);
-        return new Result(Stats.of(last), Stats.of(each), cpu / pushes);
+                label, (double) jit / pushes);
+        return new Result(Stats.of(last), Stats.of(each), cpu / pushes, done);
     }
 
     /** Time the JIT compilers have spent so far, in ms (-1 if the JVM does not say). */

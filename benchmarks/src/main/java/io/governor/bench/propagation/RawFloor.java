@@ -49,7 +49,7 @@ final class RawFloor {
         void close();
     }
 
-    static Propagation.Result measure(BenchContext ctx, String backend, int n, int pushes, int warmup) throws Exception {
+    static Propagation.Result measure(BenchContext ctx, String backend, int n, int pushes, Propagation.Warmup warmup) throws Exception {
         String tag = UUID.randomUUID().toString().substring(0, 8);
         List<Map<Integer, Long>> seen = new ArrayList<>();
         Object signal = new Object();
