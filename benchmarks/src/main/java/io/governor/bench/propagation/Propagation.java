@@ -223,6 +223,7 @@ public final class Propagation {
         int number = 0;
         long[] blockJit = new long[Warmup.QUIET_BLOCKS];
         long jitMark = jitMillis();
+        long cpuMark = processCpuNanos();
         int done = 0;
         while (done < warmup.max()) {
             seen.forEach(Map::clear);
@@ -230,12 +231,15 @@ public final class Propagation {
             done++;
             if (done % Warmup.BLOCK == 0) {
                 long jit = jitMillis();
+                long cpu = processCpuNanos();
                 blockJit[(done / Warmup.BLOCK) % Warmup.QUIET_BLOCKS] = jit - jitMark;
-                jitMark = jit;
                 if (Boolean.getBoolean("bench.propagation.traceWarmup")) {
-                    System.out.printf("%s: warm-up push %d: JIT %.1f ms per push over the last %d%n", label, done,
-                            (double) blockJit[(done / Warmup.BLOCK) % Warmup.QUIET_BLOCKS] / Warmup.BLOCK, Warmup.BLOCK);
+                    System.out.printf("%s: warm-up pushes %d-%d: JIT %.1f ms, CPU %.1f ms per push%n", label,
+                            done - Warmup.BLOCK + 1, done, (double) (jit - jitMark) / Warmup.BLOCK,
+                            (cpu - cpuMark) / 1e6 / Warmup.BLOCK);
                 }
+                jitMark = jit;
+                cpuMark = cpu;
             }
             if (done >= warmup.min() && (warmup.fixed() || done % Warmup.BLOCK == 0
                     && done >= Warmup.QUIET_BLOCKS * Warmup.BLOCK
