@@ -43,7 +43,7 @@ public final class Propagation {
         int pushes = Integer.getInteger("bench.propagation.pushes", ctx.pick(20, 100));
         // In full mode, warm up until the JIT is quiet: with 10 and then 300 fixed pushes, C2 was still
         // compiling the apply path and the clients' I/O during the recorded pushes, and its compiler
-        // threads took the same 2 cores (docs/performance.md §2, "Warm-up")
+        // threads took the same 2 cores (docs/performance.md §2, "Steady state")
         Warmup warmup = Warmup.of(ctx);
         int[] sizes = java.util.Arrays.stream(System.getProperty("bench.propagation.sizes", "10,50").split(","))
                 .mapToInt(Integer::parseInt).toArray();
