@@ -204,6 +204,18 @@ public final class Propagation {
                     quiet, ctx.quick());
         }
 
+        /** Whether {@code done} pushes suffice, given the JIT's compile time (ms) of the last blocks. */
+        boolean enough(int done, long[] lastBlocksJitMillis) {
+            if (done < min) {
+                return false;
+            }
+            if (fixed) {
+                return true;
+            }
+            return done % BLOCK == 0 && done >= QUIET_BLOCKS * BLOCK
+                    && java.util.Arrays.stream(lastBlocksJitMillis).sum() <= quietMillisPerPush * QUIET_BLOCKS * BLOCK;
+        }
+
         String describe() {
             return fixed ? min + " unrecorded warm-up pushes"
                     : "unrecorded warm-up pushes, at least " + min + " and then until the JIT is quiet (its compile time "
@@ -241,9 +253,7 @@ public final class Propagation {
                 jitMark = jit;
                 cpuMark = cpu;
             }
-            if (done >= warmup.min() && (warmup.fixed() || done % Warmup.BLOCK == 0
-                    && done >= Warmup.QUIET_BLOCKS * Warmup.BLOCK
-                    && java.util.Arrays.stream(blockJit).sum() <= warmup.quietMillisPerPush() * Warmup.QUIET_BLOCKS * Warmup.BLOCK)) {
+            if (warmup.enough(done, blockJit)) {
                 break;
             }
         }
@@ -254,7 +264,7 @@ public final class Propagation {
         long jit0 = jitMillis();
         Map<Long, long[]> threads0 = threadCpu();
         System.out.printf("%s: %d warm-up pushes%s; recorded pushes begin at %s%n", label, done,
-                warmup.fixed() || done < warmup.max() ? "" : " (JIT not quiet at the limit)", java.time.Instant.now());
+                warmup.enough(done, blockJit) ? "" : " (JIT not quiet at the limit)", java.time.Instant.now());
         for (int p = 0; p < pushes; p++) {
             seen.forEach(Map::clear);
             long t0 = System.nanoTime();
