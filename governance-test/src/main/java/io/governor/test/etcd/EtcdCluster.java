@@ -1,5 +1,6 @@
 package io.governor.test.etcd;
 
+import io.governor.test.Backoff;
 import io.governor.test.Ports;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;

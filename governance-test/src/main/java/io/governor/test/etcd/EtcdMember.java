@@ -1,5 +1,7 @@
 package io.governor.test.etcd;
 
+import io.governor.test.Backoff;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
