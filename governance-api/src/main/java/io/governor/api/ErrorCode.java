@@ -24,6 +24,12 @@ public enum ErrorCode {
     TIMEOUT,
     /** A compare-and-set or transaction lost against a concurrent writer. Retry after re-reading. */
     CONFLICT,
+    /**
+     * A write was sent but its answer was lost (a connection cut, a leader change) and the repository
+     * could not tell from the store whether it took effect: it may have been applied once, or not at
+     * all; never twice. Retry only after re-reading the keys it touched.
+     */
+    OUTCOME_UNKNOWN,
     /** The addressed key, data source, database or instance does not exist. */
     NOT_FOUND,
     /** Credentials were missing or wrong. Not retryable with the same credentials. */
