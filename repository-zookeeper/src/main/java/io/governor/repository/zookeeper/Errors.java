@@ -38,6 +38,10 @@ final class Errors {
         if (e instanceof KeeperException ke) {
             return translateKeeper(what, ke);
         }
+        if (e instanceof Writes.Unknown u) {
+            return new GovernanceException(ErrorCode.OUTCOME_UNKNOWN, what + " failed: " + u.getMessage()
+                    + "; it applied once or not at all: re-read before repeating it", u);
+        }
         return new GovernanceException(ErrorCode.INTERNAL, what + " failed: " + e, e);
     }
 

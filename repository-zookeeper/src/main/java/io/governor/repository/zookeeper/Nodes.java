@@ -3,6 +3,7 @@ package io.governor.repository.zookeeper;
 import io.governor.api.repository.Paths;
 import io.governor.api.repository.VersionedValue;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -29,9 +30,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Node-level reads and writes on the namespaced Curator client. Every write is a single atomic
- * ZooKeeper request guarded by a version or by create's own "must not exist" rule; races with
- * other writers are retried, never papered over with exists-then-create.
+ * Node-level reads and writes on the namespaced Curator client. Every write of a value is a single
+ * atomic ZooKeeper request guarded by the version read or by create's own "must not exist" rule,
+ * sent through {@link Writes} so that an answer lost on the way is resolved from the nodes, never
+ * taken for a refusal; races with other writers are retried, never papered over with
+ * exists-then-create. Structural parents are created idempotently with Curator's retries.
  *
  * <p>A key that holds a value is a node whose data is non-null (an empty value is zero bytes).
  * Parents created on the way hold null data: they are structure, not values, so {@code get} treats
@@ -71,14 +74,21 @@ final class Nodes {
 
     private final CuratorFramework client;
     private final boolean rootNamespace;
+    private final Writes writes;
     /** Data size in bytes of each node readAll last read (0: no data or absent). */
     private final ConcurrentHashMap<String, Integer> sizes = new ConcurrentHashMap<>();
     /** The child paths of each parent readAll last listed, sorted. */
     private final ConcurrentHashMap<String, List<String>> listings = new ConcurrentHashMap<>();
 
-    Nodes(CuratorFramework client, boolean rootNamespace) {
+    Nodes(CuratorFramework client, boolean rootNamespace, Duration writeBudget) {
         this.client = client;
         this.rootNamespace = rootNamespace;
+        this.writes = new Writes(client, writeBudget);
+    }
+
+    /** Sends guarded writes and resolves lost answers. */
+    Writes writes() {
+        return writes;
     }
 
     static byte[] bytes(String value) {
@@ -400,39 +410,49 @@ final class Nodes {
         }
     }
 
-    /** Creates or overwrites a persistent node, creating parents; an ephemeral node there is replaced by a persistent one. */
+    /**
+     * Creates or overwrites a persistent node, creating parents; an ephemeral node there is replaced
+     * by a persistent one. Read, then one write guarded by what was read ({@link #writeOver}); a
+     * concurrent write makes it read and write again.
+     *
+     * @throws Writes.Unknown when an answer was lost and the nodes do not tell whether it applied
+     */
     void put(String key, byte[] data) throws Exception {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            try {
-                Stat written = client.setData().withVersion(-1).forPath(key, data);
-                if (written.getEphemeralOwner() == 0 || makePersistent(key, written.getVersion(), data)) {
-                    return;
-                }
-                // the ephemeral changed or went away before it could be replaced: write again
-            } catch (KeeperException.NoNodeException absent) {
-                if (create(key, data, CreateMode.PERSISTENT)) {
-                    return;
-                }
+            if (writeOver(key, read(key), data) == Writes.Outcome.APPLIED) {
+                return;
             }
         }
         throw new KeeperException.BadVersionException(key);
     }
 
     /**
-     * Replaces the ephemeral node {@code key}, if it still has data version {@code version}, by a
-     * persistent node holding {@code data}, in one multi (a put or compare-and-set makes a key
-     * persistent, as on every backend). Returns false when the node changed or went away meanwhile.
+     * Writes {@code data} over the node as it was read ({@code n}, null when absent), guarded by that
+     * read, through {@link Writes} so that a lost answer is resolved and never taken for a refusal:
+     * a setData with the data version read; a create (after the parents) when absent; for an
+     * ephemeral node, delete-and-create in one multi (a put or compare-and-set makes a key
+     * persistent, as on every backend).
+     *
+     * @return {@code REFUSED} when the node changed since the read (nothing written)
      */
-    boolean makePersistent(String key, int version, byte[] data) throws Exception {
-        try {
-            client.transaction().forOperations(
-                    client.transactionOp().delete().withVersion(version).forPath(key),
+    private Writes.Outcome writeOver(String key, Node n, byte[] data) throws Exception {
+        Writes.Plan plan = new Writes.Plan().writes(key, data);
+        List<CuratorOp> ops;
+        if (n == null) {
+            createParents(key);
+            String parent = Paths.parent(key);
+            Node p = read(parent);
+            plan.read(key, null).read(parent, p == null ? null : p.stat()); // the parent's child zxid shows a create-and-delete
+            ops = List.of(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(key, data));
+        } else if (n.stat().getEphemeralOwner() != 0) {
+            plan.read(key, n.stat());
+            ops = List.of(client.transactionOp().delete().withVersion(n.stat().getVersion()).forPath(key),
                     client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(key, data));
-            return true;
-        } catch (KeeperException.BadVersionException | KeeperException.NoNodeException
-                 | KeeperException.NodeExistsException raced) {
-            return false;
+        } else {
+            plan.read(key, n.stat());
+            ops = List.of(client.transactionOp().setData().withVersion(n.stat().getVersion()).forPath(key, data));
         }
+        return writes.send(ops, plan);
     }
 
     /**
@@ -474,54 +494,23 @@ final class Nodes {
 
     /**
      * Replaces the value if it equals {@code expected}; with null {@code expected} creates the key
-     * only if it holds no value. Read, compare, then write guarded by the data version read.
+     * only if it holds no value. Read, compare, then one write guarded by the read
+     * ({@link #writeOver}); a concurrent write makes it read and compare again.
      *
      * @return whether the value was written
+     * @throws Writes.Unknown when an answer was lost and the nodes do not tell whether it applied
      */
     boolean compareAndSet(String key, String expected, byte[] data) throws Exception {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Node n = read(key);
-            if (n == null) {
-                if (expected != null) {
-                    return false;
-                }
-                if (create(key, data, CreateMode.PERSISTENT)) {
-                    return true;
-                }
-                continue; // created concurrently: compare again
-            }
-            if (!Objects.equals(n.value(), expected)) {
+            if (n == null ? expected != null : !Objects.equals(n.value(), expected)) {
                 return false;
             }
-            if (n.stat().getEphemeralOwner() != 0) {
-                if (makePersistent(key, n.stat().getVersion(), data)) {
-                    return true;
-                }
-                continue; // changed or removed since the read: compare again
-            }
-            try {
-                client.setData().withVersion(n.stat().getVersion()).forPath(key, data);
+            if (writeOver(key, n, data) == Writes.Outcome.APPLIED) {
                 return true;
-            } catch (KeeperException.BadVersionException | KeeperException.NoNodeException raced) {
-                // changed or removed since the read: compare again
             }
         }
         throw new KeeperException.BadVersionException(key);
-    }
-
-    /** Deletes a node and its subtree, then structural ancestors left empty. Absent is fine. */
-    void deleteRecursive(String key) throws Exception {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                client.delete().quietly().deletingChildrenIfNeeded().forPath(key);
-                break;
-            } catch (KeeperException.NotEmptyException e) {
-                if (attempt >= MAX_ATTEMPTS) {
-                    throw e; // children keep appearing
-                }
-            }
-        }
-        pruneEmptyParents(key);
     }
 
     /**

@@ -25,7 +25,8 @@ import java.util.TreeSet;
  * version for every node of a removed subtree (deepest first). A condition "key is absent" becomes
  * a create-and-delete of that key inside the multi, which fails if the key appeared meanwhile. If
  * anything changed between the reads and the multi, ZooKeeper rejects the whole multi and the plan
- * is made again from fresh reads, so nothing is ever half-applied.
+ * is made again from fresh reads, so nothing is ever half-applied. The multi goes out through
+ * {@link Writes}, which resolves an answer lost on the way from the nodes the plan read.
  *
  * <p>Not thread-safe; one instance per commit call.
  */
@@ -35,6 +36,8 @@ final class Transaction {
     private final Nodes nodes;
     private final Map<String, Planned> state = new HashMap<>();
     private final List<CuratorOp> ops = new ArrayList<>();
+    /** Every node read and every key written, for resolving a lost answer. */
+    private final Writes.Plan written = new Writes.Plan();
 
     /** What the plan believes about one node: as read, then as changed by the planned operations. */
     private static final class Planned {
@@ -56,6 +59,7 @@ final class Transaction {
      * @return false if a check failed (nothing written)
      * @throws KeeperException.BadVersionException when concurrent writers kept winning for
      *         {@link Nodes#MAX_ATTEMPTS} rounds
+     * @throws Writes.Unknown when the multi's answer was lost and the nodes do not tell whether it applied
      */
     static boolean commit(CuratorFramework client, Nodes nodes, List<Operation> operations) throws Exception {
         for (int attempt = 0; attempt < Nodes.MAX_ATTEMPTS; attempt++) {
@@ -66,10 +70,7 @@ final class Transaction {
             if (t.ops.isEmpty()) {
                 return true;
             }
-            try {
-                client.transaction().forOperations(t.ops);
-            } catch (KeeperException.NodeExistsException | KeeperException.NoNodeException
-                     | KeeperException.BadVersionException | KeeperException.NotEmptyException raced) {
+            if (nodes.writes().send(t.ops, t.written) == Writes.Outcome.REFUSED) {
                 continue; // something changed since the reads: plan again
             }
             for (Operation op : operations) {
@@ -127,6 +128,7 @@ final class Transaction {
     }
 
     private void put(String key, String value) throws Exception {
+        written.writes(key, Nodes.bytes(value));
         for (String a : ancestors(key)) {
             if (!node(a).exists) {
                 ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(a, null));
@@ -160,6 +162,7 @@ final class Transaction {
             delete(Paths.join(key, child));
         }
         ops.add(client.transactionOp().delete().withVersion(n.version).forPath(key));
+        written.writes(key, null);
         n.exists = false;
         n.value = null;
         n.children = new TreeSet<>();
@@ -186,6 +189,7 @@ final class Transaction {
         if (n == null) {
             n = new Planned();
             Nodes.Node read = nodes.read(path);
+            written.read(path, read == null ? null : read.stat());
             if (read != null) {
                 n.exists = true;
                 n.ephemeral = read.stat().getEphemeralOwner() != 0;

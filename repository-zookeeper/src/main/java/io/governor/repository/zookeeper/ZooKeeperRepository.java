@@ -60,7 +60,7 @@ final class ZooKeeperRepository implements RegistryRepository {
         this.errors = errors;
         this.client = client;
         this.states = states;
-        this.nodes = new Nodes(client, settings.namespace().isEmpty());
+        this.nodes = new Nodes(client, settings.namespace().isEmpty(), settings.sessionTimeout().plus(settings.connectionTimeout()));
         this.watches = new Watches(client, nodes, settings);
         this.ephemerals = new Ephemerals(client, nodes, settings.label());
         this.locks = new Locks(client, nodes, settings.label());
@@ -183,10 +183,7 @@ final class ZooKeeperRepository implements RegistryRepository {
     public void delete(String key) {
         Paths.requireKey(key);
         ephemerals.forget(key);
-        call("delete", key, () -> {
-            nodes.deleteRecursive(key);
-            return null;
-        });
+        call("delete", key, () -> Transaction.commit(client, nodes, List.of(Operation.delete(key))));
     }
 
     /**
