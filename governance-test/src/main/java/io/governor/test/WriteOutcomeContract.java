@@ -1,0 +1,209 @@
+package io.governor.test;
+
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import io.governor.api.repository.Repository;
+import io.governor.api.repository.VersionedValue;
+import io.governor.test.RegisterHistory.Kind;
+import io.governor.test.RegisterHistory.Outcome;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The contract of writes whose answer is lost: a write either has a known outcome or fails with
+ * {@code OUTCOME_UNKNOWN} (or {@code TIMEOUT}), never a wrong one. Several clients, each connected
+ * through its own {@link TcpProxy}, read, put and compare-and-set one key while the proxies cut their
+ * connections every few hundred milliseconds; every operation's invocation and outcome is recorded
+ * and the history is checked for linearizability against a compare-and-set register
+ * ({@link RegisterHistory}). A compare-and-set that reports "not written" for a write that landed, or
+ * a write applied twice, makes the history non-linearizable.
+ *
+ * <p>Errors other than {@code OUTCOME_UNKNOWN} and {@code TIMEOUT} count as "certainly not applied":
+ * {@code UNAVAILABLE} (nothing was sent), {@code CONFLICT} (every attempt refused).
+ *
+ * <p>A backend module extends this in an {@code *IT} and says how to reach its server(s) through
+ * proxies; a suite on a cluster also overrides {@link #loseLeader()}. The run lasts
+ * {@code -Dgovernor.faults.seconds} (default 8) seconds.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+public abstract class WriteOutcomeContract {
+
+    private static final String KEY = "/register";
+    private static final int CLIENTS = 4;
+    private static final int MAX_OPS = 3_000;
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    /** The {@code host:port} of each server a client may connect to; the kit puts a proxy before each. */
+    protected abstract List<String> servers() throws Exception;
+
+    /**
+     * A client in {@code namespace} connected to the servers at {@code addresses} (loopback
+     * {@code host:port} of proxies, one per server, in the order of {@link #servers()}), with short
+     * timeouts so that a cut is noticed within about a second.
+     */
+    protected abstract Repository newRepository(String namespace, List<String> addresses) throws Exception;
+
+    /**
+     * Called once in the middle of the run: a cluster suite kills the leader (and starts it again);
+     * returns whether it did anything. Default: nothing.
+     */
+    protected boolean loseLeader() throws Exception {
+        return false;
+    }
+
+    /** How long the faulty run lasts. */
+    protected Duration runTime() {
+        return Duration.ofSeconds(Long.getLong("governor.faults.seconds", 8));
+    }
+
+    @AfterEach
+    final void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+        open.clear();
+    }
+
+    @Test
+    void registerHistoryStaysLinearizableWhileConnectionsAreCut() throws Exception {
+        String namespace = "wo-" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+        List<String> servers = servers();
+        Repository setup = track(newRepository(namespace, servers));
+        setup.put(KEY, "0");
+
+        List<List<TcpProxy>> proxies = new ArrayList<>();
+        List<Repository> clients = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+            List<TcpProxy> mine = new ArrayList<>();
+            for (String server : servers) {
+                int colon = server.lastIndexOf(':');
+                mine.add(track(TcpProxy.start(server.substring(0, colon), Integer.parseInt(server.substring(colon + 1)))));
+            }
+            proxies.add(mine);
+            clients.add(track(newRepository(namespace, mine.stream().map(TcpProxy::address).toList())));
+        }
+
+        RegisterHistory history = new RegisterHistory("0");
+        ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        long end = System.nanoTime() + runTime().toNanos();
+        List<Thread> workers = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+            int process = c;
+            Repository r = clients.get(c);
+            Thread t = new Thread(() -> work(process, r, history, stop, unexpected), "governor-test-register-" + c);
+            workers.add(t);
+            t.start();
+        }
+        boolean leaderTried = false;
+        boolean leaderLost = false;
+        int cuts = 0;
+        while (System.nanoTime() < end && history.ops().size() < MAX_OPS) {
+            park(300 + ThreadLocalRandom.current().nextInt(200));
+            List<TcpProxy> victim = proxies.get(ThreadLocalRandom.current().nextInt(CLIENTS));
+            victim.forEach(TcpProxy::cut);
+            park(100);
+            victim.forEach(TcpProxy::restore);
+            cuts++;
+            if (!leaderTried && System.nanoTime() > end - runTime().toNanos() / 2) {
+                leaderTried = true;
+                leaderLost = loseLeader();
+            }
+        }
+        stop.set(true);
+        for (Thread t : workers) {
+            t.join(TimeUnit.SECONDS.toMillis(90));
+            assertTrue(!t.isAlive(), t.getName() + " did not stop");
+        }
+        long last = history.invoke();
+        String finalValue = setup.get(KEY).map(VersionedValue::value).orElse(null);
+        history.record(CLIENTS, Kind.READ, null, finalValue, false, Outcome.OK, last);
+
+        assertTrue(unexpected.isEmpty(), () -> "errors that are neither a known outcome nor OUTCOME_UNKNOWN: "
+                + unexpected);
+        long ok = history.count(Outcome.OK);
+        assertTrue(ok >= 50, "too few completed operations to say anything: " + ok + " of " + history.ops().size());
+        int cutCount = cuts;
+        assertTrue(cuts >= 5, () -> "too few connection cuts: " + cutCount);
+        String verdict = history.check();
+        String counts = history.ops().size() + " operations, " + ok + " completed, " + history.count(Outcome.UNKNOWN)
+                + " unknown, " + history.count(Outcome.FAIL) + " failed, " + cuts + " cuts"
+                + (leaderLost ? ", leader lost" : "");
+        assertNull(verdict, () -> verdict + "\n(" + counts + ")");
+        LoggerFactory.getLogger(WriteOutcomeContract.class).info("linearizable register history: {}", counts);
+    }
+
+    private static void work(int process, Repository r, RegisterHistory history, AtomicBoolean stop,
+                             ConcurrentLinkedQueue<String> unexpected) {
+        String known = "0";
+        int n = 0;
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        while (!stop.get() && history.ops().size() < MAX_OPS) {
+            int dice = random.nextInt(10);
+            long invoked = history.invoke();
+            String value = "p" + process + "-" + (++n);
+            try {
+                if (dice < 4) {
+                    String read = r.get(KEY).map(VersionedValue::value).orElse(null);
+                    history.record(process, Kind.READ, null, read, false, Outcome.OK, invoked);
+                    known = read;
+                } else if (dice < 6) {
+                    r.put(KEY, value);
+                    history.record(process, Kind.WRITE, null, value, false, Outcome.OK, invoked);
+                } else {
+                    boolean swapped = r.compareAndSet(KEY, known, value);
+                    history.record(process, Kind.CAS, known, value, swapped, Outcome.OK, invoked);
+                    if (swapped) {
+                        known = value;
+                    }
+                }
+            } catch (GovernanceException e) {
+                Kind kind = dice < 4 ? Kind.READ : dice < 6 ? Kind.WRITE : Kind.CAS;
+                Outcome outcome = outcomeOf(e);
+                if (outcome == null) {
+                    unexpected.add(e.toString());
+                    outcome = Outcome.UNKNOWN;
+                }
+                history.record(process, kind, kind == Kind.CAS ? known : null, kind == Kind.READ ? null : value, false,
+                        kind == Kind.READ ? Outcome.FAIL : outcome, invoked);
+            }
+        }
+    }
+
+    /** What an error says about whether the write applied; null for an error the contract does not allow here. */
+    private static Outcome outcomeOf(GovernanceException e) {
+        ErrorCode code = e.code();
+        if (code == ErrorCode.OUTCOME_UNKNOWN || code == ErrorCode.TIMEOUT) {
+            return Outcome.UNKNOWN;
+        }
+        if (code == ErrorCode.UNAVAILABLE || code == ErrorCode.CONFLICT) {
+            return Outcome.FAIL;
+        }
+        return null;
+    }
+
+    private <T extends AutoCloseable> T track(T resource) {
+        open.add(resource);
+        return resource;
+    }
+
+    /** The fault schedule's pause; not a wait for an effect. */
+    private static void park(long millis) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+    }
+}
