@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy on a free loopback port that forwards to one target and can inject network faults:
- * {@link #cut()} (connections reset, new ones refused) and {@link #blackhole()} (connections stay
- * open but nothing gets through, so clients see time-outs), both undone by {@link #restore()}.
+ * {@link #cut()} (connections reset, new ones refused), {@link #blackhole()} (connections stay
+ * open but nothing gets through, so clients see time-outs) and {@link #loseAnswers()} (requests get
+ * through, answers do not), undone by {@link #restore()}.
  *
  * <p>Point a client at {@link #address()} instead of the server. Bytes held back during a black hole
  * are delivered after {@link #restore()}, like a network that stalls and recovers.
@@ -32,7 +33,7 @@ public final class TcpProxy implements AutoCloseable {
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
     private static final AtomicInteger IDS = new AtomicInteger();
 
-    private enum Mode { FORWARD, CUT, BLACKHOLE, CLOSED }
+    private enum Mode { FORWARD, ANSWERS_LOST, CUT, BLACKHOLE, CLOSED }
 
     private final String targetHost;
     private final int targetPort;
@@ -100,7 +101,17 @@ public final class TcpProxy implements AutoCloseable {
         log.info("proxy {} -> {}:{}: black hole", port(), targetHost, targetPort);
     }
 
-    /** Forwards normally again after {@link #cut()} or {@link #blackhole()}. */
+    /**
+     * Forwards what clients send but drops what the server answers, so requests take effect and their
+     * answers are lost. Follow it with {@link #cut()}: the dropped bytes leave the client's stream
+     * broken, and only a new connection repairs it.
+     */
+    public void loseAnswers() {
+        setMode(Mode.ANSWERS_LOST);
+        log.info("proxy {} -> {}:{}: answers lost", port(), targetHost, targetPort);
+    }
+
+    /** Forwards normally again after {@link #cut()}, {@link #blackhole()} or {@link #loseAnswers()}. */
     public void restore() {
         setMode(Mode.FORWARD);
         log.info("proxy {} -> {}:{}: restored", port(), targetHost, targetPort);
@@ -142,8 +153,13 @@ public final class TcpProxy implements AutoCloseable {
             while (mode == Mode.BLACKHOLE) {
                 modeLock.wait();
             }
-            return mode == Mode.FORWARD;
+            return mode == Mode.FORWARD || mode == Mode.ANSWERS_LOST;
         }
+    }
+
+    private boolean accepting() {
+        Mode m = mode();
+        return m == Mode.FORWARD || m == Mode.BLACKHOLE || m == Mode.ANSWERS_LOST;
     }
 
     private void acceptLoop() {
@@ -155,10 +171,10 @@ public final class TcpProxy implements AutoCloseable {
                 return; // closed
             }
             accepted.incrementAndGet();
-            if (mode() == Mode.FORWARD || mode() == Mode.BLACKHOLE) {
+            if (accepting()) {
                 Link link = new Link(client);
                 links.add(link);
-                if (mode() == Mode.FORWARD || mode() == Mode.BLACKHOLE) {
+                if (accepting()) {
                     link.start();
                 } else {
                     link.close(true); // cut or closed while this connection was being accepted
@@ -197,11 +213,12 @@ public final class TcpProxy implements AutoCloseable {
                 close(true);
                 return;
             }
-            daemon("governor-test-proxy-" + port() + "-down-" + id, () -> pump(upstream, client)).start();
-            pump(client, upstream);
+            daemon("governor-test-proxy-" + port() + "-down-" + id, () -> pump(upstream, client, true)).start();
+            pump(client, upstream, false);
         }
 
-        private void pump(Socket from, Socket to) {
+        /** Copies {@code from} to {@code to}; {@code answers}: the server-to-client direction. */
+        private void pump(Socket from, Socket to, boolean answers) {
             byte[] buffer = new byte[16 * 1024];
             try {
                 InputStream in = from.getInputStream();
@@ -210,6 +227,9 @@ public final class TcpProxy implements AutoCloseable {
                     int n = in.read(buffer);
                     if (n < 0 || !awaitForwarding()) {
                         break;
+                    }
+                    if (answers && mode() == Mode.ANSWERS_LOST) {
+                        continue;
                     }
                     out.write(buffer, 0, n);
                     out.flush();

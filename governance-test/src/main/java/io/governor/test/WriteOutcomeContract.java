@@ -26,8 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The contract of writes whose answer is lost: a write either has a known outcome or fails with
  * {@code OUTCOME_UNKNOWN} (or {@code TIMEOUT}), never a wrong one. Several clients, each connected
- * through its own {@link TcpProxy}, read, put and compare-and-set one key while the proxies cut their
- * connections every few hundred milliseconds; every operation's invocation and outcome is recorded
+ * through its own {@link TcpProxy}, read, put and compare-and-set one key while, every few hundred
+ * milliseconds, one client's connections are cut, every other time after 100 ms in which its
+ * requests reach the server and the answers are dropped ({@link TcpProxy#loseAnswers()}); every operation's invocation and outcome is recorded
  * and the history is checked for linearizability against a compare-and-set register
  * ({@link RegisterHistory}). A compare-and-set that reports "not written" for a write that landed, or
  * a write applied twice, makes the history non-linearizable.
@@ -116,6 +117,10 @@ public abstract class WriteOutcomeContract {
         while (System.nanoTime() < end && history.ops().size() < MAX_OPS) {
             park(300 + ThreadLocalRandom.current().nextInt(200));
             List<TcpProxy> victim = proxies.get(ThreadLocalRandom.current().nextInt(CLIENTS));
+            if (cuts % 2 == 0) {
+                victim.forEach(TcpProxy::loseAnswers); // requests land, their answers do not
+                park(100);
+            }
             victim.forEach(TcpProxy::cut);
             park(100);
             victim.forEach(TcpProxy::restore);

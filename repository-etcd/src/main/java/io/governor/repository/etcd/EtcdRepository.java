@@ -236,7 +236,7 @@ final class EtcdRepository implements RegistryRepository {
         check("put", key, false);
         checkValue("put", key, value);
         keeper.disown(key);
-        requests.idempotent("put", key, () -> client.getKVClient().put(keys.key(key), Keys.bytes(value)));
+        txns.put(key, value);
         LOG.debug("[{}] put '{}'", settings.label(), key);
     }
 

@@ -17,54 +17,52 @@ import io.governor.api.repository.Paths;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The atomic writes, each one etcd transaction: create-if-absent ({@code version == 0}),
- * compare-and-set on the value (or, when expected and new value together would pass the request
- * limit, on the mod revision read just before), recursive delete (the key and the range below
- * {@code key + "/"}), and {@link Operation} lists (checks become compares, deletes recursive range
- * deletes). Nothing is ever read-then-written without a compare guarding the write. Thread-safe.
+ * The atomic writes, each one etcd transaction sent through {@link Writes} (once, with a lost answer
+ * resolved from the keys): put and compare-and-set as read-then-write guarded by the mod revision
+ * read (or by {@code version == 0} for an absent key), recursive delete (the key and the range below
+ * {@code key + "/"}), and {@link Operation} lists (checks become value compares, deletes recursive
+ * range deletes). Nothing is ever read-then-written without a compare guarding the write. Thread-safe.
  */
 final class Transactions {
 
-    /** How often a revision-guarded compare-and-set re-reads when a concurrent write changed the revision only. */
-    private static final int MAX_REVISION_ROUNDS = 16;
+    /** How often a guarded put or compare-and-set reads and writes again when concurrent writers keep winning. */
+    private static final int MAX_REVISION_ROUNDS = 100;
 
     private final KV kv;
     private final Keys keys;
     private final Requests requests;
+    private final Writes writes;
     private final int maxRequestBytes;
     /** The servers' limit of compares, and of operations, in one transaction ({@code --max-txn-ops}). */
     private final int maxTxnOps;
 
     Transactions(KV kv, Keys keys, Requests requests, int maxRequestBytes, int maxTxnOps) {
         this.kv = kv;
+        this.writes = new Writes(kv, keys, requests);
         this.keys = keys;
         this.requests = requests;
         this.maxRequestBytes = maxRequestBytes;
         this.maxTxnOps = maxTxnOps;
     }
 
+    /**
+     * Replaces the value if it equals {@code expected} (null: only if absent): read, compare, then a
+     * transaction guarded by the mod revision read (or by "absent"), sent through {@link Writes};
+     * a concurrent write makes it read and compare again.
+     */
     boolean compareAndSet(String path, String expected, String newValue) {
-        ByteSequence key = keys.key(path);
-        Op put = Op.put(key, Keys.bytes(newValue), PutOption.DEFAULT);
-        if (expected == null) {
-            Cmp absent = new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0));
-            return commitOnce("compareAndSet", path, List.of(absent), List.of(put));
-        }
-        long size = (long) utf8(expected) + utf8(newValue) + 2L * key.size();
-        if (size + EtcdSettings.REQUEST_OVERHEAD_BYTES <= maxRequestBytes) {
-            Cmp same = new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(Keys.bytes(expected)));
-            return commitOnce("compareAndSet", path, List.of(same), List.of(put));
-        }
+        ByteSequence value = Keys.bytes(newValue);
         for (int round = 0; round < MAX_REVISION_ROUNDS; round++) {
-            List<KeyValue> kvs = requests.idempotent("compareAndSet", path, () -> kv.get(key)).getKvs();
-            if (kvs.isEmpty() || !expected.equals(kvs.get(0).getValue().toString(StandardCharsets.UTF_8))) {
+            KeyValue now = read(path).orElse(null);
+            String current = now == null ? null : now.getValue().toString(StandardCharsets.UTF_8);
+            if (!Objects.equals(current, expected)) {
                 return false;
             }
-            Cmp unchanged = new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(kvs.get(0).getModRevision()));
-            if (commitOnce("compareAndSet", path, List.of(unchanged), List.of(put))) {
+            if (writeOver("compareAndSet", path, now, value)) {
                 return true;
             }
         }
@@ -72,10 +70,34 @@ final class Transactions {
                 "the key kept changing under " + MAX_REVISION_ROUNDS + " attempts", null);
     }
 
-    /** Deletes a key and everything below it in one transaction. Safe to retry. */
+    /** Creates or overwrites a key: read, then a write guarded by what was read (see {@link #compareAndSet}). */
+    void put(String path, String newValue) {
+        ByteSequence value = Keys.bytes(newValue);
+        for (int round = 0; round < MAX_REVISION_ROUNDS; round++) {
+            if (writeOver("put", path, read(path).orElse(null), value)) {
+                return;
+            }
+        }
+        throw Failures.error(ErrorCode.CONFLICT, "put", path, requests.where(),
+                "the key kept changing under " + MAX_REVISION_ROUNDS + " attempts", null);
+    }
+
+    /** Puts {@code value} over the key as read ({@code now}, null: absent), guarded by that read. */
+    private boolean writeOver(String operation, String path, KeyValue now, ByteSequence value) {
+        ByteSequence key = keys.key(path);
+        Cmp guard = now == null ? new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))
+                : new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(now.getModRevision()));
+        return writes.send(operation, path, List.of(guard), List.of(Op.put(key, value, PutOption.DEFAULT)),
+                new Writes.Plan().read(path, now).writes(path, value).revisionGuarded());
+    }
+
+    /**
+     * Deletes a key and everything below it in one transaction, sent through {@link Writes}: after a
+     * lost answer it is sent again only if the key is still as it was read.
+     */
     void deleteRecursively(String path) {
         List<Op> ops = deleteOps(path);
-        requests.idempotent("delete", path, () -> kv.txn().Then(ops.toArray(Op[]::new)).commit());
+        writes.send("delete", path, List.of(), ops, new Writes.Plan().read(path, read(path).orElse(null)).writes(path, null));
     }
 
     /**
@@ -124,7 +146,20 @@ final class Transactions {
                             + "Raise the servers' --max-txn-ops and the repository property '"
                             + EtcdSettings.MAX_TXN_OPS + "' together to write this atomically", null);
         }
-        return commitOnce("commit", operations.get(0).key(), cmps, ops);
+        Writes.Plan plan = new Writes.Plan();
+        List<String> paths = operations.stream().map(Operation::key).distinct().toList();
+        List<List<KeyValue>> read = readAll("commit", paths, List.of());
+        for (int i = 0; i < paths.size(); i++) {
+            plan.read(paths.get(i), read.get(i).isEmpty() ? null : read.get(i).get(0));
+        }
+        for (Operation o : operations) {
+            if (o instanceof Operation.Put p) {
+                plan.writes(p.key(), Keys.bytes(p.value()));
+            } else if (o instanceof Operation.Delete d) {
+                plan.writes(d.key(), null);
+            }
+        }
+        return writes.send("commit", operations.get(0).key(), cmps, ops, plan);
     }
 
     /** Reads the value and mod revision of one key. */
@@ -185,13 +220,6 @@ final class Transactions {
         Op below = Op.delete(keys.descendantsStart(path),
                 DeleteOption.builder().withRange(keys.descendantsEnd(path)).build());
         return List.of(self, below);
-    }
-
-    private boolean commitOnce(String operation, String path, List<Cmp> cmps, List<Op> ops) {
-        return requests.once(operation, path, () -> kv.txn()
-                .If(cmps.toArray(Cmp[]::new))
-                .Then(ops.toArray(Op[]::new))
-                .commit()).isSucceeded();
     }
 
     static int utf8(String s) {
