@@ -81,6 +81,13 @@ public final class RegisterHistory {
         }
     }
 
+    /** How many operations were recorded so far. */
+    public int size() {
+        synchronized (ops) {
+            return ops.size();
+        }
+    }
+
     /** How many recorded operations ended with {@code outcome}. */
     public long count(Outcome outcome) {
         return ops().stream().filter(o -> o.outcome() == outcome).count();

@@ -18,7 +18,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,7 +44,7 @@ public abstract class WriteOutcomeContract {
 
     private static final String KEY = "/register";
     private static final int CLIENTS = 4;
-    private static final int MAX_OPS = 3_000;
+    private static final int MAX_OPS = 8_000;
 
     private final List<AutoCloseable> open = new ArrayList<>();
 
@@ -65,6 +64,15 @@ public abstract class WriteOutcomeContract {
      */
     protected boolean loseLeader() throws Exception {
         return false;
+    }
+
+    /**
+     * Reads the register for the history. The default is {@code get}; a backend whose reads may lag
+     * (ZooKeeper reads from the server the client is connected to) overrides it to read
+     * linearizably, since the check is about the outcomes of writes, not the freshness of reads.
+     */
+    protected String linearizableRead(Repository r, String key) throws Exception {
+        return r.get(key).map(VersionedValue::value).orElse(null);
     }
 
     /** How long the faulty run lasts. */
@@ -108,27 +116,19 @@ public abstract class WriteOutcomeContract {
             int process = c;
             Repository r = clients.get(c);
             Thread t = new Thread(() -> work(process, r, history, stop, unexpected), "governor-test-register-" + c);
+            t.setUncaughtExceptionHandler((thread, e) -> unexpected.add(thread.getName() + ": " + e));
             workers.add(t);
             t.start();
         }
-        boolean leaderTried = false;
         boolean leaderLost = false;
-        int cuts = 0;
-        while (System.nanoTime() < end && history.ops().size() < MAX_OPS) {
-            park(300 + ThreadLocalRandom.current().nextInt(200));
-            List<TcpProxy> victim = proxies.get(ThreadLocalRandom.current().nextInt(CLIENTS));
-            if (cuts % 2 == 0) {
-                victim.forEach(TcpProxy::loseAnswers); // requests land, their answers do not
-                park(100);
-            }
-            victim.forEach(TcpProxy::cut);
-            park(100);
-            victim.forEach(TcpProxy::restore);
-            cuts++;
-            if (!leaderTried && System.nanoTime() > end - runTime().toNanos() / 2) {
-                leaderTried = true;
-                leaderLost = loseLeader();
-            }
+        int cuts;
+        try (ConnectionCuts faults = ConnectionCuts.start(proxies)) {
+            Await.until(runTime().plusSeconds(60), "half of the run", () -> System.nanoTime() > end - runTime().toNanos() / 2
+                    || history.size() >= MAX_OPS / 2);
+            leaderLost = loseLeader();
+            Await.until(runTime().plusSeconds(60), "the end of the run", () -> System.nanoTime() > end
+                    || history.size() >= MAX_OPS);
+            cuts = faults.cuts();
         }
         stop.set(true);
         for (Thread t : workers) {
@@ -136,7 +136,7 @@ public abstract class WriteOutcomeContract {
             assertTrue(!t.isAlive(), t.getName() + " did not stop");
         }
         long last = history.invoke();
-        String finalValue = setup.get(KEY).map(VersionedValue::value).orElse(null);
+        String finalValue = linearizableRead(setup, KEY);
         history.record(CLIENTS, Kind.READ, null, finalValue, false, Outcome.OK, last);
 
         assertTrue(unexpected.isEmpty(), () -> "errors that are neither a known outcome nor OUTCOME_UNKNOWN: "
@@ -144,7 +144,7 @@ public abstract class WriteOutcomeContract {
         long ok = history.count(Outcome.OK);
         assertTrue(ok >= 50, "too few completed operations to say anything: " + ok + " of " + history.ops().size());
         int cutCount = cuts;
-        assertTrue(cuts >= 5, () -> "too few connection cuts: " + cutCount);
+        assertTrue(cuts >= 4, () -> "too few connection cuts: " + cutCount);
         String verdict = history.check();
         String counts = history.ops().size() + " operations, " + ok + " completed, " + history.count(Outcome.UNKNOWN)
                 + " unknown, " + history.count(Outcome.FAIL) + " failed, " + cuts + " cuts"
@@ -153,18 +153,18 @@ public abstract class WriteOutcomeContract {
         LoggerFactory.getLogger(WriteOutcomeContract.class).info("linearizable register history: {}", counts);
     }
 
-    private static void work(int process, Repository r, RegisterHistory history, AtomicBoolean stop,
+    private void work(int process, Repository r, RegisterHistory history, AtomicBoolean stop,
                              ConcurrentLinkedQueue<String> unexpected) {
         String known = "0";
         int n = 0;
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        while (!stop.get() && history.ops().size() < MAX_OPS) {
+        while (!stop.get() && history.size() < MAX_OPS) {
             int dice = random.nextInt(10);
             long invoked = history.invoke();
             String value = "p" + process + "-" + (++n);
             try {
                 if (dice < 4) {
-                    String read = r.get(KEY).map(VersionedValue::value).orElse(null);
+                    String read = linearizableRead(r, KEY);
                     history.record(process, Kind.READ, null, read, false, Outcome.OK, invoked);
                     known = read;
                 } else if (dice < 6) {
@@ -177,11 +177,15 @@ public abstract class WriteOutcomeContract {
                         known = value;
                     }
                 }
-            } catch (GovernanceException e) {
-                Kind kind = dice < 4 ? Kind.READ : dice < 6 ? Kind.WRITE : Kind.CAS;
-                Outcome outcome = outcomeOf(e);
-                if (outcome == null) {
+            } catch (Exception e) {
+                if (!(e instanceof GovernanceException g)) {
                     unexpected.add(e.toString());
+                    continue;
+                }
+                Kind kind = dice < 4 ? Kind.READ : dice < 6 ? Kind.WRITE : Kind.CAS;
+                Outcome outcome = outcomeOf(g);
+                if (outcome == null) {
+                    unexpected.add(g.toString());
                     outcome = Outcome.UNKNOWN;
                 }
                 history.record(process, kind, kind == Kind.CAS ? known : null, kind == Kind.READ ? null : value, false,
@@ -207,8 +211,4 @@ public abstract class WriteOutcomeContract {
         return resource;
     }
 
-    /** The fault schedule's pause; not a wait for an effect. */
-    private static void park(long millis) {
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
-    }
 }

@@ -20,6 +20,12 @@ import java.util.TreeMap;
  * {@link io.governor.api.GovernanceException} with an error code; the message names the operation,
  * the key and the repository type. After {@link #close()} every operation throws {@code CLOSED}.
  *
+ * <p><b>Writes whose answer is lost</b> (a connection cut, a session expiry, a leader change): every
+ * write has a known outcome or fails with {@code OUTCOME_UNKNOWN} (or {@code TIMEOUT}): it applied
+ * once or not at all, never twice; re-read before repeating it. A write is never resent blindly, and
+ * never reported as refused ({@code false}, {@code CONFLICT}) unless it certainly did not apply. Any
+ * other error means nothing was applied. See docs/spi.md.
+ *
  * <p><b>Watches and missed events:</b> a watch delivers, for its prefix and all descendants, every
  * change in order per key. After a reconnect, a session expiry or a compaction the repository
  * re-reads the prefix and emits the events the listener missed (intermediate values may be
@@ -123,7 +129,9 @@ public interface Repository extends AutoCloseable {
     }
 
     /**
-     * Creates or overwrites a key, creating missing parents. Safe to retry (the end state is the same).
+     * Creates or overwrites a key, creating missing parents. Safe to retry after any error but
+     * {@code OUTCOME_UNKNOWN}/{@code TIMEOUT} (the end state is the same); after those, retrying
+     * may write the value again over a later writer's.
      *
      * <p>The key written is persistent, also where it was an ephemeral (of this client or another);
      * an ephemeral of this client's is no longer re-created after a session or lease loss. The same
@@ -136,18 +144,20 @@ public interface Repository extends AutoCloseable {
 
     /**
      * Atomically replaces a key's value if it currently equals {@code expectedValue}; with a null
-     * {@code expectedValue}, creates the key only if it is absent. Not blindly retryable: after a
-     * {@code TIMEOUT}, re-read to learn whether it took effect.
+     * {@code expectedValue}, creates the key only if it is absent. Not blindly retryable: after
+     * {@code OUTCOME_UNKNOWN} or {@code TIMEOUT}, re-read to learn whether it took effect.
      *
      * <p>Atomic only where {@link #capabilities()} contains {@link Capability#COMPARE_AND_SET};
      * elsewhere it is a best-effort read-then-write and the javadoc of the implementation says so.
      *
-     * @return true if the value was written, false if the current value did not match
+     * @return true if the value was written, false if the current value did not match (certainly not
+     *         written)
      */
     boolean compareAndSet(String key, String expectedValue, String newValue);
 
     /**
-     * Deletes a key and all its descendants. Deleting an absent key is not an error. Safe to retry.
+     * Deletes a key and all its descendants. Deleting an absent key is not an error. Safe to retry
+     * after any error but {@code OUTCOME_UNKNOWN}/{@code TIMEOUT}.
      */
     void delete(String key);
 

@@ -495,16 +495,25 @@ final class Nodes {
     /**
      * Replaces the value if it equals {@code expected}; with null {@code expected} creates the key
      * only if it holds no value. Read, compare, then one write guarded by the read
-     * ({@link #writeOver}); a concurrent write makes it read and compare again.
+     * ({@link #writeOver}); a concurrent write makes it read and compare again. A mismatch is
+     * confirmed by a read after a {@code sync}, since the server this client reads from may lag the
+     * leader: a compare-and-set never answers false from a value already overwritten before the call.
      *
      * @return whether the value was written
      * @throws Writes.Unknown when an answer was lost and the nodes do not tell whether it applied
      */
     boolean compareAndSet(String key, String expected, byte[] data) throws Exception {
+        boolean synced = false;
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Node n = read(key);
             if (n == null ? expected != null : !Objects.equals(n.value(), expected)) {
-                return false;
+                if (synced) {
+                    return false;
+                }
+                // the server may lag the leader: answer "no" only from a read that sees every write before the call
+                writes.sync();
+                synced = true;
+                continue;
             }
             if (writeOver(key, n, data) == Writes.Outcome.APPLIED) {
                 return true;

@@ -239,7 +239,17 @@ final class Writes {
         }
     }
 
-    /** Makes the server this client is connected to catch up with the leader. */
+    /**
+     * Makes the server this client is connected to catch up with the leader, so that the reads that
+     * follow see every write acknowledged before this call.
+     */
+    void sync() throws Exception {
+        if (!client.getZookeeperClient().blockUntilConnectedOrTimedOut()) {
+            throw new KeeperException.ConnectionLossException();
+        }
+        sync(budget.toNanos());
+    }
+
     private void sync(long timeoutNanos) throws Exception {
         String root = ZKPaths.fixForNamespace(client.getNamespace(), "/");
         CompletableFuture<Integer> done = new CompletableFuture<>();

@@ -38,6 +38,11 @@ class ZooKeeperClusterWriteOutcomeIT extends WriteOutcomeContract {
     }
 
     @Override
+    protected String linearizableRead(Repository r, String key) {
+        return ZooKeeperTests.syncedGet(r, key);
+    }
+
+    @Override
     protected Repository newRepository(String namespace, List<String> addresses) {
         return ZooKeeperTests.open(ZooKeeperTests.config(String.join(",", addresses), namespace,
                 Duration.ofSeconds(10)).build());

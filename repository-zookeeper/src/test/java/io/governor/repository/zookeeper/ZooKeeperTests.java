@@ -1,6 +1,10 @@
 package io.governor.repository.zookeeper;
 
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
 import io.governor.api.repository.RegistryRepository;
+import io.governor.api.repository.Repository;
+import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.test.Ports;
 import org.apache.curator.test.InstanceSpec;
@@ -12,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -55,6 +60,28 @@ final class ZooKeeperTests {
                     Map.of("maxSessionTimeout", "30000")));
         }
         return new TestingCluster(specs);
+    }
+
+    /**
+     * Reads a key linearizably: a {@code sync} first makes the server the repository is connected
+     * to catch up with the leader (a plain ZooKeeper read may lag it). A failure of the sync is
+     * {@code UNAVAILABLE}.
+     */
+    static String syncedGet(Repository repository, String key) {
+        try {
+            CompletableFuture<Integer> done = new CompletableFuture<>();
+            ZooKeeper zk = ((ZooKeeperRepository) repository).client().getZookeeperClient().getZooKeeper();
+            zk.sync("/", (rc, path, ctx) -> done.complete(rc), null);
+            int rc = done.get(10, TimeUnit.SECONDS);
+            if (rc != 0) {
+                throw new GovernanceException(ErrorCode.UNAVAILABLE, "sync failed with code " + rc);
+            }
+        } catch (GovernanceException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new GovernanceException(ErrorCode.UNAVAILABLE, "sync failed: " + e, e);
+        }
+        return repository.get(key).map(VersionedValue::value).orElse(null);
     }
 
     /** The ZooKeeper handle a repository currently uses. */
