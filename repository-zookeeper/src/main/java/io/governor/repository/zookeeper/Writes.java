@@ -105,6 +105,9 @@ final class Writes {
             raw.add(op.get());
         }
         long deadline = System.nanoTime() + budget.toNanos();
+        if (!client.getZookeeperClient().blockUntilConnectedOrTimedOut()) {
+            throw new KeeperException.ConnectionLossException(); // nothing sent
+        }
         KeeperException lost;
         try {
             return attempt(raw);
@@ -114,21 +117,26 @@ final class Writes {
             }
             lost = e;
         }
+        boolean refused = false;
         while (true) {
             Decision d = resolve(plan, deadline, lost);
             if (d != Decision.SEND_AGAIN) {
                 return d == Decision.APPLIED ? Outcome.APPLIED : Outcome.REFUSED;
             }
+            if (refused) {
+                return Outcome.REFUSED; // refused on the very state it was planned on
+            }
             try {
                 if (attempt(raw) == Outcome.APPLIED) {
                     return Outcome.APPLIED;
                 }
-                // refused: by our own lost copy, or by another writer; the nodes tell which
+                refused = true; // by our own lost copy, or by another writer: the nodes tell which
             } catch (KeeperException e) {
                 if (!isLost(e)) {
                     throw e;
                 }
                 lost = e;
+                refused = false;
             }
         }
     }
