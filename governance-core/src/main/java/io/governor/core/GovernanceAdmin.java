@@ -42,7 +42,8 @@ import java.util.function.UnaryOperator;
  * retries). Each write is guarded by the nodes its validity depends on: a rule write by the rules
  * node and the data sources the new rules name (so a concurrent removal of one of them is a
  * conflict, and a change to any other data source is not), a removal of a data source by it and
- * the rules node, an addition or replacement by that data source alone. Writes that span several nodes are one transaction where the backend has one.
+ * the rules node, an addition or replacement by that data source alone. Writes that span several
+ * nodes are one transaction where the backend has one.
  *
  * <p>Methods that change configuration return the <b>revision</b> of the database configuration
  * they wrote; pass it to {@link #awaitConvergence} to wait until every instance runs it.

@@ -18,7 +18,8 @@ public final class YamlLimits {
 
     /**
      * The largest document, in UTF-8 bytes: 4 MiB. Comments and white space count. Not
-     * configurable; a center's own value limit (about 1 MB on ZooKeeper, 1.5 MiB on etcd, by default) is lower anyway.
+     * configurable; a center's own value limit (by default about 1 MB on ZooKeeper, 1.5 MiB on
+     * etcd) is lower anyway.
      */
     public static final int MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
 
