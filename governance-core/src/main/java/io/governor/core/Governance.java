@@ -22,9 +22,6 @@ import io.governor.core.yaml.YamlCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -95,15 +92,15 @@ public final class Governance implements AutoCloseable {
         return new Builder(config);
     }
 
-    /** Reads a {@code governor.yaml} file into a configuration (rule codecs found by ServiceLoader). */
+    /**
+     * Reads a {@code governor.yaml} file into a configuration (rule codecs found by ServiceLoader).
+     * A file larger than {@link io.governor.core.yaml.YamlLimits#MAX_DOCUMENT_BYTES} is refused by
+     * its size before it is read.
+     *
+     * @throws GovernanceException {@code INVALID_CONFIG} naming the file (and the line and key)
+     */
     public static GovernanceConfig readConfig(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new GovernanceException(ErrorCode.INVALID_CONFIG, "cannot read " + file + ": " + e.getMessage(), e);
-        }
-        return new YamlCodec(RuleCodecs.load()).readGovernanceConfig(text, file.toString());
+        return new YamlCodec(RuleCodecs.load()).readGovernanceConfig(file);
     }
 
     /** Starts an instance from a {@code governor.yaml} file, with listeners found by ServiceLoader. */

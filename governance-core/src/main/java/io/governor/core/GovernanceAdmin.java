@@ -39,7 +39,11 @@ import java.util.function.UnaryOperator;
  * {@code INVALID_CONFIG} and nothing is written. Writes of a database's rules and data sources are
  * compare-and-set against what was read, so two admins updating at once never lose an update: one
  * wins, the other gets {@code CONFLICT} (or, with the {@code update...} methods, re-reads and
- * retries). Writes that span several nodes are one transaction where the backend has one.
+ * retries). Each write is guarded by the nodes its validity depends on: a rule write by the rules
+ * node and the data sources the new rules name (so a concurrent removal of one of them is a
+ * conflict, and a change to any other data source is not), a removal of a data source by it and
+ * the rules node, an addition or replacement by that data source alone. Writes that span several
+ * nodes are one transaction where the backend has one.
  *
  * <p>Methods that change configuration return the <b>revision</b> of the database configuration
  * they wrote; pass it to {@link #awaitConvergence} to wait until every instance runs it.
@@ -216,10 +220,12 @@ public final class GovernanceAdmin implements AutoCloseable {
     private java.util.Optional<String> writeRules(DatabaseSnapshot snap, List<RuleConfig> rules) {
         String db = snap.database();
         DatabaseConfig next = snap.config().withRules(rules);
-        config.validate(db, next);
+        // Guard what the new rules depend on, not every data source: on etcd a compare per data
+        // source bounded a rule write to a database of about 125 (128 compares per transaction).
+        Set<String> named = config.validate(db, next);
         List<Operation> ops = new ArrayList<>();
         ops.add(Operation.check(NodePaths.rules(db), snap.rawRules()));
-        snap.rawDataSources().forEach((n, raw) -> ops.add(Operation.check(NodePaths.dataSource(db, n), raw)));
+        named.forEach(n -> ops.add(Operation.check(NodePaths.dataSource(db, n), snap.rawDataSources().get(n))));
         ops.add(Operation.put(NodePaths.rules(db), config.codec().writeRules(next.rules())));
         if (!write(ops)) {
             return java.util.Optional.empty();

@@ -10,8 +10,11 @@ import io.governor.api.config.GovernanceProps;
 import io.governor.api.config.ReadwriteSplittingRule;
 import io.governor.api.event.StateEvent;
 import io.governor.api.repository.LockLease;
+import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.memory.MemoryRepository;
+import io.governor.core.memory.MemoryRepositoryProvider;
 import io.governor.core.service.NodePaths;
+import io.governor.core.yaml.YamlLimits;
 import io.governor.test.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -152,6 +155,32 @@ class GovernanceTest {
         String rev = g.admin().replaceDatabase("orders", TestConfigs.orders("g"));
         g.admin().awaitConvergence("orders", rev, WAIT);
         Await.until(WAIT, "error cleared", () -> g.admin().instances().get(0).errors().isEmpty());
+    }
+
+    /** A center document beyond the size limit is refused before parsing, though its rules alone are valid. */
+    @Test
+    void centerDocumentLargerThanTheSizeLimitIsRejectedAndTheRunningConfigurationStays() {
+        RecordingListener listener = new RecordingListener();
+        // a memory center that stores values larger than the YAML limit, as a center with a raised limit would
+        GovernanceConfig config = GovernanceConfig.builder("order-service")
+                .registryCenter(RepositoryConfig.builder("memory").serverLists(store)
+                        .property(MemoryRepositoryProvider.MAX_VALUE_BYTES, String.valueOf(2 * YamlLimits.MAX_DOCUMENT_BYTES)).build())
+                .bootstrap(BootstrapMode.CENTER).database("orders", TestConfigs.orders("g")).build();
+        Governance g = Governance.builder(config).listener(listener).build();
+        closeables.add(g);
+        DatabaseConfig before = g.configuration("orders");
+        String revBefore = g.appliedRevision("orders");
+        String comment = "#" + "c".repeat(98) + "\n";
+        String rules = "- !READWRITE_SPLITTING\n  primary: primary\n  replicas: [replica_0]\n"
+                + comment.repeat(YamlLimits.MAX_DOCUMENT_BYTES / comment.length() + 1);
+        g.registryRepository().put(NodePaths.rules("orders"), rules);
+        Await.until(WAIT, "rejection reported", () -> !listener.rejected.isEmpty());
+        GovernanceException e = listener.rejections.get(0);
+        assertEquals(ErrorCode.INVALID_CONFIG, e.code());
+        assertTrue(e.getMessage().contains("/config/databases/orders/rules: the document is " + rules.length() + " bytes, "
+                + "more than the limit of " + YamlLimits.MAX_DOCUMENT_BYTES + " bytes"), e.getMessage());
+        assertEquals(before, g.configuration("orders"));
+        assertEquals(revBefore, g.appliedRevision("orders"));
     }
 
     @Test

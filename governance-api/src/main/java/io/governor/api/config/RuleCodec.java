@@ -39,7 +39,13 @@ public interface RuleCodec<T extends RuleConfig> {
      * Checks the rule against the database it belongs to, e.g. that every data source it names
      * exists. The default accepts everything.
      *
-     * @param dataSourceNames the data sources of the database
+     * <p>Look names up with {@code contains}: the names looked up are the data sources a write of
+     * the rule is guarded by (a concurrent removal of one makes the write fail with
+     * {@code CONFLICT}). A codec that enumerates the set (iterates it, asks its size) makes every
+     * rule write depend on every data source of the database; on etcd (128 compares per
+     * transaction by default) its rules can then not be changed once the database has about 125.
+     *
+     * @param dataSourceNames the data sources of the database (read-only)
      * @throws io.governor.api.GovernanceException {@code INVALID_CONFIG} naming what is wrong
      */
     default void validate(T rule, Set<String> dataSourceNames) {

@@ -271,11 +271,16 @@ public final class ConfigService {
         return w;
     }
 
-    /** Checks a database configuration as a whole: names and rules against data sources. */
-    public void validate(String db, DatabaseConfig config) {
+    /**
+     * Checks a database configuration as a whole: names and rules against data sources.
+     *
+     * @return the data sources the rules depend on (see {@link io.governor.core.yaml.RuleCodecs#validate})
+     * @throws GovernanceException {@code INVALID_CONFIG} or {@code INVALID_ARGUMENT} naming what is wrong
+     */
+    public Set<String> validate(String db, DatabaseConfig config) {
         Paths.requireSegment(db, "database name");
         config.dataSources().keySet().forEach(n -> Paths.requireSegment(n, "data source name"));
-        codec.ruleCodecs().validate(config.rules(), config.dataSources().keySet());
+        return codec.ruleCodecs().validate(config.rules(), config.dataSources().keySet());
     }
 
     /**

@@ -23,7 +23,7 @@ import java.util.Map;
  */
 final class PlainMapReader {
 
-    /** Longer documents go to SnakeYAML, which applies the code point limit. */
+    /** Longer documents go to the SnakeYAML path, which applies the size limit ({@link YamlLimits#requireSize}). */
     private static final int MAX_CHARS = 64 * 1024;
 
     private final Resolver resolver;

@@ -5,13 +5,17 @@ import io.governor.api.GovernanceException;
 import io.governor.api.config.RuleCodec;
 import io.governor.api.config.RuleConfig;
 
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -78,17 +82,56 @@ public final class RuleCodecs {
     }
 
     /**
-     * Checks a rule set against the data sources of its database with each rule's codec.
+     * Checks a rule set against the data sources of its database with each rule's codec, and says
+     * which data sources its validity depends on: the names the codecs looked up
+     * ({@code contains}), present or not, or every data source if a codec enumerated the set
+     * (iterated it, asked its size). A write of these rules is guarded by exactly those nodes (and
+     * the rules node): a data source the rules never asked about cannot make them invalid.
      *
+     * @return the data source names the rules depend on, sorted
      * @throws GovernanceException {@code INVALID_CONFIG} naming the rule and what is wrong
      */
-    public void validate(List<RuleConfig> rules, Set<String> dataSourceNames) {
+    public Set<String> validate(List<RuleConfig> rules, Set<String> dataSourceNames) {
         Set<String> seenTypes = new java.util.HashSet<>();
+        LookupRecorder names = new LookupRecorder(dataSourceNames);
         for (RuleConfig r : rules) {
             if (!seenTypes.add(r.type())) {
                 throw new GovernanceException(ErrorCode.INVALID_CONFIG, "rule !" + r.type() + " appears twice");
             }
-            forRule(r).validate(r, dataSourceNames);
+            forRule(r).validate(r, names);
+        }
+        return names.enumerated ? new TreeSet<>(dataSourceNames) : names.looked;
+    }
+
+    /** A read-only view of a set that records the elements looked up and whether it was enumerated. */
+    private static final class LookupRecorder extends AbstractSet<String> {
+
+        private final Set<String> names;
+        final Set<String> looked = new TreeSet<>();
+        boolean enumerated;
+
+        LookupRecorder(Set<String> names) {
+            this.names = names;
+        }
+
+        @Override
+        public boolean contains(Object o) {
+            if (o instanceof String s) {
+                looked.add(s);
+            }
+            return names.contains(o);
+        }
+
+        @Override
+        public Iterator<String> iterator() {
+            enumerated = true;
+            return Collections.unmodifiableSet(names).iterator();
+        }
+
+        @Override
+        public int size() {
+            enumerated = true;
+            return names.size();
         }
     }
 }

@@ -20,7 +20,13 @@ import org.yaml.snakeyaml.parser.ParserImpl;
 import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,10 +86,13 @@ public final class YamlCodec {
         if (text == null) {
             throw new GovernanceException(ErrorCode.INVALID_CONFIG, source + ": no document");
         }
+        YamlLimits.requireSize(source, text);
         LoaderOptions lo = new LoaderOptions();
         lo.setMaxAliasesForCollections(YamlLimits.MAX_ALIASES);
         lo.setNestingDepthLimit(YamlLimits.MAX_NESTING_DEPTH);
-        lo.setCodePointLimit(YamlLimits.MAX_CODE_POINTS);
+        // Never the limit that applies (a code point is at least one byte and the size was checked
+        // above), but SnakeYAML's default (3 Mi) would refuse documents within the size limit.
+        lo.setCodePointLimit(YamlLimits.MAX_DOCUMENT_BYTES);
         lo.setAllowRecursiveKeys(false);
         lo.setAllowDuplicateKeys(false);
         lo.setProcessComments(false);
@@ -99,6 +108,36 @@ public final class YamlCodec {
             throw new GovernanceException(ErrorCode.INVALID_CONFIG, source + ": malformed YAML: " + e.getMessage(), e);
         } catch (StackOverflowError e) {
             throw new GovernanceException(ErrorCode.INVALID_CONFIG, source + ": malformed YAML: nested too deeply");
+        }
+    }
+
+    /**
+     * Reads a {@code governor.yaml} file. A file of more than {@link YamlLimits#MAX_DOCUMENT_BYTES}
+     * is refused by its size, before it is read; so is one that turns out larger while it is read
+     * (a pipe, a file still growing), after reading one byte more than the limit.
+     *
+     * @throws GovernanceException {@code INVALID_CONFIG}: the file cannot be read, is too large, is
+     *                             not UTF-8, or is not a valid configuration
+     */
+    public GovernanceConfig readGovernanceConfig(Path file) {
+        return readGovernanceConfig(readFile(file), file.toString());
+    }
+
+    /** A file's text, refused before it is read (or once it is read past the limit) if too large. */
+    static String readFile(Path file) {
+        String source = file.toString();
+        try {
+            if (Files.isRegularFile(file)) {
+                YamlLimits.requireSize(source, Files.size(file), true);
+            }
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(YamlLimits.MAX_DOCUMENT_BYTES + 1);
+            }
+            YamlLimits.requireSize(source, bytes.length, false);
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (IOException e) {
+            throw new GovernanceException(ErrorCode.INVALID_CONFIG, "cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 

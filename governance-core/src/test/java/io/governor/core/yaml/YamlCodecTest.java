@@ -189,7 +189,7 @@ class YamlCodecTest {
 
     @Test
     void oversizedDocumentIsRejected() {
-        String big = "k: \"" + "x".repeat(YamlLimits.MAX_CODE_POINTS + 10) + "\"\n";
+        String big = "k: \"" + "x".repeat(YamlLimits.MAX_DOCUMENT_BYTES + 10) + "\"\n";
         GovernanceException e = assertThrows(GovernanceException.class, () -> codec.readPlainMap(big, "node big"));
         assertEquals(ErrorCode.INVALID_CONFIG, e.code());
     }
