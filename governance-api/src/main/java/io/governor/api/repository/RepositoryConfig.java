@@ -127,7 +127,8 @@ public final class RepositoryConfig {
     public void requireKnownProperties(Set<String> known) {
         for (String name : props.keySet()) {
             if (!known.contains(name)) {
-                throw invalid("unknown property '" + name + "' for " + type + " repository; known: "
+                throw invalid("unknown property '" + name + "' for " + type + " repository"
+                        + io.governor.api.DidYouMean.suggest(name, known) + "; known: "
                         + String.join(", ", new TreeSet<>(known)));
             }
         }
