@@ -31,7 +31,8 @@ public final class RegisterHistory {
     public enum Outcome { OK, FAIL, UNKNOWN }
 
     /**
-     * One operation. {@code value} is the value read (READ) or written (WRITE, CAS); {@code expected}
+     * One operation. {@code value} is the value read (READ) or written (WRITE, CAS; null: absent, a
+     * WRITE of null is a delete); {@code expected}
      * the CAS's expected value; {@code swapped} whether a completed CAS reported success.
      */
     public record Op(int process, Kind kind, String expected, String value, boolean swapped, Outcome outcome,
@@ -40,7 +41,7 @@ public final class RegisterHistory {
         public String toString() {
             String what = switch (kind) {
                 case READ -> "read -> " + value;
-                case WRITE -> "write " + value;
+                case WRITE -> value == null ? "delete" : "write " + value;
                 case CAS -> "cas " + expected + " -> " + value + (outcome == Outcome.OK ? " = " + swapped : "");
             };
             return "p" + process + " [" + invoked + ".." + (outcome == Outcome.UNKNOWN ? "?" : completed) + "] " + what

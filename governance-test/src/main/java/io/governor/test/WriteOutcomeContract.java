@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The contract of writes whose answer is lost: a write either has a known outcome or fails with
  * {@code OUTCOME_UNKNOWN} (or {@code TIMEOUT}), never a wrong one. Several clients, each connected
- * through its own {@link TcpProxy}, read, put and compare-and-set one key while, every few hundred
+ * through its own {@link TcpProxy}, read, put, delete and compare-and-set one key (a compare-and-set
+ * from an absent key creates it) while, every few hundred
  * milliseconds, one client's connections are cut, every other time after 100 ms in which its
  * requests reach the server and the answers are dropped ({@link TcpProxy#loseAnswers()}); every operation's invocation and outcome is recorded
  * and the history is checked for linearizability against a compare-and-set register
@@ -170,6 +171,9 @@ public abstract class WriteOutcomeContract {
                 } else if (dice < 6) {
                     r.put(KEY, value);
                     history.record(process, Kind.WRITE, null, value, false, Outcome.OK, invoked);
+                } else if (dice < 7) {
+                    r.delete(KEY);
+                    history.record(process, Kind.WRITE, null, null, false, Outcome.OK, invoked);
                 } else {
                     boolean swapped = r.compareAndSet(KEY, known, value);
                     history.record(process, Kind.CAS, known, value, swapped, Outcome.OK, invoked);
@@ -182,13 +186,14 @@ public abstract class WriteOutcomeContract {
                     unexpected.add(e.toString());
                     continue;
                 }
-                Kind kind = dice < 4 ? Kind.READ : dice < 6 ? Kind.WRITE : Kind.CAS;
+                Kind kind = dice < 4 ? Kind.READ : dice < 7 ? Kind.WRITE : Kind.CAS;
                 Outcome outcome = outcomeOf(g);
                 if (outcome == null) {
                     unexpected.add(g.toString());
                     outcome = Outcome.UNKNOWN;
                 }
-                history.record(process, kind, kind == Kind.CAS ? known : null, kind == Kind.READ ? null : value, false,
+                history.record(process, kind, kind == Kind.CAS ? known : null,
+                        kind == Kind.READ || dice == 6 ? null : value, false,
                         kind == Kind.READ ? Outcome.FAIL : outcome, invoked);
             }
         }

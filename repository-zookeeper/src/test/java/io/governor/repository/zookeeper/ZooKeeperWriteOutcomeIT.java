@@ -1,11 +1,8 @@
 package io.governor.repository.zookeeper;
 
 import io.governor.api.repository.Repository;
-import io.governor.test.Ports;
 import io.governor.test.WriteOutcomeContract;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -13,21 +10,12 @@ import java.util.List;
 /** The lost-answer contract on one in-process ZooKeeper server, connections cut by proxies. */
 class ZooKeeperWriteOutcomeIT extends WriteOutcomeContract {
 
-    private static TestingServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = new TestingServer(Ports.reserve(1)[0], true);
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final ZooKeeperServer ZK = new ZooKeeperServer();
 
     @Override
     protected List<String> servers() {
-        return List.of("127.0.0.1:" + server.getPort());
+        return List.of(ZK.address());
     }
 
     @Override

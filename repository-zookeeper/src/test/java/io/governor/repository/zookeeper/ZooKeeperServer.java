@@ -1,0 +1,37 @@
+package io.governor.repository.zookeeper;
+
+import io.governor.test.Ports;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One in-process ZooKeeper server for a test class, on a port reserved outside the ephemeral range:
+ * {@code @RegisterExtension static final ZooKeeperServer ZK = new ZooKeeperServer();} starts it
+ * before all tests and stops it after them.
+ */
+final class ZooKeeperServer implements BeforeAllCallback, AfterAllCallback {
+
+    private TestingServer server;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        server = new TestingServer(Ports.reserve(1)[0], true);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        server.close();
+    }
+
+    /** {@code 127.0.0.1:port}. */
+    String address() {
+        return "127.0.0.1:" + server.getPort();
+    }
+
+    /** The server's connect string. */
+    String connectString() {
+        return server.getConnectString();
+    }
+}
