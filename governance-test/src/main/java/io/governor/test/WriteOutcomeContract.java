@@ -45,7 +45,8 @@ public abstract class WriteOutcomeContract {
 
     private static final String KEY = "/register";
     private static final int CLIENTS = 4;
-    private static final int MAX_OPS = 8_000;
+    /** The most operations recorded per second of run time, which keeps the check quick. */
+    private static final int MAX_OPS_PER_SECOND = 1_000;
 
     private final List<AutoCloseable> open = new ArrayList<>();
 
@@ -112,11 +113,12 @@ public abstract class WriteOutcomeContract {
         ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
         AtomicBoolean stop = new AtomicBoolean();
         long end = System.nanoTime() + runTime().toNanos();
+        int maxOps = (int) Math.min(Integer.MAX_VALUE, MAX_OPS_PER_SECOND * runTime().toSeconds());
         List<Thread> workers = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
             int process = c;
             Repository r = clients.get(c);
-            Thread t = new Thread(() -> work(process, r, history, stop, unexpected), "governor-test-register-" + c);
+            Thread t = new Thread(() -> work(process, r, history, stop, unexpected, maxOps), "governor-test-register-" + c);
             t.setUncaughtExceptionHandler((thread, e) -> unexpected.add(thread.getName() + ": " + e));
             workers.add(t);
             t.start();
@@ -125,10 +127,10 @@ public abstract class WriteOutcomeContract {
         int cuts;
         try (ConnectionCuts faults = ConnectionCuts.start(proxies)) {
             Await.until(runTime().plusSeconds(60), "half of the run", () -> System.nanoTime() > end - runTime().toNanos() / 2
-                    || history.size() >= MAX_OPS / 2);
+                    || history.size() >= maxOps / 2);
             leaderLost = loseLeader();
             Await.until(runTime().plusSeconds(60), "the end of the run", () -> System.nanoTime() > end
-                    || history.size() >= MAX_OPS);
+                    || history.size() >= maxOps);
             cuts = faults.cuts();
         }
         stop.set(true);
@@ -155,11 +157,11 @@ public abstract class WriteOutcomeContract {
     }
 
     private void work(int process, Repository r, RegisterHistory history, AtomicBoolean stop,
-                             ConcurrentLinkedQueue<String> unexpected) {
+                             ConcurrentLinkedQueue<String> unexpected, int maxOps) {
         String known = "0";
         int n = 0;
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        while (!stop.get() && history.size() < MAX_OPS) {
+        while (!stop.get() && history.size() < maxOps) {
             int dice = random.nextInt(10);
             long invoked = history.invoke();
             String value = "p" + process + "-" + (++n);
