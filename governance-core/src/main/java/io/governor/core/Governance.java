@@ -4,7 +4,6 @@ import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.config.DatabaseConfig;
 import io.governor.api.config.GovernanceConfig;
-import io.governor.api.config.GovernanceProps;
 import io.governor.api.config.RuleCodec;
 import io.governor.api.event.GovernanceListener;
 import io.governor.api.event.StateEvent;

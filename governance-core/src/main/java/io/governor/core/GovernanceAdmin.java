@@ -10,7 +10,6 @@ import io.governor.api.config.ReadwriteSplittingRule;
 import io.governor.api.config.RuleConfig;
 import io.governor.api.repository.Operation;
 import io.governor.api.repository.Paths;
-import io.governor.api.repository.Watch;
 import io.governor.core.jdbc.DataSourceCheck;
 import io.governor.core.service.ConfigService;
 import io.governor.core.service.DatabaseSnapshot;
@@ -341,14 +340,14 @@ public final class GovernanceAdmin implements AutoCloseable {
      *         {@code INTERRUPTED}
      */
     public List<InstanceInfo> awaitControl(ControlChange change, Duration timeout) {
-        return await("await control change (" + change + ")", timeout, all -> {
+        return StatusWait.await(registry, "await control change (" + change + ")", timeout, all -> {
             List<InstanceInfo> concerned = all.stream().filter(change::concerns).toList();
             if (change.instanceId() != null && concerned.isEmpty()) {
-                return new Progress(concerned, List.of(change.instanceId() + " is not registered"), 1);
+                return new StatusWait.Progress(concerned, List.of(change.instanceId() + " is not registered"), 1);
             }
             List<String> laggards = concerned.stream().filter(i -> !change.appliedBy(i))
                     .map(i -> i.id() + " runs " + change.appliedState(i)).toList();
-            return new Progress(concerned, laggards, concerned.size());
+            return new StatusWait.Progress(concerned, laggards, concerned.size());
         });
     }
 
@@ -365,7 +364,7 @@ public final class GovernanceAdmin implements AutoCloseable {
      *         (and its last error, if it rejected the change)
      */
     public List<InstanceInfo> awaitConvergence(String db, String revision, Duration timeout) {
-        return await("await convergence of database '" + db + "' to revision " + revision, timeout, all -> {
+        return StatusWait.await(registry, "await convergence of database '" + db + "' to revision " + revision, timeout, all -> {
             List<String> laggards = new ArrayList<>();
             for (InstanceInfo i : all) {
                 if (!revision.equals(i.appliedRevisions().get(db))) {
@@ -373,46 +372,8 @@ public final class GovernanceAdmin implements AutoCloseable {
                     laggards.add(i.errors().containsKey(db) ? lag + " (rejected: " + i.errors().get(db) + ")" : lag);
                 }
             }
-            return new Progress(all, laggards, all.size());
+            return new StatusWait.Progress(all, laggards, all.size());
         });
-    }
-
-    /** The instances a wait is about, and those still behind (described), out of {@code total}. */
-    private record Progress(List<InstanceInfo> instances, List<String> laggards, int total) {
-    }
-
-    /**
-     * Re-reads the instances whenever a status node changes (and at least every 200 ms) until
-     * {@code progress} reports no laggard, or fails with {@code TIMEOUT} naming them.
-     */
-    private List<InstanceInfo> await(String what, Duration timeout,
-                                     java.util.function.Function<List<InstanceInfo>, Progress> progress) {
-        Object signal = new Object();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (Watch ignored = registry.repository().watch(NodePaths.STATUS_INSTANCES, e -> {
-            synchronized (signal) {
-                signal.notifyAll();
-            }
-        })) {
-            while (true) {
-                Progress p = progress.apply(registry.instances());
-                if (p.laggards().isEmpty()) {
-                    return p.instances();
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    StringBuilder sb = new StringBuilder(what + ": " + p.laggards().size() + " of " + p.total()
-                            + " instances did not apply it within " + timeout.toMillis() + " ms:");
-                    p.laggards().forEach(l -> sb.append(' ').append(l).append(';'));
-                    throw new GovernanceException(ErrorCode.TIMEOUT, sb.toString());
-                }
-                synchronized (signal) {
-                    signal.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 200)));
-                }
-            }
-        } catch (InterruptedException e) {
-            throw GovernanceException.interrupted(what, e);
-        }
     }
 
     ConfigService configService() {
