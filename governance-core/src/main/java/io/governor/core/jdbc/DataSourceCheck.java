@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * Checks data sources the way an instance does before it builds their pools, short of connecting:
  * the same code that builds the pools (pool class on the class path, every property a setter of it
- * whose type the value converts to, a {@code jdbc:} URL or a {@code dataSourceClassName}, a URL
+ * whose type the value converts to, a {@code jdbc:} URL for a pool class that takes one, a URL
  * accepted by the registered driver that claims its subprotocol). So what an admin or a start-up
  * accepts, an instance with the same class path builds. A URL that no driver of this process claims
  * passes: whether it connects shows only where the application runs.

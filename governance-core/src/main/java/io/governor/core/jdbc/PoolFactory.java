@@ -90,8 +90,9 @@ final class PoolFactory {
     /**
      * What {@link #build} checks before it instantiates anything, and all an admin can check short of
      * connecting: the pool class is on the class path and a {@code javax.sql.DataSource}; every
-     * property has a public setter on it and its value converts to the setter's type; the data
-     * source has a URL ({@code jdbcUrl}, {@code url} or {@code URL}) or a {@code dataSourceClassName};
+     * property has a public setter on it and its value converts to the setter's type; a pool class
+     * with a URL setter is given a URL ({@code jdbcUrl}, {@code url} or {@code URL}), unless
+     * HikariCP's {@code dataSourceClassName} property names a DataSource class to configure instead;
      * a URL is a {@code jdbc:} URL, and a driver registered with {@link DriverManager} that claims
      * its subprotocol accepts it. A URL no registered driver claims passes (the application may
      * carry drivers this process lacks). Invokes no setter and opens no connection.
@@ -113,7 +114,7 @@ final class PoolFactory {
         for (Map.Entry<String, String> e : config.properties().entrySet()) {
             convert(name, e.getKey(), e.getValue(), requireSetter(name, type, e.getKey()).getParameterTypes()[0], type);
         }
-        checkUrl(name, config);
+        checkUrl(name, config, type);
         return type;
     }
 
@@ -131,13 +132,15 @@ final class PoolFactory {
         return type;
     }
 
-    private static void checkUrl(String name, DataSourceConfig config) {
+    private static void checkUrl(String name, DataSourceConfig config, Class<?> type) {
         String url = config.jdbcUrl();
         if (url == null || url.isBlank()) {
-            if (config.properties().containsKey("dataSourceClassName")) {
-                return;
+            boolean takesUrl = setter(type, "jdbcUrl") != null || setter(type, "url") != null || setter(type, "URL") != null;
+            if (!takesUrl || config.properties().containsKey("dataSourceClassName")) {
+                return; // a pool class configured otherwise (server and database names), or HikariCP given a DataSource class
             }
-            throw invalid(name, "key 'jdbcUrl': missing; a data source needs a jdbcUrl (or a dataSourceClassName)");
+            throw invalid(name, "key '" + (setter(type, "jdbcUrl") != null ? "jdbcUrl" : "url") + "': missing; pool class "
+                    + type.getName() + " needs a JDBC URL");
         }
         String key = config.properties().containsKey("jdbcUrl") ? "jdbcUrl" : config.properties().containsKey("url") ? "url" : "URL";
         if (!url.startsWith("jdbc:")) {

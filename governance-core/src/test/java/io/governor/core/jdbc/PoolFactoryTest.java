@@ -148,12 +148,15 @@ class PoolFactoryTest {
     }
 
     @Test
-    void dataSourceNeedsAJdbcUrlOrADataSourceClassName() {
+    void poolClassThatTakesAUrlNeedsOneAndOneWithoutAUrlSetterDoesNot() {
         GovernanceException e = assertThrows(GovernanceException.class, () -> PoolFactory.check("orders", "primary",
                 new DataSourceConfig(null, Map.of("username", "sa"))));
-        assertTrue(e.getMessage().contains("'jdbcUrl'"), e.getMessage());
-        PoolFactory.check("orders", "primary", new DataSourceConfig(null, Map.of("dataSourceClassName",
-                "org.h2.jdbcx.JdbcDataSource")));
+        assertTrue(e.getMessage().contains("key 'jdbcUrl': missing"), e.getMessage());
+        GovernanceException typed = assertThrows(GovernanceException.class, () -> PoolFactory.check("orders", "typed",
+                new DataSourceConfig(TypedPool.class.getName(), Map.of("user", "sa"))));
+        assertTrue(typed.getMessage().contains("key 'url': missing"), typed.getMessage());
+        PoolFactory.check("orders", "named", new DataSourceConfig(ServerNamePool.class.getName(),
+                Map.of("serverName", "db1", "databaseName", "orders")));
     }
 
     /** A driver that takes {@code jdbc:strict:} URLs but only those naming a database. */
