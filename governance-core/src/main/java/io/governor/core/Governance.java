@@ -40,7 +40,10 @@ import java.util.function.Function;
  *
  * <p>Start-up blocks until the centers are reached (at most the configured startup timeout per
  * center) and every database's configuration is applied; it fails with a
- * {@link GovernanceException} and leaves nothing running otherwise.
+ * {@link GovernanceException} and leaves nothing running otherwise. The local configuration is
+ * written to the center (seeded, or overwritten with {@code bootstrap: local}) only after it was
+ * checked and its pools connected here, so a failed start leaves the center as it was; a failure
+ * on the center's configuration says that the center's was used, and where it came from.
  *
  * <p>Thread-safe. {@link #close()} stops watching, unregisters the instance, closes pools and
  * center connections, and leaves no thread running.

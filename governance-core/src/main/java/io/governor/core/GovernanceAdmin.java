@@ -113,7 +113,8 @@ public final class GovernanceAdmin implements AutoCloseable {
 
     /**
      * Adds a data source; creates the database if the center has none. {@code CONFLICT} if the data
-     * source exists already.
+     * source exists already; {@code INVALID_CONFIG} if it fails the check an instance runs before it
+     * builds a pool (see the class comment), nothing written.
      */
     public String addDataSource(String db, String ds, DataSourceConfig dataSource) {
         Paths.requireSegment(ds, "data source name");
@@ -137,7 +138,10 @@ public final class GovernanceAdmin implements AutoCloseable {
         return written("added data source " + db + "/" + ds, db, next);
     }
 
-    /** Replaces an existing data source's configuration. {@code NOT_FOUND} if it does not exist. */
+    /**
+     * Replaces an existing data source's configuration. {@code NOT_FOUND} if it does not exist;
+     * {@code INVALID_CONFIG} if the new one fails the check an instance runs before it builds a pool.
+     */
     public String replaceDataSource(String db, String ds, DataSourceConfig dataSource) {
         DatabaseSnapshot snap = config.require(db);
         String raw = snap.rawDataSources().get(Paths.requireSegment(ds, "data source name"));
@@ -248,6 +252,8 @@ public final class GovernanceAdmin implements AutoCloseable {
     /**
      * Replaces a database's whole configuration (data sources and rules) in one write; data
      * sources not in {@code database} are removed. Not compare-and-set: the last writer wins.
+     * {@code INVALID_CONFIG} if a data source fails the check an instance runs before it builds a
+     * pool, nothing written.
      */
     public String replaceDatabase(String db, DatabaseConfig database) {
         config.overwrite(db, database, null);
