@@ -30,13 +30,15 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,7 +58,7 @@ public abstract class ChangeSafetyScenarios {
 
     protected static final Duration WAIT = Duration.ofSeconds(20);
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
     private H2Databases h2;
     private String namespace;
     private String primary;
@@ -263,10 +265,11 @@ public abstract class ChangeSafetyScenarios {
         DatabaseConfig second = orders().withDataSource("primary",
                 new DataSourceConfig(CheckpointPool.class.getName(), H2Databases.dataSource(other).properties())
                         .with("checkpoint", tag + "-second"));
+        ExecutorService starts = Executors.newFixedThreadPool(2);
         try (CheckpointPool.Checkpoint atFirst = CheckpointPool.arm(tag + "-first");
              CheckpointPool.Checkpoint atSecond = CheckpointPool.arm(tag + "-second")) {
-            CompletableFuture<Governance> a = CompletableFuture.supplyAsync(() -> start(first));
-            CompletableFuture<Governance> b = CompletableFuture.supplyAsync(() -> start(second));
+            Future<Governance> a = starts.submit(() -> start(first));
+            Future<Governance> b = starts.submit(() -> start(second));
             assertTrue(atFirst.arrived.await(30, TimeUnit.SECONDS) && atSecond.arrived.await(30, TimeUnit.SECONDS),
                     "both found the center empty and are checking their pools");
             atFirst.pass.countDown();
@@ -278,6 +281,8 @@ public abstract class ChangeSafetyScenarios {
             assertEquals(first, late.configuration("orders"), "the second runs the center's configuration at once");
             assertEquals(seeder.appliedRevision("orders"), late.appliedRevision("orders"));
             assertEquals(primary, whoAmI(late.dataSource("orders"), false));
+        } finally {
+            starts.shutdown();
         }
     }
 
