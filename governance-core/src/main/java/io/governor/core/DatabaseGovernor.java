@@ -109,7 +109,8 @@ final class DatabaseGovernor implements AutoCloseable {
         disabled = registry.disabledDataSources(db);
         runtime.setDisabled(disabled);
         runtime.apply(local, props, rev);
-        boolean first = current == null;
+        DatabaseConfig before = current;
+        GovernanceProps beforeProps = currentProps;
         current = local;
         currentProps = props;
         appliedRevision = rev;
@@ -117,8 +118,8 @@ final class DatabaseGovernor implements AutoCloseable {
         status.applied(db, rev);
         LOG.info("[{}] database '{}' started at revision {} with data sources {}", namespace, db, rev,
                 local.dataSources().keySet());
-        listeners.applied(new ConfigurationEvent(namespace, instanceId, db, rev, summary(null, null, current, props)));
-        if (first) {
+        listeners.applied(new ConfigurationEvent(namespace, instanceId, db, rev, summary(before, beforeProps, current, props)));
+        if (before == null) {
             scheduleObserverRefresh();
         }
     }
