@@ -39,6 +39,9 @@ final class DatabaseGovernor implements AutoCloseable {
         void applied(String db, String revision);
 
         void rejected(String db, String message);
+
+        /** The data sources of {@code db} this instance now skips (applied). */
+        void disabled(String db, Set<String> disabled);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseGovernor.class);
@@ -90,23 +93,35 @@ final class DatabaseGovernor implements AutoCloseable {
 
     /**
      * Applies the center's configuration on the calling thread (start-up): failure fails start-up.
+     * Safe to call again (after {@link #startWith}): only what differs is rebuilt.
      */
     void start() {
         ConfigService.WithProps read = config.requireWithProps(db);
-        DatabaseSnapshot snap = read.snapshot();
-        GovernanceProps props = read.props();
-        String rev = config.revision(snap.config(), props);
+        startWith(read.snapshot().config(), read.props());
+    }
+
+    /**
+     * Applies {@code local} on the calling thread, its pools built and checked, before it is in the
+     * center (bootstrap): failure fails start-up and nothing was written.
+     */
+    void startWith(DatabaseConfig local, GovernanceProps props) {
+        String rev = config.revision(local, props);
         disabled = registry.disabledDataSources(db);
         runtime.setDisabled(disabled);
-        runtime.apply(snap.config(), props, rev);
-        current = snap.config();
+        runtime.apply(local, props, rev);
+        DatabaseConfig before = current;
+        GovernanceProps beforeProps = currentProps;
+        current = local;
         currentProps = props;
         appliedRevision = rev;
+        status.disabled(db, disabled);
         status.applied(db, rev);
         LOG.info("[{}] database '{}' started at revision {} with data sources {}", namespace, db, rev,
-                snap.config().dataSources().keySet());
-        listeners.applied(new ConfigurationEvent(namespace, instanceId, db, rev, summary(null, null, current, props)));
-        scheduleObserverRefresh();
+                local.dataSources().keySet());
+        listeners.applied(new ConfigurationEvent(namespace, instanceId, db, rev, summary(before, beforeProps, current, props)));
+        if (before == null) {
+            scheduleObserverRefresh();
+        }
     }
 
     private void scheduleObserverRefresh() {
@@ -265,6 +280,7 @@ final class DatabaseGovernor implements AutoCloseable {
         Set<String> before = disabled;
         disabled = next;
         runtime.setDisabled(next);
+        status.disabled(db, next);
         for (String ds : union(before, next)) {
             boolean was = before.contains(ds);
             boolean now = next.contains(ds);

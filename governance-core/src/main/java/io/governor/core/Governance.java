@@ -2,10 +2,8 @@ package io.governor.core;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
-import io.governor.api.config.BootstrapMode;
 import io.governor.api.config.DatabaseConfig;
 import io.governor.api.config.GovernanceConfig;
-import io.governor.api.config.GovernanceProps;
 import io.governor.api.config.RuleCodec;
 import io.governor.api.event.GovernanceListener;
 import io.governor.api.event.StateEvent;
@@ -42,7 +40,10 @@ import java.util.function.Function;
  *
  * <p>Start-up blocks until the centers are reached (at most the configured startup timeout per
  * center) and every database's configuration is applied; it fails with a
- * {@link GovernanceException} and leaves nothing running otherwise.
+ * {@link GovernanceException} and leaves nothing running otherwise. The local configuration is
+ * written to the center (seeded, or overwritten with {@code bootstrap: local}) only after it was
+ * checked and its pools connected here, so a failed start leaves the center as it was; a failure
+ * on the center's configuration says that the center's was used, and where it came from.
  *
  * <p>Thread-safe. {@link #close()} stops watching, unregisters the instance, closes pools and
  * center connections, and leaves no thread running.
@@ -109,9 +110,11 @@ public final class Governance implements AutoCloseable {
     }
 
     private void start(Function<String, DatabaseRuntime> runtimes) {
-        bootstrap();
         status = new InstanceStatus(centers.registry(), namespace, instanceId);
         state = centers.registry().instanceControl(instanceId);
+        if (state != InstanceState.ONLINE) {
+            status.state(state);
+        }
         for (String db : cfg.databases().keySet()) {
             DatabaseGovernor g = new DatabaseGovernor(namespace, instanceId, db, centers.config(), centers.registry(),
                     runtimes.apply(db), listeners, status);
@@ -119,8 +122,8 @@ public final class Governance implements AutoCloseable {
             if (state == InstanceState.CIRCUIT_BREAKER) {
                 g.setCircuitBroken(true);
             }
-            g.start();
         }
+        new Bootstrap(cfg, centers.config()).start(governors);
         watches.add(centers.config().watch(this::configChanged));
         watches.add(centers.registry().watchControl(this::controlChanged));
         centers.registryRepository().addConnectionStateListener(connectionListener);
@@ -131,30 +134,6 @@ public final class Governance implements AutoCloseable {
         });
         status.publish();
         LOG.info("[{}] instance {} registered; governing databases {}", namespace, instanceId, governors.keySet());
-    }
-
-    private void bootstrap() {
-        var cs = centers.config();
-        for (Map.Entry<String, DatabaseConfig> e : cfg.databases().entrySet()) {
-            String db = e.getKey();
-            if (cfg.bootstrap() == BootstrapMode.LOCAL) {
-                cs.overwrite(db, e.getValue(), null);
-                LOG.info("[{}] database '{}': local configuration written to the center (bootstrap=local)", namespace, db);
-            } else if (cs.seed(db, e.getValue())) {
-                LOG.info("[{}] database '{}': center had no configuration; seeded it from the local one (bootstrap=center)",
-                        namespace, db);
-            } else {
-                LOG.info("[{}] database '{}': using the center's configuration; the local one is ignored (bootstrap=center)",
-                        namespace, db);
-            }
-        }
-        GovernanceProps local = cfg.props();
-        var current = cs.loadProps();
-        if (cfg.bootstrap() == BootstrapMode.LOCAL && !local.values().isEmpty()) {
-            cs.writeProps(local, null);
-        } else if (current.getValue().isEmpty() && !local.values().isEmpty()) {
-            cs.writeProps(local, "");
-        }
     }
 
     /** This instance's id, {@code host@pid@random}. */

@@ -6,10 +6,11 @@ import io.governor.api.config.DataSourceConfig;
 import io.governor.api.config.DatabaseConfig;
 import io.governor.api.config.GovernanceConfig;
 import io.governor.api.config.GovernanceProps;
+import io.governor.api.config.ReadwriteSplittingRule;
 import io.governor.api.config.RuleConfig;
 import io.governor.api.repository.Operation;
 import io.governor.api.repository.Paths;
-import io.governor.api.repository.Watch;
+import io.governor.core.jdbc.DataSourceCheck;
 import io.governor.core.service.ConfigService;
 import io.governor.core.service.DatabaseSnapshot;
 import io.governor.core.service.NodePaths;
@@ -46,7 +47,15 @@ import java.util.function.UnaryOperator;
  * nodes are one transaction where the backend has one.
  *
  * <p>Methods that change configuration return the <b>revision</b> of the database configuration
- * they wrote; pass it to {@link #awaitConvergence} to wait until every instance runs it.
+ * they wrote; pass it to {@link #awaitConvergence} to wait until every instance runs it. Control
+ * methods ({@link #disableDataSource}, {@link #circuitBreak}, ...) return the {@link ControlChange}
+ * they wrote; pass it to {@link #awaitControl} to wait until every instance it concerns applied it.
+ *
+ * <p>Data sources are checked as an instance checks them before it builds their pools, short of
+ * connecting ({@link io.governor.core.jdbc.DataSourceCheck}): a misspelt pool property, a value of
+ * the wrong type, a missing or non-JDBC URL is {@code INVALID_CONFIG} naming the database, data
+ * source and key, and nothing is written. A URL that no JDBC driver of the admin's process claims
+ * is written unchecked.
  *
  * <p>Thread-safe. Every method blocks on the centers. Failures are {@link GovernanceException}s.
  */
@@ -104,7 +113,8 @@ public final class GovernanceAdmin implements AutoCloseable {
 
     /**
      * Adds a data source; creates the database if the center has none. {@code CONFLICT} if the data
-     * source exists already.
+     * source exists already; {@code INVALID_CONFIG} if it fails the check an instance runs before it
+     * builds a pool (see the class comment), nothing written.
      */
     public String addDataSource(String db, String ds, DataSourceConfig dataSource) {
         Paths.requireSegment(ds, "data source name");
@@ -114,6 +124,7 @@ public final class GovernanceAdmin implements AutoCloseable {
         }
         DatabaseConfig next = snap.config().withDataSource(ds, dataSource);
         config.validate(db, next);
+        DataSourceCheck.check(db, ds, dataSource);
         List<Operation> ops = new ArrayList<>();
         ops.add(Operation.check(NodePaths.dataSource(db, ds), null));
         ops.add(Operation.put(NodePaths.dataSource(db, ds), config.codec().writeDataSource(dataSource)));
@@ -127,7 +138,10 @@ public final class GovernanceAdmin implements AutoCloseable {
         return written("added data source " + db + "/" + ds, db, next);
     }
 
-    /** Replaces an existing data source's configuration. {@code NOT_FOUND} if it does not exist. */
+    /**
+     * Replaces an existing data source's configuration. {@code NOT_FOUND} if it does not exist;
+     * {@code INVALID_CONFIG} if the new one fails the check an instance runs before it builds a pool.
+     */
     public String replaceDataSource(String db, String ds, DataSourceConfig dataSource) {
         DatabaseSnapshot snap = config.require(db);
         String raw = snap.rawDataSources().get(Paths.requireSegment(ds, "data source name"));
@@ -136,6 +150,7 @@ public final class GovernanceAdmin implements AutoCloseable {
         }
         DatabaseConfig next = snap.config().withDataSource(ds, dataSource);
         config.validate(db, next);
+        DataSourceCheck.check(db, ds, dataSource);
         if (!config.compareAndSet(NodePaths.dataSource(db, ds), raw, config.codec().writeDataSource(dataSource))) {
             throw conflict("replace data source '" + ds + "' of database '" + db + "': changed concurrently");
         }
@@ -143,8 +158,8 @@ public final class GovernanceAdmin implements AutoCloseable {
     }
 
     /**
-     * Removes a data source. {@code INVALID_CONFIG} if a rule still names it (change the rules
-     * first), {@code NOT_FOUND} if it does not exist.
+     * Removes a data source. {@code INVALID_CONFIG} if a rule still names it, saying which rule and
+     * what to change first; {@code NOT_FOUND} if it does not exist.
      */
     public String removeDataSource(String db, String ds) {
         DatabaseSnapshot snap = config.require(db);
@@ -152,6 +167,7 @@ public final class GovernanceAdmin implements AutoCloseable {
         if (raw == null) {
             throw new GovernanceException(ErrorCode.NOT_FOUND, "remove data source: '" + ds + "' does not exist in database '" + db + "'");
         }
+        requireUnnamed(db, ds, snap.config());
         DatabaseConfig next = snap.config().withoutDataSource(ds);
         config.validate(db, next);
         List<Operation> ops = List.of(Operation.check(NodePaths.rules(db), snap.rawRules()),
@@ -236,6 +252,8 @@ public final class GovernanceAdmin implements AutoCloseable {
     /**
      * Replaces a database's whole configuration (data sources and rules) in one write; data
      * sources not in {@code database} are removed. Not compare-and-set: the last writer wins.
+     * {@code INVALID_CONFIG} if a data source fails the check an instance runs before it builds a
+     * pool, nothing written.
      */
     public String replaceDatabase(String db, DatabaseConfig database) {
         config.overwrite(db, database, null);
@@ -256,32 +274,87 @@ public final class GovernanceAdmin implements AutoCloseable {
         return out;
     }
 
-    /** Disables a data source on every instance: replicas stop getting new connections. */
-    public void disableDataSource(String db, String ds) {
-        requireDataSource(db, ds);
+    /**
+     * Disables a data source on every instance: replicas stop getting new connections.
+     * {@code INVALID_CONFIG} for the primary of a read/write splitting rule (writes would still go to
+     * it): fail over first. Safe to repeat.
+     *
+     * @return the change, for {@link #awaitControl} (every instance governing the database skips it)
+     */
+    public ControlChange disableDataSource(String db, String ds) {
+        DatabaseConfig current = requireDataSource(db, ds);
+        ReadwriteSplittingRule rw = current.rule(ReadwriteSplittingRule.class);
+        if (rw != null && rw.primary().equals(ds)) {
+            throw new GovernanceException(ErrorCode.INVALID_CONFIG, "disable data source '" + ds + "' of database '" + db
+                    + "': it is the primary of rule !" + ReadwriteSplittingRule.TYPE + " and would keep taking writes;"
+                    + " fail over first: make another data source the primary with updateRules(\"" + db
+                    + "\", rules -> ... rule.withPrimary(\"<replica>\") ...), then disable '" + ds + "'");
+        }
         registry.setDataSourceDisabled(db, ds, true);
         LOG.info("[{}] admin disabled data source {}/{}", namespace, db, ds);
+        return ControlChange.dataSource(db, ds, true);
     }
 
-    /** Enables a data source that was disabled. */
-    public void enableDataSource(String db, String ds) {
+    /**
+     * Enables a data source that was disabled. Safe to repeat.
+     *
+     * @return the change, for {@link #awaitControl}
+     */
+    public ControlChange enableDataSource(String db, String ds) {
         requireDataSource(db, ds);
         registry.setDataSourceDisabled(db, ds, false);
         LOG.info("[{}] admin enabled data source {}/{}", namespace, db, ds);
+        return ControlChange.dataSource(db, ds, false);
     }
 
-    /** Circuit-breaks an instance: its governed data sources refuse new connections. {@code NOT_FOUND} if not registered. */
-    public void circuitBreak(String instanceId) {
+    /**
+     * Circuit-breaks an instance: its governed data sources refuse new connections. {@code NOT_FOUND}
+     * if not registered. Safe to repeat.
+     *
+     * @return the change, for {@link #awaitControl}
+     */
+    public ControlChange circuitBreak(String instanceId) {
         requireInstance(instanceId);
         registry.setInstanceControl(instanceId, InstanceState.CIRCUIT_BREAKER);
         LOG.info("[{}] admin circuit-broke instance {}", namespace, instanceId);
+        return ControlChange.instance(instanceId, InstanceState.CIRCUIT_BREAKER);
     }
 
-    /** Restores a circuit-broken instance. {@code NOT_FOUND} if not registered. */
-    public void restore(String instanceId) {
+    /**
+     * Restores a circuit-broken instance. {@code NOT_FOUND} if not registered. Safe to repeat.
+     *
+     * @return the change, for {@link #awaitControl}
+     */
+    public ControlChange restore(String instanceId) {
         requireInstance(instanceId);
         registry.setInstanceControl(instanceId, InstanceState.ONLINE);
         LOG.info("[{}] admin restored instance {}", namespace, instanceId);
+        return ControlChange.instance(instanceId, InstanceState.ONLINE);
+    }
+
+    /**
+     * Waits until every instance a control change concerns reports in its status that it applied
+     * it: for a data source, every registered instance that governs its database shows it in (or,
+     * enabled, not in) {@link InstanceInfo#disabledDataSources}; for an instance, that instance's
+     * {@link InstanceInfo#state} is the state set. An instance reports only after the change is in
+     * force. A later opposite change (enable after disable) makes the earlier one never apply: the
+     * wait then times out. Blocks up to {@code timeout}; safe to repeat.
+     *
+     * @return the instances the change concerns, all applying it
+     * @throws GovernanceException {@code TIMEOUT} naming every laggard and the state it runs (an
+     *         instance change whose instance is not registered names it as missing),
+     *         {@code INTERRUPTED}
+     */
+    public List<InstanceInfo> awaitControl(ControlChange change, Duration timeout) {
+        return StatusWait.await(registry, "await control change (" + change + ")", timeout, all -> {
+            List<InstanceInfo> concerned = all.stream().filter(change::concerns).toList();
+            if (change.instanceId() != null && concerned.isEmpty()) {
+                return new StatusWait.Progress(concerned, List.of(change.instanceId() + " is not registered"), 1);
+            }
+            List<String> laggards = concerned.stream().filter(i -> !change.appliedBy(i))
+                    .map(i -> i.id() + " runs " + change.appliedState(i)).toList();
+            return new StatusWait.Progress(concerned, laggards, concerned.size());
+        });
     }
 
     /** Every registered instance with its state and applied revisions, sorted by id. */
@@ -297,40 +370,16 @@ public final class GovernanceAdmin implements AutoCloseable {
      *         (and its last error, if it rejected the change)
      */
     public List<InstanceInfo> awaitConvergence(String db, String revision, Duration timeout) {
-        Object signal = new Object();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (Watch ignored = registry.repository().watch(NodePaths.STATUS_INSTANCES, e -> {
-            synchronized (signal) {
-                signal.notifyAll();
-            }
-        })) {
-            while (true) {
-                List<InstanceInfo> all = registry.instances();
-                List<InstanceInfo> laggards = all.stream().filter(i -> !revision.equals(i.appliedRevisions().get(db))).toList();
-                if (laggards.isEmpty()) {
-                    return all;
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    StringBuilder sb = new StringBuilder("await convergence of database '" + db + "' to revision " + revision
-                            + ": " + laggards.size() + " of " + all.size() + " instances did not apply it within "
-                            + timeout.toMillis() + " ms:");
-                    for (InstanceInfo i : laggards) {
-                        sb.append(' ').append(i.id()).append(" at ").append(i.appliedRevisions().getOrDefault(db, "none"));
-                        if (i.errors().containsKey(db)) {
-                            sb.append(" (rejected: ").append(i.errors().get(db)).append(')');
-                        }
-                        sb.append(';');
-                    }
-                    throw new GovernanceException(ErrorCode.TIMEOUT, sb.toString());
-                }
-                synchronized (signal) {
-                    signal.wait(Math.max(1, Math.min(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left), 200)));
+        return StatusWait.await(registry, "await convergence of database '" + db + "' to revision " + revision, timeout, all -> {
+            List<String> laggards = new ArrayList<>();
+            for (InstanceInfo i : all) {
+                if (!revision.equals(i.appliedRevisions().get(db))) {
+                    String lag = i.id() + " at " + i.appliedRevisions().getOrDefault(db, "none");
+                    laggards.add(i.errors().containsKey(db) ? lag + " (rejected: " + i.errors().get(db) + ")" : lag);
                 }
             }
-        } catch (InterruptedException e) {
-            throw GovernanceException.interrupted("await convergence", e);
-        }
+            return new StatusWait.Progress(all, laggards, all.size());
+        });
     }
 
     ConfigService configService() {
@@ -357,10 +406,35 @@ public final class GovernanceAdmin implements AutoCloseable {
         return rev;
     }
 
-    private void requireDataSource(String db, String ds) {
-        if (!config.require(db).config().dataSources().containsKey(ds)) {
+    private DatabaseConfig requireDataSource(String db, String ds) {
+        DatabaseConfig current = config.require(db).config();
+        if (!current.dataSources().containsKey(ds)) {
             throw new GovernanceException(ErrorCode.NOT_FOUND, "data source '" + ds + "' does not exist in database '" + db
-                    + "'; data sources: " + new TreeSet<>(config.load(db).config().dataSources().keySet()));
+                    + "'; data sources: " + new TreeSet<>(current.dataSources().keySet()));
+        }
+        return current;
+    }
+
+    /** INVALID_CONFIG naming the first rule that still names {@code ds}, and what to change first. */
+    private void requireUnnamed(String db, String ds, DatabaseConfig current) {
+        Set<String> without = new TreeSet<>(current.dataSources().keySet());
+        without.remove(ds);
+        for (RuleConfig r : current.rules()) {
+            String how;
+            if (r instanceof ReadwriteSplittingRule rw && rw.primary().equals(ds)) {
+                how = "as its primary; first make another data source the primary (updateRules with rule.withPrimary(...))";
+            } else if (r instanceof ReadwriteSplittingRule rw && rw.replicas().contains(ds)) {
+                how = "as a replica; first remove it from the replicas (updateRules)";
+            } else {
+                try {
+                    config.codec().ruleCodecs().validate(List.of(r), without);
+                    continue;
+                } catch (GovernanceException e) {
+                    how = "(" + e.getMessage() + "); first change that rule (updateRules) so that it no longer names it";
+                }
+            }
+            throw new GovernanceException(ErrorCode.INVALID_CONFIG, "remove data source '" + ds + "' of database '" + db
+                    + "': rule !" + r.type() + " still names it " + how + ", then remove it");
         }
     }
 

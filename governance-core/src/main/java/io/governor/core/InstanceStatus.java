@@ -7,13 +7,16 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /**
  * This instance's status document: kept in memory, changed under one lock and re-published as the
  * ephemeral status node after every change. A publish that fails (center unreachable) is logged;
- * the next change or reconnect publishes the latest content. Thread-safe.
+ * the next change or reconnect publishes the latest content. It carries what the instance has
+ * applied: revisions, rejections, circuit state and disabled data sources, each published after it
+ * took effect (so an admin waiting for it knows it is in force). Thread-safe.
  */
 final class InstanceStatus implements DatabaseGovernor.StatusSink {
 
@@ -37,7 +40,23 @@ final class InstanceStatus implements DatabaseGovernor.StatusSink {
     }
 
     void state(InstanceState state) {
-        update(s -> new InstanceInfo(s.id(), s.host(), s.pid(), s.started(), s.version(), state, s.appliedRevisions(), s.errors()));
+        update(s -> new InstanceInfo(s.id(), s.host(), s.pid(), s.started(), s.version(), state, s.appliedRevisions(),
+                s.errors(), s.disabledDataSources()));
+    }
+
+    @Override
+    public void disabled(String db, Set<String> disabled) {
+        synchronized (this) {
+            if (info.disabledDataSources(db).equals(disabled)) {
+                return;
+            }
+        }
+        update(s -> {
+            Map<String, Set<String>> all = new TreeMap<>(s.disabledDataSources());
+            all.put(db, disabled);
+            return new InstanceInfo(s.id(), s.host(), s.pid(), s.started(), s.version(), s.state(), s.appliedRevisions(),
+                    s.errors(), all);
+        });
     }
 
     @Override
@@ -47,7 +66,8 @@ final class InstanceStatus implements DatabaseGovernor.StatusSink {
             revs.put(db, revision);
             Map<String, String> errs = new TreeMap<>(s.errors());
             errs.remove(db);
-            return new InstanceInfo(s.id(), s.host(), s.pid(), s.started(), s.version(), s.state(), revs, errs);
+            return new InstanceInfo(s.id(), s.host(), s.pid(), s.started(), s.version(), s.state(), revs, errs,
+                    s.disabledDataSources());
         });
     }
 
@@ -56,7 +76,8 @@ final class InstanceStatus implements DatabaseGovernor.StatusSink {
         update(s -> {
             Map<String, String> errs = new TreeMap<>(s.errors());
             errs.put(db, message);
-            return new InstanceInfo(s.id(), s.host(), s.pid(), s.started(), s.version(), s.state(), s.appliedRevisions(), errs);
+            return new InstanceInfo(s.id(), s.host(), s.pid(), s.started(), s.version(), s.state(), s.appliedRevisions(),
+                    errs, s.disabledDataSources());
         });
     }
 

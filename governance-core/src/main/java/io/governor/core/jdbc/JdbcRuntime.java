@@ -329,7 +329,7 @@ public final class JdbcRuntime implements AutoCloseable {
 
     private PoolHandle build(String name, DataSourceConfig config) {
         String poolName = "governor-" + namespace + "-" + database + "-" + name;
-        DataSource pool = PoolFactory.build(name, config, poolName, housekeeper);
+        DataSource pool = PoolFactory.build(database, name, config, poolName, housekeeper);
         LOG.debug("{} database '{}': built pool of data source '{}' ({})", logPrefix, database, name,
                 Secrets.maskUrl(config.jdbcUrl()));
         return new PoolHandle(logPrefix + " database '" + database + "':", name, config, pool);

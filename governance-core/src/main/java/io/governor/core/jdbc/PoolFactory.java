@@ -1,15 +1,22 @@
 package io.governor.core.jdbc;
 
+import io.governor.api.DidYouMean;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.config.DataSourceConfig;
 import io.governor.api.repository.RepositoryConfig;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,17 +44,20 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 final class PoolFactory {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PoolFactory.class);
+
     private PoolFactory() {
     }
 
     /** {@link #build(String, DataSourceConfig, String, ScheduledExecutorService)} with no shared housekeeping. */
     static DataSource build(String name, DataSourceConfig config, String defaultPoolName) {
-        return build(name, config, defaultPoolName, null);
+        return build(null, name, config, defaultPoolName, null);
     }
 
     /**
-     * Instantiates and configures the pool of data source {@code name}.
+     * Instantiates and configures the pool of a data source, after the checks of {@link #check}.
      *
+     * @param database        the database, named in messages (null: none)
      * @param defaultPoolName set as {@code poolName} when the class has such a property and the
      *                        configuration does not give one (names HikariCP's threads)
      * @param housekeeping    given to a pool class with a public {@code setScheduledExecutor(
@@ -55,19 +65,16 @@ final class PoolFactory {
      *                        one housekeeping thread instead of starting one each; the caller keeps
      *                        it running while the pools live. Null: the pool makes its own.
      */
-    static DataSource build(String name, DataSourceConfig config, String defaultPoolName,
+    static DataSource build(String database, String dataSource, DataSourceConfig config, String defaultPoolName,
                             ScheduledExecutorService housekeeping) {
-        String className = config.poolClassName();
-        Object pool = instantiate(name, className);
-        if (!(pool instanceof DataSource ds)) {
-            close(pool);
-            throw invalid(name, "pool class " + className + " is not a javax.sql.DataSource");
-        }
+        String name = subject(database, dataSource);
+        Class<?> type = check(name, config);
+        Object pool = instantiate(name, type);
         try {
             for (Map.Entry<String, String> e : config.properties().entrySet()) {
                 set(name, pool, e.getKey(), e.getValue());
             }
-            if (!config.properties().containsKey("poolName") && setter(pool.getClass(), "poolName") != null) {
+            if (!config.properties().containsKey("poolName") && setter(type, "poolName") != null) {
                 set(name, pool, "poolName", defaultPoolName);
             }
             if (housekeeping != null) {
@@ -77,10 +84,41 @@ final class PoolFactory {
             close(pool);
             throw e;
         }
-        return ds;
+        return (DataSource) pool;
     }
 
-    private static Object instantiate(String name, String className) {
+    /**
+     * What {@link #build} checks before it instantiates anything, and all an admin can check short of
+     * connecting: the pool class is on the class path and a {@code javax.sql.DataSource}; every
+     * property has a public setter on it and its value converts to the setter's type; a pool class
+     * with a URL setter is given a URL ({@code jdbcUrl}, {@code url} or {@code URL}), unless
+     * HikariCP's {@code dataSourceClassName} property names a DataSource class to configure instead;
+     * a URL is a {@code jdbc:} URL, and a driver registered with {@link DriverManager} that claims
+     * its subprotocol accepts it. A URL no registered driver claims passes (the application may
+     * carry drivers this process lacks). Invokes no setter and opens no connection.
+     *
+     * @param database the database, named in messages (null: none)
+     * @return the pool class
+     * @throws GovernanceException {@code INVALID_CONFIG} naming the data source, the key and the class
+     */
+    static Class<?> check(String database, String dataSource, DataSourceConfig config) {
+        return check(subject(database, dataSource), config);
+    }
+
+    private static String subject(String database, String dataSource) {
+        return "data source '" + dataSource + "'" + (database == null ? "" : " of database '" + database + "'");
+    }
+
+    private static Class<?> check(String name, DataSourceConfig config) {
+        Class<?> type = poolClass(name, config.poolClassName());
+        for (Map.Entry<String, String> e : config.properties().entrySet()) {
+            convert(name, e.getKey(), e.getValue(), requireSetter(name, type, e.getKey()).getParameterTypes()[0], type);
+        }
+        checkUrl(name, config, type);
+        return type;
+    }
+
+    private static Class<?> poolClass(String name, String className) {
         Class<?> type;
         try {
             ClassLoader tccl = Thread.currentThread().getContextClassLoader();
@@ -88,6 +126,60 @@ final class PoolFactory {
         } catch (ClassNotFoundException | LinkageError e) {
             throw invalid(name, "pool class " + className + " is not on the classpath", e);
         }
+        if (!DataSource.class.isAssignableFrom(type)) {
+            throw invalid(name, "pool class " + className + " is not a javax.sql.DataSource");
+        }
+        return type;
+    }
+
+    private static void checkUrl(String name, DataSourceConfig config, Class<?> type) {
+        String url = config.jdbcUrl();
+        if (url == null || url.isBlank()) {
+            boolean takesUrl = setter(type, "jdbcUrl") != null || setter(type, "url") != null || setter(type, "URL") != null;
+            if (!takesUrl || config.properties().containsKey("dataSourceClassName")) {
+                return; // a pool class configured otherwise (server and database names), or HikariCP given a DataSource class
+            }
+            throw invalid(name, "key '" + (setter(type, "jdbcUrl") != null ? "jdbcUrl" : "url") + "': missing; pool class "
+                    + type.getName() + " needs a JDBC URL");
+        }
+        String key = config.properties().containsKey("jdbcUrl") ? "jdbcUrl" : config.properties().containsKey("url") ? "url" : "URL";
+        if (!url.startsWith("jdbc:")) {
+            throw invalid(name, "key '" + key + "': '" + Secrets.maskUrl(url) + "' is not a JDBC URL (jdbc:<subprotocol>:...)");
+        }
+        int colon = url.indexOf(':', 5);
+        String prefix = colon < 0 ? url : url.substring(0, colon + 1);
+        String claimedBy = null;
+        for (Driver d : drivers()) {
+            if (accepts(d, url)) {
+                return;
+            }
+            if (claimedBy == null && colon > 0 && (accepts(d, prefix) || accepts(d, prefix + "//"))) {
+                claimedBy = d.getClass().getName();
+            }
+        }
+        if (claimedBy != null) {
+            throw invalid(name, "key '" + key + "': driver " + claimedBy + " takes " + prefix + " URLs but refuses '"
+                    + Secrets.maskUrl(url) + "'");
+        }
+        LOG.debug("{}: no JDBC driver in this process claims {}; not checked", name, Secrets.maskUrl(url));
+    }
+
+    private static List<Driver> drivers() {
+        List<Driver> out = new ArrayList<>();
+        DriverManager.drivers().forEach(out::add);
+        return out;
+    }
+
+    private static boolean accepts(Driver d, String url) {
+        try {
+            return d.acceptsURL(url);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static Object instantiate(String name, Class<?> type) {
+        String className = type.getName();
         try {
             Constructor<?> ctor = type.getConstructor();
             return ctor.newInstance();
@@ -100,8 +192,8 @@ final class PoolFactory {
         }
     }
 
-    private static void set(String name, Object pool, String property, String text) {
-        Class<?> type = pool.getClass();
+    /** The setter {@link #set} uses for a property, or INVALID_CONFIG naming it (with the closest property). */
+    private static Method requireSetter(String name, Class<?> type, String property) {
         List<Method> candidates = setters(type, property);
         if (candidates.isEmpty()) {
             Class<?> other = anySetterType(type, property);
@@ -109,9 +201,28 @@ final class PoolFactory {
                     ? "property '" + property + "' of pool class " + type.getName() + " takes a "
                       + other.getSimpleName() + ", which cannot be set from text"
                     : "unknown property '" + property + "' for pool class " + type.getName()
-                      + " (no public setter set" + capitalize(property) + ")");
+                      + " (no public setter set" + capitalize(property) + ")"
+                      + DidYouMean.suggest(property, properties(type)));
         }
-        Method setter = choose(candidates);
+        return choose(candidates);
+    }
+
+    /** The properties of a pool class that text can set. */
+    private static List<String> properties(Class<?> type) {
+        List<String> out = new ArrayList<>();
+        for (Method m : type.getMethods()) {
+            String n = m.getName();
+            if (n.length() > 3 && n.startsWith("set") && m.getParameterCount() == 1 && !Modifier.isStatic(m.getModifiers())
+                    && isConvertible(m.getParameterTypes()[0])) {
+                out.add(Character.toLowerCase(n.charAt(3)) + n.substring(4));
+            }
+        }
+        return out;
+    }
+
+    private static void set(String name, Object pool, String property, String text) {
+        Class<?> type = pool.getClass();
+        Method setter = requireSetter(name, type, property);
         Object value = convert(name, property, text, setter.getParameterTypes()[0], type);
         try {
             setter.invoke(pool, value);
@@ -265,7 +376,6 @@ final class PoolFactory {
     }
 
     private static GovernanceException invalid(String name, String message, Throwable cause) {
-        return new GovernanceException(ErrorCode.INVALID_CONFIG, "build pool of data source '" + name + "': " + message,
-                cause);
+        return new GovernanceException(ErrorCode.INVALID_CONFIG, name + ": " + message, cause);
     }
 }

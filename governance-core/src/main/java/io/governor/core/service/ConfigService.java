@@ -13,6 +13,7 @@ import io.governor.api.repository.Repository;
 import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.Watch;
 import io.governor.api.repository.WatchListener;
+import io.governor.core.jdbc.DataSourceCheck;
 import io.governor.core.yaml.YamlCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -192,12 +193,13 @@ public final class ConfigService {
     /**
      * Replaces the center's configuration of a database with {@code config} (data sources not in it
      * are deleted). If {@code expected} is given, only if the center still holds exactly that
-     * snapshot's nodes.
+     * snapshot's nodes. Checks the rules and every data source first ({@link DataSourceCheck}).
      *
      * @return false if {@code expected} no longer matches (nothing written)
      */
     public boolean overwrite(String db, DatabaseConfig config, DatabaseSnapshot expected) {
         validate(db, config);
+        DataSourceCheck.checkAll(db, config);
         List<Operation> ops = new ArrayList<>();
         if (expected != null) {
             ops.add(Operation.check(NodePaths.rules(db), expected.rawRules()));
@@ -213,12 +215,15 @@ public final class ConfigService {
     }
 
     /**
-     * Writes {@code config} only if the center has no configuration for the database yet.
+     * Writes {@code config} only if the center has no configuration for the database yet: one
+     * compare-and-set (a transaction that the rules node and every data source node are absent), so
+     * of instances seeding at once exactly one writes. Checks the rules and every data source first.
      *
      * @return true if written, false if the center already had one
      */
     public boolean seed(String db, DatabaseConfig config) {
         validate(db, config);
+        DataSourceCheck.checkAll(db, config);
         String rulesKey = NodePaths.rules(db);
         if (repo.capabilities().contains(Capability.TRANSACTION)) {
             if (!repo.children(NodePaths.dataSources(db)).isEmpty()) {

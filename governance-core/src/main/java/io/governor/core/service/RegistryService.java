@@ -55,11 +55,19 @@ public final class RegistryService {
         doc.put("version", info.version());
         doc.put("state", info.state().name());
         Map<String, Object> dbs = new TreeMap<>();
-        for (String db : new TreeSet<>(union(info.appliedRevisions().keySet(), info.errors().keySet()))) {
+        Set<String> names = union(union(info.appliedRevisions().keySet(), info.errors().keySet()),
+                info.disabledDataSources().keySet());
+        for (String db : names) {
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("appliedRevision", info.appliedRevisions().get(db));
             if (info.errors().containsKey(db)) {
                 d.put("error", info.errors().get(db));
+            }
+            Set<String> disabled = info.disabledDataSources(db);
+            if (!disabled.isEmpty()) {
+                Map<String, Object> ds = new TreeMap<>();
+                disabled.forEach(n -> ds.put(n, DISABLED));
+                d.put("disabledDataSources", ds);
             }
             dbs.put(db, d);
         }
@@ -99,6 +107,7 @@ public final class RegistryService {
     private static InstanceInfo parse(String id, Map<String, Object> doc) {
         Map<String, String> revisions = new TreeMap<>();
         Map<String, String> errors = new TreeMap<>();
+        Map<String, Set<String>> disabled = new TreeMap<>();
         Object dbs = doc.get("databases");
         if (dbs instanceof Map<?, ?> m) {
             for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
@@ -111,13 +120,18 @@ public final class RegistryService {
                     if (err != null) {
                         errors.put(e.getKey(), err.toString());
                     }
+                    if (d.get("disabledDataSources") instanceof Map<?, ?> ds) {
+                        Set<String> names = new TreeSet<>();
+                        ds.keySet().forEach(n -> names.add(String.valueOf(n)));
+                        disabled.put(e.getKey(), names);
+                    }
                 }
             }
         }
         Object state = doc.get("state");
         return new InstanceInfo(id, String.valueOf(doc.get("host")), Long.parseLong(String.valueOf(doc.get("pid"))),
                 Instant.parse(String.valueOf(doc.get("started"))), String.valueOf(doc.get("version")),
-                state == null ? InstanceState.ONLINE : InstanceState.valueOf(state.toString()), revisions, errors);
+                state == null ? InstanceState.ONLINE : InstanceState.valueOf(state.toString()), revisions, errors, disabled);
     }
 
     /** Removes this instance's status node (on close). */

@@ -137,4 +137,80 @@ class PoolFactoryTest {
                 new DataSourceConfig(StringBuilder.class.getName(), Map.of()), "x"));
         assertTrue(notDs.getMessage().contains("is not a javax.sql.DataSource"), notDs.getMessage());
     }
+
+    @Test
+    void unknownPropertySuggestsTheClosestPropertyOfThePoolClass() {
+        GovernanceException e = assertThrows(GovernanceException.class,
+                () -> PoolFactory.check("orders", "primary", h2.hikari("primary").with("maximumPoolSise", "3")));
+        assertEquals(ErrorCode.INVALID_CONFIG, e.code());
+        assertTrue(e.getMessage().startsWith("data source 'primary' of database 'orders': "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("did you mean 'maximumPoolSize'?"), e.getMessage());
+    }
+
+    @Test
+    void poolClassThatTakesAUrlNeedsOneAndOneWithoutAUrlSetterDoesNot() {
+        GovernanceException e = assertThrows(GovernanceException.class, () -> PoolFactory.check("orders", "primary",
+                new DataSourceConfig(null, Map.of("username", "sa"))));
+        assertTrue(e.getMessage().contains("key 'jdbcUrl': missing"), e.getMessage());
+        GovernanceException typed = assertThrows(GovernanceException.class, () -> PoolFactory.check("orders", "typed",
+                new DataSourceConfig(TypedPool.class.getName(), Map.of("user", "sa"))));
+        assertTrue(typed.getMessage().contains("key 'url': missing"), typed.getMessage());
+        PoolFactory.check("orders", "named", new DataSourceConfig(ServerNamePool.class.getName(),
+                Map.of("serverName", "db1", "databaseName", "orders")));
+    }
+
+    /** A driver that takes {@code jdbc:strict:} URLs but only those naming a database. */
+    private static final class StrictDriver implements java.sql.Driver {
+        @Override
+        public Connection connect(String url, java.util.Properties info) {
+            throw new AssertionError("the check must not connect");
+        }
+
+        @Override
+        public boolean acceptsURL(String url) {
+            return url.equals("jdbc:strict:") || url.matches("jdbc:strict:db=\\w+");
+        }
+
+        @Override
+        public java.sql.DriverPropertyInfo[] getPropertyInfo(String url, java.util.Properties info) {
+            return new java.sql.DriverPropertyInfo[0];
+        }
+
+        @Override
+        public int getMajorVersion() {
+            return 1;
+        }
+
+        @Override
+        public int getMinorVersion() {
+            return 0;
+        }
+
+        @Override
+        public boolean jdbcCompliant() {
+            return false;
+        }
+
+        @Override
+        public java.util.logging.Logger getParentLogger() {
+            return java.util.logging.Logger.getGlobal();
+        }
+    }
+
+    @Test
+    void urlThatTheClaimingDriverRefusesIsRejectedWithoutConnectingAndOneNoDriverClaimsPasses() throws Exception {
+        StrictDriver driver = new StrictDriver();
+        java.sql.DriverManager.registerDriver(driver);
+        try {
+            PoolFactory.check("orders", "primary", DataSourceConfig.of("jdbc:strict:db=orders", "sa", ""));
+            GovernanceException e = assertThrows(GovernanceException.class, () -> PoolFactory.check("orders", "primary",
+                    DataSourceConfig.of("jdbc:strict:oops", "sa", "")));
+            assertEquals(ErrorCode.INVALID_CONFIG, e.code());
+            assertTrue(e.getMessage().contains("'jdbcUrl'") && e.getMessage().contains(StrictDriver.class.getName()),
+                    e.getMessage());
+            PoolFactory.check("orders", "primary", DataSourceConfig.of("jdbc:nosuch:foo", "sa", ""));
+        } finally {
+            java.sql.DriverManager.deregisterDriver(driver);
+        }
+    }
 }

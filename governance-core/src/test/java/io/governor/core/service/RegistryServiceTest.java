@@ -87,4 +87,19 @@ class RegistryServiceTest {
         });
         assertEquals(Map.of("childValues", 1), reads, "one bulk read, no get per node");
     }
+
+    @Test
+    void statusCarriesTheDisabledDataSourcesEachDatabaseApplied() {
+        InstanceInfo info = new InstanceInfo("h1@1@a", "10.0.0.1", 42, Instant.parse("2026-01-02T03:04:05Z"), "1.0",
+                InstanceState.CIRCUIT_BREAKER, Map.of("orders", "rev-1", "users", "rev-2"), Map.of(),
+                Map.of("orders", Set.of("replica_0", "replica_1"), "users", Set.of()));
+        registry.publishStatus(info);
+
+        InstanceInfo read = registry.instance("h1@1@a").orElseThrow();
+
+        assertEquals(info, read);
+        assertEquals(Set.of("replica_0", "replica_1"), read.disabledDataSources("orders"));
+        assertEquals(Set.of(), read.disabledDataSources("users"));
+        assertEquals(InstanceState.CIRCUIT_BREAKER, read.state());
+    }
 }

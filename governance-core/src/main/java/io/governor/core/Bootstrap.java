@@ -1,0 +1,129 @@
+package io.governor.core;
+
+import io.governor.api.GovernanceException;
+import io.governor.api.config.BootstrapMode;
+import io.governor.api.config.DatabaseConfig;
+import io.governor.api.config.GovernanceConfig;
+import io.governor.api.config.GovernanceProps;
+import io.governor.api.repository.RepositoryConfig;
+import io.governor.core.jdbc.DataSourceCheck;
+import io.governor.core.service.ConfigService;
+import io.governor.core.service.DatabaseSnapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Start-up of the databases of the local configuration under the bootstrap mode. The center is
+ * written only with what this instance has checked and runs: a database that takes the local
+ * configuration (bootstrap {@code local}, or {@code center} with nothing in the center) is checked
+ * as an admin write is, its pools are built and must connect here, and only once every database has
+ * started are the props and those databases written: {@code local} overwrites, {@code center} seeds
+ * with compare-and-set, so of instances seeding an empty center at once exactly one writes and the
+ * others switch to what it wrote. A start-up that fails leaves the center as it was; one that fails
+ * on the center's configuration says so and where that configuration came from.
+ *
+ * <p>Runs once, on the thread that builds {@link Governance}; blocks on the centers and the pool
+ * checks.
+ */
+final class Bootstrap {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Bootstrap.class);
+
+    private final GovernanceConfig cfg;
+    private final ConfigService center;
+    private final String namespace;
+
+    Bootstrap(GovernanceConfig cfg, ConfigService center) {
+        this.cfg = cfg;
+        this.center = center;
+        this.namespace = cfg.namespace();
+    }
+
+    /**
+     * Starts every governor (on this thread), then writes to the center what took the local
+     * configuration.
+     *
+     * @throws GovernanceException what failed, nothing of the local configuration written
+     */
+    void start(Map<String, DatabaseGovernor> governors) {
+        boolean local = cfg.bootstrap() == BootstrapMode.LOCAL;
+        var centerProps = center.loadProps();
+        boolean writeProps = !cfg.props().values().isEmpty() && (local || centerProps.getValue().isEmpty());
+        GovernanceProps props = writeProps ? cfg.props() : centerProps.getKey();
+        List<String> pending = new ArrayList<>();
+        for (Map.Entry<String, DatabaseGovernor> e : governors.entrySet()) {
+            String db = e.getKey();
+            DatabaseGovernor g = e.getValue();
+            if (!local) {
+                DatabaseSnapshot snap = fromCenter(db, () -> center.load(db));
+                if (snap.exists()) {
+                    fromCenter(db, () -> {
+                        g.start();
+                        return null;
+                    });
+                    LOG.info("[{}] database '{}': using the center's configuration; the local one is ignored (bootstrap=center)",
+                            namespace, db);
+                    continue;
+                }
+            }
+            fromLocal(db, () -> {
+                DatabaseConfig mine = cfg.databases().get(db);
+                center.validate(db, mine);
+                DataSourceCheck.checkAll(db, mine);
+                g.startWith(mine, props);
+            });
+            pending.add(db);
+        }
+        if (writeProps) {
+            center.writeProps(cfg.props(), local ? null : "");
+        }
+        for (String db : pending) {
+            DatabaseConfig mine = cfg.databases().get(db);
+            if (local) {
+                center.overwrite(db, mine, null);
+                LOG.info("[{}] database '{}': local configuration written to the center (bootstrap=local)", namespace, db);
+            } else if (center.seed(db, mine)) {
+                LOG.info("[{}] database '{}': center had no configuration; seeded it from the local one, checked and"
+                        + " connected here (bootstrap=center)", namespace, db);
+            } else {
+                LOG.info("[{}] database '{}': another instance seeded the center first; using the center's configuration"
+                        + " (bootstrap=center)", namespace, db);
+                fromCenter(db, () -> {
+                    governors.get(db).start();
+                    return null;
+                });
+            }
+        }
+    }
+
+    private <T> T fromCenter(String db, Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (GovernanceException e) {
+            RepositoryConfig c = cfg.effectiveConfigCenter();
+            throw new GovernanceException(e.code(), "database '" + db + "': the center's configuration was used"
+                    + " (bootstrap: center, " + c.type() + " at " + withoutUserInfo(c.serverLists()) + ", namespace '"
+                    + namespace + "'), not the local one; change it with GovernanceAdmin: " + e.getMessage(), e);
+        }
+    }
+
+    private void fromLocal(String db, Runnable step) {
+        try {
+            step.run();
+        } catch (GovernanceException e) {
+            throw new GovernanceException(e.code(), "database '" + db + "': the local configuration (bootstrap: "
+                    + cfg.bootstrap().name().toLowerCase(java.util.Locale.ROOT) + ") failed its check here and was not"
+                    + " written to the center: " + e.getMessage(), e);
+        }
+    }
+
+    /** Server lists without {@code user:password@} parts. */
+    static String withoutUserInfo(String serverLists) {
+        return serverLists == null ? "" : serverLists.replaceAll("[^,/@\\s]+@", "");
+    }
+}

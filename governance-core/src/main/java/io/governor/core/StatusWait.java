@@ -1,0 +1,60 @@
+package io.governor.core;
+
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import io.governor.api.repository.Watch;
+import io.governor.core.service.NodePaths;
+import io.governor.core.service.RegistryService;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The waiting of {@link GovernanceAdmin#awaitConvergence} and {@link GovernanceAdmin#awaitControl}:
+ * re-read the instances' status nodes on every change until none lags. Blocks the caller up to the
+ * timeout; thread-safe (no state).
+ */
+final class StatusWait {
+
+    private StatusWait() {
+    }
+
+    /** The instances a wait is about, and those still behind (described), out of {@code total}. */
+    record Progress(List<InstanceInfo> instances, List<String> laggards, int total) {
+    }
+
+    /**
+     * Re-reads the instances whenever a status node changes (and at least every 200 ms) until
+     * {@code progress} reports no laggard, or fails with {@code TIMEOUT} naming them.
+     */
+    static List<InstanceInfo> await(RegistryService registry, String what, Duration timeout,
+                                     java.util.function.Function<List<InstanceInfo>, Progress> progress) {
+        Object signal = new Object();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Watch ignored = registry.repository().watch(NodePaths.STATUS_INSTANCES, e -> {
+            synchronized (signal) {
+                signal.notifyAll();
+            }
+        })) {
+            while (true) {
+                Progress p = progress.apply(registry.instances());
+                if (p.laggards().isEmpty()) {
+                    return p.instances();
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    StringBuilder sb = new StringBuilder(what + ": " + p.laggards().size() + " of " + p.total()
+                            + " instances did not apply it within " + timeout.toMillis() + " ms:");
+                    p.laggards().forEach(l -> sb.append(' ').append(l).append(';'));
+                    throw new GovernanceException(ErrorCode.TIMEOUT, sb.toString());
+                }
+                synchronized (signal) {
+                    signal.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 200)));
+                }
+            }
+        } catch (InterruptedException e) {
+            throw GovernanceException.interrupted(what, e);
+        }
+    }
+}
