@@ -40,9 +40,10 @@ import java.util.function.Function;
  * this instance and follows operator control. Build one per application instance from a
  * {@link GovernanceConfig} or a {@code governor.yaml} file, and close it on shutdown.
  *
- * <p>Start-up blocks until the centers are reached (at most the configured startup timeout per
- * center) and every database's configuration is applied; it fails with a
- * {@link GovernanceException} and leaves nothing running otherwise.
+ * <p>Start-up blocks until the centers are reached and every database's configuration is applied,
+ * all within {@code startupTimeout}: a center that is down is tried again until that time is spent
+ * (whatever the backend's own connect timeout), and a step that would start after it is not begun.
+ * Start-up fails with a {@link GovernanceException} and leaves nothing running otherwise.
  *
  * <p>Thread-safe. {@link #close()} stops watching, unregisters the instance, closes pools and
  * center connections, and leaves no thread running.
@@ -62,15 +63,18 @@ public final class Governance implements AutoCloseable {
     private final List<Watch> watches = new ArrayList<>();
     private final ConnectionStateListener connectionListener;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** {@link System#nanoTime()} by which start-up must be done: {@code startupTimeout} after it began. */
+    private final long startDeadline;
     private InstanceStatus status;
     private volatile InstanceState state = InstanceState.ONLINE;
 
     private Governance(Builder b) {
         this.cfg = b.config;
         this.namespace = cfg.namespace();
+        this.startDeadline = System.nanoTime() + cfg.startupTimeout().toNanos();
         this.listeners = new Listeners(b.allListeners());
         RuleCodecs codecs = RuleCodecs.load(b.codecs);
-        this.centers = Centers.connect(cfg, codecs);
+        this.centers = Centers.connect(cfg, codecs, startDeadline);
         this.instanceId = InstanceIds.next();
         this.admin = new GovernanceAdmin(namespace, centers.config(), centers.registry(), () -> { });
         this.connectionListener = this::connectionStateChanged;
@@ -109,10 +113,13 @@ public final class Governance implements AutoCloseable {
     }
 
     private void start(Function<String, DatabaseRuntime> runtimes) {
+        requireTimeLeft("bootstrap the configuration");
         bootstrap();
+        requireTimeLeft("register the instance");
         status = new InstanceStatus(centers.registry(), namespace, instanceId);
         state = centers.registry().instanceControl(instanceId);
         for (String db : cfg.databases().keySet()) {
+            requireTimeLeft("start database '" + db + "'");
             DatabaseGovernor g = new DatabaseGovernor(namespace, instanceId, db, centers.config(), centers.registry(),
                     runtimes.apply(db), listeners, status);
             governors.put(db, g);
@@ -131,6 +138,17 @@ public final class Governance implements AutoCloseable {
         });
         status.publish();
         LOG.info("[{}] instance {} registered; governing databases {}", namespace, instanceId, governors.keySet());
+    }
+
+    /**
+     * Fails start-up with {@code TIMEOUT} when {@code startupTimeout} is spent before a step. Each
+     * step itself is bounded by the center's request timeout and the pool's connection timeout.
+     */
+    private void requireTimeLeft(String step) {
+        if (System.nanoTime() - startDeadline >= 0) {
+            throw new GovernanceException(ErrorCode.TIMEOUT, "start-up did not finish within startupTimeout ("
+                    + cfg.startupTimeout().toMillis() + " ms): no time left to " + step);
+        }
     }
 
     private void bootstrap() {
