@@ -28,6 +28,10 @@ if [ ! -d "$repo" ]; then
 fi
 # shellcheck disable=SC2206
 mvn_args=(-B -q -Dstyle.color=never "-Dmaven.repo.local=$repo" ${SAMPLES_MAVEN_OPTS:-})
+# plain text when the output is not a terminal (Maven 3.8 prints ESC[0m even in batch mode)
+if [ ! -t 1 ] || [ -n "${NO_COLOR:-}" ]; then
+  exec > >(bash scripts/plain-output.sh) 2> >(bash scripts/plain-output.sh >&2)
+fi
 
 echo "samples.sh: installing Governor's artifacts into $repo"
 mvn "${mvn_args[@]}" install -DskipTests -pl governance-core,repository-zookeeper,repository-etcd -am

@@ -40,9 +40,10 @@ import java.util.function.Function;
  * this instance and follows operator control. Build one per application instance from a
  * {@link GovernanceConfig} or a {@code governor.yaml} file, and close it on shutdown.
  *
- * <p>Start-up blocks until the centers are reached and every database's configuration is applied,
- * all within {@code startupTimeout}: a center that is down is tried again until that time is spent
- * (whatever the backend's own connect timeout), and a step that would start after it is not begun.
+ * <p>Start-up blocks until the centers are reached and every database's configuration is applied.
+ * Reaching the centers takes at most {@code startupTimeout} in all: a center that is down is tried
+ * again until that time is spent, whatever the backend's own connect timeout; the later steps are
+ * bounded by the center's request timeout and {@code pool-check-timeout}.
  * Start-up fails with a {@link GovernanceException} and leaves nothing running otherwise.
  *
  * <p>Thread-safe. {@link #close()} stops watching, unregisters the instance, closes pools and
@@ -79,6 +80,7 @@ public final class Governance implements AutoCloseable {
         this.admin = new GovernanceAdmin(namespace, centers.config(), centers.registry(), () -> { });
         this.connectionListener = this::connectionStateChanged;
         try {
+            requireTimeLeft("start governing");
             start(b.runtimes != null ? b.runtimes : db -> {
                 JdbcRuntime rt = JdbcRuntime.create(namespace, db, listeners.all());
                 jdbc.put(db, rt);
@@ -113,13 +115,10 @@ public final class Governance implements AutoCloseable {
     }
 
     private void start(Function<String, DatabaseRuntime> runtimes) {
-        requireTimeLeft("bootstrap the configuration");
         bootstrap();
-        requireTimeLeft("register the instance");
         status = new InstanceStatus(centers.registry(), namespace, instanceId);
         state = centers.registry().instanceControl(instanceId);
         for (String db : cfg.databases().keySet()) {
-            requireTimeLeft("start database '" + db + "'");
             DatabaseGovernor g = new DatabaseGovernor(namespace, instanceId, db, centers.config(), centers.registry(),
                     runtimes.apply(db), listeners, status);
             governors.put(db, g);
@@ -141,8 +140,9 @@ public final class Governance implements AutoCloseable {
     }
 
     /**
-     * Fails start-up with {@code TIMEOUT} when {@code startupTimeout} is spent before a step. Each
-     * step itself is bounded by the center's request timeout and the pool's connection timeout.
+     * Fails start-up with {@code TIMEOUT} when connecting the centers used up {@code startupTimeout}.
+     * The steps after it (bootstrap, building and checking pools, registering) are each bounded by
+     * the center's request timeout and {@code pool-check-timeout}.
      */
     private void requireTimeLeft(String step) {
         if (System.nanoTime() - startDeadline >= 0) {
