@@ -36,6 +36,19 @@ fi
 echo "samples.sh: installing Governor's artifacts into $repo"
 mvn "${mvn_args[@]}" install -DskipTests -pl governance-core,repository-zookeeper,repository-etcd -am
 
+# docs/quick-start.md: its pom.xml and its Java snippets, with their imports, must compile as printed
+echo "samples.sh: docs/quick-start.md (its pom.xml and snippets compile)"
+qs="$work/quick-start"
+mkdir -p "$qs/src/main/java"
+block() { awk -v lang="$1" -v want="$2" '$0 == "```" lang { n++; if (n == want) { on = 1; next } } /^```$/ { on = 0 } on' docs/quick-start.md; }
+block xml 1 > "$qs/pom.xml"
+block java 1 > "$qs/src/main/java/Main.java"
+{ block java 2 | grep '^import '
+  echo 'class QuickStartAdmin { static void run() throws Exception {'
+  block java 2 | grep -v '^import '
+  echo '}}'; } > "$qs/src/main/java/QuickStartAdmin.java"
+mvn "${mvn_args[@]}" -f "$qs/pom.xml" compile
+
 echo "samples.sh: examples/zookeeper-app (embedded ZooKeeper)"
 (cd examples/zookeeper-app && mvn "${mvn_args[@]}" compile exec:java -Dsample.embeddedZooKeeper=true)
 

@@ -273,10 +273,10 @@ public final class YamlCodec {
         }
         String pc = poolClass;
         DataSourceConfig config = atKey(c, () -> new DataSourceConfig(pc, props));
-        if (config.jdbcUrl() == null || config.jdbcUrl().isBlank()) {
-            throw c.error("jdbcUrl is required (the JDBC URL of the database"
-                    + (pc == null ? "" : "; or 'url' / 'URL' for a pool class that names it so") + ")"
-                    + nearUrlKey(props.keySet()));
+        // HikariCP (the default pool) cannot connect without a URL; another pool class may be
+        // configured otherwise (its own data source class), which building the pool checks.
+        if (pc == null && (config.jdbcUrl() == null || config.jdbcUrl().isBlank())) {
+            throw c.error("jdbcUrl is required (the JDBC URL of the database)" + nearUrlKey(props.keySet()));
         }
         return config;
     }
