@@ -112,4 +112,35 @@ class ZooKeeperStartupIT {
         assertTrue(e.getMessage().startsWith(file + ": line 6, key 'governance.registryCenter.props.sessionTimout': "
                 + "unknown property 'sessionTimout' for zookeeper repository; did you mean 'sessionTimeout'?"), e.getMessage());
     }
+
+    @Test
+    void centerDataSourceWithoutJdbcUrlIsInvalidConfigNamingTheNode() throws Exception {
+        try (TestingServer server = new TestingServer(Ports.reserve(1)[0], true)) {
+            try (var repo = ZooKeeperTests.open(ZooKeeperTests.config(server.getConnectString(), "nourl-zk", Duration.ofSeconds(10)).build())) {
+                repo.put("/config/databases/orders/datasources/primary", "username: sa\n");
+                repo.put("/config/databases/orders/rules", "");
+            }
+            GovernanceException e = assertThrows(GovernanceException.class,
+                    () -> Governance.builder(config(server.getConnectString(), "nourl-zk", Duration.ofSeconds(30))).build());
+            assertEquals(ErrorCode.INVALID_CONFIG, e.code(), e.getMessage());
+            assertTrue(e.getMessage().contains("zookeeper node /config/databases/orders/datasources/primary: line 1: jdbcUrl is required"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void centerDocumentWithAGlobalTagIsRefusedForSafetyNamingTheNode() throws Exception {
+        try (TestingServer server = new TestingServer(Ports.reserve(1)[0], true)) {
+            try (var repo = ZooKeeperTests.open(ZooKeeperTests.config(server.getConnectString(), "tag-zk", Duration.ofSeconds(10)).build())) {
+                repo.put("/config/databases/orders/datasources/primary", "jdbcUrl: jdbc:h2:mem:tag-zk\n");
+                repo.put("/config/databases/orders/rules",
+                        "- !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL [\"http://127.0.0.1:1/x.jar\"]]]]\n");
+            }
+            GovernanceException e = assertThrows(GovernanceException.class,
+                    () -> Governance.builder(config(server.getConnectString(), "tag-zk", Duration.ofSeconds(30))).build());
+            assertEquals(ErrorCode.INVALID_CONFIG, e.code(), e.getMessage());
+            assertTrue(e.getMessage().contains("zookeeper node /config/databases/orders/rules: line 1: tag '!!javax.script.ScriptEngineManager'"
+                    + " is not allowed (Governor loads only its own tags, for safety)"), e.getMessage());
+        }
+    }
 }
