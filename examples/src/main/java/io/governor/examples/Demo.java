@@ -34,6 +34,9 @@ public final class Demo {
 
     private static final Duration CONVERGE = Duration.ofSeconds(30);
     private static final String[] DATABASES = {"demo_primary", "demo_replica_a", "demo_replica_b"};
+    /** The data source of {@code orders} each H2 database is, for the output. */
+    private static final Map<String, String> DATA_SOURCE_OF = Map.of(
+            "demo_primary", "primary", "demo_replica_a", "replica_0", "demo_replica_b", "replica_1");
 
     private final List<Governance> instances = new ArrayList<>();
     private final Map<Governance, DataSource> dataSources = new LinkedHashMap<>();
@@ -46,7 +49,8 @@ public final class Demo {
     private void run() throws Exception {
         List<Connection> keepAlive = createDatabases();
         try (TestingServer zookeeper = new TestingServer(true)) {
-            say("Embedded ZooKeeper on " + zookeeper.getConnectString() + "; H2 databases " + String.join(", ", DATABASES));
+            say("Embedded ZooKeeper on " + zookeeper.getConnectString() + "; data sources of database 'orders':");
+            dataSourceLines(initialOrders()).forEach(Demo::say);
             GovernanceConfig config = GovernanceConfig.builder("demo")
                     .registryCenter(RepositoryConfig.builder("zookeeper").serverLists(zookeeper.getConnectString())
                             .property("sessionTimeout", "10s").build())
@@ -116,7 +120,7 @@ public final class Demo {
         step("Disable replica_0");
         admin.disableDataSource("orders", "replica_0");
         for (Governance g : instances) {
-            awaitReadsAvoid(dataSources.get(g), "demo_replica_a");
+            awaitReadsAvoid(dataSources.get(g), label("demo_replica_a"));
         }
         say("reads on every instance now avoid replica_0: " + reads(dataSources.get(instances.get(2)), 4));
         admin.enableDataSource("orders", "replica_0");
@@ -171,7 +175,7 @@ public final class Demo {
 
     // ------------------------------------------------------------------ helpers
 
-    private static DatabaseConfig initialOrders() {
+    static DatabaseConfig initialOrders() {
         return DatabaseConfig.empty()
                 .withDataSource("primary", h2("demo_primary").with("maximumPoolSize", "8"))
                 .withDataSource("replica_0", h2("demo_replica_a"))
@@ -197,14 +201,28 @@ public final class Demo {
         return keep;
     }
 
+    /** The data source and H2 database a connection reached, e.g. {@code replica_0 (H2 demo_replica_a)}. */
     private static String whoAmI(DataSource ds, boolean readOnly) throws SQLException {
         try (Connection c = ds.getConnection()) {
             c.setReadOnly(readOnly);
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT name FROM whoami")) {
                 rs.next();
-                return rs.getString(1);
+                return label(rs.getString(1));
             }
         }
+    }
+
+    /** {@code replica_0 (H2 demo_replica_a)}: the data source an H2 database of the demo is. */
+    static String label(String h2Database) {
+        return DATA_SOURCE_OF.getOrDefault(h2Database, "?") + " (H2 " + h2Database + ")";
+    }
+
+    /** One line per data source: its name, the H2 database it is and its JDBC URL. */
+    static List<String> dataSourceLines(DatabaseConfig database) {
+        List<String> out = new ArrayList<>();
+        database.dataSources().forEach((name, ds) -> out.add(String.format("  %-9s = H2 database %-14s %s",
+                name, ds.jdbcUrl().substring(ds.jdbcUrl().lastIndexOf(':') + 1), ds.jdbcUrl())));
+        return out;
     }
 
     private static List<String> reads(DataSource ds, int n) throws SQLException {

@@ -16,18 +16,27 @@ import io.governor.core.yaml.YamlCodec;
 record Centers(RegistryRepository registryRepository, Repository configRepository, ConfigService config,
                RegistryService registry) {
 
+    /** Connects both centers within {@code startupTimeout} from now. */
     static Centers connect(GovernanceConfig cfg, RuleCodecs codecs) {
+        return connect(cfg, codecs, System.nanoTime() + cfg.startupTimeout().toNanos());
+    }
+
+    /**
+     * Connects both centers within what is left of the start-up until {@code deadline}
+     * ({@link System#nanoTime()}): the registry center, then the config center in the remainder.
+     */
+    static Centers connect(GovernanceConfig cfg, RuleCodecs codecs, long deadline) {
         YamlCodec codec = new YamlCodec(codecs);
         // Check the config center's type and capabilities before connecting anything.
         cfg.configCenter().ifPresent(cc -> Repositories.requireCapabilities(Repositories.provider(cc.type()),
                 Repositories.CONFIG_CENTER, "config center"));
         RegistryRepository registry = (RegistryRepository) Repositories.connect(cfg.registryCenter(),
-                Repositories.REGISTRY_CENTER, "registry center", cfg.startupTimeout());
+                Repositories.REGISTRY_CENTER, "registry center", left(deadline));
         Repository config = registry;
         if (cfg.configCenter().isPresent()) {
             try {
                 config = Repositories.connect(cfg.configCenter().get(), Repositories.CONFIG_CENTER, "config center",
-                        cfg.startupTimeout());
+                        left(deadline));
             } catch (RuntimeException e) {
                 registry.close();
                 throw e;
@@ -35,6 +44,11 @@ record Centers(RegistryRepository registryRepository, Repository configRepositor
         }
         return new Centers(registry, config, new ConfigService(config, codec, cfg.namespace()),
                 new RegistryService(registry, codec, cfg.namespace()));
+    }
+
+    /** What is left until {@code deadline}, at least a millisecond (so the connect fails as a timeout). */
+    static java.time.Duration left(long deadline) {
+        return java.time.Duration.ofNanos(Math.max(1_000_000L, deadline - System.nanoTime()));
     }
 
     void close() {

@@ -38,8 +38,10 @@ import java.util.function.Function;
  * this instance and follows operator control. Build one per application instance from a
  * {@link GovernanceConfig} or a {@code governor.yaml} file, and close it on shutdown.
  *
- * <p>Start-up blocks until the centers are reached (at most the configured startup timeout per
- * center) and every database's configuration is applied; it fails with a
+ * <p>Start-up blocks until the centers are reached and every database's configuration is applied.
+ * Reaching the centers takes at most {@code startupTimeout} in all: a center that is down is tried
+ * again until that time is spent, whatever the backend's own connect timeout; the later steps are
+ * bounded by the center's request timeout and {@code pool-check-timeout}. Start-up fails with a
  * {@link GovernanceException} and leaves nothing running otherwise. The local configuration is
  * written to the center (seeded, or overwritten with {@code bootstrap: local}) only after it was
  * checked and its pools connected here, so a failed start leaves the center as it was; a failure
@@ -63,19 +65,23 @@ public final class Governance implements AutoCloseable {
     private final List<Watch> watches = new ArrayList<>();
     private final ConnectionStateListener connectionListener;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** {@link System#nanoTime()} by which start-up must be done: {@code startupTimeout} after it began. */
+    private final long startDeadline;
     private InstanceStatus status;
     private volatile InstanceState state = InstanceState.ONLINE;
 
     private Governance(Builder b) {
         this.cfg = b.config;
         this.namespace = cfg.namespace();
+        this.startDeadline = System.nanoTime() + cfg.startupTimeout().toNanos();
         this.listeners = new Listeners(b.allListeners());
         RuleCodecs codecs = RuleCodecs.load(b.codecs);
-        this.centers = Centers.connect(cfg, codecs);
+        this.centers = Centers.connect(cfg, codecs, startDeadline);
         this.instanceId = InstanceIds.next();
         this.admin = new GovernanceAdmin(namespace, centers.config(), centers.registry(), () -> { });
         this.connectionListener = this::connectionStateChanged;
         try {
+            requireTimeLeft("start governing");
             start(b.runtimes != null ? b.runtimes : db -> {
                 JdbcRuntime rt = JdbcRuntime.create(namespace, db, listeners.all());
                 jdbc.put(db, rt);
@@ -134,6 +140,18 @@ public final class Governance implements AutoCloseable {
         });
         status.publish();
         LOG.info("[{}] instance {} registered; governing databases {}", namespace, instanceId, governors.keySet());
+    }
+
+    /**
+     * Fails start-up with {@code TIMEOUT} when connecting the centers used up {@code startupTimeout}.
+     * The steps after it (bootstrap, building and checking pools, registering) are each bounded by
+     * the center's request timeout and {@code pool-check-timeout}.
+     */
+    private void requireTimeLeft(String step) {
+        if (System.nanoTime() - startDeadline >= 0) {
+            throw new GovernanceException(ErrorCode.TIMEOUT, "start-up did not finish within startupTimeout ("
+                    + cfg.startupTimeout().toMillis() + " ms): no time left to " + step);
+        }
     }
 
     /** This instance's id, {@code host@pid@random}. */

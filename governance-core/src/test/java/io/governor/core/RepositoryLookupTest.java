@@ -28,7 +28,7 @@ class RepositoryLookupTest {
                 .registryCenter(RepositoryConfig.builder("ETCD").serverLists("http://127.0.0.1:1").build()).build();
         GovernanceException e = assertThrows(GovernanceException.class, () -> Governance.builder(cfg).build());
         assertEquals(ErrorCode.REPOSITORY_NOT_FOUND, e.code());
-        assertEquals("no repository of type 'etcd'; found: configonly, memory; add the artifact io.governor:repository-etcd",
+        assertEquals("no repository of type 'etcd'; found: configonly, late, memory; add the artifact io.governor:repository-etcd",
                 e.getMessage());
     }
 

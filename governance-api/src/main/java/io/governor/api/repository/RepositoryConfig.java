@@ -34,12 +34,16 @@ public final class RepositoryConfig {
     private final String serverLists;
     private final String namespace;
     private final Map<String, String> props;
+    private final Map<String, String> origins;
 
     private RepositoryConfig(Builder b) {
         this.type = b.type;
         this.serverLists = b.serverLists;
         this.namespace = b.namespace;
         this.props = Collections.unmodifiableMap(new TreeMap<>(b.props));
+        Map<String, String> o = new TreeMap<>(b.origins);
+        o.keySet().retainAll(props.keySet());
+        this.origins = Collections.unmodifiableMap(o);
     }
 
     /** Starts a builder for a repository of {@code type} (case-insensitive, stored lower-case). */
@@ -51,6 +55,7 @@ public final class RepositoryConfig {
     public Builder toBuilder() {
         Builder b = new Builder(type).serverLists(serverLists).namespace(namespace);
         b.props.putAll(props);
+        b.origins.putAll(origins);
         return b;
     }
 
@@ -91,7 +96,11 @@ public final class RepositoryConfig {
         if (v == null || v.isBlank()) {
             return defaultValue;
         }
-        return parseDuration(v, "property '" + name + "' of " + type + " repository");
+        try {
+            return parseDuration(v, "property '" + name + "' of " + type + " repository");
+        } catch (GovernanceException e) {
+            throw invalidProperty(name, e.getMessage());
+        }
     }
 
     /** An integer property, or {@code defaultValue}. */
@@ -103,7 +112,7 @@ public final class RepositoryConfig {
         try {
             return Integer.parseInt(v.trim());
         } catch (NumberFormatException e) {
-            throw invalid("property '" + name + "' must be an integer, got '" + shown(name, v) + "'");
+            throw invalidProperty(name, "property '" + name + "' must be an integer, got '" + shown(name, v) + "'");
         }
     }
 
@@ -117,17 +126,19 @@ public final class RepositoryConfig {
         if (t.equals("true") || t.equals("false")) {
             return Boolean.parseBoolean(t);
         }
-        throw invalid("property '" + name + "' must be true or false, got '" + shown(name, v) + "'");
+        throw invalidProperty(name, "property '" + name + "' must be true or false, got '" + shown(name, v) + "'");
     }
 
     /**
      * Fails with {@code INVALID_CONFIG} naming the first property that is not in {@code known}, and
      * listing the known ones. Providers call it so that a misspelt property is not silently ignored.
+     * When the property was read from a file, the message starts with where it was written
+     * ({@link Builder#origin}).
      */
     public void requireKnownProperties(Set<String> known) {
         for (String name : props.keySet()) {
             if (!known.contains(name)) {
-                throw invalid("unknown property '" + name + "' for " + type + " repository"
+                throw invalidProperty(name, "unknown property '" + name + "' for " + type + " repository"
                         + io.governor.api.DidYouMean.suggest(name, known) + "; known: "
                         + String.join(", ", new TreeSet<>(known)));
             }
@@ -176,6 +187,20 @@ public final class RepositoryConfig {
         return isSecret(name) ? "******" : value;
     }
 
+    /**
+     * Where a property was written, e.g. {@code governor.yaml: line 4, key
+     * 'governance.registryCenter.props.sessionTimeout'}, or null when it was set in code.
+     */
+    public String origin(String name) {
+        return origins.get(name);
+    }
+
+    /** An {@code INVALID_CONFIG} about a property, prefixed with where it was written when that is known. */
+    private GovernanceException invalidProperty(String name, String message) {
+        String where = origins.get(name);
+        return invalid(where == null ? message : where + ": " + message);
+    }
+
     private static GovernanceException invalid(String message) {
         return new GovernanceException(ErrorCode.INVALID_CONFIG, message);
     }
@@ -211,6 +236,7 @@ public final class RepositoryConfig {
         private String serverLists = "";
         private String namespace = "";
         private final Map<String, String> props = new TreeMap<>();
+        private final Map<String, String> origins = new TreeMap<>();
 
         private Builder(String type) {
             this.type = type == null ? null : type.trim().toLowerCase(Locale.ROOT);
@@ -235,6 +261,20 @@ public final class RepositoryConfig {
                 props.remove(name);
             } else {
                 props.put(name, value);
+            }
+            return this;
+        }
+
+        /**
+         * Records where a property was written (a file and line, a center key), so that an error
+         * about it names the place. Not part of equality; not needed for configs built in code.
+         */
+        public Builder origin(String name, String where) {
+            Objects.requireNonNull(name, "property name");
+            if (where == null) {
+                origins.remove(name);
+            } else {
+                origins.put(name, where);
             }
             return this;
         }

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Finds repository providers through {@link ServiceLoader} by type name and connects centers for
@@ -33,6 +34,12 @@ public final class Repositories {
     public static final Set<Capability> CONFIG_CENTER = EnumSet.of(Capability.LIST_CHILDREN);
     /** What a registry center must be able to do. */
     public static final Set<Capability> REGISTRY_CENTER = EnumSet.of(Capability.LIST_CHILDREN, Capability.EPHEMERAL, Capability.LOCK);
+
+    /** The types Governor ships a repository module for ({@code memory} is in core). */
+    static final Set<String> KNOWN_TYPES = Set.of("zookeeper", "etcd", "apollo", "nacos");
+
+    /** The pause between two attempts to reach a center during start-up. */
+    static final Duration RETRY_PAUSE = Duration.ofMillis(500);
 
     private static final Logger LOG = LoggerFactory.getLogger(Repositories.class);
 
@@ -48,10 +55,23 @@ public final class Repositories {
             }
             found.add(p.type().toLowerCase(Locale.ROOT));
         }
-        String t = type.toLowerCase(Locale.ROOT);
-        throw new GovernanceException(ErrorCode.REPOSITORY_NOT_FOUND, "no repository of type '" + t + "'; found: "
+        throw notFound(type.toLowerCase(Locale.ROOT), found);
+    }
+
+    /**
+     * The lookup failure: what was asked for, the nearest known type, what was found and the
+     * artifact to add, which is named only for a type Governor has a module for (never an invented
+     * artifact for a typo).
+     */
+    static GovernanceException notFound(String type, List<String> found) {
+        Set<String> known = new TreeSet<>(KNOWN_TYPES);
+        known.addAll(found);
+        String near = io.governor.api.DidYouMean.closest(type, known);
+        String wanted = KNOWN_TYPES.contains(type) ? type : near != null && KNOWN_TYPES.contains(near) ? near : null;
+        return new GovernanceException(ErrorCode.REPOSITORY_NOT_FOUND, "no repository of type '" + type + "'"
+                + (near == null ? ";" : "; did you mean '" + near + "'?") + " found: "
                 + (found.isEmpty() ? "none" : String.join(", ", new TreeSet<>(found)))
-                + "; add the artifact io.governor:repository-" + t);
+                + (wanted == null || found.contains(wanted) ? "" : "; add the artifact io.governor:repository-" + wanted));
     }
 
     private static List<RepositoryProvider> providers() {
@@ -84,25 +104,25 @@ public final class Repositories {
     }
 
     /**
-     * Connects a center for a role, waiting at most {@code timeout}.
+     * Connects a center for a role, waiting at most {@code timeout} in all. A center that cannot be
+     * reached yet ({@code CONNECT_FAILED}, {@code UNAVAILABLE} or {@code TIMEOUT} from the provider,
+     * for instance after ZooKeeper's {@code connectionTimeout}) is tried again until {@code timeout}
+     * is spent, so a center that comes up during start-up is used; a host name that does not
+     * resolve, bad credentials or a bad configuration fail at once.
      *
+     * @param timeout the whole wait, normally what is left of {@code startupTimeout}
      * @throws GovernanceException {@code REPOSITORY_NOT_FOUND}, {@code CAPABILITY_MISSING},
-     *         {@code CONNECT_FAILED} (naming the servers, never a credential), or the provider's own error
+     *         {@code CONNECT_FAILED} (naming the servers and {@code startupTimeout}, never a
+     *         credential), or the provider's own error
      */
     public static Repository connect(RepositoryConfig config, Set<Capability> required, String role, Duration timeout) {
         RepositoryProvider provider = provider(config.type());
         requireCapabilities(provider, required, role);
         CompletableFuture<Repository> result = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                Repository r = provider.create(config);
-                if (!result.complete(r)) {
-                    r.close(); // the caller gave up waiting: do not leak the late connection
-                }
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-        }, "governor-" + config.namespace() + "-connect");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        AtomicReference<GovernanceException> lastFailure = new AtomicReference<>();
+        Thread t = new Thread(() -> connectUntil(provider, config, role, deadline, result, lastFailure),
+                "governor-" + config.namespace() + "-connect");
         t.setDaemon(true);
         t.start();
         Repository repo;
@@ -111,8 +131,11 @@ public final class Repositories {
         } catch (TimeoutException e) {
             if (result.completeExceptionally(e)) {
                 t.interrupt();
+                GovernanceException last = lastFailure.get();
                 throw new GovernanceException(ErrorCode.CONNECT_FAILED, "connect " + role + ": " + config.type()
-                        + " servers '" + config.serverLists() + "' did not answer within " + timeout.toMillis() + " ms");
+                        + " servers '" + config.serverLists() + "' did not answer within startupTimeout ("
+                        + timeout.toMillis() + " ms left of it)" + (last == null ? "" : "; last error: " + last.getMessage()),
+                        last);
             }
             repo = result.join();
         } catch (ExecutionException e) {
@@ -135,5 +158,64 @@ public final class Repositories {
         }
         LOG.info("[{}] connected {} as {} ({})", config.namespace(), config.type(), role, config.serverLists());
         return repo;
+    }
+
+    /**
+     * The connect thread: creates the repository, again after a short pause while the center is not
+     * reachable, until the caller stops waiting (at the deadline it reports the timeout itself).
+     */
+    private static void connectUntil(RepositoryProvider provider, RepositoryConfig config, String role, long deadline,
+                                     CompletableFuture<Repository> result, AtomicReference<GovernanceException> lastFailure) {
+        while (!result.isDone()) {
+            try {
+                Repository r = provider.create(config);
+                if (!result.complete(r)) {
+                    r.close(); // the caller gave up waiting: do not leak the late connection
+                }
+                return;
+            } catch (GovernanceException e) {
+                long left = deadline - System.nanoTime();
+                if (!isWorthRetrying(e)) {
+                    result.completeExceptionally(e);
+                    return;
+                }
+                if (lastFailure.getAndSet(e) == null) {
+                    LOG.info("[{}] {} ({} servers '{}') not reachable yet: {}; trying again for up to {} ms (startupTimeout)",
+                            config.namespace(), role, config.type(), config.serverLists(), e.getMessage(),
+                            TimeUnit.NANOSECONDS.toMillis(left));
+                } else {
+                    LOG.debug("[{}] {} still not reachable: {}", config.namespace(), role, e.getMessage());
+                }
+                pause(result);
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+                return;
+            }
+        }
+    }
+
+    /** Waits {@link #RETRY_PAUSE}, or less when the caller stops waiting (then the result is done). */
+    private static void pause(CompletableFuture<Repository> result) {
+        try {
+            result.get(RETRY_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException | java.util.concurrent.CancellationException e) {
+            // paused long enough, or the caller gave up (the loop sees the result done)
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result.completeExceptionally(e);
+        }
+    }
+
+    /** A center that is down or unreachable may come up; a name that does not resolve, bad credentials or config will not. */
+    static boolean isWorthRetrying(GovernanceException e) {
+        if (e.code() != ErrorCode.CONNECT_FAILED && e.code() != ErrorCode.UNAVAILABLE && e.code() != ErrorCode.TIMEOUT) {
+            return false;
+        }
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.net.UnknownHostException) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -78,8 +78,12 @@ final class Cursor {
     }
 
     GovernanceException error(String problem) {
-        String where = path.isEmpty() ? "" : ", key '" + path + "'";
-        return new GovernanceException(ErrorCode.INVALID_CONFIG, source + ": line " + line() + where + ": " + problem);
+        return new GovernanceException(ErrorCode.INVALID_CONFIG, location() + ": " + problem);
+    }
+
+    /** Where this node is written: {@code <source>: line <n>, key '<path>'}. */
+    String location() {
+        return source + ": line " + line() + (path.isEmpty() ? "" : ", key '" + path + "'");
     }
 
     /** The entries of a plain mapping, in document order. Duplicate and non-scalar keys are errors. */

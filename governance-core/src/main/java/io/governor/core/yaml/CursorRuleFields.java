@@ -31,7 +31,8 @@ final class CursorRuleFields implements RuleFields {
     public void requireOnly(Set<String> allowed) {
         for (Map.Entry<String, Cursor> e : fields.entrySet()) {
             if (!allowed.contains(e.getKey())) {
-                throw e.getValue().error("unknown field of rule " + rule.tag() + "; allowed: "
+                throw e.getValue().error("unknown field '" + e.getKey() + "' of rule " + rule.tag()
+                        + io.governor.api.DidYouMean.suggest(e.getKey(), allowed) + "; allowed: "
                         + String.join(", ", new java.util.TreeSet<>(allowed)));
             }
         }

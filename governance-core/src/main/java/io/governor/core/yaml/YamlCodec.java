@@ -1,5 +1,6 @@
 package io.governor.core.yaml;
 
+import io.governor.api.DidYouMean;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.config.BootstrapMode;
@@ -16,6 +17,7 @@ import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.parser.ParserImpl;
 import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
@@ -96,12 +98,23 @@ public final class YamlCodec {
         lo.setAllowRecursiveKeys(false);
         lo.setAllowDuplicateKeys(false);
         lo.setProcessComments(false);
+        // Composing never instantiates anything, but a global tag is refused right here, with its
+        // own message: it is how a document tries to make a YAML library construct a class.
+        Tag[] refused = new Tag[1];
+        lo.setTagInspector(tag -> {
+            refused[0] = tag;
+            return false;
+        });
         try {
             Composer composer = new Composer(new ParserImpl(new StreamReader(new StringReader(text)), lo), RESOLVER, lo);
             Node node = composer.getSingleNode();
             return Cursor.root(node, source);
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 1 : e.getProblemMark().getLine() + 1;
+            if (refused[0] != null) {
+                throw new GovernanceException(ErrorCode.INVALID_CONFIG, source + ": line " + line + ": tag '"
+                        + shortTag(refused[0]) + "' is not allowed (Governor loads only its own tags, for safety)");
+            }
             throw new GovernanceException(ErrorCode.INVALID_CONFIG, source + ": line " + line
                     + ": malformed YAML: " + e.getProblem(), e);
         } catch (YAMLException | IllegalStateException e) {
@@ -207,6 +220,8 @@ public final class YamlCodec {
         if (props != null && !props.isNull()) {
             for (Map.Entry<String, Cursor> e : props.mapping().entrySet()) {
                 b.property(e.getKey(), e.getValue().requiredScalar());
+                // the repository checks its properties when it connects; its errors then name this place
+                b.origin(e.getKey(), e.getValue().location());
             }
         }
         return atKey(c, b::build);
@@ -257,7 +272,13 @@ public final class YamlCodec {
             }
         }
         String pc = poolClass;
-        return atKey(c, () -> new DataSourceConfig(pc, props));
+        DataSourceConfig config = atKey(c, () -> new DataSourceConfig(pc, props));
+        // HikariCP (the default pool) cannot connect without a URL; another pool class may be
+        // configured otherwise (its own data source class), which building the pool checks.
+        if (pc == null && (config.jdbcUrl() == null || config.jdbcUrl().isBlank())) {
+            throw c.error("jdbcUrl is required (the JDBC URL of the database)" + nearUrlKey(props.keySet()));
+        }
+        return config;
     }
 
     /** Reads a rules document ({@code /config/databases/{db}/rules}): a list of tagged rules. */
@@ -275,7 +296,9 @@ public final class YamlCodec {
             String tag = item.tag().substring(1);
             RuleCodec<?> codec = codecs.forTag(tag);
             if (codec == null) {
-                throw item.error("unknown rule type !" + tag + "; known: " + prefixed(codecs.tags()));
+                String near = DidYouMean.closest(tag, codecs.tags());
+                throw item.error("unknown rule type !" + tag + (near == null ? "" : "; did you mean '!" + near + "'?")
+                        + "; known: " + prefixed(codecs.tags()));
             }
             RuleConfig rule = codec.decode(new CursorRuleFields(item));
             if (rule == null || !rule.type().equals(tag)) {
@@ -370,8 +393,8 @@ public final class YamlCodec {
     private static void requireOnly(Map<String, Cursor> m, Set<String> allowed, Cursor owner, String where) {
         for (Map.Entry<String, Cursor> e : m.entrySet()) {
             if (!allowed.contains(e.getKey())) {
-                throw e.getValue().error("unknown key in " + (where.isEmpty() ? "top level" : where)
-                        + "; allowed: " + String.join(", ", new java.util.TreeSet<>(allowed)));
+                throw e.getValue().error("unknown key '" + e.getKey() + "' in " + (where.isEmpty() ? "top level" : where)
+                        + DidYouMean.suggest(e.getKey(), allowed) + "; allowed: " + String.join(", ", new java.util.TreeSet<>(allowed)));
             }
         }
     }
@@ -386,6 +409,18 @@ public final class YamlCodec {
             }
             throw new GovernanceException(e.code(), c.error(e.getMessage()).getMessage(), e);
         }
+    }
+
+    /** {@code "; found 'jdbcURL': did you mean 'jdbcUrl'?"} when a key is a typo of it, else empty. */
+    private static String nearUrlKey(Set<String> keys) {
+        String near = DidYouMean.closest("jdbcUrl", keys);
+        return near == null ? "" : "; found '" + near + "': did you mean 'jdbcUrl'?";
+    }
+
+    /** A tag as written: {@code !!name} for the YAML namespace, the full URI otherwise. */
+    private static String shortTag(Tag tag) {
+        String v = tag.getValue();
+        return v.startsWith(Tag.PREFIX) ? "!!" + v.substring(Tag.PREFIX.length()) : v;
     }
 
     private static String prefixed(Set<String> tags) {

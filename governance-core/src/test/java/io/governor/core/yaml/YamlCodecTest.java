@@ -227,7 +227,8 @@ class YamlCodecTest {
                   replica: [r]
                 """;
         GovernanceException e = assertThrows(GovernanceException.class, () -> codec.readRules(doc, "node rules"));
-        assertTrue(e.getMessage().startsWith("node rules: line 3, key '[0].replica': unknown field of rule !READWRITE_SPLITTING"),
+        assertTrue(e.getMessage().startsWith("node rules: line 3, key '[0].replica': unknown field 'replica' of rule !READWRITE_SPLITTING"
+                        + "; did you mean 'replicas'?"),
                 e.getMessage());
     }
 

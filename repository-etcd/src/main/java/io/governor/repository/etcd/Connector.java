@@ -5,12 +5,22 @@ import io.etcd.jetcd.ClientBuilder;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import javax.net.ssl.SSLException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 
 /** Builds the jetcd client for {@link EtcdSettings}. Stateless. */
 final class Connector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
 
     /** gRPC keep-alive ping interval (grpc-java's minimum; etcd's server accepts pings every 5 s). */
     static final Duration GRPC_KEEPALIVE = Duration.ofSeconds(10);
@@ -56,5 +66,37 @@ final class Connector {
             }
         }
         return b.build();
+    }
+
+    /**
+     * Resolves the host of every endpoint before the client is made, so that a name that does not
+     * resolve is one clear error instead of gRPC's retries. Fails when no host resolves; one that
+     * does not resolve next to others that do is logged and left to the client.
+     *
+     * @throws GovernanceException {@code CONNECT_FAILED} "cannot resolve host '...'" (not worth retrying)
+     */
+    static void requireResolvableHost(EtcdSettings s) {
+        List<String> unresolved = new ArrayList<>();
+        UnknownHostException first = null;
+        for (URI endpoint : s.endpoints()) {
+            String host = endpoint.getHost();
+            if (host == null) {
+                continue;
+            }
+            try {
+                InetAddress.getByName(host);
+            } catch (UnknownHostException e) {
+                unresolved.add(host);
+                first = first == null ? e : first;
+            }
+        }
+        if (!unresolved.isEmpty() && unresolved.size() == s.endpoints().size()) {
+            throw new GovernanceException(ErrorCode.CONNECT_FAILED, "etcd repository " + s.label()
+                    + ": cannot resolve host" + (unresolved.size() == 1 ? " '" + unresolved.get(0) + "'" : "s " + unresolved),
+                    first);
+        }
+        if (!unresolved.isEmpty()) {
+            LOG.warn("etcd repository {}: cannot resolve host(s) {}; connecting to the other endpoints", s.label(), unresolved);
+        }
     }
 }

@@ -88,9 +88,10 @@ final class EtcdRepository implements RegistryRepository {
      * Connects, grants the client's lease and reports {@code CONNECTED}.
      *
      * @throws GovernanceException {@code CONNECT_FAILED} when no server answered within the connect
-     *         timeout, {@code UNAUTHENTICATED} for wrong credentials
+     *         timeout or when no endpoint's host name resolves, {@code UNAUTHENTICATED} for wrong credentials
      */
     static EtcdRepository connect(EtcdSettings settings) {
+        Connector.requireResolvableHost(settings); // before any thread or channel exists
         EtcdRepository r = new EtcdRepository(settings);
         long deadline = System.nanoTime() + settings.connectTimeout().toNanos();
         try {

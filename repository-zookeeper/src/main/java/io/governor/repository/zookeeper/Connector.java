@@ -1,5 +1,6 @@
 package io.governor.repository.zookeeper;
 
+import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -14,7 +15,11 @@ import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,6 +42,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class Connector {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
+
     private Connector() {
     }
 
@@ -48,6 +55,7 @@ final class Connector {
      * @throws GovernanceException see {@link Errors#connectFailed}
      */
     static CuratorFramework connect(ZooKeeperSettings s, Errors errors, ConnectionStateListener stateListener) {
+        requireResolvableHost(s);
         String label = s.label();
         CuratorFrameworkFactory.Builder b = CuratorFrameworkFactory.builder()
                 .connectString(s.servers())
@@ -79,6 +87,48 @@ final class Connector {
             client.close();
             throw errors.connectFailed(e);
         }
+    }
+
+    /**
+     * Resolves the host of every server before the client is made: the ZooKeeper client would log
+     * a stack trace for every attempt on a name that does not resolve. Fails when no host
+     * resolves; a server whose name does not resolve next to others that do is logged and left to
+     * the client.
+     *
+     * @throws GovernanceException {@code CONNECT_FAILED} "cannot resolve host '...'" (not worth retrying)
+     */
+    static void requireResolvableHost(ZooKeeperSettings s) {
+        List<String> unresolved = new ArrayList<>();
+        UnknownHostException first = null;
+        String[] entries = s.servers().split(",");
+        for (String entry : entries) {
+            String host = host(entry.trim());
+            try {
+                InetAddress.getByName(host);
+            } catch (UnknownHostException e) {
+                unresolved.add(host);
+                first = first == null ? e : first;
+            }
+        }
+        if (unresolved.size() == entries.length) {
+            throw new GovernanceException(ErrorCode.CONNECT_FAILED, "connect to ZooKeeper servers '" + s.servers()
+                    + "' (namespace '" + s.label() + "') failed: cannot resolve host" + (unresolved.size() == 1 ? " '"
+                    + unresolved.get(0) + "'" : "s " + unresolved), first);
+        }
+        if (!unresolved.isEmpty()) {
+            LOG.warn("[{}] cannot resolve ZooKeeper host(s) {}; connecting to the others of '{}'", s.label(), unresolved,
+                    s.servers());
+        }
+    }
+
+    /** The host of {@code host:port}, {@code [v6]:port} or a bare host. */
+    static String host(String entry) {
+        if (entry.startsWith("[")) {
+            int close = entry.indexOf(']');
+            return close < 0 ? entry : entry.substring(1, close);
+        }
+        int colon = entry.lastIndexOf(':');
+        return colon < 0 ? entry : entry.substring(0, colon);
     }
 
     /**
