@@ -38,8 +38,13 @@ import java.util.regex.Pattern;
  * that registers it ({@code @RegisterExtension static final ApolloServer APOLLO = ApolloServer.shared();})
  * and stopped when the JVM's tests end (JUnit closes it with the root context): the Apollo client is JVM-wide, and starting the server takes
  * about 22 s and 700 MB. Test classes isolate themselves by a governor namespace (an item-key prefix)
- * or by {@link #createApp(String)}. {@link #launch()} starts a private server, for
- * try-with-resources ({@code try (ApolloServer s = ApolloServer.launch()) {...}}).
+ * or by {@link #createApp(String)}. {@link #launch(int)} starts a private server, for
+ * try-with-resources ({@code try (ApolloServer s = ApolloServer.launch(1000)) {...}}).
+ *
+ * <p><b>Settings</b> that differ from the assembly's: the config service scans for new releases
+ * every {@value #TEST_SCAN_INTERVAL_MILLIS} ms for {@link #shared()} ({@value #SCAN_INTERVAL_PROPERTY};
+ * Apollo's default is 1000), and the release history keeps 20 releases per namespace. A running
+ * server given by {@value #PORTAL_PROPERTY} keeps its own settings.
  *
  * <p>The namespace {@code application} of the app is <em>not</em> released here: the repository
  * must open a never-released namespace by itself.
@@ -67,24 +72,33 @@ public final class ApolloServer implements AutoCloseable, BeforeAllCallback {
     /** How long {@link #start()} waits for the server. */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     /**
-     * Server settings the launcher passes: the assembly's defaults except that the release history
-     * keeps the last 20 releases per namespace (unbounded by default). The config service's release
-     * scan stays at Apollo's default of once a second.
+     * How often the config service of {@link #shared()} scans for new releases, in ms, as a system
+     * property; {@value #TEST_SCAN_INTERVAL_MILLIS} by default. Apollo's default is 1000: a release
+     * reaches clients up to a second later, and the contract kit's write-then-read loops take about
+     * a second per step (its longest test ~100 s of its 120 s limit).
      */
+    public static final String SCAN_INTERVAL_PROPERTY = "governor.apollo.message-scan-interval";
+    /** The scan interval of the tests' server. */
+    public static final int TEST_SCAN_INTERVAL_MILLIS = 200;
+    /** Apollo's default scan interval ({@code apollo.message-scan.interval}). */
+    public static final int DEFAULT_SCAN_INTERVAL_MILLIS = 1000;
+    /** The release history keeps the last 20 releases per namespace (Apollo keeps all by default). */
     static final String RELEASE_HISTORY_RETENTION = "--apollo.release-history.retention.size=20";
 
     private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
     private static ApolloServer shared;
 
     private final String appId;
+    private final int scanIntervalMillis;
     private JarServer process;
     private HttpClient portalSession;
     private String portalUrl;
     private String configServiceUrl;
     private String token;
 
-    private ApolloServer(String appId) {
+    private ApolloServer(String appId, int scanIntervalMillis) {
         this.appId = appId;
+        this.scanIntervalMillis = scanIntervalMillis;
     }
 
     /**
@@ -93,14 +107,18 @@ public final class ApolloServer implements AutoCloseable, BeforeAllCallback {
      */
     public static synchronized ApolloServer shared() {
         if (shared == null) {
-            shared = new ApolloServer(System.getProperty("app.id", DEFAULT_APP_ID));
+            shared = new ApolloServer(System.getProperty("app.id", DEFAULT_APP_ID),
+                    Integer.getInteger(SCAN_INTERVAL_PROPERTY, TEST_SCAN_INTERVAL_MILLIS));
         }
         return shared;
     }
 
-    /** Starts a private server (or connects to a running one) and returns it ready. */
-    public static ApolloServer launch() {
-        return new ApolloServer(DEFAULT_APP_ID).start();
+    /**
+     * Starts a private server (or connects to a running one) and returns it ready; its config
+     * service scans for releases every {@code scanIntervalMillis} (a started server only).
+     */
+    public static ApolloServer launch(int scanIntervalMillis) {
+        return new ApolloServer(DEFAULT_APP_ID, scanIntervalMillis).start();
     }
 
     /** Starts the server; the shared one is stopped when every test of the JVM has run. */
@@ -156,6 +174,7 @@ public final class ApolloServer implements AutoCloseable, BeforeAllCallback {
                         "--governor.port.apollo-adminservice=" + ports[1],
                         "--governor.port.apollo-portal=" + ports[2],
                         "--logging.file.name=apollo-assembly.log",
+                        "--apollo.message-scan.interval=" + scanIntervalMillis,
                         RELEASE_HISTORY_RETENTION)
                 .build();
         process.start(portalUrl + "/health", START_TIMEOUT);

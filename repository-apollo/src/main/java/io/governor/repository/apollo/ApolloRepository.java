@@ -92,13 +92,15 @@ final class ApolloRepository implements Repository {
     private final List<ApolloWatch> watches = new CopyOnWriteArrayList<>();
     /**
      * Writes released from this JVM, per Apollo namespace (app, cluster, namespace name): item key to
-     * {version (-1: removed), deadline}. The Apollo client is JVM-wide, so every repository on the
+     * {version (-1: removed), deadline, when a view first showed it (0: not yet)}. The Apollo client is JVM-wide, so every repository on the
      * namespace waits for them before it reads, and a write is visible in this JVM once it returns.
      */
     private static final ConcurrentMap<String, ConcurrentMap<String, long[]>> RELEASED = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, long[]> released;
     /** Item key to version as of the last sync, every item of the namespace. Guarded by {@link #lock}. */
     private Map<String, Long> itemVersions = Map.of();
+    /** When the last sync began to read the Apollo client. Guarded by {@link #lock}. */
+    private long viewTime = System.nanoTime();
     private final AtomicBoolean syncPending = new AtomicBoolean();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean casWarned = new AtomicBoolean();
@@ -368,7 +370,7 @@ final class ApolloRepository implements Repository {
             if (!changes.isEmpty()) {
                 Release.publish(portal, operation, key, List.copyOf(changes.values()));
                 long deadline = System.nanoTime() + settings.syncTimeout.toNanos();
-                changes.values().forEach(c -> released.put(c.itemKey(), new long[] {version(c.after()), deadline}));
+                changes.values().forEach(c -> released.put(c.itemKey(), new long[] {version(c.after()), deadline, 0}));
                 LOG.debug("[{}] {} '{}' released ({} items)", settings.logName(), operation, key, changes.size());
             }
             return true;
@@ -409,6 +411,7 @@ final class ApolloRepository implements Repository {
 
     /** Re-reads the namespace from the Apollo client, updates the snapshot and delivers the differences. */
     private void sync() {
+        long started = System.nanoTime();
         Map<String, VersionedValue> current = new HashMap<>();
         Map<String, Long> versions = new HashMap<>();
         for (String itemKey : config.getPropertyNames()) {
@@ -423,6 +426,7 @@ final class ApolloRepository implements Repository {
         lock.lock();
         try {
             itemVersions = versions;
+            viewTime = started;
             events = snapshot.replace(current);
             targets = List.copyOf(watches); // the watches that existed when these changes became visible
             changed.signalAll();
@@ -475,7 +479,12 @@ final class ApolloRepository implements Repository {
                 for (Map.Entry<String, long[]> e : released.entrySet()) {
                     long[] write = e.getValue();
                     Long seen = itemVersions.get(e.getKey());
-                    boolean shown = write[0] < 0 ? seen == null : seen != null && seen >= write[0];
+                    // shown once in a view read after the client had it, even if changed since by someone else
+                    boolean shown = write[2] != 0 ? viewTime - write[2] >= 0
+                            : write[0] < 0 ? seen == null : seen != null && seen >= write[0];
+                    if (shown && write[2] == 0) {
+                        released.replace(e.getKey(), write, new long[] {write[0], write[1], viewTime});
+                    }
                     if (now - write[1] > 0 && released.remove(e.getKey(), write) && !shown) {
                         late = e.getKey();
                     }

@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  *   {@code updateRules} (read, compare-and-set as one commit = one release) back to back; calls per
  *   second and the latency per call.</li>
  * </ol>
- * Arguments: {@code [rounds=60] [watchers=10] [adminCalls=30]}. Starts the server like the tests
+ * Arguments: {@code [rounds=60] [watchers=10] [adminCalls=30] [scanIntervalMillis=1000]} (the
+ * config service's {@code apollo.message-scan.interval}; Apollo's default is 1000). Starts the server like the tests
  * ({@link ApolloServer}: {@code -Dgovernor.apollo.server.jar}, or a running one with
  * {@code -Dgovernor.apollo.portal} and {@code -Dgovernor.apollo.config-service}). Needs
  * {@code -Dapp.id=governor-test -Dapollo.cache-dir=<dir>}; the command is in docs/performance.md.
@@ -47,8 +48,10 @@ public final class ApolloMeasurements {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
         int watchers = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int adminCalls = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+        int scanMillis = args.length > 3 ? Integer.parseInt(args[3]) : ApolloServer.DEFAULT_SCAN_INTERVAL_MILLIS;
+        System.out.printf("Apollo 2.4.0 all-in-one, config service scan every %d ms%n", scanMillis);
         ApolloTesting.throughProxy = false;
-        try (ApolloServer apollo = ApolloServer.launch()) {
+        try (ApolloServer apollo = ApolloServer.launch(scanMillis)) {
             publishToEveryWatcher(apollo, rounds, watchers);
             adminCompareAndSet(apollo, adminCalls);
         }
