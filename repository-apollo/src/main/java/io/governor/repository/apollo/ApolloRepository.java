@@ -19,15 +19,11 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -90,13 +86,8 @@ final class ApolloRepository implements Repository {
     private final Condition changed = lock.newCondition();
     private final Snapshot snapshot = new Snapshot();
     private final List<ApolloWatch> watches = new CopyOnWriteArrayList<>();
-    /**
-     * Writes released from this JVM, per Apollo namespace (app, cluster, namespace name): item key to
-     * {version (-1: removed), deadline, when a view first showed it (0: not yet)}. The Apollo client is JVM-wide, so every repository on the
-     * namespace waits for them before it reads, and a write is visible in this JVM once it returns.
-     */
-    private static final ConcurrentMap<String, ConcurrentMap<String, long[]>> RELEASED = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, long[]> released;
+    /** This JVM's writes to the Apollo namespace that its client may not show yet. */
+    private final ReleasedWrites released;
     /** Item key to version as of the last sync, every item of the namespace. Guarded by {@link #lock}. */
     private Map<String, Long> itemVersions = Map.of();
     /** When the last sync began to read the Apollo client. Guarded by {@link #lock}. */
@@ -111,8 +102,7 @@ final class ApolloRepository implements Repository {
         this.settings = settings;
         this.keys = new ItemKeys(settings.namespace, settings.maxItemKeyLength);
         this.portal = portal;
-        this.released = RELEASED.computeIfAbsent(settings.appId + "+" + settings.cluster + "+" + settings.namespaceName,
-                k -> new ConcurrentHashMap<>());
+        this.released = ReleasedWrites.of(settings);
         this.config = config;
         String threadName = "governor-" + (settings.namespace.isEmpty() ? "root" : settings.namespace) + "-watch";
         this.watchExecutor = Executors.newSingleThreadExecutor(r -> {
@@ -333,66 +323,20 @@ final class ApolloRepository implements Repository {
                     lock.unlock();
                 }
             }
-            Map<String, String> stored = new HashMap<>();
-            for (Operation op : ops) {
-                if (op instanceof Operation.Check c) {
-                    VersionedValue current = decode(stored(stored, c.key()));
-                    if (!Objects.equals(current == null ? null : current.value(), c.expectedValue())) {
-                        LOG.debug("[{}] {} '{}': '{}' does not hold the expected value", settings.logName(), operation, key, c.key());
-                        return false;
-                    }
-                }
-            }
-            Map<String, Release.Change> changes = new LinkedHashMap<>();
-            for (Operation op : ops) {
-                if (op instanceof Operation.Put p) {
-                    String before = stored(stored, p.key());
-                    Release.Change prior = changes.get(p.key());
-                    long version = Math.max(Math.max(0, version(before)), Math.max(visibleVersion(p.key()),
-                            prior == null ? -1 : version(prior.after()))) + 1;
-                    String full = keys.hashed(p.key()) ? keys.fullItemKey(p.key()) : null;
-                    changes.put(p.key(), new Release.Change(keys.toItemKey(p.key()), p.key(), before,
-                            StoredValue.encode(p.value(), version, full)));
-                } else if (op instanceof Operation.Delete d) {
-                    Set<String> visible = new TreeSet<>(visibleKeysAtOrBelow(d.key()));
-                    Set<String> doomed = new TreeSet<>(visible);
-                    changes.keySet().stream().filter(k -> Paths.isAtOrBelow(k, d.key())).forEach(doomed::add);
-                    for (String k : doomed) {
-                        String before = stored(stored, k);
-                        if (before == null && !visible.contains(k)) {
-                            changes.remove(k); // put earlier in this commit, never stored
-                        } else { // a visible item removed in the portal but not released still needs a release
-                            changes.put(k, new Release.Change(keys.toItemKey(k), k, before, null));
-                        }
-                    }
-                }
+            List<Release.Change> changes = new Edits(portal, keys, this::visibleVersion, this::visibleKeysAtOrBelow).plan(ops);
+            if (changes == null) {
+                LOG.debug("[{}] {} '{}': a check does not hold", settings.logName(), operation, key);
+                return false;
             }
             if (!changes.isEmpty()) {
-                Release.publish(portal, operation, key, List.copyOf(changes.values()));
-                long deadline = System.nanoTime() + settings.syncTimeout.toNanos();
-                changes.values().forEach(c -> released.put(c.itemKey(), new long[] {version(c.after()), deadline, 0}));
+                Release.publish(portal, operation, key, changes);
+                changes.forEach(c -> released.add(c.itemKey(), Edits.version(c.after()), settings.syncTimeout));
                 LOG.debug("[{}] {} '{}' released ({} items)", settings.logName(), operation, key, changes.size());
             }
             return true;
         } finally {
             writeLock.unlock();
         }
-    }
-
-    /** The item's stored text in the portal, read once per write. */
-    private String stored(Map<String, String> cache, String key) {
-        if (!cache.containsKey(key)) {
-            cache.put(key, portal.value(keys.toItemKey(key), key));
-        }
-        return cache.get(key);
-    }
-
-    private static VersionedValue decode(String stored) {
-        return stored == null ? null : StoredValue.decode(stored);
-    }
-
-    private static long version(String stored) {
-        return stored == null ? -1 : StoredValue.version(stored);
     }
 
     /** Loads the first snapshot on the watch thread, so that no later sync can be overtaken by it. */
@@ -473,30 +417,14 @@ final class ApolloRepository implements Repository {
         }
         try {
             while (true) {
-                long now = System.nanoTime();
-                String late = null;
-                boolean waiting = false;
-                for (Map.Entry<String, long[]> e : released.entrySet()) {
-                    long[] write = e.getValue();
-                    Long seen = itemVersions.get(e.getKey());
-                    // shown once in a view read after the client had it, even if changed since by someone else
-                    boolean shown = write[2] != 0 ? viewTime - write[2] >= 0
-                            : write[0] < 0 ? seen == null : seen != null && seen >= write[0];
-                    if (shown && write[2] == 0) {
-                        released.replace(e.getKey(), write, new long[] {write[0], write[1], viewTime});
-                    }
-                    if (now - write[1] > 0 && released.remove(e.getKey(), write) && !shown) {
-                        late = e.getKey();
-                    }
-                    waiting |= !shown && now - write[1] <= 0 && items.test(e.getKey());
-                }
-                if (late != null) {
+                ReleasedWrites.Pending pending = released.pending(itemVersions, viewTime, items);
+                if (pending.late() != null) {
                     throw new GovernanceException(ErrorCode.TIMEOUT, operation + " '" + key + "' on apollo repository ("
-                            + settings.where() + "): the write of item '" + late + "' was released but the Apollo "
-                            + "client did not show it within " + settings.syncTimeout + "; it shows once the client "
-                            + "catches up");
+                            + settings.where() + "): the write of item '" + pending.late() + "' was released but the "
+                            + "Apollo client did not show it within " + settings.syncTimeout + "; it shows once the "
+                            + "client catches up");
                 }
-                if (!waiting) {
+                if (!pending.waiting()) {
                     return;
                 }
                 checkOpen(operation, key);
