@@ -16,14 +16,14 @@ final class ApolloErrors {
     private ApolloErrors() {
     }
 
-    /** The HTTP status of an OpenAPI failure in {@code t}'s cause chain, or -1. */
-    static int status(Throwable t) {
+    /** The OpenAPI failure (an HTTP answer) in {@code t}'s cause chain, or null. */
+    private static ApolloOpenApiException answer(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof ApolloOpenApiException e) {
-                return e.getStatus();
+                return e;
             }
         }
-        return -1;
+        return null;
     }
 
     static GovernanceException translate(String operation, String key, ApolloSettings settings, Throwable t) {
@@ -31,10 +31,9 @@ final class ApolloErrors {
             return g;
         }
         String what = operation + " '" + key + "' on apollo repository (" + settings.where() + ")";
-        int status = status(t);
-        if (status > 0) {
-            String detail = what + " failed: the portal answered HTTP " + status;
-            return new GovernanceException(codeOf(status), detail, t);
+        ApolloOpenApiException answer = answer(t);
+        if (answer != null) { // its message is the portal's: status, reason and the server's message
+            return new GovernanceException(codeOf(answer.getStatus()), what + " failed: " + answer.getMessage(), t);
         }
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof SocketTimeoutException) {

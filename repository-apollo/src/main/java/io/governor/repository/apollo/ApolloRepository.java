@@ -8,6 +8,7 @@ import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.repository.Capability;
 import io.governor.api.repository.ChangeEvent;
+import io.governor.api.repository.Operation;
 import io.governor.api.repository.Paths;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.VersionedValue;
@@ -44,15 +45,20 @@ import java.util.function.Predicate;
  * states, events the Apollo client delivers late or out of order (it notifies listeners on a pool)
  * cannot leave the view wrong, and after an outage the next sync emits what was missed.
  *
- * <p><b>Writes</b> go through the Apollo OpenAPI ({@link PortalClient}): create or update (or remove)
- * the item, then publish the namespace. A write returns once this repository's client sees it
- * (read-your-writes), or fails with {@code TIMEOUT} after {@code syncTimeout}; the write was
- * published all the same and becomes visible when the client catches up. Publishing releases
- * every unpublished edit of the namespace, including edits made by hand in the portal.
+ * <p><b>Writes</b> go through the Apollo OpenAPI ({@link PortalClient}): each call (a put, a
+ * compare-and-set, a delete, a commit) edits its items as drafts and publishes the namespace once
+ * ({@link Release}); a call that fails leaves no draft behind. A write returns once its release is
+ * made, without waiting for the config service to announce it (it scans for releases once a second
+ * by default); this repository's next read then waits until its client sees its writes
+ * (read-your-writes), up to {@code syncTimeout}, else that read fails with {@code TIMEOUT}.
+ * Publishing releases every unpublished edit of the namespace, including edits made by hand in
+ * the portal.
  *
- * <p><b>No atomic compare-and-set:</b> Apollo has none, so {@link #compareAndSet} reads the item
- * from the portal, compares and writes. It is atomic only against other calls on this repository
- * instance; two processes can both succeed. The capability {@code COMPARE_AND_SET} is not declared.
+ * <p><b>No atomic compare-and-set:</b> Apollo has none, so {@link #compareAndSet} and the checks of
+ * {@link #commit} read the items from the portal, compare and write. They are atomic only against
+ * other calls on this repository instance; two processes can both succeed. The capability
+ * {@code COMPARE_AND_SET} is not declared. {@code TRANSACTION} is: a commit is all or nothing and one
+ * release, so readers see all of its writes at once.
  *
  * <p><b>Versions</b>: Apollo keeps none per item, so each write stores the previous version plus
  * one in a header line of the value ({@link StoredValue}); all clients read the same version.
@@ -62,8 +68,8 @@ import java.util.function.Predicate;
  * live until the JVM ends, and its meta server and cluster are JVM-wide settings. Closing the
  * repository removes its listener and stops its thread, but the Apollo client keeps polling.
  *
- * <p>Thread-safe. Every operation but {@link #watch} blocks (HTTP calls bounded by the connect and
- * read timeouts, plus up to {@code syncTimeout} for a write to become visible).
+ * <p>Thread-safe. Every operation but {@link #watch} blocks: writes for HTTP calls bounded by the
+ * connect and read timeouts, reads up to {@code syncTimeout} for this repository's writes to show.
  */
 final class ApolloRepository implements Repository {
 
@@ -80,16 +86,23 @@ final class ApolloRepository implements Repository {
     private final Condition changed = lock.newCondition();
     private final Snapshot snapshot = new Snapshot();
     private final List<ApolloWatch> watches = new CopyOnWriteArrayList<>();
+    /** This JVM's writes to the Apollo namespace that its client may not show yet. */
+    private final ReleasedWrites released;
+    /** Item key to version as of the last sync, every item of the namespace. Guarded by {@link #lock}. */
+    private Map<String, Long> itemVersions = Map.of();
+    /** When the last sync began to read the Apollo client. Guarded by {@link #lock}. */
+    private long viewTime = System.nanoTime();
     private final AtomicBoolean syncPending = new AtomicBoolean();
-    private final ReentrantLock casLock = new ReentrantLock();
+    private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean casWarned = new AtomicBoolean();
     private final ConfigChangeListener changeListener = event -> requestSync();
     private volatile boolean closed;
 
-    private ApolloRepository(ApolloSettings settings, Config config) {
+    private ApolloRepository(ApolloSettings settings, PortalClient portal, Config config) {
         this.settings = settings;
         this.keys = new ItemKeys(settings.namespace, settings.maxItemKeyLength);
-        this.portal = new PortalClient(settings);
+        this.portal = portal;
+        this.released = ReleasedWrites.of(settings);
         this.config = config;
         String threadName = "governor-" + (settings.namespace.isEmpty() ? "root" : settings.namespace) + "-watch";
         this.watchExecutor = Executors.newSingleThreadExecutor(r -> {
@@ -100,8 +113,24 @@ final class ApolloRepository implements Repository {
         });
     }
 
-    /** Opens the namespace through the Apollo client and loads the first snapshot. */
+    /**
+     * Opens the namespace through the Apollo client and loads the first snapshot. A writable
+     * repository first checks its environment with the portal and releases a namespace that was
+     * never released (the config service has nothing to give for one).
+     */
     static ApolloRepository open(ApolloSettings settings) {
+        PortalClient portal = new PortalClient(settings);
+        if (settings.writable()) {
+            try {
+                portal.prepare();
+            } catch (GovernanceException e) {
+                if (e.code() != ErrorCode.UNAVAILABLE && e.code() != ErrorCode.TIMEOUT) {
+                    throw e;
+                }
+                LOG.warn("[{}] apollo repository ({}): the portal cannot be reached, writes fail until it can: {}",
+                        settings.logName(), settings.where(), e.getMessage());
+            }
+        }
         Config config;
         try {
             config = ConfigService.getConfig(settings.appId, settings.namespaceName);
@@ -112,11 +141,22 @@ final class ApolloRepository implements Repository {
         ConfigSourceType source = config.getSourceType();
         if (source == ConfigSourceType.NONE) {
             throw new GovernanceException(ErrorCode.CONNECT_FAILED, "connect: apollo repository (" + settings.where()
-                    + ") got no configuration from the config service and has no local cache");
+                    + ") got no configuration from the config service and has no local cache. A namespace that was "
+                    + "never released cannot be read: release it once in the portal (an empty release will do), or "
+                    + "give the repository the properties portalUrl and token and it does so when it opens");
         }
-        ApolloRepository repository = new ApolloRepository(settings, config);
+        ApolloRepository repository = new ApolloRepository(settings, portal, config);
         config.addChangeListener(repository.changeListener);
         repository.firstSync();
+        repository.lock.lock();
+        try {
+            repository.awaitWrites("connect", "/", k -> true); // writes this JVM released before
+        } catch (GovernanceException e) {
+            repository.close();
+            throw e;
+        } finally {
+            repository.lock.unlock();
+        }
         if (source == ConfigSourceType.LOCAL) {
             LOG.warn("[{}] apollo repository ({}) serves the local cache: the config service is not reachable now",
                     settings.logName(), settings.where());
@@ -147,6 +187,7 @@ final class ApolloRepository implements Repository {
         Paths.requireKey(key);
         lock.lock();
         try {
+            awaitWrites("get", key, k -> true);
             return snapshot.get(key);
         } finally {
             lock.unlock();
@@ -159,6 +200,7 @@ final class ApolloRepository implements Repository {
         Paths.requireKey(key, true);
         lock.lock();
         try {
+            awaitWrites("children", key, k -> true);
             return snapshot.children(key);
         } finally {
             lock.unlock();
@@ -168,7 +210,7 @@ final class ApolloRepository implements Repository {
     @Override
     public void put(String key, String value) {
         checkWrite("put", key, value);
-        write("put", key, value, false, null);
+        write("put", key, List.of(Operation.put(key, value)));
     }
 
     /**
@@ -183,34 +225,33 @@ final class ApolloRepository implements Repository {
             LOG.warn("[{}] apollo has no atomic compare-and-set: compareAndSet is a read-compare-write, "
                     + "safe only against writers in this process", settings.logName());
         }
-        casLock.lock();
-        try {
-            return write("compareAndSet", key, newValue, true, expectedValue);
-        } finally {
-            casLock.unlock();
-        }
+        return write("compareAndSet", key, List.of(Operation.check(key, expectedValue), Operation.put(key, newValue)));
     }
 
     @Override
     public void delete(String key) {
         checkOpen("delete", key);
         Paths.requireKey(key);
-        List<String> doomed;
-        lock.lock();
-        try {
-            doomed = snapshot.keysAtOrBelow(key);
-        } finally {
-            lock.unlock();
+        write("delete", key, List.of(Operation.delete(key)));
+    }
+
+    /**
+     * Applies the operations as one release: all or nothing, and readers see every write at once.
+     * The checks read the items from the portal, as {@link #compareAndSet} does: they hold against
+     * other calls on this repository instance, not against other processes. A recursive delete
+     * removes the keys this repository's client shows below the key. Not blindly retryable.
+     */
+    @Override
+    public boolean commit(List<Operation> operations) {
+        String what = "(" + operations.size() + " operations)";
+        checkOpen("commit", what);
+        for (Operation op : operations) {
+            Paths.requireKey(op.key());
+            if (op instanceof Operation.Put p) {
+                checkWrite("commit", p.key(), p.value());
+            }
         }
-        if (doomed.isEmpty()) {
-            return;
-        }
-        for (String k : doomed) {
-            portal.remove(keys.toItemKey(k), k);
-        }
-        portal.publish("delete", key);
-        LOG.debug("[{}] delete '{}' published ({} keys)", settings.logName(), key, doomed.size());
-        awaitVisible("delete", key, s -> doomed.stream().noneMatch(k -> s.get(k).isPresent()));
+        return write("commit", what, operations);
     }
 
     @Override
@@ -265,24 +306,37 @@ final class ApolloRepository implements Repository {
     }
 
     /**
-     * Writes {@code value} with the next version: reads the item from the portal (the freshest
-     * state), optionally compares, writes, publishes and waits until the client sees it.
+     * Checks against the portal (the freshest state, drafts included), then edits every item the
+     * operations touch and releases once. Each put stores the item's next version. The released
+     * writes are then awaited by this repository's next read.
      */
-    private boolean write(String operation, String key, String value, boolean compare, String expected) {
-        String itemKey = keys.toItemKey(key);
-        String stored = portal.value(itemKey, key);
-        VersionedValue current = stored == null ? null : StoredValue.decode(stored);
-        if (compare && !Objects.equals(current == null ? null : current.value(), expected)) {
-            LOG.debug("[{}] {} '{}': current value does not match", settings.logName(), operation, key);
-            return false;
+    private boolean write(String operation, String key, List<Operation> ops) {
+        writeLock.lock();
+        try {
+            List<String> deleted = ops.stream().filter(op -> op instanceof Operation.Delete).map(op -> keys.fullItemKey(op.key())).toList();
+            if (!deleted.isEmpty()) { // a delete works from the keys this client shows: wait for writes below them
+                lock.lock();
+                try {
+                    awaitWrites(operation, key, item -> item.startsWith(ItemKeys.HASHED) || deleted.stream()
+                            .anyMatch(d -> item.equals(d) || item.startsWith(d + "/")));
+                } finally {
+                    lock.unlock();
+                }
+            }
+            List<Release.Change> changes = new Edits(portal, keys, this::visibleVersion, this::visibleKeysAtOrBelow).plan(ops);
+            if (changes == null) {
+                LOG.debug("[{}] {} '{}': a check does not hold", settings.logName(), operation, key);
+                return false;
+            }
+            if (!changes.isEmpty()) {
+                Release.publish(portal, operation, key, changes);
+                changes.forEach(c -> released.add(c.itemKey(), Edits.version(c.after()), settings.syncTimeout));
+                LOG.debug("[{}] {} '{}' released ({} items)", settings.logName(), operation, key, changes.size());
+            }
+            return true;
+        } finally {
+            writeLock.unlock();
         }
-        long version = Math.max(current == null ? 0 : current.version(), visibleVersion(key)) + 1;
-        String full = keys.hashed(key) ? keys.fullItemKey(key) : null;
-        portal.upsert(itemKey, key, StoredValue.encode(value, version, full));
-        portal.publish(operation, key);
-        LOG.debug("[{}] {} '{}' version {} published", settings.logName(), operation, key, version);
-        awaitVisible(operation, key, s -> s.get(key).map(v -> v.version() >= version).orElse(false));
-        return true;
     }
 
     /** Loads the first snapshot on the watch thread, so that no later sync can be overtaken by it. */
@@ -301,10 +355,13 @@ final class ApolloRepository implements Repository {
 
     /** Re-reads the namespace from the Apollo client, updates the snapshot and delivers the differences. */
     private void sync() {
+        long started = System.nanoTime();
         Map<String, VersionedValue> current = new HashMap<>();
+        Map<String, Long> versions = new HashMap<>();
         for (String itemKey : config.getPropertyNames()) {
             String stored = config.getProperty(itemKey, null);
             if (stored != null) {
+                versions.put(itemKey, StoredValue.version(stored));
                 keys.toKey(itemKey, stored).ifPresent(key -> current.put(key, StoredValue.decode(stored)));
             }
         }
@@ -312,6 +369,8 @@ final class ApolloRepository implements Repository {
         List<ApolloWatch> targets;
         lock.lock();
         try {
+            itemVersions = versions;
+            viewTime = started;
             events = snapshot.replace(current);
             targets = List.copyOf(watches); // the watches that existed when these changes became visible
             changed.signalAll();
@@ -344,27 +403,43 @@ final class ApolloRepository implements Repository {
         }
     }
 
-    private void awaitVisible(String operation, String key, Predicate<Snapshot> done) {
-        if (Thread.currentThread() == watchThread) {
-            requestSync(); // called from a listener: waiting here would block the thread that syncs
+    /**
+     * Waits, holding {@link #lock}, until this repository's view shows every write released from
+     * this JVM to its Apollo namespace (read-your-writes, also across repositories of the JVM). A
+     * write not shown by its deadline ({@code syncTimeout} after its release) fails the read that
+     * waits for it with {@code TIMEOUT}, once. From the watch thread (a listener reading) it does not
+     * wait: that would block the thread that syncs. Only writes of item keys {@code items} accepts
+     * are waited for.
+     */
+    private void awaitWrites(String operation, String key, Predicate<String> items) {
+        if (released.isEmpty() || Thread.currentThread() == watchThread) {
             return;
         }
-        long deadline = System.nanoTime() + settings.syncTimeout.toNanos();
-        lock.lock();
         try {
-            while (!done.test(snapshot)) {
-                checkOpen(operation, key);
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
+            while (true) {
+                ReleasedWrites.Pending pending = released.pending(itemVersions, viewTime, items);
+                if (pending.late() != null) {
                     throw new GovernanceException(ErrorCode.TIMEOUT, operation + " '" + key + "' on apollo repository ("
-                            + settings.where() + ") was published but the Apollo client did not see it within "
-                            + settings.syncTimeout + "; it applies once the client catches up");
+                            + settings.where() + "): the write of item '" + pending.late() + "' was released but the "
+                            + "Apollo client did not show it within " + settings.syncTimeout + "; it shows once the "
+                            + "client catches up");
                 }
+                if (!pending.waiting()) {
+                    return;
+                }
+                checkOpen(operation, key);
                 requestSync();
-                changed.awaitNanos(Math.min(left, POLL_NANOS));
+                changed.awaitNanos(POLL_NANOS);
             }
         } catch (InterruptedException e) {
             throw GovernanceException.interrupted(operation + " '" + key + "' on apollo repository", e);
+        }
+    }
+
+    private List<String> visibleKeysAtOrBelow(String key) {
+        lock.lock();
+        try {
+            return snapshot.keysAtOrBelow(key);
         } finally {
             lock.unlock();
         }

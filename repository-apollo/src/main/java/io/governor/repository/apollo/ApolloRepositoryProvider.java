@@ -15,9 +15,11 @@ import java.util.Set;
  * Creates config-center repositories of type {@code apollo}: one Apollo app / cluster / namespace,
  * read through the Apollo Java client and written through the Apollo OpenAPI.
  *
- * <p>Capabilities: {@link Capability#LIST_CHILDREN} only, derived from item keys. Apollo has no
- * atomic compare-and-set, no ephemeral items and no locks, so an Apollo repository can be a config
- * center but never a registry center.
+ * <p>Capabilities: {@link Capability#LIST_CHILDREN}, derived from item keys, and
+ * {@link Capability#TRANSACTION}: a commit is one release, all or nothing (its checks are
+ * read-then-write, see {@code ApolloRepository#commit}). Apollo has no atomic compare-and-set, no
+ * ephemeral items and no locks, so an Apollo repository can be a config center but never a
+ * registry center.
  *
  * <p>Properties ({@code docs/repositories/apollo.md} has the full reference): {@code appId}
  * (required), {@code cluster}, {@code namespaceName}, {@code env}, {@code portalUrl} and
@@ -33,7 +35,7 @@ public final class ApolloRepositoryProvider implements RepositoryProvider {
     /** The type key. */
     public static final String TYPE = "apollo";
 
-    static final Set<Capability> CAPABILITIES = Set.of(Capability.LIST_CHILDREN);
+    static final Set<Capability> CAPABILITIES = Set.of(Capability.LIST_CHILDREN, Capability.TRANSACTION);
 
     private static final String META_PROPERTY = "apollo.meta";
     private static final String CONFIG_SERVICE_PROPERTY = "apollo.config-service";
@@ -73,14 +75,15 @@ public final class ApolloRepositoryProvider implements RepositoryProvider {
 
     /**
      * The Apollo client takes its meta server from JVM-wide settings. An empty server list leaves
-     * them alone; otherwise it is set if the JVM has none, and must match if it has one.
+     * them alone; otherwise it is set if the JVM has none, and must match if it has one. An empty
+     * system property counts as none, as it does for the Apollo client.
      */
-    private static synchronized void applyMetaServer(String serverLists) {
+    static synchronized void applyMetaServer(String serverLists) {
         if (serverLists.isEmpty()) {
             return;
         }
-        String meta = System.getProperty(META_PROPERTY);
-        String configService = System.getProperty(CONFIG_SERVICE_PROPERTY);
+        String meta = nonBlank(System.getProperty(META_PROPERTY));
+        String configService = nonBlank(System.getProperty(CONFIG_SERVICE_PROPERTY));
         if (serverLists.equals(meta) || serverLists.equals(configService)) {
             return;
         }
@@ -92,5 +95,9 @@ public final class ApolloRepositoryProvider implements RepositoryProvider {
                 + "' differs from this JVM's Apollo client setting (" + META_PROPERTY + "=" + meta + ", "
                 + CONFIG_SERVICE_PROPERTY + "=" + configService + "); the Apollo client is JVM-wide: use one "
                 + "meta server per JVM, or leave serverLists empty");
+    }
+
+    private static String nonBlank(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 }

@@ -2,10 +2,14 @@ package io.governor.repository.apollo;
 
 import com.ctrip.framework.apollo.openapi.client.ApolloOpenApiClient;
 import com.ctrip.framework.apollo.openapi.dto.NamespaceReleaseDTO;
+import com.ctrip.framework.apollo.openapi.dto.OpenEnvClusterDTO;
 import com.ctrip.framework.apollo.openapi.dto.OpenItemDTO;
+import com.ctrip.framework.apollo.openapi.dto.OpenReleaseDTO;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 
+import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -14,6 +18,11 @@ import java.util.function.Supplier;
  * throws {@link GovernanceException} translated by {@link ApolloErrors}. Thread-safe.
  */
 final class PortalClient {
+
+    /** The {@code Name} column of Apollo's {@code Release} table: a longer name fails the release with HTTP 500. */
+    static final int MAX_RELEASE_NAME = 64;
+    /** The {@code Comment} column of Apollo's {@code Release} table. */
+    static final int MAX_RELEASE_COMMENT = 256;
 
     private final ApolloSettings settings;
     private final ApolloOpenApiClient client;
@@ -57,8 +66,8 @@ final class PortalClient {
                 return null;
             });
         } catch (GovernanceException e) {
-            // The portal answers 400 "item not exists" for a concurrent delete.
-            if (e.code() != ErrorCode.INVALID_ARGUMENT || value(itemKey, key) != null) {
+            // Apollo 2.4 answers 404 "item not found" for an item already gone (older portals 400).
+            if ((e.code() != ErrorCode.NOT_FOUND && e.code() != ErrorCode.INVALID_ARGUMENT) || value(itemKey, key) != null) {
                 throw e;
             }
         }
@@ -66,15 +75,49 @@ final class PortalClient {
 
     /**
      * Publishes the namespace: every unpublished edit in it, this repository's or anyone else's,
-     * becomes visible to clients. Safe to retry.
+     * becomes visible to clients. The release name is {@code governor <operation> <key>} cut to
+     * Apollo's 64 characters (the end replaced by a hash); the comment holds it whole, up to 256.
+     * Not safe to retry blindly: see {@link Release}.
      */
     void publish(String operation, String key) {
+        String title = "governor " + operation + " " + key;
         NamespaceReleaseDTO release = new NamespaceReleaseDTO();
-        release.setReleaseTitle("governor " + operation + " " + key);
-        release.setReleaseComment("published by Governor");
+        release.setReleaseTitle(bounded(title, MAX_RELEASE_NAME));
+        release.setReleaseComment(bounded(title, MAX_RELEASE_COMMENT));
         release.setReleasedBy(settings.operator);
         call(operation, key, () -> client().publishNamespace(settings.appId, settings.env, settings.cluster,
                 settings.namespaceName, release));
+    }
+
+    /** The items of the namespace's latest release, or null if it was never released. Safe to retry. */
+    Map<String, String> released(String operation, String key) {
+        OpenReleaseDTO latest = call(operation, key, () -> client().getLatestActiveRelease(settings.appId, settings.env,
+                settings.cluster, settings.namespaceName));
+        return latest == null ? null : latest.getConfigurations();
+    }
+
+    /**
+     * Checks, before the Apollo client first loads the namespace, that the portal serves the
+     * configured environment and cluster, and releases a namespace that was never released (the
+     * config service has nothing to give for one, so the client could not open it).
+     */
+    void prepare() {
+        List<OpenEnvClusterDTO> envs = call("connect", "/", () -> client().getEnvClusterInfo(settings.appId));
+        boolean served = envs.stream().anyMatch(e -> settings.env.equalsIgnoreCase(e.getEnv())
+                && e.getClusters() != null && e.getClusters().contains(settings.cluster));
+        if (!served) {
+            throw new GovernanceException(ErrorCode.INVALID_CONFIG, "connect: apollo repository (" + settings.where()
+                    + "): the portal " + settings.portalUrl + " has no environment '" + settings.env + "' with cluster '"
+                    + settings.cluster + "' for this app; it has " + envs.stream().map(e -> e.getEnv() + " "
+                    + e.getClusters()).toList() + " (set the property env)");
+        }
+        if (released("connect", "/") == null) {
+            publish("first release", "/");
+        }
+    }
+
+    static String bounded(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 9) + "~" + ItemKeys.sha256(text).substring(0, 8);
     }
 
     private ApolloOpenApiClient client() {

@@ -1,43 +1,23 @@
 package io.governor.repository.apollo;
 
-import com.ctrip.framework.apollo.mockserver.ApolloTestingServer;
 import io.governor.api.repository.Repository;
-import io.governor.api.repository.RepositoryConfig;
 import io.governor.test.RepositoryContractTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.governor.test.apollo.ApolloServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The shared repository contract on Apollo: apollo-mockserver serves the reads and notifications,
- * the OpenAPI stand-in takes the writes and feeds the mock server. One server for the whole class
- * (the Apollo client is a JVM-wide singleton and the kit creates clients in the test methods); each
- * test runs in its own namespace.
+ * The shared repository contract on a real Apollo 2.4.0 (config, admin and portal services,
+ * {@link ApolloServer}): reads through the Apollo client, writes through the portal's OpenAPI.
+ * The server and the JVM-wide Apollo client are shared by every IT class; each test runs in its
+ * own Governor namespace of the app's namespace {@code application}.
  */
 class ApolloRepositoryContractIT extends RepositoryContractTest {
 
-    private static final String TOKEN = "contract-token";
-    private static ApolloTestingServer apollo;
-    private static OpenApiStandIn portal;
-
-    @BeforeAll
-    static void startServers() throws Exception {
-        apollo = new ApolloTestingServer();
-        apollo.start();
-        portal = new OpenApiStandIn(apollo, TOKEN);
-    }
-
-    @AfterAll
-    static void stopServers() {
-        portal.close();
-        apollo.close();
-    }
+    @RegisterExtension
+    static final ApolloServer APOLLO = ApolloServer.shared();
 
     @Override
     protected Repository newRepository(String namespace) {
-        return new ApolloRepositoryProvider().create(RepositoryConfig.builder("apollo").namespace(namespace)
-                .property("appId", "governor-test")
-                .property("portalUrl", portal.url())
-                .property("token", TOKEN)
-                .build());
+        return ApolloTesting.open(APOLLO, namespace);
     }
 }

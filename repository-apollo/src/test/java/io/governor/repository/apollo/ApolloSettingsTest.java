@@ -66,9 +66,9 @@ class ApolloSettingsTest {
     }
 
     @Test
-    void serviceLoaderFindsTheProviderWithConfigCenterCapabilitiesOnly() {
+    void serviceLoaderFindsTheProviderWithConfigCenterCapabilitiesOnly() { // a commit is one release: TRANSACTION
         RepositoryProvider found = ServiceLoader.load(RepositoryProvider.class).stream()
                 .map(ServiceLoader.Provider::get).filter(p -> p.type().equals("apollo")).findFirst().orElseThrow();
-        assertEquals(Set.of(Capability.LIST_CHILDREN), found.capabilities());
+        assertEquals(Set.of(Capability.LIST_CHILDREN, Capability.TRANSACTION), found.capabilities());
     }
 }
