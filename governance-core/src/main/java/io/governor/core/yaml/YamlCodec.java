@@ -11,6 +11,7 @@ import io.governor.api.config.GovernanceProps;
 import io.governor.api.config.RuleCodec;
 import io.governor.api.config.RuleConfig;
 import io.governor.api.repository.RepositoryConfig;
+import io.governor.core.jdbc.DataSourceCheck;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.composer.Composer;
@@ -193,7 +194,7 @@ public final class YamlCodec {
         Cursor dbs = top.get("databases");
         if (dbs != null && !dbs.isNull()) {
             for (Map.Entry<String, Cursor> e : dbs.mapping().entrySet()) {
-                DatabaseConfig db = readDatabase(e.getValue());
+                DatabaseConfig db = readDatabase(e.getKey(), e.getValue());
                 atKey(e.getValue(), () -> b.database(e.getKey(), db));
             }
         }
@@ -227,7 +228,11 @@ public final class YamlCodec {
         return atKey(c, b::build);
     }
 
-    private DatabaseConfig readDatabase(Cursor c) {
+    /**
+     * Reads one database of a local file. Each data source is checked as an instance builds its pool
+     * ({@link DataSourceCheck}), so a misspelt pool property names the file and line here.
+     */
+    private DatabaseConfig readDatabase(String name, Cursor c) {
         Map<String, Cursor> m = c.isNull() ? Map.of() : c.mapping();
         requireOnly(m, DATABASE_KEYS, c, c.path());
         Map<String, DataSourceConfig> ds = new TreeMap<>();
@@ -235,7 +240,12 @@ public final class YamlCodec {
         if (dsc != null && !dsc.isNull()) {
             for (Map.Entry<String, Cursor> e : dsc.mapping().entrySet()) {
                 atKey(e.getValue(), () -> io.governor.api.repository.Paths.requireSegment(e.getKey(), "data source name"));
-                ds.put(e.getKey(), readDataSource(e.getValue()));
+                DataSourceConfig config = readDataSource(e.getValue());
+                atKey(e.getValue(), () -> {
+                    DataSourceCheck.check(name, e.getKey(), config);
+                    return null;
+                });
+                ds.put(e.getKey(), config);
             }
         }
         Cursor rc = m.get("rules");

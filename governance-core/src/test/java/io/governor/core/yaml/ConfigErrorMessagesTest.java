@@ -62,6 +62,23 @@ class ConfigErrorMessagesTest {
     }
 
     @Test
+    void misspeltPoolPropertyInAFileNamesFileLineDataSourceAndTheKnownProperty() {
+        GovernanceException e = invalid("""
+                governance: { namespace: n, registryCenter: { type: memory } }
+                databases:
+                  orders:
+                    dataSources:
+                      primary:
+                        jdbcUrl: "jdbc:h2:mem:p"
+                        maximumPoolSise: 5
+                """);
+        assertTrue(e.getMessage().startsWith("governor.yaml: line 6, key 'databases.orders.dataSources.primary'"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("maximumPoolSise") && e.getMessage().contains("did you mean 'maximumPoolSize'?"),
+                e.getMessage());
+    }
+
+    @Test
     void misspeltRuleTypeSuggestsTheKnownTag() {
         GovernanceException e = assertThrows(GovernanceException.class,
                 () -> codec.readRules("- !READWRITE_SPLITING { primary: p }\n", "zookeeper node /config/databases/orders/rules"));
