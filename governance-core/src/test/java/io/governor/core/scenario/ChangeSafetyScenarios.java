@@ -5,11 +5,7 @@ import io.governor.api.GovernanceException;
 import io.governor.api.config.BootstrapMode;
 import io.governor.api.config.DataSourceConfig;
 import io.governor.api.config.DatabaseConfig;
-import io.governor.api.config.GovernanceConfig;
-import io.governor.api.config.GovernanceProps;
-import io.governor.api.config.ReadwriteSplittingRule;
 import io.governor.api.repository.Repository;
-import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.ControlChange;
 import io.governor.core.Governance;
 import io.governor.core.GovernanceAdmin;
@@ -18,24 +14,15 @@ import io.governor.core.InstanceState;
 import io.governor.core.service.NodePaths;
 import io.governor.core.service.Repositories;
 import io.governor.test.Await;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -54,67 +41,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * by a subclass that says how to reach the center.
  */
 @Timeout(120)
-public abstract class ChangeSafetyScenarios {
+public abstract class ChangeSafetyScenarios extends ScenarioSupport {
 
-    protected static final Duration WAIT = Duration.ofSeconds(20);
-
-    private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
-    private H2Databases h2;
-    private String namespace;
-    private String primary;
-    private String replica0;
-    private String replica1;
-
-    /** The registry (and config) center for this run; its namespace is set by the scenario. */
-    protected abstract RepositoryConfig center();
-
-    @BeforeEach
-    void setUpDatabases() throws SQLException {
-        h2 = new H2Databases();
-        namespace = "cs-" + UUID.randomUUID().toString().substring(0, 8);
-        primary = h2.create("primary");
-        replica0 = h2.create("replica0");
-        replica1 = h2.create("replica1");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-        h2.close();
-    }
-
-    private DatabaseConfig orders() {
-        return DatabaseConfig.empty()
-                .withDataSource("primary", H2Databases.dataSource(primary))
-                .withDataSource("replica_0", H2Databases.dataSource(replica0))
-                .withDataSource("replica_1", H2Databases.dataSource(replica1))
-                .withRules(List.of(ReadwriteSplittingRule.of("primary", "replica_0", "replica_1")));
-    }
-
-    private GovernanceConfig config(DatabaseConfig local) {
-        return GovernanceConfig.builder(namespace).registryCenter(center()).bootstrap(BootstrapMode.CENTER)
-                .database("orders", local)
-                .props(new GovernanceProps(Map.of(GovernanceProps.DRAIN_TIMEOUT, "20s", GovernanceProps.POOL_CHECK_TIMEOUT, "10s")))
-                .build();
-    }
-
-    private Governance start(DatabaseConfig local) {
-        Governance g = Governance.builder(config(local)).build();
-        closeables.add(g);
-        return g;
+    @Override
+    protected Duration poolCheckTimeout() {
+        return Duration.ofSeconds(10);
     }
 
     private GovernanceAdmin admin() {
-        GovernanceAdmin a = GovernanceAdmin.connect(config(DatabaseConfig.empty()));
-        closeables.add(a);
+        GovernanceAdmin a = GovernanceAdmin.connect(config(BootstrapMode.CENTER, DatabaseConfig.empty()));
+        track(a);
         return a;
     }
 
     private Repository raw() {
         Repository r = Repositories.provider(center().type()).create(center().toBuilder().namespace(namespace).build());
-        closeables.add(r);
+        track(r);
         return r;
     }
 
@@ -356,25 +298,4 @@ public abstract class ChangeSafetyScenarios {
         assertNames(gone, b.instanceId() + " is not registered");
     }
 
-    private static String whoAmI(DataSource ds, boolean readOnly) throws SQLException {
-        try (Connection c = ds.getConnection()) {
-            c.setReadOnly(readOnly);
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT name FROM whoami")) {
-                rs.next();
-                return rs.getString(1);
-            }
-        }
-    }
-
-    private static Set<String> readsServedBy(DataSource ds, int n) {
-        Set<String> out = new HashSet<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                out.add(whoAmI(ds, true));
-            }
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
-        return out;
-    }
 }

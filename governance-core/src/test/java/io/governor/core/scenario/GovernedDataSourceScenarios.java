@@ -5,37 +5,28 @@ import io.governor.api.GovernanceException;
 import io.governor.api.config.BootstrapMode;
 import io.governor.api.config.DataSourceConfig;
 import io.governor.api.config.DatabaseConfig;
-import io.governor.api.config.GovernanceConfig;
-import io.governor.api.config.GovernanceProps;
 import io.governor.api.config.ReadwriteSplittingRule;
 import io.governor.api.event.ConfigurationEvent;
 import io.governor.api.event.GovernanceListener;
 import io.governor.api.repository.Repository;
-import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.Governance;
 import io.governor.core.GovernanceAdmin;
 import io.governor.core.InstanceInfo;
 import io.governor.core.service.NodePaths;
 import io.governor.core.service.Repositories;
 import io.governor.test.Await;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,86 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the center.
  */
 @Timeout(120)
-public abstract class GovernedDataSourceScenarios {
-
-    protected static final Duration WAIT = Duration.ofSeconds(20);
-
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    protected H2Databases h2;
-    protected String namespace;
-    protected String primary;
-    protected String replica0;
-    protected String replica1;
-
-    /** The registry (and config) center for this run; its namespace is set by the scenario. */
-    protected abstract RepositoryConfig center();
-
-    @BeforeEach
-    void setUpDatabases() throws SQLException {
-        h2 = new H2Databases();
-        namespace = "sc-" + UUID.randomUUID().toString().substring(0, 8);
-        primary = h2.create("primary");
-        replica0 = h2.create("replica0");
-        replica1 = h2.create("replica1");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-        h2.close();
-    }
-
-    protected DatabaseConfig orders() {
-        return DatabaseConfig.empty()
-                .withDataSource("primary", H2Databases.dataSource(primary))
-                .withDataSource("replica_0", H2Databases.dataSource(replica0))
-                .withDataSource("replica_1", H2Databases.dataSource(replica1))
-                .withRules(List.of(ReadwriteSplittingRule.of("primary", "replica_0", "replica_1")));
-    }
-
-    protected GovernanceConfig config(BootstrapMode mode, DatabaseConfig local) {
-        return GovernanceConfig.builder(namespace).registryCenter(center()).bootstrap(mode).database("orders", local)
-                .props(new GovernanceProps(Map.of(GovernanceProps.DRAIN_TIMEOUT, "20s", GovernanceProps.POOL_CHECK_TIMEOUT, "3s")))
-                .build();
-    }
-
-    protected Governance start(GovernanceListener... listeners) {
-        return start(BootstrapMode.CENTER, orders(), listeners);
-    }
-
-    protected Governance start(BootstrapMode mode, DatabaseConfig local, GovernanceListener... listeners) {
-        Governance.Builder b = Governance.builder(config(mode, local));
-        for (GovernanceListener l : listeners) {
-            b.listener(l);
-        }
-        Governance g = b.build();
-        closeables.add(g);
-        return g;
-    }
-
-    protected static String whoAmI(DataSource ds, boolean readOnly) throws SQLException {
-        try (Connection c = ds.getConnection()) {
-            c.setReadOnly(readOnly);
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT name FROM whoami")) {
-                rs.next();
-                return rs.getString(1);
-            }
-        }
-    }
-
-    protected static Set<String> readsServedBy(DataSource ds, int n) {
-        Set<String> out = new HashSet<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                out.add(whoAmI(ds, true));
-            }
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
-        return out;
-    }
+public abstract class GovernedDataSourceScenarios extends ScenarioSupport {
 
     private static String writesServedBy(DataSource ds) {
         try {

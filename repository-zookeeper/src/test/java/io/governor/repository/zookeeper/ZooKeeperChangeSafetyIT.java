@@ -2,10 +2,7 @@ package io.governor.repository.zookeeper;
 
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.scenario.ChangeSafetyScenarios;
-import io.governor.test.Ports;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Core's change-safety scenarios of issue 20 on ZooKeeper: checked admin writes, a start-up that
@@ -14,21 +11,12 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class ZooKeeperChangeSafetyIT extends ChangeSafetyScenarios {
 
-    private static TestingServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = new TestingServer(Ports.reserve(1)[0], true);
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final ZooKeeperServer ZK = new ZooKeeperServer();
 
     @Override
     protected RepositoryConfig center() {
-        return RepositoryConfig.builder("zookeeper").serverLists(server.getConnectString())
+        return RepositoryConfig.builder("zookeeper").serverLists(ZK.connectString())
                 .property("sessionTimeout", "10s").build();
     }
 }

@@ -11,15 +11,12 @@ import io.governor.core.GovernanceAdmin;
 import io.governor.core.InstanceInfo;
 import io.governor.core.InstanceState;
 import io.governor.test.Await;
-import io.governor.test.Ports;
 import io.governor.test.TcpProxy;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,20 +32,11 @@ class ZooKeeperGovernanceIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private static TestingServer server;
+    @RegisterExtension
+    static final ZooKeeperServer ZK = new ZooKeeperServer();
 
     private final List<AutoCloseable> opened = new ArrayList<>();
     private String namespace;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = new TestingServer(Ports.reserve(1)[0], true);
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
-    }
 
     @BeforeEach
     void name(TestInfo info) {
@@ -94,9 +82,9 @@ class ZooKeeperGovernanceIT {
 
     @Test
     void adminChangesAreAppliedByEveryInstanceAndInstancesAreListed() {
-        Governance a = track(Governance.builder(config(server.getConnectString(), orders("zk-a"))).build());
-        Governance b = track(Governance.builder(config(server.getConnectString(), orders("zk-b"))).build());
-        GovernanceAdmin admin = track(GovernanceAdmin.connect(config(server.getConnectString(), null)));
+        Governance a = track(Governance.builder(config(ZK.connectString(), orders("zk-a"))).build());
+        Governance b = track(Governance.builder(config(ZK.connectString(), orders("zk-b"))).build());
+        GovernanceAdmin admin = track(GovernanceAdmin.connect(config(ZK.connectString(), null)));
 
         assertEquals(Set.of(a.instanceId(), b.instanceId()), ids(admin.instances()));
         assertEquals(a.appliedRevision("orders"), b.appliedRevision("orders"), "b took the center's configuration");
@@ -119,9 +107,9 @@ class ZooKeeperGovernanceIT {
 
     @Test
     void instanceStatusComesBackAfterItsSessionIsLost() {
-        TcpProxy proxy = track(TcpProxy.start("127.0.0.1", server.getPort()));
+        TcpProxy proxy = track(TcpProxy.start("127.0.0.1", ZK.port()));
         Governance a = track(Governance.builder(config(proxy.address(), orders("zk-lost"))).build());
-        GovernanceAdmin admin = track(GovernanceAdmin.connect(config(server.getConnectString(), null)));
+        GovernanceAdmin admin = track(GovernanceAdmin.connect(config(ZK.connectString(), null)));
         assertEquals(Set.of(a.instanceId()), ids(admin.instances()));
 
         proxy.cut();

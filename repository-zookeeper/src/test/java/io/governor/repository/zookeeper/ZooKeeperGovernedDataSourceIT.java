@@ -2,10 +2,7 @@ package io.governor.repository.zookeeper;
 
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.scenario.GovernedDataSourceScenarios;
-import io.governor.test.Ports;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Core's governed DataSource scenarios (a data source switched under an open transaction, an
@@ -15,21 +12,12 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class ZooKeeperGovernedDataSourceIT extends GovernedDataSourceScenarios {
 
-    private static TestingServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = new TestingServer(Ports.reserve(1)[0], true);
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final ZooKeeperServer ZK = new ZooKeeperServer();
 
     @Override
     protected RepositoryConfig center() {
-        return RepositoryConfig.builder("zookeeper").serverLists(server.getConnectString())
+        return RepositoryConfig.builder("zookeeper").serverLists(ZK.connectString())
                 .property("sessionTimeout", "10s").build();
     }
 }

@@ -30,6 +30,11 @@ final class ZooKeeperServer implements BeforeAllCallback, AfterAllCallback {
         return "127.0.0.1:" + server.getPort();
     }
 
+    /** The server's port. */
+    int port() {
+        return server.getPort();
+    }
+
     /** The server's connect string. */
     String connectString() {
         return server.getConnectString();
