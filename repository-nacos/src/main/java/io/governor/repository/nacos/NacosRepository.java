@@ -12,7 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,7 +24,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
@@ -54,6 +56,15 @@ final class NacosRepository implements Repository {
     private static final Logger LOG = LoggerFactory.getLogger(NacosRepository.class);
     static final Set<Capability> CAPABILITIES = Set.of(Capability.LIST_CHILDREN, Capability.COMPARE_AND_SET);
     private static final int MAX_ATTEMPTS = 200;
+    /**
+     * How long the server's read cache may lag its database, as far as this repository waits for it:
+     * measured on Nacos 2.5.1, a publish is served 74-104 ms later, a removal up to ~1.1 s later.
+     */
+    static final Duration CACHE_LAG_LIMIT = Duration.ofSeconds(3);
+    /** How long a refused compare-and-set waits for reads to change before it publishes again. */
+    private static final Duration RECHECK = Duration.ofMillis(300);
+    private static final long MIN_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final NacosSettings settings;
     private final DataIds ids;
@@ -109,8 +120,10 @@ final class NacosRepository implements Repository {
     @Override
     public void put(String key, String value) {
         checkWrite("put", key, value);
-        addToAncestors(key, "put");
-        write("put", key, value, false, null);
+        Map<String, String> written = new LinkedHashMap<>();
+        addToAncestors(key, "put", written);
+        write("put", key, value, false, null, written);
+        awaitServed(written, "put", key);
     }
 
     /**
@@ -121,24 +134,32 @@ final class NacosRepository implements Repository {
     @Override
     public boolean compareAndSet(String key, String expectedValue, String newValue) {
         checkWrite("compareAndSet", key, newValue);
+        Map<String, String> written = new LinkedHashMap<>();
         if (expectedValue == null) {
-            addToAncestors(key, "compareAndSet");
+            addToAncestors(key, "compareAndSet", written);
         }
-        return write("compareAndSet", key, newValue, true, expectedValue);
+        boolean done = write("compareAndSet", key, newValue, true, expectedValue, written);
+        awaitServed(written, "compareAndSet", key);
+        return done;
     }
 
+    /**
+     * Recursive: removes every value below and at the key, bottom-up, then the key from its parent's
+     * index unless a concurrent put gave it children again. Not atomic (see the class comment).
+     * Returns once reads serve the removals. Safe to repeat.
+     */
     @Override
     public void delete(String key) {
         checkOpen("delete", key);
         Paths.requireKey(key);
-        deleteTree(key);
-        String parent = Paths.parent(key);
-        if (ChildIndex.parse(client.read(ids.index(key), "delete", key)).isEmpty()) {
-            updateIndex(parent, "delete", names -> {
+        Map<String, String> removed = new LinkedHashMap<>();
+        if (deleteTree(key, removed).isEmpty()) {
+            updateIndex(Paths.parent(key), "delete", removed, names -> {
                 names.remove(Paths.name(key));
                 return names;
             });
         }
+        awaitServed(removed, "delete", key);
         LOG.debug("[{}] deleted '{}'", settings.logName(), key);
     }
 
@@ -186,33 +207,29 @@ final class NacosRepository implements Repository {
     }
 
     /**
-     * Writes the next version of a key with compare-and-set against the content just read, retrying
-     * when another writer got in between. With {@code compare}, gives up (false) as soon as the
-     * current value differs from {@code expected} (null: the key must be absent).
+     * Writes the next version of a key. With {@code compare}, writes only while the current value
+     * equals {@code expected} (null: the key must be absent) and answers false otherwise.
      */
-    private boolean write(String operation, String key, String value, boolean compare, String expected) {
-        String dataId = ids.value(key);
-        for (int attempt = 1; ; attempt++) {
-            String stored = client.read(dataId, operation, key);
+    private boolean write(String operation, String key, String value, boolean compare, String expected,
+                          Map<String, String> pending) {
+        String written = update(ids.value(key), operation, key, pending, stored -> {
             VersionedValue current = stored == null ? null : StoredValue.decode(stored);
             if (compare && !Objects.equals(current == null ? null : current.value(), expected)) {
-                return false;
+                return null;
             }
-            long version = (current == null ? 0 : current.version()) + 1;
-            String md5 = stored == null ? StoredValue.ABSENT_MD5 : StoredValue.md5(stored);
-            if (client.publishCas(dataId, StoredValue.encode(value, version), md5, operation, key)) {
-                LOG.debug("[{}] {} '{}' version {}", settings.logName(), operation, key, version);
-                return true;
-            }
-            retryOrGiveUp(operation, key, dataId, stored, attempt);
+            return StoredValue.encode(value, (current == null ? 0 : current.version()) + 1);
+        });
+        if (written != null) {
+            LOG.debug("[{}] {} '{}' version {}", settings.logName(), operation, key, StoredValue.decode(written).version());
         }
+        return written != null;
     }
 
     /** Adds each segment of {@code key} to its parent's index, root first. */
-    private void addToAncestors(String key, String operation) {
+    private void addToAncestors(String key, String operation, Map<String, String> pending) {
         String parent = "/";
         for (String segment : Paths.segments(key)) {
-            updateIndex(parent, operation, names -> {
+            updateIndex(parent, operation, pending, names -> {
                 names.add(segment);
                 return names;
             });
@@ -220,52 +237,131 @@ final class NacosRepository implements Repository {
         }
     }
 
-    /** Applies {@code change} to an index with compare-and-set, retrying on conflict; no write if nothing changes. */
-    private void updateIndex(String node, String operation, UnaryOperator<TreeSet<String>> change) {
-        String dataId = ids.index(node);
-        for (int attempt = 1; ; attempt++) {
-            String content = client.read(dataId, operation, node);
+    /** Applies {@code change} to an index and returns the names it then holds; no write if nothing changes. */
+    private TreeSet<String> updateIndex(String node, String operation, Map<String, String> pending,
+                                        UnaryOperator<TreeSet<String>> change) {
+        List<TreeSet<String>> result = new ArrayList<>(List.of(new TreeSet<>()));
+        update(ids.index(node), operation, node, pending, content -> {
             TreeSet<String> before = ChildIndex.parse(content);
             TreeSet<String> after = change.apply(new TreeSet<>(before));
-            if (after.equals(before) && (content != null || after.isEmpty())) {
-                return;
-            }
-            String md5 = content == null ? StoredValue.ABSENT_MD5 : StoredValue.md5(content);
-            if (client.publishCas(dataId, ChildIndex.format(after), md5, operation, node)) {
-                return;
-            }
-            retryOrGiveUp(operation, node, dataId, content, attempt);
-        }
+            result.set(0, after);
+            return after.equals(before) && (content != null || before.isEmpty()) ? null : ChildIndex.format(after);
+        });
+        return result.get(0);
     }
 
-    private void deleteTree(String key) {
+    /**
+     * Removes the values below and at {@code key}, bottom-up, and the deleted names from the indexes;
+     * collects the removed dataIds in {@code removed} (with the content each had) for the caller to
+     * await. Returns the names left in the key's own index (children a concurrent put added).
+     */
+    private TreeSet<String> deleteTree(String key, Map<String, String> removed) {
         TreeSet<String> children = ChildIndex.parse(client.read(ids.index(key), "delete", key));
+        TreeSet<String> gone = new TreeSet<>();
         for (String child : children) {
-            deleteTree(Paths.join(key, child));
+            if (deleteTree(Paths.join(key, child), removed).isEmpty()) {
+                gone.add(child);
+            }
         }
-        client.remove(ids.value(key), "delete", key);
-        if (!children.isEmpty()) {
-            updateIndex(key, "delete", names -> {
-                names.removeAll(children);
-                return names;
-            });
+        String dataId = ids.value(key);
+        String stored = client.read(dataId, "delete", key);
+        if (stored != null) {
+            client.remove(dataId, "delete", key);
+            removed.put(dataId, stored);
+        }
+        return children.isEmpty() ? children : updateIndex(key, "delete", removed, names -> {
+            names.removeAll(gone);
+            return names;
+        });
+    }
+
+    /**
+     * Read, change, {@code publishConfigCas} against the MD5 of what was read, until it succeeds or
+     * {@code change} declines (returns null). Returns what was published, or null.
+     *
+     * <p>Nacos serves reads from a cache it updates ~0.1 s after a write (a removal up to ~1 s) but
+     * checks the compare-and-set against its database. So a refusal may mean another writer got in,
+     * or only that the read was stale: the loop re-reads until the content differs from what it
+     * compared against ({@link #awaitChange}), then decides again on the fresh content. After a
+     * success it waits until reads serve the write ({@link #awaitServed}), so a read after a write
+     * returns sees it, from any client of the same server.
+     */
+    private String update(String dataId, String operation, String key, Map<String, String> pending,
+                          UnaryOperator<String> change) {
+        String current = client.read(dataId, operation, key);
+        long changed = System.nanoTime();
+        for (int attempt = 1; ; attempt++) {
+            String next = change.apply(current);
+            if (next == null) {
+                return null;
+            }
+            if (client.publishCas(dataId, next, current == null ? StoredValue.ABSENT_MD5 : StoredValue.md5(current),
+                    operation, key)) {
+                pending.put(dataId, current == null ? "" : current);
+                return next;
+            }
+            if (attempt >= MAX_ATTEMPTS) {
+                throw new GovernanceException(ErrorCode.CONFLICT, operation + " '" + key + "' on nacos repository: gave up after "
+                        + attempt + " attempts against concurrent writers");
+            }
+            String now = awaitChange(dataId, current, operation, key);
+            if (!Objects.equals(now, current)) {
+                changed = System.nanoTime();
+            } else if (System.nanoTime() - changed > CACHE_LAG_LIMIT.toNanos()) {
+                throw NacosErrors.refused(operation, key, settings);
+            }
+            current = now;
         }
     }
 
     /**
-     * After a failed compare-and-set: a conflict if the content changed since it was read, else a
-     * refusal (the Nacos client does not say why a publish failed). Backs off briefly before a retry.
+     * After a refused compare-and-set against {@code seen}: re-reads until the server serves other
+     * content, which it does within its cache lag if the database holds other content, or until
+     * {@link #RECHECK} passes; returns the last read. Unchanged content means the server refused for
+     * another reason (a lock wait in its database under contention was seen to): the caller publishes
+     * again, and gives up with {@code UNAVAILABLE} when reads stay unchanged for {@link #CACHE_LAG_LIMIT}.
      */
-    private void retryOrGiveUp(String operation, String key, String dataId, String readBefore, int attempt) {
-        String now = client.read(dataId, operation, key);
-        if (Objects.equals(now, readBefore)) {
-            throw NacosErrors.refused(operation, key, settings);
+    private String awaitChange(String dataId, String seen, String operation, String key) {
+        long deadline = System.nanoTime() + RECHECK.toNanos();
+        for (long pause = MIN_PAUSE_NANOS; ; pause = Math.min(pause * 2, MAX_PAUSE_NANOS)) {
+            String now = client.read(dataId, operation, key);
+            if (!Objects.equals(now, seen) || System.nanoTime() > deadline) {
+                return now;
+            }
+            pause(pause, operation, key);
         }
-        if (attempt >= MAX_ATTEMPTS) {
-            throw new GovernanceException(ErrorCode.CONFLICT, operation + " '" + key + "' on nacos repository: gave up after "
-                    + attempt + " attempts against concurrent writers");
+    }
+
+    /**
+     * After writes: waits until reads of each dataId no longer serve the content it had before (the
+     * empty string: absent), so the writes (or later ones) are what every client of this server reads
+     * from now on. Gives up with a WARN after {@link #CACHE_LAG_LIMIT}: the writes are done, only
+     * their visibility is late.
+     */
+    private void awaitServed(Map<String, String> before, String operation, String key) {
+        long deadline = System.nanoTime() + CACHE_LAG_LIMIT.toNanos();
+        for (Map.Entry<String, String> e : before.entrySet()) {
+            for (long pause = MIN_PAUSE_NANOS; ; pause = Math.min(pause * 2, MAX_PAUSE_NANOS)) {
+                String now = client.read(e.getKey(), operation, key);
+                if (!e.getValue().equals(now == null ? "" : now)) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    LOG.warn("[{}] {} '{}': the server still serves the old content of {} {} after the write; reads may "
+                            + "lag", settings.logName(), operation, key, e.getKey(), CACHE_LAG_LIMIT);
+                    return;
+                }
+                pause(pause, operation, key);
+            }
         }
-        LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(ThreadLocalRandom.current().nextInt(50, 100 * Math.min(attempt, 20) + 51)));
+    }
+
+    private static void pause(long nanos, String operation, String key) {
+        LockSupport.parkNanos(nanos);
+        if (Thread.interrupted()) {
+            Thread.currentThread().interrupt();
+            throw GovernanceException.interrupted(operation + " '" + key + "' on nacos repository", null);
+        }
     }
 
     private void checkWrite(String operation, String key, String value) {
