@@ -56,6 +56,8 @@ public final class NacosServer implements AutoCloseable, BeforeAllCallback, Afte
     /** How long a start waits for readiness: ~13 s on two idle cores, much more on a loaded machine. */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
+    /** Starts tried before giving up, each with fresh ports and home directory. */
+    private static final int START_ATTEMPTS = 3;
     private static final String READINESS = "/nacos/v1/console/health/readiness";
     private static final int GRPC_OFFSET = 1000;
     private static final int PORT_ATTEMPTS = 200;
@@ -147,16 +149,30 @@ public final class NacosServer implements AutoCloseable, BeforeAllCallback, Afte
             address = external;
             return this;
         }
-        int port = freeHttpPort();
-        // nacos.home is relative to the working directory, which is the JarServer's own temporary directory
-        process = JarServer.builder("nacos", JarServer.locate("Nacos 2.5.1", JAR_PROPERTY, JAR_ENV, JAR_PATH))
-                .jvmArgs("-Xms256m", "-Xmx768m", "-Dnacos.standalone=true", "-Dnacos.home=nacos-home",
-                        "-Dserver.port=" + port, "-Dserver.address=127.0.0.1", "-Dnacos.inetutils.ip-address=127.0.0.1")
-                .jvmArgs(extraJvmArgs.toArray(String[]::new))
-                .build();
-        process.start("http://127.0.0.1:" + port + READINESS, START_TIMEOUT);
-        address = "127.0.0.1:" + port;
-        return this;
+        IllegalStateException failure = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            int port = freeHttpPort();
+            // nacos.home is relative to the working directory, which is the JarServer's own temporary directory
+            process = JarServer.builder("nacos", JarServer.locate("Nacos 2.5.1", JAR_PROPERTY, JAR_ENV, JAR_PATH))
+                    .jvmArgs("-Xms256m", "-Xmx768m", "-Dnacos.standalone=true", "-Dnacos.home=nacos-home",
+                            "-Dserver.port=" + port, "-Dserver.address=127.0.0.1", "-Dnacos.inetutils.ip-address=127.0.0.1")
+                    .jvmArgs(extraJvmArgs.toArray(String[]::new))
+                    .build();
+            try {
+                process.start("http://127.0.0.1:" + port + READINESS, START_TIMEOUT);
+                address = "127.0.0.1:" + port;
+                return this;
+            } catch (IllegalStateException e) {
+                // on a loaded machine its embedded Derby was seen to miss its fixed 10 s login timeout and exit
+                process.close();
+                process = null;
+                if (failure != null) {
+                    e.addSuppressed(failure);
+                }
+                failure = e;
+            }
+        }
+        throw failure;
     }
 
     /** Stops the server by process id and deletes its home directory; an external server is left alone. Idempotent. */

@@ -4,6 +4,7 @@ import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.RepositoryConfig;
+import io.governor.test.Await;
 import io.governor.test.nacos.NacosServer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,6 +49,12 @@ class NacosAuthIT {
                 .POST(HttpRequest.BodyPublishers.ofString("password=" + URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8)))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), () -> "admin initialisation answered " + r.statusCode() + ": " + r.body());
+        // the server answers gRPC requests from a user cache it reloads every 15 s: "user not found" until then
+        Await.until(Duration.ofSeconds(60), "the server knows the new admin user", () -> {
+            try (Repository repo = open(NacosRepositoryIT.namespace(), PASSWORD)) {
+                return repo.get("/probe").isEmpty();
+            }
+        });
     }
 
     @Test

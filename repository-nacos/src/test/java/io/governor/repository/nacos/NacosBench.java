@@ -107,6 +107,16 @@ public final class NacosBench {
                             + " the put call itself: p50 %d ms, p99 %d ms%n", watchers, publishes, ms(latencies, 0.50),
                     ms(latencies, 0.99), latencies[latencies.length - 1] / 1e6, putMillis[putMillis.length / 2],
                     putMillis[(int) Math.ceil(putMillis.length * 0.99) - 1]);
+            long[] deleteMillis = new long[50];
+            for (int i = 0; i < deleteMillis.length; i++) {
+                writer.put("/gone/k" + i, "v");
+                long start = System.nanoTime();
+                writer.delete("/gone/k" + i);
+                deleteMillis[i] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            }
+            Arrays.sort(deleteMillis);
+            System.out.printf("delete of one key (returns once the server serves the removal): p50 %d ms, p99 %d ms%n",
+                    deleteMillis[deleteMillis.length / 2], deleteMillis[deleteMillis.length - 1]);
         } finally {
             clients.forEach(Repository::close);
         }
