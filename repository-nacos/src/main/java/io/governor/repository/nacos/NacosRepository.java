@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +36,13 @@ import java.util.function.UnaryOperator;
  * <p><b>Values</b> live in one configuration per key ({@link DataIds}), with a version header
  * ({@link StoredValue}). Every write is a {@code publishConfigCas} against the content just read,
  * retried on conflict, so versions grow strictly and {@link #compareAndSet} is atomic.
+ *
+ * <p><b>IMPORTANT, consistency</b>: Nacos serves reads from a cache it updates ~0.1 s after a write
+ * (a removal up to ~1 s) and checks compare-and-set against its database. So a refused
+ * compare-and-set is decided again on a fresh read, not taken for a failure ({@link #update}), and
+ * every write returns only once the server serves it ({@link #awaitServed}, bounded by
+ * {@link #CACHE_LAG_LIMIT}): read-your-writes holds for every client of the same Nacos server, not
+ * across the members of a Nacos cluster, which each have their own cache.
  *
  * <p><b>Children</b>: Nacos cannot list configurations from the client, so each key with children
  * has an index document ({@link ChildIndex}) updated with {@code publishConfigCas} and retried on
@@ -72,6 +80,8 @@ final class NacosRepository implements Repository {
     private final ScheduledExecutorService watchExecutor;
     private volatile Thread watchThread;
     private final List<NacosWatch> watches = new CopyOnWriteArrayList<>();
+    /** What this repository wrote that the server may not serve yet, by dataId ({@link #read}). */
+    private final Map<String, String> unserved = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     NacosRepository(NacosSettings settings, NacosClient client) {
@@ -114,13 +124,13 @@ final class NacosRepository implements Repository {
     public List<String> children(String key) {
         checkOpen("children", key);
         Paths.requireKey(key, true);
-        return new ArrayList<>(ChildIndex.parse(client.read(ids.index(key), "children", key)));
+        return new ArrayList<>(ChildIndex.parse(read(ids.index(key), "children", key)));
     }
 
     @Override
     public void put(String key, String value) {
         checkWrite("put", key, value);
-        Map<String, String> written = new LinkedHashMap<>();
+        Map<String, Written> written = new LinkedHashMap<>();
         addToAncestors(key, "put", written);
         write("put", key, value, false, null, written);
         awaitServed(written, "put", key);
@@ -134,7 +144,7 @@ final class NacosRepository implements Repository {
     @Override
     public boolean compareAndSet(String key, String expectedValue, String newValue) {
         checkWrite("compareAndSet", key, newValue);
-        Map<String, String> written = new LinkedHashMap<>();
+        Map<String, Written> written = new LinkedHashMap<>();
         if (expectedValue == null) {
             addToAncestors(key, "compareAndSet", written);
         }
@@ -152,7 +162,7 @@ final class NacosRepository implements Repository {
     public void delete(String key) {
         checkOpen("delete", key);
         Paths.requireKey(key);
-        Map<String, String> removed = new LinkedHashMap<>();
+        Map<String, Written> removed = new LinkedHashMap<>();
         if (deleteTree(key, removed).isEmpty()) {
             updateIndex(Paths.parent(key), "delete", removed, names -> {
                 names.remove(Paths.name(key));
@@ -202,7 +212,7 @@ final class NacosRepository implements Repository {
     }
 
     private Optional<VersionedValue> read(String key, String operation) {
-        String stored = client.read(ids.value(key), operation, key);
+        String stored = read(ids.value(key), operation, key);
         return stored == null ? Optional.empty() : Optional.of(StoredValue.decode(stored));
     }
 
@@ -211,7 +221,7 @@ final class NacosRepository implements Repository {
      * equals {@code expected} (null: the key must be absent) and answers false otherwise.
      */
     private boolean write(String operation, String key, String value, boolean compare, String expected,
-                          Map<String, String> pending) {
+                          Map<String, Written> pending) {
         String written = update(ids.value(key), operation, key, pending, stored -> {
             VersionedValue current = stored == null ? null : StoredValue.decode(stored);
             if (compare && !Objects.equals(current == null ? null : current.value(), expected)) {
@@ -226,7 +236,7 @@ final class NacosRepository implements Repository {
     }
 
     /** Adds each segment of {@code key} to its parent's index, root first. */
-    private void addToAncestors(String key, String operation, Map<String, String> pending) {
+    private void addToAncestors(String key, String operation, Map<String, Written> pending) {
         String parent = "/";
         for (String segment : Paths.segments(key)) {
             updateIndex(parent, operation, pending, names -> {
@@ -238,14 +248,15 @@ final class NacosRepository implements Repository {
     }
 
     /** Applies {@code change} to an index and returns the names it then holds; no write if nothing changes. */
-    private TreeSet<String> updateIndex(String node, String operation, Map<String, String> pending,
+    private TreeSet<String> updateIndex(String node, String operation, Map<String, Written> pending,
                                         UnaryOperator<TreeSet<String>> change) {
         List<TreeSet<String>> result = new ArrayList<>(List.of(new TreeSet<>()));
         update(ids.index(node), operation, node, pending, content -> {
             TreeSet<String> before = ChildIndex.parse(content);
             TreeSet<String> after = change.apply(new TreeSet<>(before));
             result.set(0, after);
-            return after.equals(before) && (content != null || before.isEmpty()) ? null : ChildIndex.format(after);
+            return after.equals(before) && (content != null || before.isEmpty()) ? null
+                    : StoredValue.encode(ChildIndex.format(after), content == null ? 1 : StoredValue.decode(content).version() + 1);
         });
         return result.get(0);
     }
@@ -255,8 +266,8 @@ final class NacosRepository implements Repository {
      * collects the removed dataIds in {@code removed} (with the content each had) for the caller to
      * await. Returns the names left in the key's own index (children a concurrent put added).
      */
-    private TreeSet<String> deleteTree(String key, Map<String, String> removed) {
-        TreeSet<String> children = ChildIndex.parse(client.read(ids.index(key), "delete", key));
+    private TreeSet<String> deleteTree(String key, Map<String, Written> removed) {
+        TreeSet<String> children = ChildIndex.parse(read(ids.index(key), "delete", key));
         TreeSet<String> gone = new TreeSet<>();
         for (String child : children) {
             if (deleteTree(Paths.join(key, child), removed).isEmpty()) {
@@ -264,10 +275,11 @@ final class NacosRepository implements Repository {
             }
         }
         String dataId = ids.value(key);
-        String stored = client.read(dataId, "delete", key);
+        String stored = read(dataId, "delete", key);
         if (stored != null) {
             client.remove(dataId, "delete", key);
-            removed.put(dataId, stored);
+            unserved.remove(dataId);
+            removed.put(dataId, new Written(stored, null));
         }
         return children.isEmpty() ? children : updateIndex(key, "delete", removed, names -> {
             names.removeAll(gone);
@@ -286,9 +298,9 @@ final class NacosRepository implements Repository {
      * success it waits until reads serve the write ({@link #awaitServed}), so a read after a write
      * returns sees it, from any client of the same server.
      */
-    private String update(String dataId, String operation, String key, Map<String, String> pending,
+    private String update(String dataId, String operation, String key, Map<String, Written> pending,
                           UnaryOperator<String> change) {
-        String current = client.read(dataId, operation, key);
+        String current = read(dataId, operation, key);
         long changed = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             String next = change.apply(current);
@@ -297,7 +309,8 @@ final class NacosRepository implements Repository {
             }
             if (client.publishCas(dataId, next, current == null ? StoredValue.ABSENT_MD5 : StoredValue.md5(current),
                     operation, key)) {
-                pending.put(dataId, current == null ? "" : current);
+                unserved.put(dataId, next);
+                pending.put(dataId, new Written(current, next));
                 return next;
             }
             if (attempt >= MAX_ATTEMPTS) {
@@ -324,7 +337,7 @@ final class NacosRepository implements Repository {
     private String awaitChange(String dataId, String seen, String operation, String key) {
         long deadline = System.nanoTime() + RECHECK.toNanos();
         for (long pause = MIN_PAUSE_NANOS; ; pause = Math.min(pause * 2, MAX_PAUSE_NANOS)) {
-            String now = client.read(dataId, operation, key);
+            String now = read(dataId, operation, key);
             if (!Objects.equals(now, seen) || System.nanoTime() > deadline) {
                 return now;
             }
@@ -333,26 +346,55 @@ final class NacosRepository implements Repository {
     }
 
     /**
-     * After writes: waits until reads of each dataId no longer serve the content it had before (the
-     * empty string: absent), so the writes (or later ones) are what every client of this server reads
-     * from now on. Gives up with a WARN after {@link #CACHE_LAG_LIMIT}: the writes are done, only
-     * their visibility is late.
+     * After writes: waits until the server serves each write or a later one, so they are what every
+     * client of this server reads from now on; then stops
+     * reading them through {@link #unserved}. Gives up with a WARN after {@link #CACHE_LAG_LIMIT}:
+     * the writes are done, only their visibility is late.
      */
-    private void awaitServed(Map<String, String> before, String operation, String key) {
+    private void awaitServed(Map<String, Written> writes, String operation, String key) {
         long deadline = System.nanoTime() + CACHE_LAG_LIMIT.toNanos();
-        for (Map.Entry<String, String> e : before.entrySet()) {
+        for (Map.Entry<String, Written> e : writes.entrySet()) {
             for (long pause = MIN_PAUSE_NANOS; ; pause = Math.min(pause * 2, MAX_PAUSE_NANOS)) {
-                String now = client.read(e.getKey(), operation, key);
-                if (!e.getValue().equals(now == null ? "" : now)) {
+                if (e.getValue().servedIn(client.read(e.getKey(), operation, key))) {
                     break;
                 }
                 if (System.nanoTime() > deadline) {
                     LOG.warn("[{}] {} '{}': the server still serves the old content of {} {} after the write; reads may "
                             + "lag", settings.logName(), operation, key, e.getKey(), CACHE_LAG_LIMIT);
-                    return;
+                    break;
                 }
                 pause(pause, operation, key);
             }
+            if (e.getValue().after() != null) {
+                unserved.remove(e.getKey(), e.getValue().after());
+            }
+        }
+    }
+
+    /**
+     * Reads a dataId as the server serves it, or what this repository wrote there if the server does
+     * not serve that yet (an older version, or nothing): so threads sharing this repository read their
+     * own writes at once, and go on without waiting for the server's cache. Content in the old format
+     * without a version header reads as version 0.
+     */
+    private String read(String dataId, String operation, String key) {
+        String served = client.read(dataId, operation, key);
+        String mine = unserved.get(dataId);
+        if (mine == null || served != null && StoredValue.decode(served).version() >= StoredValue.decode(mine).version()) {
+            return served;
+        }
+        return mine;
+    }
+
+    /** A write: the content a dataId had before (null: absent) and the content written (null: removed). */
+    private record Written(String before, String after) {
+
+        /** Whether content the server serves shows this write or a later one, judged by the version headers. */
+        boolean servedIn(String now) {
+            if (after == null) {
+                return now == null || StoredValue.decode(now).version() > StoredValue.decode(before).version();
+            }
+            return now == null ? before != null : StoredValue.decode(now).version() >= StoredValue.decode(after).version();
         }
     }
 
