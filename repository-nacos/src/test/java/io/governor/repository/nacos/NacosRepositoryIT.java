@@ -175,7 +175,7 @@ class NacosRepositoryIT {
     void aRequestOverTheGrpcLimitIsRefusedBeforeSendingAndTheClientKeepsWorking() {
         try (Repository repo = new NacosRepositoryProvider().create(RepositoryConfig.builder("nacos").namespace(namespace())
                 .serverLists(NACOS.address()).property("maxValueBytes", String.valueOf(NacosSettings.MAX_VALUE_BYTES_LIMIT))
-                .build())) {
+                .property("requestTimeout", "30s").build())) { // 10 MiB takes seconds on a loaded machine
             String large = "x".repeat(NacosSettings.MAX_VALUE_BYTES_LIMIT);
             repo.put("/large", large);
             assertEquals(large.length(), repo.get("/large").orElseThrow().value().length());
