@@ -245,9 +245,9 @@ final class NacosRepository implements Repository {
     }
 
     /**
-     * Removes the values below and at {@code key}, bottom-up, and the deleted names from the indexes;
-     * collects the removed dataIds in {@code removed} (with the content each had) for the caller to
-     * await. Returns the names left in the key's own index (children a concurrent put added).
+     * Removes the values below and at {@code key}, bottom-up, and the deleted names from the indexes,
+     * as part of {@code writes} (awaited by the caller). Returns the names left in the key's own index
+     * (children a concurrent put added), decided on the index as written, not as re-read.
      */
     private TreeSet<String> deleteTree(String key, NacosStore.Writes writes) {
         TreeSet<String> children = ChildIndex.parse(writes.read(ids.index(key)));
