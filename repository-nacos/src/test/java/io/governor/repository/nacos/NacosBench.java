@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Measures the Nacos repository on a real Nacos server (not a test; run by hand, see
@@ -91,7 +92,7 @@ public final class NacosBench {
                         if (System.nanoTime() > deadline) {
                             throw new IllegalStateException("a watcher missed " + value + " for 30 s");
                         }
-                        TimeUnit.MILLISECONDS.sleep(1);
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
                     }
                 }
                 if (i >= warm) {
