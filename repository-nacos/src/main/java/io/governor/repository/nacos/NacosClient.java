@@ -106,8 +106,10 @@ final class NacosClient implements AutoCloseable {
 
     /**
      * The content of a dataId as the server serves it (from its cache, which lags its database by
-     * ~0.1 s), or null if it does not exist. The server answers 409 "data being modified" while it
-     * updates that cache entry: such reads are repeated for up to the request timeout. Safe to retry.
+     * ~0.1 s), or null if it does not exist. Repeated for up to the request timeout while the server
+     * answers 409 "data being modified" (it is updating that cache entry) or the client's own
+     * throttle of identical requests ({@code limitTime}, 5 per second per JVM by default) refuses it.
+     * Safe to retry.
      */
     String read(String dataId, String operation, String key) {
         long deadline = System.nanoTime() + settings.requestTimeout.toNanos();
@@ -119,7 +121,8 @@ final class NacosClient implements AutoCloseable {
                 }
                 return service.getConfig(dataId, settings.group, settings.requestTimeout.toMillis());
             } catch (NacosException e) {
-                if (e.getErrCode() != NacosException.CONFLICT || System.nanoTime() > deadline) {
+                if (e.getErrCode() != NacosException.CONFLICT && e.getErrCode() != NacosException.CLIENT_OVER_THRESHOLD
+                        || System.nanoTime() > deadline) {
                     throw NacosErrors.translate(operation, key, settings, e);
                 }
             }

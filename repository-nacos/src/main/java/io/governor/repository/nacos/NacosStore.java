@@ -178,14 +178,22 @@ final class NacosStore {
         /**
          * Waits until the server serves each write or a later one, so they are what every client of
          * this server reads from now on; then stops answering reads of them from {@link #unserved}.
-         * Gives up with a WARN after {@link #CACHE_LAG_LIMIT}: the writes are done, only their
-         * visibility is late.
+         * Gives up with a WARN after {@link #CACHE_LAG_LIMIT}, or when a read fails: the writes are
+         * done, only their visibility is late, so this never throws but for an interrupt.
          */
         void awaitServed() {
             long deadline = System.nanoTime() + lagLimitNanos;
             for (Map.Entry<String, Written> e : done.entrySet()) {
                 for (long pause = MIN_PAUSE_NANOS; ; pause = Math.min(pause * 2, MAX_PAUSE_NANOS)) {
-                    if (e.getValue().servedIn(client.read(e.getKey(), operation, key))) {
+                    String now;
+                    try {
+                        now = client.read(e.getKey(), operation, key);
+                    } catch (GovernanceException failed) {
+                        LOG.warn("[{}] {} '{}' is written, but reading it back failed; reads may lag: {}",
+                                settings.logName(), operation, key, failed.getMessage());
+                        break;
+                    }
+                    if (e.getValue().servedIn(now)) {
                         break;
                     }
                     if (System.nanoTime() > deadline) {
