@@ -38,6 +38,15 @@ final class NacosClient implements AutoCloseable {
     private static final String GRPC_TIMEOUT = "nacos.remote.client.grpc.timeout";
     private static final String UP = "UP";
 
+    /**
+     * The largest gRPC message the Nacos server and client accept by default (10 MiB, server setting
+     * {@code nacos.remote.server.grpc.sdk.max-inbound-message-size}). A bigger request fails with
+     * {@code RESOURCE_EXHAUSTED} and the client's connection turns unhealthy, failing later requests.
+     */
+    static final long MAX_REQUEST_BYTES = 10L * 1024 * 1024;
+    /** Room for a request's other fields (dataId, group, tenant, MD5, headers, a token). */
+    static final long REQUEST_OVERHEAD_BYTES = 16 * 1024;
+
     private final NacosSettings settings;
     private final ConfigService service;
     private final ClientWorker worker;
@@ -95,26 +104,76 @@ final class NacosClient implements AutoCloseable {
         return new NacosClient(settings, service);
     }
 
-    /** The content of a dataId as the server has it, or null if it does not exist. Safe to retry. */
+    /**
+     * The content of a dataId as the server serves it (from its cache, which lags its database by
+     * ~0.1 s), or null if it does not exist. Repeated for up to the request timeout while the server
+     * answers 409 "data being modified" (it is updating that cache entry) or the client's own
+     * throttle of identical requests ({@code limitTime}, 5 per second per JVM by default) refuses it.
+     * Safe to retry.
+     */
     String read(String dataId, String operation, String key) {
-        try {
-            if (worker != null) {
-                return worker.getServerConfig(dataId, settings.group, settings.tenant, settings.requestTimeout.toMillis(),
-                        false).getContent();
+        long deadline = System.nanoTime() + settings.requestTimeout.toNanos();
+        for (long pause = 1_000_000L; ; pause = Math.min(pause * 2, 50_000_000L)) {
+            try {
+                if (worker != null) {
+                    return worker.getServerConfig(dataId, settings.group, settings.tenant,
+                            settings.requestTimeout.toMillis(), false).getContent();
+                }
+                return service.getConfig(dataId, settings.group, settings.requestTimeout.toMillis());
+            } catch (NacosException e) {
+                if (e.getErrCode() != NacosException.CONFLICT && e.getErrCode() != NacosException.CLIENT_OVER_THRESHOLD
+                        || System.nanoTime() > deadline) {
+                    throw NacosErrors.translate(operation, key, settings, e);
+                }
             }
-            return service.getConfig(dataId, settings.group, settings.requestTimeout.toMillis());
-        } catch (NacosException e) {
-            throw NacosErrors.translate(operation, key, settings, e);
+            LockSupport.parkNanos(pause);
         }
     }
 
-    /** Publishes content only if the current content's MD5 is {@code casMd5}; false if not, or if the publish failed. */
+    /**
+     * Publishes content only if the content in the server's database has the MD5 {@code casMd5}
+     * (or the dataId does not exist there: Nacos then creates it); false if not, or if the publish
+     * failed. The request's size is checked first ({@link #requestBytes}): a gRPC message over the
+     * limit would fail with {@code RESOURCE_EXHAUSTED} and leave the client's connection unhealthy.
+     *
+     * @throws GovernanceException {@code VALUE_TOO_LARGE} before anything is sent when the request would
+     *         exceed {@link #MAX_REQUEST_BYTES}
+     */
     boolean publishCas(String dataId, String content, String casMd5, String operation, String key) {
+        long size = requestBytes(dataId, content);
+        if (size > MAX_REQUEST_BYTES) {
+            throw new GovernanceException(ErrorCode.VALUE_TOO_LARGE, operation + " '" + key + "' on nacos repository: "
+                    + "publishing dataId '" + dataId + "' would make a request of about "
+                    + size + " bytes, over the gRPC message limit of " + MAX_REQUEST_BYTES + " bytes");
+        }
         try {
             return service.publishConfigCas(dataId, settings.group, content, casMd5);
         } catch (NacosException e) {
             throw NacosErrors.translate(operation, key, settings, e);
         }
+    }
+
+    /**
+     * An upper bound of the size of a publish request carrying {@code content}: the request travels as
+     * JSON in a gRPC message, so each character counts as its UTF-8 bytes or its JSON escape.
+     */
+    static long requestBytes(String dataId, String content) {
+        long n = REQUEST_OVERHEAD_BYTES + 2L * dataId.length();
+        for (int i = 0; i < content.length(); i++) {
+            char c = content.charAt(i);
+            if (c < 0x20) {
+                n += c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f' ? 2 : 6;
+            } else if (c == '"' || c == '\\') {
+                n += 2;
+            } else if (c < 0x80) {
+                n += 1;
+            } else if (c < 0x800 || Character.isSurrogate(c)) {
+                n += 2; // a surrogate pair is 4 bytes in all
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     /** Removes a dataId; removing an absent one succeeds. */

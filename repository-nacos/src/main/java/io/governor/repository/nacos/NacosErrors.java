@@ -35,7 +35,7 @@ final class NacosErrors {
     /** A write the Nacos client reported as failed without saying why. */
     static GovernanceException refused(String operation, String key, NacosSettings settings) {
         return new GovernanceException(ErrorCode.UNAVAILABLE, operation + " '" + key + "' on nacos repository ("
-                + settings.where() + ") was refused by the server or did not reach it; the Nacos client log has the reason");
+                + settings.where() + ") was refused by the server (nothing was written); the Nacos client log has the reason");
     }
 
     private static ErrorCode codeOf(int code) {

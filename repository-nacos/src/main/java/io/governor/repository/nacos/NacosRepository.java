@@ -21,9 +21,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 
 /**
@@ -33,6 +31,13 @@ import java.util.function.UnaryOperator;
  * <p><b>Values</b> live in one configuration per key ({@link DataIds}), with a version header
  * ({@link StoredValue}). Every write is a {@code publishConfigCas} against the content just read,
  * retried on conflict, so versions grow strictly and {@link #compareAndSet} is atomic.
+ *
+ * <p><b>IMPORTANT, consistency</b>: Nacos serves reads from a cache it updates ~0.1 s after a write
+ * (a removal up to ~1 s) and checks compare-and-set against its database. So a refused
+ * compare-and-set is decided again on a fresh read, not taken for a failure, and every write
+ * returns only once the server serves it, bounded by {@link NacosStore#CACHE_LAG_LIMIT}
+ * ({@link NacosStore}): read-your-writes holds for every client of the same Nacos server, not across
+ * the members of a Nacos cluster, which each have their own cache.
  *
  * <p><b>Children</b>: Nacos cannot list configurations from the client, so each key with children
  * has an index document ({@link ChildIndex}) updated with {@code publishConfigCas} and retried on
@@ -53,11 +58,11 @@ final class NacosRepository implements Repository {
 
     private static final Logger LOG = LoggerFactory.getLogger(NacosRepository.class);
     static final Set<Capability> CAPABILITIES = Set.of(Capability.LIST_CHILDREN, Capability.COMPARE_AND_SET);
-    private static final int MAX_ATTEMPTS = 200;
 
     private final NacosSettings settings;
     private final DataIds ids;
     private final NacosClient client;
+    private final NacosStore store;
     private final ScheduledExecutorService watchExecutor;
     private volatile Thread watchThread;
     private final List<NacosWatch> watches = new CopyOnWriteArrayList<>();
@@ -67,6 +72,7 @@ final class NacosRepository implements Repository {
         this.settings = settings;
         this.ids = new DataIds(settings.namespace);
         this.client = client;
+        this.store = new NacosStore(client, settings);
         String name = "governor-" + (settings.namespace.isEmpty() ? "root" : settings.namespace) + "-watch";
         this.watchExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, name);
@@ -103,14 +109,16 @@ final class NacosRepository implements Repository {
     public List<String> children(String key) {
         checkOpen("children", key);
         Paths.requireKey(key, true);
-        return new ArrayList<>(ChildIndex.parse(client.read(ids.index(key), "children", key)));
+        return new ArrayList<>(ChildIndex.parse(store.read(ids.index(key), "children", key)));
     }
 
     @Override
     public void put(String key, String value) {
         checkWrite("put", key, value);
-        addToAncestors(key, "put");
-        write("put", key, value, false, null);
+        NacosStore.Writes writes = store.writes("put", key);
+        addToAncestors(key, writes);
+        write(key, value, false, null, writes);
+        writes.awaitServed();
     }
 
     /**
@@ -121,24 +129,32 @@ final class NacosRepository implements Repository {
     @Override
     public boolean compareAndSet(String key, String expectedValue, String newValue) {
         checkWrite("compareAndSet", key, newValue);
+        NacosStore.Writes writes = store.writes("compareAndSet", key);
         if (expectedValue == null) {
-            addToAncestors(key, "compareAndSet");
+            addToAncestors(key, writes);
         }
-        return write("compareAndSet", key, newValue, true, expectedValue);
+        boolean done = write(key, newValue, true, expectedValue, writes);
+        writes.awaitServed();
+        return done;
     }
 
+    /**
+     * Recursive: removes every value below and at the key, bottom-up, then the key from its parent's
+     * index unless a concurrent put gave it children again. Not atomic (see the class comment).
+     * Returns once reads serve the removals. Safe to repeat.
+     */
     @Override
     public void delete(String key) {
         checkOpen("delete", key);
         Paths.requireKey(key);
-        deleteTree(key);
-        String parent = Paths.parent(key);
-        if (ChildIndex.parse(client.read(ids.index(key), "delete", key)).isEmpty()) {
-            updateIndex(parent, "delete", names -> {
+        NacosStore.Writes writes = store.writes("delete", key);
+        if (deleteTree(key, writes).isEmpty()) {
+            updateIndex(Paths.parent(key), writes, names -> {
                 names.remove(Paths.name(key));
                 return names;
             });
         }
+        writes.awaitServed();
         LOG.debug("[{}] deleted '{}'", settings.logName(), key);
     }
 
@@ -181,38 +197,33 @@ final class NacosRepository implements Repository {
     }
 
     private Optional<VersionedValue> read(String key, String operation) {
-        String stored = client.read(ids.value(key), operation, key);
+        String stored = store.read(ids.value(key), operation, key);
         return stored == null ? Optional.empty() : Optional.of(StoredValue.decode(stored));
     }
 
     /**
-     * Writes the next version of a key with compare-and-set against the content just read, retrying
-     * when another writer got in between. With {@code compare}, gives up (false) as soon as the
-     * current value differs from {@code expected} (null: the key must be absent).
+     * Writes the next version of a key. With {@code compare}, writes only while the current value
+     * equals {@code expected} (null: the key must be absent) and answers false otherwise.
      */
-    private boolean write(String operation, String key, String value, boolean compare, String expected) {
-        String dataId = ids.value(key);
-        for (int attempt = 1; ; attempt++) {
-            String stored = client.read(dataId, operation, key);
+    private boolean write(String key, String value, boolean compare, String expected, NacosStore.Writes writes) {
+        String written = writes.update(ids.value(key), compare, stored -> {
             VersionedValue current = stored == null ? null : StoredValue.decode(stored);
             if (compare && !Objects.equals(current == null ? null : current.value(), expected)) {
-                return false;
+                return null;
             }
-            long version = (current == null ? 0 : current.version()) + 1;
-            String md5 = stored == null ? StoredValue.ABSENT_MD5 : StoredValue.md5(stored);
-            if (client.publishCas(dataId, StoredValue.encode(value, version), md5, operation, key)) {
-                LOG.debug("[{}] {} '{}' version {}", settings.logName(), operation, key, version);
-                return true;
-            }
-            retryOrGiveUp(operation, key, dataId, stored, attempt);
+            return StoredValue.encode(value, (current == null ? 0 : current.version()) + 1);
+        });
+        if (written != null) {
+            LOG.debug("[{}] wrote '{}' version {}", settings.logName(), key, StoredValue.decode(written).version());
         }
+        return written != null;
     }
 
     /** Adds each segment of {@code key} to its parent's index, root first. */
-    private void addToAncestors(String key, String operation) {
+    private void addToAncestors(String key, NacosStore.Writes writes) {
         String parent = "/";
         for (String segment : Paths.segments(key)) {
-            updateIndex(parent, operation, names -> {
+            updateIndex(parent, writes, names -> {
                 names.add(segment);
                 return names;
             });
@@ -220,52 +231,37 @@ final class NacosRepository implements Repository {
         }
     }
 
-    /** Applies {@code change} to an index with compare-and-set, retrying on conflict; no write if nothing changes. */
-    private void updateIndex(String node, String operation, UnaryOperator<TreeSet<String>> change) {
-        String dataId = ids.index(node);
-        for (int attempt = 1; ; attempt++) {
-            String content = client.read(dataId, operation, node);
+    /** Applies {@code change} to an index and returns the names it then holds; no write if nothing changes. */
+    private TreeSet<String> updateIndex(String node, NacosStore.Writes writes, UnaryOperator<TreeSet<String>> change) {
+        List<TreeSet<String>> result = new ArrayList<>(List.of(new TreeSet<>()));
+        writes.update(ids.index(node), false, content -> {
             TreeSet<String> before = ChildIndex.parse(content);
             TreeSet<String> after = change.apply(new TreeSet<>(before));
-            if (after.equals(before) && (content != null || after.isEmpty())) {
-                return;
-            }
-            String md5 = content == null ? StoredValue.ABSENT_MD5 : StoredValue.md5(content);
-            if (client.publishCas(dataId, ChildIndex.format(after), md5, operation, node)) {
-                return;
-            }
-            retryOrGiveUp(operation, node, dataId, content, attempt);
-        }
-    }
-
-    private void deleteTree(String key) {
-        TreeSet<String> children = ChildIndex.parse(client.read(ids.index(key), "delete", key));
-        for (String child : children) {
-            deleteTree(Paths.join(key, child));
-        }
-        client.remove(ids.value(key), "delete", key);
-        if (!children.isEmpty()) {
-            updateIndex(key, "delete", names -> {
-                names.removeAll(children);
-                return names;
-            });
-        }
+            result.set(0, after);
+            return after.equals(before) && (content != null || before.isEmpty()) ? null
+                    : StoredValue.encode(ChildIndex.format(after), content == null ? 1 : StoredValue.decode(content).version() + 1);
+        });
+        return result.get(0);
     }
 
     /**
-     * After a failed compare-and-set: a conflict if the content changed since it was read, else a
-     * refusal (the Nacos client does not say why a publish failed). Backs off briefly before a retry.
+     * Removes the values below and at {@code key}, bottom-up, and the deleted names from the indexes,
+     * as part of {@code writes} (awaited by the caller). Returns the names left in the key's own index
+     * (children a concurrent put added), decided on the index as written, not as re-read.
      */
-    private void retryOrGiveUp(String operation, String key, String dataId, String readBefore, int attempt) {
-        String now = client.read(dataId, operation, key);
-        if (Objects.equals(now, readBefore)) {
-            throw NacosErrors.refused(operation, key, settings);
+    private TreeSet<String> deleteTree(String key, NacosStore.Writes writes) {
+        TreeSet<String> children = ChildIndex.parse(writes.read(ids.index(key)));
+        TreeSet<String> gone = new TreeSet<>();
+        for (String child : children) {
+            if (deleteTree(Paths.join(key, child), writes).isEmpty()) {
+                gone.add(child);
+            }
         }
-        if (attempt >= MAX_ATTEMPTS) {
-            throw new GovernanceException(ErrorCode.CONFLICT, operation + " '" + key + "' on nacos repository: gave up after "
-                    + attempt + " attempts against concurrent writers");
-        }
-        LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(ThreadLocalRandom.current().nextInt(50, 100 * Math.min(attempt, 20) + 51)));
+        writes.remove(ids.value(key));
+        return children.isEmpty() ? children : updateIndex(key, writes, names -> {
+            names.removeAll(gone);
+            return names;
+        });
     }
 
     private void checkWrite(String operation, String key, String value) {

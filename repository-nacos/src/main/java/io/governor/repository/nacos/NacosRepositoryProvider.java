@@ -17,6 +17,11 @@ import java.util.Set;
  * cannot be ephemeral and Nacos config has no locks, so a Nacos repository can be a config center
  * but never a registry center.
  *
+ * <p>Consistency caveat, with no capability of its own: a write returns once the Nacos server it
+ * went to serves it, so reads after it see it from any client of that server; a client connected to
+ * another member of a Nacos cluster may read the old content for that member's cache lag
+ * ({@code docs/repositories/nacos.md}, "Consistency").
+ *
  * <p>{@code serverLists} is the Nacos server list ({@code host:port,...}, the HTTP port; the client
  * talks gRPC on port + 1000). Properties ({@code docs/repositories/nacos.md}): {@code tenant},
  * {@code group}, {@code username} and {@code password}, {@code requestTimeout},

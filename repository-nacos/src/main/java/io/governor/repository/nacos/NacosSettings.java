@@ -29,8 +29,13 @@ final class NacosSettings {
     static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(3);
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration DEFAULT_WATCH_RESYNC = Duration.ofSeconds(10);
-    /** Well below the server's default content limit (10 MiB), leaving room for the version header. */
     static final int DEFAULT_MAX_VALUE_BYTES = 1024 * 1024;
+    /**
+     * The largest {@code maxValueBytes} allowed: the gRPC message limit less room for the request's
+     * other fields, the version header and the dataId. (A value whose JSON escapes make the request
+     * larger is still refused, by {@link NacosClient#publishCas}.)
+     */
+    static final int MAX_VALUE_BYTES_LIMIT = (int) (NacosClient.MAX_REQUEST_BYTES - NacosClient.REQUEST_OVERHEAD_BYTES - 1024);
 
     final String namespace;
     final String serverAddr;
@@ -65,8 +70,9 @@ final class NacosSettings {
         this.connectTimeout = positive(config.durationProperty(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT), CONNECT_TIMEOUT);
         this.watchResync = positive(config.durationProperty(WATCH_RESYNC, DEFAULT_WATCH_RESYNC), WATCH_RESYNC);
         this.maxValueBytes = config.intProperty(MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES);
-        if (maxValueBytes <= 0) {
-            throw invalid("property '" + MAX_VALUE_BYTES + "' of nacos repository must be positive, got " + maxValueBytes);
+        if (maxValueBytes <= 0 || maxValueBytes > MAX_VALUE_BYTES_LIMIT) {
+            throw invalid("property '" + MAX_VALUE_BYTES + "' of nacos repository must be between 1 and "
+                    + MAX_VALUE_BYTES_LIMIT + " (the gRPC message limit less overhead), got " + maxValueBytes);
         }
     }
 

@@ -3,25 +3,16 @@ package io.governor.repository.nacos;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.test.RepositoryContractTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.governor.test.nacos.NacosServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 
-/** The shared repository contract on Nacos, against the in-test gRPC stand-in server. */
+/** The shared repository contract on a real Nacos 2.5.1 server (standalone, embedded storage). */
 class NacosRepositoryContractIT extends RepositoryContractTest {
 
-    private static NacosStandIn server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = new NacosStandIn();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final NacosServer NACOS = NacosServer.shared();
 
     /**
      * The client's change notifications were seen to go missing now and then on a loaded machine;
@@ -36,6 +27,6 @@ class NacosRepositoryContractIT extends RepositoryContractTest {
     @Override
     protected Repository newRepository(String namespace) {
         return new NacosRepositoryProvider().create(RepositoryConfig.builder("nacos").namespace(namespace)
-                .serverLists(server.address()).build());
+                .serverLists(NACOS.address()).build());
     }
 }
