@@ -290,7 +290,11 @@ public final class ConfigService {
 
     /**
      * Applies checks and writes: one transaction where the repository has
-     * {@link Capability#TRANSACTION}; elsewhere checks first, then writes in order (not atomic).
+     * {@link Capability#TRANSACTION}; elsewhere checks first, then writes in order (not atomic). There,
+     * when the first write is a put to a checked node and the repository has
+     * {@link Capability#COMPARE_AND_SET}, that put is a compare-and-set against the checked value: it is
+     * the commit point, so two admins' read-modify-writes of the same node (a rule update) cannot
+     * both land and lose one (Nacos, issue 19); the other checks stay read-then-write.
      *
      * @return false if a check failed (nothing written)
      */
@@ -306,14 +310,34 @@ public final class ConfigService {
                 }
             }
         }
+        boolean first = true;
         for (Operation op : ops) {
             if (op instanceof Operation.Put p) {
-                repo.put(p.key(), p.value());
+                Operation.Check guard = first ? checkOf(ops, p.key()) : null;
+                if (guard != null && repo.capabilities().contains(Capability.COMPARE_AND_SET)) {
+                    // the commit point: a writer that changed the node since the check makes it fail, nothing written
+                    if (!repo.compareAndSet(p.key(), guard.expectedValue(), p.value())) {
+                        return false;
+                    }
+                } else {
+                    repo.put(p.key(), p.value());
+                }
+                first = false;
             } else if (op instanceof Operation.Delete d) {
                 repo.delete(d.key());
+                first = false;
             }
         }
         return true;
+    }
+
+    private static Operation.Check checkOf(List<Operation> ops, String key) {
+        for (Operation op : ops) {
+            if (op instanceof Operation.Check c && c.key().equals(key)) {
+                return c;
+            }
+        }
+        return null;
     }
 
     private String source(String key) {

@@ -218,4 +218,34 @@ class ConfigServiceTest {
         assertEquals(expected.getMessage(), actual.getMessage());
         return actual;
     }
+
+    @Test
+    void withoutTransactionsAWriterBetweenTheCheckAndThePutMakesTheCommitFailInsteadOfLosingItsUpdate() {
+        repo.put("/config/databases/orders/rules", "mine");
+        // a repository with compare-and-set but no transactions (Nacos); another admin writes right after the check's read
+        Repository noTransactions = (Repository) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {Repository.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("capabilities")) {
+                        return java.util.EnumSet.of(io.governor.api.repository.Capability.LIST_CHILDREN,
+                                io.governor.api.repository.Capability.COMPARE_AND_SET);
+                    }
+                    try {
+                        Object result = method.invoke(repo, args);
+                        if (method.getName().equals("get")) {
+                            repo.put("/config/databases/orders/rules", "theirs");
+                        }
+                        return result;
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        ConfigService fallback = new ConfigService(noTransactions, new YamlCodec(RuleCodecs.load()), "ns");
+
+        boolean committed = fallback.commit(List.of(
+                io.governor.api.repository.Operation.check("/config/databases/orders/rules", "mine"),
+                io.governor.api.repository.Operation.put("/config/databases/orders/rules", "mine, updated")));
+
+        assertEquals(false, committed, "the other admin's write landed between the check and the put");
+        assertEquals("theirs", repo.get("/config/databases/orders/rules").orElseThrow().value(), "its update is kept");
+    }
 }
