@@ -162,11 +162,16 @@ public final class RegistryService {
     public Set<String> disabledDataSources(String db) {
         Set<String> out = new TreeSet<>();
         for (Map.Entry<String, VersionedValue> e : repo.childValues(NodePaths.dataSourceControls(db)).entrySet()) {
-            if (DISABLED.equals(e.getValue().value().trim().toUpperCase(Locale.ROOT))) {
+            if (isDisabled(e.getValue().value())) {
                 out.add(e.getKey());
             }
         }
         return out;
+    }
+
+    /** Whether a data source control node's value means disabled (case and surrounding blanks ignored). */
+    public static boolean isDisabled(String controlValue) {
+        return DISABLED.equals(controlValue.trim().toUpperCase(Locale.ROOT));
     }
 
     /** Watches everything under {@code /control}. */
