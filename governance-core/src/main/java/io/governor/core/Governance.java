@@ -93,7 +93,7 @@ public final class Governance implements AutoCloseable {
         RuleCodecs codecs = RuleCodecs.load(b.codecs);
         this.centers = Centers.connect(cfg, codecs, startDeadline);
         this.instanceId = InstanceIds.next();
-        this.admin = new GovernanceAdmin(namespace, centers.config(), centers.registry(), () -> { });
+        this.admin = new GovernanceAdmin(namespace, centers.config(), centers.registry(), centers.instances(), () -> { });
         this.connectionListener = this::connectionStateChanged;
         this.control = controlExecutor(namespace);
         try {
@@ -137,8 +137,8 @@ public final class Governance implements AutoCloseable {
     }
 
     private void start() {
-        status = new InstanceStatus(centers.registry(), namespace, instanceId, control);
-        state = centers.registry().instanceControl(instanceId);
+        status = new InstanceStatus(centers.instances(), namespace, instanceId, control);
+        state = centers.instances().instanceControl(instanceId);
         if (state != InstanceState.ONLINE) {
             status.state(state);
         }
@@ -333,7 +333,7 @@ public final class Governance implements AutoCloseable {
     private void resyncAfterReconnect() {
         try {
             status.rewrite();
-            applyState(centers.registry().instanceControl(instanceId));
+            applyState(centers.instances().instanceControl(instanceId));
             governors.values().forEach(g -> {
                 g.markDirty();
                 g.markControlDirty();

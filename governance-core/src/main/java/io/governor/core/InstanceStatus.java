@@ -1,7 +1,6 @@
 package io.governor.core;
 
 import io.governor.api.GovernanceException;
-import io.governor.core.service.RegistryService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +30,7 @@ final class InstanceStatus implements DatabaseGovernor.StatusSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(InstanceStatus.class);
 
-    private final RegistryService registry;
+    private final Instances registry;
     private final String namespace;
     private final Executor writer;
     private final AtomicBoolean writeDue = new AtomicBoolean();
@@ -48,7 +47,7 @@ final class InstanceStatus implements DatabaseGovernor.StatusSink {
      * @param writer runs the coalesced writes (one at a time is enough: writes are serialised anyway);
      *               a write it rejects (shut down) is dropped
      */
-    InstanceStatus(RegistryService registry, String namespace, String instanceId, Executor writer) {
+    InstanceStatus(Instances registry, String namespace, String instanceId, Executor writer) {
         this.registry = registry;
         this.namespace = namespace;
         this.writer = writer;

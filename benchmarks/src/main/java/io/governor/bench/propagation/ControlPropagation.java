@@ -56,7 +56,8 @@ public final class ControlPropagation {
         md.append("## Control-change propagation\n\n")
                 .append("N = ").append(n).append(" governed instances on one in-process ZooKeeper (each its own `Governance` ")
                 .append("and client connection, in one JVM); a database with a primary and two replicas. ")
-                .append("`GovernanceAdmin.disableDataSource` disables `replica_0`; time from just before the call until every ")
+                .append("A bare `setData` of the control node by a separate Curator client disables `replica_0` (as the floor's ")
+                .append("writer writes); time from just before the write until every ")
                 .append("instance has stopped routing reads to it (its `DATA_SOURCE orders/replica_0 DISABLED` state event, ")
                 .append("sent right after the routing snapshot without it is published). The replica is enabled again, ")
                 .append("unrecorded, after each disable. Raw floor, in the same run under the same load: N `CuratorCache`s, ")
@@ -65,16 +66,26 @@ public final class ControlPropagation {
                 .append("the floor gets the same counts. Readers light: one thread, a read-only `SELECT 1` on the instances ")
                 .append("in turn every millisecond. Readers busy: ").append(busyThreads).append(" threads running read-only ")
                 .append("`SELECT 1` through the instances' governed DataSources (H2 in memory) without pause, which keeps ")
-                .append("every core busy.\n\n")
+                .append("every core busy. The column *through `GovernanceAdmin`* times the same disable made by ")
+                .append("`GovernanceAdmin.disableDataSource`, which first reads and checks the database's configuration and ")
+                .append("writes with a read and a guarded write (about three more round trips before the write lands), ")
+                .append("with ").append(Math.min(warmup, 100)).append(" unrecorded disables first.\n\n")
                 .append("| readers | Governor last-of-N p50 / p99 / max (ms) | raw floor last-of-N p50 / p99 / max (ms) ")
-                .append("| ratio p50 | ratio p99 | Governor per-instance p50 / p99 (ms) | reads during the row |\n")
-                .append("|---|---|---|---|---|---|---|\n");
+                .append("| ratio p50 | ratio p99 | Governor per-instance p50 / p99 (ms) | through `GovernanceAdmin`, last-of-N p50 / p99 / max (ms) | reads during the row |\n")
+                .append("|---|---|---|---|---|---|---|---|\n");
         String tag = UUID.randomUUID().toString().substring(0, 8);
         GovernanceConfig cfg = config(ctx, tag);
         List<Governance> instances = new ArrayList<>();
         List<Map<String, Long>> seen = new ArrayList<>();
         Object signal = new Object();
-        try (GovernanceAdmin admin = GovernanceAdmin.connect(cfg)) {
+        String node = "/" + cfg.namespace() + "/control/databases/" + DB + "/datasources/replica_0";
+        try (GovernanceAdmin admin = GovernanceAdmin.connect(cfg);
+             org.apache.curator.framework.CuratorFramework writer = org.apache.curator.framework.CuratorFrameworkFactory
+                     .newClient(ctx.servers().zookeeper(), 10_000, 5_000, new org.apache.curator.retry.ExponentialBackoffRetry(100, 3))) {
+            writer.start();
+            writer.blockUntilConnected(10, TimeUnit.SECONDS);
+            // the control node exists from here on: the bare writer only sets its data
+            admin.enableDataSource(DB, "replica_0");
             for (int i = 0; i < n; i++) {
                 Map<String, Long> mine = new ConcurrentHashMap<>();
                 seen.add(mine);
@@ -99,7 +110,16 @@ public final class ControlPropagation {
                 try (Readers readers = new Readers(instances, load.equals("light") ? 1 : busyThreads, load.equals("light"))) {
                     long reads0 = readers.reads();
                     Propagation.Result raw = RawFloor.measure(ctx, "zookeeper", n, pushes, new Propagation.Warmup(warmup, warmup, 0, true));
-                    Result gov = measure(admin, seen, signal, pushes, warmup);
+                    Result gov = measure(disabled -> writer.setData().forPath(node,
+                            (disabled ? "DISABLED" : "ENABLED").getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                            seen, signal, pushes, warmup);
+                    Result viaAdmin = measure(disabled -> {
+                        if (disabled) {
+                            admin.disableDataSource(DB, "replica_0");
+                        } else {
+                            admin.enableDataSource(DB, "replica_0");
+                        }
+                    }, seen, signal, pushes, Math.min(warmup, 100));
                     long reads = readers.reads() - reads0;
                     md.append("| ").append(load)
                             .append(" | ").append(gov.last().millis())
@@ -107,6 +127,7 @@ public final class ControlPropagation {
                             .append(" | ").append(String.format("%.2f", (double) gov.last().p50Nanos() / raw.last().p50Nanos()))
                             .append(" | ").append(String.format("%.2f", (double) gov.last().p99Nanos() / raw.last().p99Nanos()))
                             .append(" | ").append(Stats.ms(gov.each().p50Nanos())).append(" / ").append(Stats.ms(gov.each().p99Nanos()))
+                            .append(" | ").append(viaAdmin.last().millis())
                             .append(" | ").append(reads)
                             .append(" |\n");
                     System.out.printf("control readers %s: governor last %s, raw last %s%n", load, gov.last().millis(),
@@ -124,8 +145,14 @@ public final class ControlPropagation {
     record Result(Stats last, Stats each) {
     }
 
-    private static Result measure(GovernanceAdmin admin, List<Map<String, Long>> seen, Object signal, int pushes,
-                                  int warmup) throws InterruptedException {
+    /** Sets replica_0 disabled or enabled. */
+    @FunctionalInterface
+    interface Control {
+        void set(boolean disabled) throws Exception;
+    }
+
+    private static Result measure(Control control, List<Map<String, Long>> seen, Object signal, int pushes,
+                                  int warmup) throws Exception {
         int n = seen.size();
         long[] last = new long[pushes];
         long[] each = new long[pushes * n];
@@ -133,7 +160,7 @@ public final class ControlPropagation {
         for (int p = -warmup; p < pushes; p++) {
             seen.forEach(Map::clear);
             long t0 = System.nanoTime();
-            admin.disableDataSource(DB, "replica_0");
+            control.set(true);
             awaitAll(seen, "DISABLED", t0, signal);
             if (p >= 0) {
                 long max = 0;
@@ -145,7 +172,7 @@ public final class ControlPropagation {
                 last[p] = max;
             }
             seen.forEach(Map::clear);
-            admin.enableDataSource(DB, "replica_0");
+            control.set(false);
             awaitAll(seen, "ENABLED", System.nanoTime(), signal);
         }
         return new Result(Stats.of(last), Stats.of(each));
