@@ -29,11 +29,6 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -77,7 +72,7 @@ public final class Governance implements AutoCloseable {
     private final ConnectionStateListener connectionListener;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Instance control, resync after reconnect and status writes, one task at a time. */
-    private final ExecutorService control;
+    private final ControlThread control;
     /** The latest watched value of this instance's control node ("" once deleted), not yet applied. */
     private final AtomicReference<String> instanceControlEvent = new AtomicReference<>();
     /** {@link System#nanoTime()} by which start-up must be done: {@code startupTimeout} after it began. */
@@ -95,7 +90,7 @@ public final class Governance implements AutoCloseable {
         this.instanceId = InstanceIds.next();
         this.admin = new GovernanceAdmin(namespace, centers.config(), centers.registry(), centers.instances(), () -> { });
         this.connectionListener = this::connectionStateChanged;
-        this.control = controlExecutor(namespace);
+        this.control = new ControlThread(namespace);
         try {
             requireTimeLeft("start governing");
             start();
@@ -125,15 +120,6 @@ public final class Governance implements AutoCloseable {
     /** Starts an instance from a {@code governor.yaml} file, with listeners found by ServiceLoader. */
     public static Governance fromYaml(Path file) {
         return builder(readConfig(file)).build();
-    }
-
-    /** One daemon thread, {@code governor-<namespace>-control}, that ends when shut down. */
-    private static ExecutorService controlExecutor(String namespace) {
-        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "governor-" + namespace + "-control");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     private void start() {
@@ -268,7 +254,7 @@ public final class Governance implements AutoCloseable {
         if (e.key().equals(NodePaths.instanceControl(instanceId))) {
             String value = e.type() == ChangeEvent.Type.DELETED || e.value() == null ? "" : e.value();
             if (instanceControlEvent.getAndSet(value) == null) {
-                runOnControl(this::applyInstanceControlEvent);
+                control.execute(this::applyInstanceControlEvent);
             }
         } else if (e.key().startsWith(NodePaths.CONTROL_DATABASES + "/")) {
             // /control/databases/{db}/datasources/{ds}
@@ -322,7 +308,7 @@ public final class Governance implements AutoCloseable {
         LOG.info("[{}] registry center connection {}", namespace, s);
         listeners.state(new StateEvent(namespace, StateEvent.Kind.CONNECTION, centers.registryRepository().type(), s.name()));
         if (s == ConnectionState.RECONNECTED && !closed.get()) {
-            runOnControl(this::resyncAfterReconnect);
+            control.execute(this::resyncAfterReconnect);
         }
     }
 
@@ -343,22 +329,6 @@ public final class Governance implements AutoCloseable {
         }
     }
 
-    private void runOnControl(Runnable task) {
-        try {
-            control.execute(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException ex) {
-                    if (!closed.get()) {
-                        LOG.error("[{}] control task failed", namespace, ex);
-                    }
-                }
-            });
-        } catch (RejectedExecutionException ex) {
-            LOG.debug("[{}] closed, control work dropped", namespace);
-        }
-    }
-
     /** Stops governing, unregisters, closes pools and center connections. Idempotent. */
     @Override
     public void close() {
@@ -370,14 +340,7 @@ public final class Governance implements AutoCloseable {
         if (status != null) {
             status.close();
         }
-        control.shutdownNow();
-        try {
-            if (!control.awaitTermination(10, TimeUnit.SECONDS)) {
-                LOG.warn("[{}] control thread did not end within 10 s", namespace);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        control.close();
         governors.values().forEach(DatabaseGovernor::close);
         try {
             centers.registry().unregister(instanceId);

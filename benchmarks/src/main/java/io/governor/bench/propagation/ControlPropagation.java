@@ -84,8 +84,6 @@ public final class ControlPropagation {
                      .newClient(ctx.servers().zookeeper(), 10_000, 5_000, new org.apache.curator.retry.ExponentialBackoffRetry(100, 3))) {
             writer.start();
             writer.blockUntilConnected(10, TimeUnit.SECONDS);
-            // the control node exists from here on: the bare writer only sets its data
-            admin.enableDataSource(DB, "replica_0");
             for (int i = 0; i < n; i++) {
                 Map<String, Long> mine = new ConcurrentHashMap<>();
                 seen.add(mine);
@@ -106,6 +104,8 @@ public final class ControlPropagation {
                     }
                 }).build());
             }
+            // the control node exists from here on (no change: no event); the bare writer only sets its data
+            admin.enableDataSource(DB, "replica_0");
             for (String load : List.of("light", "busy")) {
                 try (Readers readers = new Readers(instances, load.equals("light") ? 1 : busyThreads, load.equals("light"))) {
                     long reads0 = readers.reads();
