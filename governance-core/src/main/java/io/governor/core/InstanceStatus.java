@@ -118,6 +118,10 @@ final class InstanceStatus implements DatabaseGovernor.StatusSink {
         return info;
     }
 
+    private synchronized boolean isClosed() {
+        return closed;
+    }
+
     /** Stops writing (before the instance unregisters); a write already under way finishes. */
     synchronized void close() {
         closed = true;
@@ -162,8 +166,12 @@ final class InstanceStatus implements DatabaseGovernor.StatusSink {
                 registry.publishStatus(content);
                 written = version;
             } catch (GovernanceException e) {
-                LOG.warn("[{}] could not publish the status of {} ({}); the next change or reconnect writes it",
-                        namespace, content.id(), e.getMessage());
+                if (isClosed()) {
+                    LOG.debug("[{}] status write ended by close: {}", namespace, e.getMessage());
+                } else {
+                    LOG.warn("[{}] could not publish the status of {} ({}); the next change or reconnect writes it",
+                            namespace, content.id(), e.getMessage());
+                }
             }
         }
     }
