@@ -3,6 +3,7 @@ package io.governor.bench;
 import io.governor.bench.failure.FailureDetection;
 import io.governor.bench.hotpath.HotPath;
 import io.governor.bench.locks.Locks;
+import io.governor.bench.propagation.ControlPropagation;
 import io.governor.bench.propagation.Propagation;
 import io.governor.bench.scale.Scale;
 import io.governor.bench.support.BenchContext;
@@ -30,6 +31,7 @@ public final class Bench {
     static {
         AREAS.put("hotpath", HotPath::run);
         AREAS.put("propagation", Propagation::run);
+        AREAS.put("control", ControlPropagation::run);
         AREAS.put("failure", FailureDetection::run);
         AREAS.put("locks", Locks::run);
         AREAS.put("scale", Scale::run);

@@ -14,7 +14,7 @@ import io.governor.core.yaml.YamlCodec;
  * configured, the registry repository serves both roles and is closed once.
  */
 record Centers(RegistryRepository registryRepository, Repository configRepository, ConfigService config,
-               RegistryService registry) {
+               RegistryService registry, Instances instances) {
 
     /** Connects both centers within {@code startupTimeout} from now. */
     static Centers connect(GovernanceConfig cfg, RuleCodecs codecs) {
@@ -43,7 +43,7 @@ record Centers(RegistryRepository registryRepository, Repository configRepositor
             }
         }
         return new Centers(registry, config, new ConfigService(config, codec, cfg.namespace()),
-                new RegistryService(registry, codec, cfg.namespace()));
+                new RegistryService(registry, codec, cfg.namespace()), new Instances(registry, codec));
     }
 
     /** What is left until {@code deadline}, at least a millisecond (so the connect fails as a timeout). */

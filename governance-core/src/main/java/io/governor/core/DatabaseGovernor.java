@@ -9,6 +9,7 @@ import io.governor.api.event.StateEvent;
 import io.governor.core.service.ConfigService;
 import io.governor.core.service.DatabaseSnapshot;
 import io.governor.core.service.RegistryService;
+import io.governor.core.jdbc.JdbcRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,12 +27,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Reconciles one database, level-triggered: any event only marks the database dirty; its single
  * governance thread then re-reads the database's whole configuration, validates it as a whole and
- * applies the difference through the {@link DatabaseRuntime}. An intermediate or invalid state is
+ * applies the difference to the database's {@link JdbcRuntime}. An intermediate or invalid state is
  * rejected (logged, reported in the instance status and to listeners) and the running
  * configuration stays; the next event converges. A change rejected for a transient reason
  * (a database that cannot be reached) is retried with a growing delay.
  *
- * <p>Thread-safe: the public-to-core methods only schedule work on the governance thread.
+ * <p>Operators' data source control takes the same thread: a watched control event only records
+ * the value it carries ({@link #controlChanged}), and the governance thread applies the latest
+ * recorded values without reading the center again; {@link #markControlDirty} (start-up, after a
+ * reconnect, an event it cannot place) re-reads the whole disabled set instead, so a missed event
+ * still converges.
+ *
+ * <p>Thread-safe: the methods called from other threads only record work and schedule it on the
+ * governance thread; none blocks.
  */
 final class DatabaseGovernor implements AutoCloseable {
 
@@ -46,6 +55,8 @@ final class DatabaseGovernor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseGovernor.class);
     private static final long MAX_RETRY_DELAY_MS = 60_000;
+    /** Recorded for a control node that was deleted: the data source is enabled. */
+    private static final String DELETED = "";
     /**
      * How often listeners that do not observe JDBC yet are asked again
      * ({@link io.governor.api.event.GovernanceListener#observesJdbc()}), while there are any.
@@ -57,13 +68,20 @@ final class DatabaseGovernor implements AutoCloseable {
     private final String db;
     private final ConfigService config;
     private final RegistryService registry;
-    private final DatabaseRuntime runtime;
+    private final JdbcRuntime runtime;
     private final Listeners listeners;
     private final StatusSink status;
     private final ScheduledThreadPoolExecutor thread;
     private final AtomicBoolean dirty = new AtomicBoolean();
-    private final AtomicBoolean controlDirty = new AtomicBoolean();
+    /** A control task is scheduled and has not started yet. */
+    private final AtomicBoolean controlDue = new AtomicBoolean();
+    /** The next control task re-reads the whole disabled set. */
+    private final AtomicBoolean controlReadDue = new AtomicBoolean();
+    /** Data source name to the latest watched control value ({@link #DELETED} for a removed node). */
+    private final Map<String, String> controlEvents = new ConcurrentHashMap<>();
 
+    /** The configuration watch re-reads go through ({@link ConfigService#loadWithProps(String, Watch)}); null before it exists. */
+    private volatile io.governor.api.repository.Watch readThrough;
     private volatile DatabaseConfig current;
     private volatile GovernanceProps currentProps;
     private volatile String appliedRevision;
@@ -74,7 +92,7 @@ final class DatabaseGovernor implements AutoCloseable {
     private long retryDelayMs = 500;
 
     DatabaseGovernor(String namespace, String instanceId, String db, ConfigService config, RegistryService registry,
-                     DatabaseRuntime runtime, Listeners listeners, StatusSink status) {
+                     JdbcRuntime runtime, Listeners listeners, StatusSink status) {
         this.namespace = namespace;
         this.instanceId = instanceId;
         this.db = db;
@@ -160,6 +178,11 @@ final class DatabaseGovernor implements AutoCloseable {
         return appliedRevision;
     }
 
+    /** From now on, re-reads after an event go through {@code configWatch} where the repository answers from it. */
+    void readThrough(io.governor.api.repository.Watch configWatch) {
+        this.readThrough = configWatch;
+    }
+
     /** Something under this database's config (or the props) changed: reconcile soon. */
     void markDirty() {
         if (dirty.compareAndSet(false, true)) {
@@ -167,9 +190,23 @@ final class DatabaseGovernor implements AutoCloseable {
         }
     }
 
-    /** A data source control node changed: re-read the disabled set soon. */
+    /** Re-read the whole disabled set soon (start-up, reconnect, an event that names no data source). */
     void markControlDirty() {
-        if (controlDirty.compareAndSet(false, true)) {
+        controlReadDue.set(true);
+        scheduleControl();
+    }
+
+    /**
+     * A data source's control node changed to {@code value} ({@code null}: deleted): apply it soon,
+     * from the value itself. Never blocks; safe on a repository's watch thread.
+     */
+    void controlChanged(String dataSource, String value) {
+        controlEvents.put(dataSource, value == null ? DELETED : value);
+        scheduleControl();
+    }
+
+    private void scheduleControl() {
+        if (controlDue.compareAndSet(false, true)) {
             submit(this::reconcileControl);
         }
     }
@@ -202,7 +239,7 @@ final class DatabaseGovernor implements AutoCloseable {
         DatabaseSnapshot snap;
         GovernanceProps props;
         try {
-            ConfigService.WithProps read = config.loadWithProps(db);
+            ConfigService.WithProps read = config.loadWithProps(db, readThrough);
             snap = read.snapshot();
             props = read.props();
         } catch (GovernanceException e) {
@@ -272,8 +309,24 @@ final class DatabaseGovernor implements AutoCloseable {
     }
 
     private void reconcileControl() {
-        controlDirty.set(false);
-        Set<String> next = registry.disabledDataSources(db);
+        controlDue.set(false);
+        Set<String> next;
+        if (controlReadDue.getAndSet(false)) {
+            // Events recorded before the read are in what it reads; those after it are applied on top.
+            controlEvents.clear();
+            next = new TreeSet<>(registry.disabledDataSources(db));
+        } else {
+            next = new TreeSet<>(disabled);
+        }
+        for (String ds : List.copyOf(controlEvents.keySet())) {
+            String value = controlEvents.remove(ds);
+            if (value != null && RegistryService.isDisabled(value)) {
+                next.add(ds);
+            } else if (value != null) {
+                next.remove(ds);
+            }
+        }
+        next = java.util.Collections.unmodifiableSet(next);
         if (next.equals(disabled)) {
             return;
         }

@@ -30,7 +30,7 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Governor's entry point for an application instance: connects the config and registry centers,
@@ -46,6 +46,12 @@ import java.util.function.Function;
  * written to the center (seeded, or overwritten with {@code bootstrap: local}) only after it was
  * checked and its pools connected here, so a failed start leaves the center as it was; a failure
  * on the center's configuration says that the center's was used, and where it came from.
+ *
+ * <p>Threads: repository callbacks (watch events, connection state) only record that work is due.
+ * Configuration and data source control are applied on each database's governance thread
+ * ({@code governor-<namespace>-<db>-governance}); the instance's own control (circuit breaker),
+ * the resynchronisation after a reconnect and the coalesced status writes run on one control
+ * thread ({@code governor-<namespace>-control}) owned by this object.
  *
  * <p>Thread-safe. {@link #close()} stops watching, unregisters the instance, closes pools and
  * center connections, and leaves no thread running.
@@ -65,6 +71,10 @@ public final class Governance implements AutoCloseable {
     private final List<Watch> watches = new ArrayList<>();
     private final ConnectionStateListener connectionListener;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Instance control, resync after reconnect and status writes, one task at a time. */
+    private final ControlThread control;
+    /** The latest watched value of this instance's control node ("" once deleted), not yet applied. */
+    private final AtomicReference<String> instanceControlEvent = new AtomicReference<>();
     /** {@link System#nanoTime()} by which start-up must be done: {@code startupTimeout} after it began. */
     private final long startDeadline;
     private InstanceStatus status;
@@ -78,15 +88,12 @@ public final class Governance implements AutoCloseable {
         RuleCodecs codecs = RuleCodecs.load(b.codecs);
         this.centers = Centers.connect(cfg, codecs, startDeadline);
         this.instanceId = InstanceIds.next();
-        this.admin = new GovernanceAdmin(namespace, centers.config(), centers.registry(), () -> { });
+        this.admin = new GovernanceAdmin(namespace, centers.config(), centers.registry(), centers.instances(), () -> { });
         this.connectionListener = this::connectionStateChanged;
+        this.control = new ControlThread(namespace);
         try {
             requireTimeLeft("start governing");
-            start(b.runtimes != null ? b.runtimes : db -> {
-                JdbcRuntime rt = JdbcRuntime.create(namespace, db, listeners.all());
-                jdbc.put(db, rt);
-                return new JdbcDatabaseRuntime(rt);
-            });
+            start();
         } catch (RuntimeException e) {
             LOG.error("[{}] start-up failed: {}", namespace, e.getMessage());
             close();
@@ -115,22 +122,26 @@ public final class Governance implements AutoCloseable {
         return builder(readConfig(file)).build();
     }
 
-    private void start(Function<String, DatabaseRuntime> runtimes) {
-        status = new InstanceStatus(centers.registry(), namespace, instanceId);
-        state = centers.registry().instanceControl(instanceId);
+    private void start() {
+        status = new InstanceStatus(centers.instances(), namespace, instanceId, control);
+        state = centers.instances().instanceControl(instanceId);
         if (state != InstanceState.ONLINE) {
             status.state(state);
         }
         for (String db : cfg.databases().keySet()) {
+            JdbcRuntime rt = JdbcRuntime.create(namespace, db, listeners.all());
+            jdbc.put(db, rt);
             DatabaseGovernor g = new DatabaseGovernor(namespace, instanceId, db, centers.config(), centers.registry(),
-                    runtimes.apply(db), listeners, status);
+                    rt, listeners, status);
             governors.put(db, g);
             if (state == InstanceState.CIRCUIT_BREAKER) {
                 g.setCircuitBroken(true);
             }
         }
         new Bootstrap(cfg, centers.config()).start(governors);
-        watches.add(centers.config().watch(this::configChanged));
+        Watch configWatch = centers.config().watch(this::configChanged);
+        watches.add(configWatch);
+        governors.values().forEach(g -> g.readThrough(configWatch));
         watches.add(centers.registry().watchControl(this::controlChanged));
         centers.registryRepository().addConnectionStateListener(connectionListener);
         // Re-read once after the watches are in place, so nothing written during start-up is missed.
@@ -138,7 +149,7 @@ public final class Governance implements AutoCloseable {
             g.markDirty();
             g.markControlDirty();
         });
-        status.publish();
+        status.publishNow();
         LOG.info("[{}] instance {} registered; governing databases {}", namespace, instanceId, governors.keySet());
     }
 
@@ -238,17 +249,36 @@ public final class Governance implements AutoCloseable {
         }
     }
 
+    /** On the repository's watch thread: records what changed and returns; never blocks. */
     private void controlChanged(ChangeEvent e) {
         if (e.key().equals(NodePaths.instanceControl(instanceId))) {
-            InstanceState next = e.type() == ChangeEvent.Type.DELETED ? InstanceState.ONLINE : readState(e.value());
-            applyState(next);
+            String value = e.type() == ChangeEvent.Type.DELETED || e.value() == null ? "" : e.value();
+            if (instanceControlEvent.getAndSet(value) == null) {
+                control.execute(this::applyInstanceControlEvent);
+            }
         } else if (e.key().startsWith(NodePaths.CONTROL_DATABASES + "/")) {
-            String rest = e.key().substring(NodePaths.CONTROL_DATABASES.length() + 1);
-            int slash = rest.indexOf('/');
-            DatabaseGovernor g = governors.get(slash < 0 ? rest : rest.substring(0, slash));
-            if (g != null) {
+            // /control/databases/{db}/datasources/{ds}
+            String[] parts = e.key().substring(NodePaths.CONTROL_DATABASES.length() + 1).split("/");
+            DatabaseGovernor g = governors.get(parts[0]);
+            if (g == null) {
+                return;
+            }
+            if (parts.length == 3 && parts[1].equals("datasources") && e.type() != ChangeEvent.Type.DELETED
+                    && e.value() != null) {
+                g.controlChanged(parts[2], e.value());
+            } else if (parts.length == 3 && parts[1].equals("datasources")) {
+                g.controlChanged(parts[2], null);
+            } else if (e.type() == ChangeEvent.Type.DELETED) {
+                // a parent went: re-read rather than rely on one event per child
                 g.markControlDirty();
             }
+        }
+    }
+
+    private void applyInstanceControlEvent() {
+        String value = instanceControlEvent.getAndSet(null);
+        if (value != null) {
+            applyState(value.isEmpty() ? InstanceState.ONLINE : readState(value));
         }
     }
 
@@ -261,7 +291,8 @@ public final class Governance implements AutoCloseable {
         }
     }
 
-    private synchronized void applyState(InstanceState next) {
+    /** On the control thread (or start-up's thread before the watches exist). */
+    private void applyState(InstanceState next) {
         if (next == state) {
             return;
         }
@@ -272,26 +303,29 @@ public final class Governance implements AutoCloseable {
         listeners.state(new StateEvent(namespace, StateEvent.Kind.INSTANCE, instanceId, next.name()));
     }
 
+    /** On the repository's connection thread: reports, and leaves the resync to the control thread. */
     private void connectionStateChanged(ConnectionState s) {
         LOG.info("[{}] registry center connection {}", namespace, s);
         listeners.state(new StateEvent(namespace, StateEvent.Kind.CONNECTION, centers.registryRepository().type(), s.name()));
         if (s == ConnectionState.RECONNECTED && !closed.get()) {
-            // The repository re-created the status node; make sure it carries the latest content and
-            // catch up with anything the watches coalesced.
-            Thread t = new Thread(() -> {
-                try {
-                    status.publish();
-                    applyState(centers.registry().instanceControl(instanceId));
-                    governors.values().forEach(g -> {
-                        g.markDirty();
-                        g.markControlDirty();
-                    });
-                } catch (RuntimeException ex) {
-                    LOG.warn("[{}] resync after reconnect failed: {}", namespace, ex.getMessage());
-                }
-            }, "governor-" + namespace + "-resync");
-            t.setDaemon(true);
-            t.start();
+            control.execute(this::resyncAfterReconnect);
+        }
+    }
+
+    /**
+     * The repository re-created the status node; make sure it carries the latest content, and catch
+     * up with anything the watches coalesced. Blocks on the registry center (control thread).
+     */
+    private void resyncAfterReconnect() {
+        try {
+            status.rewrite();
+            applyState(centers.instances().instanceControl(instanceId));
+            governors.values().forEach(g -> {
+                g.markDirty();
+                g.markControlDirty();
+            });
+        } catch (RuntimeException ex) {
+            LOG.warn("[{}] resync after reconnect failed: {}", namespace, ex.getMessage());
         }
     }
 
@@ -306,6 +340,7 @@ public final class Governance implements AutoCloseable {
         if (status != null) {
             status.close();
         }
+        control.close();
         governors.values().forEach(DatabaseGovernor::close);
         try {
             centers.registry().unregister(instanceId);
@@ -322,7 +357,6 @@ public final class Governance implements AutoCloseable {
         private final List<GovernanceListener> listeners = new ArrayList<>();
         private final List<RuleCodec<?>> codecs = new ArrayList<>();
         private boolean loadListeners = true;
-        private Function<String, DatabaseRuntime> runtimes;
 
         private Builder(GovernanceConfig config) {
             this.config = java.util.Objects.requireNonNull(config, "config");
@@ -343,11 +377,6 @@ public final class Governance implements AutoCloseable {
         /** Adds a rule codec (in addition to those found by ServiceLoader). */
         public Builder ruleCodec(RuleCodec<?> codec) {
             codecs.add(java.util.Objects.requireNonNull(codec, "codec"));
-            return this;
-        }
-
-        Builder runtimes(Function<String, DatabaseRuntime> runtimes) {
-            this.runtimes = runtimes;
             return this;
         }
 

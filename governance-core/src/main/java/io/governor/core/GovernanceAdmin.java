@@ -71,12 +71,14 @@ public final class GovernanceAdmin implements AutoCloseable {
     private final String namespace;
     private final ConfigService config;
     private final RegistryService registry;
+    private final Instances instances;
     private final Runnable onClose;
 
-    GovernanceAdmin(String namespace, ConfigService config, RegistryService registry, Runnable onClose) {
+    GovernanceAdmin(String namespace, ConfigService config, RegistryService registry, Instances instances, Runnable onClose) {
         this.namespace = namespace;
         this.config = config;
         this.registry = registry;
+        this.instances = instances;
         this.onClose = onClose;
     }
 
@@ -88,7 +90,7 @@ public final class GovernanceAdmin implements AutoCloseable {
      */
     public static GovernanceAdmin connect(GovernanceConfig governanceConfig) {
         Centers centers = Centers.connect(governanceConfig, io.governor.core.yaml.RuleCodecs.load());
-        return new GovernanceAdmin(governanceConfig.namespace(), centers.config(), centers.registry(), centers::close);
+        return new GovernanceAdmin(governanceConfig.namespace(), centers.config(), centers.registry(), centers.instances(), centers::close);
     }
 
     /** The databases that have configuration in the center. */
@@ -315,7 +317,7 @@ public final class GovernanceAdmin implements AutoCloseable {
      */
     public ControlChange circuitBreak(String instanceId) {
         requireInstance(instanceId);
-        registry.setInstanceControl(instanceId, InstanceState.CIRCUIT_BREAKER);
+        instances.setInstanceControl(instanceId, InstanceState.CIRCUIT_BREAKER);
         LOG.info("[{}] admin circuit-broke instance {}", namespace, instanceId);
         return ControlChange.instance(instanceId, InstanceState.CIRCUIT_BREAKER);
     }
@@ -327,7 +329,7 @@ public final class GovernanceAdmin implements AutoCloseable {
      */
     public ControlChange restore(String instanceId) {
         requireInstance(instanceId);
-        registry.setInstanceControl(instanceId, InstanceState.ONLINE);
+        instances.setInstanceControl(instanceId, InstanceState.ONLINE);
         LOG.info("[{}] admin restored instance {}", namespace, instanceId);
         return ControlChange.instance(instanceId, InstanceState.ONLINE);
     }
@@ -346,7 +348,7 @@ public final class GovernanceAdmin implements AutoCloseable {
      *         {@code INTERRUPTED}
      */
     public List<InstanceInfo> awaitControl(ControlChange change, Duration timeout) {
-        return StatusWait.await(registry, "await control change (" + change + ")", timeout, all -> {
+        return StatusWait.await(instances, "await control change (" + change + ")", timeout, all -> {
             List<InstanceInfo> concerned = all.stream().filter(change::concerns).toList();
             if (change.instanceId() != null && concerned.isEmpty()) {
                 return new StatusWait.Progress(concerned, List.of(change.instanceId() + " is not registered"), 1);
@@ -359,7 +361,7 @@ public final class GovernanceAdmin implements AutoCloseable {
 
     /** Every registered instance with its state and applied revisions, sorted by id. */
     public List<InstanceInfo> instances() {
-        return registry.instances();
+        return instances.instances();
     }
 
     /**
@@ -370,7 +372,7 @@ public final class GovernanceAdmin implements AutoCloseable {
      *         (and its last error, if it rejected the change)
      */
     public List<InstanceInfo> awaitConvergence(String db, String revision, Duration timeout) {
-        return StatusWait.await(registry, "await convergence of database '" + db + "' to revision " + revision, timeout, all -> {
+        return StatusWait.await(instances, "await convergence of database '" + db + "' to revision " + revision, timeout, all -> {
             List<String> laggards = new ArrayList<>();
             for (InstanceInfo i : all) {
                 if (!revision.equals(i.appliedRevisions().get(db))) {
@@ -439,7 +441,7 @@ public final class GovernanceAdmin implements AutoCloseable {
     }
 
     private void requireInstance(String id) {
-        if (registry.instance(id).isEmpty()) {
+        if (instances.instance(id).isEmpty()) {
             throw new GovernanceException(ErrorCode.NOT_FOUND, "instance '" + id + "' is not registered in namespace '" + namespace + "'");
         }
     }

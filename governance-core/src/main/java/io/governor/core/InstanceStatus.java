@@ -1,7 +1,6 @@
 package io.governor.core;
 
 import io.governor.api.GovernanceException;
-import io.governor.core.service.RegistryService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,34 +8,67 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
 /**
- * This instance's status document: kept in memory, changed under one lock and re-published as the
- * ephemeral status node after every change. A publish that fails (center unreachable) is logged;
- * the next change or reconnect publishes the latest content. It carries what the instance has
- * applied: revisions, rejections, circuit state and disabled data sources, each published after it
- * took effect (so an admin waiting for it knows it is in force). Thread-safe.
+ * This instance's status document: kept in memory, changed under one lock, and written as the
+ * ephemeral status node by a coalescing writer. A change only records the new content and, unless
+ * a write is already due, hands one write to the writer executor (the instance's control thread);
+ * the write takes the latest content when it runs, so a burst of changes costs one write and the
+ * last content always wins. The thread that applied a change never waits for the registry center.
+ *
+ * <p>It carries what the instance has applied (revisions, rejections, circuit state, disabled data
+ * sources), each recorded after it took effect, so an admin that sees it knows it is in force.
+ * Writes are serialised and each writes a content no older than the one before. A write that fails
+ * (center unreachable) is logged; the next change or {@link #rewrite()} after a reconnect writes
+ * the latest content. Thread-safe.
  */
 final class InstanceStatus implements DatabaseGovernor.StatusSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(InstanceStatus.class);
 
-    private final RegistryService registry;
+    private final Instances registry;
     private final String namespace;
+    private final Executor writer;
+    private final AtomicBoolean writeDue = new AtomicBoolean();
+    /** Held while a write is made, so that writes leave in the order of the content they carry. */
+    private final Object writeLock = new Object();
     private InstanceInfo info;
+    /** Counts changes of {@link #info}; guarded by {@code this}. */
+    private long changes;
+    /** The change count of the content last written; guarded by {@link #writeLock}. */
+    private long written = -1;
     private boolean closed;
 
-    InstanceStatus(RegistryService registry, String namespace, String instanceId) {
+    /**
+     * @param writer runs the coalesced writes (one at a time is enough: writes are serialised anyway);
+     *               a write it rejects (shut down) is dropped
+     */
+    InstanceStatus(Instances registry, String namespace, String instanceId, Executor writer) {
         this.registry = registry;
         this.namespace = namespace;
+        this.writer = writer;
         this.info = new InstanceInfo(instanceId, InstanceIds.host(), ProcessHandle.current().pid(), Instant.now(),
                 Version.current(), InstanceState.ONLINE, Map.of(), Map.of());
     }
 
-    /** Publishes the current content again (after a reconnect, or at start-up). */
-    void publish() {
-        update(s -> s);
+    /**
+     * Writes the latest content now, on the calling thread (start-up: the instance is registered
+     * when it returns). Blocks for one write to the registry center; a failure is logged.
+     */
+    void publishNow() {
+        write(false);
+    }
+
+    /**
+     * Writes the latest content again on the calling thread even if it was written before (after a
+     * reconnect, when the repository re-created the node from what it remembered).
+     */
+    void rewrite() {
+        write(true);
     }
 
     void state(InstanceState state) {
@@ -81,21 +113,66 @@ final class InstanceStatus implements DatabaseGovernor.StatusSink {
         });
     }
 
-    /** Stops publishing (before the instance unregisters). */
+    /** The content as last changed (written or about to be). */
+    synchronized InstanceInfo current() {
+        return info;
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /** Stops writing (before the instance unregisters); a write already under way finishes. */
     synchronized void close() {
         closed = true;
     }
 
-    private synchronized void update(UnaryOperator<InstanceInfo> change) {
-        info = change.apply(info);
-        if (closed) {
-            return;
+    private void update(UnaryOperator<InstanceInfo> change) {
+        synchronized (this) {
+            info = change.apply(info);
+            changes++;
+            if (closed) {
+                return;
+            }
         }
-        try {
-            registry.publishStatus(info);
-        } catch (GovernanceException e) {
-            LOG.warn("[{}] could not publish the status of {} ({}); it is re-published on reconnect",
-                    namespace, info.id(), e.getMessage());
+        if (writeDue.compareAndSet(false, true)) {
+            try {
+                writer.execute(() -> {
+                    writeDue.set(false);
+                    write(false);
+                });
+            } catch (RejectedExecutionException e) {
+                writeDue.set(false);
+                LOG.debug("[{}] status not written: closing", namespace);
+            }
+        }
+    }
+
+    private void write(boolean force) {
+        synchronized (writeLock) {
+            InstanceInfo content;
+            long version;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                content = info;
+                version = changes;
+            }
+            if (version == written && !force) {
+                return;
+            }
+            try {
+                registry.publishStatus(content);
+                written = version;
+            } catch (GovernanceException e) {
+                if (isClosed()) {
+                    LOG.debug("[{}] status write ended by close: {}", namespace, e.getMessage());
+                } else {
+                    LOG.warn("[{}] could not publish the status of {} ({}); the next change or reconnect writes it",
+                            namespace, content.id(), e.getMessage());
+                }
+            }
         }
     }
 }

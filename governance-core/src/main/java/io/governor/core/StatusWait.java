@@ -4,7 +4,6 @@ import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.repository.Watch;
 import io.governor.core.service.NodePaths;
-import io.governor.core.service.RegistryService;
 
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +27,7 @@ final class StatusWait {
      * Re-reads the instances whenever a status node changes (and at least every 200 ms) until
      * {@code progress} reports no laggard, or fails with {@code TIMEOUT} naming them.
      */
-    static List<InstanceInfo> await(RegistryService registry, String what, Duration timeout,
+    static List<InstanceInfo> await(Instances registry, String what, Duration timeout,
                                      java.util.function.Function<List<InstanceInfo>, Progress> progress) {
         Object signal = new Object();
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -225,6 +225,35 @@ class GovernanceTest {
     }
 
     @Test
+    void controlWorkRunsOnOneNamedControlThreadThatCloseEnds() {
+        Governance g = start();
+        String controlThread = "governor-" + g.namespace() + "-control";
+        g.admin().circuitBreak(g.instanceId());
+        Await.until(WAIT, "circuit broken", () -> g.state() == InstanceState.CIRCUIT_BREAKER);
+        Await.until(WAIT, "status shows it", () -> g.admin().instances().get(0).state() == InstanceState.CIRCUIT_BREAKER);
+        assertTrue(liveThreads(controlThread) == 1, "one control thread while running");
+        g.close();
+        assertEquals(0, liveThreads(controlThread), "close() waited for the control thread to end");
+    }
+
+    @Test
+    void reconnectResyncLeavesNoThreadBehindAfterClose() {
+        RecordingListener listener = new RecordingListener();
+        Governance g = start(BootstrapMode.CENTER, TestConfigs.orders("g"), listener);
+        for (int i = 0; i < 3; i++) {
+            ((MemoryRepository) g.registryRepository()).expireSession();
+        }
+        Await.until(WAIT, "RECONNECTED reported", () -> listener.sawState(StateEvent.Kind.CONNECTION, "memory", "RECONNECTED"));
+        g.close();
+        assertEquals(0, liveThreads("governor-" + g.namespace() + "-resync"), "no resync thread");
+        assertEquals(0, liveThreads("governor-" + g.namespace() + "-control"), "no control thread");
+    }
+
+    private static long liveThreads(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().equals(name)).count();
+    }
+
+    @Test
     void lockIsExclusiveAcrossInstancesAndReported() {
         RecordingListener listener = new RecordingListener();
         Governance a = start(BootstrapMode.CENTER, TestConfigs.orders("g"), listener);

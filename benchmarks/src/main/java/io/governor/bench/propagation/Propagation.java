@@ -96,7 +96,8 @@ public final class Propagation {
                 .append("`Repository.watchKeys`; memory: one `readAll`), validates it ")
                 .append("as a whole (unchanged nodes are not parsed again), digests its canonical content (the revision), ")
                 .append("swaps the rules in, ")
-                .append("calls the listeners, then writes its status node (1 write). Raw floor: one watch event per ")
+                .append("calls the listeners; its control thread then writes its status node (1 write, coalesced with any ")
+                .append("other status change queued meanwhile). Raw floor: one watch event per ")
                 .append("watcher (ZooKeeper: CuratorCache then reads the node, 1 request). All N instances and the ")
                 .append("servers share this machine's cores.\n");
         md.append("\nTarget (issue 8): Governor last-of-50 p99 ≤ 50 ms and ≤ 2 × the raw floor.\n");

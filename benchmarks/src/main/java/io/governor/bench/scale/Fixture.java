@@ -3,10 +3,7 @@ package io.governor.bench.scale;
 import io.governor.api.config.DataSourceConfig;
 import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.RepositoryConfig;
-import io.governor.core.InstanceInfo;
-import io.governor.core.InstanceState;
 import io.governor.core.service.NodePaths;
-import io.governor.core.service.RegistryService;
 import io.governor.core.service.Repositories;
 import io.governor.core.yaml.RuleCodecs;
 import io.governor.core.yaml.YamlCodec;
@@ -15,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,8 +21,8 @@ import java.util.function.IntConsumer;
 
 /**
  * Writes the scale fixture into one namespace through a few repository clients: data source nodes
- * of one database (persistent, the YAML core writes) and instance status nodes (ephemeral, written
- * by {@link RegistryService#publishStatus}, so the admin sees them as real instances). The status
+ * of one database (persistent, the YAML core writes) and instance status nodes (ephemeral, in the
+ * status document's form that an instance writes, so the admin sees them as real instances). The status
  * nodes live as long as these clients. Not thread-safe; {@link #close()} removes the ephemerals.
  */
 final class Fixture implements AutoCloseable {
@@ -36,7 +34,6 @@ final class Fixture implements AutoCloseable {
 
     private final YamlCodec codec = new YamlCodec(RuleCodecs.load());
     private final List<RegistryRepository> clients = new ArrayList<>();
-    private final List<RegistryService> registries = new ArrayList<>();
     private final ExecutorService pool;
     private int dataSources;
     private int instances;
@@ -47,7 +44,6 @@ final class Fixture implements AutoCloseable {
             RegistryRepository r = (RegistryRepository) Repositories.connect(config, Repositories.REGISTRY_CENTER,
                     "fixture", Duration.ofSeconds(30));
             clients.add(r);
-            registries.add(new RegistryService(r, codec, config.namespace()));
         }
         clients.get(0).put(NodePaths.rules(DB), codec.writeRules(List.of()));
     }
@@ -66,11 +62,24 @@ final class Fixture implements AutoCloseable {
     /** Adds registered instances (ephemeral status nodes) up to {@code total}. */
     void instances(int total) throws Exception {
         Instant started = Instant.now();
-        parallel(instances, total, (i, c) -> registries.get(c).publishStatus(new InstanceInfo(
-                String.format("10.1.%d.%d@%d@%08x", i / 250, i % 250, 1000 + i, i * 2654435761L & 0xffffffffL),
-                String.format("10.1.%d.%d", i / 250, i % 250), 1000 + i, started, "0.1.0-SNAPSHOT",
-                InstanceState.ONLINE, Map.of(DB, "rev-0123456789abcdef"), Map.of())));
+        parallel(instances, total, (i, c) -> {
+            String host = String.format("10.1.%d.%d", i / 250, i % 250);
+            String id = String.format("%s@%d@%08x", host, 1000 + i, i * 2654435761L & 0xffffffffL);
+            clients.get(c).putEphemeral(NodePaths.instanceStatus(id), statusDocument(host, 1000 + i, started));
+        });
         instances = total;
+    }
+
+    /** What an ONLINE instance that applied one database writes (core's status document). */
+    private String statusDocument(String host, long pid, Instant started) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("host", host);
+        doc.put("pid", Long.toString(pid));
+        doc.put("started", started.toString());
+        doc.put("version", "0.1.0-SNAPSHOT");
+        doc.put("state", "ONLINE");
+        doc.put("databases", Map.of(DB, Map.of("appliedRevision", "rev-0123456789abcdef")));
+        return codec.writePlainMap(doc);
     }
 
     private interface Write {

@@ -52,8 +52,6 @@ public final class ConfigService {
     private final AtomicBoolean casWarned = new AtomicBoolean();
     /** The last decoded value of each config node, by key (see {@link #decode}). */
     private final Map<String, Decoded> decoded = new ConcurrentHashMap<>();
-    /** The configuration watch, once {@link #watch} made it: {@link #loadWithProps} reads from it where it can. */
-    private volatile Watch configWatch;
 
     public ConfigService(Repository repo, YamlCodec codec, String namespace) {
         this.repo = repo;
@@ -89,14 +87,25 @@ public final class ConfigService {
      * what an instance re-reads after every change. Decodes and fails exactly as {@link #load} then
      * {@link #loadProps} would.
      *
-     * <p>Once {@link #watch} has made the configuration watch, the nodes come from
+     * <p>Reads the center ({@code readAll}); {@link #loadWithProps(String, Watch)} reads through a
+     * watch instead.
+     */
+    public WithProps loadWithProps(String db) {
+        return loadWithProps(db, null, false);
+    }
+
+    /**
+     * As {@link #loadWithProps(String)}, but the nodes come from {@code readThrough}'s
      * {@link Watch#readLocally} where the repository answers it (etcd: the watch's own copy of
      * {@code /config}, one snapshot no older than the last event delivered, without a request), and
      * from {@code readAll} where it does not. A re-read after an event needs nothing newer than that
-     * event: a later change brings its own event and its own re-read.
+     * event: a later change brings its own event and its own re-read. A read that must be at least
+     * as new as a given write uses {@link #loadWithProps(String)}.
+     *
+     * @param readThrough a watch of {@code /config} (from {@link #watch}), or {@code null}: read the center
      */
-    public WithProps loadWithProps(String db) {
-        return loadWithProps(db, false);
+    public WithProps loadWithProps(String db, Watch readThrough) {
+        return loadWithProps(db, readThrough, false);
     }
 
     /**
@@ -104,14 +113,13 @@ public final class ConfigService {
      * {@link #require} does (before the props are decoded, as {@code require} then {@code loadProps}).
      */
     public WithProps requireWithProps(String db) {
-        return loadWithProps(db, true);
+        return loadWithProps(db, null, true);
     }
 
-    private WithProps loadWithProps(String db, boolean require) {
+    private WithProps loadWithProps(String db, Watch w, boolean require) {
         Paths.requireSegment(db, "database name");
         List<String> keys = List.of(NodePaths.rules(db), NodePaths.PROPS);
         List<String> parents = List.of(NodePaths.dataSources(db));
-        Watch w = configWatch;
         SortedMap<String, VersionedValue> nodes = w == null ? repo.readAll(keys, parents)
                 : w.readLocally(keys, parents).orElseGet(() -> repo.readAll(keys, parents));
         DatabaseSnapshot snapshot = snapshot(db, nodes);
@@ -266,14 +274,11 @@ public final class ConfigService {
 
     /**
      * Watches which keys under {@code /config} change ({@link Repository#watchKeys}): events may
-     * carry no value and may be spurious; the listener re-reads what it needs. From then on
-     * {@link #loadWithProps} reads through this watch where it can (one configuration watch per
-     * service: a second call replaces the first for that purpose).
+     * carry no value and may be spurious; the listener re-reads what it needs, through this watch
+     * with {@link #loadWithProps(String, Watch)}.
      */
     public Watch watch(WatchListener listener) {
-        Watch w = repo.watchKeys(NodePaths.CONFIG, listener);
-        configWatch = w;
-        return w;
+        return repo.watchKeys(NodePaths.CONFIG, listener);
     }
 
     /**

@@ -1,31 +1,24 @@
 package io.governor.core.service;
 
-import io.governor.api.ErrorCode;
-import io.governor.api.GovernanceException;
 import io.governor.api.repository.DistributedLock;
 import io.governor.api.repository.Paths;
 import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.Watch;
 import io.governor.api.repository.WatchListener;
-import io.governor.core.InstanceInfo;
-import io.governor.core.InstanceState;
 import io.governor.core.yaml.YamlCodec;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Instances, control intents and locks on the registry center, in the node layout of
- * {@link NodePaths}. Thread-safe; every call blocks on the repository.
+ * Data source control, instance unregistration and locks on the registry center, in the node
+ * layout of {@link NodePaths}. The instances' status documents and instance control are
+ * {@code io.governor.core}'s, as they are made of its types. Thread-safe; every call blocks on the
+ * repository.
  */
 public final class RegistryService {
 
@@ -46,109 +39,9 @@ public final class RegistryService {
         return repo;
     }
 
-    /** Writes (or rewrites) this instance's ephemeral status node. */
-    public void publishStatus(InstanceInfo info) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("host", info.host());
-        doc.put("pid", Long.toString(info.pid()));
-        doc.put("started", info.started().toString());
-        doc.put("version", info.version());
-        doc.put("state", info.state().name());
-        Map<String, Object> dbs = new TreeMap<>();
-        Set<String> names = union(union(info.appliedRevisions().keySet(), info.errors().keySet()),
-                info.disabledDataSources().keySet());
-        for (String db : names) {
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("appliedRevision", info.appliedRevisions().get(db));
-            if (info.errors().containsKey(db)) {
-                d.put("error", info.errors().get(db));
-            }
-            Set<String> disabled = info.disabledDataSources(db);
-            if (!disabled.isEmpty()) {
-                Map<String, Object> ds = new TreeMap<>();
-                disabled.forEach(n -> ds.put(n, DISABLED));
-                d.put("disabledDataSources", ds);
-            }
-            dbs.put(db, d);
-        }
-        doc.put("databases", dbs);
-        repo.putEphemeral(NodePaths.instanceStatus(info.id()), codec.writePlainMap(doc));
-    }
-
-    /**
-     * Every registered instance, sorted by id, read with one {@link RegistryRepository#childValues}
-     * call (one range request on etcd, pipelined reads on ZooKeeper). Instances whose status node is
-     * unreadable are skipped.
-     */
-    public List<InstanceInfo> instances() {
-        List<InstanceInfo> out = new ArrayList<>();
-        for (Map.Entry<String, VersionedValue> e : repo.childValues(NodePaths.STATUS_INSTANCES).entrySet()) {
-            parse(e.getKey(), e.getValue()).ifPresent(out::add);
-        }
-        return out;
-    }
-
-    /** One instance, if registered. */
-    public Optional<InstanceInfo> instance(String id) {
-        Paths.requireSegment(id, "instance id");
-        return repo.get(NodePaths.instanceStatus(id)).flatMap(v -> parse(id, v));
-    }
-
-    private Optional<InstanceInfo> parse(String id, VersionedValue v) {
-        String key = NodePaths.instanceStatus(id);
-        try {
-            return Optional.of(parse(id, codec.readPlainMap(v.value(), repo.type() + " node " + key)));
-        } catch (GovernanceException | IllegalArgumentException | java.time.DateTimeException e) {
-            return Optional.empty();
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static InstanceInfo parse(String id, Map<String, Object> doc) {
-        Map<String, String> revisions = new TreeMap<>();
-        Map<String, String> errors = new TreeMap<>();
-        Map<String, Set<String>> disabled = new TreeMap<>();
-        Object dbs = doc.get("databases");
-        if (dbs instanceof Map<?, ?> m) {
-            for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
-                if (e.getValue() instanceof Map<?, ?> d) {
-                    Object rev = d.get("appliedRevision");
-                    if (rev != null) {
-                        revisions.put(e.getKey(), rev.toString());
-                    }
-                    Object err = d.get("error");
-                    if (err != null) {
-                        errors.put(e.getKey(), err.toString());
-                    }
-                    if (d.get("disabledDataSources") instanceof Map<?, ?> ds) {
-                        Set<String> names = new TreeSet<>();
-                        ds.keySet().forEach(n -> names.add(String.valueOf(n)));
-                        disabled.put(e.getKey(), names);
-                    }
-                }
-            }
-        }
-        Object state = doc.get("state");
-        return new InstanceInfo(id, String.valueOf(doc.get("host")), Long.parseLong(String.valueOf(doc.get("pid"))),
-                Instant.parse(String.valueOf(doc.get("started"))), String.valueOf(doc.get("version")),
-                state == null ? InstanceState.ONLINE : InstanceState.valueOf(state.toString()), revisions, errors, disabled);
-    }
-
     /** Removes this instance's status node (on close). */
     public void unregister(String id) {
         repo.delete(NodePaths.instanceStatus(id));
-    }
-
-    /** The operator's intent for an instance ({@link InstanceState#ONLINE} when none is set). */
-    public InstanceState instanceControl(String id) {
-        return repo.get(NodePaths.instanceControl(id)).map(v -> parseState(v.value(), NodePaths.instanceControl(id)))
-                .orElse(InstanceState.ONLINE);
-    }
-
-    /** Sets the operator's intent for an instance. */
-    public void setInstanceControl(String id, InstanceState state) {
-        Paths.requireSegment(id, "instance id");
-        repo.put(NodePaths.instanceControl(id), state.name());
     }
 
     /** Marks a data source disabled or enabled for every instance. */
@@ -162,11 +55,16 @@ public final class RegistryService {
     public Set<String> disabledDataSources(String db) {
         Set<String> out = new TreeSet<>();
         for (Map.Entry<String, VersionedValue> e : repo.childValues(NodePaths.dataSourceControls(db)).entrySet()) {
-            if (DISABLED.equals(e.getValue().value().trim().toUpperCase(Locale.ROOT))) {
+            if (isDisabled(e.getValue().value())) {
                 out.add(e.getKey());
             }
         }
         return out;
+    }
+
+    /** Whether a data source control node's value means disabled (case and surrounding blanks ignored). */
+    public static boolean isDisabled(String controlValue) {
+        return DISABLED.equals(controlValue.trim().toUpperCase(Locale.ROOT));
     }
 
     /** Watches everything under {@code /control}. */
@@ -177,21 +75,6 @@ public final class RegistryService {
     /** A named lock under {@code /locks/{name}}. */
     public DistributedLock lock(String name) {
         return repo.lock(Paths.requireSegment(name, "lock name"));
-    }
-
-    static InstanceState parseState(String text, String key) {
-        try {
-            return InstanceState.valueOf(text.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new GovernanceException(ErrorCode.INVALID_CONFIG, "node " + key + ": '" + text
-                    + "' is not an instance state; use ONLINE or CIRCUIT_BREAKER");
-        }
-    }
-
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> s = new TreeSet<>(a);
-        s.addAll(b);
-        return s;
     }
 
     public String namespace() {

@@ -159,15 +159,21 @@ class ConfigServiceTest {
         try (Watch w = watched.watch(e -> { })) {
             assertEquals(NodePaths.CONFIG, w.prefix());
             calls.clear();
-            assertEquals(before, watched.loadWithProps("orders"));
+            assertEquals(before, watched.loadWithProps("orders", w));
             assertEquals(1, localReads.get());
             assertEquals(Map.of(), reads(), "answered by the watch: no repository read");
 
             answer.set(false);
             calls.clear();
-            assertEquals(before, watched.loadWithProps("orders"));
+            assertEquals(before, watched.loadWithProps("orders", w));
             assertEquals(2, localReads.get());
             assertEquals(Map.of("readAll", 1), reads(), "the watch cannot answer: one readAll");
+
+            answer.set(true);
+            calls.clear();
+            assertEquals(before, watched.loadWithProps("orders"));
+            assertEquals(2, localReads.get(), "a read not given the watch does not use it");
+            assertEquals(Map.of("readAll", 1), reads());
         }
     }
 

@@ -1,11 +1,11 @@
-package io.governor.core.service;
+package io.governor.core;
 
 import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.RepositoryConfig;
-import io.governor.core.InstanceInfo;
-import io.governor.core.InstanceState;
 import io.governor.core.memory.MemoryRepositoryProvider;
 import io.governor.core.memory.MemoryStore;
+import io.governor.core.service.NodePaths;
+import io.governor.core.service.RegistryService;
 import io.governor.core.yaml.RuleCodecs;
 import io.governor.core.yaml.YamlCodec;
 import org.junit.jupiter.api.AfterEach;
@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-class RegistryServiceTest {
+/** {@link RegistryService} (data source control) and {@link Instances} (status documents) on the registry center. */
+class RegistryCenterTest {
 
     private final String store = "registry-" + UUID.randomUUID();
     private final RegistryRepository memory = (RegistryRepository) new MemoryRepositoryProvider().create(
@@ -39,7 +40,9 @@ class RegistryServiceTest {
                     throw e.getCause();
                 }
             });
-    private final RegistryService registry = new RegistryService(counted, new YamlCodec(RuleCodecs.load()), "ns");
+    private final YamlCodec codec = new YamlCodec(RuleCodecs.load());
+    private final RegistryService registry = new RegistryService(counted, codec, "ns");
+    private final Instances instances = new Instances(counted, codec);
 
     @AfterEach
     void close() {
@@ -55,13 +58,13 @@ class RegistryServiceTest {
     @Test
     void instancesReadsEveryStatusInOneCallSortedAndSkipsUnreadableOnes() {
         for (String id : List.of("h3@3@c", "h1@1@a", "h2@2@b")) {
-            registry.publishStatus(instance(id, id.startsWith("h2") ? InstanceState.CIRCUIT_BREAKER : InstanceState.ONLINE));
+            instances.publishStatus(instance(id, id.startsWith("h2") ? InstanceState.CIRCUIT_BREAKER : InstanceState.ONLINE));
         }
         memory.put(NodePaths.instanceStatus("broken@9@z"), "state: [not, a, map");
         memory.put(NodePaths.instanceStatus("h4@4@d") + "/below", "a child of an instance, not a status");
         calls.clear();
 
-        List<InstanceInfo> all = registry.instances();
+        List<InstanceInfo> all = instances.instances();
 
         assertEquals(List.of("h1@1@a", "h2@2@b", "h3@3@c"), all.stream().map(InstanceInfo::id).toList());
         assertEquals(instance("h2@2@b", InstanceState.CIRCUIT_BREAKER), all.get(1));
@@ -93,9 +96,9 @@ class RegistryServiceTest {
         InstanceInfo info = new InstanceInfo("h1@1@a", "10.0.0.1", 42, Instant.parse("2026-01-02T03:04:05Z"), "1.0",
                 InstanceState.CIRCUIT_BREAKER, Map.of("orders", "rev-1", "users", "rev-2"), Map.of(),
                 Map.of("orders", Set.of("replica_0", "replica_1"), "users", Set.of()));
-        registry.publishStatus(info);
+        instances.publishStatus(info);
 
-        InstanceInfo read = registry.instance("h1@1@a").orElseThrow();
+        InstanceInfo read = instances.instance("h1@1@a").orElseThrow();
 
         assertEquals(info, read);
         assertEquals(Set.of("replica_0", "replica_1"), read.disabledDataSources("orders"));
