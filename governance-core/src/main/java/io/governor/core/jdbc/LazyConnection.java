@@ -28,7 +28,7 @@ import java.util.concurrent.Executor;
  * <p>Binding and closing are lock-free and safe against each other; otherwise, like the physical
  * connections it wraps, a connection is meant for one thread at a time.
  */
-abstract class LazyConnection implements Connection {
+abstract class LazyConnection extends ConnectionDelegation {
 
     private static final int UNBOUND = 0;
     private static final int BOUND = 1;
@@ -116,6 +116,8 @@ abstract class LazyConnection implements Connection {
         return st == BOUND ? published() : null;
     }
 
+    /** The physical connection, binding now if needed: where the generated delegation forwards to. */
+    @Override
     final Connection physical() throws SQLException {
         return bound();
     }
