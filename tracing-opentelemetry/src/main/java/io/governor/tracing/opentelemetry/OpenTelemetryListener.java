@@ -1,11 +1,14 @@
 package io.governor.tracing.opentelemetry;
 
+import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.event.ConfigurationEvent;
 import io.governor.api.event.ConnectionEvent;
 import io.governor.api.event.GovernanceListener;
+import io.governor.api.event.JdbcEndpoint;
 import io.governor.api.event.StateEvent;
 import io.governor.api.event.StatementEvent;
+import io.governor.api.event.TracingSettings;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -55,11 +58,15 @@ public final class OpenTelemetryListener implements GovernanceListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(OpenTelemetryListener.class);
     private static final long GLOBAL_CHECK_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The system property that turns the ServiceLoader instance off. */
+    static final String ENABLED = TracingSettings.PREFIX + "opentelemetry.enabled";
+    /** Attribute keys of parameters are made once per listener, so their number is bounded. */
+    static final int MAX_PARAMETERS_LIMIT = 1024;
+    private static final String NAME = "OpenTelemetry listener";
 
     private final boolean global;
-    private final Settings settings;
+    private final TracingSettings settings;
     private final AttributeKey<String>[] parameterKeys;
-    private final JdbcUrls urls = new JdbcUrls();
     private final Map<String, String> revisions = new ConcurrentHashMap<>();
     private volatile Tracer tracer;
     private volatile long nextGlobalCheck;
@@ -73,10 +80,14 @@ public final class OpenTelemetryListener implements GovernanceListener {
      * @throws GovernanceException {@code INVALID_CONFIG} if a {@code governor.tracing.*} property is malformed
      */
     public OpenTelemetryListener() {
-        this(null, Settings.fromSystemProperties());
+        this(null, TracingSettings.fromSystemProperties(NAME, ENABLED));
     }
 
-    private OpenTelemetryListener(OpenTelemetry openTelemetry, Settings settings) {
+    private OpenTelemetryListener(OpenTelemetry openTelemetry, TracingSettings settings) {
+        if (settings.maxParameters() > MAX_PARAMETERS_LIMIT) {
+            throw new GovernanceException(ErrorCode.INVALID_CONFIG, NAME + ": maxParameters is "
+                    + settings.maxParameters() + ", must be at most " + MAX_PARAMETERS_LIMIT);
+        }
         this.settings = settings;
         this.global = settings.enabled() && openTelemetry == null;
         this.parameterKeys = Attributes.parameterKeys(settings.captureParameters() ? settings.maxParameters() : 0);
@@ -152,9 +163,9 @@ public final class OpenTelemetryListener implements GovernanceListener {
         if (t == null) {
             return;
         }
-        String operation = SqlText.operation(e.sql());
-        JdbcUrls.Endpoint endpoint = urls.endpoint(e.jdbcUrl());
-        SpanBuilder b = t.spanBuilder(operation == null ? e.database() : operation + " " + e.database())
+        String operation = e.operation();
+        JdbcEndpoint endpoint = e.endpoint();
+        SpanBuilder b = t.spanBuilder(e.summary())
                 .setSpanKind(SpanKind.CLIENT)
                 .setAttribute(Attributes.DB_SYSTEM, endpoint.system())
                 .setAttribute(Attributes.DB_SYSTEM_NAME, endpoint.systemName())
@@ -175,8 +186,8 @@ public final class OpenTelemetryListener implements GovernanceListener {
         if (revision != null) {
             b.setAttribute(Attributes.REVISION, revision);
         }
-        if (e.sql() != null && settings.maxStatementLength() > 0) {
-            String text = SqlText.cap(e.sql(), settings.maxStatementLength());
+        String text = settings.statementText(e.sql());
+        if (text != null) {
             b.setAttribute(Attributes.DB_QUERY_TEXT, text);
             if (text.length() < e.sql().length()) {
                 b.setAttribute(Attributes.STATEMENT_TRUNCATED, true);
@@ -187,7 +198,7 @@ public final class OpenTelemetryListener implements GovernanceListener {
             b.setAttribute(Attributes.PARAMETER_COUNT, (long) parameters.size());
             int n = Math.min(parameters.size(), parameterKeys.length);
             for (int i = 0; i < n; i++) {
-                b.setAttribute(parameterKeys[i], SqlText.parameter(parameters.get(i), settings.maxParameterLength()));
+                b.setAttribute(parameterKeys[i], settings.parameterText(parameters.get(i)));
             }
         }
         e.attach(this, b.startSpan());
@@ -248,23 +259,25 @@ public final class OpenTelemetryListener implements GovernanceListener {
     }
 
     /** The settings this listener records with (for tests). */
-    Settings settings() {
+    TracingSettings settings() {
         return settings;
     }
 
     /**
-     * Builds an {@link OpenTelemetryListener}. Not thread-safe; {@link #build()} validates.
+     * Builds an {@link OpenTelemetryListener}; the settings and their defaults are those of
+     * {@link TracingSettings.Builder} (parameters are recorded as {@code db.query.parameter.<i>},
+     * at most 1024 of them; statement text as {@code db.query.text}). Not thread-safe;
+     * {@link #build()} validates.
      */
-    public static final class Builder {
+    public static final class Builder extends TracingSettings.Builder<Builder> {
         private OpenTelemetry openTelemetry;
-        private boolean enabled = true;
-        private boolean captureParameters;
-        private int maxStatementLength = Settings.DEFAULT_MAX_STATEMENT_LENGTH;
-        private int maxParameters = Settings.DEFAULT_MAX_PARAMETERS;
-        private int maxParameterLength = Settings.DEFAULT_MAX_PARAMETER_LENGTH;
-        private boolean governanceEvents = true;
 
         private Builder() {
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
         }
 
         /**
@@ -276,50 +289,13 @@ public final class OpenTelemetryListener implements GovernanceListener {
             return this;
         }
 
-        /** Whether the listener traces anything; default true. */
-        public Builder enabled(boolean enabled) {
-            this.enabled = enabled;
-            return this;
-        }
-
-        /** Whether bind parameters are recorded as {@code db.query.parameter.<i>}; default false (they may hold personal data). */
-        public Builder captureParameters(boolean capture) {
-            this.captureParameters = capture;
-            return this;
-        }
-
-        /** Statement text is cut to this many characters; 0 leaves {@code db.query.text} out. Default 2048. */
-        public Builder maxStatementLength(int chars) {
-            this.maxStatementLength = chars;
-            return this;
-        }
-
-        /** At most this many bind parameters are recorded (0 to 1024); default 32. */
-        public Builder maxParameters(int count) {
-            this.maxParameters = count;
-            return this;
-        }
-
-        /** Each recorded bind parameter is cut to this many characters; default 256. */
-        public Builder maxParameterLength(int chars) {
-            this.maxParameterLength = chars;
-            return this;
-        }
-
-        /** Whether configuration and state changes are traced; default true. */
-        public Builder governanceEvents(boolean trace) {
-            this.governanceEvents = trace;
-            return this;
-        }
-
         /**
          * The listener.
          *
          * @throws GovernanceException {@code INVALID_CONFIG} if a length or count is out of range
          */
         public OpenTelemetryListener build() {
-            return new OpenTelemetryListener(openTelemetry, new Settings(enabled, captureParameters, maxStatementLength,
-                    maxParameters, maxParameterLength, governanceEvents));
+            return new OpenTelemetryListener(openTelemetry, settings(NAME));
         }
     }
 }

@@ -212,7 +212,7 @@ class OpenTelemetrySdkTest {
     void rejectedConfigurationIsRecordedAsFailed() {
         GovernedH2 db = start(OpenTelemetryListener.builder());
         DataSourceConfig broken = db.governance.configuration("orders").dataSources().get("replica_0")
-                .with("noSuchPoolProperty", "1");
+                .with("maximumPoolSize", "0"); // the admin checks names and types, the pool refuses the value
         db.governance.admin().replaceDataSource("orders", "replica_0", broken);
         SpanData rejected = await("governor.configuration.rejected", s -> true);
         assertEquals(StatusCode.ERROR, rejected.getStatus().getStatusCode());

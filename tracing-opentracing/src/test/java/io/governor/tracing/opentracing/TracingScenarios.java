@@ -196,7 +196,7 @@ abstract class TracingScenarios {
     void rejectedConfigurationIsRecordedAsFailed() {
         GovernedH2 db = start(OpenTracingListener.builder());
         DataSourceConfig broken = db.governance.configuration("orders").dataSources().get("replica_0")
-                .with("noSuchPoolProperty", "1");
+                .with("maximumPoolSize", "0"); // the admin checks names and types, the pool refuses the value
         db.governance.admin().replaceDataSource("orders", "replica_0", broken);
         FinishedSpan rejected = await("governor.configuration.rejected", s -> true);
         assertEquals(true, rejected.tag("error"));
