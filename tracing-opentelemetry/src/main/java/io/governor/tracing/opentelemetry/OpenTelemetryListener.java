@@ -4,10 +4,10 @@ import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.event.ConfigurationEvent;
 import io.governor.api.event.ConnectionEvent;
-import io.governor.api.event.GovernanceListener;
 import io.governor.api.event.JdbcEndpoint;
 import io.governor.api.event.StateEvent;
 import io.governor.api.event.StatementEvent;
+import io.governor.api.event.TracingListener;
 import io.governor.api.event.TracingSettings;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -22,9 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -51,7 +49,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Thread-safe; never throws (what OpenTelemetry throws is caught and logged by Governor core).
  */
-public final class OpenTelemetryListener implements GovernanceListener {
+public final class OpenTelemetryListener extends TracingListener<Tracer, Span> {
 
     /** The instrumentation scope name of every span. */
     public static final String INSTRUMENTATION_NAME = "io.governor.tracing.opentelemetry";
@@ -65,9 +63,7 @@ public final class OpenTelemetryListener implements GovernanceListener {
     private static final String NAME = "OpenTelemetry listener";
 
     private final boolean global;
-    private final TracingSettings settings;
     private final AttributeKey<String>[] parameterKeys;
-    private final Map<String, String> revisions = new ConcurrentHashMap<>();
     private volatile Tracer tracer;
     private volatile long nextGlobalCheck;
     /** Whether the unset global was logged (once per listener, not at every ask). */
@@ -84,15 +80,19 @@ public final class OpenTelemetryListener implements GovernanceListener {
     }
 
     private OpenTelemetryListener(OpenTelemetry openTelemetry, TracingSettings settings) {
-        if (settings.maxParameters() > MAX_PARAMETERS_LIMIT) {
-            throw new GovernanceException(ErrorCode.INVALID_CONFIG, NAME + ": maxParameters is "
-                    + settings.maxParameters() + ", must be at most " + MAX_PARAMETERS_LIMIT);
-        }
-        this.settings = settings;
+        super(withinLimit(settings));
         this.global = settings.enabled() && openTelemetry == null;
         this.parameterKeys = Attributes.parameterKeys(settings.captureParameters() ? settings.maxParameters() : 0);
         this.tracer = settings.enabled() && openTelemetry != null ? tracerOf(openTelemetry.getTracerProvider()) : null;
         this.nextGlobalCheck = System.nanoTime();
+    }
+
+    private static TracingSettings withinLimit(TracingSettings settings) {
+        if (settings.maxParameters() > MAX_PARAMETERS_LIMIT) {
+            throw new GovernanceException(ErrorCode.INVALID_CONFIG, NAME + ": maxParameters is "
+                    + settings.maxParameters() + ", must be at most " + MAX_PARAMETERS_LIMIT);
+        }
+        return settings;
     }
 
     /** A builder with the defaults (global OpenTelemetry, no bind parameters, statements cut at 2048 characters). */
@@ -101,7 +101,8 @@ public final class OpenTelemetryListener implements GovernanceListener {
     }
 
     /** The tracer to use now, or null when tracing is off: the check every method starts with. */
-    private Tracer tracer() {
+    @Override
+    protected Tracer tracer() {
         Tracer t = tracer;
         if (t != null || !global) {
             return t;
@@ -158,11 +159,7 @@ public final class OpenTelemetryListener implements GovernanceListener {
     }
 
     @Override
-    public void statementStarted(StatementEvent e) {
-        Tracer t = tracer();
-        if (t == null) {
-            return;
-        }
+    protected Span startStatement(Tracer t, StatementEvent e) {
         String operation = e.operation();
         JdbcEndpoint endpoint = e.endpoint();
         SpanBuilder b = t.spanBuilder(e.summary())
@@ -182,11 +179,11 @@ public final class OpenTelemetryListener implements GovernanceListener {
                 b.setAttribute(Attributes.SERVER_PORT, (long) endpoint.port());
             }
         }
-        String revision = revisions.get(e.database());
+        String revision = revision(e.database());
         if (revision != null) {
             b.setAttribute(Attributes.REVISION, revision);
         }
-        String text = settings.statementText(e.sql());
+        String text = settings().statementText(e.sql());
         if (text != null) {
             b.setAttribute(Attributes.DB_QUERY_TEXT, text);
             if (text.length() < e.sql().length()) {
@@ -198,69 +195,33 @@ public final class OpenTelemetryListener implements GovernanceListener {
             b.setAttribute(Attributes.PARAMETER_COUNT, (long) parameters.size());
             int n = Math.min(parameters.size(), parameterKeys.length);
             for (int i = 0; i < n; i++) {
-                b.setAttribute(parameterKeys[i], settings.parameterText(parameters.get(i)));
+                b.setAttribute(parameterKeys[i], settings().parameterText(parameters.get(i)));
             }
         }
-        e.attach(this, b.startSpan());
+        return b.startSpan();
     }
 
     @Override
-    public void statementEnded(StatementEvent e) {
-        if (e.attachment(this) instanceof Span span) {
-            span.end();
-        }
-    }
-
-    @Override
-    public void statementFailed(StatementEvent e, Throwable error) {
-        if (e.attachment(this) instanceof Span span) {
+    protected void endStatement(Span span, Throwable error) {
+        if (error != null) {
             GovernanceSpans.fail(span, error);
-            span.end();
         }
+        span.end();
     }
 
     @Override
-    public void connectionFailed(ConnectionEvent e, Throwable error) {
-        Tracer t = tracer();
-        if (t != null) {
-            GovernanceSpans.connectionFailed(t, e, error);
-        }
+    protected void traceConnectionFailure(Tracer t, ConnectionEvent e, Throwable error) {
+        GovernanceSpans.connectionFailed(t, e, error);
     }
 
     @Override
-    public void configurationApplied(ConfigurationEvent e) {
-        if (e.database() != null && e.revision() != null) {
-            revisions.put(e.database(), e.revision());
-        }
-        Tracer t = governanceTracer();
-        if (t != null) {
-            GovernanceSpans.configuration(t, e, null);
-        }
+    protected void traceConfiguration(Tracer t, ConfigurationEvent e, GovernanceException error) {
+        GovernanceSpans.configuration(t, e, error);
     }
 
     @Override
-    public void configurationRejected(ConfigurationEvent e, GovernanceException error) {
-        Tracer t = governanceTracer();
-        if (t != null) {
-            GovernanceSpans.configuration(t, e, error);
-        }
-    }
-
-    @Override
-    public void stateChanged(StateEvent e) {
-        Tracer t = governanceTracer();
-        if (t != null) {
-            GovernanceSpans.state(t, e);
-        }
-    }
-
-    private Tracer governanceTracer() {
-        return settings.governanceEvents() ? tracer() : null;
-    }
-
-    /** The settings this listener records with (for tests). */
-    TracingSettings settings() {
-        return settings;
+    protected void traceState(Tracer t, StateEvent e) {
+        GovernanceSpans.state(t, e);
     }
 
     /**

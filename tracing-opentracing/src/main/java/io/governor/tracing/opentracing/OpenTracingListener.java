@@ -3,10 +3,10 @@ package io.governor.tracing.opentracing;
 import io.governor.api.GovernanceException;
 import io.governor.api.event.ConfigurationEvent;
 import io.governor.api.event.ConnectionEvent;
-import io.governor.api.event.GovernanceListener;
 import io.governor.api.event.JdbcEndpoint;
 import io.governor.api.event.StateEvent;
 import io.governor.api.event.StatementEvent;
+import io.governor.api.event.TracingListener;
 import io.governor.api.event.TracingSettings;
 import io.opentracing.Span;
 import io.opentracing.Tracer;
@@ -17,9 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -47,7 +45,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Thread-safe; never throws (what the tracer throws is caught and logged by Governor core).
  */
-public final class OpenTracingListener implements GovernanceListener {
+public final class OpenTracingListener extends TracingListener<Tracer, Span> {
 
     private static final Logger LOG = LoggerFactory.getLogger(OpenTracingListener.class);
 
@@ -69,8 +67,6 @@ public final class OpenTracingListener implements GovernanceListener {
 
     private final Tracer tracer;
     private final boolean global;
-    private final TracingSettings settings;
-    private final Map<String, String> revisions = new ConcurrentHashMap<>();
     /** Whether the missing global tracer was logged (once per listener, not at every ask). */
     private final AtomicBoolean toldNoTracer = new AtomicBoolean();
 
@@ -85,7 +81,7 @@ public final class OpenTracingListener implements GovernanceListener {
     }
 
     private OpenTracingListener(Tracer tracer, TracingSettings settings) {
-        this.settings = settings;
+        super(settings);
         this.global = settings.enabled() && tracer == null;
         this.tracer = !settings.enabled() || tracer instanceof NoopTracer ? null : tracer;
     }
@@ -96,7 +92,8 @@ public final class OpenTracingListener implements GovernanceListener {
     }
 
     /** The tracer to use now, or null when tracing is off: the check every method starts with. */
-    private Tracer tracer() {
+    @Override
+    protected Tracer tracer() {
         if (tracer != null) {
             return tracer;
         }
@@ -121,11 +118,7 @@ public final class OpenTracingListener implements GovernanceListener {
     }
 
     @Override
-    public void statementStarted(StatementEvent e) {
-        Tracer t = tracer();
-        if (t == null) {
-            return;
-        }
+    protected Span startStatement(Tracer t, StatementEvent e) {
         Tracer.SpanBuilder b = t.buildSpan(e.summary())
                 .withTag(Tags.COMPONENT.getKey(), COMPONENT)
                 .withTag(Tags.SPAN_KIND.getKey(), Tags.SPAN_KIND_CLIENT)
@@ -141,11 +134,11 @@ public final class OpenTracingListener implements GovernanceListener {
                 b.withTag(Tags.PEER_PORT.getKey(), endpoint.port());
             }
         }
-        String revision = revisions.get(e.database());
+        String revision = revision(e.database());
         if (revision != null) {
             b.withTag(REVISION, revision);
         }
-        String text = settings.statementText(e.sql());
+        String text = settings().statementText(e.sql());
         if (text != null) {
             b.withTag(Tags.DB_STATEMENT.getKey(), text);
             if (text.length() < e.sql().length()) {
@@ -153,73 +146,37 @@ public final class OpenTracingListener implements GovernanceListener {
             }
         }
         List<Object> parameters = e.parameters();
-        if (settings.captureParameters() && !parameters.isEmpty()) {
+        if (settings().captureParameters() && !parameters.isEmpty()) {
             b.withTag(PARAMETER_COUNT, parameters.size());
-            int n = settings.parametersToRecord(parameters);
+            int n = settings().parametersToRecord(parameters);
             for (int i = 0; i < n; i++) {
-                b.withTag(PARAMETER_PREFIX + i, settings.parameterText(parameters.get(i)));
+                b.withTag(PARAMETER_PREFIX + i, settings().parameterText(parameters.get(i)));
             }
         }
-        e.attach(this, b.start());
+        return b.start();
     }
 
     @Override
-    public void statementEnded(StatementEvent e) {
-        if (e.attachment(this) instanceof Span span) {
-            span.finish();
-        }
-    }
-
-    @Override
-    public void statementFailed(StatementEvent e, Throwable error) {
-        if (e.attachment(this) instanceof Span span) {
+    protected void endStatement(Span span, Throwable error) {
+        if (error != null) {
             GovernanceSpans.fail(span, error);
-            span.finish();
         }
+        span.finish();
     }
 
     @Override
-    public void connectionFailed(ConnectionEvent e, Throwable error) {
-        Tracer t = tracer();
-        if (t != null) {
-            GovernanceSpans.connectionFailed(t, e, error);
-        }
+    protected void traceConnectionFailure(Tracer t, ConnectionEvent e, Throwable error) {
+        GovernanceSpans.connectionFailed(t, e, error);
     }
 
     @Override
-    public void configurationApplied(ConfigurationEvent e) {
-        if (e.database() != null && e.revision() != null) {
-            revisions.put(e.database(), e.revision());
-        }
-        Tracer t = governanceTracer();
-        if (t != null) {
-            GovernanceSpans.configuration(t, e, null);
-        }
+    protected void traceConfiguration(Tracer t, ConfigurationEvent e, GovernanceException error) {
+        GovernanceSpans.configuration(t, e, error);
     }
 
     @Override
-    public void configurationRejected(ConfigurationEvent e, GovernanceException error) {
-        Tracer t = governanceTracer();
-        if (t != null) {
-            GovernanceSpans.configuration(t, e, error);
-        }
-    }
-
-    @Override
-    public void stateChanged(StateEvent e) {
-        Tracer t = governanceTracer();
-        if (t != null) {
-            GovernanceSpans.state(t, e);
-        }
-    }
-
-    private Tracer governanceTracer() {
-        return settings.governanceEvents() ? tracer() : null;
-    }
-
-    /** The settings this listener records with (for tests). */
-    TracingSettings settings() {
-        return settings;
+    protected void traceState(Tracer t, StateEvent e) {
+        GovernanceSpans.state(t, e);
     }
 
     /**
