@@ -20,12 +20,10 @@ import java.sql.Statement;
  */
 final class GovernedConnection extends LazyConnection {
 
-    /** A connection nobody observes ({@code events} has no observer). */
-    GovernedConnection(JdbcRuntime runtime, JdbcEvents events) {
-        super(runtime, events);
-    }
-
-    /** A connection whose binding is reported to the observers of {@code events} through {@code event}. */
+    /**
+     * A connection whose binding is reported to the observers of {@code events} through {@code event};
+     * null when nobody observes.
+     */
     GovernedConnection(JdbcRuntime runtime, JdbcEvents events, ConnectionEvent event) {
         super(runtime, events, event);
     }

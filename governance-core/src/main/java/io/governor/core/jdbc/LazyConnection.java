@@ -61,19 +61,10 @@ abstract class LazyConnection extends ConnectionDelegation {
     private PoolHandle pool;
     private boolean replica;
 
-    /**
-     * A connection without an event. This constructor's signature names no event class on purpose:
-     * HotSpot's C2 does not inline a call whose signature names a class not loaded yet, and without
-     * listeners the event class never is; a constructor that is not inlined costs a call and keeps
-     * the connection from being optimised with its caller on the hot path.
-     */
-    LazyConnection(JdbcRuntime runtime, JdbcEvents events) {
+    /** A connection whose binding is reported through {@code event}, or nobody's when it is null. */
+    LazyConnection(JdbcRuntime runtime, JdbcEvents events, ConnectionEvent event) {
         this.runtime = runtime;
         this.events = events;
-    }
-
-    LazyConnection(JdbcRuntime runtime, JdbcEvents events, ConnectionEvent event) {
-        this(runtime, events);
         this.event = event;
     }
 
