@@ -38,6 +38,11 @@ public final class ConnectionEvent extends Attachable {
         return jdbcUrl;
     }
 
+    /** What {@link #jdbcUrl()} says of the database system and server ({@link JdbcEndpoint#UNKNOWN} before binding). */
+    public JdbcEndpoint endpoint() {
+        return JdbcEndpoint.of(jdbcUrl);
+    }
+
     /** Records which data source served the connection; called by core. */
     public void bind(String dataSource, boolean replica, String jdbcUrl) {
         this.dataSource = dataSource;

@@ -16,6 +16,9 @@ public final class StatementEvent extends Attachable {
     private final String jdbcUrl;
     private final String sql;
     private final List<Object> parameters;
+    private JdbcEndpoint endpoint;
+    private boolean operationRead;
+    private String operation;
 
     /** Created by core; not meant for applications. */
     public StatementEvent(String database, String dataSource, boolean replica, String jdbcUrl, String sql,
@@ -46,6 +49,33 @@ public final class StatementEvent extends Attachable {
     /** The JDBC URL of the physical data source, or null. */
     public String jdbcUrl() {
         return jdbcUrl;
+    }
+
+    /** What {@link #jdbcUrl()} says of the database system and server; read once per URL. */
+    public JdbcEndpoint endpoint() {
+        if (endpoint == null) {
+            endpoint = JdbcEndpoint.of(jdbcUrl);
+        }
+        return endpoint;
+    }
+
+    /**
+     * The statement's leading keyword in upper case ({@code SELECT}, {@code CALL} for the JDBC escape
+     * {@code {call ...}}), {@code BATCH} for a batch of plain statements, or null when it is none of the
+     * keywords {@link SqlText#operation} knows; read once per event.
+     */
+    public String operation() {
+        if (!operationRead) {
+            operation = SqlText.operation(sql);
+            operationRead = true;
+        }
+        return operation;
+    }
+
+    /** The operation and the database ({@code SELECT orders}), or the database alone when the operation is unknown. */
+    public String summary() {
+        String op = operation();
+        return op == null ? database : op + " " + database;
     }
 
     /** The SQL text, or null for a batch of plain statements. */

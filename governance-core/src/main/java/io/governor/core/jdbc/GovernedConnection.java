@@ -2,38 +2,28 @@ package io.governor.core.jdbc;
 
 import io.governor.api.event.ConnectionEvent;
 
-import java.sql.Array;
-import java.sql.Blob;
 import java.sql.CallableStatement;
-import java.sql.Clob;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.NClob;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
-import java.sql.SQLXML;
-import java.sql.Savepoint;
-import java.sql.ShardingKey;
 import java.sql.Statement;
-import java.sql.Struct;
 
 /**
  * A connection of a {@link GovernedDataSource}, bound lazily to a physical connection at its first
  * use (see {@link LazyConnection}). Statements it creates are governed statements reporting to the
  * listeners; {@code commit} and {@code rollback} before binding do nothing (nothing was done on the
- * connection). Everything else binds and delegates.
+ * connection), nor do the warning and request calls. Everything else binds and delegates (generated
+ * {@code ConnectionDelegation}); {@code unwrap} answers this wrapper for its own types.
  *
  * <p>Like the physical connections it wraps, meant for one thread at a time.
  */
 final class GovernedConnection extends LazyConnection {
 
-    /** A connection nobody observes ({@code events} has no observer). */
-    GovernedConnection(JdbcRuntime runtime, JdbcEvents events) {
-        super(runtime, events);
-    }
-
-    /** A connection whose binding is reported to the observers of {@code events} through {@code event}. */
+    /**
+     * A connection whose binding is reported to the observers of {@code events} through {@code event};
+     * null when nobody observes.
+     */
     GovernedConnection(JdbcRuntime runtime, JdbcEvents events, ConnectionEvent event) {
         super(runtime, events, event);
     }
@@ -121,10 +111,6 @@ final class GovernedConnection extends LazyConnection {
                 c.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability), sql);
     }
 
-    @Override
-    public String nativeSQL(String sql) throws SQLException {
-        return physical().nativeSQL(sql);
-    }
 
     // ---- transactions
 
@@ -144,32 +130,8 @@ final class GovernedConnection extends LazyConnection {
         }
     }
 
-    @Override
-    public Savepoint setSavepoint() throws SQLException {
-        return physical().setSavepoint();
-    }
 
-    @Override
-    public Savepoint setSavepoint(String name) throws SQLException {
-        return physical().setSavepoint(name);
-    }
-
-    @Override
-    public void rollback(Savepoint savepoint) throws SQLException {
-        physical().rollback(savepoint);
-    }
-
-    @Override
-    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
-        physical().releaseSavepoint(savepoint);
-    }
-
-    // ---- everything else binds and delegates
-
-    @Override
-    public DatabaseMetaData getMetaData() throws SQLException {
-        return physical().getMetaData();
-    }
+    // ---- calls that mean nothing before binding do not bind
 
     @Override
     public SQLWarning getWarnings() throws SQLException {
@@ -186,36 +148,6 @@ final class GovernedConnection extends LazyConnection {
     }
 
     @Override
-    public Clob createClob() throws SQLException {
-        return physical().createClob();
-    }
-
-    @Override
-    public Blob createBlob() throws SQLException {
-        return physical().createBlob();
-    }
-
-    @Override
-    public NClob createNClob() throws SQLException {
-        return physical().createNClob();
-    }
-
-    @Override
-    public SQLXML createSQLXML() throws SQLException {
-        return physical().createSQLXML();
-    }
-
-    @Override
-    public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
-        return physical().createArrayOf(typeName, elements);
-    }
-
-    @Override
-    public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
-        return physical().createStruct(typeName, attributes);
-    }
-
-    @Override
     public void beginRequest() throws SQLException {
         Connection c = boundOrNull();
         if (c != null) {
@@ -229,40 +161,5 @@ final class GovernedConnection extends LazyConnection {
         if (c != null) {
             c.endRequest();
         }
-    }
-
-    @Override
-    public void setShardingKey(ShardingKey shardingKey, ShardingKey superShardingKey) throws SQLException {
-        physical().setShardingKey(shardingKey, superShardingKey);
-    }
-
-    @Override
-    public void setShardingKey(ShardingKey shardingKey) throws SQLException {
-        physical().setShardingKey(shardingKey);
-    }
-
-    @Override
-    public boolean setShardingKeyIfValid(ShardingKey shardingKey, ShardingKey superShardingKey, int timeout)
-            throws SQLException {
-        return physical().setShardingKeyIfValid(shardingKey, superShardingKey, timeout);
-    }
-
-    @Override
-    public boolean setShardingKeyIfValid(ShardingKey shardingKey, int timeout) throws SQLException {
-        return physical().setShardingKeyIfValid(shardingKey, timeout);
-    }
-
-    /** This wrapper for its own types; otherwise binds and unwraps the physical connection. */
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        return physical().unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || physical().isWrapperFor(iface);
     }
 }

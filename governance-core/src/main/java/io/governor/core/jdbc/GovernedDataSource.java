@@ -63,7 +63,7 @@ public final class GovernedDataSource implements DataSource, AutoCloseable {
         if (s.circuitBroken || s.closed) {
             throw refused(s);
         }
-        return new GovernedConnection(runtime, events);
+        return new GovernedConnection(runtime, events, null);
     }
 
     /** {@link #getConnection()} when listeners take JDBC events: the connection is reported. */

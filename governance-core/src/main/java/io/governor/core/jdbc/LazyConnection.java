@@ -28,7 +28,7 @@ import java.util.concurrent.Executor;
  * <p>Binding and closing are lock-free and safe against each other; otherwise, like the physical
  * connections it wraps, a connection is meant for one thread at a time.
  */
-abstract class LazyConnection implements Connection {
+abstract class LazyConnection extends ConnectionDelegation {
 
     private static final int UNBOUND = 0;
     private static final int BOUND = 1;
@@ -61,19 +61,10 @@ abstract class LazyConnection implements Connection {
     private PoolHandle pool;
     private boolean replica;
 
-    /**
-     * A connection without an event. This constructor's signature names no event class on purpose:
-     * HotSpot's C2 does not inline a call whose signature names a class not loaded yet, and without
-     * listeners the event class never is; a constructor that is not inlined costs a call and keeps
-     * the connection from being optimised with its caller on the hot path.
-     */
-    LazyConnection(JdbcRuntime runtime, JdbcEvents events) {
+    /** A connection whose binding is reported through {@code event}, or nobody's when it is null. */
+    LazyConnection(JdbcRuntime runtime, JdbcEvents events, ConnectionEvent event) {
         this.runtime = runtime;
         this.events = events;
-    }
-
-    LazyConnection(JdbcRuntime runtime, JdbcEvents events, ConnectionEvent event) {
-        this(runtime, events);
         this.event = event;
     }
 
@@ -116,6 +107,8 @@ abstract class LazyConnection implements Connection {
         return st == BOUND ? published() : null;
     }
 
+    /** The physical connection, binding now if needed: where the generated delegation forwards to. */
+    @Override
     final Connection physical() throws SQLException {
         return bound();
     }

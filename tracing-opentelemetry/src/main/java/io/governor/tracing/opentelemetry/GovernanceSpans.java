@@ -3,6 +3,7 @@ package io.governor.tracing.opentelemetry;
 import io.governor.api.GovernanceException;
 import io.governor.api.event.ConfigurationEvent;
 import io.governor.api.event.ConnectionEvent;
+import io.governor.api.event.SqlText;
 import io.governor.api.event.StateEvent;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;

@@ -1,11 +1,14 @@
 package io.governor.tracing.opentelemetry;
 
+import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.event.ConfigurationEvent;
 import io.governor.api.event.ConnectionEvent;
-import io.governor.api.event.GovernanceListener;
+import io.governor.api.event.JdbcEndpoint;
 import io.governor.api.event.StateEvent;
 import io.governor.api.event.StatementEvent;
+import io.governor.api.event.TracingListener;
+import io.governor.api.event.TracingSettings;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -19,9 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -48,19 +49,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Thread-safe; never throws (what OpenTelemetry throws is caught and logged by Governor core).
  */
-public final class OpenTelemetryListener implements GovernanceListener {
+public final class OpenTelemetryListener extends TracingListener<Tracer, Span> {
 
     /** The instrumentation scope name of every span. */
     public static final String INSTRUMENTATION_NAME = "io.governor.tracing.opentelemetry";
 
     private static final Logger LOG = LoggerFactory.getLogger(OpenTelemetryListener.class);
     private static final long GLOBAL_CHECK_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The system property that turns the ServiceLoader instance off. */
+    static final String ENABLED = TracingSettings.PREFIX + "opentelemetry.enabled";
+    /** Attribute keys of parameters are made once per listener, so their number is bounded. */
+    static final int MAX_PARAMETERS_LIMIT = 1024;
+    private static final String NAME = "OpenTelemetry listener";
 
     private final boolean global;
-    private final Settings settings;
     private final AttributeKey<String>[] parameterKeys;
-    private final JdbcUrls urls = new JdbcUrls();
-    private final Map<String, String> revisions = new ConcurrentHashMap<>();
     private volatile Tracer tracer;
     private volatile long nextGlobalCheck;
     /** Whether the unset global was logged (once per listener, not at every ask). */
@@ -73,15 +76,23 @@ public final class OpenTelemetryListener implements GovernanceListener {
      * @throws GovernanceException {@code INVALID_CONFIG} if a {@code governor.tracing.*} property is malformed
      */
     public OpenTelemetryListener() {
-        this(null, Settings.fromSystemProperties());
+        this(null, TracingSettings.fromSystemProperties(NAME, ENABLED));
     }
 
-    private OpenTelemetryListener(OpenTelemetry openTelemetry, Settings settings) {
-        this.settings = settings;
+    private OpenTelemetryListener(OpenTelemetry openTelemetry, TracingSettings settings) {
+        super(withinLimit(settings));
         this.global = settings.enabled() && openTelemetry == null;
         this.parameterKeys = Attributes.parameterKeys(settings.captureParameters() ? settings.maxParameters() : 0);
         this.tracer = settings.enabled() && openTelemetry != null ? tracerOf(openTelemetry.getTracerProvider()) : null;
         this.nextGlobalCheck = System.nanoTime();
+    }
+
+    private static TracingSettings withinLimit(TracingSettings settings) {
+        if (settings.maxParameters() > MAX_PARAMETERS_LIMIT) {
+            throw new GovernanceException(ErrorCode.INVALID_CONFIG, NAME + ": maxParameters is "
+                    + settings.maxParameters() + ", must be at most " + MAX_PARAMETERS_LIMIT);
+        }
+        return settings;
     }
 
     /** A builder with the defaults (global OpenTelemetry, no bind parameters, statements cut at 2048 characters). */
@@ -90,7 +101,8 @@ public final class OpenTelemetryListener implements GovernanceListener {
     }
 
     /** The tracer to use now, or null when tracing is off: the check every method starts with. */
-    private Tracer tracer() {
+    @Override
+    protected Tracer tracer() {
         Tracer t = tracer;
         if (t != null || !global) {
             return t;
@@ -147,14 +159,10 @@ public final class OpenTelemetryListener implements GovernanceListener {
     }
 
     @Override
-    public void statementStarted(StatementEvent e) {
-        Tracer t = tracer();
-        if (t == null) {
-            return;
-        }
-        String operation = SqlText.operation(e.sql());
-        JdbcUrls.Endpoint endpoint = urls.endpoint(e.jdbcUrl());
-        SpanBuilder b = t.spanBuilder(operation == null ? e.database() : operation + " " + e.database())
+    protected Span startStatement(Tracer t, StatementEvent e) {
+        String operation = e.operation();
+        JdbcEndpoint endpoint = e.endpoint();
+        SpanBuilder b = t.spanBuilder(e.summary())
                 .setSpanKind(SpanKind.CLIENT)
                 .setAttribute(Attributes.DB_SYSTEM, endpoint.system())
                 .setAttribute(Attributes.DB_SYSTEM_NAME, endpoint.systemName())
@@ -171,12 +179,12 @@ public final class OpenTelemetryListener implements GovernanceListener {
                 b.setAttribute(Attributes.SERVER_PORT, (long) endpoint.port());
             }
         }
-        String revision = revisions.get(e.database());
+        String revision = revision(e.database());
         if (revision != null) {
             b.setAttribute(Attributes.REVISION, revision);
         }
-        if (e.sql() != null && settings.maxStatementLength() > 0) {
-            String text = SqlText.cap(e.sql(), settings.maxStatementLength());
+        String text = settings().statementText(e.sql());
+        if (text != null) {
             b.setAttribute(Attributes.DB_QUERY_TEXT, text);
             if (text.length() < e.sql().length()) {
                 b.setAttribute(Attributes.STATEMENT_TRUNCATED, true);
@@ -187,84 +195,50 @@ public final class OpenTelemetryListener implements GovernanceListener {
             b.setAttribute(Attributes.PARAMETER_COUNT, (long) parameters.size());
             int n = Math.min(parameters.size(), parameterKeys.length);
             for (int i = 0; i < n; i++) {
-                b.setAttribute(parameterKeys[i], SqlText.parameter(parameters.get(i), settings.maxParameterLength()));
+                b.setAttribute(parameterKeys[i], settings().parameterText(parameters.get(i)));
             }
         }
-        e.attach(this, b.startSpan());
+        return b.startSpan();
     }
 
     @Override
-    public void statementEnded(StatementEvent e) {
-        if (e.attachment(this) instanceof Span span) {
-            span.end();
-        }
-    }
-
-    @Override
-    public void statementFailed(StatementEvent e, Throwable error) {
-        if (e.attachment(this) instanceof Span span) {
+    protected void endStatement(Span span, Throwable error) {
+        if (error != null) {
             GovernanceSpans.fail(span, error);
-            span.end();
         }
+        span.end();
     }
 
     @Override
-    public void connectionFailed(ConnectionEvent e, Throwable error) {
-        Tracer t = tracer();
-        if (t != null) {
-            GovernanceSpans.connectionFailed(t, e, error);
-        }
+    protected void traceConnectionFailure(Tracer t, ConnectionEvent e, Throwable error) {
+        GovernanceSpans.connectionFailed(t, e, error);
     }
 
     @Override
-    public void configurationApplied(ConfigurationEvent e) {
-        if (e.database() != null && e.revision() != null) {
-            revisions.put(e.database(), e.revision());
-        }
-        Tracer t = governanceTracer();
-        if (t != null) {
-            GovernanceSpans.configuration(t, e, null);
-        }
+    protected void traceConfiguration(Tracer t, ConfigurationEvent e, GovernanceException error) {
+        GovernanceSpans.configuration(t, e, error);
     }
 
     @Override
-    public void configurationRejected(ConfigurationEvent e, GovernanceException error) {
-        Tracer t = governanceTracer();
-        if (t != null) {
-            GovernanceSpans.configuration(t, e, error);
-        }
-    }
-
-    @Override
-    public void stateChanged(StateEvent e) {
-        Tracer t = governanceTracer();
-        if (t != null) {
-            GovernanceSpans.state(t, e);
-        }
-    }
-
-    private Tracer governanceTracer() {
-        return settings.governanceEvents() ? tracer() : null;
-    }
-
-    /** The settings this listener records with (for tests). */
-    Settings settings() {
-        return settings;
+    protected void traceState(Tracer t, StateEvent e) {
+        GovernanceSpans.state(t, e);
     }
 
     /**
-     * Builds an {@link OpenTelemetryListener}. Not thread-safe; {@link #build()} validates.
+     * Builds an {@link OpenTelemetryListener}; the settings and their defaults are those of
+     * {@link TracingSettings.Builder} (parameters are recorded as {@code db.query.parameter.<i>},
+     * at most 1024 of them; statement text as {@code db.query.text}). Not thread-safe;
+     * {@link #build()} validates.
      */
-    public static final class Builder {
+    public static final class Builder extends TracingSettings.Builder<Builder> {
         private OpenTelemetry openTelemetry;
-        private boolean enabled = true;
-        private boolean captureParameters;
-        private int maxStatementLength = Settings.DEFAULT_MAX_STATEMENT_LENGTH;
-        private int maxParameters = Settings.DEFAULT_MAX_PARAMETERS;
-        private int maxParameterLength = Settings.DEFAULT_MAX_PARAMETER_LENGTH;
-        private boolean governanceEvents = true;
 
         private Builder() {
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
         }
 
         /**
@@ -276,50 +250,13 @@ public final class OpenTelemetryListener implements GovernanceListener {
             return this;
         }
 
-        /** Whether the listener traces anything; default true. */
-        public Builder enabled(boolean enabled) {
-            this.enabled = enabled;
-            return this;
-        }
-
-        /** Whether bind parameters are recorded as {@code db.query.parameter.<i>}; default false (they may hold personal data). */
-        public Builder captureParameters(boolean capture) {
-            this.captureParameters = capture;
-            return this;
-        }
-
-        /** Statement text is cut to this many characters; 0 leaves {@code db.query.text} out. Default 2048. */
-        public Builder maxStatementLength(int chars) {
-            this.maxStatementLength = chars;
-            return this;
-        }
-
-        /** At most this many bind parameters are recorded (0 to 1024); default 32. */
-        public Builder maxParameters(int count) {
-            this.maxParameters = count;
-            return this;
-        }
-
-        /** Each recorded bind parameter is cut to this many characters; default 256. */
-        public Builder maxParameterLength(int chars) {
-            this.maxParameterLength = chars;
-            return this;
-        }
-
-        /** Whether configuration and state changes are traced; default true. */
-        public Builder governanceEvents(boolean trace) {
-            this.governanceEvents = trace;
-            return this;
-        }
-
         /**
          * The listener.
          *
          * @throws GovernanceException {@code INVALID_CONFIG} if a length or count is out of range
          */
         public OpenTelemetryListener build() {
-            return new OpenTelemetryListener(openTelemetry, new Settings(enabled, captureParameters, maxStatementLength,
-                    maxParameters, maxParameterLength, governanceEvents));
+            return new OpenTelemetryListener(openTelemetry, settings(NAME));
         }
     }
 }

@@ -7,7 +7,6 @@ import io.governor.api.config.GovernanceConfig;
 import io.governor.api.config.ReadwriteSplittingRule;
 import io.governor.api.event.GovernanceListener;
 import io.governor.api.repository.RepositoryConfig;
-import io.governor.core.service.Repositories;
 import io.governor.core.Governance;
 import org.h2.tools.Server;
 
@@ -60,17 +59,6 @@ final class GovernedH2 implements AutoCloseable {
             b.listener(l);
         }
         governance = b.build();
-    }
-
-    /**
-     * Writes a node straight into the center, past the admin's checks: what a hand edit, or an
-     * admin on another class path, could leave there.
-     */
-    void writeToCenter(String key, String text) {
-        RepositoryConfig center = RepositoryConfig.builder("memory").serverLists(store).namespace("order-service").build();
-        try (var repository = Repositories.provider("memory").create(center)) {
-            repository.put(key, text);
-        }
     }
 
     DataSource dataSource() {

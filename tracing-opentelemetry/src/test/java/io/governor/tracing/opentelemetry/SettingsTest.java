@@ -2,6 +2,7 @@ package io.governor.tracing.opentelemetry;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
+import io.governor.api.event.TracingSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The ServiceLoader instance reads its settings from system properties (this class runs in its own JVM). */
 class SettingsTest {
 
-    private static final List<String> KEYS = List.of(Settings.ENABLED, Settings.CAPTURE_PARAMETERS,
-            Settings.MAX_STATEMENT_LENGTH, Settings.MAX_PARAMETERS, Settings.MAX_PARAMETER_LENGTH, Settings.GOVERNANCE_EVENTS);
+    private static final List<String> KEYS = List.of(OpenTelemetryListener.ENABLED, TracingSettings.CAPTURE_PARAMETERS,
+            TracingSettings.MAX_STATEMENT_LENGTH, TracingSettings.MAX_PARAMETERS, TracingSettings.MAX_PARAMETER_LENGTH,
+            TracingSettings.GOVERNANCE_EVENTS);
 
     @AfterEach
     void clearProperties() {
@@ -25,7 +27,7 @@ class SettingsTest {
 
     @Test
     void defaultsRecordNoParametersAndCapStatementsAt2048() {
-        Settings s = new OpenTelemetryListener().settings();
+        TracingSettings s = new OpenTelemetryListener().settings();
         assertTrue(s.enabled());
         assertFalse(s.captureParameters());
         assertEquals(2048, s.maxStatementLength());
@@ -42,7 +44,7 @@ class SettingsTest {
         System.setProperty("governor.tracing.max-parameters", "4");
         System.setProperty("governor.tracing.max-parameter-length", "16");
         System.setProperty("governor.tracing.governance-events", "false");
-        Settings s = new OpenTelemetryListener().settings();
+        TracingSettings s = new OpenTelemetryListener().settings();
         assertFalse(s.enabled());
         assertTrue(s.captureParameters());
         assertEquals(100, s.maxStatementLength());

@@ -3,6 +3,7 @@ package io.governor.tracing.opentracing;
 import io.governor.api.GovernanceException;
 import io.governor.api.event.ConfigurationEvent;
 import io.governor.api.event.ConnectionEvent;
+import io.governor.api.event.SqlText;
 import io.governor.api.event.StateEvent;
 import io.opentracing.Span;
 import io.opentracing.Tracer;

@@ -3,9 +3,11 @@ package io.governor.tracing.opentracing;
 import io.governor.api.GovernanceException;
 import io.governor.api.event.ConfigurationEvent;
 import io.governor.api.event.ConnectionEvent;
-import io.governor.api.event.GovernanceListener;
+import io.governor.api.event.JdbcEndpoint;
 import io.governor.api.event.StateEvent;
 import io.governor.api.event.StatementEvent;
+import io.governor.api.event.TracingListener;
+import io.governor.api.event.TracingSettings;
 import io.opentracing.Span;
 import io.opentracing.Tracer;
 import io.opentracing.noop.NoopTracer;
@@ -15,9 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -45,7 +45,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Thread-safe; never throws (what the tracer throws is caught and logged by Governor core).
  */
-public final class OpenTracingListener implements GovernanceListener {
+public final class OpenTracingListener extends TracingListener<Tracer, Span> {
 
     private static final Logger LOG = LoggerFactory.getLogger(OpenTracingListener.class);
 
@@ -61,12 +61,12 @@ public final class OpenTracingListener implements GovernanceListener {
     static final String PARAMETER_COUNT = "governor.parameter.count";
     static final String PARAMETER_PREFIX = "db.statement.parameter.";
     static final String PEER_ADDRESS = "peer.address";
+    /** The system property that turns the ServiceLoader instance off. */
+    static final String ENABLED = TracingSettings.PREFIX + "opentracing.enabled";
+    private static final String NAME = "OpenTracing listener";
 
     private final Tracer tracer;
     private final boolean global;
-    private final Settings settings;
-    private final JdbcUrls urls = new JdbcUrls();
-    private final Map<String, String> revisions = new ConcurrentHashMap<>();
     /** Whether the missing global tracer was logged (once per listener, not at every ask). */
     private final AtomicBoolean toldNoTracer = new AtomicBoolean();
 
@@ -77,11 +77,11 @@ public final class OpenTracingListener implements GovernanceListener {
      * @throws GovernanceException {@code INVALID_CONFIG} if a {@code governor.tracing.*} property is malformed
      */
     public OpenTracingListener() {
-        this(null, Settings.fromSystemProperties());
+        this(null, TracingSettings.fromSystemProperties(NAME, ENABLED));
     }
 
-    private OpenTracingListener(Tracer tracer, Settings settings) {
-        this.settings = settings;
+    private OpenTracingListener(Tracer tracer, TracingSettings settings) {
+        super(settings);
         this.global = settings.enabled() && tracer == null;
         this.tracer = !settings.enabled() || tracer instanceof NoopTracer ? null : tracer;
     }
@@ -92,7 +92,8 @@ public final class OpenTracingListener implements GovernanceListener {
     }
 
     /** The tracer to use now, or null when tracing is off: the check every method starts with. */
-    private Tracer tracer() {
+    @Override
+    protected Tracer tracer() {
         if (tracer != null) {
             return tracer;
         }
@@ -117,13 +118,8 @@ public final class OpenTracingListener implements GovernanceListener {
     }
 
     @Override
-    public void statementStarted(StatementEvent e) {
-        Tracer t = tracer();
-        if (t == null) {
-            return;
-        }
-        String operation = SqlText.operation(e.sql());
-        Tracer.SpanBuilder b = t.buildSpan(operation == null ? e.database() : operation + " " + e.database())
+    protected Span startStatement(Tracer t, StatementEvent e) {
+        Tracer.SpanBuilder b = t.buildSpan(e.summary())
                 .withTag(Tags.COMPONENT.getKey(), COMPONENT)
                 .withTag(Tags.SPAN_KIND.getKey(), Tags.SPAN_KIND_CLIENT)
                 .withTag(Tags.DB_TYPE.getKey(), "sql")
@@ -131,148 +127,77 @@ public final class OpenTracingListener implements GovernanceListener {
                 .withTag(DATABASE, e.database())
                 .withTag(DATA_SOURCE, e.dataSource())
                 .withTag(REPLICA, e.replica());
-        JdbcUrls.Endpoint endpoint = urls.endpoint(e.jdbcUrl());
+        JdbcEndpoint endpoint = e.endpoint();
         if (endpoint.host() != null) {
             b.withTag(Tags.PEER_HOSTNAME.getKey(), endpoint.host()).withTag(PEER_ADDRESS, endpoint.address());
             if (endpoint.port() > 0) {
                 b.withTag(Tags.PEER_PORT.getKey(), endpoint.port());
             }
         }
-        String revision = revisions.get(e.database());
+        String revision = revision(e.database());
         if (revision != null) {
             b.withTag(REVISION, revision);
         }
-        if (e.sql() != null && settings.maxStatementLength() > 0) {
-            String text = SqlText.cap(e.sql(), settings.maxStatementLength());
+        String text = settings().statementText(e.sql());
+        if (text != null) {
             b.withTag(Tags.DB_STATEMENT.getKey(), text);
             if (text.length() < e.sql().length()) {
                 b.withTag(STATEMENT_TRUNCATED, true);
             }
         }
-        if (settings.captureParameters() && !e.parameters().isEmpty()) {
-            List<Object> parameters = e.parameters();
+        List<Object> parameters = e.parameters();
+        if (settings().captureParameters() && !parameters.isEmpty()) {
             b.withTag(PARAMETER_COUNT, parameters.size());
-            int n = Math.min(parameters.size(), settings.maxParameters());
+            int n = settings().parametersToRecord(parameters);
             for (int i = 0; i < n; i++) {
-                b.withTag(PARAMETER_PREFIX + i, SqlText.parameter(parameters.get(i), settings.maxParameterLength()));
+                b.withTag(PARAMETER_PREFIX + i, settings().parameterText(parameters.get(i)));
             }
         }
-        e.attach(this, b.start());
+        return b.start();
     }
 
     @Override
-    public void statementEnded(StatementEvent e) {
-        if (e.attachment(this) instanceof Span span) {
-            span.finish();
-        }
-    }
-
-    @Override
-    public void statementFailed(StatementEvent e, Throwable error) {
-        if (e.attachment(this) instanceof Span span) {
+    protected void endStatement(Span span, Throwable error) {
+        if (error != null) {
             GovernanceSpans.fail(span, error);
-            span.finish();
         }
+        span.finish();
     }
 
     @Override
-    public void connectionFailed(ConnectionEvent e, Throwable error) {
-        Tracer t = tracer();
-        if (t != null) {
-            GovernanceSpans.connectionFailed(t, e, error);
-        }
+    protected void traceConnectionFailure(Tracer t, ConnectionEvent e, Throwable error) {
+        GovernanceSpans.connectionFailed(t, e, error);
     }
 
     @Override
-    public void configurationApplied(ConfigurationEvent e) {
-        if (e.database() != null && e.revision() != null) {
-            revisions.put(e.database(), e.revision());
-        }
-        Tracer t = governanceTracer();
-        if (t != null) {
-            GovernanceSpans.configuration(t, e, null);
-        }
+    protected void traceConfiguration(Tracer t, ConfigurationEvent e, GovernanceException error) {
+        GovernanceSpans.configuration(t, e, error);
     }
 
     @Override
-    public void configurationRejected(ConfigurationEvent e, GovernanceException error) {
-        Tracer t = governanceTracer();
-        if (t != null) {
-            GovernanceSpans.configuration(t, e, error);
-        }
-    }
-
-    @Override
-    public void stateChanged(StateEvent e) {
-        Tracer t = governanceTracer();
-        if (t != null) {
-            GovernanceSpans.state(t, e);
-        }
-    }
-
-    private Tracer governanceTracer() {
-        return settings.governanceEvents() ? tracer() : null;
-    }
-
-    /** The settings this listener records with (for tests). */
-    Settings settings() {
-        return settings;
+    protected void traceState(Tracer t, StateEvent e) {
+        GovernanceSpans.state(t, e);
     }
 
     /**
-     * Builds an {@link OpenTracingListener}. Not thread-safe; {@link #build()} validates.
+     * Builds an {@link OpenTracingListener}; the settings and their defaults are those of
+     * {@link TracingSettings.Builder} (parameters are recorded as {@code db.statement.parameter.<i>}
+     * tags, statement text as {@code db.statement}). Not thread-safe; {@link #build()} validates.
      */
-    public static final class Builder {
+    public static final class Builder extends TracingSettings.Builder<Builder> {
         private Tracer tracer;
-        private boolean enabled = true;
-        private boolean captureParameters;
-        private int maxStatementLength = Settings.DEFAULT_MAX_STATEMENT_LENGTH;
-        private int maxParameters = Settings.DEFAULT_MAX_PARAMETERS;
-        private int maxParameterLength = Settings.DEFAULT_MAX_PARAMETER_LENGTH;
-        private boolean governanceEvents = true;
 
         private Builder() {
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
         }
 
         /** The tracer to report to; default {@link GlobalTracer} (checked on every call). A {@code NoopTracer} turns tracing off. */
         public Builder tracer(Tracer tracer) {
             this.tracer = Objects.requireNonNull(tracer, "tracer");
-            return this;
-        }
-
-        /** Whether the listener traces anything; default true. */
-        public Builder enabled(boolean enabled) {
-            this.enabled = enabled;
-            return this;
-        }
-
-        /** Whether bind parameters are recorded as tags; default false (they may hold personal data). */
-        public Builder captureParameters(boolean capture) {
-            this.captureParameters = capture;
-            return this;
-        }
-
-        /** Statement text is cut to this many characters; 0 leaves {@code db.statement} out. Default 2048. */
-        public Builder maxStatementLength(int chars) {
-            this.maxStatementLength = chars;
-            return this;
-        }
-
-        /** At most this many bind parameters are recorded; default 32. */
-        public Builder maxParameters(int count) {
-            this.maxParameters = count;
-            return this;
-        }
-
-        /** Each recorded bind parameter is cut to this many characters; default 256. */
-        public Builder maxParameterLength(int chars) {
-            this.maxParameterLength = chars;
-            return this;
-        }
-
-        /** Whether configuration and state changes are traced; default true. */
-        public Builder governanceEvents(boolean trace) {
-            this.governanceEvents = trace;
             return this;
         }
 
@@ -282,8 +207,7 @@ public final class OpenTracingListener implements GovernanceListener {
          * @throws GovernanceException {@code INVALID_CONFIG} if a length or count is negative
          */
         public OpenTracingListener build() {
-            return new OpenTracingListener(tracer, new Settings(enabled, captureParameters, maxStatementLength,
-                    maxParameters, maxParameterLength, governanceEvents));
+            return new OpenTracingListener(tracer, settings(NAME));
         }
     }
 }

@@ -1,10 +1,10 @@
 package io.governor.tracing.opentracing;
 
+import io.governor.api.config.DataSourceConfig;
 import io.governor.api.config.LoadBalancerType;
 import io.governor.api.config.ReadwriteSplittingRule;
 import io.governor.api.repository.LockLease;
 import io.governor.test.Await;
-import io.governor.core.service.NodePaths;
 import io.opentracing.Scope;
 import io.opentracing.Span;
 import io.opentracing.Tracer;
@@ -195,9 +195,9 @@ abstract class TracingScenarios {
     @Test
     void rejectedConfigurationIsRecordedAsFailed() {
         GovernedH2 db = start(OpenTracingListener.builder());
-        String url = db.governance.configuration("orders").dataSources().get("replica_0").jdbcUrl();
-        // the admin refuses an unknown pool property; a document left in the center by hand is rejected by the instance
-        db.writeToCenter(NodePaths.dataSource("orders", "replica_0"), "jdbcUrl: '" + url + "'\nnoSuchPoolProperty: '1'\n");
+        DataSourceConfig broken = db.governance.configuration("orders").dataSources().get("replica_0")
+                .with("maximumPoolSize", "0"); // the admin checks names and types, the pool refuses the value
+        db.governance.admin().replaceDataSource("orders", "replica_0", broken);
         FinishedSpan rejected = await("governor.configuration.rejected", s -> true);
         assertEquals(true, rejected.tag("error"));
         assertEquals("INVALID_CONFIG", rejected.tag("governor.error.code"));

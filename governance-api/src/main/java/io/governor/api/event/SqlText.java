@@ -1,10 +1,13 @@
-package io.governor.tracing.opentracing;
+package io.governor.api.event;
 
 /**
- * Reads the operation keyword of a SQL statement and caps statement text. Allocation-free where it
- * can be: the keyword is a constant, not a substring. Stateless and thread-safe.
+ * SQL text as listeners report it: the operation keyword of a statement (also
+ * {@link StatementEvent#operation()}), statement text and bind parameters cut to a length.
+ * Allocation-free where it can be: the keyword is a constant, not a substring.
+ *
+ * <p>Stateless and thread-safe.
  */
-final class SqlText {
+public final class SqlText {
 
     private static final String[] KEYWORDS = {
         "SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "REPLACE", "CALL", "EXECUTE", "EXEC", "WITH",
@@ -20,7 +23,7 @@ final class SqlText {
      * {@code {call ...}}), {@code BATCH} for a null text (a batch of plain statements), or null when
      * it is none of the known ones.
      */
-    static String operation(String sql) {
+    public static String operation(String sql) {
         if (sql == null) {
             return "BATCH";
         }
@@ -66,7 +69,7 @@ final class SqlText {
     }
 
     /** {@code text} cut to at most {@code max} characters, never splitting a surrogate pair. */
-    static String cap(String text, int max) {
+    public static String cap(String text, int max) {
         if (text == null || text.length() <= max) {
             return text;
         }
@@ -78,7 +81,7 @@ final class SqlText {
     }
 
     /** A bind parameter as text: {@code null}, {@code byte[n]} for binary values, else its string form, capped. */
-    static String parameter(Object value, int max) {
+    public static String parameter(Object value, int max) {
         if (value == null) {
             return "null";
         }

@@ -1,59 +1,58 @@
-package io.governor.tracing.opentracing;
+package io.governor.api.event;
 
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What a tracer wants to know about a database from its JDBC URL: the database system and the
- * server's host and port. Parsed once per URL and cached (a governed database has a handful of
- * URLs); an unusual URL yields what could be read, never an exception.
+ * What a listener wants to know about a database from its JDBC URL: the database system and the
+ * server's host and port. {@link #of} parses a URL once and remembers the answer (a governed database
+ * has a handful of URLs); an unusual URL yields what could be read, never an exception. Events give
+ * theirs as {@link StatementEvent#endpoint()} and {@link ConnectionEvent#endpoint()}.
  *
- * <p>Thread-safe.
+ * <p>Immutable; {@link #of} is thread-safe.
+ *
+ * @param system     the database system as OpenTelemetry's {@code db.system} names it ({@code h2}, {@code postgresql}, ...)
+ * @param systemName the same as the stable conventions' {@code db.system.name} ({@code h2database}, ...)
+ * @param host       the server's host, or null (embedded and in-memory databases)
+ * @param port       the server's port when the URL gives one, else -1
  */
-final class JdbcUrls {
+public record JdbcEndpoint(String system, String systemName, String host, int port) {
 
-    /** Endpoint of an unknown or missing URL. */
-    static final Endpoint UNKNOWN = new Endpoint("other_sql", "other_sql", null, -1);
+    /** The endpoint of an unknown or missing URL. */
+    public static final JdbcEndpoint UNKNOWN = new JdbcEndpoint("other_sql", "other_sql", null, -1);
 
-    /** Beyond this many distinct URLs, results are computed without caching. */
+    /** Beyond this many distinct URLs, endpoints are parsed without being remembered. */
     private static final int MAX_CACHED = 256;
 
     /** Drivers that wrap another driver's URL: {@code jdbc:p6spy:mysql://...}. */
     private static final String[] WRAPPERS = {"p6spy:", "log4jdbc:", "tc:", "otel:"};
 
-    private final Map<String, Endpoint> cache = new ConcurrentHashMap<>();
+    /** Parsed URLs: a memo of a pure function, bounded, shared by every listener of the JVM. */
+    private static final Map<String, JdbcEndpoint> CACHE = new ConcurrentHashMap<>();
 
-    /**
-     * A database endpoint.
-     *
-     * @param system     the database system as OpenTelemetry's {@code db.system} names it ({@code h2}, {@code postgresql}, ...)
-     * @param systemName the same as the stable conventions' {@code db.system.name} ({@code h2database}, ...)
-     * @param host       the server's host, or null (embedded and in-memory databases)
-     * @param port       the server's port when the URL gives one, else -1
-     */
-    record Endpoint(String system, String systemName, String host, int port) {
-        /** {@code host:port}, {@code host}, or null. */
-        String address() {
-            return host == null ? null : port < 0 ? host : host + ":" + port;
-        }
+    /** {@code host:port}, {@code host}, or null. */
+    public String address() {
+        return host == null ? null : port < 0 ? host : host + ":" + port;
     }
 
-    Endpoint endpoint(String jdbcUrl) {
+    /** The endpoint of {@code jdbcUrl} ({@link #UNKNOWN} for null), parsed once per URL. */
+    public static JdbcEndpoint of(String jdbcUrl) {
         if (jdbcUrl == null) {
             return UNKNOWN;
         }
-        Endpoint e = cache.get(jdbcUrl);
+        JdbcEndpoint e = CACHE.get(jdbcUrl);
         if (e == null) {
             e = parse(jdbcUrl);
-            if (cache.size() < MAX_CACHED) {
-                cache.put(jdbcUrl, e);
+            if (CACHE.size() < MAX_CACHED) {
+                CACHE.put(jdbcUrl, e);
             }
         }
         return e;
     }
 
-    static Endpoint parse(String url) {
+    /** The endpoint of {@code url}, parsed now. */
+    public static JdbcEndpoint parse(String url) {
         if (url == null || !url.regionMatches(true, 0, "jdbc:", 0, 5)) {
             return UNKNOWN;
         }
@@ -98,7 +97,7 @@ final class JdbcUrls {
                 host = null;
             }
         }
-        return new Endpoint(system[0], system[1], host, host == null ? -1 : port);
+        return new JdbcEndpoint(system[0], system[1], host, host == null ? -1 : port);
     }
 
     /** {@code host:port} part: after {@code //} (or Oracle's {@code @}), up to the path or properties. */

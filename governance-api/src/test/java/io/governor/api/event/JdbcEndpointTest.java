@@ -1,14 +1,15 @@
-package io.governor.tracing.opentelemetry;
+package io.governor.api.event;
 
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-class JdbcUrlsTest {
+/** JDBC URLs and SQL text as listeners read them ({@link JdbcEndpoint}, {@link SqlText}). */
+class JdbcEndpointTest {
 
     private static void assertEndpoint(String url, String system, String host, int port) {
-        JdbcUrls.Endpoint e = JdbcUrls.parse(url);
+        JdbcEndpoint e = JdbcEndpoint.parse(url);
         assertEquals(system, e.system(), url);
         assertEquals(host, e.host(), url);
         assertEquals(port, e.port(), url);
@@ -36,14 +37,14 @@ class JdbcUrlsTest {
         assertEndpoint("jdbc:oracle:thin:@(DESCRIPTION=(ADDRESS=(HOST=a)))", "oracle", null, -1);
         assertEndpoint("jdbc:acme://h:1/x", "other_sql", "h", 1);
         assertEndpoint("not a url", "other_sql", null, -1);
-        assertNull(JdbcUrls.parse(null).host());
+        assertNull(JdbcEndpoint.parse(null).host());
     }
 
     @Test
     void stableSystemNamesFollowTheConventions() {
-        assertEquals("h2database", JdbcUrls.parse("jdbc:h2:mem:x").systemName());
-        assertEquals("microsoft.sql_server", JdbcUrls.parse("jdbc:sqlserver://h").systemName());
-        assertEquals("oracle.db", JdbcUrls.parse("jdbc:oracle:thin:@h:1:x").systemName());
+        assertEquals("h2database", JdbcEndpoint.parse("jdbc:h2:mem:x").systemName());
+        assertEquals("microsoft.sql_server", JdbcEndpoint.parse("jdbc:sqlserver://h").systemName());
+        assertEquals("oracle.db", JdbcEndpoint.parse("jdbc:oracle:thin:@h:1:x").systemName());
     }
 
     @Test
