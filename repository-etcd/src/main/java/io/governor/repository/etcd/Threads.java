@@ -1,5 +1,7 @@
 package io.governor.repository.etcd;
 
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,11 +23,13 @@ final class Threads {
     private final ExecutorService notifier;
     private final ExecutorService jetcd;
     private final String base;
+    /** Every thread the executors made, joined by {@link #stopAll}: a terminated executor's last worker may still be exiting. */
+    private final Queue<Thread> made = new ConcurrentLinkedQueue<>();
 
     Threads(String namespace) {
         base = "governor-" + (namespace.isEmpty() ? "root" : namespace) + "-";
-        lease = scheduled(base + "lease");
-        watch = scheduled(base + "watch");
+        lease = scheduled(factory(base + "lease", false));
+        watch = scheduled(factory(base + "watch", false));
         notifier = Executors.newSingleThreadExecutor(factory(base + "notify", false));
         jetcd = Executors.newCachedThreadPool(factory(base + "jetcd-", true));
     }
@@ -54,13 +58,25 @@ final class Threads {
         await(watch);
     }
 
-    /** Stops every thread; queued notifications are delivered first. */
+    /** Stops every thread and waits until each has ended; queued notifications are delivered first. */
     void stopAll() {
         stopTimers();
         notifier.shutdown();
         jetcd.shutdownNow();
         await(notifier);
         await(jetcd);
+        if (Thread.currentThread().getName().startsWith(base)) {
+            return; // close() from a listener: its own thread cannot be joined
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        for (Thread t : made) {
+            try {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Waits for an executor to finish, unless close() runs on one of the repository's own threads (a listener). */
@@ -75,18 +91,20 @@ final class Threads {
         }
     }
 
-    private static ScheduledThreadPoolExecutor scheduled(String name) {
-        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, factory(name, false));
+    private static ScheduledThreadPoolExecutor scheduled(ThreadFactory factory) {
+        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, factory);
         e.setRemoveOnCancelPolicy(true);
         e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         return e;
     }
 
-    private static ThreadFactory factory(String name, boolean numbered) {
+    private ThreadFactory factory(String name, boolean numbered) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, numbered ? name + n.incrementAndGet() : name);
             t.setDaemon(true);
+            made.removeIf(old -> old.getState() == Thread.State.TERMINATED); // jetcd's pool retires idle threads
+            made.add(t);
             return t;
         };
     }
