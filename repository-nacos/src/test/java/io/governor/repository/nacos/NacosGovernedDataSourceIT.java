@@ -56,7 +56,7 @@ class NacosGovernedDataSourceIT extends ConfigCenterScenario {
     protected void assertStoredInConfigCenter(String database, String dataSource) {
         String dataId = new DataIds(namespace).value("/config/databases/" + database + "/datasources/" + dataSource);
         try {
-            ConfigService raw = NacosRepositoryIT.rawClient();
+            ConfigService raw = NacosRepositoryIT.rawClient(NACOS);
             try {
                 assertNotNull(raw.getConfig(dataId, NacosSettings.DEFAULT_GROUP, 3000), () -> "the data source lives in Nacos as " + dataId);
             } finally {

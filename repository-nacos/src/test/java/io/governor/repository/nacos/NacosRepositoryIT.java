@@ -286,6 +286,11 @@ class NacosRepositoryIT {
     }
 
     static ConfigService rawClient() throws NacosException {
-        return NacosFactory.createConfigService(NACOS.address());
+        return rawClient(NACOS);
+    }
+
+    /** A plain Nacos client of {@code server}, started by the calling test class's own extension. */
+    static ConfigService rawClient(NacosServer server) throws NacosException {
+        return NacosFactory.createConfigService(server.address());
     }
 }
