@@ -65,6 +65,12 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /** Starts a proxy forwarding to {@code address}, given as {@code host:port}. */
+    public static TcpProxy start(String address) {
+        int colon = address.lastIndexOf(':');
+        return start(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+    }
+
     /** The loopback port clients connect to. */
     public int port() {
         return server.getLocalPort();

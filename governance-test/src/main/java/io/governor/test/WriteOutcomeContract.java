@@ -102,8 +102,7 @@ public abstract class WriteOutcomeContract {
         for (int c = 0; c < CLIENTS; c++) {
             List<TcpProxy> mine = new ArrayList<>();
             for (String server : servers) {
-                int colon = server.lastIndexOf(':');
-                mine.add(track(TcpProxy.start(server.substring(0, colon), Integer.parseInt(server.substring(colon + 1)))));
+                mine.add(track(TcpProxy.start(server)));
             }
             proxies.add(mine);
             clients.add(track(newRepository(namespace, mine.stream().map(TcpProxy::address).toList())));

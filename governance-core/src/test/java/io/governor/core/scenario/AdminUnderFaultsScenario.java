@@ -73,8 +73,7 @@ public abstract class AdminUnderFaultsScenario {
 
         List<TcpProxy> proxies = new ArrayList<>();
         for (String server : servers) {
-            int colon = server.lastIndexOf(':');
-            proxies.add(track(TcpProxy.start(server.substring(0, colon), Integer.parseInt(server.substring(colon + 1)))));
+            proxies.add(track(TcpProxy.start(server)));
         }
         GovernanceAdmin admin = track(GovernanceAdmin.connect(config(namespace,
                 proxies.stream().map(TcpProxy::address).toList())));

@@ -1,15 +1,14 @@
 package io.governor.test.etcd;
 
 import io.governor.test.Backoff;
+import io.governor.test.Processes;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** One etcd process of an {@link EtcdCluster}: its ports, data directory, log file and process. */
 final class EtcdMember {
@@ -94,29 +93,11 @@ final class EtcdMember {
     }
 
     void kill() {
-        if (process != null) {
-            process.destroyForcibly();
-            awaitExit();
-        }
+        Processes.stop(process, true, "etcd member " + name);
     }
 
     void stop() {
-        if (process != null) {
-            process.destroy();
-            awaitExit();
-        }
-    }
-
-    private void awaitExit() {
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(30, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while stopping etcd member " + name, e);
-        }
+        Processes.stop(process, false, "etcd member " + name);
     }
 
     /** Waits until this member reports itself healthy (it sees a leader) or the deadline passes. */
@@ -155,11 +136,6 @@ final class EtcdMember {
     }
 
     String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        return Processes.tail(logFile, LOG_TAIL_LINES);
     }
 }

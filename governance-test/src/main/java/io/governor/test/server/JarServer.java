@@ -1,6 +1,7 @@
 package io.governor.test.server;
 
 import io.governor.test.Backoff;
+import io.governor.test.Processes;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +17,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -220,40 +219,17 @@ public final class JarServer implements AutoCloseable {
 
     /** Kills the process (SIGKILL) and waits for it to exit; nothing else is cleaned up. */
     public void kill() {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly();
-            awaitExit();
-        }
+        Processes.stop(process, true, name);
     }
 
     /** Stops the process (SIGTERM, then SIGKILL after 30 s) and waits for it to exit. */
     public void stop() {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            awaitExit();
-        }
-    }
-
-    private void awaitExit() {
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(30, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while stopping " + name, e);
-        }
+        Processes.stop(process, false, name);
     }
 
     /** The last lines of the server's log, for failure messages. */
     public String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(no log: " + e + ")";
-        }
+        return Processes.tail(log, LOG_TAIL_LINES);
     }
 
     /** Kills the process and deletes its directory. Idempotent. */
