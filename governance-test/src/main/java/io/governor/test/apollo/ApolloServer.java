@@ -212,6 +212,28 @@ public final class ApolloServer implements AutoCloseable, BeforeAllCallback {
         }
         token = m.group(1);
         grantApp(appId);
+        awaitOpenApi(appId, deadline);
+    }
+
+    /**
+     * Waits until the portal shows the app's cluster {@code default} in {@value #ENV}: the portal
+     * copies a new app to each environment's admin service asynchronously, and finds that service
+     * through the config service's registry, so a created app is not usable at once.
+     */
+    private void awaitOpenApi(String id, long deadline) {
+        Backoff backoff = new Backoff();
+        while (true) {
+            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(portalUrl + "/openapi/v1/apps/" + id
+                    + "/envclusters")).header("Authorization", token).GET().build());
+            if (r.statusCode() == 200 && r.body().contains("\"default\"")) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("app " + id + " has no cluster 'default' in " + ENV + " on the Apollo portal "
+                        + portalUrl + ": HTTP " + r.statusCode() + " " + r.body() + logTail());
+            }
+            backoff.pause();
+        }
     }
 
     /**
@@ -220,8 +242,10 @@ public final class ApolloServer implements AutoCloseable, BeforeAllCallback {
      */
     public synchronized void createApp(String newAppId) {
         requireStarted();
-        untilOk("create app " + newAppId, System.nanoTime() + START_TIMEOUT.toNanos(), () -> createAppRequest(newAppId), 400);
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        untilOk("create app " + newAppId, deadline, () -> createAppRequest(newAppId), 400);
         grantApp(newAppId);
+        awaitOpenApi(newAppId, deadline);
     }
 
     private HttpResponse<String> createAppRequest(String id) {
