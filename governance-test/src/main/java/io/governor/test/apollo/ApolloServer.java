@@ -228,6 +228,8 @@ public final class ApolloServer implements AutoCloseable, BeforeAllCallback {
             if (r.statusCode() == 200 && r.body().contains("\"default\"")) {
                 return;
             }
+            // the copy is lost when the admin service was not found at that moment: ask for it again
+            post("/apps/envs/" + ENV, createAppJson(id));
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("app " + id + " has no cluster 'default' in " + ENV + " on the Apollo portal "
                         + portalUrl + ": HTTP " + r.statusCode() + " " + r.body() + logTail());
@@ -249,9 +251,13 @@ public final class ApolloServer implements AutoCloseable, BeforeAllCallback {
     }
 
     private HttpResponse<String> createAppRequest(String id) {
-        return post("/apps", "{\"name\":\"" + id + "\",\"appId\":\"" + id + "\",\"orgId\":\"TEST1\","
+        return post("/apps", createAppJson(id));
+    }
+
+    private static String createAppJson(String id) {
+        return "{\"name\":\"" + id + "\",\"appId\":\"" + id + "\",\"orgId\":\"TEST1\","
                 + "\"orgName\":\"tests\",\"ownerName\":\"" + System.getProperty(USER_PROPERTY, "apollo")
-                + "\",\"admins\":[]}");
+                + "\",\"admins\":[]}";
     }
 
     private void grantApp(String id) {
