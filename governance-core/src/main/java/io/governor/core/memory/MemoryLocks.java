@@ -1,8 +1,15 @@
 package io.governor.core.memory;
 
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import io.governor.api.repository.LockLease;
+import io.governor.api.repository.support.FencedLease;
+
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 
 /**
@@ -16,7 +23,7 @@ import java.util.concurrent.locks.Condition;
 final class MemoryLocks {
 
     private static final class Entry {
-        MemoryLease holder;
+        FencedLease holder;
         final ArrayDeque<Object> queue = new ArrayDeque<>();
     }
 
@@ -30,12 +37,29 @@ final class MemoryLocks {
     }
 
     /**
+     * {@link io.governor.api.repository.DistributedLock#tryLock} of lock {@code name} for {@code client}:
+     * checks the arguments, then waits in line.
+     */
+    Optional<LockLease> tryLock(MemoryRepository client, Namespace namespace, String name, Duration timeout) {
+        String key = "/locks/" + name;
+        client.checkUsable("tryLock", key);
+        if (timeout == null || timeout.isNegative()) {
+            throw namespace.error(ErrorCode.INVALID_ARGUMENT, "tryLock", key, "timeout must be zero or positive, got " + timeout);
+        }
+        try {
+            return Optional.ofNullable(acquire(client, name, namespace.full(key), timeout.toNanos()));
+        } catch (InterruptedException e) {
+            throw GovernanceException.interrupted("tryLock '" + key + "' on memory repository '" + namespace.label() + "'", e);
+        }
+    }
+
+    /**
      * Waits in line for the lock at {@code key} up to {@code timeoutNanos}.
      *
      * @return the new lease, or null when the time ran out
      * @throws InterruptedException when interrupted while waiting; the attempt is withdrawn
      */
-    MemoryLease acquire(MemoryRepository client, String name, String key, long timeoutNanos) throws InterruptedException {
+    private FencedLease acquire(MemoryRepository client, String name, String key, long timeoutNanos) throws InterruptedException {
         store.lock.lock();
         try {
             Entry entry = table.computeIfAbsent(key, k -> new Entry());
@@ -69,16 +93,16 @@ final class MemoryLocks {
         }
     }
 
-    /** Frees the lock if {@code lease} still holds it. */
-    void release(MemoryLease lease) {
+    /** Frees the lock at {@code key} if {@code lease} still holds it. */
+    void release(FencedLease lease, String key) {
         store.lock.lock();
         try {
-            Entry entry = table.get(lease.key());
+            Entry entry = table.get(key);
             if (entry != null && entry.holder == lease) {
                 entry.holder = null;
-                store.deleteIfVersion(holderKey(lease.key()), lease.fencingToken());
+                store.deleteIfVersion(holderKey(key), lease.fencingToken());
                 if (entry.queue.isEmpty()) {
-                    table.remove(lease.key());
+                    table.remove(key);
                 }
                 released.signalAll();
             }

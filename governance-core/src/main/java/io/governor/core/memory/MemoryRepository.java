@@ -13,16 +13,17 @@ import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.Watch;
 import io.governor.api.repository.WatchListener;
+import io.governor.api.repository.support.FencedLease;
+import io.governor.api.repository.support.HeldLeases;
+import io.governor.api.repository.support.NamedLock;
+import io.governor.api.repository.support.OwnedEphemerals;
+import io.governor.api.repository.support.StateListeners;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -61,9 +62,9 @@ public final class MemoryRepository implements RegistryRepository {
     private final Dispatcher dispatcher;
     private final MemoryStore.Subscriber subscriber = this::changed;
     private final List<MemoryWatch> watches = new CopyOnWriteArrayList<>();
-    private final List<ConnectionStateListener> stateListeners = new CopyOnWriteArrayList<>();
-    private final Map<String, String> ephemerals = new LinkedHashMap<>(); // full key -> value; guarded by store.lock
-    private final Set<MemoryLease> leases = new HashSet<>(); // guarded by store.lock
+    private final StateListeners states;
+    private final OwnedEphemerals ephemerals; // full keys; changed under store.lock
+    private final HeldLeases leases = new HeldLeases(); // granted under store.lock
     private long session; // guarded by store.lock
     private volatile boolean closed;
     private volatile boolean suspended;
@@ -74,6 +75,8 @@ public final class MemoryRepository implements RegistryRepository {
         this.label = ns.label();
         this.maxValueBytes = maxValueBytes;
         this.dispatcher = new Dispatcher(label);
+        this.states = new StateListeners(label, dispatcher::submit);
+        this.ephemerals = new OwnedEphemerals(label);
         this.session = store.newSession();
         store.subscribe(subscriber);
         log.info("[{}] memory repository connected to store '{}' (session {})", label, store.name(), session);
@@ -111,7 +114,7 @@ public final class MemoryRepository implements RegistryRepository {
         store.lock.lock();
         try {
             store.put(full, value, 0);
-            ephemerals.remove(full); // persistent now: not re-created after a session loss
+            ephemerals.disown(full); // persistent now: not re-created after a session loss
         } finally {
             store.lock.unlock();
         }
@@ -125,7 +128,7 @@ public final class MemoryRepository implements RegistryRepository {
         try {
             boolean done = store.compareAndSet(full, expectedValue, newValue);
             if (done) {
-                ephemerals.remove(full); // persistent now
+                ephemerals.disown(full); // persistent now
             }
             return done;
         } finally {
@@ -139,7 +142,7 @@ public final class MemoryRepository implements RegistryRepository {
         store.lock.lock();
         try {
             store.delete(full);
-            forgetEphemerals(full);
+            ephemerals.forget(full);
         } finally {
             store.lock.unlock();
         }
@@ -166,9 +169,9 @@ public final class MemoryRepository implements RegistryRepository {
             if (committed) {
                 for (Operation op : full) {
                     if (op instanceof Operation.Delete) {
-                        forgetEphemerals(op.key());
+                        ephemerals.forget(op.key());
                     } else if (op instanceof Operation.Put) {
-                        ephemerals.remove(op.key()); // persistent now
+                        ephemerals.disown(op.key()); // persistent now
                     }
                 }
             }
@@ -200,9 +203,10 @@ public final class MemoryRepository implements RegistryRepository {
         checkValue("putEphemeral", key, value);
         store.lock.lock();
         try {
-            checkUsable("putEphemeral", key);
-            store.put(full, value, session);
-            ephemerals.put(full, value);
+            ephemerals.put(full, value, (k, v) -> {
+                checkUsable("putEphemeral", key);
+                store.put(k, v, session);
+            }, e -> false);
         } finally {
             store.lock.unlock();
         }
@@ -216,17 +220,17 @@ public final class MemoryRepository implements RegistryRepository {
         } catch (GovernanceException e) {
             throw ns.error(ErrorCode.INVALID_ARGUMENT, "lock", "/locks/" + name, e.getMessage());
         }
-        return new MemoryLock(this, store.locks(), ns, name);
+        return new NamedLock(name, (n, timeout) -> store.locks().tryLock(this, ns, n, timeout));
     }
 
     @Override
     public void addConnectionStateListener(ConnectionStateListener listener) {
-        stateListeners.add(Objects.requireNonNull(listener, "listener"));
+        states.add(listener);
     }
 
     @Override
     public void removeConnectionStateListener(ConnectionStateListener listener) {
-        stateListeners.remove(listener);
+        states.remove(listener);
     }
 
     /**
@@ -245,20 +249,16 @@ public final class MemoryRepository implements RegistryRepository {
             ensureOpen("expireSession", "/");
             long old = session;
             int removed = store.removeSession(old);
-            List<Runnable> callbacks = new ArrayList<>();
-            for (MemoryLease lease : leases) {
-                callbacks.addAll(lease.markLost());
-                store.locks().release(lease);
-            }
-            log.warn("[{}] session {} expired: {} ephemerals removed, {} lock leases lost", label, old, removed, leases.size());
-            leases.clear();
-            report(ConnectionState.LOST);
-            callbacks.forEach(dispatcher::submit);
+            int lost = leases.size();
+            List<Runnable> callbacks = leases.loseAll();
+            log.warn("[{}] session {} expired: {} ephemerals removed, {} lock leases lost", label, old, removed, lost);
+            states.report(ConnectionState.LOST, "session " + old + " expired");
+            callbacks.forEach(states::run);
             session = store.newSession();
             suspended = false;
-            ephemerals.forEach((k, v) -> store.put(k, v, session));
-            log.info("[{}] new session {}: {} ephemerals re-created", label, session, ephemerals.size());
-            report(ConnectionState.RECONNECTED);
+            int restored = ephemerals.restoreAll((k, v) -> store.put(k, v, session), e -> false);
+            log.info("[{}] new session {}: {} ephemerals re-created", label, session, restored);
+            states.report(ConnectionState.RECONNECTED, "new session " + session);
         } finally {
             store.lock.unlock();
         }
@@ -273,7 +273,7 @@ public final class MemoryRepository implements RegistryRepository {
         if (!suspended) {
             suspended = true;
             log.warn("[{}] connection suspended", label);
-            report(ConnectionState.SUSPENDED);
+            states.report(ConnectionState.SUSPENDED, "suspended by the test hook");
         }
     }
 
@@ -283,7 +283,7 @@ public final class MemoryRepository implements RegistryRepository {
         if (suspended) {
             suspended = false;
             log.info("[{}] connection resumed", label);
-            report(ConnectionState.RECONNECTED);
+            states.report(ConnectionState.RECONNECTED, "resumed by the test hook");
         }
     }
 
@@ -298,12 +298,7 @@ public final class MemoryRepository implements RegistryRepository {
             closed = true;
             store.unsubscribe(subscriber);
             store.removeSession(session);
-            for (MemoryLease lease : leases) {
-                lease.invalidate();
-                store.locks().release(lease);
-            }
-            leases.clear();
-            ephemerals.clear();
+            leases.dropAll();
             store.locks().wakeAll();
         } finally {
             store.lock.unlock();
@@ -326,23 +321,15 @@ public final class MemoryRepository implements RegistryRepository {
         return session;
     }
 
-    /** Creates a lease for a grant made by the lock table. Called under the store lock. */
-    MemoryLease grant(String name, String key, long token) {
-        MemoryLease lease = new MemoryLease(this, name, key, token);
-        leases.add(lease);
+    /** Creates a lease for a grant made by the lock table, freed there when it ends. Called under the store lock. */
+    FencedLease grant(String name, String key, long token) {
         log.debug("[{}] lock '{}' granted, token {}", label, name, token);
-        return lease;
-    }
-
-    void release(MemoryLease lease) {
-        store.lock.lock();
-        try {
-            leases.remove(lease);
-            store.locks().release(lease);
-        } finally {
-            store.lock.unlock();
-        }
-        log.debug("[{}] lock '{}' released, token {}", label, lease.name(), lease.fencingToken());
+        return leases.grant(name, token, leases.epoch(), (lease, released) -> {
+            store.locks().release(lease, key);
+            if (released) {
+                log.debug("[{}] lock '{}' released, token {}", label, name, token);
+            }
+        });
     }
 
     void removeWatch(MemoryWatch watch) {
@@ -384,23 +371,6 @@ public final class MemoryRepository implements RegistryRepository {
             }
         }
         return false;
-    }
-
-    private void report(ConnectionState state) {
-        log.info("[{}] connection state {}", label, state);
-        dispatcher.submit(() -> {
-            for (ConnectionStateListener l : stateListeners) {
-                try {
-                    l.stateChanged(state);
-                } catch (RuntimeException e) {
-                    log.warn("[{}] connection state listener failed on {}", label, state, e);
-                }
-            }
-        });
-    }
-
-    private void forgetEphemerals(String fullKey) {
-        ephemerals.keySet().removeIf(k -> Paths.isAtOrBelow(k, fullKey));
     }
 
     /** Checks that the repository is usable and the key legal, and returns the full key. */

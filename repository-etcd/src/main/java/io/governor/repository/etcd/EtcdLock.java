@@ -165,9 +165,8 @@ final class EtcdLock implements DistributedLock {
         }
     }
 
-    private EtcdLockLease grant(ByteSequence key, long createRevision, long leaseId) {
-        EtcdLockLease lease = new EtcdLockLease(this, key, createRevision);
-        keeper.track(lease, leaseId);
+    private LockLease grant(ByteSequence key, long createRevision, long leaseId) {
+        LockLease lease = keeper.track(name, createRevision, leaseId, (l, released) -> ended(key, released));
         LOG.debug("[{}] lock '{}' granted, fencing token {}", requests.where(), name, lease.fencingToken());
         return lease;
     }
@@ -291,9 +290,15 @@ final class EtcdLock implements DistributedLock {
         return lockName.concat(Keys.bytes("/" + Long.toHexString(leaseId)));
     }
 
-    /** Called by a lease's close: unlock with the returned key, then open the gate. Never throws. */
-    void release(EtcdLockLease lease, ByteSequence key) {
-        keeper.untrack(lease);
+    /**
+     * A grant ended. Closed by its holder: unlock with the key the lock call returned, then open the
+     * gate. Lost or dropped: only open the gate (the lease revocation frees the key). Never throws.
+     */
+    private void ended(ByteSequence key, boolean released) {
+        if (!released) {
+            gate.permit.release();
+            return;
+        }
         try {
             requests.idempotent("unlock", path, () -> lockClient.unlock(key));
         } catch (GovernanceException e) {
@@ -307,11 +312,5 @@ final class EtcdLock implements DistributedLock {
         } finally {
             gate.permit.release();
         }
-    }
-
-    /** Called when a lease turned invalid without a release: opens the gate. */
-    void forget(EtcdLockLease lease) {
-        keeper.untrack(lease);
-        gate.permit.release();
     }
 }

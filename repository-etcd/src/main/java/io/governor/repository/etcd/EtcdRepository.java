@@ -15,6 +15,7 @@ import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.Watch;
 import io.governor.api.repository.WatchListener;
+import io.governor.api.repository.support.StateListeners;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,7 @@ final class EtcdRepository implements RegistryRepository {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Requests requests;
     private final Transactions txns;
-    private final Notifier notifier;
+    private final StateListeners states;
     private final LeaseKeeper keeper;
     private final Set<PrefixWatch> watches = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, LockGate> lockGates = new ConcurrentHashMap<>();
@@ -78,8 +79,8 @@ final class EtcdRepository implements RegistryRepository {
         this.client = Connector.build(settings, control, threads.jetcd());
         this.requests = new Requests(settings.label(), settings.requestTimeout(), closed);
         this.txns = new Transactions(client.getKVClient(), keys, requests, settings.maxRequestBytes(), settings.maxTxnOps());
-        this.notifier = new Notifier(settings.label(), threads.notifier());
-        this.keeper = new LeaseKeeper(client.getLeaseClient(), client.getKVClient(), keys, requests, notifier,
+        this.states = new StateListeners(settings.label(), threads.notifier());
+        this.keeper = new LeaseKeeper(client.getLeaseClient(), client.getKVClient(), keys, requests, states,
                 threads.lease(), settings.leaseTtl(), () -> watches.forEach(PrefixWatch::restart),
                 ChannelBackoff.of(client, settings.label()));
     }
@@ -105,7 +106,7 @@ final class EtcdRepository implements RegistryRepository {
             throw new GovernanceException(ErrorCode.CONNECT_FAILED, "connect to etcd repository " + settings.label()
                     + " failed: " + e, e);
         }
-        r.notifier.report(ConnectionState.CONNECTED, "lease " + Long.toHexString(r.keeper.leaseId()) + " with TTL "
+        r.states.report(ConnectionState.CONNECTED, "lease " + Long.toHexString(r.keeper.leaseId()) + " with TTL "
                 + settings.leaseTtl().toSeconds() + "s" + (settings.user() == null ? "" : ", user '" + settings.user() + "'")
                 + (settings.tls() ? ", TLS" : ""));
         return r;
@@ -327,12 +328,12 @@ final class EtcdRepository implements RegistryRepository {
 
     @Override
     public void addConnectionStateListener(ConnectionStateListener listener) {
-        notifier.add(listener);
+        states.add(listener);
     }
 
     @Override
     public void removeConnectionStateListener(ConnectionStateListener listener) {
-        notifier.remove(listener);
+        states.remove(listener);
     }
 
     /** The current lease id (for tests that make the server drop it). */

@@ -6,20 +6,17 @@ import io.etcd.jetcd.options.PutOption;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.repository.ConnectionState;
-import io.governor.api.repository.Paths;
+import io.governor.api.repository.support.FencedLease;
+import io.governor.api.repository.support.HeldLeases;
+import io.governor.api.repository.support.OwnedEphemerals;
+import io.governor.api.repository.support.StateListeners;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The client's one lease, its heartbeat, and everything bound to it: owned ephemerals and held locks.
@@ -39,8 +36,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@link ChannelBackoff}): gRPC then connects at once and, while no server answers, backs off from 1 s
  * again, so the client is back within a second or two of a server.
  *
- * <p>Thread-safe. Ephemeral writes and the re-put after a loss are serialised by one lock, so a
- * re-put never resurrects a value that a later {@code putEphemeral} or {@code delete} replaced.
+ * <p>Thread-safe. Ephemeral writes and the re-put after a loss are serialised by the lock of
+ * {@link OwnedEphemerals}, so a re-put never resurrects a value that a later {@code putEphemeral} or
+ * {@code delete} replaced.
  */
 final class LeaseKeeper {
 
@@ -51,17 +49,16 @@ final class LeaseKeeper {
     private final KV kv;
     private final Keys keys;
     private final Requests requests;
-    private final Notifier notifier;
+    private final StateListeners states;
     private final ScheduledExecutorService timer;
     private final Runnable afterReconnect;
     private final ChannelBackoff backoff;
     private final long ttlSeconds;
     private final long ttlNanos;
 
-    private final ReentrantLock ephemeralLock = new ReentrantLock();
-    private final Map<String, String> owned = new TreeMap<>();
+    private final OwnedEphemerals owned;
     private final Object recoveryLock = new Object();
-    private final Set<EtcdLockLease> held = ConcurrentHashMap.newKeySet();
+    private final HeldLeases held = new HeldLeases();
 
     private volatile long leaseId;
     private volatile long lastAnswerNanos;
@@ -70,18 +67,19 @@ final class LeaseKeeper {
     private volatile boolean closed;
     private long pendingLease;
 
-    LeaseKeeper(Lease lease, KV kv, Keys keys, Requests requests, Notifier notifier, ScheduledExecutorService timer,
+    LeaseKeeper(Lease lease, KV kv, Keys keys, Requests requests, StateListeners states, ScheduledExecutorService timer,
                 Duration ttl, Runnable afterReconnect, ChannelBackoff backoff) {
         this.lease = lease;
         this.kv = kv;
         this.keys = keys;
         this.requests = requests;
-        this.notifier = notifier;
+        this.states = states;
         this.timer = timer;
         this.ttlSeconds = ttl.toSeconds();
         this.ttlNanos = ttl.toNanos();
         this.afterReconnect = afterReconnect;
         this.backoff = backoff;
+        this.owned = new OwnedEphemerals(requests.where());
     }
 
     /** Grants the first lease within {@code budget} and starts the heartbeat. */
@@ -98,78 +96,46 @@ final class LeaseKeeper {
 
     /** Creates or overwrites an ephemeral and remembers it; re-created after a lease loss. */
     void putEphemeral(String path, String value) {
-        ephemeralLock.lock();
         try {
-            owned.put(path, value);
-            try {
-                put(path, value, leaseId);
-                return;
-            } catch (GovernanceException e) {
-                if (!Failures.leaseNotFound(e.getCause() == null ? e : e.getCause())) {
-                    throw e;
-                }
+            owned.put(path, value, (k, v) -> put(k, v, leaseId), e -> true);
+        } catch (GovernanceException e) {
+            if (!Failures.leaseNotFound(e.getCause() == null ? e : e.getCause())) {
+                throw e;
             }
-        } finally {
-            ephemeralLock.unlock();
+            loseLease("the server no longer knows lease " + Long.toHexString(leaseId));
+            recover();
         }
-        loseLease("the server no longer knows lease " + Long.toHexString(leaseId));
-        recover();
     }
 
     /** Forgets the ephemerals at or below {@code path}, then runs {@code delete} while no re-put can interleave. */
     void forget(String path, Runnable delete) {
-        ephemeralLock.lock();
-        try {
-            owned.keySet().removeIf(k -> Paths.isAtOrBelow(k, path));
-            delete.run();
-        } finally {
-            ephemeralLock.unlock();
-        }
+        owned.forget(path, delete);
     }
 
     /** Stops re-creating {@code path}: it was overwritten as a persistent key. */
     void disown(String path) {
-        ephemeralLock.lock();
-        try {
-            owned.remove(path);
-        } finally {
-            ephemeralLock.unlock();
-        }
+        owned.disown(path);
     }
 
     /** Stops re-creating {@code path} and everything below it. */
     void disownAll(String path) {
-        ephemeralLock.lock();
-        try {
-            owned.keySet().removeIf(k -> Paths.isAtOrBelow(k, path));
-        } finally {
-            ephemeralLock.unlock();
-        }
+        owned.forget(path);
     }
 
     /**
-     * Tracks a lock lease acquired under lease {@code id}; if that lease is already lost the lock
-     * lease is marked lost at once.
+     * Holds the lease of a lock granted under lease {@code id}; if that lease is lost already (or
+     * replaced), the lock lease is returned lost, and its {@code ending} has run.
      */
-    void track(EtcdLockLease lockLease, long id) {
+    FencedLease track(String name, long token, long id, FencedLease.Ending ending) {
         synchronized (recoveryLock) {
-            held.add(lockLease);
-            if (lost || id != leaseId) {
-                held.remove(lockLease);
-                lockLease.markLost(notifier);
-            }
+            return held.grant(name, token, lost || id != leaseId ? HeldLeases.STALE : held.epoch(), ending);
         }
-    }
-
-    void untrack(EtcdLockLease lockLease) {
-        held.remove(lockLease);
     }
 
     /** Stops the heartbeat, invalidates held locks (no onLost) and revokes the lease, which removes every ephemeral and lock key. */
     void close() {
         closed = true;
-        held.forEach(EtcdLockLease::invalidate);
-        held.clear();
+        held.dropAll();
         long budget = suspended ? Math.min(requests.requestTimeout().toNanos(), RETRY_NANOS * 2)
                 : requests.requestTimeout().toNanos();
         if (leaseId != 0 && !lost) {
@@ -225,7 +191,7 @@ final class LeaseKeeper {
             if (suspended) {
                 suspended = false;
                 afterReconnect.run();
-                notifier.report(ConnectionState.RECONNECTED, "keep-alive answered again; lease "
+                states.report(ConnectionState.RECONNECTED, "keep-alive answered again; lease "
                         + Long.toHexString(id) + " is still alive; watches resume from their last revision");
             }
         } catch (InterruptedException e) {
@@ -238,7 +204,7 @@ final class LeaseKeeper {
             }
             if (!suspended) {
                 suspended = true;
-                notifier.report(ConnectionState.SUSPENDED, "keep-alive of lease " + Long.toHexString(id) + " failed ("
+                states.report(ConnectionState.SUSPENDED, "keep-alive of lease " + Long.toHexString(id) + " failed ("
                         + Failures.describe(e) + ")");
             }
             if (System.nanoTime() - lastAnswerNanos >= ttlNanos) {
@@ -249,19 +215,20 @@ final class LeaseKeeper {
     }
 
     private void loseLease(String why) {
-        List<EtcdLockLease> lostLocks;
+        int count;
+        List<Runnable> callbacks;
         synchronized (recoveryLock) {
             if (lost || closed) {
                 return;
             }
             lost = true;
             suspended = false;
-            lostLocks = new ArrayList<>(held);
-            held.clear();
+            count = held.size();
+            callbacks = held.loseAll();
         }
-        notifier.report(ConnectionState.LOST, why + "; ephemerals are gone on the server and "
-                + lostLocks.size() + " lock lease(s) are lost");
-        lostLocks.forEach(l -> l.markLost(notifier));
+        states.report(ConnectionState.LOST, why + "; ephemerals are gone on the server and "
+                + count + " lock lease(s) are lost");
+        callbacks.forEach(states::run);
     }
 
     /** Grants a new lease and re-puts every owned ephemeral; throws (staying LOST) when the server cannot be reached. */
@@ -274,21 +241,13 @@ final class LeaseKeeper {
                 pendingLease = grant("re-grant lease", requests.requestTimeout());
             }
             int count;
-            ephemeralLock.lock();
             try {
-                for (Map.Entry<String, String> e : owned.entrySet()) {
-                    try {
-                        put(e.getKey(), e.getValue(), pendingLease);
-                    } catch (GovernanceException failure) {
-                        if (Failures.leaseNotFound(failure.getCause() == null ? failure : failure.getCause())) {
-                            pendingLease = 0;
-                        }
-                        throw failure;
-                    }
+                count = owned.restoreAll((k, v) -> put(k, v, pendingLease), e -> false);
+            } catch (GovernanceException failure) {
+                if (Failures.leaseNotFound(failure.getCause() == null ? failure : failure.getCause())) {
+                    pendingLease = 0;
                 }
-                count = owned.size();
-            } finally {
-                ephemeralLock.unlock();
+                throw failure;
             }
             long old = leaseId;
             leaseId = pendingLease;
@@ -297,7 +256,7 @@ final class LeaseKeeper {
             lost = false;
             lease.revoke(old).exceptionally(t -> null);
             afterReconnect.run();
-            notifier.report(ConnectionState.RECONNECTED, "new lease " + Long.toHexString(leaseId) + " granted, "
+            states.report(ConnectionState.RECONNECTED, "new lease " + Long.toHexString(leaseId) + " granted, "
                     + count + " ephemeral(s) re-created, watches resume from their last revision");
         }
     }

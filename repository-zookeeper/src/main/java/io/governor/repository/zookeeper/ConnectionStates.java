@@ -1,13 +1,11 @@
 package io.governor.repository.zookeeper;
 
 import io.governor.api.repository.ConnectionState;
-import io.governor.api.repository.ConnectionStateListener;
+import io.governor.api.repository.support.StateListeners;
 import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -43,7 +41,8 @@ final class ConnectionStates implements org.apache.curator.framework.state.Conne
     private final String label;
     private final String servers;
     private final ExecutorService thread;
-    private final List<ConnectionStateListener> listeners = new CopyOnWriteArrayList<>();
+    /** Told on the state thread itself: its tasks already run one at a time, in order. */
+    private final StateListeners listeners;
     private volatile Recovery recovery;
     private volatile Thread stateThread;
     // state-thread only
@@ -59,6 +58,7 @@ final class ConnectionStates implements org.apache.curator.framework.state.Conne
             stateThread = t;
             return t;
         });
+        this.listeners = new StateListeners(label, Runnable::run);
     }
 
     /** Set once the repository exists; states seen before are handled as they come. */
@@ -66,12 +66,8 @@ final class ConnectionStates implements org.apache.curator.framework.state.Conne
         this.recovery = recovery;
     }
 
-    void addListener(ConnectionStateListener listener) {
-        listeners.add(listener);
-    }
-
-    void removeListener(ConnectionStateListener listener) {
-        listeners.remove(listener);
+    StateListeners listeners() {
+        return listeners;
     }
 
     /** Curator's callback, on Curator's thread: hands the state to the state thread. */
@@ -88,9 +84,9 @@ final class ConnectionStates implements org.apache.curator.framework.state.Conne
         switch (state) {
             case CONNECTED -> {
                 sessionId = currentSession(client);
-                report(ConnectionState.CONNECTED, "session 0x" + Long.toHexString(sessionId));
+                listeners.report(ConnectionState.CONNECTED, "session 0x" + Long.toHexString(sessionId));
             }
-            case SUSPENDED, READ_ONLY -> report(ConnectionState.SUSPENDED, "connection to " + servers + " lost; the session may still be alive");
+            case SUSPENDED, READ_ONLY -> listeners.report(ConnectionState.SUSPENDED, "connection to " + servers + " lost; the session may still be alive");
             case LOST -> lost("session expired or given up after the session timeout");
             case RECONNECTED -> reconnected(client);
             default -> log.debug("[{}] ignoring Curator state {}", label, state);
@@ -103,7 +99,7 @@ final class ConnectionStates implements org.apache.curator.framework.state.Conne
         if (r != null) {
             r.sessionLost();
         }
-        report(ConnectionState.LOST, why + "; ephemerals are gone, held locks are lost");
+        listeners.report(ConnectionState.LOST, why + "; ephemerals are gone, held locks are lost");
     }
 
     private void reconnected(CuratorFramework client) {
@@ -123,7 +119,7 @@ final class ConnectionStates implements org.apache.curator.framework.state.Conne
                 }
                 if (attempt >= RECOVERY_ATTEMPTS) {
                     log.warn("[{}] recovery after reconnect failed {} times; retrying on the next reconnect", label, attempt, e);
-                    report(ConnectionState.RECONNECTED, "but recovery is incomplete");
+                    listeners.report(ConnectionState.RECONNECTED, "but recovery is incomplete");
                     return;
                 }
                 log.info("[{}] recovery after reconnect failed, retrying: {}", label, e.toString());
@@ -131,18 +127,7 @@ final class ConnectionStates implements org.apache.curator.framework.state.Conne
         }
         sessionLost = false;
         sessionId = now;
-        report(ConnectionState.RECONNECTED, "session 0x" + Long.toHexString(now));
-    }
-
-    private void report(ConnectionState state, String detail) {
-        log.info("[{}] ZooKeeper connection {} ({})", label, state, detail);
-        for (ConnectionStateListener l : listeners) {
-            try {
-                l.stateChanged(state);
-            } catch (RuntimeException e) {
-                log.warn("[{}] connection-state listener threw on {}", label, state, e);
-            }
-        }
+        listeners.report(ConnectionState.RECONNECTED, "session 0x" + Long.toHexString(now));
     }
 
     private long currentSession(CuratorFramework client) {

@@ -1,6 +1,7 @@
 package io.governor.repository.zookeeper;
 
 import io.governor.api.repository.Paths;
+import io.governor.api.repository.support.OwnedEphemerals;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -9,9 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The ephemeral keys this repository owns, with their latest values, so that they can be created
@@ -22,9 +22,9 @@ import java.util.TreeMap;
  * shows another node (another creation, or not this session's ephemeral), does the full check run:
  * create, read, then update in place or replace.
  *
- * <p>Thread-safe: every change of ownership and every write of an owned node happens under one
- * lock, so a {@link #forget} (from {@code delete}) and a re-creation never interleave: a key that
- * was deleted is not brought back.
+ * <p>Thread-safe: every change of ownership and every write of an owned node happens under the
+ * lock of {@link OwnedEphemerals}, so a {@link #forget} (from {@code delete}) and a re-creation never
+ * interleave: a key that was deleted is not brought back.
  */
 final class Ephemerals {
 
@@ -33,14 +33,15 @@ final class Ephemerals {
     private final CuratorFramework client;
     private final Nodes nodes;
     private final String label;
-    private final Map<String, String> owned = new TreeMap<>();
-    /** The stat each owned key's node had after this client's last write of it (guarded by the owned lock). */
-    private final Map<String, Stat> written = new HashMap<>();
+    private final OwnedEphemerals owned;
+    /** The stat each owned key's node had after this client's last write of it (written under the owned lock). */
+    private final Map<String, Stat> written = new ConcurrentHashMap<>();
 
     Ephemerals(CuratorFramework client, Nodes nodes, String label) {
         this.client = client;
         this.nodes = nodes;
         this.label = label;
+        this.owned = new OwnedEphemerals(label);
     }
 
     /**
@@ -49,37 +50,19 @@ final class Ephemerals {
      * forgets it again (the previous value, if any, stays owned).
      */
     void put(String key, String value) throws Exception {
-        synchronized (owned) {
-            String previous = owned.put(key, value);
-            try {
-                ensure(key, value);
-            } catch (Exception e) {
-                if (!isConnectionProblem(e)) {
-                    if (previous == null) {
-                        owned.remove(key);
-                    } else {
-                        owned.put(key, previous);
-                    }
-                }
-                throw e;
-            }
-        }
+        owned.put(key, value, this::ensure, Ephemerals::isConnectionProblem);
     }
 
     /** Stops owning {@code key} alone: it was written as a persistent key. */
     void disown(String key) {
-        synchronized (owned) {
-            owned.remove(key);
-            written.remove(key);
-        }
+        owned.disown(key);
+        written.remove(key);
     }
 
     /** Stops owning {@code key} and every owned key below it (the caller deletes the nodes). */
     void forget(String key) {
-        synchronized (owned) {
-            owned.keySet().removeIf(k -> Paths.isAtOrBelow(k, key));
-            written.keySet().removeIf(k -> Paths.isAtOrBelow(k, key));
-        }
+        owned.forget(key);
+        written.keySet().removeIf(k -> Paths.isAtOrBelow(k, key));
     }
 
     /**
@@ -91,20 +74,9 @@ final class Ephemerals {
      * @throws Exception when the connection fails again (the next reconnect retries)
      */
     void ensureAll(boolean newSession) throws Exception {
-        synchronized (owned) {
-            for (Map.Entry<String, String> e : owned.entrySet()) {
-                try {
-                    ensure(e.getKey(), e.getValue());
-                } catch (Exception failure) {
-                    if (isConnectionProblem(failure)) {
-                        throw failure;
-                    }
-                    log.warn("[{}] could not restore ephemeral {}: {}", label, e.getKey(), failure.toString());
-                }
-            }
-            if (newSession && !owned.isEmpty()) {
-                log.info("[{}] re-created {} ephemeral key(s) in the new session: {}", label, owned.size(), owned.keySet());
-            }
+        int count = owned.restoreAll(this::ensure, e -> !isConnectionProblem(e));
+        if (newSession && count > 0) {
+            log.info("[{}] re-created {} ephemeral key(s) in the new session: {}", label, count, owned.keys());
         }
     }
 

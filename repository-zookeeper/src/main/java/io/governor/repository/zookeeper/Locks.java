@@ -1,6 +1,8 @@
 package io.governor.repository.zookeeper;
 
 import io.governor.api.repository.Paths;
+import io.governor.api.repository.support.FencedLease;
+import io.governor.api.repository.support.HeldLeases;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -12,11 +14,8 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The lock recipe and the leases this repository holds.
@@ -27,7 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * is creation order, so each new holder's node was created after every earlier holder's: its
  * creation zxid, the fencing token, is strictly greater.
  *
- * <p>Thread-safe. {@link #sessionLost()} is called on the state thread.
+ * <p>A lease ends released ({@link FencedLease#close()}) or lost with the session ({@link #sessionLost()});
+ * either way its node is deleted. Thread-safe. {@link #sessionLost()} is called on the state thread,
+ * and runs the lost-callbacks there.
  */
 final class Locks {
 
@@ -37,9 +38,7 @@ final class Locks {
     private final CuratorFramework client;
     private final Nodes nodes;
     private final String label;
-    private final Set<ZooKeeperLease> held = ConcurrentHashMap.newKeySet();
-    /** Counts session losses, so an acquisition racing with one can tell. */
-    private final AtomicLong sessionEpoch = new AtomicLong();
+    private final HeldLeases held = new HeldLeases();
 
     Locks(CuratorFramework client, Nodes nodes, String label) {
         this.client = client;
@@ -47,23 +46,19 @@ final class Locks {
         this.label = label;
     }
 
-    String label() {
-        return label;
-    }
-
     /**
      * One acquisition attempt that waits at most until {@code deadlineNanos} ({@link System#nanoTime()}).
      *
      * @return the lease, or null on timeout (the attempt's node is removed)
      */
-    ZooKeeperLease acquire(String name, long deadlineNanos) throws Exception {
+    FencedLease acquire(String name, long deadlineNanos) throws Exception {
         String dir = Paths.join("/locks", name);
         String node = null;
         Stat created = new Stat();
         try {
             node = createNode(dir, created);
             while (true) {
-                long epoch = sessionEpoch.get();
+                long epoch = held.epoch();
                 List<String> queue = sorted(nodes.children(dir));
                 int idx = queue.indexOf(Paths.name(node));
                 if (idx < 0) {
@@ -72,7 +67,7 @@ final class Locks {
                     continue;
                 }
                 if (idx == 0) {
-                    ZooKeeperLease lease = granted(name, node, created, epoch);
+                    FencedLease lease = granted(name, node, created, epoch);
                     if (lease != null) {
                         return lease;
                     }
@@ -104,7 +99,7 @@ final class Locks {
      * the create answered it; only when the create's answer was lost (protected mode found the node
      * again, without a stat) is it read, which also checks that the node is still there.
      */
-    private ZooKeeperLease granted(String name, String node, Stat created, long epoch) throws Exception {
+    private FencedLease granted(String name, String node, Stat created, long epoch) throws Exception {
         long czxid = created.getCzxid();
         if (czxid == 0) {
             Stat stat = client.checkExists().forPath(node);
@@ -113,11 +108,8 @@ final class Locks {
             }
             czxid = stat.getCzxid();
         }
-        ZooKeeperLease lease = new ZooKeeperLease(this, name, node, czxid);
-        held.add(lease);
-        if (sessionEpoch.get() != epoch) {
-            lease.lost(); // the session went while we were granted: never hand out a valid lease for it
-        }
+        // lost at once if the session went while we were granted: never hand out a valid lease for it
+        FencedLease lease = held.grant(name, czxid, epoch, (l, released) -> ended(l, node, released));
         log.debug("[{}] lock '{}' acquired, fencing token {}", label, name, lease.fencingToken());
         return lease;
     }
@@ -175,30 +167,23 @@ final class Locks {
         }
     }
 
-    /** Releases a lease's node. Never throws. */
-    void release(ZooKeeperLease lease) {
-        held.remove(lease);
-        withdraw(lease.node());
-        log.debug("[{}] lock '{}' released", label, lease.name());
+    /** A lease ended: its node is deleted (released), or goes with the session (lost). Never throws. */
+    private void ended(FencedLease lease, String node, boolean released) {
+        withdraw(node); // in case the session survived after all
+        if (released) {
+            log.debug("[{}] lock '{}' released", label, lease.name());
+        } else {
+            log.warn("[{}] lock '{}' lost with its session (fencing token {})", label, lease.name(), lease.fencingToken());
+        }
     }
 
-    /**
-     * The session is gone (or Curator believes so): every held lease is lost. Runs lost-callbacks on
-     * the calling thread. The lease nodes are removed too, in case the session survived after all.
-     */
+    /** The session is gone (or Curator believes so): every held lease is lost; its callbacks run on this thread. */
     void sessionLost() {
-        sessionEpoch.incrementAndGet();
-        for (ZooKeeperLease lease : new ArrayList<>(held)) {
-            held.remove(lease);
-            lease.lost();
-            withdraw(lease.node());
-        }
+        held.loseAll().forEach(Runnable::run);
     }
 
     /** Releases every held lease (repository close). */
     void releaseAll() {
-        for (ZooKeeperLease lease : new ArrayList<>(held)) {
-            lease.close();
-        }
+        held.closeAll();
     }
 }

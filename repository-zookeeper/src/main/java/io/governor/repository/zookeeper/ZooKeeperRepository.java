@@ -12,6 +12,7 @@ import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.Watch;
 import io.governor.api.repository.WatchListener;
+import io.governor.api.repository.support.NamedLock;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
@@ -251,7 +252,7 @@ final class ZooKeeperRepository implements RegistryRepository {
         if (closed.get()) {
             throw errors.closed("lock", Paths.join("/locks", name));
         }
-        return new ZooKeeperLock(this, name);
+        return new NamedLock(name, this::tryLock);
     }
 
     Optional<LockLease> tryLock(String name, Duration timeout) {
@@ -266,12 +267,12 @@ final class ZooKeeperRepository implements RegistryRepository {
 
     @Override
     public void addConnectionStateListener(ConnectionStateListener listener) {
-        states.addListener(Objects.requireNonNull(listener, "listener"));
+        states.listeners().add(listener);
     }
 
     @Override
     public void removeConnectionStateListener(ConnectionStateListener listener) {
-        states.removeListener(listener);
+        states.listeners().remove(listener);
     }
 
     /** Closes watches, releases locks, ends the session (the server removes our ephemerals), stops threads. */
