@@ -220,7 +220,7 @@ public final class Governance implements AutoCloseable {
      * and loss are reported to listeners.
      */
     public DistributedLock lock(String name) {
-        return new ReportingLock(centers.registry().lock(name), namespace, listeners);
+        return ReportingLock.of(centers.registry().lock(name), namespace, listeners);
     }
 
     /** The registry repository (tests use it to inject faults). */

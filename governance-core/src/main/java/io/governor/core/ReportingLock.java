@@ -3,44 +3,34 @@ package io.governor.core;
 import io.governor.api.event.StateEvent;
 import io.governor.api.repository.DistributedLock;
 import io.governor.api.repository.LockLease;
+import io.governor.api.repository.support.NamedLock;
 
-import java.time.Duration;
-import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A lock that reports acquisition, release and loss to listeners. Thread-safe. */
-final class ReportingLock implements DistributedLock {
+/** Locks that report acquisition, release and loss to listeners. */
+final class ReportingLock {
 
-    private final DistributedLock delegate;
-    private final String namespace;
-    private final Listeners listeners;
-
-    ReportingLock(DistributedLock delegate, String namespace, Listeners listeners) {
-        this.delegate = delegate;
-        this.namespace = namespace;
-        this.listeners = listeners;
+    private ReportingLock() {
     }
 
-    @Override
-    public String name() {
-        return delegate.name();
+    /** Wraps {@code delegate} so that its grants, releases and losses reach {@code listeners}. Thread-safe. */
+    static DistributedLock of(DistributedLock delegate, String namespace, Listeners listeners) {
+        return new NamedLock(delegate.name(), (name, timeout) -> delegate.tryLock(timeout).map(lease -> {
+            listeners.state(new StateEvent(namespace, StateEvent.Kind.LOCK, name, "ACQUIRED"));
+            lease.onLost(() -> listeners.state(new StateEvent(namespace, StateEvent.Kind.LOCK, name, "LOST")));
+            return new Lease(lease, () -> listeners.state(new StateEvent(namespace, StateEvent.Kind.LOCK, name, "RELEASED")));
+        }));
     }
 
-    @Override
-    public Optional<LockLease> tryLock(Duration timeout) {
-        Optional<LockLease> lease = delegate.tryLock(timeout);
-        lease.ifPresent(l -> {
-            listeners.state(new StateEvent(namespace, StateEvent.Kind.LOCK, name(), "ACQUIRED"));
-            l.onLost(() -> listeners.state(new StateEvent(namespace, StateEvent.Kind.LOCK, name(), "LOST")));
-        });
-        return lease.map(Lease::new);
-    }
-
-    private final class Lease implements LockLease {
+    /** A lease that reports its first close while it was still valid. */
+    private static final class Lease implements LockLease {
         private final LockLease delegate;
-        private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        private final Runnable released;
+        private final AtomicBoolean closed = new AtomicBoolean();
 
-        Lease(LockLease delegate) {
+        Lease(LockLease delegate, Runnable released) {
             this.delegate = delegate;
+            this.released = released;
         }
 
         @Override
@@ -67,8 +57,8 @@ final class ReportingLock implements DistributedLock {
         public void close() {
             boolean wasValid = delegate.isValid();
             delegate.close();
-            if (released.compareAndSet(false, true) && wasValid) {
-                listeners.state(new StateEvent(namespace, StateEvent.Kind.LOCK, name(), "RELEASED"));
+            if (closed.compareAndSet(false, true) && wasValid) {
+                released.run();
             }
         }
     }
