@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
@@ -33,9 +34,9 @@ import java.util.concurrent.locks.LockSupport;
  * client's lease.
  *
  * <p>etcd names a waiter's key after the lease ({@code /locks/{name}/{leaseHex}}), so two attempts
- * of the same client would share one key. A per-client, per-name gate (a fair semaphore) therefore
- * admits one attempt at a time; it is held for as long as the grant is, which also makes the lock
- * non-reentrant within the client. An attempt that times out or is interrupted cancels its call
+ * of the same client would share one key. The repository therefore keeps one {@code EtcdLock} per
+ * name, whose gate (a fair semaphore) admits one attempt at a time; it is held for as long as the
+ * grant is, which also makes the lock non-reentrant within the client. An attempt that times out or is interrupted cancels its call
  * (etcd then withdraws the waiting key) and deletes the key itself in case the grant raced the
  * cancellation.
  *
@@ -60,19 +61,21 @@ final class EtcdLock implements DistributedLock {
     private final String name;
     private final String path;
     private final ByteSequence lockName;
-    private final LockGate gate;
+    /** Admits one attempt or grant of this client at a time. */
+    private final Semaphore gate = new Semaphore(1, true);
     private final Lock lockClient;
     private final KV kv;
     private final CallControl calls;
     private final Requests requests;
     private final LeaseKeeper keeper;
+    /** A release could not remove the lock key: the next attempt removes it first, instead of being handed it with its old token. */
+    private volatile boolean staleKey;
 
-    EtcdLock(String name, Keys keys, LockGate gate, Lock lockClient, KV kv, CallControl calls, Requests requests,
+    EtcdLock(String name, Keys keys, Lock lockClient, KV kv, CallControl calls, Requests requests,
              LeaseKeeper keeper) {
         this.name = name;
         this.path = "/locks/" + name;
         this.lockName = keys.key(path);
-        this.gate = gate;
         this.lockClient = lockClient;
         this.kv = kv;
         this.calls = calls;
@@ -94,7 +97,7 @@ final class EtcdLock implements DistributedLock {
         }
         long deadline = System.nanoTime() + Math.max(timeout.toNanos(), ONE_ATTEMPT.toNanos());
         try {
-            if (!gate.permit.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            if (!gate.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
                 return Optional.empty();
             }
         } catch (InterruptedException e) {
@@ -107,7 +110,7 @@ final class EtcdLock implements DistributedLock {
             return lease;
         } finally {
             if (!granted) {
-                gate.permit.release();
+                gate.release();
             }
         }
     }
@@ -116,9 +119,9 @@ final class EtcdLock implements DistributedLock {
         boolean first = true;
         while (true) {
             long leaseId = keeper.leaseId();
-            if (gate.staleKey) {
+            if (staleKey) {
                 requests.idempotent("lock", path, () -> kv.delete(waiterKey(leaseId)));
-                gate.staleKey = false;
+                staleKey = false;
             }
             if (first) {
                 first = false;
@@ -257,7 +260,7 @@ final class EtcdLock implements DistributedLock {
         try {
             requests.run("unlock", path, true, budget, () -> kv.delete(waiterKey(leaseId)));
         } catch (GovernanceException e) {
-            gate.staleKey = true;
+            staleKey = true;
             LOG.warn("[{}] could not withdraw the waiting key of lock '{}' ({}); the next attempt removes it",
                     requests.where(), name, e.getMessage());
         }
@@ -296,7 +299,7 @@ final class EtcdLock implements DistributedLock {
      */
     private void ended(ByteSequence key, boolean released) {
         if (!released) {
-            gate.permit.release();
+            gate.release();
             return;
         }
         try {
@@ -306,11 +309,11 @@ final class EtcdLock implements DistributedLock {
             try {
                 requests.idempotent("unlock", path, () -> kv.delete(key));
             } catch (GovernanceException again) {
-                gate.staleKey = true;
+                staleKey = true;
                 LOG.warn("[{}] lock '{}' key stays until the lease ends: {}", requests.where(), name, again.getMessage());
             }
         } finally {
-            gate.permit.release();
+            gate.release();
         }
     }
 }

@@ -69,7 +69,7 @@ final class EtcdRepository implements RegistryRepository {
     private final StateListeners states;
     private final LeaseKeeper keeper;
     private final Set<PrefixWatch> watches = ConcurrentHashMap.newKeySet();
-    private final ConcurrentHashMap<String, LockGate> lockGates = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, EtcdLock> locks = new ConcurrentHashMap<>();
 
     private EtcdRepository(EtcdSettings settings) {
         this.settings = settings;
@@ -322,8 +322,8 @@ final class EtcdRepository implements RegistryRepository {
                     "the lock name is not a legal path segment (1 to " + Paths.MAX_SEGMENT_LENGTH
                             + " characters from " + Paths.SEGMENT_CHARACTERS + ")", null);
         }
-        LockGate gate = lockGates.computeIfAbsent(name, n -> new LockGate());
-        return new EtcdLock(name, keys, gate, client.getLockClient(), client.getKVClient(), control, requests, keeper);
+        return locks.computeIfAbsent(name, n -> new EtcdLock(n, keys, client.getLockClient(), client.getKVClient(),
+                control, requests, keeper));
     }
 
     @Override
