@@ -167,9 +167,12 @@ final class Locks {
         }
     }
 
-    /** A lease ended: its node is deleted (released), or goes with the session (lost). Never throws. */
+    /**
+     * A lease ended: its node is deleted, also after a loss (the node goes with the session, but
+     * Curator may have given up on a session that survived). Never throws.
+     */
     private void ended(FencedLease lease, String node, boolean released) {
-        withdraw(node); // in case the session survived after all
+        withdraw(node);
         if (released) {
             log.debug("[{}] lock '{}' released", label, lease.name());
         } else {
