@@ -4,8 +4,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.config.DataSourceConfig;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -23,12 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PoolFactoryTest {
 
-    private final H2Fixture h2 = new H2Fixture();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        h2.close();
-    }
+    @RegisterExtension
+    final H2Fixture h2 = new H2Fixture();
 
     @Test
     void buildsHikariPoolBySettersConvertingTextToTheirTypes() throws Exception {

@@ -14,14 +14,12 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.InstanceSpec;
-import org.apache.curator.test.TestingCluster;
 import org.apache.zookeeper.KeeperException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,22 +46,12 @@ class ZooKeeperClusterFaultIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private static TestingCluster cluster;
+    @RegisterExtension
+    static final ZooKeeperEnsemble ENSEMBLE = new ZooKeeperEnsemble(3);
 
     private final List<AutoCloseable> opened = new ArrayList<>();
     private final List<InstanceSpec> killed = new ArrayList<>();
     private String namespace;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = ZooKeeperTests.cluster(3);
-        cluster.start();
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        cluster.close();
-    }
 
     @BeforeEach
     void name(TestInfo info) {
@@ -77,12 +65,12 @@ class ZooKeeperClusterFaultIT {
             opened.get(i).close();
         }
         for (InstanceSpec spec : killed) {
-            cluster.restartServer(spec);
+            ENSEMBLE.cluster().restartServer(spec);
         }
     }
 
     private RegistryRepository open(Duration sessionTimeout) {
-        return track(ZooKeeperTests.open(config(cluster.getConnectString(), namespace, sessionTimeout).build()));
+        return track(ZooKeeperTests.open(config(ENSEMBLE.cluster().getConnectString(), namespace, sessionTimeout).build()));
     }
 
     private <T extends AutoCloseable> T track(T closeable) {
@@ -110,9 +98,9 @@ class ZooKeeperClusterFaultIT {
         int refused = 0;
         for (int i = 0; i < 60; i++) {
             if (i == 20) {
-                InstanceSpec connected = cluster.findConnectionInstance(ZooKeeperTests.handle(a));
+                InstanceSpec connected = ENSEMBLE.cluster().findConnectionInstance(ZooKeeperTests.handle(a));
                 killed.add(connected);
-                assertTrue(cluster.killServer(connected), "killed " + connected);
+                assertTrue(ENSEMBLE.cluster().killServer(connected), "killed " + connected);
             }
             String key = "/data/k" + i;
             try {
@@ -150,7 +138,7 @@ class ZooKeeperClusterFaultIT {
         first.onLost(told::countDown);
         assertTrue(b.lock("job").tryLock(Duration.ZERO).isEmpty(), "the lock is held");
 
-        ZooKeeperTests.expireSession(a, cluster.getConnectString());
+        ZooKeeperTests.expireSession(a, ENSEMBLE.cluster().getConnectString());
 
         assertTrue(told.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the holder is told its lease is lost");
         assertFalse(first.isValid());
@@ -165,11 +153,11 @@ class ZooKeeperClusterFaultIT {
     @Test
     void clientWithoutTheDigestCannotModifyOrDeleteAGovernedNode() throws Exception {
         String digest = "governor:s3cret-pw";
-        RegistryRepository owner = track(ZooKeeperTests.open(config(cluster.getConnectString(), namespace, Duration.ofSeconds(10))
+        RegistryRepository owner = track(ZooKeeperTests.open(config(ENSEMBLE.cluster().getConnectString(), namespace, Duration.ofSeconds(10))
                 .property("digest", digest).build()));
         owner.put("/config/props", "a: 1");
 
-        CuratorFramework stranger = track(CuratorFrameworkFactory.builder().connectString(cluster.getConnectString())
+        CuratorFramework stranger = track(CuratorFrameworkFactory.builder().connectString(ENSEMBLE.cluster().getConnectString())
                 .namespace(namespace).retryPolicy(new RetryOneTime(100)).build());
         stranger.start();
         assertTrue(stranger.blockUntilConnected(10, TimeUnit.SECONDS));
@@ -181,10 +169,10 @@ class ZooKeeperClusterFaultIT {
         assertThrows(KeeperException.NoAuthException.class, () -> stranger.getData().forPath("/config/props"));
 
         GovernanceException none = assertThrows(GovernanceException.class,
-                () -> track(ZooKeeperTests.open(config(cluster.getConnectString(), namespace, Duration.ofSeconds(10)).build())));
+                () -> track(ZooKeeperTests.open(config(ENSEMBLE.cluster().getConnectString(), namespace, Duration.ofSeconds(10)).build())));
         assertEquals(ErrorCode.UNAUTHENTICATED, none.code(), none.toString());
         GovernanceException wrong = assertThrows(GovernanceException.class,
-                () -> track(ZooKeeperTests.open(config(cluster.getConnectString(), namespace, Duration.ofSeconds(10))
+                () -> track(ZooKeeperTests.open(config(ENSEMBLE.cluster().getConnectString(), namespace, Duration.ofSeconds(10))
                         .property("digest", "governor:wrong-pw").build())));
         assertEquals(ErrorCode.UNAUTHENTICATED, wrong.code(), wrong.toString());
         assertFalse(wrong.getMessage().contains("wrong-pw"), wrong.getMessage());
@@ -196,7 +184,7 @@ class ZooKeeperClusterFaultIT {
 
     /** One proxy per server; the returned repository reaches the ensemble only through them. */
     private RegistryRepository openThroughProxies(List<TcpProxy> proxies, Duration sessionTimeout) {
-        for (InstanceSpec spec : cluster.getInstances()) {
+        for (InstanceSpec spec : ENSEMBLE.cluster().getInstances()) {
             proxies.add(track(TcpProxy.start("127.0.0.1", spec.getPort())));
         }
         String servers = String.join(",", proxies.stream().map(TcpProxy::address).toList());

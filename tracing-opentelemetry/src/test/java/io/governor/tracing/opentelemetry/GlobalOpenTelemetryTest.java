@@ -1,5 +1,6 @@
 package io.governor.tracing.opentelemetry;
 
+import io.governor.core.fixture.GovernedH2;
 import io.governor.test.Await;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;

@@ -1,5 +1,6 @@
 package io.governor.tracing.opentracing;
 
+import io.governor.core.fixture.GovernedH2;
 import io.governor.test.Await;
 import io.opentracing.mock.MockSpan;
 import io.opentracing.mock.MockTracer;
