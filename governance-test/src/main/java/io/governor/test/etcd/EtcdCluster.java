@@ -4,6 +4,7 @@ import io.governor.api.repository.RepositoryConfig;
 import io.governor.test.Backoff;
 import io.governor.test.CenterExtension;
 import io.governor.test.Ports;
+import io.governor.test.TempDirs;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -256,7 +257,7 @@ public final class EtcdCluster implements AutoCloseable, BeforeAllCallback, Afte
             }
         }
         if (baseDir != null) {
-            EtcdBinary.deleteRecursively(baseDir);
+            TempDirs.deleteRecursively(baseDir);
             baseDir = null;
         }
         members.clear();

@@ -9,6 +9,7 @@ import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.VersionedValue;
 import io.governor.test.Await;
 import io.governor.test.EventRecorder;
+import io.governor.test.StateRecorder;
 import io.governor.test.TcpProxy;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -82,8 +82,7 @@ class ZooKeeperClusterFaultIT {
     void killingTheConnectedServerLosesNoAcknowledgedWriteKeepsTheWatchAndTheEphemeral() throws Exception {
         RegistryRepository a = open(Duration.ofSeconds(10));
         RegistryRepository b = open(Duration.ofSeconds(10));
-        List<ConnectionState> states = new CopyOnWriteArrayList<>();
-        a.addConnectionStateListener(states::add);
+        StateRecorder states = StateRecorder.on(a);
         Map<String, String> seen = java.util.Collections.synchronizedMap(new TreeMap<>());
         a.watch("/data", e -> {
             if (e.type() == ChangeEvent.Type.DELETED) {
@@ -124,9 +123,9 @@ class ZooKeeperClusterFaultIT {
         });
         Await.until(WAIT, "the ephemeral survives the failover",
                 () -> b.get("/status/a").map(VersionedValue::value).equals(Optional.of("up")));
-        Await.until(WAIT, "RECONNECTED reported", () -> states.contains(ConnectionState.RECONNECTED));
-        assertFalse(states.contains(ConnectionState.LOST), "the session survived: " + states);
-        assertEquals(ConnectionState.SUSPENDED, states.get(0), "states " + states);
+        Await.until(WAIT, "RECONNECTED reported", () -> states.seen().contains(ConnectionState.RECONNECTED));
+        assertFalse(states.seen().contains(ConnectionState.LOST), "the session survived: " + states.seen());
+        assertEquals(ConnectionState.SUSPENDED, states.seen().get(0), "states " + states.seen());
     }
 
     @Test
@@ -191,27 +190,22 @@ class ZooKeeperClusterFaultIT {
         return track(ZooKeeperTests.open(config(servers, namespace, sessionTimeout).build()));
     }
 
-    private static void awaitStates(List<ConnectionState> states, ConnectionState... expected) {
-        Await.until(WAIT, "connection states " + List.of(expected), () -> states.equals(List.of(expected)));
-    }
-
     @Test
     void shortProxyCutReportsSuspendedThenReconnectedAndKeepsTheSession() throws Exception {
         List<TcpProxy> proxies = new ArrayList<>();
         RegistryRepository a = openThroughProxies(proxies, Duration.ofSeconds(10));
         RegistryRepository b = open(Duration.ofSeconds(10));
-        List<ConnectionState> states = new CopyOnWriteArrayList<>();
-        a.addConnectionStateListener(states::add);
+        StateRecorder states = StateRecorder.on(a);
         a.putEphemeral("/status/a", "up");
         long session = ZooKeeperTests.handle(a).getSessionId();
         Await.until(WAIT, "b sees the ephemeral", () -> b.get("/status/a").isPresent());
 
         proxies.forEach(TcpProxy::cut);
-        awaitStates(states, ConnectionState.SUSPENDED);
+        states.awaitExactly(WAIT, ConnectionState.SUSPENDED);
         assertEquals("up", b.get("/status/a").orElseThrow().value(), "the session is alive on the server");
         proxies.forEach(TcpProxy::restore);
 
-        awaitStates(states, ConnectionState.SUSPENDED, ConnectionState.RECONNECTED);
+        states.awaitExactly(WAIT, ConnectionState.SUSPENDED, ConnectionState.RECONNECTED);
         assertEquals(session, ZooKeeperTests.handle(a).getSessionId(), "same session");
         a.put("/after", "ok");
         Await.until(WAIT, "a write after the cut reaches the ensemble",
@@ -222,15 +216,14 @@ class ZooKeeperClusterFaultIT {
     void proxyBlackholeLongerThanTheSessionReportsSuspendedThenLostThenReconnected() {
         List<TcpProxy> proxies = new ArrayList<>();
         RegistryRepository a = openThroughProxies(proxies, Duration.ofSeconds(2));
-        List<ConnectionState> states = new CopyOnWriteArrayList<>();
-        a.addConnectionStateListener(states::add);
+        StateRecorder states = StateRecorder.on(a);
         a.putEphemeral("/status/a", "up");
 
         proxies.forEach(TcpProxy::blackhole);
-        awaitStates(states, ConnectionState.SUSPENDED, ConnectionState.LOST);
+        states.awaitExactly(WAIT, ConnectionState.SUSPENDED, ConnectionState.LOST);
         proxies.forEach(TcpProxy::restore);
 
-        awaitStates(states, ConnectionState.SUSPENDED, ConnectionState.LOST, ConnectionState.RECONNECTED);
+        states.awaitExactly(WAIT, ConnectionState.SUSPENDED, ConnectionState.LOST, ConnectionState.RECONNECTED);
         assertEquals("up", a.get("/status/a").orElseThrow().value(), "ephemeral back by the time RECONNECTED is reported");
     }
 
@@ -239,8 +232,7 @@ class ZooKeeperClusterFaultIT {
         List<TcpProxy> proxies = new ArrayList<>();
         RegistryRepository a = openThroughProxies(proxies, Duration.ofSeconds(2));
         RegistryRepository b = open(Duration.ofSeconds(10));
-        List<ConnectionState> states = new CopyOnWriteArrayList<>();
-        a.addConnectionStateListener(states::add);
+        StateRecorder states = StateRecorder.on(a);
         b.put("/cfg/gone", "1");
         b.put("/cfg/changed", "v1");
         b.put("/cfg/kept", "k");
@@ -258,7 +250,7 @@ class ZooKeeperClusterFaultIT {
         assertTrue(events.events().isEmpty(), "nothing delivered while cut off: " + events);
         proxies.forEach(TcpProxy::restore);
 
-        awaitStates(states, ConnectionState.SUSPENDED, ConnectionState.LOST, ConnectionState.RECONNECTED);
+        states.awaitExactly(WAIT, ConnectionState.SUSPENDED, ConnectionState.LOST, ConnectionState.RECONNECTED);
         // by the time RECONNECTED is reported the ephemeral is back and the watch has caught up
         assertEquals(Optional.of("up"), a.get("/status/a").map(VersionedValue::value));
         assertEquals(List.of(ChangeEvent.Type.DELETED), types(events, "/cfg/gone"));
