@@ -116,6 +116,81 @@ public final class RepositoryConfig {
         }
     }
 
+    /**
+     * A text property that must be set (not blank).
+     *
+     * @throws GovernanceException {@code INVALID_CONFIG} naming the property when it is missing
+     */
+    public String requiredProperty(String name) {
+        String v = stringProperty(name, null);
+        if (v == null) {
+            throw invalid("property '" + name + "' is required for " + type + " repository");
+        }
+        return v;
+    }
+
+    /**
+     * A duration property from {@code min} to {@code max} (null: no upper bound), or
+     * {@code defaultValue}.
+     *
+     * @throws GovernanceException {@code INVALID_CONFIG} naming the property when it does not parse
+     *         or is out of range
+     */
+    public Duration durationProperty(String name, Duration defaultValue, Duration min, Duration max) {
+        Duration d = durationProperty(name, defaultValue);
+        if (d.compareTo(min) < 0 || max != null && d.compareTo(max) > 0) {
+            throw invalidProperty(name, "property '" + name + "' of " + type + " repository must be "
+                    + range(min.toMillis() + "ms", max == null ? null : max.toMillis() + "ms") + ", got " + d.toMillis() + "ms");
+        }
+        return d;
+    }
+
+    /**
+     * An integer property from {@code min} to {@code max}, or {@code defaultValue}.
+     *
+     * @throws GovernanceException {@code INVALID_CONFIG} naming the property when it does not parse
+     *         or is out of range
+     */
+    public int intProperty(String name, int defaultValue, int min, int max) {
+        int v = intProperty(name, defaultValue);
+        if (v < min || v > max) {
+            throw invalidProperty(name, "property '" + name + "' of " + type + " repository must be "
+                    + range(String.valueOf(min), max == Integer.MAX_VALUE ? null : String.valueOf(max)) + ", got " + v);
+        }
+        return v;
+    }
+
+    private static String range(String min, String max) {
+        return max == null ? "at least " + min : "between " + min + " and " + max;
+    }
+
+    /**
+     * Fails unless both or neither of two properties are set (not blank), such as a user and its
+     * password. Never shows the values.
+     *
+     * @param hint what to do, appended to the message; may be null
+     * @throws GovernanceException {@code INVALID_CONFIG} naming both properties
+     */
+    public void requireTogether(String first, String second, String hint) {
+        if ((stringProperty(first, null) == null) != (stringProperty(second, null) == null)) {
+            throw invalid("properties '" + first + "' and '" + second + "' of " + type + " repository go together"
+                    + (hint == null ? ": set both or neither" : ": " + hint));
+        }
+    }
+
+    /**
+     * The server list, which must not be empty.
+     *
+     * @param example a server list for the message, e.g. {@code 127.0.0.1:2181}
+     * @throws GovernanceException {@code INVALID_CONFIG} when it is empty
+     */
+    public String requireServerLists(String example) {
+        if (serverLists.isEmpty()) {
+            throw invalid("serverLists of " + type + " repository must name at least one server, e.g. " + example);
+        }
+        return serverLists;
+    }
+
     /** A boolean property ({@code true} / {@code false}), or {@code defaultValue}. */
     public boolean booleanProperty(String name, boolean defaultValue) {
         String v = props.get(name);
@@ -195,8 +270,12 @@ public final class RepositoryConfig {
         return origins.get(name);
     }
 
-    /** An {@code INVALID_CONFIG} about a property, prefixed with where it was written when that is known. */
-    private GovernanceException invalidProperty(String name, String message) {
+    /**
+     * An {@code INVALID_CONFIG} about a property, for checks a repository makes beyond the typed
+     * accessors; the message is prefixed with where the property was written when that is known.
+     * Never put a secret value in {@code message}.
+     */
+    public GovernanceException invalidProperty(String name, String message) {
         String where = origins.get(name);
         return invalid(where == null ? message : where + ": " + message);
     }

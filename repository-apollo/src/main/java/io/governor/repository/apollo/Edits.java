@@ -2,6 +2,7 @@ package io.governor.repository.apollo;
 
 import io.governor.api.repository.Operation;
 import io.governor.api.repository.Paths;
+import io.governor.api.repository.support.VersionedText;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,7 +17,7 @@ import java.util.function.ToLongFunction;
 /**
  * Plans the item edits of one call's operations: checks and versions against the portal (the
  * freshest state, drafts included, each item read once), recursive deletes from the keys the
- * repository's view shows. Each put stores the item's next version ({@link StoredValue}).
+ * repository's view shows. Each put stores the item's next version ({@link VersionedText}).
  *
  * <p>Not thread-safe: one per call; it blocks for one OpenAPI read per item.
  */
@@ -41,7 +42,7 @@ final class Edits {
         for (Operation op : ops) {
             if (op instanceof Operation.Check c) {
                 String current = stored(c.key());
-                if (!Objects.equals(current == null ? null : StoredValue.decode(current).value(), c.expectedValue())) {
+                if (!Objects.equals(current == null ? null : VersionedText.decode(current).value(), c.expectedValue())) {
                     return null;
                 }
             }
@@ -55,7 +56,7 @@ final class Edits {
                         prior == null ? -1 : version(prior.after()))) + 1;
                 String full = keys.hashed(p.key()) ? keys.fullItemKey(p.key()) : null;
                 changes.put(p.key(), new Release.Change(keys.toItemKey(p.key()), p.key(), before,
-                        StoredValue.encode(p.value(), version, full)));
+                        VersionedText.encode(p.value(), version, full)));
             } else if (op instanceof Operation.Delete d) {
                 Set<String> visible = new TreeSet<>(visibleAtOrBelow.apply(d.key()));
                 Set<String> doomed = new TreeSet<>(visible);
@@ -75,7 +76,7 @@ final class Edits {
 
     /** The version stored text holds; -1 for none (an absent item). */
     static long version(String stored) {
-        return stored == null ? -1 : StoredValue.version(stored);
+        return stored == null ? -1 : VersionedText.version(stored);
     }
 
     private String stored(String key) {
