@@ -89,15 +89,15 @@ final class NacosClient implements AutoCloseable {
         try {
             service = NacosFactory.createConfigService(p);
         } catch (NacosException e) {
-            throw new GovernanceException(ErrorCode.CONNECT_FAILED, "connect: nacos repository (" + settings.where()
-                    + ") could not start the Nacos client: " + e.getErrMsg(), e);
+            throw settings.checks.error(ErrorCode.CONNECT_FAILED, "connect", "/", "could not start the Nacos client: "
+                    + e.getErrMsg(), e);
         }
         long deadline = System.nanoTime() + settings.connectTimeout.toNanos();
         while (!UP.equals(service.getServerStatus())) {
             if (System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) {
                 shutDown(service);
-                throw new GovernanceException(ErrorCode.CONNECT_FAILED, "connect: nacos repository (" + settings.where()
-                        + ") reached no server within " + settings.connectTimeout);
+                throw settings.checks.error(ErrorCode.CONNECT_FAILED, "connect", "/", "reached no server within "
+                        + settings.connectTimeout, null);
             }
             LockSupport.parkNanos(50_000_000L);
         }
@@ -142,9 +142,9 @@ final class NacosClient implements AutoCloseable {
     boolean publishCas(String dataId, String content, String casMd5, String operation, String key) {
         long size = requestBytes(dataId, content);
         if (size > MAX_REQUEST_BYTES) {
-            throw new GovernanceException(ErrorCode.VALUE_TOO_LARGE, operation + " '" + key + "' on nacos repository: "
-                    + "publishing dataId '" + dataId + "' would make a request of about "
-                    + size + " bytes, over the gRPC message limit of " + MAX_REQUEST_BYTES + " bytes");
+            throw settings.checks.error(ErrorCode.VALUE_TOO_LARGE, operation, key, "publishing dataId '" + dataId
+                    + "' would make a request of about " + size + " bytes, over the gRPC message limit of "
+                    + MAX_REQUEST_BYTES + " bytes", null);
         }
         try {
             return service.publishConfigCas(dataId, settings.group, content, casMd5);

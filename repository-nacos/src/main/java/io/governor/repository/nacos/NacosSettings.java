@@ -1,8 +1,7 @@
 package io.governor.repository.nacos;
 
-import io.governor.api.ErrorCode;
-import io.governor.api.GovernanceException;
 import io.governor.api.repository.RepositoryConfig;
+import io.governor.api.repository.support.Checks;
 
 import java.time.Duration;
 import java.util.Set;
@@ -30,6 +29,7 @@ final class NacosSettings {
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration DEFAULT_WATCH_RESYNC = Duration.ofSeconds(10);
     static final int DEFAULT_MAX_VALUE_BYTES = 1024 * 1024;
+    private static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
     /**
      * The largest {@code maxValueBytes} allowed: the gRPC message limit less room for the request's
      * other fields, the version header and the dataId. (A value whose JSON escapes make the request
@@ -47,33 +47,27 @@ final class NacosSettings {
     final Duration connectTimeout;
     final int maxValueBytes;
     final Duration watchResync;
+    /** The checks and error wording of the repository these settings open. */
+    final Checks checks;
 
     NacosSettings(RepositoryConfig config) {
         config.requireKnownProperties(KNOWN);
         this.namespace = config.namespace();
-        this.serverAddr = config.serverLists();
-        if (serverAddr.isEmpty()) {
-            throw invalid("serverLists of nacos repository must name at least one server (host:port)");
-        }
+        this.serverAddr = config.requireServerLists("127.0.0.1:8848");
         this.tenant = config.stringProperty(TENANT, "");
         this.group = config.stringProperty(GROUP, DEFAULT_GROUP);
         if (!DataIds.isValidNacosName(group)) {
-            throw invalid("property '" + GROUP + "' of nacos repository must use letters, digits and -_.: only, got '"
-                    + group + "'");
+            throw config.invalidProperty(GROUP, "property '" + GROUP + "' of nacos repository must use letters, digits "
+                    + "and -_.: only, got '" + group + "'");
         }
+        config.requireTogether(USERNAME, PASSWORD, null);
         this.username = config.stringProperty(USERNAME, null);
         this.password = config.property(PASSWORD);
-        if ((username == null) != (password == null)) {
-            throw invalid("properties '" + USERNAME + "' and '" + PASSWORD + "' of nacos repository go together");
-        }
-        this.requestTimeout = positive(config.durationProperty(REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT), REQUEST_TIMEOUT);
-        this.connectTimeout = positive(config.durationProperty(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT), CONNECT_TIMEOUT);
-        this.watchResync = positive(config.durationProperty(WATCH_RESYNC, DEFAULT_WATCH_RESYNC), WATCH_RESYNC);
-        this.maxValueBytes = config.intProperty(MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES);
-        if (maxValueBytes <= 0 || maxValueBytes > MAX_VALUE_BYTES_LIMIT) {
-            throw invalid("property '" + MAX_VALUE_BYTES + "' of nacos repository must be between 1 and "
-                    + MAX_VALUE_BYTES_LIMIT + " (the gRPC message limit less overhead), got " + maxValueBytes);
-        }
+        this.requestTimeout = config.durationProperty(REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, MIN_TIMEOUT, null);
+        this.connectTimeout = config.durationProperty(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, MIN_TIMEOUT, null);
+        this.watchResync = config.durationProperty(WATCH_RESYNC, DEFAULT_WATCH_RESYNC, MIN_TIMEOUT, null);
+        this.maxValueBytes = config.intProperty(MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES, 1, MAX_VALUE_BYTES_LIMIT);
+        this.checks = new Checks(NacosRepositoryProvider.TYPE, where(), maxValueBytes);
     }
 
     /** The namespace as used in log lines and thread names. */
@@ -84,17 +78,6 @@ final class NacosSettings {
     /** Where this repository reads and writes, for messages; never a credential. */
     String where() {
         return "servers '" + serverAddr + "', tenant '" + tenant + "', group '" + group + "'";
-    }
-
-    private static Duration positive(Duration d, String name) {
-        if (d.isZero() || d.isNegative()) {
-            throw invalid("property '" + name + "' of nacos repository must be positive, got " + d);
-        }
-        return d;
-    }
-
-    private static GovernanceException invalid(String message) {
-        return new GovernanceException(ErrorCode.INVALID_CONFIG, message);
     }
 
     @Override
