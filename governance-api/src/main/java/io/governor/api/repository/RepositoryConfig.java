@@ -11,6 +11,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -138,11 +140,7 @@ public final class RepositoryConfig {
      */
     public Duration durationProperty(String name, Duration defaultValue, Duration min, Duration max) {
         Duration d = durationProperty(name, defaultValue);
-        if (d.compareTo(min) < 0 || max != null && d.compareTo(max) > 0) {
-            throw invalidProperty(name, "property '" + name + "' of " + type + " repository must be "
-                    + range(min.toMillis() + "ms", max == null ? null : max.toMillis() + "ms") + ", got " + d.toMillis() + "ms");
-        }
-        return d;
+        return inRange(name, d, min, max == null ? d : max, max == null, v -> v.toMillis() + "ms");
     }
 
     /**
@@ -152,16 +150,16 @@ public final class RepositoryConfig {
      *         or is out of range
      */
     public int intProperty(String name, int defaultValue, int min, int max) {
-        int v = intProperty(name, defaultValue);
-        if (v < min || v > max) {
-            throw invalidProperty(name, "property '" + name + "' of " + type + " repository must be "
-                    + range(String.valueOf(min), max == Integer.MAX_VALUE ? null : String.valueOf(max)) + ", got " + v);
-        }
-        return v;
+        return inRange(name, intProperty(name, defaultValue), min, max, max == Integer.MAX_VALUE, String::valueOf);
     }
 
-    private static String range(String min, String max) {
-        return max == null ? "at least " + min : "between " + min + " and " + max;
+    private <T extends Comparable<T>> T inRange(String name, T value, T min, T max, boolean noMax, Function<T, String> text) {
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw invalidProperty(name, "property '" + name + "' of " + type + " repository must be "
+                    + (noMax ? "at least " + text.apply(min) : "between " + text.apply(min) + " and " + text.apply(max))
+                    + ", got " + text.apply(value));
+        }
+        return value;
     }
 
     /**
@@ -189,6 +187,91 @@ public final class RepositoryConfig {
             throw invalid("serverLists of " + type + " repository must name at least one server, e.g. " + example);
         }
         return serverLists;
+    }
+
+    /** A reader for a settings class: see {@link Reader}. */
+    public Reader reader() {
+        return new Reader();
+    }
+
+    /**
+     * Reads a repository's properties in one pass, so that a settings class spells each property
+     * name once: every accessor remembers the name it read, and {@link #done()} rejects the first
+     * property that was never read (unknown or misspelt, with a suggestion), as
+     * {@link #requireKnownProperties} does, before it reports the first invalid value. An accessor
+     * whose value is invalid returns its default and leaves the failure to {@code done()}.
+     *
+     * <pre>{@code
+     * RepositoryConfig.Reader r = config.reader();
+     * this.appId = r.required("appId");
+     * this.timeout = r.duration("timeout", Duration.ofSeconds(5), Duration.ofMillis(1), null);
+     * r.done();
+     * }</pre>
+     *
+     * <p>Not thread-safe: one per settings object. Never shows a secret value.
+     */
+    public final class Reader {
+        private final Set<String> names = new TreeSet<>();
+        private GovernanceException failure;
+
+        private Reader() {
+        }
+
+        /** {@link #stringProperty}: the trimmed text, or {@code defaultValue} when blank. */
+        public String string(String name, String defaultValue) {
+            return read(name, defaultValue, () -> stringProperty(name, defaultValue));
+        }
+
+        /** {@link #property}: the text as written, or null; for secrets, which are not trimmed. */
+        public String secret(String name) {
+            return read(name, null, () -> property(name));
+        }
+
+        /** {@link #requiredProperty}. */
+        public String required(String name) {
+            return read(name, null, () -> requiredProperty(name));
+        }
+
+        /** {@link #durationProperty(String, Duration, Duration, Duration)}. */
+        public Duration duration(String name, Duration defaultValue, Duration min, Duration max) {
+            return read(name, defaultValue, () -> durationProperty(name, defaultValue, min, max));
+        }
+
+        /** {@link #intProperty(String, int, int, int)}. */
+        public int integer(String name, int defaultValue, int min, int max) {
+            return read(name, defaultValue, () -> intProperty(name, defaultValue, min, max));
+        }
+
+        /** {@link #requireTogether}; reads neither property. */
+        public void together(String first, String second, String hint) {
+            names.add(second);
+            read(first, null, () -> {
+                requireTogether(first, second, hint);
+                return null;
+            });
+        }
+
+        /**
+         * Fails on the first property that was not read, then on the first invalid value.
+         *
+         * @throws GovernanceException {@code INVALID_CONFIG}
+         */
+        public void done() {
+            requireKnownProperties(names);
+            if (failure != null) {
+                throw failure;
+            }
+        }
+
+        private <T> T read(String name, T fallback, Supplier<T> value) {
+            names.add(name);
+            try {
+                return value.get();
+            } catch (GovernanceException e) {
+                failure = failure == null ? e : failure;
+                return fallback;
+            }
+        }
     }
 
     /** A boolean property ({@code true} / {@code false}), or {@code defaultValue}. */

@@ -32,6 +32,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * A config-center {@link Repository} on one Apollo namespace.
@@ -180,20 +181,12 @@ final class ApolloRepository implements Repository {
 
     @Override
     public Optional<VersionedValue> get(String key) {
-        checks.requireKey(closed, "get", key, false);
-        synchronized (lock) {
-            awaitWrites("get", key, k -> true);
-            return snapshot.get(key);
-        }
+        return read("get", key, false, () -> snapshot.get(key));
     }
 
     @Override
     public List<String> children(String key) {
-        checks.requireKey(closed, "children", key, true);
-        synchronized (lock) {
-            awaitWrites("children", key, k -> true);
-            return snapshot.children(key);
-        }
+        return read("children", key, true, () -> snapshot.children(key));
     }
 
     @Override
@@ -396,6 +389,15 @@ final class ApolloRepository implements Repository {
                     throw GovernanceException.interrupted(checks.describe(operation, key), e);
                 }
             }
+        }
+    }
+
+    /** Reads this repository's view once it shows this JVM's writes ({@link #awaitWrites}). */
+    private <T> T read(String operation, String key, boolean allowRoot, Supplier<T> view) {
+        checks.requireKey(closed, operation, key, allowRoot);
+        synchronized (lock) {
+            awaitWrites(operation, key, k -> true);
+            return view.get();
         }
     }
 

@@ -5,29 +5,12 @@ import io.governor.api.repository.support.Checks;
 import io.governor.api.repository.support.VersionedText;
 
 import java.time.Duration;
-import java.util.Set;
 
 /**
  * The Apollo repository's settings, read from a {@link RepositoryConfig} and validated once.
  * Immutable. {@link #toString()} never shows the token.
  */
 final class ApolloSettings {
-
-    static final String APP_ID = "appId";
-    static final String CLUSTER = "cluster";
-    static final String NAMESPACE_NAME = "namespaceName";
-    static final String ENV = "env";
-    static final String PORTAL_URL = "portalUrl";
-    static final String TOKEN = "token";
-    static final String OPERATOR = "operator";
-    static final String CONNECT_TIMEOUT = "connectTimeout";
-    static final String READ_TIMEOUT = "readTimeout";
-    static final String SYNC_TIMEOUT = "syncTimeout";
-    static final String MAX_VALUE_BYTES = "maxValueBytes";
-    static final String MAX_ITEM_KEY_LENGTH = "maxItemKeyLength";
-
-    static final Set<String> KNOWN = Set.of(APP_ID, CLUSTER, NAMESPACE_NAME, ENV, PORTAL_URL, TOKEN, OPERATOR,
-            CONNECT_TIMEOUT, READ_TIMEOUT, SYNC_TIMEOUT, MAX_VALUE_BYTES, MAX_ITEM_KEY_LENGTH);
 
     static final String DEFAULT_CLUSTER = "default";
     static final String DEFAULT_NAMESPACE_NAME = "application";
@@ -63,23 +46,24 @@ final class ApolloSettings {
     final Checks checks;
 
     ApolloSettings(RepositoryConfig config) {
-        config.requireKnownProperties(KNOWN);
+        RepositoryConfig.Reader r = config.reader();
         this.namespace = config.namespace();
         this.metaServer = config.serverLists();
-        this.appId = config.requiredProperty(APP_ID);
-        this.cluster = config.stringProperty(CLUSTER, DEFAULT_CLUSTER);
-        this.namespaceName = config.stringProperty(NAMESPACE_NAME, DEFAULT_NAMESPACE_NAME);
-        this.env = config.stringProperty(ENV, DEFAULT_ENV);
-        config.requireTogether(PORTAL_URL, TOKEN, "set both to write, or neither for a read-only repository");
-        this.portalUrl = config.stringProperty(PORTAL_URL, null);
-        this.token = config.stringProperty(TOKEN, null);
-        this.operator = config.stringProperty(OPERATOR, DEFAULT_OPERATOR);
-        this.connectTimeout = config.durationProperty(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, MIN_TIMEOUT, null);
-        this.readTimeout = config.durationProperty(READ_TIMEOUT, DEFAULT_READ_TIMEOUT, MIN_TIMEOUT, null);
-        this.syncTimeout = config.durationProperty(SYNC_TIMEOUT, DEFAULT_SYNC_TIMEOUT, MIN_TIMEOUT, null);
-        this.maxValueBytes = config.intProperty(MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES, 1, Integer.MAX_VALUE);
+        this.appId = r.required("appId");
+        this.cluster = r.string("cluster", DEFAULT_CLUSTER);
+        this.namespaceName = r.string("namespaceName", DEFAULT_NAMESPACE_NAME);
+        this.env = r.string("env", DEFAULT_ENV);
+        r.together("portalUrl", "token", "set both to write, or neither for a read-only repository");
+        this.portalUrl = r.string("portalUrl", null);
+        this.token = r.string("token", null);
+        this.operator = r.string("operator", DEFAULT_OPERATOR);
+        this.connectTimeout = r.duration("connectTimeout", DEFAULT_CONNECT_TIMEOUT, MIN_TIMEOUT, null);
+        this.readTimeout = r.duration("readTimeout", DEFAULT_READ_TIMEOUT, MIN_TIMEOUT, null);
+        this.syncTimeout = r.duration("syncTimeout", DEFAULT_SYNC_TIMEOUT, MIN_TIMEOUT, null);
+        this.maxValueBytes = r.integer("maxValueBytes", DEFAULT_MAX_VALUE_BYTES, 1, Integer.MAX_VALUE);
         // a hashed item key is '~' and 64 hex digits
-        this.maxItemKeyLength = config.intProperty(MAX_ITEM_KEY_LENGTH, DEFAULT_MAX_ITEM_KEY_LENGTH, 66, Integer.MAX_VALUE);
+        this.maxItemKeyLength = r.integer("maxItemKeyLength", DEFAULT_MAX_ITEM_KEY_LENGTH, 66, Integer.MAX_VALUE);
+        r.done();
         this.checks = new Checks(ApolloRepositoryProvider.TYPE, where(), maxValueBytes);
     }
 

@@ -36,11 +36,7 @@ final class Release {
         try {
             for (Change c : changes) {
                 edited++; // counted before the call: a timed-out edit may have been applied
-                if (c.after() == null) {
-                    portal.remove(c.itemKey(), c.key());
-                } else {
-                    portal.upsert(c.itemKey(), c.key(), c.after());
-                }
+                edit(portal, c, c.after());
             }
         } catch (GovernanceException e) {
             throw putBack(portal, changes.subList(0, edited), e, false);
@@ -53,6 +49,15 @@ final class Release {
                 return;
             }
             throw putBack(portal, changes, e, released == null);
+        }
+    }
+
+    /** Sets the draft of a change's item to {@code text}, or removes it for null. */
+    private static void edit(PortalClient portal, Change c, String text) {
+        if (text == null) {
+            portal.remove(c.itemKey(), c.key());
+        } else {
+            portal.upsert(c.itemKey(), c.key(), text);
         }
     }
 
@@ -71,11 +76,7 @@ final class Release {
                                                boolean mayBeReleased) {
         try {
             for (Change c : changes) {
-                if (c.before() == null) {
-                    portal.remove(c.itemKey(), c.key());
-                } else {
-                    portal.upsert(c.itemKey(), c.key(), c.before());
-                }
+                edit(portal, c, c.before());
             }
         } catch (GovernanceException e) {
             cause.addSuppressed(e);

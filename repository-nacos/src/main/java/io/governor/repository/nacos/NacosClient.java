@@ -3,6 +3,7 @@ package io.governor.repository.nacos;
 import com.alibaba.nacos.api.NacosFactory;
 import com.alibaba.nacos.api.PropertyKeyConst;
 import com.alibaba.nacos.api.config.ConfigService;
+import com.alibaba.nacos.api.config.listener.AbstractListener;
 import com.alibaba.nacos.api.config.listener.Listener;
 import com.alibaba.nacos.api.exception.NacosException;
 import com.alibaba.nacos.client.config.NacosConfigService;
@@ -15,7 +16,6 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Field;
 import java.util.Properties;
-import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -206,12 +206,7 @@ final class NacosClient implements AutoCloseable {
      * client and is never notified. Nothing is registered if the read fails.
      */
     Listening readAndListen(String dataId, Consumer<String> onChange, String key) {
-        Listener listener = new Listener() {
-            @Override
-            public Executor getExecutor() {
-                return null;
-            }
-
+        Listener listener = new AbstractListener() { // no executor: called on the client's notification thread
             @Override
             public void receiveConfigInfo(String content) {
                 onChange.accept(content);

@@ -4,25 +4,12 @@ import io.governor.api.repository.RepositoryConfig;
 import io.governor.api.repository.support.Checks;
 
 import java.time.Duration;
-import java.util.Set;
 
 /**
  * The Nacos repository's settings, read from a {@link RepositoryConfig} and validated once.
  * Immutable. Holds the password: {@link #toString()} and {@link #where()} never show it.
  */
 final class NacosSettings {
-
-    static final String TENANT = "tenant";
-    static final String GROUP = "group";
-    static final String USERNAME = "username";
-    static final String PASSWORD = "password";
-    static final String REQUEST_TIMEOUT = "requestTimeout";
-    static final String CONNECT_TIMEOUT = "connectTimeout";
-    static final String MAX_VALUE_BYTES = "maxValueBytes";
-    static final String WATCH_RESYNC = "watchResync";
-
-    static final Set<String> KNOWN = Set.of(TENANT, GROUP, USERNAME, PASSWORD, REQUEST_TIMEOUT, CONNECT_TIMEOUT,
-            MAX_VALUE_BYTES, WATCH_RESYNC);
 
     static final String DEFAULT_GROUP = "DEFAULT_GROUP";
     static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(3);
@@ -51,22 +38,24 @@ final class NacosSettings {
     final Checks checks;
 
     NacosSettings(RepositoryConfig config) {
-        config.requireKnownProperties(KNOWN);
+        RepositoryConfig.Reader r = config.reader();
         this.namespace = config.namespace();
-        this.serverAddr = config.requireServerLists("127.0.0.1:8848");
-        this.tenant = config.stringProperty(TENANT, "");
-        this.group = config.stringProperty(GROUP, DEFAULT_GROUP);
+        this.serverAddr = config.serverLists();
+        this.tenant = r.string("tenant", "");
+        this.group = r.string("group", DEFAULT_GROUP);
+        r.together("username", "password", null);
+        this.username = r.string("username", null);
+        this.password = r.secret("password");
+        this.requestTimeout = r.duration("requestTimeout", DEFAULT_REQUEST_TIMEOUT, MIN_TIMEOUT, null);
+        this.connectTimeout = r.duration("connectTimeout", DEFAULT_CONNECT_TIMEOUT, MIN_TIMEOUT, null);
+        this.watchResync = r.duration("watchResync", DEFAULT_WATCH_RESYNC, MIN_TIMEOUT, null);
+        this.maxValueBytes = r.integer("maxValueBytes", DEFAULT_MAX_VALUE_BYTES, 1, MAX_VALUE_BYTES_LIMIT);
+        r.done();
+        config.requireServerLists("127.0.0.1:8848");
         if (!DataIds.isValidNacosName(group)) {
-            throw config.invalidProperty(GROUP, "property '" + GROUP + "' of nacos repository must use letters, digits "
+            throw config.invalidProperty("group", "property 'group' of nacos repository must use letters, digits "
                     + "and -_.: only, got '" + group + "'");
         }
-        config.requireTogether(USERNAME, PASSWORD, null);
-        this.username = config.stringProperty(USERNAME, null);
-        this.password = config.property(PASSWORD);
-        this.requestTimeout = config.durationProperty(REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, MIN_TIMEOUT, null);
-        this.connectTimeout = config.durationProperty(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, MIN_TIMEOUT, null);
-        this.watchResync = config.durationProperty(WATCH_RESYNC, DEFAULT_WATCH_RESYNC, MIN_TIMEOUT, null);
-        this.maxValueBytes = config.intProperty(MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES, 1, MAX_VALUE_BYTES_LIMIT);
         this.checks = new Checks(NacosRepositoryProvider.TYPE, where(), maxValueBytes);
     }
 

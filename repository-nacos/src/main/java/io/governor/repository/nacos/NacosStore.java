@@ -14,6 +14,8 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -75,7 +77,7 @@ final class NacosStore {
     String read(String dataId, String operation, String key) {
         String served = client.read(dataId, operation, key);
         String mine = unserved.get(dataId);
-        if (mine == null || served != null && VersionedText.decode(served).version() >= VersionedText.decode(mine).version()) {
+        if (mine == null || served != null && VersionedText.version(served) >= VersionedText.version(mine)) {
             return served;
         }
         return mine;
@@ -169,14 +171,7 @@ final class NacosStore {
          * again.
          */
         private String awaitChange(String dataId, String seen) {
-            long deadline = System.nanoTime() + RECHECK.toNanos();
-            for (long pause = MIN_PAUSE_NANOS; ; pause = Math.min(pause * 2, MAX_PAUSE_NANOS)) {
-                String now = read(dataId);
-                if (!Objects.equals(now, seen) || System.nanoTime() > deadline) {
-                    return now;
-                }
-                pause(pause);
-            }
+            return poll(() -> read(dataId), now -> !Objects.equals(now, seen), System.nanoTime() + RECHECK.toNanos());
         }
 
         /**
@@ -188,29 +183,34 @@ final class NacosStore {
         void awaitServed() {
             long deadline = System.nanoTime() + lagLimitNanos;
             for (Map.Entry<String, Written> e : done.entrySet()) {
-                for (long pause = MIN_PAUSE_NANOS; ; pause = Math.min(pause * 2, MAX_PAUSE_NANOS)) {
-                    String now;
-                    try {
-                        now = client.read(e.getKey(), operation, key);
-                    } catch (GovernanceException failed) {
-                        LOG.warn("[{}] {} '{}' is written, but reading it back failed; reads may lag: {}",
-                                settings.logName(), operation, key, failed.getMessage());
-                        break;
-                    }
-                    if (e.getValue().servedIn(now)) {
-                        break;
-                    }
-                    if (System.nanoTime() > deadline) {
+                try {
+                    if (!e.getValue().servedIn(poll(() -> client.read(e.getKey(), operation, key), e.getValue()::servedIn,
+                            deadline))) {
                         LOG.warn("[{}] {} '{}': the server still serves the old content of {} {} after the write; "
                                 + "reads may lag", settings.logName(), operation, key, e.getKey(),
                                 Duration.ofNanos(lagLimitNanos));
-                        break;
                     }
-                    pause(pause);
+                } catch (GovernanceException failed) {
+                    if (failed.code() == ErrorCode.INTERRUPTED) {
+                        throw failed;
+                    }
+                    LOG.warn("[{}] {} '{}' is written, but reading it back failed; reads may lag: {}",
+                            settings.logName(), operation, key, failed.getMessage());
                 }
                 if (e.getValue().after() != null) {
                     unserved.remove(e.getKey(), e.getValue().after());
                 }
+            }
+        }
+
+        /** Reads with doubling pauses until {@code done} accepts what was read or {@code deadline} passes; returns the last read. */
+        private String poll(Supplier<String> read, Predicate<String> done, long deadline) {
+            for (long pause = MIN_PAUSE_NANOS; ; pause = Math.min(pause * 2, MAX_PAUSE_NANOS)) {
+                String now = read.get();
+                if (done.test(now) || System.nanoTime() > deadline) {
+                    return now;
+                }
+                pause(pause);
             }
         }
 

@@ -24,29 +24,13 @@ import java.util.Optional;
  *
  * <p>Immutable and thread-safe; never blocks. Every check throws {@link GovernanceException}:
  * {@code CLOSED}, {@code INVALID_ARGUMENT} or {@code VALUE_TOO_LARGE}.
+ *
+ * @param type          the repository type key, e.g. {@code nacos}
+ * @param where         what the repository is connected to, for messages (servers, namespace...);
+ *                      never a credential
+ * @param maxValueBytes the largest value, in UTF-8 bytes, that a write accepts
  */
-public final class Checks {
-
-    private final String type;
-    private final String where;
-    private final int maxValueBytes;
-
-    /**
-     * @param type          the repository type key, e.g. {@code nacos}
-     * @param where         what the repository is connected to, for messages (servers, namespace...);
-     *                      never a credential
-     * @param maxValueBytes the largest value, in UTF-8 bytes, that a write accepts
-     */
-    public Checks(String type, String where, int maxValueBytes) {
-        this.type = type;
-        this.where = where;
-        this.maxValueBytes = maxValueBytes;
-    }
-
-    /** The limit {@link #requireValue} applies, for {@code Repository.maxValueBytes()}. */
-    public int maxValueBytes() {
-        return maxValueBytes;
-    }
+public record Checks(String type, String where, int maxValueBytes) {
 
     /** {@code <operation> '<key>' on <type> repository (<where>)}: the start of every message. */
     public String describe(String operation, String key) {
