@@ -284,14 +284,15 @@ final class ApolloRepository implements Repository {
                 awaitWrites(operation, key, item -> item.startsWith(ItemKeys.HASHED) || deleted.stream()
                         .anyMatch(d -> item.equals(d) || item.startsWith(d + "/")));
             }
-            List<Release.Change> changes = new Edits(portal, keys, this::visibleVersion, this::visibleKeysAtOrBelow).plan(ops);
+            Release release = new Release(portal, keys, this::visibleVersion, this::visibleKeysAtOrBelow);
+            List<Release.Change> changes = release.plan(ops);
             if (changes == null) {
                 LOG.debug("[{}] {} '{}': a check does not hold", settings.logName(), operation, key);
                 return false;
             }
             if (!changes.isEmpty()) {
-                Release.publish(portal, operation, key, changes);
-                changes.forEach(c -> released.add(c.itemKey(), Edits.version(c.after()), settings.syncTimeout));
+                release.publish(operation, key, changes);
+                changes.forEach(c -> released.add(c.itemKey(), Release.version(c.after()), settings.syncTimeout));
                 LOG.debug("[{}] {} '{}' released ({} items)", settings.logName(), operation, key, changes.size());
             }
             return true;
