@@ -109,6 +109,16 @@ public final class Paths {
         return key;
     }
 
+    /** Whether {@code key} is a legal key that can hold a value (not the root): {@link #requireKey(String)} without the exception. */
+    public static boolean isKey(String key) {
+        try {
+            requireKey(key);
+            return true;
+        } catch (GovernanceException e) {
+            return false;
+        }
+    }
+
     /** Checks a key that must hold a value (not the root). */
     public static String requireKey(String key) {
         return requireKey(key, false);

@@ -11,6 +11,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -116,6 +118,162 @@ public final class RepositoryConfig {
         }
     }
 
+    /**
+     * A text property that must be set (not blank).
+     *
+     * @throws GovernanceException {@code INVALID_CONFIG} naming the property when it is missing
+     */
+    public String requiredProperty(String name) {
+        String v = stringProperty(name, null);
+        if (v == null) {
+            throw invalid("property '" + name + "' is required for " + type + " repository");
+        }
+        return v;
+    }
+
+    /**
+     * A duration property from {@code min} to {@code max} (null: no upper bound), or
+     * {@code defaultValue}.
+     *
+     * @throws GovernanceException {@code INVALID_CONFIG} naming the property when it does not parse
+     *         or is out of range
+     */
+    public Duration durationProperty(String name, Duration defaultValue, Duration min, Duration max) {
+        Duration d = durationProperty(name, defaultValue);
+        return inRange(name, d, min, max == null ? d : max, max == null, v -> v.toMillis() + "ms");
+    }
+
+    /**
+     * An integer property from {@code min} to {@code max}, or {@code defaultValue}.
+     *
+     * @throws GovernanceException {@code INVALID_CONFIG} naming the property when it does not parse
+     *         or is out of range
+     */
+    public int intProperty(String name, int defaultValue, int min, int max) {
+        return inRange(name, intProperty(name, defaultValue), min, max, max == Integer.MAX_VALUE, String::valueOf);
+    }
+
+    private <T extends Comparable<T>> T inRange(String name, T value, T min, T max, boolean noMax, Function<T, String> text) {
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw invalidProperty(name, "property '" + name + "' of " + type + " repository must be "
+                    + (noMax ? "at least " + text.apply(min) : "between " + text.apply(min) + " and " + text.apply(max))
+                    + ", got " + text.apply(value));
+        }
+        return value;
+    }
+
+    /**
+     * Fails unless both or neither of two properties are set (not blank), such as a user and its
+     * password. Never shows the values.
+     *
+     * @param hint what to do, appended to the message; may be null
+     * @throws GovernanceException {@code INVALID_CONFIG} naming both properties
+     */
+    public void requireTogether(String first, String second, String hint) {
+        if ((stringProperty(first, null) == null) != (stringProperty(second, null) == null)) {
+            throw invalid("properties '" + first + "' and '" + second + "' of " + type + " repository go together"
+                    + (hint == null ? ": set both or neither" : ": " + hint));
+        }
+    }
+
+    /**
+     * The server list, which must not be empty.
+     *
+     * @param example a server list for the message, e.g. {@code 127.0.0.1:2181}
+     * @throws GovernanceException {@code INVALID_CONFIG} when it is empty
+     */
+    public String requireServerLists(String example) {
+        if (serverLists.isEmpty()) {
+            throw invalid("serverLists of " + type + " repository must name at least one server, e.g. " + example);
+        }
+        return serverLists;
+    }
+
+    /** A reader for a settings class: see {@link Reader}. */
+    public Reader reader() {
+        return new Reader();
+    }
+
+    /**
+     * Reads a repository's properties in one pass, so that a settings class spells each property
+     * name once: every accessor remembers the name it read, and {@link #done()} rejects the first
+     * property that was never read (unknown or misspelt, with a suggestion), as
+     * {@link #requireKnownProperties} does, before it reports the first invalid value. An accessor
+     * whose value is invalid returns its default and leaves the failure to {@code done()}.
+     *
+     * <pre>{@code
+     * RepositoryConfig.Reader r = config.reader();
+     * this.appId = r.required("appId");
+     * this.timeout = r.duration("timeout", Duration.ofSeconds(5), Duration.ofMillis(1), null);
+     * r.done();
+     * }</pre>
+     *
+     * <p>Not thread-safe: one per settings object. Never shows a secret value.
+     */
+    public final class Reader {
+        private final Set<String> names = new TreeSet<>();
+        private GovernanceException failure;
+
+        private Reader() {
+        }
+
+        /** {@link #stringProperty}: the trimmed text, or {@code defaultValue} when blank. */
+        public String string(String name, String defaultValue) {
+            return read(name, defaultValue, () -> stringProperty(name, defaultValue));
+        }
+
+        /** {@link #property}: the text as written, or null; for secrets, which are not trimmed. */
+        public String secret(String name) {
+            return read(name, null, () -> property(name));
+        }
+
+        /** {@link #requiredProperty}. */
+        public String required(String name) {
+            return read(name, null, () -> requiredProperty(name));
+        }
+
+        /** {@link #durationProperty(String, Duration, Duration, Duration)}. */
+        public Duration duration(String name, Duration defaultValue, Duration min, Duration max) {
+            return read(name, defaultValue, () -> durationProperty(name, defaultValue, min, max));
+        }
+
+        /** {@link #intProperty(String, int, int, int)}. */
+        public int integer(String name, int defaultValue, int min, int max) {
+            return read(name, defaultValue, () -> intProperty(name, defaultValue, min, max));
+        }
+
+        /** {@link #requireTogether}; reads neither property. */
+        public void together(String first, String second, String hint) {
+            names.add(second);
+            read(first, null, () -> {
+                requireTogether(first, second, hint);
+                return null;
+            });
+        }
+
+        /**
+         * Fails on the first property that was not read, then on the first invalid value.
+         *
+         * @throws GovernanceException {@code INVALID_CONFIG}
+         */
+        public void done() {
+            requireKnownProperties(names);
+            if (failure != null) {
+                throw failure;
+            }
+        }
+
+        private <T> T read(String name, T fallback, Supplier<T> value) {
+            names.add(name);
+            try {
+                return value.get();
+            } catch (GovernanceException e) {
+                failure = failure == null ? e : failure;
+                return fallback;
+            }
+        }
+    }
+
     /** A boolean property ({@code true} / {@code false}), or {@code defaultValue}. */
     public boolean booleanProperty(String name, boolean defaultValue) {
         String v = props.get(name);
@@ -195,8 +353,12 @@ public final class RepositoryConfig {
         return origins.get(name);
     }
 
-    /** An {@code INVALID_CONFIG} about a property, prefixed with where it was written when that is known. */
-    private GovernanceException invalidProperty(String name, String message) {
+    /**
+     * An {@code INVALID_CONFIG} about a property, for checks a repository makes beyond the typed
+     * accessors; the message is prefixed with where the property was written when that is known.
+     * Never put a secret value in {@code message}.
+     */
+    public GovernanceException invalidProperty(String name, String message) {
         String where = origins.get(name);
         return invalid(where == null ? message : where + ": " + message);
     }

@@ -7,6 +7,8 @@ import io.governor.api.GovernanceException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 
+import static io.governor.api.repository.support.Checks.cause;
+
 /**
  * Translates what the Apollo clients throw into {@link GovernanceException}: the one place this
  * module does so. Messages name the operation, the key and the Apollo coordinates, never the token.
@@ -16,40 +18,29 @@ final class ApolloErrors {
     private ApolloErrors() {
     }
 
-    /** The OpenAPI failure (an HTTP answer) in {@code t}'s cause chain, or null. */
-    private static ApolloOpenApiException answer(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof ApolloOpenApiException e) {
-                return e;
-            }
-        }
-        return null;
-    }
-
     static GovernanceException translate(String operation, String key, ApolloSettings settings, Throwable t) {
         if (t instanceof GovernanceException g) {
             return g;
         }
-        String what = operation + " '" + key + "' on apollo repository (" + settings.where() + ")";
-        ApolloOpenApiException answer = answer(t);
+        ApolloOpenApiException answer = cause(t, ApolloOpenApiException.class).orElse(null);
         if (answer != null) { // its message is the portal's: status, reason and the server's message
-            return new GovernanceException(codeOf(answer.getStatus()), what + " failed: " + answer.getMessage(), t);
+            return settings.checks.error(codeOf(answer.getStatus()), operation, key, answer.getMessage(), t);
         }
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof SocketTimeoutException) {
-                return new GovernanceException(ErrorCode.TIMEOUT, what + " timed out talking to the portal "
-                        + settings.portalUrl, t);
-            }
-            if (c instanceof IOException) {
-                return new GovernanceException(ErrorCode.UNAVAILABLE, what + " could not reach the portal "
-                        + settings.portalUrl + ": " + c.getMessage(), t);
-            }
-            if (c instanceof IllegalArgumentException) {
-                return new GovernanceException(ErrorCode.INVALID_ARGUMENT, what + " was refused by the client: "
-                        + c.getMessage(), t);
-            }
+        ErrorCode code = ErrorCode.INTERNAL;
+        String detail = t.toString();
+        IOException io = cause(t, IOException.class).orElse(null);
+        IllegalArgumentException refused = cause(t, IllegalArgumentException.class).orElse(null);
+        if (io instanceof SocketTimeoutException) {
+            code = ErrorCode.TIMEOUT;
+            detail = "timed out talking to the portal " + settings.portalUrl;
+        } else if (io != null) {
+            code = ErrorCode.UNAVAILABLE;
+            detail = "could not reach the portal " + settings.portalUrl + ": " + io.getMessage();
+        } else if (refused != null) {
+            code = ErrorCode.INVALID_ARGUMENT;
+            detail = "was refused by the client: " + refused.getMessage();
         }
-        return new GovernanceException(ErrorCode.INTERNAL, what + " failed: " + t, t);
+        return settings.checks.error(code, operation, key, detail, t);
     }
 
     private static ErrorCode codeOf(int status) {

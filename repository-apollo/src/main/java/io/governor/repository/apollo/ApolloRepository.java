@@ -9,15 +9,15 @@ import io.governor.api.GovernanceException;
 import io.governor.api.repository.Capability;
 import io.governor.api.repository.ChangeEvent;
 import io.governor.api.repository.Operation;
-import io.governor.api.repository.Paths;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.Watch;
 import io.governor.api.repository.WatchListener;
+import io.governor.api.repository.support.Checks;
+import io.governor.api.repository.support.VersionedText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +31,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * A config-center {@link Repository} on one Apollo namespace.
@@ -61,7 +60,7 @@ import java.util.function.Predicate;
  * release, so readers see all of its writes at once.
  *
  * <p><b>Versions</b>: Apollo keeps none per item, so each write stores the previous version plus
- * one in a header line of the value ({@link StoredValue}); all clients read the same version.
+ * one in a header line of the value ({@link VersionedText}); all clients read the same version.
  * Without compare-and-set, two writers racing on one key can write the same version.
  *
  * <p><b>JVM-wide client:</b> the Apollo client is a singleton per JVM: its {@link Config} objects
@@ -74,32 +73,34 @@ import java.util.function.Predicate;
 final class ApolloRepository implements Repository {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApolloRepository.class);
-    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final long POLL_MILLIS = 200;
 
     private final ApolloSettings settings;
+    private final Checks checks;
     private final ItemKeys keys;
     private final PortalClient portal;
     private final Config config;
     private final ExecutorService watchExecutor;
     private volatile Thread watchThread;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    /** Guards the snapshot, the watches' registration and the view below; notified after every sync. */
+    private final Object lock = new Object();
     private final Snapshot snapshot = new Snapshot();
     private final List<ApolloWatch> watches = new CopyOnWriteArrayList<>();
     /** This JVM's writes to the Apollo namespace that its client may not show yet. */
     private final ReleasedWrites released;
-    /** Item key to version as of the last sync, every item of the namespace. Guarded by {@link #lock}. */
+    /** Item key to version as of the last sync, every item of the namespace. */
     private Map<String, Long> itemVersions = Map.of();
-    /** When the last sync began to read the Apollo client. Guarded by {@link #lock}. */
+    /** When the last sync began to read the Apollo client. */
     private long viewTime = System.nanoTime();
     private final AtomicBoolean syncPending = new AtomicBoolean();
-    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Object writeLock = new Object();
     private final AtomicBoolean casWarned = new AtomicBoolean();
     private final ConfigChangeListener changeListener = event -> requestSync();
     private volatile boolean closed;
 
     private ApolloRepository(ApolloSettings settings, PortalClient portal, Config config) {
         this.settings = settings;
+        this.checks = settings.checks;
         this.keys = new ItemKeys(settings.namespace, settings.maxItemKeyLength);
         this.portal = portal;
         this.released = ReleasedWrites.of(settings);
@@ -135,27 +136,24 @@ final class ApolloRepository implements Repository {
         try {
             config = ConfigService.getConfig(settings.appId, settings.namespaceName);
         } catch (RuntimeException e) {
-            throw new GovernanceException(ErrorCode.CONNECT_FAILED, "connect: apollo repository (" + settings.where()
-                    + ") could not load the namespace: " + e.getMessage(), e);
+            throw settings.checks.error(ErrorCode.CONNECT_FAILED, "connect", "/", "could not load the namespace: "
+                    + e.getMessage(), e);
         }
         ConfigSourceType source = config.getSourceType();
         if (source == ConfigSourceType.NONE) {
-            throw new GovernanceException(ErrorCode.CONNECT_FAILED, "connect: apollo repository (" + settings.where()
-                    + ") got no configuration from the config service and has no local cache. A namespace that was "
+            throw settings.checks.error(ErrorCode.CONNECT_FAILED, "connect", "/", "got no configuration from the "
+                    + "config service and has no local cache. A namespace that was "
                     + "never released cannot be read: release it once in the portal (an empty release will do), or "
-                    + "give the repository the properties portalUrl and token and it does so when it opens");
+                    + "give the repository the properties portalUrl and token and it does so when it opens", null);
         }
         ApolloRepository repository = new ApolloRepository(settings, portal, config);
         config.addChangeListener(repository.changeListener);
         repository.firstSync();
-        repository.lock.lock();
         try {
             repository.awaitWrites("connect", "/", k -> true); // writes this JVM released before
         } catch (GovernanceException e) {
             repository.close();
             throw e;
-        } finally {
-            repository.lock.unlock();
         }
         if (source == ConfigSourceType.LOCAL) {
             LOG.warn("[{}] apollo repository ({}) serves the local cache: the config service is not reachable now",
@@ -178,38 +176,22 @@ final class ApolloRepository implements Repository {
 
     @Override
     public int maxValueBytes() {
-        return settings.maxValueBytes;
+        return checks.maxValueBytes();
     }
 
     @Override
     public Optional<VersionedValue> get(String key) {
-        checkOpen("get", key);
-        Paths.requireKey(key);
-        lock.lock();
-        try {
-            awaitWrites("get", key, k -> true);
-            return snapshot.get(key);
-        } finally {
-            lock.unlock();
-        }
+        return read("get", key, false, () -> snapshot.get(key));
     }
 
     @Override
     public List<String> children(String key) {
-        checkOpen("children", key);
-        Paths.requireKey(key, true);
-        lock.lock();
-        try {
-            awaitWrites("children", key, k -> true);
-            return snapshot.children(key);
-        } finally {
-            lock.unlock();
-        }
+        return read("children", key, true, () -> snapshot.children(key));
     }
 
     @Override
     public void put(String key, String value) {
-        checkWrite("put", key, value);
+        checks.requireValue(closed, "put", key, value);
         write("put", key, List.of(Operation.put(key, value)));
     }
 
@@ -220,7 +202,7 @@ final class ApolloRepository implements Repository {
      */
     @Override
     public boolean compareAndSet(String key, String expectedValue, String newValue) {
-        checkWrite("compareAndSet", key, newValue);
+        checks.requireValue(closed, "compareAndSet", key, newValue);
         if (casWarned.compareAndSet(false, true)) {
             LOG.warn("[{}] apollo has no atomic compare-and-set: compareAndSet is a read-compare-write, "
                     + "safe only against writers in this process", settings.logName());
@@ -230,8 +212,7 @@ final class ApolloRepository implements Repository {
 
     @Override
     public void delete(String key) {
-        checkOpen("delete", key);
-        Paths.requireKey(key);
+        checks.requireKey(closed, "delete", key, false);
         write("delete", key, List.of(Operation.delete(key)));
     }
 
@@ -243,31 +224,20 @@ final class ApolloRepository implements Repository {
      */
     @Override
     public boolean commit(List<Operation> operations) {
-        String what = "(" + operations.size() + " operations)";
-        checkOpen("commit", what);
-        for (Operation op : operations) {
-            Paths.requireKey(op.key());
-            if (op instanceof Operation.Put p) {
-                checkWrite("commit", p.key(), p.value());
-            }
-        }
-        return write("commit", what, operations);
+        checks.requireOperations(closed, operations);
+        return write("commit", "(" + operations.size() + " operations)", operations);
     }
 
     @Override
     public Watch watch(String prefix, WatchListener listener) {
-        checkOpen("watch", prefix);
-        Paths.requireKey(prefix, true);
+        checks.requireKey(closed, "watch", prefix, true);
         Objects.requireNonNull(listener, "listener");
         ApolloWatch[] holder = new ApolloWatch[1];
         holder[0] = new ApolloWatch(prefix, listener, () -> watches.remove(holder[0]), settings.logName());
         // Under the snapshot lock: a sync that replaced the snapshot before this point (so a write
         // that returned before this call) delivers only to the watches it saw then, never to this one.
-        lock.lock();
-        try {
+        synchronized (lock) {
             watches.add(holder[0]);
-        } finally {
-            lock.unlock();
         }
         LOG.debug("[{}] watching '{}'", settings.logName(), prefix);
         return holder[0];
@@ -284,11 +254,8 @@ final class ApolloRepository implements Repository {
             w.close();
         }
         watchExecutor.shutdown();
-        lock.lock();
-        try {
-            changed.signalAll();
-        } finally {
-            lock.unlock();
+        synchronized (lock) {
+            lock.notifyAll();
         }
         if (Thread.currentThread() != watchThread) {
             try {
@@ -311,31 +278,24 @@ final class ApolloRepository implements Repository {
      * writes are then awaited by this repository's next read.
      */
     private boolean write(String operation, String key, List<Operation> ops) {
-        writeLock.lock();
-        try {
+        synchronized (writeLock) {
             List<String> deleted = ops.stream().filter(op -> op instanceof Operation.Delete).map(op -> keys.fullItemKey(op.key())).toList();
             if (!deleted.isEmpty()) { // a delete works from the keys this client shows: wait for writes below them
-                lock.lock();
-                try {
-                    awaitWrites(operation, key, item -> item.startsWith(ItemKeys.HASHED) || deleted.stream()
-                            .anyMatch(d -> item.equals(d) || item.startsWith(d + "/")));
-                } finally {
-                    lock.unlock();
-                }
+                awaitWrites(operation, key, item -> item.startsWith(ItemKeys.HASHED) || deleted.stream()
+                        .anyMatch(d -> item.equals(d) || item.startsWith(d + "/")));
             }
-            List<Release.Change> changes = new Edits(portal, keys, this::visibleVersion, this::visibleKeysAtOrBelow).plan(ops);
+            Release release = new Release(portal, keys, this::visibleVersion, this::visibleKeysAtOrBelow);
+            List<Release.Change> changes = release.plan(ops);
             if (changes == null) {
                 LOG.debug("[{}] {} '{}': a check does not hold", settings.logName(), operation, key);
                 return false;
             }
             if (!changes.isEmpty()) {
-                Release.publish(portal, operation, key, changes);
-                changes.forEach(c -> released.add(c.itemKey(), Edits.version(c.after()), settings.syncTimeout));
+                release.publish(operation, key, changes);
+                changes.forEach(c -> released.add(c.itemKey(), Release.version(c.after()), settings.syncTimeout));
                 LOG.debug("[{}] {} '{}' released ({} items)", settings.logName(), operation, key, changes.size());
             }
             return true;
-        } finally {
-            writeLock.unlock();
         }
     }
 
@@ -345,11 +305,11 @@ final class ApolloRepository implements Repository {
             watchExecutor.submit(this::sync).get();
         } catch (ExecutionException e) {
             close();
-            throw new GovernanceException(ErrorCode.CONNECT_FAILED, "connect: apollo repository (" + settings.where()
-                    + ") could not read the namespace: " + e.getCause(), e.getCause());
+            throw checks.error(ErrorCode.CONNECT_FAILED, "connect", "/", "could not read the namespace: " + e.getCause(),
+                    e.getCause());
         } catch (InterruptedException e) {
             close();
-            throw GovernanceException.interrupted("connect: apollo repository", e);
+            throw GovernanceException.interrupted(checks.describe("connect", "/"), e);
         }
     }
 
@@ -361,21 +321,18 @@ final class ApolloRepository implements Repository {
         for (String itemKey : config.getPropertyNames()) {
             String stored = config.getProperty(itemKey, null);
             if (stored != null) {
-                versions.put(itemKey, StoredValue.version(stored));
-                keys.toKey(itemKey, stored).ifPresent(key -> current.put(key, StoredValue.decode(stored)));
+                versions.put(itemKey, VersionedText.version(stored));
+                keys.toKey(itemKey, stored).ifPresent(key -> current.put(key, VersionedText.decode(stored)));
             }
         }
         List<ChangeEvent> events;
         List<ApolloWatch> targets;
-        lock.lock();
-        try {
+        synchronized (lock) {
             itemVersions = versions;
             viewTime = started;
             events = snapshot.replace(current);
             targets = List.copyOf(watches); // the watches that existed when these changes became visible
-            changed.signalAll();
-        } finally {
-            lock.unlock();
+            lock.notifyAll();
         }
         for (ChangeEvent event : events) {
             LOG.debug("[{}] {} '{}' version {}", settings.logName(), event.type(), event.key(), event.version());
@@ -404,71 +361,56 @@ final class ApolloRepository implements Repository {
     }
 
     /**
-     * Waits, holding {@link #lock}, until this repository's view shows every write released from
-     * this JVM to its Apollo namespace (read-your-writes, also across repositories of the JVM). A
-     * write not shown by its deadline ({@code syncTimeout} after its release) fails the read that
-     * waits for it with {@code TIMEOUT}, once. From the watch thread (a listener reading) it does not
-     * wait: that would block the thread that syncs. Only writes of item keys {@code items} accepts
-     * are waited for.
+     * Waits until this repository's view shows every write released from this JVM to its Apollo
+     * namespace (read-your-writes, also across repositories of the JVM). A write not shown by its
+     * deadline ({@code syncTimeout} after its release) fails the read that waits for it with
+     * {@code TIMEOUT}, once. From the watch thread (a listener reading) it does not wait: that would
+     * block the thread that syncs. Only writes of item keys {@code items} accepts are waited for.
      */
     private void awaitWrites(String operation, String key, Predicate<String> items) {
         if (released.isEmpty() || Thread.currentThread() == watchThread) {
             return;
         }
-        try {
+        synchronized (lock) {
             while (true) {
                 ReleasedWrites.Pending pending = released.pending(itemVersions, viewTime, items);
                 if (pending.late() != null) {
-                    throw new GovernanceException(ErrorCode.TIMEOUT, operation + " '" + key + "' on apollo repository ("
-                            + settings.where() + "): the write of item '" + pending.late() + "' was released but the "
-                            + "Apollo client did not show it within " + settings.syncTimeout + "; it shows once the "
-                            + "client catches up");
+                    throw checks.error(ErrorCode.TIMEOUT, operation, key, "the write of item '" + pending.late()
+                            + "' was released but the Apollo client did not show it within " + settings.syncTimeout
+                            + "; it shows once the client catches up", null);
                 }
                 if (!pending.waiting()) {
                     return;
                 }
-                checkOpen(operation, key);
+                checks.requireOpen(closed, operation, key);
                 requestSync();
-                changed.awaitNanos(POLL_NANOS);
+                try {
+                    lock.wait(POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    throw GovernanceException.interrupted(checks.describe(operation, key), e);
+                }
             }
-        } catch (InterruptedException e) {
-            throw GovernanceException.interrupted(operation + " '" + key + "' on apollo repository", e);
+        }
+    }
+
+    /** Reads this repository's view once it shows this JVM's writes ({@link #awaitWrites}). */
+    private <T> T read(String operation, String key, boolean allowRoot, Supplier<T> view) {
+        checks.requireKey(closed, operation, key, allowRoot);
+        synchronized (lock) {
+            awaitWrites(operation, key, k -> true);
+            return view.get();
         }
     }
 
     private List<String> visibleKeysAtOrBelow(String key) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             return snapshot.keysAtOrBelow(key);
-        } finally {
-            lock.unlock();
         }
     }
 
     private long visibleVersion(String key) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             return snapshot.get(key).map(VersionedValue::version).orElse(-1L);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void checkWrite(String operation, String key, String value) {
-        checkOpen(operation, key);
-        Paths.requireKey(key);
-        Objects.requireNonNull(value, "value");
-        int size = value.getBytes(StandardCharsets.UTF_8).length;
-        if (size > settings.maxValueBytes) {
-            throw new GovernanceException(ErrorCode.VALUE_TOO_LARGE, operation + " '" + key + "' on apollo repository: value of "
-                    + size + " bytes exceeds the limit of " + settings.maxValueBytes + " bytes (property maxValueBytes)");
-        }
-    }
-
-    private void checkOpen(String operation, String key) {
-        if (closed) {
-            throw new GovernanceException(ErrorCode.CLOSED, operation + " '" + key + "': apollo repository ("
-                    + settings.where() + ") is closed");
         }
     }
 }

@@ -1,12 +1,9 @@
 package io.governor.repository.apollo;
 
-import io.governor.api.GovernanceException;
 import io.governor.api.repository.Paths;
+import io.governor.api.repository.support.Digests;
+import io.governor.api.repository.support.VersionedText;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -21,7 +18,7 @@ import java.util.Optional;
  *
  * <p>Apollo limits item keys ({@code item.key.length.limit}, 128 characters by default). A full item
  * key longer than {@code maxItemKeyLength} is stored under {@code ~} followed by the SHA-256 of the
- * full item key, and the full item key is recorded in the value's header ({@link StoredValue}), so
+ * full item key, and the full item key is recorded in the value's header ({@link VersionedText}), so
  * such keys still round-trip. {@code ~} is not legal in a key, so hashed and plain item keys never
  * collide.
  *
@@ -55,7 +52,7 @@ final class ItemKeys {
     /** The item key a repository key is stored under. */
     String toItemKey(String key) {
         String full = fullItemKey(key);
-        return full.length() > maxItemKeyLength ? HASHED + sha256(full) : full;
+        return full.length() > maxItemKeyLength ? HASHED + Digests.sha256(full) : full;
     }
 
     /**
@@ -68,29 +65,12 @@ final class ItemKeys {
         }
         String full = itemKey;
         if (itemKey.startsWith(HASHED)) {
-            full = stored == null ? null : StoredValue.fullItemKey(stored);
-            if (full == null || !itemKey.equals(HASHED + sha256(full))) {
+            full = stored == null ? null : VersionedText.fullKey(stored);
+            if (full == null || !itemKey.equals(HASHED + Digests.sha256(full))) {
                 return Optional.empty();
             }
         }
-        if (!full.startsWith(prefix) || full.length() <= prefix.length() + 1 || full.charAt(prefix.length()) != '/') {
-            return Optional.empty();
-        }
-        String key = full.substring(prefix.length());
-        try {
-            Paths.requireKey(key);
-            return Optional.of(key);
-        } catch (GovernanceException e) {
-            return Optional.empty();
-        }
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
+        String key = full.startsWith(prefix) ? full.substring(prefix.length()) : null;
+        return Paths.isKey(key) ? Optional.of(key) : Optional.empty();
     }
 }

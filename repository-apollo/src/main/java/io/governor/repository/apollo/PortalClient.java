@@ -7,6 +7,7 @@ import com.ctrip.framework.apollo.openapi.dto.OpenItemDTO;
 import com.ctrip.framework.apollo.openapi.dto.OpenReleaseDTO;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
+import io.governor.api.repository.support.Digests;
 
 import java.util.List;
 import java.util.Map;
@@ -117,7 +118,7 @@ final class PortalClient {
     }
 
     static String bounded(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max - 9) + "~" + ItemKeys.sha256(text).substring(0, 8);
+        return text.length() <= max ? text : text.substring(0, max - 9) + "~" + Digests.sha256(text).substring(0, 8);
     }
 
     private ApolloOpenApiClient client() {

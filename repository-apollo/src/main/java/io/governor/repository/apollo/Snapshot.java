@@ -13,7 +13,7 @@ import java.util.TreeSet;
 
 /**
  * This repository's view of its Apollo namespace: every key it owns with its value and version
- * (decoded from the stored text, see {@link StoredValue}), as the Apollo client last delivered it.
+ * (decoded from the stored text, see {@link io.governor.api.repository.support.VersionedText}), as the Apollo client last delivered it.
  *
  * <p>Not thread-safe: the repository guards it with its lock.
  */

@@ -6,6 +6,7 @@ import io.governor.api.GovernanceException;
 import io.governor.api.repository.ChangeEvent;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.VersionedValue;
+import io.governor.api.repository.support.VersionedText;
 import io.governor.test.Await;
 import io.governor.test.TcpProxy;
 import io.governor.test.apollo.ApolloServer;
@@ -114,7 +115,7 @@ class ApolloRepositoryIT {
                 Await.until(Duration.ofSeconds(30), "the client retrying the unreachable config service",
                         () -> proxy.accepted() - accepted >= 2);
                 long version = repo.get("/w/kept").orElseThrow().version();
-                ApolloTesting.setAndRelease(APOLLO, "/" + ns + "/w/kept", StoredValue.encode("after", version + 1, null));
+                ApolloTesting.setAndRelease(APOLLO, "/" + ns + "/w/kept", VersionedText.encode("after", version + 1, null));
                 ApolloTesting.removeAndRelease(APOLLO, "/" + ns + "/w/gone");
             } finally {
                 proxy.restore();

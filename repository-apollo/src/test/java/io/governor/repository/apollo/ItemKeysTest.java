@@ -1,6 +1,7 @@
 package io.governor.repository.apollo;
 
 import io.governor.api.repository.Paths;
+import io.governor.api.repository.support.VersionedText;
 import org.junit.jupiter.api.Test;
 
 import java.util.Optional;
@@ -21,7 +22,7 @@ class ItemKeysTest {
             for (String key : samples) {
                 Paths.requireKey(key);
                 String itemKey = keys.toItemKey(key);
-                String stored = StoredValue.encode("v", 1, keys.hashed(key) ? keys.fullItemKey(key) : null);
+                String stored = VersionedText.encode("v", 1, keys.hashed(key) ? keys.fullItemKey(key) : null);
                 assertEquals(Optional.of(key), keys.toKey(itemKey, stored), namespace + " " + key);
                 assertTrue(itemKey.length() <= 128, itemKey);
             }
@@ -54,8 +55,8 @@ class ItemKeysTest {
         String itemKey = keys.toItemKey(key);
         assertTrue(itemKey.startsWith(ItemKeys.HASHED) && itemKey.length() == 65, itemKey);
         assertEquals(Optional.empty(), keys.toKey(itemKey, "no header"));
-        assertEquals(Optional.empty(), keys.toKey(itemKey, StoredValue.encode("v", 1, "/orders/other")),
+        assertEquals(Optional.empty(), keys.toKey(itemKey, VersionedText.encode("v", 1, "/orders/other")),
                 "a recorded key that does not hash to the item key is refused");
-        assertEquals(Optional.of(key), keys.toKey(itemKey, StoredValue.encode("v", 1, keys.fullItemKey(key))));
+        assertEquals(Optional.of(key), keys.toKey(itemKey, VersionedText.encode("v", 1, keys.fullItemKey(key))));
     }
 }

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * The validated connection settings of one etcd repository, read from a {@link RepositoryConfig}.
@@ -32,9 +31,6 @@ record EtcdSettings(List<URI> endpoints, String namespace, Duration connectTimeo
     static final String MAX_REQUEST_BYTES = "maxRequestBytes";
     static final String MAX_TXN_OPS = "maxTxnOps";
 
-    static final Set<String> KNOWN = Set.of(CONNECT_TIMEOUT, REQUEST_TIMEOUT, LEASE_TTL, USER, PASSWORD,
-            TLS_CA_FILE, TLS_CERT_FILE, TLS_KEY_FILE, MAX_REQUEST_BYTES, MAX_TXN_OPS);
-
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(10);
@@ -51,33 +47,21 @@ record EtcdSettings(List<URI> endpoints, String namespace, Duration connectTimeo
      * @throws GovernanceException {@code INVALID_CONFIG} naming the property at fault
      */
     static EtcdSettings from(RepositoryConfig config) {
-        config.requireKnownProperties(KNOWN);
-        Duration connect = positive(config, CONNECT_TIMEOUT, config.durationProperty(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT));
-        Duration request = positive(config, REQUEST_TIMEOUT, config.durationProperty(REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT));
-        Duration ttl = config.durationProperty(LEASE_TTL, DEFAULT_LEASE_TTL);
-        if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw invalid(config, "property '" + LEASE_TTL + "' must be at least 1s, got " + ttl.toMillis() + "ms");
-        }
+        RepositoryConfig.Reader r = config.reader();
+        Duration connect = r.duration(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(1), null);
+        Duration request = r.duration(REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, Duration.ofMillis(1), null);
+        Duration ttl = r.duration(LEASE_TTL, DEFAULT_LEASE_TTL, Duration.ofSeconds(1), null);
         ttl = Duration.ofSeconds((ttl.toMillis() + 999) / 1000);
-        String user = config.stringProperty(USER, null);
-        String password = config.property(PASSWORD);
-        if ((user == null) != (password == null || password.isEmpty())) {
-            throw invalid(config, "properties '" + USER + "' and '" + PASSWORD + "' must be set together");
-        }
-        Path ca = file(config, TLS_CA_FILE);
-        Path cert = file(config, TLS_CERT_FILE);
-        Path key = file(config, TLS_KEY_FILE);
-        if ((cert == null) != (key == null)) {
-            throw invalid(config, "properties '" + TLS_CERT_FILE + "' and '" + TLS_KEY_FILE + "' must be set together");
-        }
-        int maxRequest = config.intProperty(MAX_REQUEST_BYTES, DEFAULT_MAX_REQUEST_BYTES);
-        if (maxRequest < 64 * 1024) {
-            throw invalid(config, "property '" + MAX_REQUEST_BYTES + "' must be at least 65536, got " + maxRequest);
-        }
-        int maxTxnOps = config.intProperty(MAX_TXN_OPS, DEFAULT_MAX_TXN_OPS);
-        if (maxTxnOps < 8) {
-            throw invalid(config, "property '" + MAX_TXN_OPS + "' must be at least 8, got " + maxTxnOps);
-        }
+        r.together(USER, PASSWORD, null);
+        String user = r.string(USER, null);
+        String password = r.secret(PASSWORD);
+        r.together(TLS_CERT_FILE, TLS_KEY_FILE, null);
+        Path ca = file(config, TLS_CA_FILE, r.string(TLS_CA_FILE, null));
+        Path cert = file(config, TLS_CERT_FILE, r.string(TLS_CERT_FILE, null));
+        Path key = file(config, TLS_KEY_FILE, r.string(TLS_KEY_FILE, null));
+        int maxRequest = r.integer(MAX_REQUEST_BYTES, DEFAULT_MAX_REQUEST_BYTES, 64 * 1024, Integer.MAX_VALUE);
+        int maxTxnOps = r.integer(MAX_TXN_OPS, DEFAULT_MAX_TXN_OPS, 8, Integer.MAX_VALUE);
+        r.done();
         boolean tlsWanted = ca != null || cert != null;
         List<URI> endpoints = endpoints(config, tlsWanted);
         boolean tls = tlsWanted || "https".equals(endpoints.get(0).getScheme());
@@ -110,12 +94,9 @@ record EtcdSettings(List<URI> endpoints, String namespace, Duration connectTimeo
     }
 
     private static List<URI> endpoints(RepositoryConfig config, boolean tls) {
-        if (config.serverLists().isBlank()) {
-            throw invalid(config, "serverLists must name at least one endpoint, e.g. http://127.0.0.1:2379");
-        }
         List<URI> out = new ArrayList<>();
         String scheme = null;
-        for (String raw : config.serverLists().split(",")) {
+        for (String raw : config.requireServerLists("http://127.0.0.1:2379").split(",")) {
             String s = raw.trim();
             if (s.isEmpty()) {
                 continue;
@@ -148,23 +129,16 @@ record EtcdSettings(List<URI> endpoints, String namespace, Duration connectTimeo
         return out;
     }
 
-    private static Path file(RepositoryConfig config, String property) {
-        String v = config.stringProperty(property, null);
+    private static Path file(RepositoryConfig config, String property, String v) {
         if (v == null) {
             return null;
         }
         Path p = Path.of(v);
         if (!Files.isReadable(p)) {
-            throw invalid(config, "property '" + property + "': file " + p + " does not exist or is not readable");
+            throw config.invalidProperty(property, "property '" + property + "' of etcd repository: file " + p
+                    + " does not exist or is not readable");
         }
         return p;
-    }
-
-    private static Duration positive(RepositoryConfig config, String name, Duration d) {
-        if (d.isZero() || d.isNegative()) {
-            throw invalid(config, "property '" + name + "' must be positive");
-        }
-        return d;
     }
 
     private static GovernanceException invalid(RepositoryConfig config, String message) {

@@ -9,7 +9,7 @@ import java.util.TreeSet;
  * The index document that lists the children of one key: a header line, then one child name per
  * line, sorted. The header keeps the document from ever being blank (Nacos refuses blank content),
  * so an index with no children is still a document and compare-and-set works on it like on any
- * other. The repository stores it behind a {@link StoredValue} version header, which
+ * other. The repository stores it behind a {@code VersionedText} version header, which
  * {@link #parse} skips like any line that is no name. Stateless and thread-safe.
  */
 final class ChildIndex {

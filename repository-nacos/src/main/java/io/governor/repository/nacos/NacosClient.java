@@ -3,6 +3,7 @@ package io.governor.repository.nacos;
 import com.alibaba.nacos.api.NacosFactory;
 import com.alibaba.nacos.api.PropertyKeyConst;
 import com.alibaba.nacos.api.config.ConfigService;
+import com.alibaba.nacos.api.config.listener.AbstractListener;
 import com.alibaba.nacos.api.config.listener.Listener;
 import com.alibaba.nacos.api.exception.NacosException;
 import com.alibaba.nacos.client.config.NacosConfigService;
@@ -15,7 +16,6 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Field;
 import java.util.Properties;
-import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -89,15 +89,15 @@ final class NacosClient implements AutoCloseable {
         try {
             service = NacosFactory.createConfigService(p);
         } catch (NacosException e) {
-            throw new GovernanceException(ErrorCode.CONNECT_FAILED, "connect: nacos repository (" + settings.where()
-                    + ") could not start the Nacos client: " + e.getErrMsg(), e);
+            throw settings.checks.error(ErrorCode.CONNECT_FAILED, "connect", "/", "could not start the Nacos client: "
+                    + e.getErrMsg(), e);
         }
         long deadline = System.nanoTime() + settings.connectTimeout.toNanos();
         while (!UP.equals(service.getServerStatus())) {
             if (System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) {
                 shutDown(service);
-                throw new GovernanceException(ErrorCode.CONNECT_FAILED, "connect: nacos repository (" + settings.where()
-                        + ") reached no server within " + settings.connectTimeout);
+                throw settings.checks.error(ErrorCode.CONNECT_FAILED, "connect", "/", "reached no server within "
+                        + settings.connectTimeout, null);
             }
             LockSupport.parkNanos(50_000_000L);
         }
@@ -142,9 +142,9 @@ final class NacosClient implements AutoCloseable {
     boolean publishCas(String dataId, String content, String casMd5, String operation, String key) {
         long size = requestBytes(dataId, content);
         if (size > MAX_REQUEST_BYTES) {
-            throw new GovernanceException(ErrorCode.VALUE_TOO_LARGE, operation + " '" + key + "' on nacos repository: "
-                    + "publishing dataId '" + dataId + "' would make a request of about "
-                    + size + " bytes, over the gRPC message limit of " + MAX_REQUEST_BYTES + " bytes");
+            throw settings.checks.error(ErrorCode.VALUE_TOO_LARGE, operation, key, "publishing dataId '" + dataId
+                    + "' would make a request of about " + size + " bytes, over the gRPC message limit of "
+                    + MAX_REQUEST_BYTES + " bytes", null);
         }
         try {
             return service.publishConfigCas(dataId, settings.group, content, casMd5);
@@ -206,12 +206,7 @@ final class NacosClient implements AutoCloseable {
      * client and is never notified. Nothing is registered if the read fails.
      */
     Listening readAndListen(String dataId, Consumer<String> onChange, String key) {
-        Listener listener = new Listener() {
-            @Override
-            public Executor getExecutor() {
-                return null;
-            }
-
+        Listener listener = new AbstractListener() { // no executor: called on the client's notification thread
             @Override
             public void receiveConfigInfo(String content) {
                 onChange.accept(content);

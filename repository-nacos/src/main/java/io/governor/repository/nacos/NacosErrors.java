@@ -6,6 +6,8 @@ import io.governor.api.GovernanceException;
 
 import java.util.concurrent.TimeoutException;
 
+import static io.governor.api.repository.support.Checks.cause;
+
 /**
  * Translates what the Nacos client throws into {@link GovernanceException}: the one place this
  * module does so. Messages name the operation, the key and the servers, never a credential.
@@ -19,23 +21,20 @@ final class NacosErrors {
         if (t instanceof GovernanceException g) {
             return g;
         }
-        String what = operation + " '" + key + "' on nacos repository (" + settings.where() + ")";
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof TimeoutException) {
-                return new GovernanceException(ErrorCode.TIMEOUT, what + " timed out after " + settings.requestTimeout, t);
-            }
+        if (cause(t, TimeoutException.class).isPresent()) {
+            return settings.checks.error(ErrorCode.TIMEOUT, operation, key, "timed out after " + settings.requestTimeout, t);
         }
         if (t instanceof NacosException n) {
-            int code = n.getErrCode();
-            return new GovernanceException(codeOf(code), what + " failed: Nacos error " + code + " " + n.getErrMsg(), t);
+            return settings.checks.error(codeOf(n.getErrCode()), operation, key, "Nacos error " + n.getErrCode() + " "
+                    + n.getErrMsg(), t);
         }
-        return new GovernanceException(ErrorCode.INTERNAL, what + " failed: " + t, t);
+        return settings.checks.error(ErrorCode.INTERNAL, operation, key, t.toString(), t);
     }
 
     /** A write the Nacos client reported as failed without saying why. */
     static GovernanceException refused(String operation, String key, NacosSettings settings) {
-        return new GovernanceException(ErrorCode.UNAVAILABLE, operation + " '" + key + "' on nacos repository ("
-                + settings.where() + ") was refused by the server (nothing was written); the Nacos client log has the reason");
+        return settings.checks.error(ErrorCode.UNAVAILABLE, operation, key, "refused by the server (nothing was "
+                + "written); the Nacos client log has the reason", null);
     }
 
     private static ErrorCode codeOf(int code) {

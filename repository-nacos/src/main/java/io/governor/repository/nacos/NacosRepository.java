@@ -1,17 +1,16 @@
 package io.governor.repository.nacos;
 
-import io.governor.api.ErrorCode;
-import io.governor.api.GovernanceException;
 import io.governor.api.repository.Capability;
 import io.governor.api.repository.Paths;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.Watch;
 import io.governor.api.repository.WatchListener;
+import io.governor.api.repository.support.Checks;
+import io.governor.api.repository.support.VersionedText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -29,7 +28,7 @@ import java.util.function.UnaryOperator;
  * config service.
  *
  * <p><b>Values</b> live in one configuration per key ({@link DataIds}), with a version header
- * ({@link StoredValue}). Every write is a {@code publishConfigCas} against the content just read,
+ * ({@link VersionedText}). Every write is a {@code publishConfigCas} against the content just read,
  * retried on conflict, so versions grow strictly and {@link #compareAndSet} is atomic.
  *
  * <p><b>IMPORTANT, consistency</b>: Nacos serves reads from a cache it updates ~0.1 s after a write
@@ -60,6 +59,7 @@ final class NacosRepository implements Repository {
     static final Set<Capability> CAPABILITIES = Set.of(Capability.LIST_CHILDREN, Capability.COMPARE_AND_SET);
 
     private final NacosSettings settings;
+    private final Checks checks;
     private final DataIds ids;
     private final NacosClient client;
     private final NacosStore store;
@@ -70,6 +70,7 @@ final class NacosRepository implements Repository {
 
     NacosRepository(NacosSettings settings, NacosClient client) {
         this.settings = settings;
+        this.checks = settings.checks;
         this.ids = new DataIds(settings.namespace);
         this.client = client;
         this.store = new NacosStore(client, settings);
@@ -95,26 +96,25 @@ final class NacosRepository implements Repository {
 
     @Override
     public int maxValueBytes() {
-        return settings.maxValueBytes;
+        return checks.maxValueBytes();
     }
 
     @Override
     public Optional<VersionedValue> get(String key) {
-        checkOpen("get", key);
-        Paths.requireKey(key);
-        return read(key, "get");
+        checks.requireKey(closed, "get", key, false);
+        String stored = store.read(ids.value(key), "get", key);
+        return stored == null ? Optional.empty() : Optional.of(VersionedText.decode(stored));
     }
 
     @Override
     public List<String> children(String key) {
-        checkOpen("children", key);
-        Paths.requireKey(key, true);
+        checks.requireKey(closed, "children", key, true);
         return new ArrayList<>(ChildIndex.parse(store.read(ids.index(key), "children", key)));
     }
 
     @Override
     public void put(String key, String value) {
-        checkWrite("put", key, value);
+        checks.requireValue(closed, "put", key, value);
         NacosStore.Writes writes = store.writes("put", key);
         addToAncestors(key, writes);
         write(key, value, false, null, writes);
@@ -128,7 +128,7 @@ final class NacosRepository implements Repository {
      */
     @Override
     public boolean compareAndSet(String key, String expectedValue, String newValue) {
-        checkWrite("compareAndSet", key, newValue);
+        checks.requireValue(closed, "compareAndSet", key, newValue);
         NacosStore.Writes writes = store.writes("compareAndSet", key);
         if (expectedValue == null) {
             addToAncestors(key, writes);
@@ -145,8 +145,7 @@ final class NacosRepository implements Repository {
      */
     @Override
     public void delete(String key) {
-        checkOpen("delete", key);
-        Paths.requireKey(key);
+        checks.requireKey(closed, "delete", key, false);
         NacosStore.Writes writes = store.writes("delete", key);
         if (deleteTree(key, writes).isEmpty()) {
             updateIndex(Paths.parent(key), writes, names -> {
@@ -160,8 +159,7 @@ final class NacosRepository implements Repository {
 
     @Override
     public Watch watch(String prefix, WatchListener listener) {
-        checkOpen("watch", prefix);
-        Paths.requireKey(prefix, true);
+        checks.requireKey(closed, "watch", prefix, true);
         Objects.requireNonNull(listener, "listener");
         NacosWatch[] holder = new NacosWatch[1];
         holder[0] = new NacosWatch(prefix, listener, client, ids, watchExecutor, settings.logName(),
@@ -196,25 +194,20 @@ final class NacosRepository implements Repository {
         LOG.info("[{}] nacos repository closed ({})", settings.logName(), settings.where());
     }
 
-    private Optional<VersionedValue> read(String key, String operation) {
-        String stored = store.read(ids.value(key), operation, key);
-        return stored == null ? Optional.empty() : Optional.of(StoredValue.decode(stored));
-    }
-
     /**
      * Writes the next version of a key. With {@code compare}, writes only while the current value
      * equals {@code expected} (null: the key must be absent) and answers false otherwise.
      */
     private boolean write(String key, String value, boolean compare, String expected, NacosStore.Writes writes) {
         String written = writes.update(ids.value(key), compare, stored -> {
-            VersionedValue current = stored == null ? null : StoredValue.decode(stored);
+            VersionedValue current = stored == null ? null : VersionedText.decode(stored);
             if (compare && !Objects.equals(current == null ? null : current.value(), expected)) {
                 return null;
             }
-            return StoredValue.encode(value, (current == null ? 0 : current.version()) + 1);
+            return VersionedText.encode(value, (current == null ? 0 : current.version()) + 1);
         });
         if (written != null) {
-            LOG.debug("[{}] wrote '{}' version {}", settings.logName(), key, StoredValue.decode(written).version());
+            LOG.debug("[{}] wrote '{}' version {}", settings.logName(), key, VersionedText.decode(written).version());
         }
         return written != null;
     }
@@ -239,7 +232,7 @@ final class NacosRepository implements Repository {
             TreeSet<String> after = change.apply(new TreeSet<>(before));
             result.set(0, after);
             return after.equals(before) && (content != null || before.isEmpty()) ? null
-                    : StoredValue.encode(ChildIndex.format(after), content == null ? 1 : StoredValue.decode(content).version() + 1);
+                    : VersionedText.encode(ChildIndex.format(after), content == null ? 1 : VersionedText.decode(content).version() + 1);
         });
         return result.get(0);
     }
@@ -262,23 +255,5 @@ final class NacosRepository implements Repository {
             names.removeAll(gone);
             return names;
         });
-    }
-
-    private void checkWrite(String operation, String key, String value) {
-        checkOpen(operation, key);
-        Paths.requireKey(key);
-        Objects.requireNonNull(value, "value");
-        int size = value.getBytes(StandardCharsets.UTF_8).length;
-        if (size > settings.maxValueBytes) {
-            throw new GovernanceException(ErrorCode.VALUE_TOO_LARGE, operation + " '" + key + "' on nacos repository: value of "
-                    + size + " bytes exceeds the limit of " + settings.maxValueBytes + " bytes (property maxValueBytes)");
-        }
-    }
-
-    private void checkOpen(String operation, String key) {
-        if (closed) {
-            throw new GovernanceException(ErrorCode.CLOSED, operation + " '" + key + "': nacos repository ("
-                    + settings.where() + ") is closed");
-        }
     }
 }

@@ -2,6 +2,8 @@ package io.governor.repository.nacos;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
+import io.governor.api.repository.support.VersionedText;
+import io.governor.api.repository.support.Digests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +14,8 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -28,7 +32,7 @@ import java.util.function.UnaryOperator;
  *       so reads after a write returns see it from every client of the same server;</li>
  *   <li>until then, this repository's own reads of a node it wrote return what it wrote when the
  *       server serves an older version ({@link #read}), so threads sharing the repository go on at
- *       once. Versions come from the {@link StoredValue} header that values and indexes carry.</li>
+ *       once. Versions come from the {@link VersionedText} header that values and indexes carry.</li>
  * </ul>
  *
  * <p>Thread-safe. Every method blocks for gRPC requests, each bounded by the request timeout.
@@ -49,6 +53,8 @@ final class NacosStore {
     private static final int MAX_ATTEMPTS = 200;
     private static final long MIN_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** The MD5 of empty content: Nacos never stores blank content, so a compare-and-set against it only creates. */
+    private static final String ABSENT_MD5 = Digests.md5("");
 
     private final NacosClient client;
     private final NacosSettings settings;
@@ -71,7 +77,7 @@ final class NacosStore {
     String read(String dataId, String operation, String key) {
         String served = client.read(dataId, operation, key);
         String mine = unserved.get(dataId);
-        if (mine == null || served != null && StoredValue.decode(served).version() >= StoredValue.decode(mine).version()) {
+        if (mine == null || served != null && VersionedText.version(served) >= VersionedText.version(mine)) {
             return served;
         }
         return mine;
@@ -118,7 +124,7 @@ final class NacosStore {
                 if (next == null) {
                     return null;
                 }
-                String md5 = current == null ? StoredValue.ABSENT_MD5 : StoredValue.md5(current);
+                String md5 = current == null ? ABSENT_MD5 : Digests.md5(current);
                 long start = System.nanoTime();
                 if (client.publishCas(dataId, next, md5, operation, key)) {
                     unserved.put(dataId, next);
@@ -127,17 +133,17 @@ final class NacosStore {
                     return next;
                 }
                 if (attempt >= MAX_ATTEMPTS) {
-                    throw new GovernanceException(ErrorCode.CONFLICT, operation + " '" + key + "' on nacos repository: gave "
-                            + "up after " + attempt + " attempts against concurrent writers");
+                    throw settings.checks.error(ErrorCode.CONFLICT, operation, key, "gave up after " + attempt
+                            + " attempts against concurrent writers", null);
                 }
                 // the client answers false for a request that timed out too, which the server may have applied
                 unanswered |= System.nanoTime() - start >= settings.requestTimeout.toNanos();
                 String now = awaitChange(dataId, current);
                 if (!Objects.equals(now, current)) {
                     if (unanswered && exactOutcome) {
-                        throw new GovernanceException(ErrorCode.OUTCOME_UNKNOWN, operation + " '" + key + "' on nacos "
-                                + "repository: a write got no answer within " + settings.requestTimeout + " and the "
-                                + "content has changed since; re-read before retrying");
+                        throw settings.checks.error(ErrorCode.OUTCOME_UNKNOWN, operation, key, "a write got no answer "
+                                + "within " + settings.requestTimeout + " and the content has changed since; re-read "
+                                + "before retrying", null);
                     }
                     changed = System.nanoTime();
                 } else if (System.nanoTime() - changed > lagLimitNanos) {
@@ -165,14 +171,7 @@ final class NacosStore {
          * again.
          */
         private String awaitChange(String dataId, String seen) {
-            long deadline = System.nanoTime() + RECHECK.toNanos();
-            for (long pause = MIN_PAUSE_NANOS; ; pause = Math.min(pause * 2, MAX_PAUSE_NANOS)) {
-                String now = read(dataId);
-                if (!Objects.equals(now, seen) || System.nanoTime() > deadline) {
-                    return now;
-                }
-                pause(pause);
-            }
+            return poll(() -> read(dataId), now -> !Objects.equals(now, seen), System.nanoTime() + RECHECK.toNanos());
         }
 
         /**
@@ -184,25 +183,19 @@ final class NacosStore {
         void awaitServed() {
             long deadline = System.nanoTime() + lagLimitNanos;
             for (Map.Entry<String, Written> e : done.entrySet()) {
-                for (long pause = MIN_PAUSE_NANOS; ; pause = Math.min(pause * 2, MAX_PAUSE_NANOS)) {
-                    String now;
-                    try {
-                        now = client.read(e.getKey(), operation, key);
-                    } catch (GovernanceException failed) {
-                        LOG.warn("[{}] {} '{}' is written, but reading it back failed; reads may lag: {}",
-                                settings.logName(), operation, key, failed.getMessage());
-                        break;
-                    }
-                    if (e.getValue().servedIn(now)) {
-                        break;
-                    }
-                    if (System.nanoTime() > deadline) {
+                try {
+                    if (!e.getValue().servedIn(poll(() -> client.read(e.getKey(), operation, key), e.getValue()::servedIn,
+                            deadline))) {
                         LOG.warn("[{}] {} '{}': the server still serves the old content of {} {} after the write; "
                                 + "reads may lag", settings.logName(), operation, key, e.getKey(),
                                 Duration.ofNanos(lagLimitNanos));
-                        break;
                     }
-                    pause(pause);
+                } catch (GovernanceException failed) {
+                    if (failed.code() == ErrorCode.INTERRUPTED) {
+                        throw failed;
+                    }
+                    LOG.warn("[{}] {} '{}' is written, but reading it back failed; reads may lag: {}",
+                            settings.logName(), operation, key, failed.getMessage());
                 }
                 if (e.getValue().after() != null) {
                     unserved.remove(e.getKey(), e.getValue().after());
@@ -210,11 +203,22 @@ final class NacosStore {
             }
         }
 
+        /** Reads with doubling pauses until {@code done} accepts what was read or {@code deadline} passes; returns the last read. */
+        private String poll(Supplier<String> read, Predicate<String> done, long deadline) {
+            for (long pause = MIN_PAUSE_NANOS; ; pause = Math.min(pause * 2, MAX_PAUSE_NANOS)) {
+                String now = read.get();
+                if (done.test(now) || System.nanoTime() > deadline) {
+                    return now;
+                }
+                pause(pause);
+            }
+        }
+
         private void pause(long nanos) {
             LockSupport.parkNanos(nanos);
             if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
-                throw GovernanceException.interrupted(operation + " '" + key + "' on nacos repository", null);
+                throw GovernanceException.interrupted(settings.checks.describe(operation, key), null);
             }
         }
     }
@@ -225,9 +229,9 @@ final class NacosStore {
         /** Whether content the server serves shows this write or a later one, judged by the version headers. */
         boolean servedIn(String now) {
             if (after == null) {
-                return now == null || StoredValue.decode(now).version() > StoredValue.decode(before).version();
+                return now == null || VersionedText.decode(now).version() > VersionedText.decode(before).version();
             }
-            return now == null ? before != null : StoredValue.decode(now).version() >= StoredValue.decode(after).version();
+            return now == null ? before != null : VersionedText.decode(now).version() >= VersionedText.decode(after).version();
         }
     }
 }

@@ -8,6 +8,7 @@ import io.governor.api.repository.Paths;
 import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.Watch;
 import io.governor.api.repository.WatchListener;
+import io.governor.api.repository.support.VersionedText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -193,7 +194,7 @@ final class NacosWatch implements Watch {
     }
 
     private void valueSeen(String key, String stored, boolean emit) {
-        VersionedValue now = stored == null ? null : StoredValue.decode(stored);
+        VersionedValue now = stored == null ? null : VersionedText.decode(stored);
         VersionedValue before = now == null ? known.remove(key) : known.put(key, now);
         if (!emit) {
             return;

@@ -21,7 +21,7 @@ class DataIdsTest {
         for (String key : KEYS) {
             String id = new DataIds("").value(key);
             assertTrue(DataIds.isValidNacosName(id), id);
-            assertEquals(key, DataIds.decode(id), id);
+            assertEquals(key, decode(id), id);
         }
         assertEquals("shop.config.databases.orders", new DataIds("shop").value("/config/databases/orders"));
         assertEquals("a_db.c_ad", new DataIds("").value("/a.b/c@d"));
@@ -58,5 +58,33 @@ class DataIdsTest {
         assertFalse(value.equals(index));
         String sibling = key.substring(0, key.length() - 1) + "y";
         assertFalse(value.equals(ids.value(sibling)), "keys that share the first 180 characters stay apart");
+    }
+
+    /** The path an unhashed value dataId encodes, or null if it encodes none: the inverse of {@link DataIds#value}. */
+    private static String decode(String dataId) {
+        StringBuilder sb = new StringBuilder("/");
+        for (int i = 0; i < dataId.length(); i++) {
+            char c = dataId.charAt(i);
+            if (c == '.') {
+                sb.append('/');
+            } else if (c == '_') {
+                if (++i >= dataId.length()) {
+                    return null;
+                }
+                switch (dataId.charAt(i)) {
+                    case '_' -> sb.append('_');
+                    case 'd' -> sb.append('.');
+                    case 'a' -> sb.append('@');
+                    case 'p' -> sb.append('+');
+                    default -> {
+                        return null;
+                    }
+                }
+            } else {
+                sb.append(c);
+            }
+        }
+        String path = sb.toString();
+        return Paths.isKey(path) ? path : null;
     }
 }

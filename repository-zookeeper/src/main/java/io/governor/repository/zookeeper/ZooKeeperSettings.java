@@ -6,7 +6,6 @@ import io.governor.api.repository.RepositoryConfig;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Set;
 
 /**
  * The ZooKeeper repository's settings, read once from a {@link RepositoryConfig} and validated.
@@ -21,9 +20,6 @@ final class ZooKeeperSettings {
     static final String RETRY_MAX_ATTEMPTS = "retryMaxAttempts";
     static final String DIGEST = "digest";
     static final String MAX_VALUE_BYTES = "maxValueBytes";
-
-    static final Set<String> KNOWN = Set.of(SESSION_TIMEOUT, CONNECTION_TIMEOUT, RETRY_BASE_SLEEP,
-            RETRY_MAX_SLEEP, RETRY_MAX_ATTEMPTS, DIGEST, MAX_VALUE_BYTES);
 
     static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(30);
     static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
@@ -49,24 +45,19 @@ final class ZooKeeperSettings {
     private final int maxValueBytes;
 
     private ZooKeeperSettings(RepositoryConfig config) {
-        config.requireKnownProperties(KNOWN);
-        this.servers = config.serverLists();
+        RepositoryConfig.Reader r = config.reader();
+        this.sessionTimeout = duration(r, SESSION_TIMEOUT, DEFAULT_SESSION_TIMEOUT);
+        this.connectionTimeout = duration(r, CONNECTION_TIMEOUT, DEFAULT_CONNECTION_TIMEOUT);
+        this.retryBaseSleep = duration(r, RETRY_BASE_SLEEP, DEFAULT_RETRY_BASE_SLEEP);
+        this.retryMaxSleep = duration(r, RETRY_MAX_SLEEP, DEFAULT_RETRY_MAX_SLEEP);
+        // Curator's ExponentialBackoffRetry takes at most 29 retries
+        this.retryMaxAttempts = r.integer(RETRY_MAX_ATTEMPTS, DEFAULT_RETRY_MAX_ATTEMPTS, 0, 29);
+        this.maxValueBytes = r.integer(MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES, 1, Integer.MAX_VALUE);
+        String d = r.string(DIGEST, null);
+        r.done();
+        this.servers = config.requireServerLists("127.0.0.1:2181");
         checkServers(servers);
         this.namespace = config.namespace();
-        this.sessionTimeout = positive(config.durationProperty(SESSION_TIMEOUT, DEFAULT_SESSION_TIMEOUT), SESSION_TIMEOUT);
-        this.connectionTimeout = positive(config.durationProperty(CONNECTION_TIMEOUT, DEFAULT_CONNECTION_TIMEOUT),
-                CONNECTION_TIMEOUT);
-        this.retryBaseSleep = positive(config.durationProperty(RETRY_BASE_SLEEP, DEFAULT_RETRY_BASE_SLEEP), RETRY_BASE_SLEEP);
-        this.retryMaxSleep = positive(config.durationProperty(RETRY_MAX_SLEEP, DEFAULT_RETRY_MAX_SLEEP), RETRY_MAX_SLEEP);
-        this.retryMaxAttempts = config.intProperty(RETRY_MAX_ATTEMPTS, DEFAULT_RETRY_MAX_ATTEMPTS);
-        if (retryMaxAttempts < 0 || retryMaxAttempts > 29) {
-            throw invalid("property '" + RETRY_MAX_ATTEMPTS + "' must be between 0 and 29, got " + retryMaxAttempts);
-        }
-        this.maxValueBytes = config.intProperty(MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES);
-        if (maxValueBytes < 1) {
-            throw invalid("property '" + MAX_VALUE_BYTES + "' must be at least 1, got " + maxValueBytes);
-        }
-        String d = config.stringProperty(DIGEST, null);
         if (d == null) {
             this.digestUser = null;
             this.digest = null;
@@ -74,7 +65,8 @@ final class ZooKeeperSettings {
             int colon = d.indexOf(':');
             if (colon <= 0 || colon == d.length() - 1) {
                 // never echo the value: it holds a password
-                throw invalid("property '" + DIGEST + "' must be 'user:password' with a non-empty user and password");
+                throw config.invalidProperty(DIGEST, "property '" + DIGEST + "' of zookeeper repository must be "
+                        + "'user:password' with a non-empty user and password");
             }
             this.digestUser = d.substring(0, colon);
             this.digest = d.getBytes(StandardCharsets.UTF_8);
@@ -147,9 +139,6 @@ final class ZooKeeperSettings {
      * would only log a malformed entry and keep retrying until the connection timeout.
      */
     private static void checkServers(String servers) {
-        if (servers.isEmpty()) {
-            throw invalid("serverLists must name at least one server, e.g. 127.0.0.1:2181");
-        }
         if (servers.contains("/")) {
             throw invalid("serverLists '" + servers + "' must not carry a chroot path; the namespace is the chroot");
         }
@@ -183,11 +172,9 @@ final class ZooKeeperSettings {
         return p >= 1 && p <= 65535;
     }
 
-    private static Duration positive(Duration d, String name) {
-        if (d.isZero() || d.isNegative() || d.toMillis() > Integer.MAX_VALUE) {
-            throw invalid("property '" + name + "' must be a positive duration below 24 days, got " + d.toMillis() + "ms");
-        }
-        return d;
+    /** A positive duration that ZooKeeper and Curator can take as an int of milliseconds (below 24 days). */
+    private static Duration duration(RepositoryConfig.Reader r, String name, Duration defaultValue) {
+        return r.duration(name, defaultValue, Duration.ofMillis(1), Duration.ofMillis(Integer.MAX_VALUE));
     }
 
     private static GovernanceException invalid(String message) {
