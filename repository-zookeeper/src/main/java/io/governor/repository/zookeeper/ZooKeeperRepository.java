@@ -156,23 +156,21 @@ final class ZooKeeperRepository implements RegistryRepository {
         });
     }
 
+    /** A commit of one put (see {@link Transaction}): read, then one write guarded by the version read. */
     @Override
     public void put(String key, String value) {
         Paths.requireKey(key);
-        byte[] data = encode("put", key, value);
+        encode("put", key, value);
         ephemerals.disown(key); // a put makes the key persistent: no longer re-created after a session loss
-        call("put", key, () -> {
-            nodes.put(key, data);
-            return null;
-        });
+        call("put", key, () -> Transaction.commit(client, nodes, List.of(Operation.put(key, value))));
     }
 
-    /** Atomic: the write is guarded by the data version read with the compared value. */
+    /** Atomic: a commit of a check and a put, guarded by the data version read with the compared value. */
     @Override
     public boolean compareAndSet(String key, String expectedValue, String newValue) {
         Paths.requireKey(key);
-        byte[] data = encode("compareAndSet", key, newValue);
-        boolean done = call("compareAndSet", key, () -> nodes.compareAndSet(key, expectedValue, data));
+        encode("compareAndSet", key, newValue);
+        boolean done = call("compareAndSet", key, () -> Transaction.compareAndSet(client, nodes, key, expectedValue, newValue));
         if (done) {
             ephemerals.disown(key); // the key is persistent now
         }
