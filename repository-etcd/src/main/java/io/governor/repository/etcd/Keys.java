@@ -43,14 +43,9 @@ final class Keys {
         return bytes("/".equals(path) ? prefix + "0" : prefix + path + "0");
     }
 
-    /** The start of the range of a path's strict descendants ({@code path + "/"}). */
+    /** The start of the range of a path's strict descendants ({@code path + "/"}); it ends at {@link #subtreeEnd}. */
     ByteSequence descendantsStart(String path) {
         return bytes("/".equals(path) ? prefix + "/" : prefix + path + "/");
-    }
-
-    /** The exclusive end of {@link #descendantsStart}'s range ({@code path + "0"}). */
-    ByteSequence descendantsEnd(String path) {
-        return subtreeEnd(path);
     }
 
     /**

@@ -128,11 +128,6 @@ final class Errors {
                 + " bytes (property 'maxValueBytes'; ZooKeeper's jute.maxbuffer)");
     }
 
-    GovernanceException conflict(String operation, String key, int attempts) {
-        return new GovernanceException(ErrorCode.CONFLICT, operation + " '" + key + "' on " + where()
-                + " gave up after " + attempts + " attempts against concurrent writers");
-    }
-
     GovernanceException invalidArgument(String operation, String key, String why) {
         return new GovernanceException(ErrorCode.INVALID_ARGUMENT, operation + " '" + key + "' on " + where() + ": " + why);
     }
