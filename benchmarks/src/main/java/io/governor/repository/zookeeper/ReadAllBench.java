@@ -57,9 +57,8 @@ public final class ReadAllBench {
             Transaction.commit(client, nodes, db);
             Set<String> keys = new LinkedHashSet<>(List.of("/db/rules", "/db/props"));
             Set<String> parents = Set.of("/db/ds");
-            Duration timeout = Duration.ofSeconds(10);
-            var expected = nodes.readAllPipelined(keys, parents, timeout); // learns the sizes
-            if (!expected.equals(nodes.readAll(keys, parents, timeout))) {
+            var expected = nodes.readAllPipelined(keys, parents); // learns the sizes
+            if (!expected.equals(nodes.readAll(keys, parents))) {
                 throw new IllegalStateException("the two reads disagree");
             }
             double[][] wall = new double[2][blocks];
@@ -72,9 +71,9 @@ public final class ReadAllBench {
                     long t0 = System.nanoTime();
                     for (int r = 0; r < reads; r++) {
                         if (mode == 0) {
-                            nodes.readAll(keys, parents, timeout);
+                            nodes.readAll(keys, parents);
                         } else {
-                            nodes.readAllPipelined(keys, parents, timeout);
+                            nodes.readAllPipelined(keys, parents);
                         }
                     }
                     if (b >= 0) {

@@ -192,13 +192,7 @@ final class EtcdRepository implements RegistryRepository {
     @Override
     public SortedMap<String, VersionedValue> readAll(Collection<String> keys, Collection<String> parents) {
         String label = Paths.describe(keys, parents);
-        requests.ensureOpen("readAll", label);
-        if (keys == null || parents == null) {
-            throw Failures.error(ErrorCode.INVALID_ARGUMENT, "readAll", label, settings.label(),
-                    (keys == null ? "keys" : "parents") + " must not be null (pass an empty collection)", null);
-        }
-        keys.forEach(k -> check("readAll", k, false));
-        parents.forEach(p -> check("readAll", p, true));
+        check("readAll", label, () -> Paths.requireReadAll(keys, parents));
         List<String> keyList = List.copyOf(new LinkedHashSet<>(keys));
         List<String> parentList = List.copyOf(new LinkedHashSet<>(parents));
         SortedMap<String, VersionedValue> out = new TreeMap<>();
@@ -362,12 +356,16 @@ final class EtcdRepository implements RegistryRepository {
     }
 
     private void check(String operation, String key, boolean allowRoot) {
-        requests.ensureOpen(operation, String.valueOf(key));
+        check(operation, String.valueOf(key), () -> Paths.requireKey(key, allowRoot));
+    }
+
+    /** Throws {@code CLOSED} once closed, or {@code INVALID_ARGUMENT} in this repository's words when {@code rule} fails. */
+    private void check(String operation, String key, Runnable rule) {
+        requests.ensureOpen(operation, key);
         try {
-            Paths.requireKey(key, allowRoot);
+            rule.run();
         } catch (GovernanceException e) {
-            throw Failures.error(ErrorCode.INVALID_ARGUMENT, operation, String.valueOf(key), settings.label(),
-                    e.getMessage(), null);
+            throw Failures.error(ErrorCode.INVALID_ARGUMENT, operation, key, settings.label(), e.getMessage(), null);
         }
     }
 

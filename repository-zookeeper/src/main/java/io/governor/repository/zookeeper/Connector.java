@@ -8,7 +8,6 @@ import org.apache.curator.framework.api.ACLProvider;
 import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.utils.DefaultZookeeperFactory;
-import org.apache.curator.utils.ZookeeperFactory;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
@@ -25,10 +24,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Builds, starts and checks the Curator client of a repository: server list, namespace as chroot,
@@ -62,7 +63,8 @@ final class Connector {
                 .retryPolicy(new ExponentialBackoffRetry((int) s.retryBaseSleep().toMillis(), s.retryMaxAttempts(),
                         (int) s.retryMaxSleep().toMillis()))
                 .threadFactory(daemons("governor-" + label + "-curator"))
-                .zookeeperFactory(new NamedThreadFactory("governor-" + label + "-zookeeper"))
+                .zookeeperFactory((connect, timeout, watcher, readOnly) -> onThread("governor-" + label + "-zookeeper",
+                        () -> new DefaultZookeeperFactory().newZooKeeper(connect, timeout, watcher, readOnly)))
                 .ensembleTracker(false) // keep the configured servers (proxies, load balancers) as they are
                 .dontUseContainerParents()
                 .aclProvider(aclProvider(s));
@@ -156,38 +158,21 @@ final class Connector {
     }
 
     /**
-     * Creates the ZooKeeper handle on a thread named {@code governor-<namespace>-zookeeper}: the
-     * handle names its own send and event threads after the creating thread.
+     * Creates the ZooKeeper handle on a thread named {@code name}: the handle names its own send and
+     * event threads after the thread that creates it.
      */
-    private static final class NamedThreadFactory implements ZookeeperFactory {
-        private final String threadName;
-        private final ZookeeperFactory delegate = new DefaultZookeeperFactory();
-
-        NamedThreadFactory(String threadName) {
-            this.threadName = threadName;
-        }
-
-        @Override
-        public ZooKeeper newZooKeeper(String connectString, int sessionTimeout, org.apache.zookeeper.Watcher watcher,
-                                      boolean canBeReadOnly) throws Exception {
-            AtomicReference<Object> result = new AtomicReference<>();
-            Thread t = new Thread(() -> {
-                try {
-                    result.set(delegate.newZooKeeper(connectString, sessionTimeout, watcher, canBeReadOnly));
-                } catch (Exception | Error e) {
-                    result.set(e);
-                }
-            }, threadName);
-            t.setDaemon(true);
-            t.start();
-            t.join();
-            if (result.get() instanceof Exception e) {
-                throw e;
+    private static ZooKeeper onThread(String name, Callable<ZooKeeper> make) throws Exception {
+        FutureTask<ZooKeeper> task = new FutureTask<>(make);
+        Thread t = new Thread(task, name);
+        t.setDaemon(true);
+        t.start();
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception x) {
+                throw x;
             }
-            if (result.get() instanceof Error e) {
-                throw e;
-            }
-            return (ZooKeeper) result.get();
+            throw (Error) e.getCause();
         }
     }
 }

@@ -71,15 +71,18 @@ final class Nodes {
     private final CuratorFramework client;
     private final boolean rootNamespace;
     private final Writes writes;
+    /** How long a write may take to resolve a lost answer, and each pipelined read round to be answered. */
+    private final Duration budget;
     /** Data size in bytes of each node readAll last read (0: no data or absent). */
     private final ConcurrentHashMap<String, Integer> sizes = new ConcurrentHashMap<>();
     /** The child paths of each parent readAll last listed, sorted. */
     private final ConcurrentHashMap<String, List<String>> listings = new ConcurrentHashMap<>();
 
-    Nodes(CuratorFramework client, boolean rootNamespace, Duration writeBudget) {
+    Nodes(CuratorFramework client, boolean rootNamespace, Duration budget) {
         this.client = client;
         this.rootNamespace = rootNamespace;
-        this.writes = new Writes(client, writeBudget);
+        this.writes = new Writes(client, budget);
+        this.budget = budget;
     }
 
     /** Sends guarded writes and resolves lost answers. */
@@ -122,14 +125,10 @@ final class Nodes {
         return names;
     }
 
-    /**
-     * Direct children that hold values, sorted by name: {@link #readAll} of the one parent.
-     *
-     * @param timeout how long each pipelined round waits for its last answer before giving up with OPERATIONTIMEOUT
-     */
-    SortedMap<String, VersionedValue> childValues(String key, Duration timeout) throws Exception {
+    /** Direct children that hold values, sorted by name: {@link #readAll} of the one parent. */
+    SortedMap<String, VersionedValue> childValues(String key) throws Exception {
         SortedMap<String, VersionedValue> out = new TreeMap<>();
-        readAll(List.of(), List.of(key), timeout).forEach((path, v) -> out.put(Paths.name(path), v));
+        readAll(List.of(), List.of(key)).forEach((path, v) -> out.put(Paths.name(path), v));
         return out;
     }
 
@@ -140,17 +139,16 @@ final class Nodes {
      * {@link #readAllAtOnce}). Otherwise, or when the listing shows the children changed, in two
      * pipelined rounds ({@link #readAllPipelined}). Not a snapshot either way (ZooKeeper documents no
      * atomicity for a read-only multi): each value is as of its own read. A node that does not exist
-     * (NONODE) is left out; any other failure fails the whole read and names the node.
+     * (NONODE) is left out; any other failure fails the whole read and names the node. Each pipelined
+     * round waits up to the budget for its last answer, then gives up with OPERATIONTIMEOUT.
      *
-     * @param timeout how long each pipelined round waits for its last answer before giving up with OPERATIONTIMEOUT
      * @return every node found, by path, sorted
      */
-    SortedMap<String, VersionedValue> readAll(Collection<String> keys, Collection<String> parents, Duration timeout)
-            throws Exception {
+    SortedMap<String, VersionedValue> readAll(Collection<String> keys, Collection<String> parents) throws Exception {
         Set<String> wanted = new LinkedHashSet<>(keys);
         Set<String> listed = new LinkedHashSet<>(parents);
         SortedMap<String, VersionedValue> read = readAllAtOnce(wanted, listed);
-        return read != null ? read : readAllPipelined(wanted, listed, timeout);
+        return read != null ? read : readAllPipelined(wanted, listed);
     }
 
     /**
@@ -249,8 +247,7 @@ final class Nodes {
      * (children that are also among the keys are not read twice). Records the sizes and listings that
      * let the next read of the same nodes go in one request.
      */
-    SortedMap<String, VersionedValue> readAllPipelined(Set<String> wanted, Set<String> listed, Duration timeout)
-            throws Exception {
+    SortedMap<String, VersionedValue> readAllPipelined(Set<String> wanted, Set<String> listed) throws Exception {
         Map<String, VersionedValue> values = new ConcurrentHashMap<>();
         Map<String, List<String>> children = new ConcurrentHashMap<>();
         Pipeline first = new Pipeline(wanted.size() + listed.size());
@@ -260,7 +257,7 @@ final class Nodes {
         for (String parent : listed) {
             first.getChildren(parent, children);
         }
-        first.await(timeout, Paths.describe(wanted, listed));
+        first.await(Paths.describe(wanted, listed));
         List<String> childPaths = new ArrayList<>();
         Map<String, List<String>> listingsNow = new TreeMap<>();
         for (String parent : listed) {
@@ -272,7 +269,7 @@ final class Nodes {
         for (String path : childPaths) {
             second.getData(path, values);
         }
-        second.await(timeout, Paths.describe(List.of(), listed));
+        second.await(Paths.describe(List.of(), listed));
         if (listings.size() + listingsNow.size() > MAX_REMEMBERED) {
             listings.clear();
         }
@@ -336,8 +333,8 @@ final class Nodes {
         }
 
         /** Waits for every answer; throws the first failure, or OPERATIONTIMEOUT naming {@code what}. */
-        void await(Duration timeout, String what) throws Exception {
-            if (!answered.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        void await(String what) throws Exception {
+            if (!answered.await(budget.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw KeeperException.create(KeeperException.Code.OPERATIONTIMEOUT, what);
             }
             if (failure.get() != null) {

@@ -149,27 +149,24 @@ final class Transaction {
     private void put(String key, String value) throws Exception {
         written.writes(key, Nodes.bytes(value));
         Planned n = node(key);
+        if (n.exists && !n.ephemeral) {
+            ops.add(client.transactionOp().setData().withVersion(n.version).forPath(key, Nodes.bytes(value)));
+            n.version++;
+            n.value = value;
+            return;
+        }
+        if (n.exists) { // a put makes a key persistent, as on every backend: replace the ephemeral node
+            ops.add(client.transactionOp().delete().withVersion(n.version).forPath(key));
+            n.ephemeral = false;
+        }
         for (String a : n.exists ? List.<String>of() : ancestors(key)) { // an existing node's ancestors exist
             if (!node(a).exists) {
                 ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(a, null));
                 created(a, null);
             }
         }
-        if (n.exists && n.ephemeral) {
-            // a put makes a key persistent, as on every backend: replace the ephemeral node
-            ops.add(client.transactionOp().delete().withVersion(n.version).forPath(key));
-            ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(key, Nodes.bytes(value)));
-            n.ephemeral = false;
-            n.version = 0;
-            n.value = value;
-        } else if (n.exists) {
-            ops.add(client.transactionOp().setData().withVersion(n.version).forPath(key, Nodes.bytes(value)));
-            n.version++;
-            n.value = value;
-        } else {
-            ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(key, Nodes.bytes(value)));
-            created(key, value);
-        }
+        ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(key, Nodes.bytes(value)));
+        created(key, value);
     }
 
     private void delete(String key) throws Exception {

@@ -132,7 +132,7 @@ final class ZooKeeperRepository implements RegistryRepository {
     @Override
     public SortedMap<String, VersionedValue> childValues(String key) {
         Paths.requireKey(key, true);
-        return call("childValues", key, () -> nodes.childValues(key, settings.sessionTimeout().plus(settings.connectionTimeout())));
+        return call("childValues", key, () -> nodes.childValues(key));
     }
 
     /**
@@ -146,10 +146,9 @@ final class ZooKeeperRepository implements RegistryRepository {
     public SortedMap<String, VersionedValue> readAll(Collection<String> keys, Collection<String> parents) {
         Paths.requireReadAll(keys, parents);
         String label = Paths.describe(keys, parents);
-        Duration timeout = settings.sessionTimeout().plus(settings.connectionTimeout());
         return call("readAll", label, () -> {
             try {
-                return nodes.readAll(keys, parents, timeout);
+                return nodes.readAll(keys, parents);
             } catch (KeeperException e) {
                 throw errors.translate("readAll", e.getPath() == null ? label : e.getPath(), e);
             }
