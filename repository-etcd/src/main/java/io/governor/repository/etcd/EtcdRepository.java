@@ -158,7 +158,7 @@ final class EtcdRepository implements RegistryRepository {
     public List<String> children(String key) {
         check("children", key, true);
         TreeSet<String> names = new TreeSet<>();
-        for (KeyValue kv : txns.descendantKeys(key)) {
+        for (KeyValue kv : txns.descendants("children", key, true)) {
             String name = keys.childName(key, kv.getKey());
             if (name != null) {
                 names.add(name);
@@ -176,7 +176,7 @@ final class EtcdRepository implements RegistryRepository {
     public SortedMap<String, VersionedValue> childValues(String key) {
         check("childValues", key, true);
         SortedMap<String, VersionedValue> out = new TreeMap<>();
-        directChildren(key, txns.descendants("childValues", key), (path, v) -> out.put(Paths.name(path), v));
+        directChildren(key, txns.descendants("childValues", key, false), (path, v) -> out.put(Paths.name(path), v));
         return out;
     }
 

@@ -28,11 +28,6 @@ final class Keys {
         return bytes(prefix + path);
     }
 
-    /** The etcd key of a path as text. */
-    String keyText(String path) {
-        return prefix + path;
-    }
-
     /** The start of the range holding a path and all its descendants (the namespace root for {@code /}). */
     ByteSequence subtreeStart(String path) {
         return bytes("/".equals(path) ? prefix + "/" : prefix + path);

@@ -160,15 +160,9 @@ final class Transactions {
         return kvs.isEmpty() ? Optional.empty() : Optional.of(kvs.get(0));
     }
 
-    /** Reads the keys (no values) strictly below a path. */
-    List<KeyValue> descendantKeys(String path) {
-        GetOption option = GetOption.builder().withRange(keys.subtreeEnd(path)).withKeysOnly(true).build();
-        return requests.idempotent("children", path, () -> kv.get(keys.descendantsStart(path), option)).getKvs();
-    }
-
-    /** Reads the keys with values strictly below a path, in one range request. */
-    List<KeyValue> descendants(String operation, String path) {
-        GetOption option = GetOption.builder().withRange(keys.subtreeEnd(path)).build();
+    /** Reads the keys strictly below a path in one range request, without their values when {@code keysOnly}. */
+    List<KeyValue> descendants(String operation, String path, boolean keysOnly) {
+        GetOption option = GetOption.builder().withRange(keys.subtreeEnd(path)).withKeysOnly(keysOnly).build();
         return requests.idempotent(operation, path, () -> kv.get(keys.descendantsStart(path), option)).getKvs();
     }
 

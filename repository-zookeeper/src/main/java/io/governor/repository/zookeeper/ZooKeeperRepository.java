@@ -34,8 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Thread-safe; every operation but {@code watch} blocks until ZooKeeper answers, Curator's retry
  * policy gives up ({@code UNAVAILABLE}) or, for a lock, the wait times out. Failures are translated
- * by {@link Errors}. The parts: {@link Nodes} (reads and single writes), {@link Transaction}
- * (commit), {@link Watches} (prefix watches), {@link Ephemerals} (owned ephemerals), {@link Locks}
+ * by {@link Errors}. The parts: {@link Nodes} (reads), {@link Transaction} (every write of values),
+ * {@link Watches} (prefix watches), {@link Ephemerals} (owned ephemerals), {@link Locks}
  * (lock recipe and leases), {@link ConnectionStates} (state mapping and recovery).
  */
 final class ZooKeeperRepository implements RegistryRepository {
