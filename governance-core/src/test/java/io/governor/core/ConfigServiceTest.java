@@ -11,6 +11,7 @@ import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.Watch;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.memory.MemoryRepositoryProvider;
+import io.governor.test.CallCounter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,17 +38,10 @@ class ConfigServiceTest {
 
     private final Repository repo = new MemoryRepositoryProvider().create(RepositoryConfig.builder("memory")
             .serverLists("config-service-" + UUID.randomUUID()).namespace("ns").build());
-    private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     /** The memory repository, counting calls by method name. */
-    private final Repository counted = (Repository) Proxy.newProxyInstance(getClass().getClassLoader(),
-            new Class<?>[] {Repository.class}, (proxy, method, args) -> {
-                calls.computeIfAbsent(method.getName(), k -> new AtomicInteger()).incrementAndGet();
-                try {
-                    return method.invoke(repo, args);
-                } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                }
-            });
+    private final CallCounter<Repository> counter = new CallCounter<>(Repository.class, repo);
+    private final Map<String, AtomicInteger> calls = counter.calls();
+    private final Repository counted = counter.proxy();
     private final ConfigService config = new ConfigService(counted, new YamlCodec(RuleCodecs.load()), "ns");
 
     @AfterEach

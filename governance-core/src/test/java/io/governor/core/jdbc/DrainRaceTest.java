@@ -3,8 +3,8 @@ package io.governor.core.jdbc;
 import io.governor.api.config.DataSourceConfig;
 import io.governor.api.config.DatabaseConfig;
 import io.governor.api.config.GovernanceProps;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.util.concurrent.CompletableFuture;
@@ -24,12 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DrainRaceTest {
 
-    private final H2Fixture h2 = new H2Fixture();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        h2.close();
-    }
+    @RegisterExtension
+    final H2Fixture h2 = new H2Fixture();
 
     private DatabaseConfig config(String poolSize) {
         DataSourceConfig hikari = h2.hikari("primary").with("maximumPoolSize", poolSize);

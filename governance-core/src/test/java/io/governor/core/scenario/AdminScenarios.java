@@ -11,6 +11,7 @@ import io.governor.api.repository.Repository;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.GovernanceAdmin;
 import io.governor.core.RawCenter;
+import io.governor.test.CenterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,11 +43,22 @@ public abstract class AdminScenarios {
     /** Data sources in the large database: the scale benchmark's size. */
     protected static final int LARGE = 1_000;
 
+    private RepositoryConfig center;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private String namespace;
 
-    /** The center (registry and config) for this run; its namespace is set by the scenario. */
-    protected abstract RepositoryConfig center();
+    /**
+     * The registry (and config) center for this run, as the test class's {@link CenterExtension}
+     * says; its namespace is set by the scenario.
+     */
+    protected final RepositoryConfig center() {
+        return center;
+    }
+
+    @BeforeEach
+    final void takeCenter(RepositoryConfig center) {
+        this.center = center;
+    }
 
     @BeforeEach
     void newNamespace() {
@@ -142,21 +155,17 @@ public abstract class AdminScenarios {
     void concurrentRemovalOfADataSourceTheNewRulesNameFailsTheRuleWrite() {
         GovernanceAdmin a = admin();
         GovernanceAdmin b = admin();
-        ordersWithASpare(a);
-        List<RuleConfig> before = a.database("orders").rules();
         AtomicInteger attempts = new AtomicInteger();
 
-        GovernanceException e = assertThrows(GovernanceException.class, () -> a.updateRules("orders", rules -> {
-            if (attempts.incrementAndGet() == 1) {
+        GovernanceException e = failedRuleWriteNamingTheSpare(a, attempts, attempt -> {
+            if (attempt == 1) {
                 b.removeDataSource("orders", "spare");
             }
-            return List.of(ReadwriteSplittingRule.of("primary", "replica_0", "spare"));
-        }));
+        });
 
         assertEquals(2, attempts.get(), "the first write conflicted");
         assertEquals(ErrorCode.INVALID_CONFIG, e.code());
         assertTrue(e.getMessage().contains("'spare' names no data source"), e.getMessage());
-        assertEquals(before, a.database("orders").rules());
         assertFalse(a.database("orders").dataSources().containsKey("spare"));
     }
 
@@ -165,19 +174,33 @@ public abstract class AdminScenarios {
     void ruleWriteWhoseNamedDataSourceKeepsChangingGivesUpWithConflict() {
         GovernanceAdmin a = admin();
         GovernanceAdmin b = admin();
-        ordersWithASpare(a);
-        List<RuleConfig> before = a.database("orders").rules();
         AtomicInteger attempts = new AtomicInteger();
 
-        GovernanceException e = assertThrows(GovernanceException.class, () -> a.updateRules("orders", rules -> {
+        GovernanceException e = failedRuleWriteNamingTheSpare(a, attempts, attempt -> {
             b.removeDataSource("orders", "spare");
-            b.addDataSource("orders", "spare", dataSource("spare_" + attempts.incrementAndGet()));
-            return List.of(ReadwriteSplittingRule.of("primary", "replica_0", "spare"));
-        }));
+            b.addDataSource("orders", "spare", dataSource("spare_" + attempt));
+        });
 
         assertEquals(ErrorCode.CONFLICT, e.code());
         assertEquals(GovernanceAdmin.MAX_UPDATE_ATTEMPTS, attempts.get());
+    }
+
+    /**
+     * Admin {@code a} sets up {@code orders} with a spare and updates its rules to name
+     * {@code primary, replica_0, spare}; {@code meddle} runs first in each attempt (given the attempt
+     * number, counted in {@code attempts} from 1). Asserts that the update fails and the rules are as
+     * they were; returns the failure.
+     */
+    private static GovernanceException failedRuleWriteNamingTheSpare(GovernanceAdmin a, AtomicInteger attempts,
+                                                                    IntConsumer meddle) {
+        ordersWithASpare(a);
+        List<RuleConfig> before = a.database("orders").rules();
+        GovernanceException e = assertThrows(GovernanceException.class, () -> a.updateRules("orders", rules -> {
+            meddle.accept(attempts.incrementAndGet());
+            return List.of(ReadwriteSplittingRule.of("primary", "replica_0", "spare"));
+        }));
         assertEquals(before, a.database("orders").rules());
+        return e;
     }
 
     /** A data source the new rules do not name is no part of what the rule write depends on. */
