@@ -4,17 +4,15 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
-
+import io.governor.api.repository.support.Hosts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLException;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
-import java.util.ArrayList;
-import java.util.List;
 import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 
 /** Builds the jetcd client for {@link EtcdSettings}. Stateless. */
@@ -69,32 +67,14 @@ final class Connector {
     }
 
     /**
-     * Resolves the host of every endpoint before the client is made, so that a name that does not
-     * resolve is one clear error instead of gRPC's retries. Fails when no host resolves; one that
-     * does not resolve next to others that do is logged and left to the client.
+     * Resolves the host of every endpoint before the client is made (see {@link Hosts}), so that a
+     * name that does not resolve is one clear error instead of gRPC's retries.
      *
-     * @throws GovernanceException {@code CONNECT_FAILED} "cannot resolve host '...'" (not worth retrying)
+     * @throws GovernanceException {@code CONNECT_FAILED} "cannot resolve host '...'" when none resolves
      */
     static void requireResolvableHost(EtcdSettings s) {
-        List<String> unresolved = new ArrayList<>();
-        UnknownHostException first = null;
-        for (URI endpoint : s.endpoints()) {
-            String host = endpoint.getHost();
-            if (host == null) {
-                continue;
-            }
-            try {
-                InetAddress.getByName(host);
-            } catch (UnknownHostException e) {
-                unresolved.add(host);
-                first = first == null ? e : first;
-            }
-        }
-        if (!unresolved.isEmpty() && unresolved.size() == s.endpoints().size()) {
-            throw new GovernanceException(ErrorCode.CONNECT_FAILED, "etcd repository " + s.label()
-                    + ": cannot resolve host" + (unresolved.size() == 1 ? " '" + unresolved.get(0) + "'" : "s " + unresolved),
-                    first);
-        }
+        List<String> hosts = s.endpoints().stream().map(URI::getHost).filter(Objects::nonNull).toList();
+        List<String> unresolved = Hosts.requireResolvable(hosts, "etcd repository " + s.label());
         if (!unresolved.isEmpty()) {
             LOG.warn("etcd repository {}: cannot resolve host(s) {}; connecting to the other endpoints", s.label(), unresolved);
         }

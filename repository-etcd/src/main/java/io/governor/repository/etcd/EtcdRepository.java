@@ -159,7 +159,7 @@ final class EtcdRepository implements RegistryRepository {
     public List<String> children(String key) {
         check("children", key, true);
         TreeSet<String> names = new TreeSet<>();
-        for (KeyValue kv : txns.descendantKeys(key)) {
+        for (KeyValue kv : txns.descendants("children", key, true)) {
             String name = keys.childName(key, kv.getKey());
             if (name != null) {
                 names.add(name);
@@ -177,7 +177,7 @@ final class EtcdRepository implements RegistryRepository {
     public SortedMap<String, VersionedValue> childValues(String key) {
         check("childValues", key, true);
         SortedMap<String, VersionedValue> out = new TreeMap<>();
-        directChildren(key, txns.descendants("childValues", key), (path, v) -> out.put(Paths.name(path), v));
+        directChildren(key, txns.descendants("childValues", key, false), (path, v) -> out.put(Paths.name(path), v));
         return out;
     }
 
@@ -193,13 +193,7 @@ final class EtcdRepository implements RegistryRepository {
     @Override
     public SortedMap<String, VersionedValue> readAll(Collection<String> keys, Collection<String> parents) {
         String label = Paths.describe(keys, parents);
-        requests.ensureOpen("readAll", label);
-        if (keys == null || parents == null) {
-            throw Failures.error(ErrorCode.INVALID_ARGUMENT, "readAll", label, settings.label(),
-                    (keys == null ? "keys" : "parents") + " must not be null (pass an empty collection)", null);
-        }
-        keys.forEach(k -> check("readAll", k, false));
-        parents.forEach(p -> check("readAll", p, true));
+        check("readAll", label, () -> Paths.requireReadAll(keys, parents));
         List<String> keyList = List.copyOf(new LinkedHashSet<>(keys));
         List<String> parentList = List.copyOf(new LinkedHashSet<>(parents));
         SortedMap<String, VersionedValue> out = new TreeMap<>();
@@ -363,12 +357,16 @@ final class EtcdRepository implements RegistryRepository {
     }
 
     private void check(String operation, String key, boolean allowRoot) {
-        requests.ensureOpen(operation, String.valueOf(key));
+        check(operation, String.valueOf(key), () -> Paths.requireKey(key, allowRoot));
+    }
+
+    /** Throws {@code CLOSED} once closed, or {@code INVALID_ARGUMENT} in this repository's words when {@code rule} fails. */
+    private void check(String operation, String key, Runnable rule) {
+        requests.ensureOpen(operation, key);
         try {
-            Paths.requireKey(key, allowRoot);
+            rule.run();
         } catch (GovernanceException e) {
-            throw Failures.error(ErrorCode.INVALID_ARGUMENT, operation, String.valueOf(key), settings.label(),
-                    e.getMessage(), null);
+            throw Failures.error(ErrorCode.INVALID_ARGUMENT, operation, key, settings.label(), e.getMessage(), null);
         }
     }
 

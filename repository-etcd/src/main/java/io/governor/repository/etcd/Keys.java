@@ -28,11 +28,6 @@ final class Keys {
         return bytes(prefix + path);
     }
 
-    /** The etcd key of a path as text. */
-    String keyText(String path) {
-        return prefix + path;
-    }
-
     /** The start of the range holding a path and all its descendants (the namespace root for {@code /}). */
     ByteSequence subtreeStart(String path) {
         return bytes("/".equals(path) ? prefix + "/" : prefix + path);
@@ -43,14 +38,9 @@ final class Keys {
         return bytes("/".equals(path) ? prefix + "0" : prefix + path + "0");
     }
 
-    /** The start of the range of a path's strict descendants ({@code path + "/"}). */
+    /** The start of the range of a path's strict descendants ({@code path + "/"}); it ends at {@link #subtreeEnd}. */
     ByteSequence descendantsStart(String path) {
         return bytes("/".equals(path) ? prefix + "/" : prefix + path + "/");
-    }
-
-    /** The exclusive end of {@link #descendantsStart}'s range ({@code path + "0"}). */
-    ByteSequence descendantsEnd(String path) {
-        return subtreeEnd(path);
     }
 
     /**

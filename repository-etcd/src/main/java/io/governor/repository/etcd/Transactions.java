@@ -11,21 +11,30 @@ import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
 import io.governor.api.repository.Operation;
 import io.governor.api.repository.Paths;
+import io.governor.api.repository.support.GuardedWrite;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The atomic writes, each one etcd transaction sent through {@link Writes} (once, with a lost answer
- * resolved from the keys): put and compare-and-set as read-then-write guarded by the mod revision
- * read (or by {@code version == 0} for an absent key), recursive delete (the key and the range below
- * {@code key + "/"}), and {@link Operation} lists (checks become value compares, deletes recursive
- * range deletes). Nothing is ever read-then-written without a compare guarding the write. Thread-safe.
+ * The atomic writes, each one etcd transaction sent once as a {@link GuardedWrite} (a lost answer
+ * is resolved from one snapshot read of the keys it was planned on): put and compare-and-set as
+ * read-then-write guarded by the mod revision read (or by {@code version == 0} for an absent key),
+ * recursive delete (the key and the range below {@code key + "/"}), and {@link Operation} lists
+ * (checks become value compares, deletes recursive range deletes). Nothing is ever read-then-written
+ * without a compare guarding the write. A key that was absent and is absent again after a lost answer
+ * is taken as "not applied": a create of ours that another client deleted within the few hundred
+ * milliseconds of the resolution would be applied again (docs/repositories/etcd.md). Thread-safe;
+ * blocks up to the request timeout per request and twice that for a resolution.
  */
 final class Transactions {
 
@@ -35,14 +44,12 @@ final class Transactions {
     private final KV kv;
     private final Keys keys;
     private final Requests requests;
-    private final Writes writes;
     private final int maxRequestBytes;
     /** The servers' limit of compares, and of operations, in one transaction ({@code --max-txn-ops}). */
     private final int maxTxnOps;
 
     Transactions(KV kv, Keys keys, Requests requests, int maxRequestBytes, int maxTxnOps) {
         this.kv = kv;
-        this.writes = new Writes(kv, keys, requests);
         this.keys = keys;
         this.requests = requests;
         this.maxRequestBytes = maxRequestBytes;
@@ -51,44 +58,34 @@ final class Transactions {
 
     /**
      * Replaces the value if it equals {@code expected} (null: only if absent): read, compare, then a
-     * transaction guarded by the mod revision read (or by "absent"), sent through {@link Writes};
-     * a concurrent write makes it read and compare again.
+     * transaction guarded by the mod revision read (or by "absent"); a concurrent write makes it read
+     * and compare again.
      */
     boolean compareAndSet(String path, String expected, String newValue) {
-        ByteSequence value = Keys.bytes(newValue);
-        for (int round = 0; round < MAX_REVISION_ROUNDS; round++) {
-            KeyValue now = read(path).orElse(null);
-            String current = now == null ? null : now.getValue().toString(StandardCharsets.UTF_8);
-            if (!Objects.equals(current, expected)) {
-                return false;
-            }
-            if (writeOver("compareAndSet", path, now, value)) {
-                return true;
-            }
-        }
-        throw Failures.error(ErrorCode.CONFLICT, "compareAndSet", path, requests.where(),
-                "the key kept changing under " + MAX_REVISION_ROUNDS + " attempts", null);
+        return guardedPut("compareAndSet", path, true, expected, newValue);
     }
 
     /** Creates or overwrites a key: read, then a write guarded by what was read (see {@link #compareAndSet}). */
     void put(String path, String newValue) {
-        ByteSequence value = Keys.bytes(newValue);
-        for (int round = 0; round < MAX_REVISION_ROUNDS; round++) {
-            if (writeOver("put", path, read(path).orElse(null), value)) {
-                return;
-            }
-        }
-        throw Failures.error(ErrorCode.CONFLICT, "put", path, requests.where(),
-                "the key kept changing under " + MAX_REVISION_ROUNDS + " attempts", null);
+        guardedPut("put", path, false, null, newValue);
     }
 
-    /** Puts {@code value} over the key as read ({@code now}, null: absent), guarded by that read. */
-    private boolean writeOver(String operation, String path, KeyValue now, ByteSequence value) {
+    private boolean guardedPut(String operation, String path, boolean compare, String expected, String newValue) {
         ByteSequence key = keys.key(path);
-        Cmp guard = now == null ? new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))
-                : new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(now.getModRevision()));
-        return writes.send(operation, path, List.of(guard), List.of(Op.put(key, value, PutOption.DEFAULT)),
-                new Writes.Plan().read(path, now).writes(path, value).revisionGuarded());
+        ByteSequence value = Keys.bytes(newValue);
+        for (int round = 0; round < MAX_REVISION_ROUNDS; round++) {
+            KeyValue now = read(path).orElse(null);
+            if (compare && !Objects.equals(now == null ? null : now.getValue().toString(StandardCharsets.UTF_8), expected)) {
+                return false;
+            }
+            Cmp guard = now == null ? new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))
+                    : new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(now.getModRevision()));
+            if (send(operation, path, List.of(guard), List.of(Op.put(key, value, PutOption.DEFAULT)),
+                    new GuardedWrite().planned(path, node(now)).writes(path, value.getBytes()).versionGuarded())) {
+                return true;
+            }
+        }
+        throw error(ErrorCode.CONFLICT, operation, path, "the key kept changing under " + MAX_REVISION_ROUNDS + " attempts");
     }
 
     /**
@@ -96,8 +93,8 @@ final class Transactions {
      * lost answer it is sent again only if the key is still as it was read.
      */
     void deleteRecursively(String path) {
-        List<Op> ops = deleteOps(path);
-        writes.send("delete", path, List.of(), ops, new Writes.Plan().read(path, read(path).orElse(null)).writes(path, null));
+        GuardedWrite plan = new GuardedWrite().planned(path, node(read(path).orElse(null))).writes(path, null);
+        send("delete", path, List.of(), deleteOps(path), plan);
     }
 
     /**
@@ -120,9 +117,8 @@ final class Transactions {
             }
             for (String other : written) {
                 if (Paths.isAtOrBelow(o.key(), other) || Paths.isAtOrBelow(other, o.key())) {
-                    throw Failures.error(ErrorCode.INVALID_ARGUMENT, "commit", o.key(), requests.where(),
-                            "overlaps the write to '" + other + "' in the same commit; etcd refuses overlapping writes "
-                                    + "in one transaction", null);
+                    throw error(ErrorCode.INVALID_ARGUMENT, "commit", o.key(), "overlaps the write to '" + other
+                            + "' in the same commit; etcd refuses overlapping writes in one transaction");
                 }
             }
             written.add(o.key());
@@ -134,32 +130,28 @@ final class Transactions {
             }
         }
         if (size + EtcdSettings.REQUEST_OVERHEAD_BYTES > maxRequestBytes) {
-            throw Failures.error(ErrorCode.VALUE_TOO_LARGE, "commit", operations.get(0).key(), requests.where(),
-                    "the transaction needs about " + (size + EtcdSettings.REQUEST_OVERHEAD_BYTES)
-                            + " bytes; the request limit is " + maxRequestBytes + " bytes", null);
+            throw error(ErrorCode.VALUE_TOO_LARGE, "commit", operations.get(0).key(), "the transaction needs about "
+                    + (size + EtcdSettings.REQUEST_OVERHEAD_BYTES) + " bytes; the request limit is " + maxRequestBytes + " bytes");
         }
         if (cmps.size() > maxTxnOps || ops.size() > maxTxnOps) {
             // The server would refuse it; it cannot be split without losing atomicity.
-            throw Failures.error(ErrorCode.VALUE_TOO_LARGE, "commit", operations.get(0).key(), requests.where(),
-                    "the transaction has " + cmps.size() + " compare(s) and " + ops.size() + " write operation(s) "
+            throw error(ErrorCode.VALUE_TOO_LARGE, "commit", operations.get(0).key(), "the transaction has " + cmps.size() + " compare(s) and " + ops.size() + " write operation(s) "
                             + "(a delete is two); etcd allows at most " + maxTxnOps + " of each in one transaction. "
                             + "Raise the servers' --max-txn-ops and the repository property '"
-                            + EtcdSettings.MAX_TXN_OPS + "' together to write this atomically", null);
+                            + EtcdSettings.MAX_TXN_OPS + "' together to write this atomically");
         }
-        Writes.Plan plan = new Writes.Plan();
+        GuardedWrite plan = new GuardedWrite();
         List<String> paths = operations.stream().map(Operation::key).distinct().toList();
         List<List<KeyValue>> read = readAll("commit", paths, List.of());
         for (int i = 0; i < paths.size(); i++) {
-            plan.read(paths.get(i), read.get(i).isEmpty() ? null : read.get(i).get(0));
+            plan.planned(paths.get(i), read.get(i).isEmpty() ? null : node(read.get(i).get(0)));
         }
         for (Operation o : operations) {
-            if (o instanceof Operation.Put p) {
-                plan.writes(p.key(), Keys.bytes(p.value()));
-            } else if (o instanceof Operation.Delete d) {
-                plan.writes(d.key(), null);
+            if (!(o instanceof Operation.Check)) {
+                plan.writes(o.key(), o instanceof Operation.Put p ? Keys.bytes(p.value()).getBytes() : null);
             }
         }
-        return writes.send("commit", operations.get(0).key(), cmps, ops, plan);
+        return send("commit", operations.get(0).key(), cmps, ops, plan);
     }
 
     /** Reads the value and mod revision of one key. */
@@ -168,15 +160,9 @@ final class Transactions {
         return kvs.isEmpty() ? Optional.empty() : Optional.of(kvs.get(0));
     }
 
-    /** Reads the keys (no values) strictly below a path. */
-    List<KeyValue> descendantKeys(String path) {
-        GetOption option = GetOption.builder().withRange(keys.descendantsEnd(path)).withKeysOnly(true).build();
-        return requests.idempotent("children", path, () -> kv.get(keys.descendantsStart(path), option)).getKvs();
-    }
-
-    /** Reads the keys with values strictly below a path, in one range request. */
-    List<KeyValue> descendants(String operation, String path) {
-        GetOption option = GetOption.builder().withRange(keys.descendantsEnd(path)).build();
+    /** Reads the keys strictly below a path in one range request, without their values when {@code keysOnly}. */
+    List<KeyValue> descendants(String operation, String path, boolean keysOnly) {
+        GetOption option = GetOption.builder().withRange(keys.subtreeEnd(path)).withKeysOnly(keysOnly).build();
         return requests.idempotent(operation, path, () -> kv.get(keys.descendantsStart(path), option)).getKvs();
     }
 
@@ -201,7 +187,7 @@ final class Transactions {
                     ops.add(Op.get(keys.key(keyPaths.get(i)), option.build()));
                 } else {
                     String parent = parentPaths.get(i - keyPaths.size());
-                    ops.add(Op.get(keys.descendantsStart(parent), option.withRange(keys.descendantsEnd(parent)).build()));
+                    ops.add(Op.get(keys.descendantsStart(parent), option.withRange(keys.subtreeEnd(parent)).build()));
                 }
             }
             TxnResponse response = requests.idempotent("readAll", label,
@@ -218,8 +204,66 @@ final class Transactions {
         ByteSequence key = keys.key(path);
         Op self = Op.delete(key, DeleteOption.DEFAULT);
         Op below = Op.delete(keys.descendantsStart(path),
-                DeleteOption.builder().withRange(keys.descendantsEnd(path)).build());
+                DeleteOption.builder().withRange(keys.subtreeEnd(path)).build());
         return List.of(self, below);
+    }
+
+    /**
+     * Sends {@code cmps}/{@code ops} as one transaction, once; a lost answer (UNAVAILABLE, TIMEOUT) is
+     * resolved from the keys of {@code plan}.
+     *
+     * @return true when it applied, false when its compares failed (nothing written)
+     * @throws GovernanceException {@code OUTCOME_UNKNOWN} when the answer was lost and the keys do not
+     *         tell; other codes when nothing was applied
+     */
+    private boolean send(String operation, String path, List<Cmp> cmps, List<Op> ops, GuardedWrite plan) {
+        GuardedWrite.Backend backend = new GuardedWrite.Backend() {
+            @Override
+            public GuardedWrite.Sent send() {
+                try {
+                    TxnResponse r = requests.once(operation, path, () -> kv.txn().If(cmps.toArray(Cmp[]::new))
+                            .Then(ops.toArray(Op[]::new)).commit());
+                    return r.isSucceeded() ? GuardedWrite.Sent.APPLIED : GuardedWrite.Sent.REFUSED;
+                } catch (GovernanceException e) {
+                    if (e.code() == ErrorCode.UNAVAILABLE || e.code() == ErrorCode.TIMEOUT) {
+                        return GuardedWrite.Sent.LOST;
+                    }
+                    throw e;
+                }
+            }
+
+            @Override
+            public Map<String, GuardedWrite.Node> readAgain(Collection<String> paths, long deadline) {
+                List<String> list = List.copyOf(paths);
+                Map<String, GuardedWrite.Node> out = new LinkedHashMap<>();
+                List<List<KeyValue>> now = readAll(path, list, List.of());
+                for (int i = 0; i < list.size(); i++) {
+                    out.put(list.get(i), now.get(i).isEmpty() ? null : node(now.get(i).get(0)));
+                }
+                return out;
+            }
+        };
+        try {
+            return plan.send(backend, 2 * requests.requestTimeout().toNanos());
+        } catch (GuardedWrite.Unknown u) {
+            throw error(ErrorCode.OUTCOME_UNKNOWN, operation, path, u.getMessage(), u.getCause());
+        } catch (Exception e) {
+            throw Failures.translate(operation, path, requests.where(), e);
+        }
+    }
+
+    /** A key-value as {@link GuardedWrite} compares it; null for an absent key. */
+    private static GuardedWrite.Node node(KeyValue kv) {
+        return kv == null ? null : new GuardedWrite.Node(kv.getValue().getBytes(), kv.getCreateRevision(),
+                kv.getModRevision(), kv.getVersion(), 0);
+    }
+
+    private GovernanceException error(ErrorCode code, String operation, String path, String detail) {
+        return error(code, operation, path, detail, null);
+    }
+
+    private GovernanceException error(ErrorCode code, String operation, String path, String detail, Throwable cause) {
+        return Failures.error(code, operation, path, requests.where(), detail, cause);
     }
 
     static int utf8(String s) {

@@ -1,36 +1,35 @@
 package io.governor.repository.zookeeper;
 
-import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
+import io.governor.api.repository.support.Hosts;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.ACLProvider;
 import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.utils.DefaultZookeeperFactory;
-import org.apache.curator.utils.ZookeeperFactory;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
+import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Builds, starts and checks the Curator client of a repository: server list, namespace as chroot,
@@ -64,7 +63,8 @@ final class Connector {
                 .retryPolicy(new ExponentialBackoffRetry((int) s.retryBaseSleep().toMillis(), s.retryMaxAttempts(),
                         (int) s.retryMaxSleep().toMillis()))
                 .threadFactory(daemons("governor-" + label + "-curator"))
-                .zookeeperFactory(new NamedThreadFactory("governor-" + label + "-zookeeper"))
+                .zookeeperFactory((connect, timeout, watcher, readOnly) -> onThread("governor-" + label + "-zookeeper",
+                        () -> new DefaultZookeeperFactory().newZooKeeper(connect, timeout, watcher, readOnly)))
                 .ensembleTracker(false) // keep the configured servers (proxies, load balancers) as they are
                 .dontUseContainerParents()
                 .aclProvider(aclProvider(s));
@@ -90,45 +90,19 @@ final class Connector {
     }
 
     /**
-     * Resolves the host of every server before the client is made: the ZooKeeper client would log
-     * a stack trace for every attempt on a name that does not resolve. Fails when no host
-     * resolves; a server whose name does not resolve next to others that do is logged and left to
-     * the client.
+     * Resolves the host of every server before the client is made (see {@link Hosts}): the ZooKeeper
+     * client would log a stack trace for every attempt on a name that does not resolve.
      *
-     * @throws GovernanceException {@code CONNECT_FAILED} "cannot resolve host '...'" (not worth retrying)
+     * @throws GovernanceException {@code CONNECT_FAILED} "cannot resolve host '...'" when none resolves
      */
     static void requireResolvableHost(ZooKeeperSettings s) {
-        List<String> unresolved = new ArrayList<>();
-        UnknownHostException first = null;
-        String[] entries = s.servers().split(",");
-        for (String entry : entries) {
-            String host = host(entry.trim());
-            try {
-                InetAddress.getByName(host);
-            } catch (UnknownHostException e) {
-                unresolved.add(host);
-                first = first == null ? e : first;
-            }
-        }
-        if (unresolved.size() == entries.length) {
-            throw new GovernanceException(ErrorCode.CONNECT_FAILED, "connect to ZooKeeper servers '" + s.servers()
-                    + "' (namespace '" + s.label() + "') failed: cannot resolve host" + (unresolved.size() == 1 ? " '"
-                    + unresolved.get(0) + "'" : "s " + unresolved), first);
-        }
+        List<String> hosts = Arrays.stream(s.servers().split(",")).map(e -> Hosts.host(e.trim())).toList();
+        List<String> unresolved = Hosts.requireResolvable(hosts, "connect to ZooKeeper servers '" + s.servers()
+                + "' (namespace '" + s.label() + "') failed");
         if (!unresolved.isEmpty()) {
             LOG.warn("[{}] cannot resolve ZooKeeper host(s) {}; connecting to the others of '{}'", s.label(), unresolved,
                     s.servers());
         }
-    }
-
-    /** The host of {@code host:port}, {@code [v6]:port} or a bare host. */
-    static String host(String entry) {
-        if (entry.startsWith("[")) {
-            int close = entry.indexOf(']');
-            return close < 0 ? entry : entry.substring(1, close);
-        }
-        int colon = entry.lastIndexOf(':');
-        return colon < 0 ? entry : entry.substring(0, colon);
     }
 
     /**
@@ -165,14 +139,12 @@ final class Connector {
         };
     }
 
-    /** {@code user:base64(sha1(user:password))}, ZooKeeper's digest id (its default SHA-1 algorithm). */
+    /** {@code user:base64(sha1(user:password))}, ZooKeeper's digest id. */
     static String digestId(byte[] userColonPassword) {
-        String text = new String(userColonPassword, StandardCharsets.UTF_8);
         try {
-            byte[] hash = MessageDigest.getInstance("SHA1").digest(userColonPassword);
-            return text.substring(0, text.indexOf(':')) + ":" + Base64.getEncoder().encodeToString(hash);
+            return DigestAuthenticationProvider.generateDigest(new String(userColonPassword, StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA1 is not available", e);
+            throw new IllegalStateException("ZooKeeper's digest algorithm is not available", e);
         }
     }
 
@@ -186,39 +158,21 @@ final class Connector {
     }
 
     /**
-     * Creates the ZooKeeper handle on a thread named {@code governor-<namespace>-zookeeper}: the
-     * handle names its own send and event threads after the creating thread.
+     * Creates the ZooKeeper handle on a thread named {@code name}: the handle names its own send and
+     * event threads after the thread that creates it.
      */
-    private static final class NamedThreadFactory implements ZookeeperFactory {
-        private final String threadName;
-        private final ZookeeperFactory delegate = new DefaultZookeeperFactory();
-
-        NamedThreadFactory(String threadName) {
-            this.threadName = threadName;
-        }
-
-        @Override
-        public ZooKeeper newZooKeeper(String connectString, int sessionTimeout, org.apache.zookeeper.Watcher watcher,
-                                      boolean canBeReadOnly) throws Exception {
-            AtomicReference<Object> result = new AtomicReference<>();
-            Thread t = new Thread(() -> {
-                try {
-                    result.set(delegate.newZooKeeper(connectString, sessionTimeout, watcher, canBeReadOnly));
-                } catch (Exception | Error e) {
-                    result.set(e);
-                }
-            }, threadName);
-            t.setDaemon(true);
-            t.start();
-            t.join();
-            Object r = result.get();
-            if (r instanceof Exception e) {
-                throw e;
+    private static ZooKeeper onThread(String name, Callable<ZooKeeper> make) throws Exception {
+        FutureTask<ZooKeeper> task = new FutureTask<>(make);
+        Thread t = new Thread(task, name);
+        t.setDaemon(true);
+        t.start();
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception x) {
+                throw x;
             }
-            if (r instanceof Error e) {
-                throw e;
-            }
-            return (ZooKeeper) r;
+            throw (Error) e.getCause();
         }
     }
 }

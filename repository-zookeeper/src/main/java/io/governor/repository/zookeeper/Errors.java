@@ -2,6 +2,7 @@ package io.governor.repository.zookeeper;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
+import io.governor.api.repository.support.GuardedWrite;
 import org.apache.zookeeper.KeeperException;
 
 /**
@@ -38,9 +39,8 @@ final class Errors {
         if (e instanceof KeeperException ke) {
             return translateKeeper(what, ke);
         }
-        if (e instanceof Writes.Unknown u) {
-            return new GovernanceException(ErrorCode.OUTCOME_UNKNOWN, what + " failed: " + u.getMessage()
-                    + "; it applied once or not at all: re-read before repeating it", u);
+        if (e instanceof GuardedWrite.Unknown u) {
+            return new GovernanceException(ErrorCode.OUTCOME_UNKNOWN, what + " failed: " + u.getMessage(), u);
         }
         return new GovernanceException(ErrorCode.INTERNAL, what + " failed: " + e, e);
     }
@@ -126,11 +126,6 @@ final class Errors {
         return new GovernanceException(ErrorCode.VALUE_TOO_LARGE, operation + " '" + key + "' on " + where()
                 + " refused: the value is " + size + " bytes, more than the limit of " + limit
                 + " bytes (property 'maxValueBytes'; ZooKeeper's jute.maxbuffer)");
-    }
-
-    GovernanceException conflict(String operation, String key, int attempts) {
-        return new GovernanceException(ErrorCode.CONFLICT, operation + " '" + key + "' on " + where()
-                + " gave up after " + attempts + " attempts against concurrent writers");
     }
 
     GovernanceException invalidArgument(String operation, String key, String why) {

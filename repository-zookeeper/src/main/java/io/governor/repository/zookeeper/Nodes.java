@@ -3,7 +3,6 @@ package io.governor.repository.zookeeper;
 import io.governor.api.repository.Paths;
 import io.governor.api.repository.VersionedValue;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -16,10 +15,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -30,11 +29,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Node-level reads and writes on the namespaced Curator client. Every write of a value is a single
- * atomic ZooKeeper request guarded by the version read or by create's own "must not exist" rule,
- * sent through {@link Writes} so that an answer lost on the way is resolved from the nodes, never
- * taken for a refusal; races with other writers are retried, never papered over with
- * exists-then-create. Structural parents are created idempotently with Curator's retries.
+ * Node-level reads, creates and the pruning of empty parents on the namespaced Curator client.
+ * Writes of values are {@link Transaction}s sent through {@link Writes}; structural parents are
+ * created idempotently with Curator's retries.
  *
  * <p>A key that holds a value is a node whose data is non-null (an empty value is zero bytes).
  * Parents created on the way hold null data: they are structure, not values, so {@code get} treats
@@ -49,6 +46,12 @@ final class Nodes {
 
     /** Attempts of a read-check-write loop before giving up with CONFLICT. */
     static final int MAX_ATTEMPTS = 100;
+    /** Most operations in one {@link #readAllAtOnce} multi. */
+    static final int AT_ONCE_MAX_OPS = 256;
+    /** Most bytes of data (as last read) in one {@link #readAllAtOnce} multi: a quarter of the client's 1 MiB packets. */
+    static final int AT_ONCE_MAX_BYTES = 256 * 1024;
+    /** Most sizes and listings remembered; past it they are forgotten and learned again. */
+    static final int MAX_REMEMBERED = 4096;
 
     /** A node as read: data (null for a structural node) with its stat. */
     record Node(byte[] data, Stat stat) {
@@ -65,25 +68,21 @@ final class Nodes {
         }
     }
 
-    /** Most operations in one {@link #readAllAtOnce} multi. */
-    static final int AT_ONCE_MAX_OPS = 256;
-    /** Most bytes of data (as last read) in one {@link #readAllAtOnce} multi: a quarter of the client's 1 MiB packets. */
-    static final int AT_ONCE_MAX_BYTES = 256 * 1024;
-    /** Most sizes and listings remembered; past it they are forgotten and learned again. */
-    static final int MAX_REMEMBERED = 4096;
-
     private final CuratorFramework client;
     private final boolean rootNamespace;
     private final Writes writes;
+    /** How long a write may take to resolve a lost answer, and each pipelined read round to be answered. */
+    private final Duration budget;
     /** Data size in bytes of each node readAll last read (0: no data or absent). */
     private final ConcurrentHashMap<String, Integer> sizes = new ConcurrentHashMap<>();
     /** The child paths of each parent readAll last listed, sorted. */
     private final ConcurrentHashMap<String, List<String>> listings = new ConcurrentHashMap<>();
 
-    Nodes(CuratorFramework client, boolean rootNamespace, Duration writeBudget) {
+    Nodes(CuratorFramework client, boolean rootNamespace, Duration budget) {
         this.client = client;
         this.rootNamespace = rootNamespace;
-        this.writes = new Writes(client, writeBudget);
+        this.writes = new Writes(client, budget);
+        this.budget = budget;
     }
 
     /** Sends guarded writes and resolves lost answers. */
@@ -126,28 +125,10 @@ final class Nodes {
         return names;
     }
 
-    /**
-     * Direct children that hold values, sorted by name. The getData requests are all sent before the
-     * first answer is awaited (pipelined on the one connection, in the background with the client's
-     * retry policy), so the call costs about one round trip plus the server's work instead of one
-     * round trip per child. A child deleted after the listing is left out; any other failure fails
-     * the whole read.
-     *
-     * @param timeout how long to wait for the last answer before giving up with OPERATIONTIMEOUT
-     */
-    SortedMap<String, VersionedValue> childValues(String key, Duration timeout) throws Exception {
-        List<String> paths = new ArrayList<>();
-        for (String name : children(key)) {
-            paths.add(Paths.join(key, name));
-        }
-        Pipeline data = new Pipeline(paths.size(), false);
-        ConcurrentHashMap<String, VersionedValue> values = new ConcurrentHashMap<>();
-        for (String path : paths) {
-            data.getData(path, values);
-        }
-        data.await(timeout, key);
+    /** Direct children that hold values, sorted by name: {@link #readAll} of the one parent. */
+    SortedMap<String, VersionedValue> childValues(String key) throws Exception {
         SortedMap<String, VersionedValue> out = new TreeMap<>();
-        values.forEach((path, v) -> out.put(Paths.name(path), v));
+        readAll(List.of(), List.of(key)).forEach((path, v) -> out.put(Paths.name(path), v));
         return out;
     }
 
@@ -158,21 +139,22 @@ final class Nodes {
      * {@link #readAllAtOnce}). Otherwise, or when the listing shows the children changed, in two
      * pipelined rounds ({@link #readAllPipelined}). Not a snapshot either way (ZooKeeper documents no
      * atomicity for a read-only multi): each value is as of its own read. A node that does not exist
-     * (NONODE) is left out; any other failure fails the whole read and names the node.
+     * (NONODE) is left out; any other failure fails the whole read and names the node. Each pipelined
+     * round waits up to the budget for its last answer, then gives up with OPERATIONTIMEOUT.
      *
-     * @param timeout how long each pipelined round waits for its last answer before giving up with OPERATIONTIMEOUT
      * @return every node found, by path, sorted
      */
-    SortedMap<String, VersionedValue> readAll(Collection<String> keys, Collection<String> parents, Duration timeout)
-            throws Exception {
+    SortedMap<String, VersionedValue> readAll(Collection<String> keys, Collection<String> parents) throws Exception {
         Set<String> wanted = new LinkedHashSet<>(keys);
         Set<String> listed = new LinkedHashSet<>(parents);
         SortedMap<String, VersionedValue> read = readAllAtOnce(wanted, listed);
-        return read != null ? read : readAllPipelined(wanted, listed, timeout);
+        return read != null ? read : readAllPipelined(wanted, listed);
     }
 
     /**
      * The one-request read, or null when it cannot be used or its listing shows the children changed.
+     * Kept for the re-read every instance makes after every change: 32 % less wall time and 60 % less CPU
+     * than the pipelined rounds (ReadAllBench in benchmarks/, issue 21).
      *
      * <p>A multi's answer must fit in one packet of at most the client's {@code jute.maxbuffer}
      * (1 MiB); a larger one makes the client drop the connection. So the multi is sent only when
@@ -183,53 +165,38 @@ final class Nodes {
      * policy applies to those, not to the multi.
      */
     private SortedMap<String, VersionedValue> readAllAtOnce(Set<String> wanted, Set<String> listed) throws Exception {
-        List<String> guessed = new ArrayList<>();
-        List<List<String>> lastListings = new ArrayList<>(listed.size());
-        long bytes = 0;
-        for (String key : wanted) {
-            Integer size = sizes.get(key);
-            if (size == null) {
-                return null;
-            }
-            bytes += size;
-        }
+        Map<String, List<String>> lastListings = new LinkedHashMap<>();
+        List<String> data = new ArrayList<>(wanted); // every getData: the keys, then the children last listed
         for (String parent : listed) {
             List<String> last = listings.get(parent);
             if (last == null) {
                 return null;
             }
-            lastListings.add(last);
-            for (String path : last) {
-                if (!wanted.contains(path)) { // a child asked for as a key is read once, as a key
-                    Integer size = sizes.get(path);
-                    if (size == null) {
-                        return null;
-                    }
-                    bytes += size;
-                    guessed.add(path);
-                }
-            }
+            lastListings.put(parent, last);
+            last.stream().filter(path -> !wanted.contains(path)).forEach(data::add); // a child asked for as a key is read once
         }
-        int count = wanted.size() + listed.size() + guessed.size();
+        long bytes = 0;
+        for (String path : data) {
+            Integer size = sizes.get(path);
+            if (size == null) {
+                return null;
+            }
+            bytes += size;
+        }
+        int count = data.size() + listed.size();
         if (count == 0 || count > AT_ONCE_MAX_OPS || bytes > AT_ONCE_MAX_BYTES) {
             return null;
         }
         String namespace = client.getNamespace();
         List<Op> ops = new ArrayList<>(count);
-        for (String key : wanted) {
-            ops.add(Op.getData(ZKPaths.fixForNamespace(namespace, key)));
-        }
-        for (String parent : listed) {
-            ops.add(Op.getChildren(ZKPaths.fixForNamespace(namespace, parent)));
-        }
-        for (String path : guessed) {
-            ops.add(Op.getData(ZKPaths.fixForNamespace(namespace, path)));
-        }
+        data.forEach(path -> ops.add(Op.getData(ZKPaths.fixForNamespace(namespace, path))));
+        listed.forEach(parent -> ops.add(Op.getChildren(ZKPaths.fixForNamespace(namespace, parent))));
         List<OpResult> results;
         try {
             results = client.getZookeeperClient().getZooKeeper().multi(ops);
         } catch (KeeperException.ConnectionLossException | KeeperException.SessionExpiredException e) {
-            forgetSizes();
+            sizes.clear();
+            listings.clear();
             return null; // the pipelined reads retry with the client's policy
         }
         if (results.size() != count) {
@@ -237,53 +204,35 @@ final class Nodes {
                     + results.size() + " results");
         }
         SortedMap<String, VersionedValue> values = new TreeMap<>();
-        int i = 0;
-        for (String key : wanted) {
-            value(key, results.get(i++), values);
+        for (int i = 0; i < data.size(); i++) {
+            OpResult r = results.get(i);
+            byte[] bytesRead = r instanceof OpResult.GetDataResult d ? d.getData() : failedOrAbsent(data.get(i), r);
+            learned(data.get(i), bytesRead, r instanceof OpResult.GetDataResult d ? d.getStat() : null, values);
         }
+        int i = data.size();
         boolean same = true;
-        int p = 0;
-        for (String parent : listed) {
+        for (Map.Entry<String, List<String>> last : lastListings.entrySet()) {
             OpResult r = results.get(i++);
-            List<String> now = childPaths(parent, r instanceof OpResult.GetChildrenResult c ? c.getChildren()
-                    : failedOrAbsent(parent, r));
-            if (!now.equals(lastListings.get(p++))) {
-                same = false; // a child came or went since the listing the reads were chosen from
-            }
-        }
-        for (String path : guessed) {
-            value(path, results.get(i++), values);
+            List<String> names = r instanceof OpResult.GetChildrenResult c ? c.getChildren() : failedOrAbsent(last.getKey(), r);
+            same &= childPaths(last.getKey(), names).equals(last.getValue()); // false: a child came or went meanwhile
         }
         return same ? values : null;
     }
 
-    /** A getData result: a value lands in {@code into}; NONODE leaves it out; other errors throw. */
-    private void value(String path, OpResult r, Map<String, VersionedValue> into) throws KeeperException {
-        if (r instanceof OpResult.GetDataResult d) {
-            remember(path, d.getData());
-            if (d.getData() != null) {
-                into.put(path, new VersionedValue(new String(d.getData(), StandardCharsets.UTF_8), d.getStat().getMzxid()));
-            }
-        } else {
-            failedOrAbsent(path, r);
-            remember(path, null);
-        }
-    }
-
-    /** An error result: NONODE gives an empty listing, anything else throws naming the node. */
-    private static List<String> failedOrAbsent(String path, OpResult r) throws KeeperException {
+    /** An error result: NONODE gives null, anything else throws naming the node. */
+    private static <T> T failedOrAbsent(String path, OpResult r) throws KeeperException {
         int err = r instanceof OpResult.ErrorResult e ? e.getErr() : KeeperException.Code.SYSTEMERROR.intValue();
         KeeperException.Code code = KeeperException.Code.get(err);
         if (code != KeeperException.Code.NONODE) {
             throw KeeperException.create(code == null ? KeeperException.Code.SYSTEMERROR : code, path);
         }
-        return List.of();
+        return null;
     }
 
-    /** The paths of a parent's children, sorted, without ZooKeeper's own tree at the root. */
+    /** The paths of a parent's children (null: none), sorted, without ZooKeeper's own tree at the root. */
     private List<String> childPaths(String parent, List<String> names) {
-        List<String> paths = new ArrayList<>(names.size());
-        for (String name : names) {
+        List<String> paths = new ArrayList<>();
+        for (String name : names == null ? List.<String>of() : names) {
             String path = Paths.join(parent, name);
             if (!(rootNamespace && "/zookeeper".equals(path))) {
                 paths.add(path);
@@ -299,34 +248,29 @@ final class Nodes {
      * (children that are also among the keys are not read twice). Records the sizes and listings that
      * let the next read of the same nodes go in one request.
      */
-    private SortedMap<String, VersionedValue> readAllPipelined(Set<String> wanted, Set<String> listed, Duration timeout)
-            throws Exception {
-        ConcurrentHashMap<String, VersionedValue> values = new ConcurrentHashMap<>();
-        ConcurrentHashMap<String, List<String>> children = new ConcurrentHashMap<>();
-        Pipeline first = new Pipeline(wanted.size() + listed.size(), true);
+    SortedMap<String, VersionedValue> readAllPipelined(Set<String> wanted, Set<String> listed) throws Exception {
+        Map<String, VersionedValue> values = new ConcurrentHashMap<>();
+        Map<String, List<String>> children = new ConcurrentHashMap<>();
+        Pipeline first = new Pipeline(wanted.size() + listed.size());
         for (String key : wanted) {
             first.getData(key, values);
         }
         for (String parent : listed) {
             first.getChildren(parent, children);
         }
-        first.await(timeout, Paths.describe(wanted, listed));
+        first.await(Paths.describe(wanted, listed));
         List<String> childPaths = new ArrayList<>();
         Map<String, List<String>> listingsNow = new TreeMap<>();
         for (String parent : listed) {
-            List<String> paths = childPaths(parent, children.getOrDefault(parent, List.of()));
+            List<String> paths = childPaths(parent, children.get(parent));
             listingsNow.put(parent, paths);
-            for (String path : paths) {
-                if (!wanted.contains(path)) { // a child asked for as a key is read once, as a key
-                    childPaths.add(path);
-                }
-            }
+            paths.stream().filter(path -> !wanted.contains(path)).forEach(childPaths::add); // a child asked for as a key is read once
         }
-        Pipeline second = new Pipeline(childPaths.size(), true);
+        Pipeline second = new Pipeline(childPaths.size());
         for (String path : childPaths) {
             second.getData(path, values);
         }
-        second.await(timeout, Paths.describe(List.of(), listed));
+        second.await(Paths.describe(List.of(), listed));
         if (listings.size() + listingsNow.size() > MAX_REMEMBERED) {
             listings.clear();
         }
@@ -334,17 +278,18 @@ final class Nodes {
         return new TreeMap<>(values);
     }
 
-    /** Remembers a node's size for {@link #readAllAtOnce}; a node without data or absent counts 0. */
-    private void remember(String path, byte[] data) {
+    /**
+     * Remembers a node's size for {@link #readAllAtOnce} (no data or absent counts 0) and puts a node
+     * with data in {@code into}.
+     */
+    private void learned(String path, byte[] data, Stat stat, Map<String, VersionedValue> into) {
         if (sizes.size() >= MAX_REMEMBERED) {
             sizes.clear();
         }
         sizes.put(path, data == null ? 0 : data.length);
-    }
-
-    private void forgetSizes() {
-        sizes.clear();
-        listings.clear();
+        if (data != null) {
+            into.put(path, new VersionedValue(new String(data, StandardCharsets.UTF_8), stat.getMzxid()));
+        }
     }
 
     /**
@@ -354,44 +299,33 @@ final class Nodes {
     private final class Pipeline {
         private final CountDownLatch answered;
         private final AtomicReference<KeeperException> failure = new AtomicReference<>();
-        /** Whether the sizes read are remembered for {@link #readAllAtOnce} (readAll's reads, not childValues'). */
-        private final boolean learn;
 
-        Pipeline(int requests, boolean learn) {
+        Pipeline(int requests) {
             this.answered = new CountDownLatch(requests);
-            this.learn = learn;
         }
 
         /** Sends a getData; a node with a value lands in {@code into} by path. */
         void getData(String path, Map<String, VersionedValue> into) throws Exception {
-            client.getData().inBackground((c, event) -> {
-                if (learn && event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
-                    remember(path, null);
-                }
-                answer(path, event.getResultCode(), () -> {
-                    if (learn) {
-                        remember(path, event.getData());
-                    }
-                    if (event.getData() != null) {
-                        into.put(path, new VersionedValue(new String(event.getData(), StandardCharsets.UTF_8),
-                                event.getStat().getMzxid()));
-                    }
-                });
-            }).forPath(path);
+            client.getData().inBackground((c, event) -> answer(path, event.getResultCode(),
+                    ok -> learned(path, ok ? event.getData() : null, event.getStat(), into))).forPath(path);
         }
 
         /** Sends a getChildren; the names land in {@code into} by the parent's path. */
         void getChildren(String path, Map<String, List<String>> into) throws Exception {
-            client.getChildren().inBackground((c, event) -> answer(path, event.getResultCode(),
-                    () -> into.put(path, event.getChildren()))).forPath(path);
+            client.getChildren().inBackground((c, event) -> answer(path, event.getResultCode(), ok -> {
+                if (ok) {
+                    into.put(path, event.getChildren());
+                }
+            })).forPath(path);
         }
 
-        private void answer(String path, int resultCode, Runnable onOk) {
+        /** Passes OK (true) or NONODE (false) on; remembers any other answer as the failure. */
+        private void answer(String path, int resultCode, java.util.function.Consumer<Boolean> found) {
             try {
                 KeeperException.Code rc = KeeperException.Code.get(resultCode);
-                if (rc == KeeperException.Code.OK) {
-                    onOk.run();
-                } else if (rc != KeeperException.Code.NONODE) {
+                if (rc == KeeperException.Code.OK || rc == KeeperException.Code.NONODE) {
+                    found.accept(rc == KeeperException.Code.OK);
+                } else {
                     failure.compareAndSet(null, KeeperException.create(rc, path));
                 }
             } finally {
@@ -400,8 +334,8 @@ final class Nodes {
         }
 
         /** Waits for every answer; throws the first failure, or OPERATIONTIMEOUT naming {@code what}. */
-        void await(Duration timeout, String what) throws Exception {
-            if (!answered.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        void await(String what) throws Exception {
+            if (!answered.await(budget.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw KeeperException.create(KeeperException.Code.OPERATIONTIMEOUT, what);
             }
             if (failure.get() != null) {
@@ -411,59 +345,9 @@ final class Nodes {
     }
 
     /**
-     * Creates or overwrites a persistent node, creating parents; an ephemeral node there is replaced
-     * by a persistent one. Read, then one write guarded by what was read ({@link #writeOver}); a
-     * concurrent write makes it read and write again.
-     *
-     * @throws Writes.Unknown when an answer was lost and the nodes do not tell whether it applied
+     * Creates a node with its missing parents, storing its stat in {@code stat}. Returns false
+     * (nothing written) when the node exists. A parent removed concurrently is re-created.
      */
-    void put(String key, byte[] data) throws Exception {
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            if (writeOver(key, read(key), data) == Writes.Outcome.APPLIED) {
-                return;
-            }
-        }
-        throw new KeeperException.BadVersionException(key);
-    }
-
-    /**
-     * Writes {@code data} over the node as it was read ({@code n}, null when absent), guarded by that
-     * read, through {@link Writes} so that a lost answer is resolved and never taken for a refusal:
-     * a setData with the data version read; a create (after the parents) when absent; for an
-     * ephemeral node, delete-and-create in one multi (a put or compare-and-set makes a key
-     * persistent, as on every backend).
-     *
-     * @return {@code REFUSED} when the node changed since the read (nothing written)
-     */
-    private Writes.Outcome writeOver(String key, Node n, byte[] data) throws Exception {
-        Writes.Plan plan = new Writes.Plan().writes(key, data);
-        List<CuratorOp> ops;
-        if (n == null) {
-            createParents(key);
-            String parent = Paths.parent(key);
-            Node p = read(parent);
-            plan.read(key, null).read(parent, p == null ? null : p.stat()); // the parent's child zxid shows a create-and-delete
-            ops = List.of(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(key, data));
-        } else if (n.stat().getEphemeralOwner() != 0) {
-            plan.read(key, n.stat());
-            ops = List.of(client.transactionOp().delete().withVersion(n.stat().getVersion()).forPath(key),
-                    client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(key, data));
-        } else {
-            plan.read(key, n.stat());
-            ops = List.of(client.transactionOp().setData().withVersion(n.stat().getVersion()).forPath(key, data));
-        }
-        return writes.send(ops, plan);
-    }
-
-    /**
-     * Creates a node with its missing parents. Returns false (nothing written) when the node exists.
-     * A parent removed concurrently is re-created.
-     */
-    boolean create(String key, byte[] data, CreateMode mode) throws Exception {
-        return create(key, data, mode, new Stat());
-    }
-
-    /** As {@link #create(String, byte[], CreateMode)}, storing the created node's stat in {@code stat}. */
     boolean create(String key, byte[] data, CreateMode mode, Stat stat) throws Exception {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             try {
@@ -490,36 +374,6 @@ final class Nodes {
                 // there already: fine
             }
         }
-    }
-
-    /**
-     * Replaces the value if it equals {@code expected}; with null {@code expected} creates the key
-     * only if it holds no value. Read, compare, then one write guarded by the read
-     * ({@link #writeOver}); a concurrent write makes it read and compare again. A mismatch is
-     * confirmed by a read after a {@code sync}, since the server this client reads from may lag the
-     * leader: a compare-and-set never answers false from a value already overwritten before the call.
-     *
-     * @return whether the value was written
-     * @throws Writes.Unknown when an answer was lost and the nodes do not tell whether it applied
-     */
-    boolean compareAndSet(String key, String expected, byte[] data) throws Exception {
-        boolean synced = false;
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Node n = read(key);
-            if (n == null ? expected != null : !Objects.equals(n.value(), expected)) {
-                if (synced) {
-                    return false;
-                }
-                // the server may lag the leader: answer "no" only from a read that sees every write before the call
-                writes.sync();
-                synced = true;
-                continue;
-            }
-            if (writeOver(key, n, data) == Writes.Outcome.APPLIED) {
-                return true;
-            }
-        }
-        throw new KeeperException.BadVersionException(key);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.governor.repository.zookeeper;
 
 import io.governor.api.repository.Operation;
 import io.governor.api.repository.Paths;
+import io.governor.api.repository.support.GuardedWrite;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.zookeeper.CreateMode;
@@ -15,7 +16,8 @@ import java.util.Objects;
 import java.util.TreeSet;
 
 /**
- * A {@link io.governor.api.repository.Repository#commit commit} as one ZooKeeper {@code multi}.
+ * A {@link io.governor.api.repository.Repository#commit commit} as one ZooKeeper {@code multi}; put
+ * and compare-and-set are commits of one put (after one check).
  *
  * <p>The plan reads the current state of every node it touches, evaluates the checks against that
  * state (the store before the commit), then turns each write into ZooKeeper operations guarded by
@@ -25,8 +27,9 @@ import java.util.TreeSet;
  * version for every node of a removed subtree (deepest first). A condition "key is absent" becomes
  * a create-and-delete of that key inside the multi, which fails if the key appeared meanwhile. If
  * anything changed between the reads and the multi, ZooKeeper rejects the whole multi and the plan
- * is made again from fresh reads, so nothing is ever half-applied. The multi goes out through
- * {@link Writes}, which resolves an answer lost on the way from the nodes the plan read.
+ * is made again from fresh reads, so nothing is ever half-applied; races with other writers are
+ * retried, never papered over with exists-then-create. The multi goes out through {@link Writes},
+ * which resolves an answer lost on the way from the nodes the plan read.
  *
  * <p>Not thread-safe; one instance per commit call.
  */
@@ -37,7 +40,7 @@ final class Transaction {
     private final Map<String, Planned> state = new HashMap<>();
     private final List<CuratorOp> ops = new ArrayList<>();
     /** Every node read and every key written, for resolving a lost answer. */
-    private final Writes.Plan written = new Writes.Plan();
+    private final GuardedWrite written = new GuardedWrite().versionGuarded();
 
     /** What the plan believes about one node: as read, then as changed by the planned operations. */
     private static final class Planned {
@@ -59,7 +62,7 @@ final class Transaction {
      * @return false if a check failed (nothing written)
      * @throws KeeperException.BadVersionException when concurrent writers kept winning for
      *         {@link Nodes#MAX_ATTEMPTS} rounds
-     * @throws Writes.Unknown when the multi's answer was lost and the nodes do not tell whether it applied
+     * @throws GuardedWrite.Unknown when the multi's answer was lost and the nodes do not tell whether it applied
      */
     static boolean commit(CuratorFramework client, Nodes nodes, List<Operation> operations) throws Exception {
         for (int attempt = 0; attempt < Nodes.MAX_ATTEMPTS; attempt++) {
@@ -70,7 +73,7 @@ final class Transaction {
             if (t.ops.isEmpty()) {
                 return true;
             }
-            if (nodes.writes().send(t.ops, t.written) == Writes.Outcome.REFUSED) {
+            if (!nodes.writes().send(t.ops, t.written)) {
                 continue; // something changed since the reads: plan again
             }
             for (Operation op : operations) {
@@ -80,7 +83,23 @@ final class Transaction {
             }
             return true;
         }
-        throw new KeeperException.BadVersionException("commit");
+        throw new KeeperException.BadVersionException(operations.get(0).key());
+    }
+
+    /**
+     * Replaces the value if it equals {@code expected}; with null {@code expected} creates the key
+     * only if it holds no value. A mismatch is confirmed by a second commit after a {@code sync},
+     * since the server this client reads from may lag the leader: a compare-and-set never answers
+     * false from a value already overwritten before the call.
+     */
+    static boolean compareAndSet(CuratorFramework client, Nodes nodes, String key, String expected, String value)
+            throws Exception {
+        List<Operation> ops = List.of(Operation.check(key, expected), Operation.put(key, value));
+        if (commit(client, nodes, ops)) {
+            return true;
+        }
+        nodes.writes().sync();
+        return commit(client, nodes, ops);
     }
 
     private boolean plan(List<Operation> operations) throws Exception {
@@ -129,28 +148,25 @@ final class Transaction {
 
     private void put(String key, String value) throws Exception {
         written.writes(key, Nodes.bytes(value));
-        for (String a : ancestors(key)) {
+        Planned n = node(key);
+        if (n.exists && !n.ephemeral) {
+            ops.add(client.transactionOp().setData().withVersion(n.version).forPath(key, Nodes.bytes(value)));
+            n.version++;
+            n.value = value;
+            return;
+        }
+        if (n.exists) { // a put makes a key persistent, as on every backend: replace the ephemeral node
+            ops.add(client.transactionOp().delete().withVersion(n.version).forPath(key));
+            n.ephemeral = false;
+        }
+        for (String a : n.exists ? List.<String>of() : ancestors(key)) { // an existing node's ancestors exist
             if (!node(a).exists) {
                 ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(a, null));
                 created(a, null);
             }
         }
-        Planned n = node(key);
-        if (n.exists && n.ephemeral) {
-            // a put makes a key persistent, as on every backend: replace the ephemeral node
-            ops.add(client.transactionOp().delete().withVersion(n.version).forPath(key));
-            ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(key, Nodes.bytes(value)));
-            n.ephemeral = false;
-            n.version = 0;
-            n.value = value;
-        } else if (n.exists) {
-            ops.add(client.transactionOp().setData().withVersion(n.version).forPath(key, Nodes.bytes(value)));
-            n.version++;
-            n.value = value;
-        } else {
-            ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(key, Nodes.bytes(value)));
-            created(key, value);
-        }
+        ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(key, Nodes.bytes(value)));
+        created(key, value);
     }
 
     private void delete(String key) throws Exception {
@@ -189,7 +205,7 @@ final class Transaction {
         if (n == null) {
             n = new Planned();
             Nodes.Node read = nodes.read(path);
-            written.read(path, read == null ? null : read.stat());
+            written.planned(path, read == null ? null : Writes.node(read.data(), read.stat()));
             if (read != null) {
                 n.exists = true;
                 n.ephemeral = read.stat().getEphemeralOwner() != 0;

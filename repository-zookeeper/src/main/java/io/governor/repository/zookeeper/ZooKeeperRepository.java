@@ -35,8 +35,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Thread-safe; every operation but {@code watch} blocks until ZooKeeper answers, Curator's retry
  * policy gives up ({@code UNAVAILABLE}) or, for a lock, the wait times out. Failures are translated
- * by {@link Errors}. The parts: {@link Nodes} (reads and single writes), {@link Transaction}
- * (commit), {@link Watches} (prefix watches), {@link Ephemerals} (owned ephemerals), {@link Locks}
+ * by {@link Errors}. The parts: {@link Nodes} (reads), {@link Transaction} (every write of values),
+ * {@link Watches} (prefix watches), {@link Ephemerals} (owned ephemerals), {@link Locks}
  * (lock recipe and leases), {@link ConnectionStates} (state mapping and recovery).
  */
 final class ZooKeeperRepository implements RegistryRepository {
@@ -133,7 +133,7 @@ final class ZooKeeperRepository implements RegistryRepository {
     @Override
     public SortedMap<String, VersionedValue> childValues(String key) {
         Paths.requireKey(key, true);
-        return call("childValues", key, () -> nodes.childValues(key, settings.sessionTimeout().plus(settings.connectionTimeout())));
+        return call("childValues", key, () -> nodes.childValues(key));
     }
 
     /**
@@ -147,33 +147,30 @@ final class ZooKeeperRepository implements RegistryRepository {
     public SortedMap<String, VersionedValue> readAll(Collection<String> keys, Collection<String> parents) {
         Paths.requireReadAll(keys, parents);
         String label = Paths.describe(keys, parents);
-        Duration timeout = settings.sessionTimeout().plus(settings.connectionTimeout());
         return call("readAll", label, () -> {
             try {
-                return nodes.readAll(keys, parents, timeout);
+                return nodes.readAll(keys, parents);
             } catch (KeeperException e) {
                 throw errors.translate("readAll", e.getPath() == null ? label : e.getPath(), e);
             }
         });
     }
 
+    /** A commit of one put (see {@link Transaction}): read, then one write guarded by the version read. */
     @Override
     public void put(String key, String value) {
         Paths.requireKey(key);
-        byte[] data = encode("put", key, value);
+        encode("put", key, value);
         ephemerals.disown(key); // a put makes the key persistent: no longer re-created after a session loss
-        call("put", key, () -> {
-            nodes.put(key, data);
-            return null;
-        });
+        call("put", key, () -> Transaction.commit(client, nodes, List.of(Operation.put(key, value))));
     }
 
-    /** Atomic: the write is guarded by the data version read with the compared value. */
+    /** Atomic: a commit of a check and a put, guarded by the data version read with the compared value. */
     @Override
     public boolean compareAndSet(String key, String expectedValue, String newValue) {
         Paths.requireKey(key);
-        byte[] data = encode("compareAndSet", key, newValue);
-        boolean done = call("compareAndSet", key, () -> nodes.compareAndSet(key, expectedValue, data));
+        encode("compareAndSet", key, newValue);
+        boolean done = call("compareAndSet", key, () -> Transaction.compareAndSet(client, nodes, key, expectedValue, newValue));
         if (done) {
             ephemerals.disown(key); // the key is persistent now
         }
