@@ -1,0 +1,20 @@
+/**
+ * Reusable parts for implementing a {@link io.governor.api.repository.Repository} backend, so that a
+ * new backend writes only what is particular to its store.
+ *
+ * <ul>
+ *   <li>{@link io.governor.api.repository.support.PrefixView}: the values and versions of the keys
+ *       below a watched prefix, the events that take it to a new state, and the diff against a full
+ *       read after a reconnect, session expiry or compaction (the missed events).</li>
+ *   <li>{@link io.governor.api.repository.support.ListenerWatch}: a {@code Watch} that hands events
+ *       to its listener one at a time, logs what the listener throws, and keeps the close contract
+ *       (no event once {@code close()} returns, except from within the listener).</li>
+ *   <li>{@link io.governor.api.repository.support.WatchSet}: a repository's open watches.</li>
+ *   <li>{@link io.governor.api.repository.support.WatchThread}: the repository's one
+ *       {@code governor-<namespace>-watch} thread that reads for its watches and delivers their
+ *       events in order.</li>
+ * </ul>
+ *
+ * <p>These are implementation aids for backends, not part of what an application calls.
+ */
+package io.governor.api.repository.support;
