@@ -13,6 +13,8 @@ import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.Watch;
 import io.governor.api.repository.WatchListener;
+import io.governor.api.repository.support.WatchSet;
+import io.governor.api.repository.support.WatchThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,9 +60,9 @@ public final class MemoryRepository implements RegistryRepository {
     private final Namespace ns;
     private final String label;
     private final int maxValueBytes;
-    private final Dispatcher dispatcher;
+    private final WatchThread dispatcher;
     private final MemoryStore.Subscriber subscriber = this::changed;
-    private final List<MemoryWatch> watches = new CopyOnWriteArrayList<>();
+    private final WatchSet<MemoryWatch> watches = new WatchSet<>();
     private final List<ConnectionStateListener> stateListeners = new CopyOnWriteArrayList<>();
     private final Map<String, String> ephemerals = new LinkedHashMap<>(); // full key -> value; guarded by store.lock
     private final Set<MemoryLease> leases = new HashSet<>(); // guarded by store.lock
@@ -73,7 +75,7 @@ public final class MemoryRepository implements RegistryRepository {
         this.ns = new Namespace(namespace);
         this.label = ns.label();
         this.maxValueBytes = maxValueBytes;
-        this.dispatcher = new Dispatcher(label);
+        this.dispatcher = new WatchThread(label);
         this.session = store.newSession();
         store.subscribe(subscriber);
         log.info("[{}] memory repository connected to store '{}' (session {})", label, store.name(), session);
@@ -186,9 +188,7 @@ public final class MemoryRepository implements RegistryRepository {
         }
         store.lock.lock();
         try {
-            MemoryWatch w = new MemoryWatch(this, prefix, listener, store.revision());
-            watches.add(w);
-            return w;
+            return watches.add(new MemoryWatch(label, prefix, listener, store.revision()));
         } finally {
             store.lock.unlock();
         }
@@ -253,7 +253,7 @@ public final class MemoryRepository implements RegistryRepository {
             log.warn("[{}] session {} expired: {} ephemerals removed, {} lock leases lost", label, old, removed, leases.size());
             leases.clear();
             report(ConnectionState.LOST);
-            callbacks.forEach(dispatcher::submit);
+            callbacks.forEach(dispatcher::execute);
             session = store.newSession();
             suspended = false;
             ephemerals.forEach((k, v) -> store.put(k, v, session));
@@ -308,8 +308,8 @@ public final class MemoryRepository implements RegistryRepository {
         } finally {
             store.lock.unlock();
         }
-        watches.clear();
-        dispatcher.stop();
+        watches.closeAll();
+        dispatcher.close();
         log.info("[{}] memory repository closed", label);
     }
 
@@ -345,10 +345,6 @@ public final class MemoryRepository implements RegistryRepository {
         log.debug("[{}] lock '{}' released, token {}", label, lease.name(), lease.fencingToken());
     }
 
-    void removeWatch(MemoryWatch watch) {
-        watches.remove(watch);
-    }
-
     /** Called by the store under its lock for every mutation, in order. */
     private void changed(long revision, List<ChangeEvent> events) {
         if (watches.isEmpty()) {
@@ -362,10 +358,10 @@ public final class MemoryRepository implements RegistryRepository {
             }
         }
         if (!mine.isEmpty()) {
-            dispatcher.submit(() -> {
+            dispatcher.execute(() -> {
                 for (ChangeEvent e : mine) {
                     for (MemoryWatch w : watches) {
-                        w.deliver(revision, e, label);
+                        w.deliver(revision, e);
                     }
                 }
             });
@@ -388,7 +384,7 @@ public final class MemoryRepository implements RegistryRepository {
 
     private void report(ConnectionState state) {
         log.info("[{}] connection state {}", label, state);
-        dispatcher.submit(() -> {
+        dispatcher.execute(() -> {
             for (ConnectionStateListener l : stateListeners) {
                 try {
                     l.stateChanged(state);

@@ -107,6 +107,18 @@ public final class PrefixView {
                 : new ChangeEvent(ChangeEvent.Type.DELETED, key, before.value(), before.version());
     }
 
+    /**
+     * Records that the store reported {@code key} deleted (a delete notification, which is exact).
+     *
+     * @return {@code DELETED} with the last value and version the view held, or with null and -1 when
+     *         it held none; null only when the key is outside the prefix
+     */
+    public synchronized ChangeEvent deleted(String key) {
+        ChangeEvent known = remove(key);
+        return known != null || !Paths.isAtOrBelow(key, prefix) ? known
+                : new ChangeEvent(ChangeEvent.Type.DELETED, key, null, -1);
+    }
+
     /** Records that {@code key} and all its descendants are gone; the deletions, deepest key first. */
     public synchronized List<ChangeEvent> removeSubtree(String key) {
         List<ChangeEvent> out = new ArrayList<>();

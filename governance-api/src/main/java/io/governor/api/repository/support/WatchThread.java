@@ -83,7 +83,8 @@ public final class WatchThread implements AutoCloseable {
 
     /**
      * Runs {@code work} on this thread and returns its result: inline when called on this thread,
-     * otherwise queued behind the tasks before it, waiting up to {@code timeout}.
+     * otherwise queued behind the tasks before it, waiting up to {@code timeout} (with null, as long
+     * as the work takes).
      *
      * @throws TimeoutException     the work did not finish in time (it is cancelled)
      * @throws InterruptedException the caller was interrupted (the work is cancelled)
@@ -99,7 +100,7 @@ public final class WatchThread implements AutoCloseable {
         }
         Future<T> f = executor.submit(work);
         try {
-            return f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return timeout == null ? f.get() : f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception ex ? ex : e;
         } catch (TimeoutException | InterruptedException e) {
@@ -111,7 +112,7 @@ public final class WatchThread implements AutoCloseable {
     /**
      * Stops the thread: queued tasks are skipped, a running task is interrupted, and the caller waits
      * up to {@code wait} for it to end (not when called on this thread, e.g. by a listener: the thread
-     * then ends after the running task). Idempotent.
+     * then ends after the running task; nor with a zero {@code wait}). Idempotent.
      */
     public void close(Duration wait) {
         stopped = true;
@@ -120,6 +121,9 @@ public final class WatchThread implements AutoCloseable {
             return;
         }
         executor.shutdownNow();
+        if (wait.isZero()) {
+            return;
+        }
         try {
             if (!executor.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("[{}] watch thread did not stop within {}", label, wait);

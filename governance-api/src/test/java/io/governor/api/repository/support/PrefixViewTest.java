@@ -67,6 +67,7 @@ class PrefixViewTest {
         assertEquals(e(UPDATED, "/k", "2", 8), view.put("/k", v("2", 8)));
         assertEquals(e(DELETED, "/k", "2", 8), view.remove("/k"));
         assertNull(view.remove("/k"), "an unknown key gives no deletion");
+        assertEquals(e(DELETED, "/k", null, -1), view.deleted("/k"), "a reported deletion is exact, known or not");
     }
 
     @Test
