@@ -32,7 +32,7 @@ public final class WatchThread implements AutoCloseable {
     private volatile Thread thread;
     private volatile boolean stopped;
 
-    /** Starts nothing yet: the thread is made on the first task. {@code label} is the namespace. */
+    /** Starts the thread, which waits for tasks. {@code label} is the namespace. */
     public WatchThread(String label) {
         this.label = label;
         this.executor = new ScheduledThreadPoolExecutor(1, r -> {
@@ -44,6 +44,7 @@ public final class WatchThread implements AutoCloseable {
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
         executor.setRemoveOnCancelPolicy(true);
+        executor.prestartCoreThread();
     }
 
     /** Whether the caller runs on this thread (a listener, or a task of this thread). */
@@ -121,11 +122,13 @@ public final class WatchThread implements AutoCloseable {
             return;
         }
         executor.shutdownNow();
-        if (wait.isZero()) {
+        Thread t = thread;
+        if (wait.isZero() || t == null) {
             return;
         }
         try {
-            if (!executor.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+            t.join(Math.max(1, wait.toMillis())); // the thread itself: a terminated executor's worker may still be exiting
+            if (t.isAlive()) {
                 LOG.warn("[{}] watch thread did not stop within {}", label, wait);
             }
         } catch (InterruptedException e) {

@@ -74,6 +74,18 @@ class WatchThreadTest {
     }
 
     @Test
+    void theThreadRunsWhileOpenAndHasEndedWhenCloseReturns() {
+        WatchThread thread = new WatchThread("alive-test");
+        assertTrue(alive("governor-alive-test-watch"), "started with the watch thread");
+        thread.close(Duration.ofSeconds(10));
+        assertFalse(alive("governor-alive-test-watch"));
+    }
+
+    private static boolean alive(String name) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
+    }
+
+    @Test
     void repeatRunsUntilCancelled() throws Exception {
         try (WatchThread thread = new WatchThread("ns")) {
             CountDownLatch three = new CountDownLatch(3);
