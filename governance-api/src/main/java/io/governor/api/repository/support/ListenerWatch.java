@@ -58,7 +58,10 @@ public class ListenerWatch implements Watch {
         return closed.get();
     }
 
-    /** Hands {@code event} to the listener unless the watch is closed or the key is outside the prefix. */
+    /**
+     * Hands {@code event} to the listener unless the watch is closed or the key is outside the
+     * prefix. A null event (what {@link PrefixView} returns for no change) is skipped.
+     */
     public final void deliver(ChangeEvent event) {
         if (event == null || isClosed() || !Paths.isAtOrBelow(event.key(), prefix)) {
             return;
