@@ -203,13 +203,7 @@ public final class Demo {
 
     /** The data source and H2 database a connection reached, e.g. {@code replica_0 (H2 demo_replica_a)}. */
     private static String whoAmI(DataSource ds, boolean readOnly) throws SQLException {
-        try (Connection c = ds.getConnection()) {
-            c.setReadOnly(readOnly);
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT name FROM whoami")) {
-                rs.next();
-                return label(rs.getString(1));
-            }
-        }
+        return label(queryOne(ds, readOnly, "SELECT name FROM whoami", String.class));
     }
 
     /** {@code replica_0 (H2 demo_replica_a)}: the data source an H2 database of the demo is. */
@@ -234,11 +228,16 @@ public final class Demo {
     }
 
     private static long count(DataSource ds, boolean readOnly) throws SQLException {
+        return queryOne(ds, readOnly, "SELECT COUNT(*) FROM orders", Long.class);
+    }
+
+    /** The one value {@code sql} answers on a connection of {@code ds}, read-only (a replica) if asked. */
+    private static <T> T queryOne(DataSource ds, boolean readOnly, String sql, Class<T> type) throws SQLException {
         try (Connection c = ds.getConnection()) {
             c.setReadOnly(readOnly);
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM orders")) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
                 rs.next();
-                return rs.getLong(1);
+                return rs.getObject(1, type);
             }
         }
     }

@@ -13,9 +13,8 @@ import io.governor.api.repository.LockLease;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.memory.MemoryRepository;
 import io.governor.core.memory.MemoryRepositoryProvider;
-import io.governor.core.service.NodePaths;
-import io.governor.core.yaml.YamlLimits;
 import io.governor.test.Await;
+import io.governor.test.SilentServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,32 +98,16 @@ class GovernanceTest {
     void closeDuringASlowApplyReportsNoRejection() throws Exception {
         RecordingListener listener = new RecordingListener();
         Governance g = start(BootstrapMode.CENTER, TestConfigs.orders("slow"), listener);
-        List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (java.net.ServerSocket silent = new java.net.ServerSocket(0)) {
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        accepted.add(silent.accept());
-                    }
-                } catch (java.io.IOException closed) {
-                    // the test is over
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
+        try (SilentServer silent = SilentServer.start()) {
             // a data source whose server accepts and never answers: the pool check waits its full timeout
             g.admin().setProps(new GovernanceProps(java.util.Map.of(GovernanceProps.POOL_CHECK_TIMEOUT, "30s")));
             g.admin().replaceDataSource("orders", "replica_1", DataSourceConfig.of(
-                    "jdbc:h2:tcp://127.0.0.1:" + silent.getLocalPort() + "/mem:silent", "sa", "x"));
-            Await.until(WAIT, "the new pool is being checked", () -> !accepted.isEmpty());
+                    "jdbc:h2:tcp://127.0.0.1:" + silent.port() + "/mem:silent", "sa", "x"));
+            Await.until(WAIT, "the new pool is being checked", silent::connected);
 
             g.close();
 
             assertEquals(List.of(), listener.rejected, "close() interrupted the apply; that is no rejection");
-        } finally {
-            for (java.net.Socket s : accepted) {
-                s.close();
-            }
         }
     }
 

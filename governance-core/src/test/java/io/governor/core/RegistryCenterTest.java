@@ -4,21 +4,15 @@ import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.memory.MemoryRepositoryProvider;
 import io.governor.core.memory.MemoryStore;
-import io.governor.core.service.NodePaths;
-import io.governor.core.service.RegistryService;
-import io.governor.core.yaml.RuleCodecs;
-import io.governor.core.yaml.YamlCodec;
+import io.governor.test.CallCounter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,17 +23,10 @@ class RegistryCenterTest {
     private final String store = "registry-" + UUID.randomUUID();
     private final RegistryRepository memory = (RegistryRepository) new MemoryRepositoryProvider().create(
             RepositoryConfig.builder("memory").serverLists(store).namespace("ns").build());
-    private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     /** The memory repository, counting calls by method name. */
-    private final RegistryRepository counted = (RegistryRepository) Proxy.newProxyInstance(getClass().getClassLoader(),
-            new Class<?>[] {RegistryRepository.class}, (proxy, method, args) -> {
-                calls.computeIfAbsent(method.getName(), k -> new AtomicInteger()).incrementAndGet();
-                try {
-                    return method.invoke(memory, args);
-                } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                }
-            });
+    private final CallCounter<RegistryRepository> counter = new CallCounter<>(RegistryRepository.class, memory);
+    private final Map<String, AtomicInteger> calls = counter.calls();
+    private final RegistryRepository counted = counter.proxy();
     private final YamlCodec codec = new YamlCodec(RuleCodecs.load());
     private final RegistryService registry = new RegistryService(counted, codec, "ns");
     private final Instances instances = new Instances(counted, codec);

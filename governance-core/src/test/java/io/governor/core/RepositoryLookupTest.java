@@ -24,9 +24,7 @@ class RepositoryLookupTest {
 
     @Test
     void unknownRepositoryTypeNamesWhatWasFoundAndTheArtifactToAdd() {
-        GovernanceConfig cfg = GovernanceConfig.builder("ns")
-                .registryCenter(RepositoryConfig.builder("ETCD").serverLists("http://127.0.0.1:1").build()).build();
-        GovernanceException e = assertThrows(GovernanceException.class, () -> Governance.builder(cfg).build());
+        GovernanceException e = TestConfigs.startFails(RepositoryConfig.builder("ETCD").serverLists("http://127.0.0.1:1").build());
         assertEquals(ErrorCode.REPOSITORY_NOT_FOUND, e.code());
         assertEquals("no repository of type 'etcd'; found: configonly, late, memory; add the artifact io.governor:repository-etcd",
                 e.getMessage());
@@ -34,9 +32,7 @@ class RepositoryLookupTest {
 
     @Test
     void registryCenterWithoutEphemeralAndLockFailsWithCapabilityMissing() {
-        GovernanceConfig cfg = GovernanceConfig.builder("ns")
-                .registryCenter(RepositoryConfig.builder("configonly").build()).build();
-        GovernanceException e = assertThrows(GovernanceException.class, () -> Governance.builder(cfg).build());
+        GovernanceException e = TestConfigs.startFails(RepositoryConfig.builder("configonly").build());
         assertEquals(ErrorCode.CAPABILITY_MISSING, e.code());
         assertTrue(e.getMessage().contains("'configonly' cannot be the registry center"), e.getMessage());
         assertTrue(e.getMessage().contains("EPHEMERAL") && e.getMessage().contains("LOCK"), e.getMessage());

@@ -5,11 +5,11 @@ import io.governor.api.GovernanceException;
 import io.governor.api.config.BootstrapMode;
 import io.governor.api.config.GovernanceConfig;
 import io.governor.api.repository.RepositoryConfig;
+import io.governor.core.scenario.StartupChecks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -54,9 +54,7 @@ class StartupErrorsTest {
 
     @Test
     void misspeltCenterTypeSuggestsTheKnownTypeAndItsArtifact() {
-        GovernanceConfig cfg = GovernanceConfig.builder("ns")
-                .registryCenter(RepositoryConfig.builder("zookeper").serverLists("127.0.0.1:2181").build()).build();
-        GovernanceException e = assertThrows(GovernanceException.class, () -> Governance.builder(cfg).build());
+        GovernanceException e = TestConfigs.startFails(RepositoryConfig.builder("zookeper").serverLists("127.0.0.1:2181").build());
         assertEquals(ErrorCode.REPOSITORY_NOT_FOUND, e.code());
         assertEquals("no repository of type 'zookeper'; did you mean 'zookeeper'? found: configonly, late, memory;"
                 + " add the artifact io.governor:repository-zookeeper", e.getMessage());
@@ -64,49 +62,29 @@ class StartupErrorsTest {
 
     @Test
     void misspeltTypeOfAFoundRepositorySuggestsItWithoutAnArtifact() {
-        GovernanceConfig cfg = GovernanceConfig.builder("ns")
-                .registryCenter(RepositoryConfig.builder("memroy").build()).build();
-        GovernanceException e = assertThrows(GovernanceException.class, () -> Governance.builder(cfg).build());
+        GovernanceException e = TestConfigs.startFails(RepositoryConfig.builder("memroy").build());
         assertEquals("no repository of type 'memroy'; did you mean 'memory'? found: configonly, late, memory", e.getMessage());
     }
 
     @Test
     void unknownTypeNamesNoInventedArtifact() {
-        GovernanceConfig cfg = GovernanceConfig.builder("ns")
-                .registryCenter(RepositoryConfig.builder("consul").build()).build();
-        GovernanceException e = assertThrows(GovernanceException.class, () -> Governance.builder(cfg).build());
+        GovernanceException e = TestConfigs.startFails(RepositoryConfig.builder("consul").build());
         assertEquals("no repository of type 'consul'; found: configonly, late, memory", e.getMessage());
         assertFalse(e.getMessage().contains("repository-consul"), e.getMessage());
     }
 
     @Test
     void misspeltRepositoryPropertyNamesFileLineAndKeyPath(@TempDir Path dir) throws IOException {
-        Path file = dir.resolve("governor.yaml");
-        Files.writeString(file, """
-                governance:
-                  namespace: order-service
-                  registryCenter:
-                    type: memory
-                    serverLists: %s
-                    props:
-                      maxValueByte: 100
-                """.formatted(TestConfigs.newStore()));
-        GovernanceException e = assertThrows(GovernanceException.class, () -> Governance.fromYaml(file));
-        assertEquals(ErrorCode.INVALID_CONFIG, e.code());
-        assertTrue(e.getMessage().startsWith(file + ": line 7, key 'governance.registryCenter.props.maxValueByte': "
-                + "unknown property 'maxValueByte' for memory repository; did you mean 'maxValueBytes'?"), e.getMessage());
+        StartupChecks.assertCenterPropertiesRejected(dir, "memory", TestConfigs.newStore(), "\n      maxValueByte: 100", "line 7, key 'governance.registryCenter.props.maxValueByte': "
+                + "unknown property 'maxValueByte' for memory repository; did you mean 'maxValueBytes'?");
     }
 
     @Test
     void badRepositoryPropertyValueNamesFileLineAndKeyPath(@TempDir Path dir) throws IOException {
-        Path file = dir.resolve("governor.yaml");
-        Files.writeString(file, """
+        StartupChecks.assertFileStartFails(dir, """
                 governance:
                   namespace: order-service
                   registryCenter: { type: memory, props: { maxValueBytes: lots } }
-                """);
-        GovernanceException e = assertThrows(GovernanceException.class, () -> Governance.fromYaml(file));
-        assertTrue(e.getMessage().startsWith(file + ": line 3, key 'governance.registryCenter.props.maxValueBytes': "
-                + "property 'maxValueBytes' must be an integer"), e.getMessage());
+                """, "line 3, key 'governance.registryCenter.props.maxValueBytes': property 'maxValueBytes' must be an integer");
     }
 }

@@ -1,5 +1,6 @@
 package io.governor.core;
 
+import io.governor.api.GovernanceException;
 import io.governor.api.config.BootstrapMode;
 import io.governor.api.config.DataSourceConfig;
 import io.governor.api.config.DatabaseConfig;
@@ -9,6 +10,8 @@ import io.governor.api.repository.RepositoryConfig;
 
 import java.util.List;
 import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Configurations for core tests: a fresh memory store per test, H2 in-memory data sources. */
 final class TestConfigs {
@@ -31,6 +34,12 @@ final class TestConfigs {
                 .withDataSource("replica_0", h2(tag + "-replica0"))
                 .withDataSource("replica_1", h2(tag + "-replica1"))
                 .withRules(List.of(ReadwriteSplittingRule.of("primary", "replica_0", "replica_1")));
+    }
+
+    /** Asserts that building a Governance of namespace {@code ns} on {@code center} fails, and returns why. */
+    static GovernanceException startFails(RepositoryConfig center) {
+        GovernanceConfig cfg = GovernanceConfig.builder("ns").registryCenter(center).build();
+        return assertThrows(GovernanceException.class, () -> Governance.builder(cfg).build());
     }
 
     static RepositoryConfig memory(String store) {

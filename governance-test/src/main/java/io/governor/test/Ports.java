@@ -104,8 +104,11 @@ public final class Ports {
         return new int[] {32_768, 60_999};
     }
 
-    private static boolean bindable(int port) {
-        // the wildcard address: a ZooKeeper client port binds it, and it conflicts with any holder
+    /**
+     * Whether {@code port} can be bound now on the wildcard address (a ZooKeeper client port binds
+     * it, and it conflicts with any holder); the probe socket is closed again at once.
+     */
+    public static boolean bindable(int port) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(false);
             socket.bind(new InetSocketAddress(port));

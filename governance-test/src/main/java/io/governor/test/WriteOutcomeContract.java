@@ -6,12 +6,10 @@ import io.governor.api.repository.Repository;
 import io.governor.api.repository.VersionedValue;
 import io.governor.test.RegisterHistory.Kind;
 import io.governor.test.RegisterHistory.Outcome;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -41,17 +39,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code -Dgovernor.faults.seconds} (default 8) seconds.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-public abstract class WriteOutcomeContract {
+public abstract class WriteOutcomeContract extends FaultRun {
 
     private static final String KEY = "/register";
     private static final int CLIENTS = 4;
     /** The most operations recorded per second of run time, which keeps the check quick. */
     private static final int MAX_OPS_PER_SECOND = 1_000;
-
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    /** The {@code host:port} of each server a client may connect to; the kit puts a proxy before each. */
-    protected abstract List<String> servers() throws Exception;
 
     /**
      * A client in {@code namespace} connected to the servers at {@code addresses} (loopback
@@ -77,22 +70,9 @@ public abstract class WriteOutcomeContract {
         return r.get(key).map(VersionedValue::value).orElse(null);
     }
 
-    /** How long the faulty run lasts. */
-    protected Duration runTime() {
-        return Duration.ofSeconds(Long.getLong("governor.faults.seconds", 8));
-    }
-
-    @AfterEach
-    final void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-        open.clear();
-    }
-
     @Test
     void registerHistoryStaysLinearizableWhileConnectionsAreCut() throws Exception {
-        String namespace = "wo-" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+        String namespace = newNamespace("wo-");
         List<String> servers = servers();
         Repository setup = track(newRepository(namespace, servers));
         setup.put(KEY, "0");
@@ -210,11 +190,6 @@ public abstract class WriteOutcomeContract {
             return Outcome.FAIL;
         }
         return null;
-    }
-
-    private <T extends AutoCloseable> T track(T resource) {
-        open.add(resource);
-        return resource;
     }
 
 }

@@ -103,10 +103,7 @@ public final class FailureDetection {
                 + "timeout of idleness, Governor's etcd keep-alive runs every TTL / 3), so detection can be shorter than the "
                 + "configured value; the server expires sessions in tick-sized buckets (ZooKeeper, 500 ms here) or checks "
                 + "lease expiry periodically (etcd, every 500 ms).\n");
-        for (String n : notes) {
-            md.append("\n").append(n).append('\n');
-        }
-        ctx.report("failure", md.toString());
+        ctx.report("failure", md, notes);
     }
 
     private record Result(List<Long> detections, int undetected) {

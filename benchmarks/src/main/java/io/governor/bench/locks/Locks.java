@@ -10,9 +10,9 @@ import io.governor.api.repository.DistributedLock;
 import io.governor.api.repository.LockLease;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.bench.support.BenchContext;
+import io.governor.bench.support.Curators;
 import io.governor.core.Governance;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 
@@ -133,10 +133,7 @@ public final class Locks {
                 + "the client's lease: etcd 3.4's lock service can answer for a key whose lease ran out while it "
                 + "waited), then `Unlock`. Contended etcd throughput is bound by the handover inside the server (a "
                 + "watch on the predecessor, then a read), the same on both sides.\n");
-        for (String n : notes) {
-            md.append("\n").append(n).append('\n');
-        }
-        ctx.report("locks", md.toString());
+        ctx.report("locks", md, notes);
     }
 
     /** Runs every op in its own thread; returns completed ops per second within the window after the warm-up. */
@@ -204,11 +201,8 @@ public final class Locks {
         List<CuratorFramework> clients = new ArrayList<>();
         List<Op> ops = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            CuratorFramework c = CuratorFrameworkFactory.newClient(connect, 30_000, 10_000, new ExponentialBackoffRetry(100, 3));
-            c.start();
-            if (!c.blockUntilConnected(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("Curator did not connect to " + connect);
-            }
+            CuratorFramework c = Curators.connected(connect, Duration.ofSeconds(30), Duration.ofSeconds(10),
+                    new ExponentialBackoffRetry(100, 3), Duration.ofSeconds(30));
             clients.add(c);
             InterProcessMutex mutex = new InterProcessMutex(c, "/rawlocks/" + lockName);
             ops.add(() -> {

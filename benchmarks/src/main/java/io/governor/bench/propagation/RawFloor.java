@@ -8,14 +8,15 @@ import io.governor.api.repository.ChangeEvent;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.bench.support.BenchContext;
+import io.governor.bench.support.Curators;
 import io.governor.core.memory.MemoryRepositoryProvider;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -173,16 +174,8 @@ final class RawFloor {
         }
 
         private CuratorFramework client() {
-            CuratorFramework c = CuratorFrameworkFactory.newClient(connect, 10_000, 5_000, new ExponentialBackoffRetry(100, 3));
-            c.start();
-            try {
-                if (!c.blockUntilConnected(10, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("ZooKeeper not reachable at " + connect);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            CuratorFramework c = Curators.connected(connect, Duration.ofSeconds(10), Duration.ofSeconds(5),
+                    new ExponentialBackoffRetry(100, 3), Duration.ofSeconds(10));
             clients.add(c);
             return c;
         }

@@ -6,10 +6,9 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.RepositoryConfig;
-import io.governor.core.service.NodePaths;
-import io.governor.core.service.Repositories;
+import io.governor.bench.support.Curators;
+import io.governor.core.RawCenter;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.zookeeper.ZooKeeper;
 
@@ -26,6 +25,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * Each read returns the number of value bytes seen so the work cannot be skipped. Not thread-safe.
  */
 abstract class Floor implements AutoCloseable {
+
+    /** The server list, as the backend's clients take it. */
+    protected final String servers;
+    /** The namespace's root path, {@code /<namespace>}. */
+    protected final String root;
+
+    Floor(String servers, String namespace) {
+        this.servers = servers;
+        this.root = "/" + namespace;
+    }
 
     /** Lists {@code parent}'s children and reads every child's value on an open client. */
     abstract long readChildren(String parent) throws Exception;
@@ -46,28 +55,16 @@ abstract class Floor implements AutoCloseable {
 
     /** Curator for connecting, the plain ZooKeeper handle for pipelined async reads. */
     static final class ZooKeeperFloor extends Floor {
-        private final String servers;
-        private final String root;
         private final CuratorFramework client;
 
         ZooKeeperFloor(String servers, String namespace) {
-            this.servers = servers;
-            this.root = "/" + namespace;
+            super(servers, namespace);
             this.client = connect(servers);
         }
 
         private static CuratorFramework connect(String servers) {
-            CuratorFramework c = CuratorFrameworkFactory.newClient(servers, 10_000, 10_000, new RetryOneTime(100));
-            c.start();
-            try {
-                if (!c.blockUntilConnected(10, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("bare Curator client did not connect to " + servers);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            return c;
+            Duration tenSeconds = Duration.ofSeconds(10);
+            return Curators.connected(servers, tenSeconds, tenSeconds, new RetryOneTime(100), tenSeconds);
         }
 
         @Override
@@ -97,10 +94,10 @@ abstract class Floor implements AutoCloseable {
         long coldRead(String db) throws Exception {
             try (CuratorFramework c = connect(servers)) {
                 ZooKeeper zk = c.getZookeeperClient().getZooKeeper();
-                long n = read(zk, root + NodePaths.dataSources(db));
-                n += zk.getData(root + NodePaths.rules(db), false, null).length;
-                byte[] props = c.checkExists().forPath(root + NodePaths.PROPS) == null ? new byte[0]
-                        : zk.getData(root + NodePaths.PROPS, false, null);
+                long n = read(zk, root + RawCenter.dataSources(db));
+                n += zk.getData(root + RawCenter.rules(db), false, null).length;
+                byte[] props = c.checkExists().forPath(root + RawCenter.PROPS) == null ? new byte[0]
+                        : zk.getData(root + RawCenter.PROPS, false, null);
                 return n + props.length;
             }
         }
@@ -113,19 +110,16 @@ abstract class Floor implements AutoCloseable {
 
     /** jetcd: one range get per subtree. */
     static final class EtcdFloor extends Floor {
-        private final String endpoints;
-        private final String prefix;
         private final Client client;
 
         EtcdFloor(String endpoints, String namespace) {
-            this.endpoints = endpoints;
-            this.prefix = "/" + namespace;
+            super(endpoints, namespace);
             this.client = Client.builder().endpoints(endpoints.split(",")).build();
         }
 
         @Override
         long readChildren(String parent) throws Exception {
-            return range(client, prefix + parent + "/");
+            return range(client, root + parent + "/");
         }
 
         private static long range(Client c, String start) throws Exception {
@@ -140,8 +134,8 @@ abstract class Floor implements AutoCloseable {
 
         @Override
         long coldRead(String db) throws Exception {
-            try (Client c = Client.builder().endpoints(endpoints.split(",")).build()) {
-                return range(c, prefix + NodePaths.database(db) + "/") + range(c, prefix + NodePaths.PROPS);
+            try (Client c = Client.builder().endpoints(servers.split(",")).build()) {
+                return range(c, root + RawCenter.database(db) + "/") + range(c, root + RawCenter.PROPS);
             }
         }
 
@@ -157,8 +151,9 @@ abstract class Floor implements AutoCloseable {
         private final Repository repo;
 
         SpiFloor(String backend, String servers, String namespace) {
+            super(servers, namespace);
             this.config = RepositoryConfig.builder(backend).serverLists(servers).namespace(namespace).build();
-            this.repo = Repositories.connect(config, Repositories.CONFIG_CENTER, "floor", Duration.ofSeconds(10));
+            this.repo = RawCenter.connectConfigCenter(config, "floor", Duration.ofSeconds(10));
         }
 
         @Override
@@ -176,9 +171,9 @@ abstract class Floor implements AutoCloseable {
 
         @Override
         long coldRead(String db) {
-            try (Repository r = Repositories.connect(config, Repositories.CONFIG_CENTER, "floor", Duration.ofSeconds(10))) {
-                return read(r, NodePaths.dataSources(db)) + r.get(NodePaths.rules(db)).map(v -> v.value().length()).orElse(0)
-                        + r.get(NodePaths.PROPS).map(v -> v.value().length()).orElse(0);
+            try (Repository r = RawCenter.connectConfigCenter(config, "floor", Duration.ofSeconds(10))) {
+                return read(r, RawCenter.dataSources(db)) + r.get(RawCenter.rules(db)).map(v -> v.value().length()).orElse(0)
+                        + r.get(RawCenter.PROPS).map(v -> v.value().length()).orElse(0);
             }
         }
 

@@ -59,6 +59,14 @@ public final class BenchContext implements AutoCloseable {
         return System.getProperty("bench.command", "scripts/bench.sh " + mode);
     }
 
+    /** {@link #report(String, String)} of {@code markdown} followed by each of {@code notes} as a paragraph. */
+    public void report(String area, StringBuilder markdown, List<String> notes) {
+        for (String n : notes) {
+            markdown.append("\n").append(n).append('\n');
+        }
+        report(area, markdown.toString());
+    }
+
     /**
      * Writes {@code markdown} (a table and its notes) to {@code results/<area>-<mode>.md} under a
      * header naming the command, the date and the machine, and echoes it to stdout.

@@ -23,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public abstract class TracingListener<T, S> implements GovernanceListener {
 
+    private static final int MAX_SUMMARY_LENGTH = 1024;
+
     private final TracingSettings settings;
     private final Map<String, String> revisions = new ConcurrentHashMap<>();
 
@@ -41,17 +43,53 @@ public abstract class TracingListener<T, S> implements GovernanceListener {
     /** Starts the span of a statement (not made current). */
     protected abstract S startStatement(T tracer, StatementEvent event);
 
-    /** Ends the span of a statement; {@code error} is null when the statement succeeded. */
-    protected abstract void endStatement(S span, Throwable error);
+    /**
+     * Ends a span this listener started: marked failed with {@code error} first (its message, type
+     * and, for an {@link java.sql.SQLException}, the SQL state) unless that is null.
+     */
+    protected abstract void endSpan(S span, Throwable error);
 
-    /** Records a failed {@code getConnection()}. */
-    protected abstract void traceConnectionFailure(T tracer, ConnectionEvent event, Throwable error);
+    /** Starts the span of a failed {@code getConnection()}; it is ended at once, failed with the error. */
+    protected abstract S startConnectionFailure(T tracer, ConnectionEvent event);
 
-    /** Records an applied ({@code error} null) or rejected configuration. */
-    protected abstract void traceConfiguration(T tracer, ConfigurationEvent event, GovernanceException error);
+    /**
+     * Starts the span of an applied ({@code error} null) or rejected configuration; it is ended at
+     * once, failed with the error if there is one. Carries {@link #summary(ConfigurationEvent)}.
+     */
+    protected abstract S startConfiguration(T tracer, ConfigurationEvent event, GovernanceException error);
 
-    /** Records a state change. */
-    protected abstract void traceState(T tracer, StateEvent event);
+    /**
+     * Starts the span, named {@link #spanName(StateEvent.Kind)}, of a state change; it is ended at
+     * once. A loss ({@link #loss(StateEvent)} not null) is marked failed on it.
+     */
+    protected abstract S startState(T tracer, StateEvent event);
+
+    /** The name of the span of a state change of this kind. */
+    protected static String spanName(StateEvent.Kind kind) {
+        return switch (kind) {
+            case INSTANCE -> "governor.instance.state";
+            case DATA_SOURCE -> "governor.datasource.state";
+            case CONNECTION -> "governor.center.connection";
+            case LOCK -> "governor.lock";
+        };
+    }
+
+    /** What was lost, when the state change is a loss (a lock or a center connection {@code LOST}), else null. */
+    protected static String loss(StateEvent e) {
+        if (!"LOST".equals(e.state())) {
+            return null;
+        }
+        return switch (e.kind()) {
+            case LOCK -> "lock lost";
+            case CONNECTION -> "center connection lost";
+            default -> null;
+        };
+    }
+
+    /** The summary of a configuration change as its span carries it: cut at 1024 characters; null if none. */
+    protected static String summary(ConfigurationEvent e) {
+        return SqlText.cap(e.summary(), MAX_SUMMARY_LENGTH);
+    }
 
     /** The revision {@code database} runs, as the last applied configuration said, or null. */
     protected final String revision(String database) {
@@ -70,7 +108,7 @@ public abstract class TracingListener<T, S> implements GovernanceListener {
     public final void statementEnded(StatementEvent e) {
         S span = span(e);
         if (span != null) {
-            endStatement(span, null);
+            endSpan(span, null);
         }
     }
 
@@ -78,7 +116,7 @@ public abstract class TracingListener<T, S> implements GovernanceListener {
     public final void statementFailed(StatementEvent e, Throwable error) {
         S span = span(e);
         if (span != null) {
-            endStatement(span, error);
+            endSpan(span, error);
         }
     }
 
@@ -91,7 +129,7 @@ public abstract class TracingListener<T, S> implements GovernanceListener {
     public final void connectionFailed(ConnectionEvent e, Throwable error) {
         T t = tracer();
         if (t != null) {
-            traceConnectionFailure(t, e, error);
+            endSpan(startConnectionFailure(t, e), error);
         }
     }
 
@@ -102,7 +140,7 @@ public abstract class TracingListener<T, S> implements GovernanceListener {
         }
         T t = governanceTracer();
         if (t != null) {
-            traceConfiguration(t, e, null);
+            endSpan(startConfiguration(t, e, null), null);
         }
     }
 
@@ -110,7 +148,7 @@ public abstract class TracingListener<T, S> implements GovernanceListener {
     public final void configurationRejected(ConfigurationEvent e, GovernanceException error) {
         T t = governanceTracer();
         if (t != null) {
-            traceConfiguration(t, e, error);
+            endSpan(startConfiguration(t, e, error), error);
         }
     }
 
@@ -118,7 +156,7 @@ public abstract class TracingListener<T, S> implements GovernanceListener {
     public final void stateChanged(StateEvent e) {
         T t = governanceTracer();
         if (t != null) {
-            traceState(t, e);
+            endSpan(startState(t, e), null);
         }
     }
 

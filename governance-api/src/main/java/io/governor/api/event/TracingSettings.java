@@ -134,7 +134,10 @@ public record TracingSettings(String listener, boolean enabled, boolean captureP
         }
 
         /** This builder, as its own type. */
-        protected abstract B self();
+        @SuppressWarnings("unchecked") // B is the subclass, by the declaration Builder<B extends Builder<B>>
+        private B self() {
+            return (B) this;
+        }
 
         /** Whether the listener traces anything; default true. */
         public B enabled(boolean enabled) {

@@ -2,13 +2,12 @@ package io.governor.core.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.governor.api.config.GovernanceProps;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,17 +26,12 @@ class BindCloseRaceTest {
 
     private static final int ROUNDS = 2_000;
 
-    private final H2Fixture h2 = new H2Fixture();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        h2.close();
-    }
+    @RegisterExtension
+    final H2Fixture h2 = new H2Fixture();
 
     @Test
     void closeOrAbortRacingWithFirstUseReturnsThePhysicalConnectionExactlyOnce() throws Exception {
-        JdbcRuntime rt = h2.runtime();
-        rt.apply(h2.database(List.of(), "primary"), GovernanceProps.empty(), "r1");
+        JdbcRuntime rt = h2.primaryAlone(GovernanceProps.empty());
         PoolHandle pool = rt.snapshot().pools.get("primary");
         HikariDataSource hikari = (HikariDataSource) pool.pool();
         ExecutorService threads = Executors.newFixedThreadPool(2);

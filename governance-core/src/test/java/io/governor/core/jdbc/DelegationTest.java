@@ -2,8 +2,8 @@ package io.governor.core.jdbc;
 
 import io.governor.api.config.GovernanceProps;
 import io.governor.api.event.GovernanceListener;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -26,12 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class DelegationTest {
 
-    private final H2Fixture h2 = new H2Fixture();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        h2.close();
-    }
+    @RegisterExtension
+    final H2Fixture h2 = new H2Fixture();
 
     @Test
     void everyStatementMethodReachesThePhysicalStatement() throws Exception {

@@ -3,8 +3,8 @@ package io.governor.core.jdbc;
 import io.governor.api.config.DataSourceConfig;
 import io.governor.api.config.DatabaseConfig;
 import io.governor.api.config.GovernanceProps;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.util.concurrent.CompletableFuture;
@@ -17,19 +17,15 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A connection being bound while its pool is replaced, on a HikariCP pool (whose own in-use count
- * tells Governor what is lent): the two orders in which the borrow and the retired pool's close
- * can meet, forced with gates. Either way the application's connection works, on the new pool,
+ * A connection being bound while its pool is replaced: the two orders
+ * in which the borrow, which counts its connection once it has taken it, and the retired pool's
+ * close can meet, forced with gates. Either way the application's connection works, on the new pool,
  * and the old pool closes.
  */
 class DrainRaceTest {
 
-    private final H2Fixture h2 = new H2Fixture();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        h2.close();
-    }
+    @RegisterExtension
+    final H2Fixture h2 = new H2Fixture();
 
     private DatabaseConfig config(String poolSize) {
         DataSourceConfig hikari = h2.hikari("primary").with("maximumPoolSize", poolSize);

@@ -5,6 +5,9 @@ import io.governor.api.config.DatabaseConfig;
 import io.governor.api.config.GovernanceProps;
 import io.governor.api.config.RuleConfig;
 import io.governor.api.event.GovernanceListener;
+import io.governor.core.fixture.H2Memory;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,14 +18,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * H2 in-memory databases, one per data source, each with a table {@code whoami} holding its data
- * source name and an empty table {@code t(id int)}; plus the runtimes built on them. Closes all.
+ * source name and an empty table {@code t(id int)}; plus the runtimes built on them. Closes all:
+ * after each test when registered as an instance {@code @RegisterExtension} field. Not thread-safe.
  */
-final class H2Fixture implements AutoCloseable {
+final class H2Fixture implements AutoCloseable, AfterEachCallback {
 
     private static final AtomicInteger SEQ = new AtomicInteger();
 
@@ -32,18 +35,7 @@ final class H2Fixture implements AutoCloseable {
 
     /** Creates (or returns) the database of data source {@code name}. */
     String url(String name) {
-        return urls.computeIfAbsent(name, n -> {
-            String url = "jdbc:h2:mem:" + n + "-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-            try (Connection c = DriverManager.getConnection(url, "sa", "");
-                 Statement s = c.createStatement()) {
-                s.execute("create table whoami(name varchar(64))");
-                s.execute("insert into whoami values ('" + n + "')");
-                s.execute("create table t(id int)");
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-            return url;
-        });
+        return urls.computeIfAbsent(name, n -> H2Memory.create("jdbc:h2:", n, "id int"));
     }
 
     /** A small HikariCP data source on the database of {@code name}. */
@@ -71,6 +63,13 @@ final class H2Fixture implements AutoCloseable {
         return runtime(List.of());
     }
 
+    /** A runtime that has applied, as revision {@code r1}, a database of data source {@code primary} alone. */
+    JdbcRuntime primaryAlone(GovernanceProps props) {
+        JdbcRuntime rt = runtime();
+        rt.apply(database(List.of(), "primary"), props, "r1");
+        return rt;
+    }
+
     static GovernanceProps props(String drainTimeout, String poolCheckTimeout) {
         return new GovernanceProps(Map.of(GovernanceProps.DRAIN_TIMEOUT, drainTimeout,
                 GovernanceProps.POOL_CHECK_TIMEOUT, poolCheckTimeout));
@@ -94,13 +93,15 @@ final class H2Fixture implements AutoCloseable {
     }
 
     @Override
+    public void afterEach(ExtensionContext context) throws SQLException {
+        close();
+    }
+
+    @Override
     public void close() throws SQLException {
         runtimes.forEach(JdbcRuntime::close);
         for (String url : urls.values()) {
-            try (Connection c = DriverManager.getConnection(url, "sa", "");
-                 Statement s = c.createStatement()) {
-                s.execute("shutdown");
-            }
+            H2Memory.shutdown(url);
         }
     }
 }

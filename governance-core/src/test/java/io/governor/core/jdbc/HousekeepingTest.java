@@ -4,8 +4,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.governor.api.config.GovernanceProps;
 import io.governor.api.config.ReadwriteSplittingRule;
 import io.governor.test.Await;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.time.Duration;
@@ -19,12 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The HikariCP pools of one database share one housekeeping thread, which ends with the runtime. */
 class HousekeepingTest {
 
-    private final H2Fixture h2 = new H2Fixture();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        h2.close();
-    }
+    @RegisterExtension
+    final H2Fixture h2 = new H2Fixture();
 
     @Test
     void poolsOfOneDatabaseShareOneHousekeepingThread() throws Exception {

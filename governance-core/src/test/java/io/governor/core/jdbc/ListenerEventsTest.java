@@ -5,8 +5,8 @@ import io.governor.api.config.ReadwriteSplittingRule;
 import io.governor.api.event.ConnectionEvent;
 import io.governor.api.event.GovernanceListener;
 import io.governor.api.event.StatementEvent;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.CallableStatement;
 import java.sql.Connection;
@@ -25,12 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ListenerEventsTest {
 
-    private final H2Fixture h2 = new H2Fixture();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        h2.close();
-    }
+    @RegisterExtension
+    final H2Fixture h2 = new H2Fixture();
 
     /** Records every call; checks that end/failed receive the object that start received. */
     static class Recorder implements GovernanceListener {

@@ -7,20 +7,19 @@ import io.governor.api.config.DatabaseConfig;
 import io.governor.api.config.GovernanceProps;
 import io.governor.api.config.ReadwriteSplittingRule;
 import io.governor.test.Await;
-import org.junit.jupiter.api.AfterEach;
+import io.governor.test.SilentServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,12 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LiveChangeTest {
 
-    private final H2Fixture h2 = new H2Fixture();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        h2.close();
-    }
+    @RegisterExtension
+    final H2Fixture h2 = new H2Fixture();
 
     @Test
     void unchangedDataSourceKeepsItsPoolAndRulesOnlyChangeBuildsNothing() {
@@ -63,8 +58,7 @@ class LiveChangeTest {
 
     @Test
     void openTransactionOnReplacedPoolCommitsAndOldPoolClosesWhenItsConnectionReturns() throws Exception {
-        JdbcRuntime rt = h2.runtime();
-        rt.apply(h2.database(List.of(), "primary"), H2Fixture.props("30s", "5s"), "r1");
+        JdbcRuntime rt = h2.primaryAlone(H2Fixture.props("30s", "5s"));
         HikariDataSource old = (HikariDataSource) rt.pool("primary");
 
         Connection inFlight = rt.dataSource().getConnection();
@@ -94,8 +88,7 @@ class LiveChangeTest {
 
     @Test
     void replacedPoolIsForceClosedAfterDrainTimeout() throws Exception {
-        JdbcRuntime rt = h2.runtime();
-        rt.apply(h2.database(List.of(), "primary"), H2Fixture.props("200ms", "5s"), "r1");
+        JdbcRuntime rt = h2.primaryAlone(H2Fixture.props("200ms", "5s"));
         HikariDataSource old = (HikariDataSource) rt.pool("primary");
         Connection leaked = rt.dataSource().getConnection();
         assertEquals("primary", H2Fixture.whoami(leaked));
@@ -153,23 +146,10 @@ class LiveChangeTest {
 
     @Test
     void newPoolSlowerThanPoolCheckTimeoutIsRejectedAndClosedWhenItGivesUp() throws Exception {
-        JdbcRuntime rt = h2.runtime();
-        rt.apply(h2.database(List.of(), "primary"), H2Fixture.props("30s", "5s"), "r1");
+        JdbcRuntime rt = h2.primaryAlone(H2Fixture.props("30s", "5s"));
         DataSource primary = rt.pool("primary");
-        List<Socket> accepted = new CopyOnWriteArrayList<>();
-        try (ServerSocket silent = new ServerSocket(0)) {
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        accepted.add(silent.accept());
-                    }
-                } catch (IOException closed) {
-                    // the test is over
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
-            String url = "jdbc:h2:tcp://127.0.0.1:" + silent.getLocalPort() + "/mem:silent";
+        try (SilentServer silent = SilentServer.start()) {
+            String url = "jdbc:h2:tcp://127.0.0.1:" + silent.port() + "/mem:silent";
             GovernanceException e = assertThrows(GovernanceException.class, () -> rt.apply(
                     h2.database(List.of(), "primary").withDataSource("primary", h2.hikari("primary").with("jdbcUrl", url)),
                     H2Fixture.props("30s", "300ms"), "r2"));
@@ -179,32 +159,16 @@ class LiveChangeTest {
             assertSame(primary, rt.pool("primary"));
             assertEquals("r1", rt.revision());
         }
-        for (Socket s : accepted) {
-            s.close();
-        }
         Await.until("abandoned pool check thread ended", () -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.getName().startsWith("governor-" + h2.namespace + "-orders-pool-check")));
     }
 
     @Test
     void circuitBreakerTakesEffectWhileASlowChangeIsBeingApplied() throws Exception {
-        JdbcRuntime rt = h2.runtime();
-        rt.apply(h2.database(List.of(), "primary"), H2Fixture.props("30s", "5s"), "r1");
-        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        JdbcRuntime rt = h2.primaryAlone(H2Fixture.props("30s", "5s"));
         java.util.concurrent.CompletableFuture<Void> slowApply;
-        try (ServerSocket silent = new ServerSocket(0)) {
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        accepted.add(silent.accept());
-                    }
-                } catch (IOException closed) {
-                    // the test is over
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
-            String url = "jdbc:h2:tcp://127.0.0.1:" + silent.getLocalPort() + "/mem:silent";
+        try (SilentServer silent = SilentServer.start()) {
+            String url = "jdbc:h2:tcp://127.0.0.1:" + silent.port() + "/mem:silent";
             slowApply = java.util.concurrent.CompletableFuture.runAsync(() -> rt.apply(
                     h2.database(List.of(), "primary").withDataSource("primary", h2.hikari("primary").with("jdbcUrl", url)),
                     H2Fixture.props("30s", "3s"), "r2"));
@@ -221,15 +185,11 @@ class LiveChangeTest {
             assertEquals(ErrorCode.TIMEOUT, ((GovernanceException) failed.getCause()).code());
             assertTrue(rt.isCircuitBroken(), "the rejected change did not undo the circuit breaker");
         }
-        for (Socket s : accepted) {
-            s.close();
-        }
     }
 
     @Test
     void unknownPoolPropertyRejectsTheWholeChange() {
-        JdbcRuntime rt = h2.runtime();
-        rt.apply(h2.database(List.of(), "primary"), GovernanceProps.empty(), "r1");
+        JdbcRuntime rt = h2.primaryAlone(GovernanceProps.empty());
         DataSource primary = rt.pool("primary");
         DatabaseConfig bad = h2.database(List.of(ReadwriteSplittingRule.of("primary", "replica_0")), "primary", "replica_0")
                 .withDataSource("primary", h2.hikari("primary").with("maxPoolSize", "3"));
@@ -255,8 +215,7 @@ class LiveChangeTest {
 
     @Test
     void closeClosesPoolsRejectsConnectionsAndLeavesNoThread() throws Exception {
-        JdbcRuntime rt = h2.runtime();
-        rt.apply(h2.database(List.of(), "primary"), H2Fixture.props("200ms", "5s"), "r1");
+        JdbcRuntime rt = h2.primaryAlone(H2Fixture.props("200ms", "5s"));
         HikariDataSource first = (HikariDataSource) rt.pool("primary");
         Connection lent = rt.dataSource().getConnection();
         H2Fixture.whoami(lent);

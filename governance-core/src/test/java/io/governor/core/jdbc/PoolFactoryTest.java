@@ -4,8 +4,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.config.DataSourceConfig;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -23,12 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PoolFactoryTest {
 
-    private final H2Fixture h2 = new H2Fixture();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        h2.close();
-    }
+    @RegisterExtension
+    final H2Fixture h2 = new H2Fixture();
 
     @Test
     void buildsHikariPoolBySettersConvertingTextToTheirTypes() throws Exception {
@@ -84,24 +82,21 @@ class PoolFactoryTest {
         }
     }
 
-    @Test
-    void unknownPropertyIsAnErrorNamingPropertyAndClass() {
+    /**
+     * An unknown property (named with the pool class and the data source) or a value that does not
+     * convert (named with the property and the class) is INVALID_CONFIG.
+     */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(quoteCharacter = '"', value = {
+            "maxPoolSize, 3, 'maxPoolSize', com.zaxxer.hikari.HikariDataSource, 'primary'",
+            "maximumPoolSize, many, 'maximumPoolSize', HikariDataSource, 'many'"})
+    void badPropertyIsAnErrorNamingIt(String property, String value, String mention1, String mention2, String mention3) {
         GovernanceException e = assertThrows(GovernanceException.class,
-                () -> PoolFactory.build("primary", h2.hikari("primary").with("maxPoolSize", "3"), "x"));
+                () -> PoolFactory.build("primary", h2.hikari("primary").with(property, value), "x"));
         assertEquals(ErrorCode.INVALID_CONFIG, e.code());
-        assertTrue(e.getMessage().contains("'maxPoolSize'"), e.getMessage());
-        assertTrue(e.getMessage().contains("com.zaxxer.hikari.HikariDataSource"), e.getMessage());
-        assertTrue(e.getMessage().contains("'primary'"), e.getMessage());
-    }
-
-    @Test
-    void valueThatDoesNotConvertNamesPropertyClassAndValue() {
-        GovernanceException e = assertThrows(GovernanceException.class,
-                () -> PoolFactory.build("primary", h2.hikari("primary").with("maximumPoolSize", "many"), "x"));
-        assertEquals(ErrorCode.INVALID_CONFIG, e.code());
-        assertTrue(e.getMessage().contains("'maximumPoolSize'"), e.getMessage());
-        assertTrue(e.getMessage().contains("HikariDataSource"), e.getMessage());
-        assertTrue(e.getMessage().contains("'many'"), e.getMessage());
+        for (String mention : new String[] {mention1, mention2, mention3}) {
+            assertTrue(e.getMessage().contains(mention), e.getMessage());
+        }
     }
 
     @Test

@@ -4,8 +4,8 @@ import io.governor.api.config.DatabaseConfig;
 import io.governor.api.config.GovernanceProps;
 import io.governor.api.config.LoadBalancerType;
 import io.governor.api.config.ReadwriteSplittingRule;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -28,12 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RoutingTest {
 
-    private final H2Fixture h2 = new H2Fixture();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        h2.close();
-    }
+    @RegisterExtension
+    final H2Fixture h2 = new H2Fixture();
 
     private JdbcRuntime splitting(ReadwriteSplittingRule rule) {
         JdbcRuntime rt = h2.runtime();

@@ -10,10 +10,8 @@ import io.governor.api.config.RuleConfig;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.GovernanceAdmin;
-import io.governor.core.service.NodePaths;
-import io.governor.core.service.Repositories;
-import io.governor.core.yaml.RuleCodecs;
-import io.governor.core.yaml.YamlCodec;
+import io.governor.core.RawCenter;
+import io.governor.test.CenterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,11 +43,22 @@ public abstract class AdminScenarios {
     /** Data sources in the large database: the scale benchmark's size. */
     protected static final int LARGE = 1_000;
 
+    private RepositoryConfig center;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private String namespace;
 
-    /** The center (registry and config) for this run; its namespace is set by the scenario. */
-    protected abstract RepositoryConfig center();
+    /**
+     * The registry (and config) center for this run, as the test class's {@link CenterExtension}
+     * says; its namespace is set by the scenario.
+     */
+    protected final RepositoryConfig center() {
+        return center;
+    }
+
+    @BeforeEach
+    final void takeCenter(RepositoryConfig center) {
+        this.center = center;
+    }
 
     @BeforeEach
     void newNamespace() {
@@ -92,20 +102,19 @@ public abstract class AdminScenarios {
      * The puts run 16 at a time (on etcd each waits for a disk sync).
      */
     private void writeDatabase(String db, int count, int documentBytes) throws Exception {
-        YamlCodec codec = new YamlCodec(RuleCodecs.load());
         String initSql = "SELECT 1 /* " + "x".repeat(Math.max(0, documentBytes - 100)) + " */";
         ExecutorService pool = Executors.newFixedThreadPool(16);
-        try (Repository raw = Repositories.provider(center().type()).create(center().toBuilder().namespace(namespace).build())) {
+        try (Repository raw = RawCenter.create(center().toBuilder().namespace(namespace).build())) {
             List<Future<?>> puts = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 DataSourceConfig ds = dataSource(name(i)).with("connectionInitSql", initSql);
-                String key = NodePaths.dataSource(db, name(i));
-                puts.add(pool.submit(() -> raw.put(key, codec.writeDataSource(ds))));
+                String key = RawCenter.dataSource(db, name(i));
+                puts.add(pool.submit(() -> raw.put(key, RawCenter.dataSourceYaml(ds))));
             }
             for (Future<?> put : puts) {
                 put.get();
             }
-            raw.put(NodePaths.rules(db), codec.writeRules(List.of()));
+            raw.put(RawCenter.rules(db), RawCenter.rulesYaml(List.of()));
         } finally {
             pool.shutdownNow();
         }
@@ -146,21 +155,17 @@ public abstract class AdminScenarios {
     void concurrentRemovalOfADataSourceTheNewRulesNameFailsTheRuleWrite() {
         GovernanceAdmin a = admin();
         GovernanceAdmin b = admin();
-        ordersWithASpare(a);
-        List<RuleConfig> before = a.database("orders").rules();
         AtomicInteger attempts = new AtomicInteger();
 
-        GovernanceException e = assertThrows(GovernanceException.class, () -> a.updateRules("orders", rules -> {
-            if (attempts.incrementAndGet() == 1) {
+        GovernanceException e = failedRuleWriteNamingTheSpare(a, attempts, attempt -> {
+            if (attempt == 1) {
                 b.removeDataSource("orders", "spare");
             }
-            return List.of(ReadwriteSplittingRule.of("primary", "replica_0", "spare"));
-        }));
+        });
 
         assertEquals(2, attempts.get(), "the first write conflicted");
         assertEquals(ErrorCode.INVALID_CONFIG, e.code());
         assertTrue(e.getMessage().contains("'spare' names no data source"), e.getMessage());
-        assertEquals(before, a.database("orders").rules());
         assertFalse(a.database("orders").dataSources().containsKey("spare"));
     }
 
@@ -169,19 +174,33 @@ public abstract class AdminScenarios {
     void ruleWriteWhoseNamedDataSourceKeepsChangingGivesUpWithConflict() {
         GovernanceAdmin a = admin();
         GovernanceAdmin b = admin();
-        ordersWithASpare(a);
-        List<RuleConfig> before = a.database("orders").rules();
         AtomicInteger attempts = new AtomicInteger();
 
-        GovernanceException e = assertThrows(GovernanceException.class, () -> a.updateRules("orders", rules -> {
+        GovernanceException e = failedRuleWriteNamingTheSpare(a, attempts, attempt -> {
             b.removeDataSource("orders", "spare");
-            b.addDataSource("orders", "spare", dataSource("spare_" + attempts.incrementAndGet()));
-            return List.of(ReadwriteSplittingRule.of("primary", "replica_0", "spare"));
-        }));
+            b.addDataSource("orders", "spare", dataSource("spare_" + attempt));
+        });
 
         assertEquals(ErrorCode.CONFLICT, e.code());
         assertEquals(GovernanceAdmin.MAX_UPDATE_ATTEMPTS, attempts.get());
+    }
+
+    /**
+     * Admin {@code a} sets up {@code orders} with a spare and updates its rules to name
+     * {@code primary, replica_0, spare}; {@code meddle} runs first in each attempt (given the attempt
+     * number, counted in {@code attempts} from 1). Asserts that the update fails and the rules are as
+     * they were; returns the failure.
+     */
+    private static GovernanceException failedRuleWriteNamingTheSpare(GovernanceAdmin a, AtomicInteger attempts,
+                                                                    IntConsumer meddle) {
+        ordersWithASpare(a);
+        List<RuleConfig> before = a.database("orders").rules();
+        GovernanceException e = assertThrows(GovernanceException.class, () -> a.updateRules("orders", rules -> {
+            meddle.accept(attempts.incrementAndGet());
+            return List.of(ReadwriteSplittingRule.of("primary", "replica_0", "spare"));
+        }));
         assertEquals(before, a.database("orders").rules());
+        return e;
     }
 
     /** A data source the new rules do not name is no part of what the rule write depends on. */

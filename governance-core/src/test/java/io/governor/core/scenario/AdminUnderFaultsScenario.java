@@ -11,18 +11,15 @@ import io.governor.api.config.RuleConfig;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.GovernanceAdmin;
 import io.governor.test.ConnectionCuts;
+import io.governor.test.FaultRun;
 import io.governor.test.TcpProxy;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -36,34 +33,16 @@ import static org.junit.jupiter.api.Assertions.fail;
  * for its own write. A module extends it and says how to reach its server through proxies.
  */
 @Timeout(180)
-public abstract class AdminUnderFaultsScenario {
+public abstract class AdminUnderFaultsScenario extends FaultRun {
 
     private static final String DB = "orders";
-
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    /** The {@code host:port} of each server; the scenario puts a proxy before each. */
-    protected abstract List<String> servers() throws Exception;
 
     /** The center's configuration reaching the servers at {@code addresses} (proxies), with short timeouts. */
     protected abstract RepositoryConfig center(String namespace, List<String> addresses);
 
-    /** How long the faulty run lasts ({@code -Dgovernor.faults.seconds}, default 8). */
-    protected Duration runTime() {
-        return Duration.ofSeconds(Long.getLong("governor.faults.seconds", 8));
-    }
-
-    @AfterEach
-    final void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-        open.clear();
-    }
-
     @Test
     void adminUpdatesUnderConnectionCutsApplyEachUpdateExactlyOnce() throws Exception {
-        String namespace = "af-" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+        String namespace = newNamespace("af-");
         List<String> servers = servers();
         GovernanceAdmin direct = track(GovernanceAdmin.connect(config(namespace, servers)));
         direct.replaceDatabase(DB, DatabaseConfig.empty()
@@ -151,11 +130,6 @@ public abstract class AdminUnderFaultsScenario {
 
     private GovernanceConfig config(String namespace, List<String> addresses) {
         return GovernanceConfig.builder(namespace).registryCenter(center(namespace, addresses)).build();
-    }
-
-    private <T extends AutoCloseable> T track(T resource) {
-        open.add(resource);
-        return resource;
     }
 
     private static final class LoggerHolder {

@@ -8,6 +8,7 @@ import io.governor.api.config.ReadwriteSplittingRule;
 import io.governor.api.event.GovernanceListener;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.Governance;
+import io.governor.test.CenterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -34,6 +35,7 @@ public abstract class ScenarioSupport {
 
     protected static final Duration WAIT = Duration.ofSeconds(20);
 
+    private RepositoryConfig center;
     private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
     protected H2Databases h2;
     protected String namespace;
@@ -41,8 +43,27 @@ public abstract class ScenarioSupport {
     protected String replica0;
     protected String replica1;
 
-    /** The registry (and config) center for this run; its namespace is set by the scenario. */
-    protected abstract RepositoryConfig center();
+    /**
+     * The registry (and config) center for this run, as the test class's {@link CenterExtension}
+     * says; its namespace is set by the scenario.
+     */
+    protected final RepositoryConfig center() {
+        return center;
+    }
+
+    /**
+     * A center on a fresh {@code memory} store named {@code prefix-<uuid>}: register it as an instance
+     * {@code @RegisterExtension} field to get a store per test.
+     */
+    public static CenterExtension memoryCenter(String prefix) {
+        String store = prefix + "-" + UUID.randomUUID();
+        return () -> RepositoryConfig.builder("memory").serverLists(store).build();
+    }
+
+    @BeforeEach
+    final void takeCenter(RepositoryConfig center) {
+        this.center = center;
+    }
 
     /** The props' {@code pool-check-timeout} (default 3 s). */
     protected Duration poolCheckTimeout() {

@@ -1,11 +1,8 @@
 package io.governor.test.etcd;
 
 import java.io.File;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /** Finds the {@code etcd} binary and cleans up data directories. */
 final class EtcdBinary {
@@ -45,17 +42,4 @@ final class EtcdBinary {
                 + "etcd-server (sudo apt-get install etcd-server) or run scripts/test.sh, which installs it when missing.");
     }
 
-    static void deleteRecursively(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // a leftover file in the temp directory is harmless
-                }
-            });
-        } catch (IOException ignored) {
-            // already gone
-        }
-    }
 }

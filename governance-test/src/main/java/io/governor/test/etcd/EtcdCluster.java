@@ -1,7 +1,10 @@
 package io.governor.test.etcd;
 
+import io.governor.api.repository.RepositoryConfig;
 import io.governor.test.Backoff;
+import io.governor.test.CenterExtension;
 import io.governor.test.Ports;
+import io.governor.test.TempDirs;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -37,7 +40,7 @@ import java.util.stream.Collectors;
  * <p>Thread-safe for the usual test pattern (control from the test thread while clients run on
  * others); methods that change members are synchronized.
  */
-public final class EtcdCluster implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+public final class EtcdCluster implements AutoCloseable, BeforeAllCallback, AfterAllCallback, CenterExtension {
 
     /** How long {@link #start()} and {@link #restart(int)} wait for health. */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -142,6 +145,25 @@ public final class EtcdCluster implements AutoCloseable, BeforeAllCallback, Afte
         return String.join(",", clientUrls());
     }
 
+    /** {@code 127.0.0.1:<client port>} of each member, by index. */
+    @Override
+    public List<String> addresses() {
+        List<String> addresses = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            addresses.add("127.0.0.1:" + clientPort(i));
+        }
+        return addresses;
+    }
+
+    /**
+     * An {@code etcd} client of every member, with a 5 s lease TTL so that a test sees an instance's
+     * ephemeral nodes go soon after it stops: what core's scenario tests run against.
+     */
+    @Override
+    public RepositoryConfig center() {
+        return RepositoryConfig.builder("etcd").serverLists(endpoints()).property("leaseTtl", "5s").build();
+    }
+
     /** The client port of member {@code index}. */
     public int clientPort(int index) {
         return member(index).clientPort();
@@ -235,7 +257,7 @@ public final class EtcdCluster implements AutoCloseable, BeforeAllCallback, Afte
             }
         }
         if (baseDir != null) {
-            EtcdBinary.deleteRecursively(baseDir);
+            TempDirs.deleteRecursively(baseDir);
             baseDir = null;
         }
         members.clear();

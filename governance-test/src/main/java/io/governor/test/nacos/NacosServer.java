@@ -6,9 +6,6 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -197,22 +194,12 @@ public final class NacosServer implements AutoCloseable, BeforeAllCallback, Afte
     private static int freeHttpPort() {
         for (int i = 0; i < PORT_ATTEMPTS; i++) {
             int p = Ports.reserve(1)[0];
-            if (p - GRPC_OFFSET > 1024 && p + GRPC_OFFSET + 1 <= 65_535 && bindable(p - GRPC_OFFSET)
-                    && bindable(p + GRPC_OFFSET) && bindable(p + GRPC_OFFSET + 1)) {
+            if (p - GRPC_OFFSET > 1024 && p + GRPC_OFFSET + 1 <= 65_535 && Ports.bindable(p - GRPC_OFFSET)
+                    && Ports.bindable(p + GRPC_OFFSET) && Ports.bindable(p + GRPC_OFFSET + 1)) {
                 return p;
             }
         }
         throw new IllegalStateException("no free port p with p-1000, p+1000 and p+1001 free after " + PORT_ATTEMPTS + " tries");
-    }
-
-    private static boolean bindable(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
-            socket.bind(new InetSocketAddress(port));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** The shared server in JUnit's root store: closed when the test run ends. */

@@ -2,6 +2,7 @@ package io.governor.test.server;
 
 import io.governor.test.Backoff;
 import io.governor.test.Processes;
+import io.governor.test.TempDirs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,11 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A real server shipped as an executable jar (Nacos, Apollo), run by tests in a child JVM: a
@@ -244,16 +243,6 @@ public final class JarServer implements AutoCloseable {
             }
             shutdownHook = null;
         }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // a leftover file in the temp directory is harmless
-                }
-            });
-        } catch (IOException ignored) {
-            // already gone
-        }
+        TempDirs.deleteRecursively(dir);
     }
 }

@@ -1,6 +1,5 @@
 package io.governor.repository.etcd;
 
-import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.scenario.ChangeSafetyScenarios;
 import io.governor.test.etcd.EtcdCluster;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -13,9 +12,4 @@ class EtcdChangeSafetyIT extends ChangeSafetyScenarios {
 
     @RegisterExtension
     static final EtcdCluster ETCD = EtcdCluster.members(1);
-
-    @Override
-    protected RepositoryConfig center() {
-        return RepositoryConfig.builder("etcd").serverLists(ETCD.endpoints()).property("leaseTtl", "5s").build();
-    }
 }

@@ -5,6 +5,7 @@ import io.governor.api.repository.ChangeEvent;
 import io.governor.api.repository.ConnectionState;
 import io.governor.api.repository.VersionedValue;
 import io.governor.test.Await;
+import io.governor.test.StateRecorder;
 import io.governor.test.EventRecorder;
 import io.governor.test.etcd.EtcdCluster;
 import org.junit.jupiter.api.Test;
@@ -41,8 +42,7 @@ class EtcdLeaderKillIT {
     void leaderKillDuringWritesLosesNoAcknowledgedWriteAndWatchSeesEveryEventInOrder() throws Exception {
         try (EtcdRepository writer = TestClients.connect(ETCD.endpoints(), "leader-kill", Duration.ofSeconds(10));
              EtcdRepository watcher = TestClients.connect(ETCD.endpoints(), "leader-kill", Duration.ofSeconds(5))) {
-            TestClients.States watcherStates = new TestClients.States();
-            watcher.addConnectionStateListener(watcherStates);
+            StateRecorder watcherStates = StateRecorder.on(watcher);
             watcher.putEphemeral("/status/watcher", "alive");
             EventRecorder events = new EventRecorder();
             watcher.watch("/w", events);

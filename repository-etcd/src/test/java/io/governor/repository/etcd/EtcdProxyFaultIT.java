@@ -7,6 +7,7 @@ import io.governor.api.repository.LockLease;
 import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.Watch;
 import io.governor.test.Await;
+import io.governor.test.StateRecorder;
 import io.governor.test.EventRecorder;
 import io.governor.test.TcpProxy;
 import io.governor.test.etcd.EtcdCluster;
@@ -83,8 +84,7 @@ class EtcdProxyFaultIT {
 
     @Test
     void cutLongerThanLeaseTtlRecreatesEphemeralAndWatchCatchesUp() {
-        TestClients.States states = new TestClients.States();
-        cutOff.addConnectionStateListener(states);
+        StateRecorder states = StateRecorder.on(cutOff);
         EventRecorder cutOffEvents = new EventRecorder();
         cutOff.watch("/config", cutOffEvents);
         EventRecorder statusEvents = new EventRecorder();
@@ -95,12 +95,12 @@ class EtcdProxyFaultIT {
         proxy.cut();
         statusEvents.await(WAIT, "other clients see the ephemeral go when the lease expires",
                 e -> e.type() == DELETED && e.key().equals("/status/me"));
-        states.await(WAIT, ConnectionState.SUSPENDED, ConnectionState.LOST);
+        states.awaitInOrder(WAIT, ConnectionState.SUSPENDED, ConnectionState.LOST);
         observer.put("/config/changed", "while cut off");
         observer.put("/config/other", "also");
 
         proxy.restore();
-        states.await(WAIT, ConnectionState.SUSPENDED, ConnectionState.LOST, ConnectionState.RECONNECTED);
+        states.awaitInOrder(WAIT, ConnectionState.SUSPENDED, ConnectionState.LOST, ConnectionState.RECONNECTED);
         statusEvents.await(WAIT, "the ephemeral is re-created under a new lease",
                 e -> e.type() == ADDED && e.key().equals("/status/me") && "up".equals(e.value()));
         cutOffEvents.await(WAIT, "the watch delivers what changed meanwhile",
@@ -120,36 +120,34 @@ class EtcdProxyFaultIT {
      */
     @Test
     void whileCutOffTheClientKeepsTryingInsteadOfWaitingOutGrpcsBackoff() {
-        TestClients.States states = new TestClients.States();
-        cutOff.addConnectionStateListener(states);
+        StateRecorder states = StateRecorder.on(cutOff);
         cutOff.putEphemeral("/status/me", "up");
 
         int before = proxy.accepted();
         proxy.cut();
-        states.await(WAIT, ConnectionState.LOST);
+        states.awaitInOrder(WAIT, ConnectionState.LOST);
         Await.until(Duration.ofSeconds(30), "eight reconnect attempts through the cut proxy within 30 s "
                 + "(gRPC's own backoff allows at most seven)", () -> proxy.accepted() - before >= 8);
 
         proxy.restore();
-        states.await(WAIT, ConnectionState.LOST, ConnectionState.RECONNECTED);
+        states.awaitInOrder(WAIT, ConnectionState.LOST, ConnectionState.RECONNECTED);
         Await.until(WAIT, "the ephemeral is back", () -> observer.get("/status/me").map(VersionedValue::value)
                 .equals(Optional.of("up")));
     }
 
     @Test
     void silentNetworkLongerThanLeaseTtlIsNoticedAndRecovered() {
-        TestClients.States states = new TestClients.States();
-        cutOff.addConnectionStateListener(states);
+        StateRecorder states = StateRecorder.on(cutOff);
         EventRecorder statusEvents = new EventRecorder();
         observer.watch("/status", statusEvents);
         cutOff.putEphemeral("/status/me", "up");
         statusEvents.await(WAIT, "ephemeral created", e -> e.type() == ADDED && e.key().equals("/status/me"));
 
         proxy.blackhole();
-        states.await(WAIT, ConnectionState.SUSPENDED, ConnectionState.LOST);
+        states.awaitInOrder(WAIT, ConnectionState.SUSPENDED, ConnectionState.LOST);
         statusEvents.await(WAIT, "the server expired the lease", e -> e.type() == DELETED && e.key().equals("/status/me"));
         proxy.restore();
-        states.await(WAIT, ConnectionState.SUSPENDED, ConnectionState.LOST, ConnectionState.RECONNECTED);
+        states.awaitInOrder(WAIT, ConnectionState.SUSPENDED, ConnectionState.LOST, ConnectionState.RECONNECTED);
         Await.until(WAIT, "ephemeral back after the silent outage",
                 () -> observer.get("/status/me").map(VersionedValue::value).equals(Optional.of("up")));
     }
@@ -211,8 +209,7 @@ class EtcdProxyFaultIT {
 
     @Test
     void lockHolderWhoseLeaseExpiresIsToldAndAnotherTakesWithHigherToken() {
-        TestClients.States states = new TestClients.States();
-        cutOff.addConnectionStateListener(states);
+        StateRecorder states = StateRecorder.on(cutOff);
         LockLease held = cutOff.lock("job").tryLock(WAIT).orElseThrow();
         AtomicInteger told = new AtomicInteger();
         held.onLost(told::incrementAndGet);
@@ -224,7 +221,7 @@ class EtcdProxyFaultIT {
         assertTrue(taken.fencingToken() > held.fencingToken(),
                 () -> "token " + taken.fencingToken() + " after " + held.fencingToken());
         proxy.restore();
-        states.await(WAIT, ConnectionState.LOST, ConnectionState.RECONNECTED);
+        states.awaitInOrder(WAIT, ConnectionState.LOST, ConnectionState.RECONNECTED);
         held.close();
         assertTrue(taken.isValid(), "closing the lost lease does not free the new holder's lock");
         assertFalse(cutOff.lock("job").tryLock(Duration.ofMillis(300)).isPresent(), "still held by the new holder");

@@ -3,6 +3,7 @@ package io.governor.repository.etcd;
 import io.governor.api.repository.ConnectionState;
 import io.governor.api.repository.VersionedValue;
 import io.governor.test.EventRecorder;
+import io.governor.test.StateRecorder;
 import io.governor.test.etcd.EtcdCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,8 +34,7 @@ class EtcdServerRestartIT {
     @Test
     void serverRestartReconnectsByItselfWithEphemeralAndWatchIntact() {
         try (EtcdRepository client = TestClients.connect(ETCD.endpoints(), "restart", Duration.ofSeconds(15))) {
-            TestClients.States states = new TestClients.States();
-            client.addConnectionStateListener(states);
+            StateRecorder states = StateRecorder.on(client);
             client.putEphemeral("/status/me", "up");
             EventRecorder events = new EventRecorder();
             client.watch("/config", events);
@@ -42,9 +42,9 @@ class EtcdServerRestartIT {
             events.await(WAIT, "watch live before the restart", e -> e.key().equals("/config/before"));
 
             ETCD.stop(0);
-            states.await(WAIT, ConnectionState.SUSPENDED);
+            states.awaitInOrder(WAIT, ConnectionState.SUSPENDED);
             ETCD.restart(0);
-            states.await(WAIT, ConnectionState.SUSPENDED, ConnectionState.RECONNECTED);
+            states.awaitInOrder(WAIT, ConnectionState.SUSPENDED, ConnectionState.RECONNECTED);
 
             try (EtcdRepository other = TestClients.connect(ETCD.endpoints(), "restart", Duration.ofSeconds(10))) {
                 assertEquals(Optional.of("up"), other.get("/status/me").map(VersionedValue::value), "ephemeral intact");

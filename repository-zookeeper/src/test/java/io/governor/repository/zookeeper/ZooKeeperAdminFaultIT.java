@@ -14,11 +14,6 @@ class ZooKeeperAdminFaultIT extends AdminUnderFaultsScenario {
     static final ZooKeeperServer ZK = new ZooKeeperServer();
 
     @Override
-    protected List<String> servers() {
-        return List.of(ZK.address());
-    }
-
-    @Override
     protected RepositoryConfig center(String namespace, List<String> addresses) {
         return ZooKeeperTests.config(String.join(",", addresses), "", Duration.ofSeconds(10)).build();
     }

@@ -1,6 +1,5 @@
 package io.governor.repository.zookeeper;
 
-import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.scenario.ChangeSafetyScenarios;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -13,10 +12,4 @@ class ZooKeeperChangeSafetyIT extends ChangeSafetyScenarios {
 
     @RegisterExtension
     static final ZooKeeperServer ZK = new ZooKeeperServer();
-
-    @Override
-    protected RepositoryConfig center() {
-        return RepositoryConfig.builder("zookeeper").serverLists(ZK.connectString())
-                .property("sessionTimeout", "10s").build();
-    }
 }

@@ -9,19 +9,18 @@ import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.VersionedValue;
 import io.governor.test.Await;
 import io.governor.test.EventRecorder;
+import io.governor.test.StateRecorder;
 import io.governor.test.TcpProxy;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.InstanceSpec;
-import org.apache.curator.test.TestingCluster;
 import org.apache.zookeeper.KeeperException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -48,22 +46,12 @@ class ZooKeeperClusterFaultIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private static TestingCluster cluster;
+    @RegisterExtension
+    static final ZooKeeperEnsemble ENSEMBLE = new ZooKeeperEnsemble(3);
 
     private final List<AutoCloseable> opened = new ArrayList<>();
     private final List<InstanceSpec> killed = new ArrayList<>();
     private String namespace;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = ZooKeeperTests.cluster(3);
-        cluster.start();
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        cluster.close();
-    }
 
     @BeforeEach
     void name(TestInfo info) {
@@ -77,12 +65,12 @@ class ZooKeeperClusterFaultIT {
             opened.get(i).close();
         }
         for (InstanceSpec spec : killed) {
-            cluster.restartServer(spec);
+            ENSEMBLE.cluster().restartServer(spec);
         }
     }
 
     private RegistryRepository open(Duration sessionTimeout) {
-        return track(ZooKeeperTests.open(config(cluster.getConnectString(), namespace, sessionTimeout).build()));
+        return track(ZooKeeperTests.open(config(ENSEMBLE.cluster().getConnectString(), namespace, sessionTimeout).build()));
     }
 
     private <T extends AutoCloseable> T track(T closeable) {
@@ -94,8 +82,7 @@ class ZooKeeperClusterFaultIT {
     void killingTheConnectedServerLosesNoAcknowledgedWriteKeepsTheWatchAndTheEphemeral() throws Exception {
         RegistryRepository a = open(Duration.ofSeconds(10));
         RegistryRepository b = open(Duration.ofSeconds(10));
-        List<ConnectionState> states = new CopyOnWriteArrayList<>();
-        a.addConnectionStateListener(states::add);
+        StateRecorder states = StateRecorder.on(a);
         Map<String, String> seen = java.util.Collections.synchronizedMap(new TreeMap<>());
         a.watch("/data", e -> {
             if (e.type() == ChangeEvent.Type.DELETED) {
@@ -110,9 +97,9 @@ class ZooKeeperClusterFaultIT {
         int refused = 0;
         for (int i = 0; i < 60; i++) {
             if (i == 20) {
-                InstanceSpec connected = cluster.findConnectionInstance(ZooKeeperTests.handle(a));
+                InstanceSpec connected = ENSEMBLE.cluster().findConnectionInstance(ZooKeeperTests.handle(a));
                 killed.add(connected);
-                assertTrue(cluster.killServer(connected), "killed " + connected);
+                assertTrue(ENSEMBLE.cluster().killServer(connected), "killed " + connected);
             }
             String key = "/data/k" + i;
             try {
@@ -136,9 +123,9 @@ class ZooKeeperClusterFaultIT {
         });
         Await.until(WAIT, "the ephemeral survives the failover",
                 () -> b.get("/status/a").map(VersionedValue::value).equals(Optional.of("up")));
-        Await.until(WAIT, "RECONNECTED reported", () -> states.contains(ConnectionState.RECONNECTED));
-        assertFalse(states.contains(ConnectionState.LOST), "the session survived: " + states);
-        assertEquals(ConnectionState.SUSPENDED, states.get(0), "states " + states);
+        Await.until(WAIT, "RECONNECTED reported", () -> states.seen().contains(ConnectionState.RECONNECTED));
+        assertFalse(states.seen().contains(ConnectionState.LOST), "the session survived: " + states.seen());
+        assertEquals(ConnectionState.SUSPENDED, states.seen().get(0), "states " + states.seen());
     }
 
     @Test
@@ -150,7 +137,7 @@ class ZooKeeperClusterFaultIT {
         first.onLost(told::countDown);
         assertTrue(b.lock("job").tryLock(Duration.ZERO).isEmpty(), "the lock is held");
 
-        ZooKeeperTests.expireSession(a, cluster.getConnectString());
+        ZooKeeperTests.expireSession(a, ENSEMBLE.cluster().getConnectString());
 
         assertTrue(told.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the holder is told its lease is lost");
         assertFalse(first.isValid());
@@ -165,11 +152,11 @@ class ZooKeeperClusterFaultIT {
     @Test
     void clientWithoutTheDigestCannotModifyOrDeleteAGovernedNode() throws Exception {
         String digest = "governor:s3cret-pw";
-        RegistryRepository owner = track(ZooKeeperTests.open(config(cluster.getConnectString(), namespace, Duration.ofSeconds(10))
+        RegistryRepository owner = track(ZooKeeperTests.open(config(ENSEMBLE.cluster().getConnectString(), namespace, Duration.ofSeconds(10))
                 .property("digest", digest).build()));
         owner.put("/config/props", "a: 1");
 
-        CuratorFramework stranger = track(CuratorFrameworkFactory.builder().connectString(cluster.getConnectString())
+        CuratorFramework stranger = track(CuratorFrameworkFactory.builder().connectString(ENSEMBLE.cluster().getConnectString())
                 .namespace(namespace).retryPolicy(new RetryOneTime(100)).build());
         stranger.start();
         assertTrue(stranger.blockUntilConnected(10, TimeUnit.SECONDS));
@@ -181,10 +168,10 @@ class ZooKeeperClusterFaultIT {
         assertThrows(KeeperException.NoAuthException.class, () -> stranger.getData().forPath("/config/props"));
 
         GovernanceException none = assertThrows(GovernanceException.class,
-                () -> track(ZooKeeperTests.open(config(cluster.getConnectString(), namespace, Duration.ofSeconds(10)).build())));
+                () -> track(ZooKeeperTests.open(config(ENSEMBLE.cluster().getConnectString(), namespace, Duration.ofSeconds(10)).build())));
         assertEquals(ErrorCode.UNAUTHENTICATED, none.code(), none.toString());
         GovernanceException wrong = assertThrows(GovernanceException.class,
-                () -> track(ZooKeeperTests.open(config(cluster.getConnectString(), namespace, Duration.ofSeconds(10))
+                () -> track(ZooKeeperTests.open(config(ENSEMBLE.cluster().getConnectString(), namespace, Duration.ofSeconds(10))
                         .property("digest", "governor:wrong-pw").build())));
         assertEquals(ErrorCode.UNAUTHENTICATED, wrong.code(), wrong.toString());
         assertFalse(wrong.getMessage().contains("wrong-pw"), wrong.getMessage());
@@ -196,15 +183,11 @@ class ZooKeeperClusterFaultIT {
 
     /** One proxy per server; the returned repository reaches the ensemble only through them. */
     private RegistryRepository openThroughProxies(List<TcpProxy> proxies, Duration sessionTimeout) {
-        for (InstanceSpec spec : cluster.getInstances()) {
+        for (InstanceSpec spec : ENSEMBLE.cluster().getInstances()) {
             proxies.add(track(TcpProxy.start("127.0.0.1", spec.getPort())));
         }
         String servers = String.join(",", proxies.stream().map(TcpProxy::address).toList());
         return track(ZooKeeperTests.open(config(servers, namespace, sessionTimeout).build()));
-    }
-
-    private static void awaitStates(List<ConnectionState> states, ConnectionState... expected) {
-        Await.until(WAIT, "connection states " + List.of(expected), () -> states.equals(List.of(expected)));
     }
 
     @Test
@@ -212,18 +195,17 @@ class ZooKeeperClusterFaultIT {
         List<TcpProxy> proxies = new ArrayList<>();
         RegistryRepository a = openThroughProxies(proxies, Duration.ofSeconds(10));
         RegistryRepository b = open(Duration.ofSeconds(10));
-        List<ConnectionState> states = new CopyOnWriteArrayList<>();
-        a.addConnectionStateListener(states::add);
+        StateRecorder states = StateRecorder.on(a);
         a.putEphemeral("/status/a", "up");
         long session = ZooKeeperTests.handle(a).getSessionId();
         Await.until(WAIT, "b sees the ephemeral", () -> b.get("/status/a").isPresent());
 
         proxies.forEach(TcpProxy::cut);
-        awaitStates(states, ConnectionState.SUSPENDED);
+        states.awaitExactly(WAIT, ConnectionState.SUSPENDED);
         assertEquals("up", b.get("/status/a").orElseThrow().value(), "the session is alive on the server");
         proxies.forEach(TcpProxy::restore);
 
-        awaitStates(states, ConnectionState.SUSPENDED, ConnectionState.RECONNECTED);
+        states.awaitExactly(WAIT, ConnectionState.SUSPENDED, ConnectionState.RECONNECTED);
         assertEquals(session, ZooKeeperTests.handle(a).getSessionId(), "same session");
         a.put("/after", "ok");
         Await.until(WAIT, "a write after the cut reaches the ensemble",
@@ -234,15 +216,14 @@ class ZooKeeperClusterFaultIT {
     void proxyBlackholeLongerThanTheSessionReportsSuspendedThenLostThenReconnected() {
         List<TcpProxy> proxies = new ArrayList<>();
         RegistryRepository a = openThroughProxies(proxies, Duration.ofSeconds(2));
-        List<ConnectionState> states = new CopyOnWriteArrayList<>();
-        a.addConnectionStateListener(states::add);
+        StateRecorder states = StateRecorder.on(a);
         a.putEphemeral("/status/a", "up");
 
         proxies.forEach(TcpProxy::blackhole);
-        awaitStates(states, ConnectionState.SUSPENDED, ConnectionState.LOST);
+        states.awaitExactly(WAIT, ConnectionState.SUSPENDED, ConnectionState.LOST);
         proxies.forEach(TcpProxy::restore);
 
-        awaitStates(states, ConnectionState.SUSPENDED, ConnectionState.LOST, ConnectionState.RECONNECTED);
+        states.awaitExactly(WAIT, ConnectionState.SUSPENDED, ConnectionState.LOST, ConnectionState.RECONNECTED);
         assertEquals("up", a.get("/status/a").orElseThrow().value(), "ephemeral back by the time RECONNECTED is reported");
     }
 
@@ -251,8 +232,7 @@ class ZooKeeperClusterFaultIT {
         List<TcpProxy> proxies = new ArrayList<>();
         RegistryRepository a = openThroughProxies(proxies, Duration.ofSeconds(2));
         RegistryRepository b = open(Duration.ofSeconds(10));
-        List<ConnectionState> states = new CopyOnWriteArrayList<>();
-        a.addConnectionStateListener(states::add);
+        StateRecorder states = StateRecorder.on(a);
         b.put("/cfg/gone", "1");
         b.put("/cfg/changed", "v1");
         b.put("/cfg/kept", "k");
@@ -270,7 +250,7 @@ class ZooKeeperClusterFaultIT {
         assertTrue(events.events().isEmpty(), "nothing delivered while cut off: " + events);
         proxies.forEach(TcpProxy::restore);
 
-        awaitStates(states, ConnectionState.SUSPENDED, ConnectionState.LOST, ConnectionState.RECONNECTED);
+        states.awaitExactly(WAIT, ConnectionState.SUSPENDED, ConnectionState.LOST, ConnectionState.RECONNECTED);
         // by the time RECONNECTED is reported the ephemeral is back and the watch has caught up
         assertEquals(Optional.of("up"), a.get("/status/a").map(VersionedValue::value));
         assertEquals(List.of(ChangeEvent.Type.DELETED), types(events, "/cfg/gone"));

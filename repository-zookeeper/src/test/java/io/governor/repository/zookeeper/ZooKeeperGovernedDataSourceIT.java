@@ -1,6 +1,5 @@
 package io.governor.repository.zookeeper;
 
-import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.scenario.GovernedDataSourceScenarios;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -14,10 +13,4 @@ class ZooKeeperGovernedDataSourceIT extends GovernedDataSourceScenarios {
 
     @RegisterExtension
     static final ZooKeeperServer ZK = new ZooKeeperServer();
-
-    @Override
-    protected RepositoryConfig center() {
-        return RepositoryConfig.builder("zookeeper").serverLists(ZK.connectString())
-                .property("sessionTimeout", "10s").build();
-    }
 }

@@ -1,17 +1,22 @@
 package io.governor.repository.zookeeper;
 
+import io.governor.api.repository.RepositoryConfig;
+import io.governor.test.CenterExtension;
 import io.governor.test.Ports;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.util.List;
+
 /**
  * One in-process ZooKeeper server for a test class, on a port reserved outside the ephemeral range:
  * {@code @RegisterExtension static final ZooKeeperServer ZK = new ZooKeeperServer();} starts it
- * before all tests and stops it after them.
+ * before all tests and stops it after them; as a {@link CenterExtension} it hands core's scenarios
+ * a client of it.
  */
-final class ZooKeeperServer implements BeforeAllCallback, AfterAllCallback {
+final class ZooKeeperServer implements BeforeAllCallback, AfterAllCallback, CenterExtension {
 
     private TestingServer server;
 
@@ -30,6 +35,12 @@ final class ZooKeeperServer implements BeforeAllCallback, AfterAllCallback {
         return "127.0.0.1:" + server.getPort();
     }
 
+    /** The one server's {@link #address()}. */
+    @Override
+    public List<String> addresses() {
+        return List.of(address());
+    }
+
     /** The server's port. */
     int port() {
         return server.getPort();
@@ -38,5 +49,11 @@ final class ZooKeeperServer implements BeforeAllCallback, AfterAllCallback {
     /** The server's connect string. */
     String connectString() {
         return server.getConnectString();
+    }
+
+    /** A {@code zookeeper} client of the server with a 10 s session timeout. */
+    @Override
+    public RepositoryConfig center() {
+        return RepositoryConfig.builder("zookeeper").serverLists(connectString()).property("sessionTimeout", "10s").build();
     }
 }

@@ -15,12 +15,14 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerBuilder;
 import io.opentelemetry.api.trace.TracerProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -201,27 +203,85 @@ public final class OpenTelemetryListener extends TracingListener<Tracer, Span> {
         return b.startSpan();
     }
 
+    /** Marks a failed span: status ERROR with the message, {@code error.type}, the exception recorded. */
     @Override
-    protected void endStatement(Span span, Throwable error) {
+    protected void endSpan(Span span, Throwable error) {
         if (error != null) {
-            GovernanceSpans.fail(span, error);
+            span.setStatus(StatusCode.ERROR, error.getMessage() == null ? error.getClass().getName() : error.getMessage());
+            span.setAttribute(Attributes.ERROR_TYPE, error.getClass().getName());
+            if (error instanceof SQLException sql && sql.getSQLState() != null) {
+                span.setAttribute(Attributes.DB_RESPONSE_STATUS_CODE, sql.getSQLState());
+            }
+            span.recordException(error);
         }
         span.end();
     }
 
+    /*
+     * Each governance span is instantaneous, a child of the current span when there is one (a lock
+     * taken in a traced job) and a root span otherwise (changes applied on Governor's own threads).
+     */
+
     @Override
-    protected void traceConnectionFailure(Tracer t, ConnectionEvent e, Throwable error) {
-        GovernanceSpans.connectionFailed(t, e, error);
+    protected Span startConnectionFailure(Tracer t, ConnectionEvent e) {
+        SpanBuilder b = t.spanBuilder("getConnection " + e.database())
+                .setSpanKind(SpanKind.CLIENT)
+                .setAttribute(Attributes.DB_NAMESPACE, e.database())
+                .setAttribute(Attributes.DATABASE, e.database());
+        if (e.dataSource() != null) {
+            b.setAttribute(Attributes.DATA_SOURCE, e.dataSource()).setAttribute(Attributes.REPLICA, e.replica());
+        }
+        return b.startSpan();
     }
 
     @Override
-    protected void traceConfiguration(Tracer t, ConfigurationEvent e, GovernanceException error) {
-        GovernanceSpans.configuration(t, e, error);
+    protected Span startConfiguration(Tracer t, ConfigurationEvent e, GovernanceException error) {
+        SpanBuilder b = t.spanBuilder(error == null ? "governor.configuration.applied" : "governor.configuration.rejected")
+                .setSpanKind(SpanKind.INTERNAL)
+                .setAttribute(Attributes.NAMESPACE, e.namespace())
+                .setAttribute(Attributes.INSTANCE, e.instanceId());
+        attributeIfSet(b, Attributes.DATABASE, e.database());
+        attributeIfSet(b, Attributes.REVISION, e.revision());
+        attributeIfSet(b, Attributes.SUMMARY, summary(e));
+        if (error != null) {
+            b.setAttribute(Attributes.ERROR_CODE, error.code().name());
+        }
+        return b.startSpan();
+    }
+
+    /** The OpenTelemetry API leaves a null attribute value undefined: set only those there are. */
+    private static void attributeIfSet(SpanBuilder b, AttributeKey<String> key, String value) {
+        if (value != null) {
+            b.setAttribute(key, value);
+        }
     }
 
     @Override
-    protected void traceState(Tracer t, StateEvent e) {
-        GovernanceSpans.state(t, e);
+    protected Span startState(Tracer t, StateEvent e) {
+        SpanBuilder b = t.spanBuilder(spanName(e.kind()))
+                .setSpanKind(SpanKind.INTERNAL)
+                .setAttribute(Attributes.NAMESPACE, e.namespace())
+                .setAttribute(Attributes.STATE_KIND, e.kind().name())
+                .setAttribute(Attributes.STATE_SUBJECT, e.subject())
+                .setAttribute(Attributes.STATE, e.state());
+        switch (e.kind()) {
+            case INSTANCE -> b.setAttribute(Attributes.INSTANCE, e.subject());
+            case LOCK -> b.setAttribute(Attributes.LOCK, e.subject());
+            case CONNECTION -> b.setAttribute(Attributes.CENTER, e.subject());
+            case DATA_SOURCE -> {
+                int slash = e.subject().indexOf('/');
+                if (slash > 0) {
+                    b.setAttribute(Attributes.DATABASE, e.subject().substring(0, slash))
+                            .setAttribute(Attributes.DATA_SOURCE, e.subject().substring(slash + 1));
+                }
+            }
+        }
+        Span span = b.startSpan();
+        String loss = loss(e);
+        if (loss != null) {
+            span.setStatus(StatusCode.ERROR, loss);
+        }
+        return span;
     }
 
     /**
@@ -234,11 +294,6 @@ public final class OpenTelemetryListener extends TracingListener<Tracer, Span> {
         private OpenTelemetry openTelemetry;
 
         private Builder() {
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
         }
 
         /**

@@ -1,8 +1,6 @@
 package io.governor.tracing.opentelemetry;
 
-import io.governor.api.config.DataSourceConfig;
-import io.governor.api.config.LoadBalancerType;
-import io.governor.api.config.ReadwriteSplittingRule;
+import io.governor.core.fixture.GovernedH2;
 import io.governor.api.repository.LockLease;
 import io.governor.test.Await;
 import io.opentelemetry.api.common.AttributeKey;
@@ -26,7 +24,6 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -194,8 +191,7 @@ class OpenTelemetrySdkTest {
     @Test
     void configurationChangeAppliedByAdminIsRecordedWithItsRevision() throws Exception {
         GovernedH2 db = start(OpenTelemetryListener.builder());
-        String revision = db.governance.admin().updateRules("orders", rules -> List.of(
-                new ReadwriteSplittingRule("primary", List.of("replica_0"), LoadBalancerType.RANDOM, Map.of())));
+        String revision = db.changeRules();
         SpanData applied = await("governor.configuration.applied", s -> revision.equals(attr(s, stringKey("governor.revision"))));
         assertEquals("orders", attr(applied, stringKey("governor.database")));
         assertEquals("order-service", attr(applied, stringKey("governor.namespace")));
@@ -211,9 +207,7 @@ class OpenTelemetrySdkTest {
     @Test
     void rejectedConfigurationIsRecordedAsFailed() {
         GovernedH2 db = start(OpenTelemetryListener.builder());
-        DataSourceConfig broken = db.governance.configuration("orders").dataSources().get("replica_0")
-                .with("maximumPoolSize", "0"); // the admin checks names and types, the pool refuses the value
-        db.governance.admin().replaceDataSource("orders", "replica_0", broken);
+        db.publishRejectedChange();
         SpanData rejected = await("governor.configuration.rejected", s -> true);
         assertEquals(StatusCode.ERROR, rejected.getStatus().getStatusCode());
         assertEquals("INVALID_CONFIG", attr(rejected, stringKey("governor.error.code")));

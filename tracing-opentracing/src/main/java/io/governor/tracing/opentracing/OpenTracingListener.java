@@ -16,7 +16,10 @@ import io.opentracing.util.GlobalTracer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -61,6 +64,17 @@ public final class OpenTracingListener extends TracingListener<Tracer, Span> {
     static final String PARAMETER_COUNT = "governor.parameter.count";
     static final String PARAMETER_PREFIX = "db.statement.parameter.";
     static final String PEER_ADDRESS = "peer.address";
+    /** The {@code component} tag of governance event spans (statement spans carry {@link #COMPONENT}). */
+    static final String GOVERNANCE_COMPONENT = "governor";
+    static final String NAMESPACE = "governor.namespace";
+    static final String INSTANCE = "governor.instance";
+    static final String SUMMARY = "governor.summary";
+    static final String ERROR_CODE = "governor.error.code";
+    static final String STATE_KIND = "governor.state.kind";
+    static final String STATE_SUBJECT = "governor.state.subject";
+    static final String STATE = "governor.state";
+    static final String LOCK = "governor.lock";
+    static final String CENTER = "governor.center";
     /** The system property that turns the ServiceLoader instance off. */
     static final String ENABLED = TracingSettings.PREFIX + "opentracing.enabled";
     private static final String NAME = "OpenTracing listener";
@@ -134,10 +148,7 @@ public final class OpenTracingListener extends TracingListener<Tracer, Span> {
                 b.withTag(Tags.PEER_PORT.getKey(), endpoint.port());
             }
         }
-        String revision = revision(e.database());
-        if (revision != null) {
-            b.withTag(REVISION, revision);
-        }
+        tagIfSet(b, REVISION, revision(e.database()));
         String text = settings().statementText(e.sql());
         if (text != null) {
             b.withTag(Tags.DB_STATEMENT.getKey(), text);
@@ -156,27 +167,89 @@ public final class OpenTracingListener extends TracingListener<Tracer, Span> {
         return b.start();
     }
 
+    /** Marks a failed span the OpenTracing way: tag {@code error=true} and an {@code error} log event. */
     @Override
-    protected void endStatement(Span span, Throwable error) {
+    protected void endSpan(Span span, Throwable error) {
         if (error != null) {
-            GovernanceSpans.fail(span, error);
+            span.setTag(Tags.ERROR.getKey(), true);
+            if (error instanceof SQLException sql && sql.getSQLState() != null) {
+                span.setTag(SQL_STATE, sql.getSQLState());
+            }
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("event", Tags.ERROR.getKey());
+            fields.put("error.kind", error.getClass().getName());
+            fields.put("error.object", error);
+            if (error.getMessage() != null) {
+                fields.put("message", error.getMessage());
+            }
+            span.log(fields);
         }
         span.finish();
     }
 
+    /*
+     * Each governance span is instantaneous (started and finished at once), a child of the active
+     * span when there is one (a lock taken on an application thread) and a root span otherwise
+     * (changes applied on Governor's own threads).
+     */
+
     @Override
-    protected void traceConnectionFailure(Tracer t, ConnectionEvent e, Throwable error) {
-        GovernanceSpans.connectionFailed(t, e, error);
+    protected Span startConnectionFailure(Tracer t, ConnectionEvent e) {
+        Tracer.SpanBuilder b = t.buildSpan("getConnection " + e.database())
+                .withTag(Tags.COMPONENT.getKey(), COMPONENT)
+                .withTag(Tags.SPAN_KIND.getKey(), Tags.SPAN_KIND_CLIENT)
+                .withTag(Tags.DB_TYPE.getKey(), "sql")
+                .withTag(Tags.DB_INSTANCE.getKey(), e.database())
+                .withTag(DATABASE, e.database());
+        if (e.dataSource() != null) {
+            b.withTag(DATA_SOURCE, e.dataSource()).withTag(REPLICA, e.replica());
+        }
+        return b.start();
     }
 
     @Override
-    protected void traceConfiguration(Tracer t, ConfigurationEvent e, GovernanceException error) {
-        GovernanceSpans.configuration(t, e, error);
+    protected Span startConfiguration(Tracer t, ConfigurationEvent e, GovernanceException error) {
+        Tracer.SpanBuilder b = t.buildSpan(error == null ? "governor.configuration.applied" : "governor.configuration.rejected")
+                .withTag(Tags.COMPONENT.getKey(), GOVERNANCE_COMPONENT)
+                .withTag(NAMESPACE, e.namespace())
+                .withTag(INSTANCE, e.instanceId());
+        tagIfSet(b, DATABASE, e.database());
+        tagIfSet(b, REVISION, e.revision());
+        tagIfSet(b, SUMMARY, summary(e));
+        tagIfSet(b, ERROR_CODE, error == null ? null : error.code().name());
+        return b.start();
     }
 
     @Override
-    protected void traceState(Tracer t, StateEvent e) {
-        GovernanceSpans.state(t, e);
+    protected Span startState(Tracer t, StateEvent e) {
+        Tracer.SpanBuilder b = t.buildSpan(spanName(e.kind()))
+                .withTag(Tags.COMPONENT.getKey(), GOVERNANCE_COMPONENT)
+                .withTag(NAMESPACE, e.namespace())
+                .withTag(STATE_KIND, e.kind().name())
+                .withTag(STATE_SUBJECT, e.subject())
+                .withTag(STATE, e.state());
+        String subjectTag = switch (e.kind()) {
+            case INSTANCE -> INSTANCE;
+            case LOCK -> LOCK;
+            case CONNECTION -> CENTER;
+            case DATA_SOURCE -> null;
+        };
+        int slash = e.subject().indexOf('/');
+        if (subjectTag != null) {
+            b.withTag(subjectTag, e.subject());
+        } else if (slash > 0) {
+            b.withTag(DATABASE, e.subject().substring(0, slash)).withTag(DATA_SOURCE, e.subject().substring(slash + 1));
+        }
+        if (loss(e) != null) {
+            b.withTag(Tags.ERROR.getKey(), true);
+        }
+        return b.start();
+    }
+
+    private static void tagIfSet(Tracer.SpanBuilder b, String key, String value) {
+        if (value != null) {
+            b.withTag(key, value);
+        }
     }
 
     /**
@@ -188,11 +261,6 @@ public final class OpenTracingListener extends TracingListener<Tracer, Span> {
         private Tracer tracer;
 
         private Builder() {
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
         }
 
         /** The tracer to report to; default {@link GlobalTracer} (checked on every call). A {@code NoopTracer} turns tracing off. */

@@ -1,8 +1,6 @@
 package io.governor.tracing.opentracing;
 
-import io.governor.api.config.DataSourceConfig;
-import io.governor.api.config.LoadBalancerType;
-import io.governor.api.config.ReadwriteSplittingRule;
+import io.governor.core.fixture.GovernedH2;
 import io.governor.api.repository.LockLease;
 import io.governor.test.Await;
 import io.opentracing.Scope;
@@ -178,8 +176,7 @@ abstract class TracingScenarios {
     @Test
     void configurationChangeAppliedByAdminIsRecordedWithItsRevision() throws Exception {
         GovernedH2 db = start(OpenTracingListener.builder());
-        String revision = db.governance.admin().updateRules("orders", rules -> List.of(
-                new ReadwriteSplittingRule("primary", List.of("replica_0"), LoadBalancerType.RANDOM, Map.of())));
+        String revision = db.changeRules();
         FinishedSpan applied = await("governor.configuration.applied", s -> revision.equals(s.tag("governor.revision")));
         assertEquals("orders", applied.tag("governor.database"));
         assertEquals("order-service", applied.tag("governor.namespace"));
@@ -195,9 +192,7 @@ abstract class TracingScenarios {
     @Test
     void rejectedConfigurationIsRecordedAsFailed() {
         GovernedH2 db = start(OpenTracingListener.builder());
-        DataSourceConfig broken = db.governance.configuration("orders").dataSources().get("replica_0")
-                .with("maximumPoolSize", "0"); // the admin checks names and types, the pool refuses the value
-        db.governance.admin().replaceDataSource("orders", "replica_0", broken);
+        db.publishRejectedChange();
         FinishedSpan rejected = await("governor.configuration.rejected", s -> true);
         assertEquals(true, rejected.tag("error"));
         assertEquals("INVALID_CONFIG", rejected.tag("governor.error.code"));

@@ -1,0 +1,221 @@
+package io.governor.core;
+
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
+import io.governor.api.repository.Capability;
+import io.governor.api.repository.RegistryRepository;
+import io.governor.api.repository.Repository;
+import io.governor.api.repository.RepositoryConfig;
+import io.governor.api.repository.RepositoryProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Finds repository providers through {@link ServiceLoader} by type name and connects centers for
+ * a role, checking the capabilities the role needs before connecting. Stateless.
+ */
+final class Repositories {
+
+    /** What a config center must be able to do. */
+    static final Set<Capability> CONFIG_CENTER = EnumSet.of(Capability.LIST_CHILDREN);
+    /** What a registry center must be able to do. */
+    static final Set<Capability> REGISTRY_CENTER = EnumSet.of(Capability.LIST_CHILDREN, Capability.EPHEMERAL, Capability.LOCK);
+
+    /** The types Governor ships a repository module for ({@code memory} is in core). */
+    static final Set<String> KNOWN_TYPES = Set.of("zookeeper", "etcd", "apollo", "nacos");
+
+    /** The pause between two attempts to reach a center during start-up. */
+    static final Duration RETRY_PAUSE = Duration.ofMillis(500);
+
+    private static final Logger LOG = LoggerFactory.getLogger(Repositories.class);
+
+    private Repositories() {
+    }
+
+    /** The provider of a type, or {@code REPOSITORY_NOT_FOUND} listing what was found and the artifact to add. */
+    static RepositoryProvider provider(String type) {
+        List<String> found = new ArrayList<>();
+        for (RepositoryProvider p : providers()) {
+            if (p.type().equalsIgnoreCase(type)) {
+                return p;
+            }
+            found.add(p.type().toLowerCase(Locale.ROOT));
+        }
+        throw notFound(type.toLowerCase(Locale.ROOT), found);
+    }
+
+    /**
+     * The lookup failure: what was asked for, the nearest known type, what was found and the
+     * artifact to add, which is named only for a type Governor has a module for (never an invented
+     * artifact for a typo).
+     */
+    static GovernanceException notFound(String type, List<String> found) {
+        Set<String> known = new TreeSet<>(KNOWN_TYPES);
+        known.addAll(found);
+        String near = io.governor.api.DidYouMean.closest(type, known);
+        String wanted = KNOWN_TYPES.contains(type) ? type : near != null && KNOWN_TYPES.contains(near) ? near : null;
+        return new GovernanceException(ErrorCode.REPOSITORY_NOT_FOUND, "no repository of type '" + type + "'"
+                + (near == null ? ";" : "; did you mean '" + near + "'?") + " found: "
+                + (found.isEmpty() ? "none" : String.join(", ", new TreeSet<>(found)))
+                + (wanted == null || found.contains(wanted) ? "" : "; add the artifact io.governor:repository-" + wanted));
+    }
+
+    private static List<RepositoryProvider> providers() {
+        List<RepositoryProvider> out = new ArrayList<>();
+        ServiceLoader.load(RepositoryProvider.class, Repositories.class.getClassLoader()).forEach(out::add);
+        ClassLoader ctx = Thread.currentThread().getContextClassLoader();
+        if (ctx != null && ctx != Repositories.class.getClassLoader()) {
+            for (RepositoryProvider p : ServiceLoader.load(RepositoryProvider.class, ctx)) {
+                if (out.stream().noneMatch(q -> q.getClass() == p.getClass())) {
+                    out.add(p);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Checks a provider against the capabilities a role needs.
+     *
+     * @throws GovernanceException {@code CAPABILITY_MISSING} naming the type, the role and what is missing
+     */
+    static void requireCapabilities(RepositoryProvider provider, Set<Capability> required, String role) {
+        Set<Capability> missing = EnumSet.noneOf(Capability.class);
+        missing.addAll(required);
+        missing.removeAll(provider.capabilities());
+        if (!missing.isEmpty()) {
+            throw new GovernanceException(ErrorCode.CAPABILITY_MISSING, "repository type '" + provider.type()
+                    + "' cannot be the " + role + ": it lacks " + missing + " (it has " + provider.capabilities() + ")");
+        }
+    }
+
+    /**
+     * Connects a center for a role, waiting at most {@code timeout} in all. A center that cannot be
+     * reached yet ({@code CONNECT_FAILED}, {@code UNAVAILABLE} or {@code TIMEOUT} from the provider,
+     * for instance after ZooKeeper's {@code connectionTimeout}) is tried again until {@code timeout}
+     * is spent, so a center that comes up during start-up is used; a host name that does not
+     * resolve, bad credentials or a bad configuration fail at once.
+     *
+     * @param timeout the whole wait, normally what is left of {@code startupTimeout}
+     * @throws GovernanceException {@code REPOSITORY_NOT_FOUND}, {@code CAPABILITY_MISSING},
+     *         {@code CONNECT_FAILED} (naming the servers and {@code startupTimeout}, never a
+     *         credential), or the provider's own error
+     */
+    static Repository connect(RepositoryConfig config, Set<Capability> required, String role, Duration timeout) {
+        RepositoryProvider provider = provider(config.type());
+        requireCapabilities(provider, required, role);
+        CompletableFuture<Repository> result = new CompletableFuture<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        AtomicReference<GovernanceException> lastFailure = new AtomicReference<>();
+        Thread t = new Thread(() -> connectUntil(provider, config, role, deadline, result, lastFailure),
+                "governor-" + config.namespace() + "-connect");
+        t.setDaemon(true);
+        t.start();
+        Repository repo;
+        try {
+            repo = result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            if (result.completeExceptionally(e)) {
+                t.interrupt();
+                GovernanceException last = lastFailure.get();
+                throw new GovernanceException(ErrorCode.CONNECT_FAILED, "connect " + role + ": " + config.type()
+                        + " servers '" + config.serverLists() + "' did not answer within startupTimeout ("
+                        + timeout.toMillis() + " ms left of it)" + (last == null ? "" : "; last error: " + last.getMessage()),
+                        last);
+            }
+            repo = result.join();
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof GovernanceException ge) {
+                throw ge;
+            }
+            throw new GovernanceException(ErrorCode.CONNECT_FAILED, "connect " + role + ": " + config.type()
+                    + " servers '" + config.serverLists() + "' failed: " + c.getClass().getSimpleName(), c);
+        } catch (InterruptedException e) {
+            if (!result.completeExceptionally(e)) {
+                result.join().close();
+            }
+            throw GovernanceException.interrupted("connect " + role, e);
+        }
+        if (required.contains(Capability.EPHEMERAL) && !(repo instanceof RegistryRepository)) {
+            repo.close();
+            throw new GovernanceException(ErrorCode.CAPABILITY_MISSING, "repository type '" + provider.type()
+                    + "' declares EPHEMERAL but did not create a RegistryRepository");
+        }
+        LOG.info("[{}] connected {} as {} ({})", config.namespace(), config.type(), role, config.serverLists());
+        return repo;
+    }
+
+    /**
+     * The connect thread: creates the repository, again after a short pause while the center is not
+     * reachable, until the caller stops waiting (at the deadline it reports the timeout itself).
+     */
+    private static void connectUntil(RepositoryProvider provider, RepositoryConfig config, String role, long deadline,
+                                     CompletableFuture<Repository> result, AtomicReference<GovernanceException> lastFailure) {
+        while (!result.isDone()) {
+            try {
+                Repository r = provider.create(config);
+                if (!result.complete(r)) {
+                    r.close(); // the caller gave up waiting: do not leak the late connection
+                }
+                return;
+            } catch (GovernanceException e) {
+                long left = deadline - System.nanoTime();
+                if (!isWorthRetrying(e)) {
+                    result.completeExceptionally(e);
+                    return;
+                }
+                if (lastFailure.getAndSet(e) == null) {
+                    LOG.info("[{}] {} ({} servers '{}') not reachable yet: {}; trying again for up to {} ms (startupTimeout)",
+                            config.namespace(), role, config.type(), config.serverLists(), e.getMessage(),
+                            TimeUnit.NANOSECONDS.toMillis(left));
+                } else {
+                    LOG.debug("[{}] {} still not reachable: {}", config.namespace(), role, e.getMessage());
+                }
+                pause(result);
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+                return;
+            }
+        }
+    }
+
+    /** Waits {@link #RETRY_PAUSE}, or less when the caller stops waiting (then the result is done). */
+    private static void pause(CompletableFuture<Repository> result) {
+        try {
+            result.get(RETRY_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException | java.util.concurrent.CancellationException e) {
+            // paused long enough, or the caller gave up (the loop sees the result done)
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result.completeExceptionally(e);
+        }
+    }
+
+    /** A center that is down or unreachable may come up; a name that does not resolve, bad credentials or config will not. */
+    static boolean isWorthRetrying(GovernanceException e) {
+        if (e.code() != ErrorCode.CONNECT_FAILED && e.code() != ErrorCode.UNAVAILABLE && e.code() != ErrorCode.TIMEOUT) {
+            return false;
+        }
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.net.UnknownHostException) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
