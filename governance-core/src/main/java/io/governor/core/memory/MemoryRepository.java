@@ -18,6 +18,8 @@ import io.governor.api.repository.support.HeldLeases;
 import io.governor.api.repository.support.NamedLock;
 import io.governor.api.repository.support.OwnedEphemerals;
 import io.governor.api.repository.support.StateListeners;
+import io.governor.api.repository.support.WatchSet;
+import io.governor.api.repository.support.WatchThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,9 +61,9 @@ public final class MemoryRepository implements RegistryRepository {
     private final Namespace ns;
     private final String label;
     private final int maxValueBytes;
-    private final Dispatcher dispatcher;
+    private final WatchThread dispatcher;
     private final MemoryStore.Subscriber subscriber = this::changed;
-    private final List<MemoryWatch> watches = new CopyOnWriteArrayList<>();
+    private final WatchSet<MemoryWatch> watches = new WatchSet<>();
     private final StateListeners states;
     private final OwnedEphemerals ephemerals; // full keys; changed under store.lock
     private final HeldLeases leases = new HeldLeases(); // granted under store.lock
@@ -74,8 +76,8 @@ public final class MemoryRepository implements RegistryRepository {
         this.ns = new Namespace(namespace);
         this.label = ns.label();
         this.maxValueBytes = maxValueBytes;
-        this.dispatcher = new Dispatcher(label);
-        this.states = new StateListeners(label, dispatcher::submit);
+        this.dispatcher = new WatchThread(label);
+        this.states = new StateListeners(label, dispatcher::execute);
         this.ephemerals = new OwnedEphemerals(label);
         this.session = store.newSession();
         store.subscribe(subscriber);
@@ -189,9 +191,7 @@ public final class MemoryRepository implements RegistryRepository {
         }
         store.lock.lock();
         try {
-            MemoryWatch w = new MemoryWatch(this, prefix, listener, store.revision());
-            watches.add(w);
-            return w;
+            return watches.add(new MemoryWatch(label, prefix, listener, store.revision()));
         } finally {
             store.lock.unlock();
         }
@@ -303,8 +303,8 @@ public final class MemoryRepository implements RegistryRepository {
         } finally {
             store.lock.unlock();
         }
-        watches.clear();
-        dispatcher.stop();
+        watches.closeAll();
+        dispatcher.close();
         log.info("[{}] memory repository closed", label);
     }
 
@@ -332,10 +332,6 @@ public final class MemoryRepository implements RegistryRepository {
         });
     }
 
-    void removeWatch(MemoryWatch watch) {
-        watches.remove(watch);
-    }
-
     /** Called by the store under its lock for every mutation, in order. */
     private void changed(long revision, List<ChangeEvent> events) {
         if (watches.isEmpty()) {
@@ -349,10 +345,10 @@ public final class MemoryRepository implements RegistryRepository {
             }
         }
         if (!mine.isEmpty()) {
-            dispatcher.submit(() -> {
+            dispatcher.execute(() -> {
                 for (ChangeEvent e : mine) {
                     for (MemoryWatch w : watches) {
-                        w.deliver(revision, e, label);
+                        w.deliver(revision, e);
                     }
                 }
             });

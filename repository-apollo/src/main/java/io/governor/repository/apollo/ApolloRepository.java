@@ -15,6 +15,10 @@ import io.governor.api.repository.Watch;
 import io.governor.api.repository.WatchListener;
 import io.governor.api.repository.support.Checks;
 import io.governor.api.repository.support.VersionedText;
+import io.governor.api.repository.support.ListenerWatch;
+import io.governor.api.repository.support.PrefixView;
+import io.governor.api.repository.support.WatchSet;
+import io.governor.api.repository.support.WatchThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,11 +28,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
@@ -39,9 +38,9 @@ import java.util.function.Supplier;
  *
  * <p><b>Reads and watches</b> go through the Apollo Java client ({@link ConfigService#getConfig(String, String)}):
  * a change listener on the namespace's {@link Config} only triggers a re-read of the whole namespace
- * on this repository's watch thread ({@code governor-<namespace>-watch}), which compares it with
- * the {@link Snapshot} and delivers the differences as events. Because every sync compares whole
- * states, events the Apollo client delivers late or out of order (it notifies listeners on a pool)
+ * on this repository's watch thread ({@code governor-<namespace>-watch}), which compares it with its
+ * view of the namespace ({@link PrefixView}) and delivers the differences as events. Because every
+ * sync compares whole states, events the Apollo client delivers late or out of order (it notifies listeners on a pool)
  * cannot leave the view wrong, and after an outage the next sync emits what was missed.
  *
  * <p><b>Writes</b> go through the Apollo OpenAPI ({@link PortalClient}): each call (a put, a
@@ -80,12 +79,11 @@ final class ApolloRepository implements Repository {
     private final ItemKeys keys;
     private final PortalClient portal;
     private final Config config;
-    private final ExecutorService watchExecutor;
-    private volatile Thread watchThread;
+    private final WatchThread watchThread;
     /** Guards the snapshot, the watches' registration and the view below; notified after every sync. */
     private final Object lock = new Object();
-    private final Snapshot snapshot = new Snapshot();
-    private final List<ApolloWatch> watches = new CopyOnWriteArrayList<>();
+    private final PrefixView snapshot = new PrefixView("/");
+    private final WatchSet<ListenerWatch> watches = new WatchSet<>();
     /** This JVM's writes to the Apollo namespace that its client may not show yet. */
     private final ReleasedWrites released;
     /** Item key to version as of the last sync, every item of the namespace. */
@@ -105,13 +103,7 @@ final class ApolloRepository implements Repository {
         this.portal = portal;
         this.released = ReleasedWrites.of(settings);
         this.config = config;
-        String threadName = "governor-" + (settings.namespace.isEmpty() ? "root" : settings.namespace) + "-watch";
-        this.watchExecutor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            watchThread = t;
-            return t;
-        });
+        this.watchThread = new WatchThread(settings.namespace.isEmpty() ? "root" : settings.namespace);
     }
 
     /**
@@ -232,15 +224,12 @@ final class ApolloRepository implements Repository {
     public Watch watch(String prefix, WatchListener listener) {
         checks.requireKey(closed, "watch", prefix, true);
         Objects.requireNonNull(listener, "listener");
-        ApolloWatch[] holder = new ApolloWatch[1];
-        holder[0] = new ApolloWatch(prefix, listener, () -> watches.remove(holder[0]), settings.logName());
+        LOG.debug("[{}] watching '{}'", settings.logName(), prefix);
         // Under the snapshot lock: a sync that replaced the snapshot before this point (so a write
         // that returned before this call) delivers only to the watches it saw then, never to this one.
         synchronized (lock) {
-            watches.add(holder[0]);
+            return watches.add(new ListenerWatch(settings.logName(), prefix, listener));
         }
-        LOG.debug("[{}] watching '{}'", settings.logName(), prefix);
-        return holder[0];
     }
 
     @Override
@@ -250,25 +239,11 @@ final class ApolloRepository implements Repository {
         }
         closed = true;
         config.removeChangeListener(changeListener);
-        for (ApolloWatch w : watches) {
-            w.close();
-        }
-        watchExecutor.shutdown();
+        watches.closeAll();
         synchronized (lock) {
             lock.notifyAll();
         }
-        if (Thread.currentThread() != watchThread) {
-            try {
-                if (!watchExecutor.awaitTermination(settings.syncTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    LOG.warn("[{}] watch thread did not stop within {}; interrupting it", settings.logName(),
-                            settings.syncTimeout);
-                    watchExecutor.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                watchExecutor.shutdownNow();
-                Thread.currentThread().interrupt();
-            }
-        }
+        watchThread.close(settings.syncTimeout);
         LOG.info("[{}] apollo repository closed ({})", settings.logName(), settings.where());
     }
 
@@ -302,14 +277,16 @@ final class ApolloRepository implements Repository {
     /** Loads the first snapshot on the watch thread, so that no later sync can be overtaken by it. */
     private void firstSync() {
         try {
-            watchExecutor.submit(this::sync).get();
-        } catch (ExecutionException e) {
-            close();
-            throw checks.error(ErrorCode.CONNECT_FAILED, "connect", "/", "could not read the namespace: " + e.getCause(),
-                    e.getCause());
+            watchThread.call(() -> {
+                sync();
+                return null;
+            }, settings.syncTimeout);
         } catch (InterruptedException e) {
             close();
             throw GovernanceException.interrupted(checks.describe("connect", "/"), e);
+        } catch (Exception e) {
+            close();
+            throw checks.error(ErrorCode.CONNECT_FAILED, "connect", "/", "could not read the namespace: " + e, e);
         }
     }
 
@@ -326,17 +303,17 @@ final class ApolloRepository implements Repository {
             }
         }
         List<ChangeEvent> events;
-        List<ApolloWatch> targets;
+        List<ListenerWatch> targets;
         synchronized (lock) {
             itemVersions = versions;
             viewTime = started;
             events = snapshot.replace(current);
-            targets = List.copyOf(watches); // the watches that existed when these changes became visible
+            targets = watches.list(); // the watches that existed when these changes became visible
             lock.notifyAll();
         }
         for (ChangeEvent event : events) {
             LOG.debug("[{}] {} '{}' version {}", settings.logName(), event.type(), event.key(), event.version());
-            for (ApolloWatch watch : targets) {
+            for (ListenerWatch watch : targets) {
                 watch.deliver(event);
             }
         }
@@ -346,18 +323,14 @@ final class ApolloRepository implements Repository {
         if (closed || !syncPending.compareAndSet(false, true)) {
             return;
         }
-        try {
-            watchExecutor.execute(() -> {
-                syncPending.set(false);
-                try {
-                    sync();
-                } catch (RuntimeException e) {
-                    LOG.warn("[{}] could not re-read the Apollo namespace; the next change retries", settings.logName(), e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
+        watchThread.execute(() -> {
             syncPending.set(false);
-        }
+            try {
+                sync();
+            } catch (RuntimeException e) {
+                LOG.warn("[{}] could not re-read the Apollo namespace; the next change retries", settings.logName(), e);
+            }
+        });
     }
 
     /**
@@ -368,7 +341,7 @@ final class ApolloRepository implements Repository {
      * block the thread that syncs. Only writes of item keys {@code items} accepts are waited for.
      */
     private void awaitWrites(String operation, String key, Predicate<String> items) {
-        if (released.isEmpty() || Thread.currentThread() == watchThread) {
+        if (released.isEmpty() || watchThread.isCurrent()) {
             return;
         }
         synchronized (lock) {

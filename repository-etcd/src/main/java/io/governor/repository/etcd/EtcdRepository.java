@@ -16,6 +16,7 @@ import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.Watch;
 import io.governor.api.repository.WatchListener;
 import io.governor.api.repository.support.StateListeners;
+import io.governor.api.repository.support.WatchSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +69,7 @@ final class EtcdRepository implements RegistryRepository {
     private final Transactions txns;
     private final StateListeners states;
     private final LeaseKeeper keeper;
-    private final Set<PrefixWatch> watches = ConcurrentHashMap.newKeySet();
+    private final WatchSet<PrefixWatch> watches = new WatchSet<>();
     private final ConcurrentHashMap<String, EtcdLock> locks = new ConcurrentHashMap<>();
 
     private EtcdRepository(EtcdSettings settings) {
@@ -285,15 +286,12 @@ final class EtcdRepository implements RegistryRepository {
         if (listener == null) {
             throw Failures.error(ErrorCode.INVALID_ARGUMENT, "watch", prefix, settings.label(), "listener is null", null);
         }
-        PrefixWatch[] self = new PrefixWatch[1];
-        PrefixWatch w = new PrefixWatch(prefix, listener, client.getWatchClient(), client.getKVClient(), keys, requests,
-                threads.watch(), () -> watches.remove(self[0]));
-        self[0] = w;
-        watches.add(w);
+        PrefixWatch w = watches.add(new PrefixWatch(prefix, listener, client.getWatchClient(), client.getKVClient(), keys,
+                requests, threads.watch()));
         try {
             w.start();
         } catch (RuntimeException e) {
-            watches.remove(w);
+            w.close();
             throw e;
         }
         LOG.debug("[{}] watching '{}'", settings.label(), prefix);
@@ -344,7 +342,7 @@ final class EtcdRepository implements RegistryRepository {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        new ArrayList<>(watches).forEach(PrefixWatch::close);
+        watches.closeAll();
         threads.stopTimers();
         keeper.close();
         try {

@@ -1,5 +1,8 @@
 package io.governor.repository.etcd;
 
+import io.governor.api.repository.support.WatchThread;
+
+import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -19,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Threads {
 
     private final ScheduledThreadPoolExecutor lease;
-    private final ScheduledThreadPoolExecutor watch;
+    private final WatchThread watch;
     private final ExecutorService notifier;
     private final ExecutorService jetcd;
     private final String base;
@@ -29,7 +32,7 @@ final class Threads {
     Threads(String namespace) {
         base = "governor-" + (namespace.isEmpty() ? "root" : namespace) + "-";
         lease = scheduled(factory(base + "lease", false));
-        watch = scheduled(factory(base + "watch", false));
+        watch = new WatchThread(namespace.isEmpty() ? "root" : namespace);
         notifier = Executors.newSingleThreadExecutor(factory(base + "notify", false));
         jetcd = Executors.newCachedThreadPool(factory(base + "jetcd-", true));
     }
@@ -38,7 +41,7 @@ final class Threads {
         return lease;
     }
 
-    ScheduledExecutorService watch() {
+    WatchThread watch() {
         return watch;
     }
 
@@ -53,9 +56,8 @@ final class Threads {
     /** Stops the heartbeat and the watch thread (running work finishes, nothing new starts). */
     void stopTimers() {
         lease.shutdownNow();
-        watch.shutdownNow();
+        watch.close(Thread.currentThread().getName().startsWith(base) ? Duration.ZERO : Duration.ofSeconds(5));
         await(lease);
-        await(watch);
     }
 
     /** Stops every thread and waits until each has ended; queued notifications are delivered first. */

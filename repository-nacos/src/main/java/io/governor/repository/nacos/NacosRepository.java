@@ -8,6 +8,8 @@ import io.governor.api.repository.Watch;
 import io.governor.api.repository.WatchListener;
 import io.governor.api.repository.support.Checks;
 import io.governor.api.repository.support.VersionedText;
+import io.governor.api.repository.support.WatchSet;
+import io.governor.api.repository.support.WatchThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,10 +19,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -63,9 +61,8 @@ final class NacosRepository implements Repository {
     private final DataIds ids;
     private final NacosClient client;
     private final NacosStore store;
-    private final ScheduledExecutorService watchExecutor;
-    private volatile Thread watchThread;
-    private final List<NacosWatch> watches = new CopyOnWriteArrayList<>();
+    private final WatchThread watchThread;
+    private final WatchSet<NacosWatch> watches = new WatchSet<>();
     private volatile boolean closed;
 
     NacosRepository(NacosSettings settings, NacosClient client) {
@@ -74,13 +71,7 @@ final class NacosRepository implements Repository {
         this.ids = new DataIds(settings.namespace);
         this.client = client;
         this.store = new NacosStore(client, settings);
-        String name = "governor-" + (settings.namespace.isEmpty() ? "root" : settings.namespace) + "-watch";
-        this.watchExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            watchThread = t;
-            return t;
-        });
+        this.watchThread = new WatchThread(settings.namespace.isEmpty() ? "root" : settings.namespace);
         LOG.info("[{}] nacos repository connected ({})", settings.logName(), settings.where());
     }
 
@@ -161,13 +152,11 @@ final class NacosRepository implements Repository {
     public Watch watch(String prefix, WatchListener listener) {
         checks.requireKey(closed, "watch", prefix, true);
         Objects.requireNonNull(listener, "listener");
-        NacosWatch[] holder = new NacosWatch[1];
-        holder[0] = new NacosWatch(prefix, listener, client, ids, watchExecutor, settings.logName(),
-                settings.watchResync, () -> watches.remove(holder[0]));
-        watches.add(holder[0]);
-        holder[0].start(Thread.currentThread() == watchThread);
+        NacosWatch w = watches.add(new NacosWatch(prefix, listener, client, ids, watchThread, settings.logName(),
+                settings.watchResync));
+        w.start();
         LOG.debug("[{}] watching '{}'", settings.logName(), prefix);
-        return holder[0];
+        return w;
     }
 
     @Override
@@ -176,20 +165,8 @@ final class NacosRepository implements Repository {
             return;
         }
         closed = true;
-        for (NacosWatch w : watches) {
-            w.close();
-        }
-        watchExecutor.shutdown();
-        if (Thread.currentThread() != watchThread) {
-            try {
-                if (!watchExecutor.awaitTermination(settings.requestTimeout.toMillis() * 2, TimeUnit.MILLISECONDS)) {
-                    watchExecutor.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                watchExecutor.shutdownNow();
-                Thread.currentThread().interrupt();
-            }
-        }
+        watches.closeAll();
+        watchThread.close(settings.requestTimeout.multipliedBy(2));
         client.close();
         LOG.info("[{}] nacos repository closed ({})", settings.logName(), settings.where());
     }

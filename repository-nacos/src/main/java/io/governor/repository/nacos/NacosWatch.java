@@ -5,10 +5,11 @@ import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.repository.ChangeEvent;
 import io.governor.api.repository.Paths;
-import io.governor.api.repository.VersionedValue;
-import io.governor.api.repository.Watch;
 import io.governor.api.repository.WatchListener;
 import io.governor.api.repository.support.VersionedText;
+import io.governor.api.repository.support.ListenerWatch;
+import io.governor.api.repository.support.PrefixView;
+import io.governor.api.repository.support.WatchThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,96 +18,70 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.ScheduledFuture;
 
 /**
  * One prefix watch on Nacos. It holds a Nacos listener on the value and on the child index of the
  * prefix and of every descendant found through the indexes. A notification only says "look again":
  * the watch re-reads that value or index on the repository's watch thread and compares it with what
- * it last saw, so late, repeated or coalesced notifications (and the client's re-sync after a
- * reconnect) never produce a wrong event. A new name in an index gets listeners and is read at once,
- * so children created after the watch are seen too.
+ * it last saw (its {@link PrefixView}), so late, repeated or coalesced notifications (and the
+ * client's re-sync after a reconnect) never produce a wrong event. A new name in an index gets
+ * listeners and is read at once, so children created after the watch are seen too.
  *
  * <p>Its state is confined to the watch thread. {@link #close()} waits for a delivery in progress
  * (unless called from the listener itself), so no event reaches the listener once it returns.
  */
-final class NacosWatch implements Watch {
+final class NacosWatch extends ListenerWatch {
 
     private static final Logger LOG = LoggerFactory.getLogger(NacosWatch.class);
-    private static final long RETRY_MILLIS = 500;
+    private static final Duration RETRY = Duration.ofMillis(500);
 
-    private final String prefix;
-    private final WatchListener listener;
     private final NacosClient client;
     private final DataIds ids;
-    private final ScheduledExecutorService executor;
-    private final String logName;
-    private final Runnable onClose;
-    private final Map<String, VersionedValue> known = new HashMap<>();
+    private final WatchThread thread;
+    private final Duration resyncPeriod;
+    private final PrefixView view;
     private final Map<String, Listener> listeners = new HashMap<>();
     /** The re-read of every listened data id, run again by {@link #resync()}. */
     private final Map<String, Runnable> rechecks = new LinkedHashMap<>();
-    private final long resyncMillis;
     private volatile ScheduledFuture<?> resyncTask;
-    private final ReentrantLock delivering = new ReentrantLock();
-    private volatile boolean closed;
 
-    NacosWatch(String prefix, WatchListener listener, NacosClient client, DataIds ids, ScheduledExecutorService executor,
-               String logName, Duration resync, Runnable onClose) {
-        this.resyncMillis = resync.toMillis();
-        this.prefix = prefix;
-        this.listener = listener;
+    NacosWatch(String prefix, WatchListener listener, NacosClient client, DataIds ids, WatchThread thread,
+               String logName, Duration resync) {
+        super(logName, prefix, listener);
         this.client = client;
         this.ids = ids;
-        this.executor = executor;
-        this.logName = logName;
-        this.onClose = onClose;
+        this.thread = thread;
+        this.resyncPeriod = resync;
+        this.view = new PrefixView(prefix);
     }
 
-    @Override
-    public String prefix() {
-        return prefix;
-    }
-
-    /** Registers the listeners and reads the current state (without events) before returning. */
-    void start(boolean onWatchThread) {
-        Runnable discover = () -> {
-            discover(prefix, false);
-            if (!closed) {
-                try {
-                    resyncTask = executor.scheduleWithFixedDelay(this::resync, resyncMillis, resyncMillis,
-                            TimeUnit.MILLISECONDS);
-                } catch (RejectedExecutionException e) {
-                    // the repository is closing
-                }
-            }
-        };
-        if (onWatchThread) {
-            discover.run();
-            return;
-        }
-        Future<?> done = executor.submit(discover);
+    /** Registers the listeners and reads the current state (without events) on the watch thread, then returns. */
+    void start() {
         try {
-            done.get();
-        } catch (ExecutionException e) {
+            thread.call(() -> {
+                discover(prefix(), false);
+                if (!isClosed()) {
+                    resyncTask = thread.repeat(this::resync, resyncPeriod);
+                }
+                return null;
+            }, null);
+        } catch (GovernanceException | RejectedExecutionException e) {
             close();
-            throw e.getCause() instanceof GovernanceException g ? g : new GovernanceException(ErrorCode.INTERNAL,
-                    "watch '" + prefix + "' on nacos repository failed: " + e.getCause(), e.getCause());
+            throw e;
         } catch (InterruptedException e) {
             close();
-            throw GovernanceException.interrupted("watch '" + prefix + "' on nacos repository", e);
+            throw GovernanceException.interrupted("watch '" + prefix() + "' on nacos repository", e);
+        } catch (Exception e) {
+            close();
+            throw new GovernanceException(ErrorCode.INTERNAL, "watch '" + prefix() + "' on nacos repository failed: " + e, e);
         }
     }
 
     /** Listens to and reads the value and index of {@code node}, then of its children. */
     private void discover(String node, boolean emit) {
-        if (closed) {
+        if (isClosed()) {
             return;
         }
         if (!"/".equals(node) && !listeners.containsKey(ids.value(node))) {
@@ -125,7 +100,7 @@ final class NacosWatch implements Watch {
      * discovery listens and reads again.
      */
     private String listen(String dataId, String node, Runnable recheck) {
-        NacosClient.Listening l = client.readAndListen(dataId, content -> submit(recheck), node);
+        NacosClient.Listening l = client.readAndListen(dataId, content -> schedule(recheck, Duration.ZERO), node);
         listeners.put(dataId, l.listener());
         rechecks.put(dataId, recheck);
         return l.content();
@@ -141,13 +116,13 @@ final class NacosWatch implements Watch {
      */
     private void resync() {
         for (Runnable recheck : List.copyOf(rechecks.values())) {
-            if (closed) {
+            if (isClosed()) {
                 return;
             }
             try {
                 recheck.run();
             } catch (RuntimeException e) {
-                LOG.debug("[{}] watch on '{}': periodic re-read failed, next round retries: {}", logName, prefix,
+                LOG.debug("[{}] watch on '{}': periodic re-read failed, next round retries: {}", label(), prefix(),
                         e.getMessage());
                 return;
             }
@@ -156,66 +131,41 @@ final class NacosWatch implements Watch {
 
     /**
      * Runs a re-read on the watch thread. A re-read that fails (the server is unreachable) is retried
-     * every {@link #RETRY_MILLIS} until it succeeds or the watch closes: the Nacos client does not
-     * notify twice for the same content, so giving up would lose the change.
+     * every {@link #RETRY} until it succeeds or the watch closes: the Nacos client does not notify
+     * twice for the same content, so giving up would lose the change.
      */
-    private void submit(Runnable task) {
-        schedule(task, 0);
-    }
-
-    private void schedule(Runnable task, long delayMillis) {
-        if (closed) {
+    private void schedule(Runnable task, Duration delay) {
+        if (isClosed()) {
             return;
         }
-        try {
-            executor.schedule(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("[{}] watch on '{}' could not re-read after a notification; retrying in {} ms: {}",
-                            logName, prefix, RETRY_MILLIS, e.getMessage());
-                    schedule(task, RETRY_MILLIS);
-                }
-            }, delayMillis, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            // the repository is closing
-        }
+        thread.schedule(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("[{}] watch on '{}' could not re-read after a notification; retrying in {} ms: {}", label(),
+                        prefix(), RETRY.toMillis(), e.getMessage());
+                schedule(task, RETRY);
+            }
+        }, delay);
     }
 
     private void valueChanged(String key) {
-        valueChanged(key, true);
-    }
-
-    private void valueChanged(String key, boolean emit) {
-        if (closed) {
-            return;
+        if (!isClosed()) {
+            valueSeen(key, client.read(ids.value(key), "watch", key), true);
         }
-        valueSeen(key, client.read(ids.value(key), "watch", key), emit);
     }
 
     private void valueSeen(String key, String stored, boolean emit) {
-        VersionedValue now = stored == null ? null : VersionedText.decode(stored);
-        VersionedValue before = now == null ? known.remove(key) : known.put(key, now);
-        if (!emit) {
-            return;
-        }
-        if (now == null && before != null) {
-            deliver(new ChangeEvent(ChangeEvent.Type.DELETED, key, before.value(), before.version()));
-        } else if (now != null && !now.equals(before)) {
-            ChangeEvent.Type type = before == null ? ChangeEvent.Type.ADDED : ChangeEvent.Type.UPDATED;
-            deliver(new ChangeEvent(type, key, now.value(), now.version()));
+        ChangeEvent event = stored == null ? view.remove(key) : view.put(key, VersionedText.decode(stored));
+        if (emit) {
+            deliver(event);
         }
     }
 
     private void indexChanged(String node) {
-        indexChanged(node, true);
-    }
-
-    private void indexChanged(String node, boolean emit) {
-        if (closed) {
-            return;
+        if (!isClosed()) {
+            indexSeen(node, client.read(ids.index(node), "watch", node), true);
         }
-        indexSeen(node, client.read(ids.index(node), "watch", node), emit);
     }
 
     private void indexSeen(String node, String stored, boolean emit) {
@@ -224,44 +174,17 @@ final class NacosWatch implements Watch {
         }
     }
 
-    private void deliver(ChangeEvent event) {
-        delivering.lock();
-        try {
-            if (!closed) {
-                listener.onEvent(event);
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("[{}] watch listener on '{}' threw on {} of '{}'; delivery goes on", logName, prefix,
-                    event.type(), event.key(), e);
-        } finally {
-            delivering.unlock();
-        }
-    }
-
+    /** Stops the periodic re-read and removes the Nacos listeners (on the watch thread, after work in flight). */
     @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+    protected void onClose() {
         ScheduledFuture<?> task = resyncTask;
         if (task != null) {
             task.cancel(false);
         }
-        onClose.run();
-        Runnable unlisten = () -> {
+        thread.execute(() -> {
             listeners.forEach(client::unlisten);
             listeners.clear();
             rechecks.clear();
-        };
-        try {
-            executor.execute(unlisten);
-        } catch (RejectedExecutionException e) {
-            unlisten.run();
-        }
-        if (!delivering.isHeldByCurrentThread()) {
-            delivering.lock();
-            delivering.unlock();
-        }
+        });
     }
 }

@@ -1,7 +1,10 @@
 package io.governor.repository.zookeeper;
 
 import io.governor.api.repository.Paths;
+import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.WatchListener;
+import io.governor.api.repository.support.WatchSet;
+import io.governor.api.repository.support.WatchThread;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.Watcher;
@@ -9,18 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -39,9 +33,8 @@ final class Watches implements AutoCloseable {
     private final String label;
     private final boolean rootNamespace;
     private final Duration timeout;
-    private final ExecutorService thread;
-    private final Set<PrefixWatch> active = ConcurrentHashMap.newKeySet();
-    private volatile Thread watchThread;
+    private final WatchThread thread;
+    private final WatchSet<PrefixWatch> active = new WatchSet<>();
 
     Watches(CuratorFramework client, Nodes nodes, ZooKeeperSettings settings) {
         this.client = client;
@@ -50,12 +43,7 @@ final class Watches implements AutoCloseable {
         this.rootNamespace = settings.namespace().isEmpty();
         // a resync may need a reconnect first: allow for Curator's retries
         this.timeout = settings.connectionTimeout().multipliedBy(settings.retryMaxAttempts() + 2L);
-        this.thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "governor-" + label + "-watch");
-            t.setDaemon(true);
-            watchThread = t;
-            return t;
-        });
+        this.thread = new WatchThread(label);
     }
 
     String label() {
@@ -85,10 +73,7 @@ final class Watches implements AutoCloseable {
         register(w);
         active.add(w);
         try {
-            onWatchThread(() -> {
-                w.resync(false);
-                return null;
-            });
+            onWatchThread(() -> w.resync(false));
         } catch (Exception e) {
             w.close();
             throw e;
@@ -102,30 +87,31 @@ final class Watches implements AutoCloseable {
      * the same session this is a no-op) and emits what each listener missed.
      */
     void resyncAll() throws Exception {
-        List<PrefixWatch> all = new ArrayList<>(active);
+        List<PrefixWatch> all = active.list();
         for (PrefixWatch w : all) {
             register(w);
         }
-        onWatchThread(() -> {
+        int missed = onWatchThread(() -> {
+            int n = 0;
             for (PrefixWatch w : all) {
-                w.resync(true);
+                n += w.resync(true);
             }
-            return null;
+            return n;
         });
         if (!all.isEmpty()) {
-            log.info("[{}] re-synchronised {} watch(es)", label, all.size());
+            log.info("[{}] re-synchronised {} watch(es): {} missed change(s) emitted", label, all.size(), missed);
         }
     }
 
     /** Collects every node holding a value at or below {@code prefix} (watch thread). */
-    void walk(String prefix, Map<String, Nodes.Node> into) throws Exception {
+    void walk(String prefix, Map<String, VersionedValue> into) throws Exception {
         if (!"/".equals(prefix)) {
             Nodes.Node n = nodes.read(prefix);
             if (n == null) {
                 return;
             }
             if (n.hasValue()) {
-                into.put(prefix, n);
+                into.put(prefix, new VersionedValue(n.value(), n.version()));
             }
         }
         for (String child : nodes.children(prefix)) {
@@ -134,19 +120,12 @@ final class Watches implements AutoCloseable {
     }
 
     void execute(Runnable task) {
-        try {
-            thread.execute(task);
-        } catch (RejectedExecutionException closing) {
-            // closed: nothing more to deliver
-        }
+        thread.execute(task);
     }
 
-    /** Called by a closing watch: drops it and removes its ZooKeeper watch. */
+    /** Called by a closing watch (already out of the active set): removes its ZooKeeper watch. */
     void removed(PrefixWatch w) {
-        if (!active.remove(w)) {
-            return;
-        }
-        boolean shared = active.stream().anyMatch(o -> o.prefix().equals(w.prefix()));
+        boolean shared = active.list().stream().anyMatch(o -> o.prefix().equals(w.prefix()));
         try {
             if (shared || !connected()) {
                 // another watch needs the server-side watch on this path, or no server to tell
@@ -163,41 +142,19 @@ final class Watches implements AutoCloseable {
         client.watchers().add().withMode(AddWatchMode.PERSISTENT_RECURSIVE).usingWatcher(w).forPath(w.prefix());
     }
 
-    private void onWatchThread(Callable<Void> work) throws Exception {
-        if (Thread.currentThread() == watchThread) {
-            work.call();
-            return;
-        }
-        Future<Void> f = thread.submit(work); // RejectedExecutionException once closed: the repository reports CLOSED
+    /** Runs work on the watch thread (inline from it); RejectedExecutionException once closed: the repository reports CLOSED. */
+    private <T> T onWatchThread(Callable<T> work) throws Exception {
         try {
-            f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception ex ? ex : e;
+            return thread.call(work, timeout);
         } catch (TimeoutException e) {
-            f.cancel(true);
             throw new org.apache.zookeeper.KeeperException.OperationTimeoutException();
-        } catch (InterruptedException e) {
-            f.cancel(true);
-            throw e;
         }
     }
 
     /** Closes every watch and stops the watch thread, waiting briefly for it. */
     @Override
     public void close() {
-        for (PrefixWatch w : new ArrayList<>(active)) {
-            w.close();
-        }
-        thread.shutdownNow();
-        if (Thread.currentThread() == watchThread) {
-            return; // closed from a listener: the thread ends after this task
-        }
-        try {
-            if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
-                log.warn("[{}] watch thread did not stop within 5s", label);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        active.closeAll();
+        thread.close(Duration.ofSeconds(5));
     }
 }
