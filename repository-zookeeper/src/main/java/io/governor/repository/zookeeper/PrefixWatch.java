@@ -4,6 +4,8 @@ import io.governor.api.repository.ChangeEvent;
 import io.governor.api.repository.Paths;
 import io.governor.api.repository.Watch;
 import io.governor.api.repository.WatchListener;
+import org.apache.curator.framework.api.CuratorEvent;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.slf4j.Logger;
@@ -20,17 +22,27 @@ import java.util.TreeMap;
  * {@link ChangeEvent}s by comparing the node's current state with what the listener last saw.
  *
  * <p>ZooKeeper notifications carry no data and are not replayed after a reconnect, so the watch is
- * level-triggered: a notification for a path only schedules a re-read of that path on the
- * repository's watch thread, and {@link #resync(boolean)} re-reads the whole prefix and emits the
- * difference (including deletions). Because every read and every delivery happens on that one
- * thread, the listener sees the changes of each key in order, and its view converges to the store.
+ * level-triggered: a notification for a path re-reads that path, and {@link #resync(boolean)}
+ * re-reads the whole prefix and emits the difference (including deletions).
+ *
+ * <p>Threads and order. A notification is handled on ZooKeeper's event thread, where it arrives:
+ * the path is re-read asynchronously, and the answer, which ZooKeeper also hands to its event
+ * thread, is compared and delivered there. ZooKeeper answers one session's requests in order, and
+ * its event thread runs notifications and answers in the order the server sent them, so the
+ * listener sees each key's changes in order without a thread of its own in between.
+ * {@link #resync} runs on the repository's watch thread with blocking reads; while it runs,
+ * notifications are kept and answers of reads sent before it began are not used (the resync reads
+ * after them); once it has applied what it read, the kept notifications are handled (re-read) in
+ * arrival order. A read that fails (the connection is gone) is dropped: the resync after reconnecting
+ * catches up.
  *
  * <p>A keys-only watch ({@link io.governor.api.repository.Repository#watchKeys}) skips the re-read:
- * a notification is delivered as it comes, without value or version, and the key is remembered as
- * changed but unread, so that a resync reports it again (spuriously, as that contract allows) and
- * never misses it.
+ * a notification is delivered on the event thread as it comes, without value or version, and the
+ * key is remembered as changed but unread, so that a resync reports it again (spuriously, as that
+ * contract allows) and never misses it.
  *
- * <p>{@link #seen} is touched only on the watch thread. {@link #close()} is thread-safe.
+ * <p>{@link #seen} and the resync state are guarded by {@link #lock}, which is also held while the
+ * listener is called. {@link #close()} is thread-safe.
  */
 final class PrefixWatch implements Watch, Watcher {
 
@@ -40,6 +52,10 @@ final class PrefixWatch implements Watch, Watcher {
     private record Seen(String value, long version) {
     }
 
+    /** A notification kept while a resync runs. */
+    private record Notice(String path, Event.EventType type) {
+    }
+
     /** A key a keys-only watch was told of but did not read. */
     private static final Seen UNREAD = new Seen(null, -1);
 
@@ -47,8 +63,14 @@ final class PrefixWatch implements Watch, Watcher {
     private final String prefix;
     private final WatchListener listener;
     private final boolean keysOnly;
+    private final Object lock = new Object();
     private final NavigableMap<String, Seen> seen = new TreeMap<>();
-    private final Object delivery = new Object();
+    /** Notifications that came while a resync ran, in arrival order. */
+    private final List<Notice> kept = new ArrayList<>();
+    /** Grows when a resync begins: an answer to a read sent before it is not used. */
+    private long generation;
+    /** A resync is running (or the first has not run yet): notifications are kept. */
+    private boolean resyncing = true;
     private volatile boolean closed;
 
     PrefixWatch(Watches hub, String prefix, WatchListener listener, boolean keysOnly) {
@@ -67,28 +89,68 @@ final class PrefixWatch implements Watch, Watcher {
         return closed;
     }
 
-    /** ZooKeeper's notification, on ZooKeeper's event thread: only schedules a re-read. */
+    /** ZooKeeper's notification, on ZooKeeper's event thread: delivers it or sends the re-read; never blocks. */
     @Override
     public void process(WatchedEvent event) {
         if (closed || event.getType() == Event.EventType.None || event.getPath() == null) {
             return;
         }
         String path = event.getPath();
-        if (hub.isKey(path) && Paths.isAtOrBelow(path, prefix)) {
-            if (keysOnly) {
-                Event.EventType type = event.getType();
-                hub.execute(() -> notified(path, type));
-            } else {
-                hub.execute(() -> refresh(path));
+        if (!hub.isKey(path) || !Paths.isAtOrBelow(path, prefix)) {
+            return;
+        }
+        long sentIn;
+        synchronized (lock) {
+            if (resyncing) {
+                kept.add(new Notice(path, event.getType()));
+                return;
             }
+            if (keysOnly) {
+                notified(path, event.getType());
+                return;
+            }
+            sentIn = generation;
+        }
+        reread(path, sentIn);
+    }
+
+    /** Sends an asynchronous read of {@code path}; its answer comes to {@link #answered} on the event thread. */
+    private void reread(String path, long sentIn) {
+        try {
+            hub.client().getData().inBackground((client, answer) -> answered(path, sentIn, answer)).forPath(path);
+        } catch (Exception e) {
+            log.debug("[{}] watch {}: re-reading {} failed, waiting for resync: {}", hub.label(), prefix, path, e.toString());
         }
     }
 
-    /** A keys-only watch's notification, delivered without reading (watch thread). */
-    private void notified(String path, Event.EventType type) {
-        if (closed) {
+    /** The answer to a re-read (event thread): emits what changed for the path. */
+    private void answered(String path, long sentIn, CuratorEvent answer) {
+        KeeperException.Code code = KeeperException.Code.get(answer.getResultCode());
+        if (code != KeeperException.Code.OK && code != KeeperException.Code.NONODE) {
+            // the connection is gone; the resync after reconnecting catches up
+            log.debug("[{}] watch {}: re-reading {} failed, waiting for resync: {}", hub.label(), prefix, path, code);
             return;
         }
+        long now;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            if (resyncing) {
+                kept.add(new Notice(path, null));
+                return;
+            }
+            if (sentIn == generation) {
+                apply(path, code == KeeperException.Code.OK ? new Nodes.Node(answer.getData(), answer.getStat()) : null);
+                return;
+            }
+            now = generation; // sent before the last resync: read again, after it
+        }
+        reread(path, now);
+    }
+
+    /** A keys-only watch's notification, delivered without reading (holding the lock). */
+    private void notified(String path, Event.EventType type) {
         switch (type) {
             case NodeCreated, NodeDataChanged -> {
                 Seen before = seen.put(path, UNREAD);
@@ -105,19 +167,8 @@ final class PrefixWatch implements Watch, Watcher {
         }
     }
 
-    /** Re-reads one path and emits what changed for it (watch thread). */
-    void refresh(String path) {
-        if (closed || !hub.connected()) {
-            return; // the resync after reconnecting catches up
-        }
-        Nodes.Node n;
-        try {
-            n = hub.nodes().read(path);
-        } catch (Exception e) {
-            // the connection is gone; the resync after reconnecting catches up
-            log.debug("[{}] watch {}: re-reading {} failed, waiting for resync: {}", hub.label(), prefix, path, e.toString());
-            return;
-        }
+    /** Emits what changed for one path as read ({@code null}: absent), holding the lock. */
+    private void apply(String path, Nodes.Node n) {
         if (n == null || !n.hasValue()) {
             removed(path);
             if (n == null) {
@@ -134,14 +185,47 @@ final class PrefixWatch implements Watch, Watcher {
     /**
      * Re-reads the whole prefix (watch thread). With {@code emit} false it only records the state,
      * as the starting point of a new watch; otherwise it emits every difference to what the
-     * listener saw: deletions first (deepest first), then additions and updates in key order.
+     * listener saw: deletions first (deepest first), then additions and updates in key order. Then
+     * handles the notifications that came meanwhile.
      */
     void resync(boolean emit) throws Exception {
         if (closed) {
             return;
         }
-        Map<String, Nodes.Node> now = new TreeMap<>();
-        hub.walk(prefix, now);
+        synchronized (lock) {
+            generation++;
+            resyncing = true;
+        }
+        Map<String, Nodes.Node> now = null;
+        List<Notice> missed;
+        long sentIn;
+        try {
+            Map<String, Nodes.Node> read = new TreeMap<>();
+            hub.walk(prefix, read);
+            now = read;
+        } finally {
+            // also when the walk failed: notifications are handled again as they come
+            synchronized (lock) {
+                if (now != null && !closed) {
+                    applyAll(now, emit);
+                }
+                if (keysOnly) {
+                    kept.forEach(k -> notified(k.path(), k.type()));
+                    missed = List.of();
+                } else {
+                    missed = new ArrayList<>(kept);
+                }
+                kept.clear();
+                resyncing = false;
+                sentIn = generation;
+            }
+        }
+        for (Notice m : missed) {
+            reread(m.path(), sentIn);
+        }
+    }
+
+    private void applyAll(Map<String, Nodes.Node> now, boolean emit) {
         if (!emit) {
             seen.clear();
             now.forEach((k, n) -> seen.put(k, new Seen(n.value(), n.version())));
@@ -173,17 +257,16 @@ final class PrefixWatch implements Watch, Watcher {
         }
     }
 
+    /** Calls the listener (holding the lock). */
     private void deliver(ChangeEvent event) {
-        synchronized (delivery) {
-            if (closed) {
-                return;
-            }
-            try {
-                listener.onEvent(event);
-            } catch (RuntimeException e) {
-                log.warn("[{}] watch {}: listener threw on {} {}; delivery goes on", hub.label(), prefix,
-                        event.type(), event.key(), e);
-            }
+        if (closed) {
+            return;
+        }
+        try {
+            listener.onEvent(event);
+        } catch (RuntimeException e) {
+            log.warn("[{}] watch {}: listener threw on {} {}; delivery goes on", hub.label(), prefix,
+                    event.type(), event.key(), e);
         }
     }
 
@@ -194,8 +277,8 @@ final class PrefixWatch implements Watch, Watcher {
             return;
         }
         closed = true;
-        synchronized (delivery) {
-            // an event being delivered on the watch thread has finished once we get here
+        synchronized (lock) {
+            // an event being delivered on another thread has finished once we get here
         }
         hub.removed(this);
     }

@@ -19,13 +19,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The repository's prefix watches and the one thread ({@code governor-<namespace>-watch}) on which
- * all of them read ZooKeeper and deliver events.
+ * The repository's prefix watches and the thread ({@code governor-<namespace>-watch}) on which
+ * they re-read their whole prefix (a new watch, a resync after reconnecting). Single notifications
+ * are handled, and delivered, on ZooKeeper's event thread ({@link PrefixWatch}).
  *
  * <p>Thread-safe. {@link #watch} and {@link #resyncAll} block until the watch thread has done the
  * work (or run it inline when called on the watch thread itself, e.g. from a listener).
@@ -133,12 +133,9 @@ final class Watches implements AutoCloseable {
         }
     }
 
-    void execute(Runnable task) {
-        try {
-            thread.execute(task);
-        } catch (RejectedExecutionException closing) {
-            // closed: nothing more to deliver
-        }
+    /** The client, for a watch's asynchronous re-reads. */
+    CuratorFramework client() {
+        return client;
     }
 
     /** Called by a closing watch: drops it and removes its ZooKeeper watch. */
