@@ -51,9 +51,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * and never block. Configuration is applied on each database's governance thread
  * ({@code governor-<namespace>-<db>-governance}). A data source control event is applied where it
  * is delivered: the value it carries needs no read and no pool, only a swap of the routing
- * snapshot, so listeners hear of it at once; its status write is only recorded. The instance's own control (circuit breaker), the
- * resynchronisation after a reconnect and the coalesced status writes run on one control thread
- * ({@code governor-<namespace>-control}) owned by this object.
+ * snapshot, so listeners hear of it at once; its status write is only recorded. The instance's
+ * own control (circuit breaker), the resynchronisation after a reconnect and the coalesced status
+ * writes run on one control thread ({@code governor-<namespace>-control}) owned by this object.
  *
  * <p>Thread-safe. {@link #close()} stops watching, unregisters the instance, closes pools and
  * center connections, and leaves no thread running.

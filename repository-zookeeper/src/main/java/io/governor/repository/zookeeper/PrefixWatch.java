@@ -41,8 +41,8 @@ import java.util.TreeMap;
  * key is remembered as changed but unread, so that a resync reports it again (spuriously, as that
  * contract allows) and never misses it.
  *
- * <p>{@link #seen} and the resync state are guarded by {@link #lock}, which is also held while the
- * listener is called. {@link #close()} is thread-safe.
+ * <p>Thread-safe: the state is guarded by {@link #lock}. {@link #close()} waits for a delivery in
+ * progress on another thread.
  */
 final class PrefixWatch implements Watch, Watcher {
 
@@ -63,6 +63,7 @@ final class PrefixWatch implements Watch, Watcher {
     private final String prefix;
     private final WatchListener listener;
     private final boolean keysOnly;
+    /** Guards {@link #seen}, {@link #kept}, {@link #generation} and {@link #resyncing}; held while the listener is called. */
     private final Object lock = new Object();
     private final NavigableMap<String, Seen> seen = new TreeMap<>();
     /** Notifications that came while a resync ran, in arrival order. */
