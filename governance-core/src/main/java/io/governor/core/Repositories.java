@@ -1,4 +1,4 @@
-package io.governor.core.service;
+package io.governor.core;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
@@ -28,12 +28,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * Finds repository providers through {@link ServiceLoader} by type name and connects centers for
  * a role, checking the capabilities the role needs before connecting. Stateless.
  */
-public final class Repositories {
+final class Repositories {
 
     /** What a config center must be able to do. */
-    public static final Set<Capability> CONFIG_CENTER = EnumSet.of(Capability.LIST_CHILDREN);
+    static final Set<Capability> CONFIG_CENTER = EnumSet.of(Capability.LIST_CHILDREN);
     /** What a registry center must be able to do. */
-    public static final Set<Capability> REGISTRY_CENTER = EnumSet.of(Capability.LIST_CHILDREN, Capability.EPHEMERAL, Capability.LOCK);
+    static final Set<Capability> REGISTRY_CENTER = EnumSet.of(Capability.LIST_CHILDREN, Capability.EPHEMERAL, Capability.LOCK);
 
     /** The types Governor ships a repository module for ({@code memory} is in core). */
     static final Set<String> KNOWN_TYPES = Set.of("zookeeper", "etcd", "apollo", "nacos");
@@ -47,7 +47,7 @@ public final class Repositories {
     }
 
     /** The provider of a type, or {@code REPOSITORY_NOT_FOUND} listing what was found and the artifact to add. */
-    public static RepositoryProvider provider(String type) {
+    static RepositoryProvider provider(String type) {
         List<String> found = new ArrayList<>();
         for (RepositoryProvider p : providers()) {
             if (p.type().equalsIgnoreCase(type)) {
@@ -93,7 +93,7 @@ public final class Repositories {
      *
      * @throws GovernanceException {@code CAPABILITY_MISSING} naming the type, the role and what is missing
      */
-    public static void requireCapabilities(RepositoryProvider provider, Set<Capability> required, String role) {
+    static void requireCapabilities(RepositoryProvider provider, Set<Capability> required, String role) {
         Set<Capability> missing = EnumSet.noneOf(Capability.class);
         missing.addAll(required);
         missing.removeAll(provider.capabilities());
@@ -115,7 +115,7 @@ public final class Repositories {
      *         {@code CONNECT_FAILED} (naming the servers and {@code startupTimeout}, never a
      *         credential), or the provider's own error
      */
-    public static Repository connect(RepositoryConfig config, Set<Capability> required, String role, Duration timeout) {
+    static Repository connect(RepositoryConfig config, Set<Capability> required, String role, Duration timeout) {
         RepositoryProvider provider = provider(config.type());
         requireCapabilities(provider, required, role);
         CompletableFuture<Repository> result = new CompletableFuture<>();
