@@ -1,5 +1,6 @@
 package io.governor.core;
 
+import io.governor.api.repository.BulkReads;
 import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.memory.MemoryRepositoryProvider;
@@ -27,15 +28,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class RegistryCenterTest {
 
     private final String store = "registry-" + UUID.randomUUID();
-    private final RegistryRepository memory = (RegistryRepository) new MemoryRepositoryProvider().create(
+    private final RegistryRepository memory = new MemoryRepositoryProvider().create(
             RepositoryConfig.builder("memory").serverLists(store).namespace("ns").build());
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     /** The memory repository, counting calls by method name. */
     private final RegistryRepository counted = (RegistryRepository) Proxy.newProxyInstance(getClass().getClassLoader(),
-            new Class<?>[] {RegistryRepository.class}, (proxy, method, args) -> {
+            new Class<?>[] {RegistryRepository.class, BulkReads.class}, (proxy, method, args) -> {
                 calls.computeIfAbsent(method.getName(), k -> new AtomicInteger()).incrementAndGet();
                 try {
-                    return method.invoke(memory, args);
+                    return method.invoke(method.getDeclaringClass() == BulkReads.class ? BulkReads.of(memory) : memory, args);
                 } catch (InvocationTargetException e) {
                     throw e.getCause();
                 }

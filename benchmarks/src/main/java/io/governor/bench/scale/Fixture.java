@@ -41,8 +41,7 @@ final class Fixture implements AutoCloseable {
     Fixture(RepositoryConfig config, int clientCount) {
         pool = Executors.newFixedThreadPool(clientCount);
         for (int i = 0; i < clientCount; i++) {
-            RegistryRepository r = (RegistryRepository) Repositories.connect(config, Repositories.REGISTRY_CENTER,
-                    "fixture", Duration.ofSeconds(30));
+            RegistryRepository r = Repositories.connectRegistry(config, Duration.ofSeconds(30));
             clients.add(r);
         }
         clients.get(0).put(NodePaths.rules(DB), codec.writeRules(List.of()));

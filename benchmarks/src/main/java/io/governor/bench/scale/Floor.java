@@ -158,7 +158,7 @@ abstract class Floor implements AutoCloseable {
 
         SpiFloor(String backend, String servers, String namespace) {
             this.config = RepositoryConfig.builder(backend).serverLists(servers).namespace(namespace).build();
-            this.repo = Repositories.connect(config, Repositories.CONFIG_CENTER, "floor", Duration.ofSeconds(10));
+            this.repo = Repositories.connect(config, "floor", Duration.ofSeconds(10));
         }
 
         @Override
@@ -176,7 +176,7 @@ abstract class Floor implements AutoCloseable {
 
         @Override
         long coldRead(String db) {
-            try (Repository r = Repositories.connect(config, Repositories.CONFIG_CENTER, "floor", Duration.ofSeconds(10))) {
+            try (Repository r = Repositories.connect(config, "floor", Duration.ofSeconds(10))) {
                 return read(r, NodePaths.dataSources(db)) + r.get(NodePaths.rules(db)).map(v -> v.value().length()).orElse(0)
                         + r.get(NodePaths.PROPS).map(v -> v.value().length()).orElse(0);
             }

@@ -1,14 +1,10 @@
 package io.governor.core.memory;
 
-import io.governor.api.ErrorCode;
-import io.governor.api.GovernanceException;
 import io.governor.api.repository.Capability;
 import io.governor.api.repository.RegistryRepository;
+import io.governor.api.repository.RegistryRepositoryProvider;
 import io.governor.api.repository.RepositoryConfig;
-import io.governor.api.repository.RepositoryProvider;
 
-import java.util.Collections;
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -19,7 +15,7 @@ import java.util.Set;
  *
  * <p>Stateless and thread-safe; {@link #create} never blocks and never fails to connect.
  */
-public final class MemoryRepositoryProvider implements RepositoryProvider {
+public final class MemoryRepositoryProvider implements RegistryRepositoryProvider {
 
     /** The type key. */
     public static final String TYPE = "memory";
@@ -30,31 +26,21 @@ public final class MemoryRepositoryProvider implements RepositoryProvider {
     /** Default of {@value #MAX_VALUE_BYTES}: 1 MiB. */
     public static final int DEFAULT_MAX_VALUE_BYTES = 1 << 20;
 
-    private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.allOf(Capability.class));
-
     @Override
     public String type() {
         return TYPE;
     }
 
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
-    }
-
     /**
      * A new client of the store named by {@code config.serverLists()}, in {@code config.namespace()}.
      *
-     * @throws GovernanceException {@code INVALID_CONFIG} for an unknown property or a limit below 1
+     * @throws io.governor.api.GovernanceException {@code INVALID_CONFIG} for another type, an unknown
+     *         property or a limit below 1
      */
     @Override
     public RegistryRepository create(RepositoryConfig config) {
-        config.requireKnownProperties(Set.of(MAX_VALUE_BYTES));
-        int maxValueBytes = config.intProperty(MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES);
-        if (maxValueBytes < 1) {
-            throw new GovernanceException(ErrorCode.INVALID_CONFIG, "property '" + MAX_VALUE_BYTES
-                    + "' of memory repository must be at least 1, got " + maxValueBytes);
-        }
+        config.requireType(TYPE).requireKnownProperties(Set.of(MAX_VALUE_BYTES));
+        int maxValueBytes = config.intProperty(MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES, 1, Integer.MAX_VALUE);
         String name = config.serverLists().isBlank() ? MemoryStore.DEFAULT : config.serverLists();
         return new MemoryRepository(MemoryStore.open(name), config.namespace(), maxValueBytes);
     }

@@ -1,5 +1,6 @@
 package io.governor.core.service;
 
+import io.governor.api.repository.BulkReads;
 import io.governor.api.repository.DistributedLock;
 import io.governor.api.repository.Paths;
 import io.governor.api.repository.RegistryRepository;
@@ -54,7 +55,7 @@ public final class RegistryService {
     /** The data sources of a database that operators disabled. */
     public Set<String> disabledDataSources(String db) {
         Set<String> out = new TreeSet<>();
-        for (Map.Entry<String, VersionedValue> e : repo.childValues(NodePaths.dataSourceControls(db)).entrySet()) {
+        for (Map.Entry<String, VersionedValue> e : BulkReads.of(repo).childValues(NodePaths.dataSourceControls(db)).entrySet()) {
             if (isDisabled(e.getValue().value())) {
                 out.add(e.getKey());
             }

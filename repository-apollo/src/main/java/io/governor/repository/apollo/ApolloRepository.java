@@ -73,6 +73,9 @@ import java.util.function.Predicate;
  */
 final class ApolloRepository implements Repository {
 
+    /** A commit is one release: TRANSACTION; Apollo has no atomic compare-and-set. */
+    static final Set<Capability> CAPABILITIES = Set.of(Capability.TRANSACTION);
+
     private static final Logger LOG = LoggerFactory.getLogger(ApolloRepository.class);
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -173,7 +176,7 @@ final class ApolloRepository implements Repository {
 
     @Override
     public Set<Capability> capabilities() {
-        return ApolloRepositoryProvider.CAPABILITIES;
+        return CAPABILITIES;
     }
 
     @Override

@@ -2,11 +2,8 @@ package io.governor.repository.etcd;
 
 import io.governor.api.repository.Capability;
 import io.governor.api.repository.RegistryRepository;
+import io.governor.api.repository.RegistryRepositoryProvider;
 import io.governor.api.repository.RepositoryConfig;
-import io.governor.api.repository.RepositoryProvider;
-
-import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * The {@code etcd} repository: config center and registry center on etcd v3 through jetcd.
@@ -14,29 +11,23 @@ import java.util.Set;
  * <p>Found through {@link java.util.ServiceLoader}. {@link #create} connects to the endpoints in
  * {@link RepositoryConfig#serverLists()} (comma-separated {@code http://host:port} or
  * {@code https://host:port}), keeps every key under the etcd key prefix {@code /<namespace>}, grants
- * the client's lease and returns a {@link RegistryRepository} with every {@link Capability}. The
- * properties ({@code connectTimeout}, {@code requestTimeout}, {@code leaseTtl}, {@code user},
- * {@code password}, {@code tlsCaFile}, {@code tlsCertFile}, {@code tlsKeyFile},
- * {@code maxRequestBytes}) are described in {@code docs/repositories/etcd.md}; unknown ones are
- * rejected.
+ * the client's lease and returns a registry repository with every {@link Capability}, the bulk reads
+ * ({@link io.governor.api.repository.BulkReads}) and watches that answer local reads
+ * ({@link io.governor.api.repository.LocalReads}). The properties ({@code connectTimeout},
+ * {@code requestTimeout}, {@code leaseTtl}, {@code user}, {@code password}, {@code tlsCaFile},
+ * {@code tlsCertFile}, {@code tlsKeyFile}, {@code maxRequestBytes}) are described in
+ * {@code docs/repositories/etcd.md}; unknown ones are rejected.
  *
  * <p>Stateless and thread-safe. {@code create} blocks up to the connect timeout.
  */
-public final class EtcdRepositoryProvider implements RepositoryProvider {
+public final class EtcdRepositoryProvider implements RegistryRepositoryProvider {
 
     /** The type key. */
     public static final String TYPE = "etcd";
 
-    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.allOf(Capability.class));
-
     @Override
     public String type() {
         return TYPE;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
     }
 
     /**
@@ -48,6 +39,6 @@ public final class EtcdRepositoryProvider implements RepositoryProvider {
      */
     @Override
     public RegistryRepository create(RepositoryConfig config) {
-        return EtcdRepository.connect(EtcdSettings.from(config));
+        return EtcdRepository.connect(EtcdSettings.from(config.requireType(TYPE)));
     }
 }

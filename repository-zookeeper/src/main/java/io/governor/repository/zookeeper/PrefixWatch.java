@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * difference (including deletions). Because every read and every delivery happens on that one
  * thread, the listener sees the changes of each key in order, and its view converges to the store.
  *
- * <p>A keys-only watch ({@link io.governor.api.repository.Repository#watchKeys}) skips the re-read:
+ * <p>A keys-only watch ({@link io.governor.api.repository.BulkReads#watchKeys}) skips the re-read:
  * a notification is delivered as it comes, without value or version, and the key is remembered as
  * changed but unread, so that a resync reports it again (spuriously, as that contract allows) and
  * never misses it.

@@ -2,14 +2,13 @@ package io.governor.repository.zookeeper;
 
 import io.governor.api.repository.Capability;
 import io.governor.api.repository.RegistryRepository;
+import io.governor.api.repository.RegistryRepositoryProvider;
 import io.governor.api.repository.RepositoryConfig;
-import io.governor.api.repository.RepositoryProvider;
-
-import java.util.Set;
 
 /**
  * The {@code zookeeper} repository: config center and registry center on Apache ZooKeeper 3.6+
- * through Apache Curator. It has every {@link Capability}.
+ * through Apache Curator. Its repositories have every {@link Capability} and the bulk reads
+ * ({@link io.governor.api.repository.BulkReads}).
  *
  * <p>Found through {@link java.util.ServiceLoader}; applications never call it directly. The
  * properties it reads ({@code sessionTimeout}, {@code connectionTimeout}, {@code retryBaseSleep},
@@ -19,7 +18,7 @@ import java.util.Set;
  * <p>Stateless and thread-safe. {@link #create} blocks until connected or until the connection
  * timeout passes.
  */
-public final class ZooKeeperRepositoryProvider implements RepositoryProvider {
+public final class ZooKeeperRepositoryProvider implements RegistryRepositoryProvider {
 
     /** Used by {@link java.util.ServiceLoader}. */
     public ZooKeeperRepositoryProvider() {
@@ -30,14 +29,8 @@ public final class ZooKeeperRepositoryProvider implements RepositoryProvider {
         return ZooKeeperRepository.TYPE;
     }
 
-    @Override
-    public Set<Capability> capabilities() {
-        return ZooKeeperRepository.CAPABILITIES;
-    }
-
     /**
-     * Connects to the ensemble and returns a {@link RegistryRepository} rooted at the config's
-     * namespace.
+     * Connects to the ensemble and returns a repository rooted at the config's namespace.
      *
      * @throws io.governor.api.GovernanceException {@code INVALID_CONFIG} for an unknown or malformed
      *         property or an empty server list; {@code CONNECT_FAILED} when no server answered within
@@ -47,6 +40,6 @@ public final class ZooKeeperRepositoryProvider implements RepositoryProvider {
      */
     @Override
     public RegistryRepository create(RepositoryConfig config) {
-        return ZooKeeperRepository.open(ZooKeeperSettings.from(config));
+        return ZooKeeperRepository.open(ZooKeeperSettings.from(config.requireType(ZooKeeperRepository.TYPE)));
     }
 }
