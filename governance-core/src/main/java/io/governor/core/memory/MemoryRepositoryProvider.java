@@ -1,5 +1,6 @@
 package io.governor.core.memory;
 
+import io.governor.api.repository.AbstractRepositoryProvider;
 import io.governor.api.repository.Capability;
 import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.RegistryRepositoryProvider;
@@ -15,7 +16,8 @@ import java.util.Set;
  *
  * <p>Stateless and thread-safe; {@link #create} never blocks and never fails to connect.
  */
-public final class MemoryRepositoryProvider implements RegistryRepositoryProvider {
+public final class MemoryRepositoryProvider extends AbstractRepositoryProvider<RegistryRepository>
+        implements RegistryRepositoryProvider {
 
     /** The type key. */
     public static final String TYPE = "memory";
@@ -26,20 +28,20 @@ public final class MemoryRepositoryProvider implements RegistryRepositoryProvide
     /** Default of {@value #MAX_VALUE_BYTES}: 1 MiB. */
     public static final int DEFAULT_MAX_VALUE_BYTES = 1 << 20;
 
-    @Override
-    public String type() {
-        return TYPE;
+    /** Used by {@link java.util.ServiceLoader}. */
+    public MemoryRepositoryProvider() {
+        super(TYPE);
     }
 
     /**
      * A new client of the store named by {@code config.serverLists()}, in {@code config.namespace()}.
      *
-     * @throws io.governor.api.GovernanceException {@code INVALID_CONFIG} for another type, an unknown
+     * @throws io.governor.api.GovernanceException {@code INVALID_CONFIG} for an unknown
      *         property or a limit below 1
      */
     @Override
-    public RegistryRepository create(RepositoryConfig config) {
-        config.requireType(TYPE).requireKnownProperties(Set.of(MAX_VALUE_BYTES));
+    protected RegistryRepository open(RepositoryConfig config) {
+        config.requireKnownProperties(Set.of(MAX_VALUE_BYTES));
         int maxValueBytes = config.intProperty(MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES, 1, Integer.MAX_VALUE);
         String name = config.serverLists().isBlank() ? MemoryStore.DEFAULT : config.serverLists();
         return new MemoryRepository(MemoryStore.open(name), config.namespace(), maxValueBytes);

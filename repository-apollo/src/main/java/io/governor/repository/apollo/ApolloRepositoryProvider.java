@@ -4,10 +4,10 @@ import com.ctrip.framework.apollo.build.ApolloInjector;
 import com.ctrip.framework.apollo.util.ConfigUtil;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
+import io.governor.api.repository.AbstractRepositoryProvider;
 import io.governor.api.repository.Capability;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.RepositoryConfig;
-import io.governor.api.repository.RepositoryProvider;
 
 /**
  * Creates config-center repositories of type {@code apollo}: one Apollo app / cluster / namespace,
@@ -28,7 +28,7 @@ import io.governor.api.repository.RepositoryProvider;
  *
  * <p>Stateless and thread-safe.
  */
-public final class ApolloRepositoryProvider implements RepositoryProvider {
+public final class ApolloRepositoryProvider extends AbstractRepositoryProvider<Repository> {
 
     /** The type key. */
     public static final String TYPE = "apollo";
@@ -36,9 +36,9 @@ public final class ApolloRepositoryProvider implements RepositoryProvider {
     private static final String META_PROPERTY = "apollo.meta";
     private static final String CONFIG_SERVICE_PROPERTY = "apollo.config-service";
 
-    @Override
-    public String type() {
-        return TYPE;
+    /** Used by {@link java.util.ServiceLoader}. */
+    public ApolloRepositoryProvider() {
+        super(TYPE);
     }
 
     /**
@@ -48,8 +48,8 @@ public final class ApolloRepositoryProvider implements RepositoryProvider {
      *         {@code CONNECT_FAILED} when the config service gave nothing and no local cache exists
      */
     @Override
-    public Repository create(RepositoryConfig config) {
-        ApolloSettings settings = new ApolloSettings(config.requireType(TYPE));
+    protected Repository open(RepositoryConfig config) {
+        ApolloSettings settings = new ApolloSettings(config);
         applyMetaServer(settings.metaServer);
         String clientCluster = ApolloInjector.getInstance(ConfigUtil.class).getCluster();
         if (!settings.cluster.equals(clientCluster)) {

@@ -1,5 +1,6 @@
 package io.governor.repository.etcd;
 
+import io.governor.api.repository.AbstractRepositoryProvider;
 import io.governor.api.repository.Capability;
 import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.RegistryRepositoryProvider;
@@ -18,16 +19,17 @@ import io.governor.api.repository.RepositoryConfig;
  * {@code tlsCertFile}, {@code tlsKeyFile}, {@code maxRequestBytes}) are described in
  * {@code docs/repositories/etcd.md}; unknown ones are rejected.
  *
- * <p>Stateless and thread-safe. {@code create} blocks up to the connect timeout.
+ * <p>Stateless and thread-safe. {@link #create} blocks up to the connect timeout.
  */
-public final class EtcdRepositoryProvider implements RegistryRepositoryProvider {
+public final class EtcdRepositoryProvider extends AbstractRepositoryProvider<RegistryRepository>
+        implements RegistryRepositoryProvider {
 
     /** The type key. */
     public static final String TYPE = "etcd";
 
-    @Override
-    public String type() {
-        return TYPE;
+    /** Used by {@link java.util.ServiceLoader}. */
+    public EtcdRepositoryProvider() {
+        super(TYPE);
     }
 
     /**
@@ -38,7 +40,7 @@ public final class EtcdRepositoryProvider implements RegistryRepositoryProvider 
      *         {@code UNAUTHENTICATED} for a wrong user or password (never shown)
      */
     @Override
-    public RegistryRepository create(RepositoryConfig config) {
-        return EtcdRepository.connect(EtcdSettings.from(config.requireType(TYPE)));
+    protected RegistryRepository open(RepositoryConfig config) {
+        return EtcdRepository.connect(EtcdSettings.from(config));
     }
 }

@@ -1,10 +1,10 @@
 package io.governor.repository.nacos;
 
 import io.governor.api.GovernanceException;
+import io.governor.api.repository.AbstractRepositoryProvider;
 import io.governor.api.repository.Capability;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.RepositoryConfig;
-import io.governor.api.repository.RepositoryProvider;
 
 /**
  * Creates config-center repositories of type {@code nacos} on a Nacos 2.x server (gRPC).
@@ -27,14 +27,14 @@ import io.governor.api.repository.RepositoryProvider;
  *
  * <p>Stateless and thread-safe.
  */
-public final class NacosRepositoryProvider implements RepositoryProvider {
+public final class NacosRepositoryProvider extends AbstractRepositoryProvider<Repository> {
 
     /** The type key. */
     public static final String TYPE = "nacos";
 
-    @Override
-    public String type() {
-        return TYPE;
+    /** Used by {@link java.util.ServiceLoader}. */
+    public NacosRepositoryProvider() {
+        super(TYPE);
     }
 
     /**
@@ -44,8 +44,8 @@ public final class NacosRepositoryProvider implements RepositoryProvider {
      *         when no server answered within {@code connectTimeout}
      */
     @Override
-    public Repository create(RepositoryConfig config) {
-        NacosSettings settings = new NacosSettings(config.requireType(TYPE));
+    protected Repository open(RepositoryConfig config) {
+        NacosSettings settings = new NacosSettings(config);
         return new NacosRepository(settings, NacosClient.connect(settings));
     }
 }

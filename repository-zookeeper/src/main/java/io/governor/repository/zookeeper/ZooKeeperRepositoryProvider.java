@@ -1,5 +1,6 @@
 package io.governor.repository.zookeeper;
 
+import io.governor.api.repository.AbstractRepositoryProvider;
 import io.governor.api.repository.Capability;
 import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.RegistryRepositoryProvider;
@@ -18,15 +19,12 @@ import io.governor.api.repository.RepositoryConfig;
  * <p>Stateless and thread-safe. {@link #create} blocks until connected or until the connection
  * timeout passes.
  */
-public final class ZooKeeperRepositoryProvider implements RegistryRepositoryProvider {
+public final class ZooKeeperRepositoryProvider extends AbstractRepositoryProvider<RegistryRepository>
+        implements RegistryRepositoryProvider {
 
     /** Used by {@link java.util.ServiceLoader}. */
     public ZooKeeperRepositoryProvider() {
-    }
-
-    @Override
-    public String type() {
-        return ZooKeeperRepository.TYPE;
+        super(ZooKeeperRepository.TYPE);
     }
 
     /**
@@ -39,7 +37,7 @@ public final class ZooKeeperRepositoryProvider implements RegistryRepositoryProv
      *         of them). Messages never contain the digest password.
      */
     @Override
-    public RegistryRepository create(RepositoryConfig config) {
-        return ZooKeeperRepository.open(ZooKeeperSettings.from(config.requireType(ZooKeeperRepository.TYPE)));
+    protected RegistryRepository open(RepositoryConfig config) {
+        return ZooKeeperRepository.open(ZooKeeperSettings.from(config));
     }
 }
