@@ -116,33 +116,6 @@ public final class RepositoryConfig {
         }
     }
 
-    /**
-     * An integer property within {@code [min, max]}, or {@code defaultValue}.
-     *
-     * @throws GovernanceException {@code INVALID_CONFIG} naming the property, the range and the value
-     */
-    public int intProperty(String name, int defaultValue, int min, int max) {
-        int v = intProperty(name, defaultValue);
-        if (v < min || v > max) {
-            throw invalidProperty(name, "property '" + name + "' of " + type + " repository must be "
-                    + (max == Integer.MAX_VALUE ? "at least " + min : "between " + min + " and " + max) + ", got " + v);
-        }
-        return v;
-    }
-
-    /**
-     * A duration property that must be positive, or {@code defaultValue}.
-     *
-     * @throws GovernanceException {@code INVALID_CONFIG} naming the property and the value
-     */
-    public Duration positiveDurationProperty(String name, Duration defaultValue) {
-        Duration d = durationProperty(name, defaultValue);
-        if (d.isZero() || d.isNegative()) {
-            throw invalidProperty(name, "property '" + name + "' of " + type + " repository must be positive, got " + d);
-        }
-        return d;
-    }
-
     /** A boolean property ({@code true} / {@code false}), or {@code defaultValue}. */
     public boolean booleanProperty(String name, boolean defaultValue) {
         String v = props.get(name);
@@ -157,9 +130,10 @@ public final class RepositoryConfig {
     }
 
     /**
-     * Checks that this configuration is for {@code providerType} (case-insensitively). A provider
-     * calls it first in {@link RepositoryProvider#create}, so that a configuration of another type,
-     * handed to it directly rather than through the lookup by type, fails instead of being misread.
+     * Checks that this configuration is for {@code providerType} (case-insensitively), so that a
+     * configuration of another type, handed to a provider directly rather than through the lookup by
+     * type, fails instead of being misread. {@link AbstractRepositoryProvider#create} calls it; a
+     * provider that implements {@link RepositoryProvider} itself calls it first in {@code create}.
      *
      * @return this configuration
      * @throws GovernanceException {@code INVALID_CONFIG} naming both types

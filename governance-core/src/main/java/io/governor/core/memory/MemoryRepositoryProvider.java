@@ -1,5 +1,7 @@
 package io.governor.core.memory;
 
+import io.governor.api.ErrorCode;
+import io.governor.api.GovernanceException;
 import io.governor.api.repository.AbstractRepositoryProvider;
 import io.governor.api.repository.Capability;
 import io.governor.api.repository.RegistryRepository;
@@ -36,13 +38,16 @@ public final class MemoryRepositoryProvider extends AbstractRepositoryProvider<R
     /**
      * A new client of the store named by {@code config.serverLists()}, in {@code config.namespace()}.
      *
-     * @throws io.governor.api.GovernanceException {@code INVALID_CONFIG} for an unknown
-     *         property or a limit below 1
+     * @throws GovernanceException {@code INVALID_CONFIG} for an unknown property or a limit below 1
      */
     @Override
     protected RegistryRepository open(RepositoryConfig config) {
         config.requireKnownProperties(Set.of(MAX_VALUE_BYTES));
-        int maxValueBytes = config.intProperty(MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES, 1, Integer.MAX_VALUE);
+        int maxValueBytes = config.intProperty(MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES);
+        if (maxValueBytes < 1) {
+            throw new GovernanceException(ErrorCode.INVALID_CONFIG, "property '" + MAX_VALUE_BYTES
+                    + "' of memory repository must be at least 1, got " + maxValueBytes);
+        }
         String name = config.serverLists().isBlank() ? MemoryStore.DEFAULT : config.serverLists();
         return new MemoryRepository(MemoryStore.open(name), config.namespace(), maxValueBytes);
     }

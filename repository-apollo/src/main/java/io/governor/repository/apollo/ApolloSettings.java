@@ -70,14 +70,17 @@ final class ApolloSettings {
         this.portalUrl = config.stringProperty(PORTAL_URL, null);
         this.token = config.stringProperty(TOKEN, null);
         this.operator = config.stringProperty(OPERATOR, DEFAULT_OPERATOR);
-        this.connectTimeout = config.positiveDurationProperty(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT);
-        this.readTimeout = config.positiveDurationProperty(READ_TIMEOUT, DEFAULT_READ_TIMEOUT);
-        this.syncTimeout = config.positiveDurationProperty(SYNC_TIMEOUT, DEFAULT_SYNC_TIMEOUT);
-        this.maxValueBytes = config.intProperty(MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES, 1, Integer.MAX_VALUE);
+        this.connectTimeout = positive(config.durationProperty(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT), CONNECT_TIMEOUT);
+        this.readTimeout = positive(config.durationProperty(READ_TIMEOUT, DEFAULT_READ_TIMEOUT), READ_TIMEOUT);
+        this.syncTimeout = positive(config.durationProperty(SYNC_TIMEOUT, DEFAULT_SYNC_TIMEOUT), SYNC_TIMEOUT);
+        this.maxValueBytes = config.intProperty(MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES);
         this.maxItemKeyLength = config.intProperty(MAX_ITEM_KEY_LENGTH, DEFAULT_MAX_ITEM_KEY_LENGTH);
         if (maxItemKeyLength < 66) {
             throw invalid("property '" + MAX_ITEM_KEY_LENGTH + "' must be at least 66 (a hashed item key), got "
                     + maxItemKeyLength);
+        }
+        if (maxValueBytes <= 0) {
+            throw invalid("property '" + MAX_VALUE_BYTES + "' must be positive, got " + maxValueBytes);
         }
         if ((portalUrl == null) != (token == null)) {
             throw invalid("properties '" + PORTAL_URL + "' and '" + TOKEN
@@ -106,6 +109,13 @@ final class ApolloSettings {
             throw invalid("property '" + name + "' is required for apollo repository");
         }
         return v;
+    }
+
+    private static Duration positive(Duration d, String name) {
+        if (d.isZero() || d.isNegative()) {
+            throw invalid("property '" + name + "' of apollo repository must be positive, got " + d);
+        }
+        return d;
     }
 
     private static GovernanceException invalid(String message) {

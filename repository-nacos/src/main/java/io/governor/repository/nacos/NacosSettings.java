@@ -66,9 +66,9 @@ final class NacosSettings {
         if ((username == null) != (password == null)) {
             throw invalid("properties '" + USERNAME + "' and '" + PASSWORD + "' of nacos repository go together");
         }
-        this.requestTimeout = config.positiveDurationProperty(REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
-        this.connectTimeout = config.positiveDurationProperty(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT);
-        this.watchResync = config.positiveDurationProperty(WATCH_RESYNC, DEFAULT_WATCH_RESYNC);
+        this.requestTimeout = positive(config.durationProperty(REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT), REQUEST_TIMEOUT);
+        this.connectTimeout = positive(config.durationProperty(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT), CONNECT_TIMEOUT);
+        this.watchResync = positive(config.durationProperty(WATCH_RESYNC, DEFAULT_WATCH_RESYNC), WATCH_RESYNC);
         this.maxValueBytes = config.intProperty(MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES);
         if (maxValueBytes <= 0 || maxValueBytes > MAX_VALUE_BYTES_LIMIT) {
             throw invalid("property '" + MAX_VALUE_BYTES + "' of nacos repository must be between 1 and "
@@ -84,6 +84,13 @@ final class NacosSettings {
     /** Where this repository reads and writes, for messages; never a credential. */
     String where() {
         return "servers '" + serverAddr + "', tenant '" + tenant + "', group '" + group + "'";
+    }
+
+    private static Duration positive(Duration d, String name) {
+        if (d.isZero() || d.isNegative()) {
+            throw invalid("property '" + name + "' of nacos repository must be positive, got " + d);
+        }
+        return d;
     }
 
     private static GovernanceException invalid(String message) {
