@@ -6,9 +6,7 @@ import io.governor.api.config.DatabaseConfig;
 import io.governor.api.config.GovernanceConfig;
 import io.governor.api.config.GovernanceProps;
 import io.governor.api.repository.RepositoryConfig;
-import io.governor.core.jdbc.DataSourceCheck;
-import io.governor.core.service.ConfigService;
-import io.governor.core.service.DatabaseSnapshot;
+import io.governor.core.jdbc.JdbcRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +72,7 @@ final class Bootstrap {
             fromLocal(db, () -> {
                 DatabaseConfig mine = cfg.databases().get(db);
                 center.validate(db, mine);
-                DataSourceCheck.checkAll(db, mine);
+                JdbcRuntime.checkAll(db, mine);
                 g.startWith(mine, props);
             });
             pending.add(db);

@@ -3,11 +3,6 @@ package io.governor.core;
 import io.governor.api.config.GovernanceConfig;
 import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.Repository;
-import io.governor.core.service.ConfigService;
-import io.governor.core.service.RegistryService;
-import io.governor.core.service.Repositories;
-import io.governor.core.yaml.RuleCodecs;
-import io.governor.core.yaml.YamlCodec;
 
 /**
  * The connected config and registry centers of one namespace. When no separate config center is

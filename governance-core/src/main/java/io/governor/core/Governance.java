@@ -14,9 +14,6 @@ import io.governor.api.repository.DistributedLock;
 import io.governor.api.repository.Watch;
 import io.governor.core.jdbc.GovernedDataSource;
 import io.governor.core.jdbc.JdbcRuntime;
-import io.governor.core.service.NodePaths;
-import io.governor.core.yaml.RuleCodecs;
-import io.governor.core.yaml.YamlCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,8 +105,7 @@ public final class Governance implements AutoCloseable {
 
     /**
      * Reads a {@code governor.yaml} file into a configuration (rule codecs found by ServiceLoader).
-     * A file larger than {@link io.governor.core.yaml.YamlLimits#MAX_DOCUMENT_BYTES} is refused by
-     * its size before it is read.
+     * A file larger than 4 MiB is refused by its size before it is read.
      *
      * @throws GovernanceException {@code INVALID_CONFIG} naming the file (and the line and key)
      */

@@ -10,11 +10,7 @@ import io.governor.api.config.ReadwriteSplittingRule;
 import io.governor.api.config.RuleConfig;
 import io.governor.api.repository.Operation;
 import io.governor.api.repository.Paths;
-import io.governor.core.jdbc.DataSourceCheck;
-import io.governor.core.service.ConfigService;
-import io.governor.core.service.DatabaseSnapshot;
-import io.governor.core.service.NodePaths;
-import io.governor.core.service.RegistryService;
+import io.governor.core.jdbc.JdbcRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +48,7 @@ import java.util.function.UnaryOperator;
  * they wrote; pass it to {@link #awaitControl} to wait until every instance it concerns applied it.
  *
  * <p>Data sources are checked as an instance checks them before it builds their pools, short of
- * connecting ({@link io.governor.core.jdbc.DataSourceCheck}): a misspelt pool property, a value of
+ * connecting ({@link JdbcRuntime#check}): a misspelt pool property, a value of
  * the wrong type, a missing or non-JDBC URL is {@code INVALID_CONFIG} naming the database, data
  * source and key, and nothing is written. A URL that no JDBC driver of the admin's process claims
  * is written unchecked.
@@ -89,7 +85,7 @@ public final class GovernanceAdmin implements AutoCloseable {
      * @throws GovernanceException {@code REPOSITORY_NOT_FOUND}, {@code CAPABILITY_MISSING}, {@code CONNECT_FAILED}
      */
     public static GovernanceAdmin connect(GovernanceConfig governanceConfig) {
-        Centers centers = Centers.connect(governanceConfig, io.governor.core.yaml.RuleCodecs.load());
+        Centers centers = Centers.connect(governanceConfig, RuleCodecs.load());
         return new GovernanceAdmin(governanceConfig.namespace(), centers.config(), centers.registry(), centers.instances(), centers::close);
     }
 
@@ -126,7 +122,7 @@ public final class GovernanceAdmin implements AutoCloseable {
         }
         DatabaseConfig next = snap.config().withDataSource(ds, dataSource);
         config.validate(db, next);
-        DataSourceCheck.check(db, ds, dataSource);
+        JdbcRuntime.check(db, ds, dataSource);
         List<Operation> ops = new ArrayList<>();
         ops.add(Operation.check(NodePaths.dataSource(db, ds), null));
         ops.add(Operation.put(NodePaths.dataSource(db, ds), config.codec().writeDataSource(dataSource)));
@@ -152,7 +148,7 @@ public final class GovernanceAdmin implements AutoCloseable {
         }
         DatabaseConfig next = snap.config().withDataSource(ds, dataSource);
         config.validate(db, next);
-        DataSourceCheck.check(db, ds, dataSource);
+        JdbcRuntime.check(db, ds, dataSource);
         if (!config.compareAndSet(NodePaths.dataSource(db, ds), raw, config.codec().writeDataSource(dataSource))) {
             throw conflict("replace data source '" + ds + "' of database '" + db + "': changed concurrently");
         }

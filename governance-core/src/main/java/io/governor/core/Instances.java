@@ -6,8 +6,6 @@ import io.governor.api.repository.BulkReads;
 import io.governor.api.repository.Paths;
 import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.VersionedValue;
-import io.governor.core.service.NodePaths;
-import io.governor.core.yaml.YamlCodec;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -3,7 +3,6 @@ package io.governor.core;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.repository.Watch;
-import io.governor.core.service.NodePaths;
 
 import java.time.Duration;
 import java.util.List;

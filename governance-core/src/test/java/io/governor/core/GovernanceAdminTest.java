@@ -9,7 +9,6 @@ import io.governor.api.config.ReadwriteSplittingRule;
 import io.governor.api.config.RuleConfig;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.VersionedValue;
-import io.governor.core.service.NodePaths;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

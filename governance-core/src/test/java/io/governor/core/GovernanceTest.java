@@ -13,8 +13,6 @@ import io.governor.api.repository.LockLease;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.memory.MemoryRepository;
 import io.governor.core.memory.MemoryRepositoryProvider;
-import io.governor.core.service.NodePaths;
-import io.governor.core.yaml.YamlLimits;
 import io.governor.test.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

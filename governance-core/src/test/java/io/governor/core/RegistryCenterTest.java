@@ -5,10 +5,6 @@ import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.memory.MemoryRepositoryProvider;
 import io.governor.core.memory.MemoryStore;
-import io.governor.core.service.NodePaths;
-import io.governor.core.service.RegistryService;
-import io.governor.core.yaml.RuleCodecs;
-import io.governor.core.yaml.YamlCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

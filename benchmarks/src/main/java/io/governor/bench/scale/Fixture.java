@@ -3,10 +3,7 @@ package io.governor.bench.scale;
 import io.governor.api.config.DataSourceConfig;
 import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.RepositoryConfig;
-import io.governor.core.service.NodePaths;
-import io.governor.core.service.Repositories;
-import io.governor.core.yaml.RuleCodecs;
-import io.governor.core.yaml.YamlCodec;
+import io.governor.core.RawCenter;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +29,6 @@ final class Fixture implements AutoCloseable {
     static final DataSourceConfig DATA_SOURCE = DataSourceConfig.of("jdbc:h2:mem:scale;DB_CLOSE_DELAY=-1", "sa", "")
             .with("maximumPoolSize", "1").with("minimumIdle", "0");
 
-    private final YamlCodec codec = new YamlCodec(RuleCodecs.load());
     private final List<RegistryRepository> clients = new ArrayList<>();
     private final ExecutorService pool;
     private int dataSources;
@@ -41,10 +37,10 @@ final class Fixture implements AutoCloseable {
     Fixture(RepositoryConfig config, int clientCount) {
         pool = Executors.newFixedThreadPool(clientCount);
         for (int i = 0; i < clientCount; i++) {
-            RegistryRepository r = Repositories.connectRegistry(config, Duration.ofSeconds(30));
+            RegistryRepository r = RawCenter.connectRegistryCenter(config, "fixture", Duration.ofSeconds(30));
             clients.add(r);
         }
-        clients.get(0).put(NodePaths.rules(DB), codec.writeRules(List.of()));
+        clients.get(0).put(RawCenter.rules(DB), RawCenter.rulesYaml(List.of()));
     }
 
     static String dataSourceName(int i) {
@@ -53,8 +49,8 @@ final class Fixture implements AutoCloseable {
 
     /** Adds data source nodes up to {@code total}. */
     void dataSources(int total) throws Exception {
-        String yaml = codec.writeDataSource(DATA_SOURCE);
-        parallel(dataSources, total, (i, c) -> clients.get(c).put(NodePaths.dataSource(DB, dataSourceName(i)), yaml));
+        String yaml = RawCenter.dataSourceYaml(DATA_SOURCE);
+        parallel(dataSources, total, (i, c) -> clients.get(c).put(RawCenter.dataSource(DB, dataSourceName(i)), yaml));
         dataSources = total;
     }
 
@@ -64,7 +60,7 @@ final class Fixture implements AutoCloseable {
         parallel(instances, total, (i, c) -> {
             String host = String.format("10.1.%d.%d", i / 250, i % 250);
             String id = String.format("%s@%d@%08x", host, 1000 + i, i * 2654435761L & 0xffffffffL);
-            clients.get(c).putEphemeral(NodePaths.instanceStatus(id), statusDocument(host, 1000 + i, started));
+            clients.get(c).putEphemeral(RawCenter.instanceStatus(id), statusDocument(host, 1000 + i, started));
         });
         instances = total;
     }
@@ -78,7 +74,7 @@ final class Fixture implements AutoCloseable {
         doc.put("version", "0.1.0-SNAPSHOT");
         doc.put("state", "ONLINE");
         doc.put("databases", Map.of(DB, Map.of("appliedRevision", "rev-0123456789abcdef")));
-        return codec.writePlainMap(doc);
+        return RawCenter.statusYaml(doc);
     }
 
     private interface Write {

@@ -6,8 +6,7 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.RepositoryConfig;
-import io.governor.core.service.NodePaths;
-import io.governor.core.service.Repositories;
+import io.governor.core.RawCenter;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -97,10 +96,10 @@ abstract class Floor implements AutoCloseable {
         long coldRead(String db) throws Exception {
             try (CuratorFramework c = connect(servers)) {
                 ZooKeeper zk = c.getZookeeperClient().getZooKeeper();
-                long n = read(zk, root + NodePaths.dataSources(db));
-                n += zk.getData(root + NodePaths.rules(db), false, null).length;
-                byte[] props = c.checkExists().forPath(root + NodePaths.PROPS) == null ? new byte[0]
-                        : zk.getData(root + NodePaths.PROPS, false, null);
+                long n = read(zk, root + RawCenter.dataSources(db));
+                n += zk.getData(root + RawCenter.rules(db), false, null).length;
+                byte[] props = c.checkExists().forPath(root + RawCenter.PROPS) == null ? new byte[0]
+                        : zk.getData(root + RawCenter.PROPS, false, null);
                 return n + props.length;
             }
         }
@@ -141,7 +140,7 @@ abstract class Floor implements AutoCloseable {
         @Override
         long coldRead(String db) throws Exception {
             try (Client c = Client.builder().endpoints(endpoints.split(",")).build()) {
-                return range(c, prefix + NodePaths.database(db) + "/") + range(c, prefix + NodePaths.PROPS);
+                return range(c, prefix + RawCenter.database(db) + "/") + range(c, prefix + RawCenter.PROPS);
             }
         }
 
@@ -158,7 +157,7 @@ abstract class Floor implements AutoCloseable {
 
         SpiFloor(String backend, String servers, String namespace) {
             this.config = RepositoryConfig.builder(backend).serverLists(servers).namespace(namespace).build();
-            this.repo = Repositories.connect(config, "floor", Duration.ofSeconds(10));
+            this.repo = RawCenter.connectConfigCenter(config, "floor", Duration.ofSeconds(10));
         }
 
         @Override
@@ -176,9 +175,9 @@ abstract class Floor implements AutoCloseable {
 
         @Override
         long coldRead(String db) {
-            try (Repository r = Repositories.connect(config, "floor", Duration.ofSeconds(10))) {
-                return read(r, NodePaths.dataSources(db)) + r.get(NodePaths.rules(db)).map(v -> v.value().length()).orElse(0)
-                        + r.get(NodePaths.PROPS).map(v -> v.value().length()).orElse(0);
+            try (Repository r = RawCenter.connectConfigCenter(config, "floor", Duration.ofSeconds(10))) {
+                return read(r, RawCenter.dataSources(db)) + r.get(RawCenter.rules(db)).map(v -> v.value().length()).orElse(0)
+                        + r.get(RawCenter.PROPS).map(v -> v.value().length()).orElse(0);
             }
         }
 

@@ -8,7 +8,7 @@ import io.governor.bench.support.BenchContext;
 import io.governor.bench.support.Stats;
 import io.governor.core.Governance;
 import io.governor.core.GovernanceAdmin;
-import io.governor.core.service.NodePaths;
+import io.governor.core.RawCenter;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -173,7 +173,7 @@ public final class Scale {
             return t;
         }, () -> {
             long t0 = System.nanoTime();
-            floor.readChildren(NodePaths.STATUS_INSTANCES);
+            floor.readChildren(RawCenter.STATUS_INSTANCES);
             return elapsed(t0);
         });
     }

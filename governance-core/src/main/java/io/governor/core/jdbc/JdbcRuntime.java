@@ -28,7 +28,10 @@ import java.util.concurrent.TimeUnit;
  * The JDBC runtime of one logical database: its physical pools, routing state and circuit breaker,
  * held in one immutable snapshot that {@link GovernedDataSource} reads without a lock. <b>Core use
  * only:</b> {@code Governance}'s reconciler creates it and drives it from the database's
- * governance thread; applications get the {@link #dataSource()} and never call the mutators.
+ * governance thread; applications get the {@link #dataSource()} and never call the mutators. It is
+ * the one class of this package public for {@code io.governor.core} alone (see docs/decisions.md,
+ * "package layout of core"); {@link #check} and {@link #checkAll} are the checks an instance runs
+ * before it builds pools, for the YAML reader, the admin and the start-up.
  *
  * <p><b>Thread safety:</b> every method is thread-safe. Applies are serialised among themselves and
  * build and check their pools without holding the snapshot lock, so {@link #setDisabled},
@@ -115,6 +118,29 @@ public final class JdbcRuntime implements AutoCloseable {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(database, "database");
         return new JdbcRuntime(namespace, database, List.copyOf(listeners));
+    }
+
+    /**
+     * Checks one data source the way an instance does before it builds its pool, short of
+     * connecting: the same code that builds the pools (pool class on the class path, every property
+     * a setter of it whose type the value converts to, a {@code jdbc:} URL for a pool class that
+     * takes one, a URL accepted by the registered driver that claims its subprotocol). So what an
+     * admin or a start-up accepts, an instance with the same class path builds. A URL that no driver
+     * of this process claims passes: whether it connects shows only where the application runs.
+     * Does not block (beyond class loading) and opens no connection.
+     *
+     * @throws GovernanceException {@code INVALID_CONFIG} naming the database, the data source and the
+     *         key (with the closest property name for an unknown one); never a secret value
+     */
+    public static void check(String database, String dataSource, DataSourceConfig config) {
+        PoolFactory.check(database, dataSource, config);
+    }
+
+    /** {@link #check}s every data source of a database configuration, in name order; fails on the first bad one. */
+    public static void checkAll(String database, DatabaseConfig config) {
+        for (Map.Entry<String, DataSourceConfig> e : config.dataSources().entrySet()) {
+            check(database, e.getKey(), e.getValue());
+        }
     }
 
     /** The governed data source that applications use; always the same object. */

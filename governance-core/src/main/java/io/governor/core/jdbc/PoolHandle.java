@@ -1,60 +1,41 @@
 package io.governor.core.jdbc;
 
-import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.HikariPoolMXBean;
 import io.governor.api.config.DataSourceConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One generation of one physical pool: the pool, the configuration it was built from, and the
  * number of connections it has lent through governed connections.
  *
- * <p>Draining works without a lock, on the pattern "announce, then look": a borrower first takes
- * (or counts) its connection, then checks whether the handle was retired, and backs out if so;
- * {@link #retire} first marks the handle, then looks at what is lent. Whichever runs second sees
- * the other, so a retired pool is closed exactly once, by the last returning borrower, by
- * {@link #retire} when nothing is lent, or by the drain timeout.
- *
- * <p>What is lent is counted in one of two ways. A HikariCP pool counts it itself: taking a
- * connection marks the pool's entry in use with a compare-and-set, and returning it marks the
- * entry free with a volatile write, so the pool's active-connection count serves as the announce
- * step, and the governed path adds no atomic operation of its own (two per connection, 1–2 %
- * of an in-memory {@code SELECT 1}; see docs/performance.md). Any other pool class is counted here,
- * with an atomic add on borrow and on return.
+ * <p>Draining works without a lock, on the pattern "announce, then look": a borrower takes its
+ * connection, counts it, then checks whether the handle was retired, and gives it back if so;
+ * {@link #retire} first marks the handle, then looks at the count. Whichever runs second sees the
+ * other, so a retired pool is closed exactly once, by the last returning borrower, by
+ * {@link #retire} when nothing is lent, or by the drain timeout. The count is this handle's own,
+ * for every pool class (an atomic add on borrow and on return; a pool's own figures, such as
+ * HikariCP's active connections, are for monitoring and are not used).
  *
  * <p>Thread-safe.
  */
 final class PoolHandle {
 
     private static final Logger LOG = LoggerFactory.getLogger(PoolHandle.class);
-    private static final VarHandle LENT;
-
-    static {
-        try {
-            LENT = MethodHandles.lookup().findVarHandle(PoolHandle.class, "lent", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final String logPrefix;
     private final String name;
     private final DataSourceConfig config;
     private final DataSource pool;
-    /** The pool when it is HikariCP's, which counts its lent connections itself; else null. */
-    private final HikariDataSource hikari;
     private final String jdbcUrl;
-    /** Connections lent and not yet returned, for pools other than HikariCP's; changed by atomic add only. */
-    private volatile int lent;
+    /** Connections taken from the pool by {@link #borrow} and not yet {@link #release}d. */
+    private final AtomicInteger lent = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean retired;
     private volatile Future<?> forceClose;
@@ -64,7 +45,6 @@ final class PoolHandle {
         this.name = name;
         this.config = config;
         this.pool = pool;
-        this.hikari = pool instanceof HikariDataSource h ? h : null;
         this.jdbcUrl = Secrets.maskUrl(config.jdbcUrl());
     }
 
@@ -85,14 +65,9 @@ final class PoolHandle {
         return jdbcUrl;
     }
 
-    /** Connections lent and not yet returned (a HikariCP pool's active connections). */
+    /** Connections lent and not yet returned. */
     int lent() {
-        if (hikari == null) {
-            return lent;
-        }
-        // null until the pool starts, which it does when it lends its first connection
-        HikariPoolMXBean bean = hikari.getHikariPoolMXBean();
-        return bean == null ? 0 : bean.getActiveConnections();
+        return lent.get();
     }
 
     boolean isClosed() {
@@ -105,24 +80,6 @@ final class PoolHandle {
      * @return the connection, or null when this pool was retired meanwhile (read the snapshot again)
      */
     Connection borrow() throws SQLException {
-        if (hikari != null) {
-            return borrowCountedByPool();
-        }
-        LENT.getAndAdd(this, 1);
-        if (retired) {
-            release();
-            return null;
-        }
-        try {
-            return pool.getConnection();
-        } catch (SQLException | RuntimeException e) {
-            release();
-            throw e;
-        }
-    }
-
-    /** {@link #borrow} from a HikariCP pool: its own in-use mark is the announcement. */
-    private Connection borrowCountedByPool() throws SQLException {
         if (retired) {
             return null;
         }
@@ -135,6 +92,7 @@ final class PoolHandle {
             }
             throw e;
         }
+        lent.incrementAndGet();
         if (retired) {
             // retired meanwhile: retire() may have seen nothing lent and closed the pool
             try {
@@ -149,11 +107,7 @@ final class PoolHandle {
 
     /** A lent connection came back (it was closed by the application, which returned it to its pool). */
     void release() {
-        if (hikari == null) {
-            if ((int) LENT.getAndAdd(this, -1) == 1 && retired) {
-                closePool("its last lent connection returned");
-            }
-        } else if (retired && lent() == 0) {
+        if (lent.decrementAndGet() == 0 && retired) {
             closePool("its last lent connection returned");
         }
     }

@@ -17,9 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A connection being bound while its pool is replaced, on a HikariCP pool (whose own in-use count
- * tells Governor what is lent): the two orders in which the borrow and the retired pool's close
- * can meet, forced with gates. Either way the application's connection works, on the new pool,
+ * A connection being bound while its pool is replaced: the two orders
+ * in which the borrow, which counts its connection once it has taken it, and the retired pool's
+ * close can meet, forced with gates. Either way the application's connection works, on the new pool,
  * and the old pool closes.
  */
 class DrainRaceTest {

@@ -10,10 +10,7 @@ import io.governor.api.config.RuleConfig;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.GovernanceAdmin;
-import io.governor.core.service.NodePaths;
-import io.governor.core.service.Repositories;
-import io.governor.core.yaml.RuleCodecs;
-import io.governor.core.yaml.YamlCodec;
+import io.governor.core.RawCenter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,20 +89,19 @@ public abstract class AdminScenarios {
      * The puts run 16 at a time (on etcd each waits for a disk sync).
      */
     private void writeDatabase(String db, int count, int documentBytes) throws Exception {
-        YamlCodec codec = new YamlCodec(RuleCodecs.load());
         String initSql = "SELECT 1 /* " + "x".repeat(Math.max(0, documentBytes - 100)) + " */";
         ExecutorService pool = Executors.newFixedThreadPool(16);
-        try (Repository raw = Repositories.provider(center().type()).create(center().toBuilder().namespace(namespace).build())) {
+        try (Repository raw = RawCenter.create(center().toBuilder().namespace(namespace).build())) {
             List<Future<?>> puts = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 DataSourceConfig ds = dataSource(name(i)).with("connectionInitSql", initSql);
-                String key = NodePaths.dataSource(db, name(i));
-                puts.add(pool.submit(() -> raw.put(key, codec.writeDataSource(ds))));
+                String key = RawCenter.dataSource(db, name(i));
+                puts.add(pool.submit(() -> raw.put(key, RawCenter.dataSourceYaml(ds))));
             }
             for (Future<?> put : puts) {
                 put.get();
             }
-            raw.put(NodePaths.rules(db), codec.writeRules(List.of()));
+            raw.put(RawCenter.rules(db), RawCenter.rulesYaml(List.of()));
         } finally {
             pool.shutdownNow();
         }

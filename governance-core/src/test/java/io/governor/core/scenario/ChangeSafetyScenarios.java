@@ -11,9 +11,8 @@ import io.governor.core.Governance;
 import io.governor.core.GovernanceAdmin;
 import io.governor.core.InstanceInfo;
 import io.governor.core.InstanceState;
-import io.governor.core.service.NodePaths;
-import io.governor.core.service.Repositories;
 import io.governor.test.Await;
+import io.governor.core.RawCenter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -55,7 +54,7 @@ public abstract class ChangeSafetyScenarios extends ScenarioSupport {
     }
 
     private Repository raw() {
-        Repository r = Repositories.provider(center().type()).create(center().toBuilder().namespace(namespace).build());
+        Repository r = RawCenter.create(center().toBuilder().namespace(namespace).build());
         track(r);
         return r;
     }
@@ -154,7 +153,7 @@ public abstract class ChangeSafetyScenarios extends ScenarioSupport {
         GovernanceException e = invalid(() -> admin.disableDataSource("orders", "primary"));
 
         assertNames(e, "'primary'", "database 'orders'", "primary of rule !READWRITE_SPLITTING", "withPrimary");
-        assertTrue(raw().get(NodePaths.dataSourceControl("orders", "primary")).isEmpty(), "no control node written");
+        assertTrue(raw().get(RawCenter.dataSourceControl("orders", "primary")).isEmpty(), "no control node written");
         assertTrue(admin.instances().get(0).disabledDataSources("orders").isEmpty());
     }
 
@@ -180,13 +179,13 @@ public abstract class ChangeSafetyScenarios extends ScenarioSupport {
         assertEquals(ErrorCode.CONNECT_FAILED, e.code(), e.getMessage());
         assertNames(e, "'primary'", "not written to the center");
         assertFalse(e.getMessage().contains("pw-not-shown"), e.getMessage());
-        assertTrue(raw().children(NodePaths.DATABASES).isEmpty(), "the center stays empty");
+        assertTrue(raw().children(RawCenter.DATABASES).isEmpty(), "the center stays empty");
 
         DatabaseConfig typo = orders().withDataSource("replica_0", H2Databases.dataSource(replica0).with("maximumPoolSise", "5"));
         GovernanceException invalid = assertThrows(GovernanceException.class, () -> start(typo));
         assertEquals(ErrorCode.INVALID_CONFIG, invalid.code());
         assertNames(invalid, "data source 'replica_0'", "'maximumPoolSise'", "did you mean 'maximumPoolSize'?");
-        assertTrue(raw().children(NodePaths.DATABASES).isEmpty(), "the center stays empty");
+        assertTrue(raw().children(RawCenter.DATABASES).isEmpty(), "the center stays empty");
 
         Governance fixed = start(orders());
         assertEquals(orders(), fixed.admin().database("orders"), "the fixed file seeded the center");

@@ -12,9 +12,8 @@ import io.governor.api.repository.Repository;
 import io.governor.core.Governance;
 import io.governor.core.GovernanceAdmin;
 import io.governor.core.InstanceInfo;
-import io.governor.core.service.NodePaths;
-import io.governor.core.service.Repositories;
 import io.governor.test.Await;
+import io.governor.core.RawCenter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -164,12 +163,12 @@ public abstract class GovernedDataSourceScenarios extends ScenarioSupport {
             }
         });
         String before = g.appliedRevision("orders");
-        try (Repository raw = Repositories.provider(center().type()).create(center().toBuilder().namespace(namespace).build())) {
-            raw.put(NodePaths.rules("orders"), "- !READWRITE_SPLITTING\n  primary: replica_1\n  replicas: [replica_0\n");
+        try (Repository raw = RawCenter.create(center().toBuilder().namespace(namespace).build())) {
+            raw.put(RawCenter.rules("orders"), "- !READWRITE_SPLITTING\n  primary: replica_1\n  replicas: [replica_0\n");
         }
         Await.until(WAIT, "rejection", () -> !errors.isEmpty());
         assertEquals(ErrorCode.INVALID_CONFIG, errors.get(0).code());
-        assertTrue(errors.get(0).getMessage().contains(NodePaths.rules("orders")), errors.get(0).getMessage());
+        assertTrue(errors.get(0).getMessage().contains(RawCenter.rules("orders")), errors.get(0).getMessage());
         assertEquals(before, g.appliedRevision("orders"));
         assertEquals(primary, writesServedBy(g.dataSource("orders")), "the running rules stay");
         assertEquals(Set.of(replica0, replica1), readsServedBy(g.dataSource("orders"), 6));

@@ -1,4 +1,4 @@
-package io.governor.core.yaml;
+package io.governor.core;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
@@ -19,10 +19,10 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * The rule codecs in use, by tag: those found through {@link ServiceLoader} plus any given
- * explicitly. Immutable and thread-safe once built.
+ * The rule codecs in use, by tag: the built-in {@code !READWRITE_SPLITTING} codec, those found
+ * through {@link ServiceLoader} and any given explicitly. Immutable and thread-safe once built.
  */
-public final class RuleCodecs {
+final class RuleCodecs {
 
     private static final Pattern TAG = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
 
@@ -32,10 +32,11 @@ public final class RuleCodecs {
         this.byTag = byTag;
     }
 
-    /** Codecs found by ServiceLoader on the class loader of this class and the context class loader, plus {@code extra}. */
-    public static RuleCodecs load(Collection<? extends RuleCodec<?>> extra) {
+    /** The built-in codec, the codecs found by ServiceLoader on the class loader of this class, and {@code extra}. */
+    static RuleCodecs load(Collection<? extends RuleCodec<?>> extra) {
         Map<String, RuleCodec<?>> map = new TreeMap<>();
         List<RuleCodec<?>> all = new ArrayList<>();
+        all.add(new ReadwriteSplittingRuleCodec());
         for (RuleCodec<?> c : ServiceLoader.load(RuleCodec.class, RuleCodecs.class.getClassLoader())) {
             all.add(c);
         }
@@ -55,24 +56,24 @@ public final class RuleCodecs {
         return new RuleCodecs(Map.copyOf(map));
     }
 
-    /** Codecs found by ServiceLoader only. */
-    public static RuleCodecs load() {
+    /** The built-in codec and the codecs found by ServiceLoader. */
+    static RuleCodecs load() {
         return load(List.of());
     }
 
     /** The codec for a tag (without {@code !}), or null. */
-    public RuleCodec<?> forTag(String tag) {
+    RuleCodec<?> forTag(String tag) {
         return byTag.get(tag);
     }
 
     /** The known tags, sorted. */
-    public Set<String> tags() {
+    Set<String> tags() {
         return new java.util.TreeSet<>(byTag.keySet());
     }
 
     /** The codec for a rule, or {@code INVALID_CONFIG} if its type has none. */
     @SuppressWarnings("unchecked")
-    public <T extends RuleConfig> RuleCodec<T> forRule(T rule) {
+    <T extends RuleConfig> RuleCodec<T> forRule(T rule) {
         RuleCodec<?> c = byTag.get(rule.type());
         if (c == null || !c.ruleClass().isInstance(rule)) {
             throw new GovernanceException(ErrorCode.INVALID_CONFIG, "no rule codec for rule type '" + rule.type()
@@ -91,7 +92,7 @@ public final class RuleCodecs {
      * @return the data source names the rules depend on, sorted
      * @throws GovernanceException {@code INVALID_CONFIG} naming the rule and what is wrong
      */
-    public Set<String> validate(List<RuleConfig> rules, Set<String> dataSourceNames) {
+    Set<String> validate(List<RuleConfig> rules, Set<String> dataSourceNames) {
         Set<String> seenTypes = new java.util.HashSet<>();
         LookupRecorder names = new LookupRecorder(dataSourceNames);
         for (RuleConfig r : rules) {

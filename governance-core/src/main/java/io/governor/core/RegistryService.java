@@ -1,4 +1,4 @@
-package io.governor.core.service;
+package io.governor.core;
 
 import io.governor.api.repository.BulkReads;
 import io.governor.api.repository.DistributedLock;
@@ -7,7 +7,6 @@ import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.Watch;
 import io.governor.api.repository.WatchListener;
-import io.governor.core.yaml.YamlCodec;
 
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +20,7 @@ import java.util.TreeSet;
  * {@code io.governor.core}'s, as they are made of its types. Thread-safe; every call blocks on the
  * repository.
  */
-public final class RegistryService {
+final class RegistryService {
 
     private static final String ENABLED = "ENABLED";
     private static final String DISABLED = "DISABLED";
@@ -30,30 +29,30 @@ public final class RegistryService {
     private final YamlCodec codec;
     private final String namespace;
 
-    public RegistryService(RegistryRepository repo, YamlCodec codec, String namespace) {
+    RegistryService(RegistryRepository repo, YamlCodec codec, String namespace) {
         this.repo = repo;
         this.codec = codec;
         this.namespace = namespace;
     }
 
-    public RegistryRepository repository() {
+    RegistryRepository repository() {
         return repo;
     }
 
     /** Removes this instance's status node (on close). */
-    public void unregister(String id) {
+    void unregister(String id) {
         repo.delete(NodePaths.instanceStatus(id));
     }
 
     /** Marks a data source disabled or enabled for every instance. */
-    public void setDataSourceDisabled(String db, String ds, boolean disabled) {
+    void setDataSourceDisabled(String db, String ds, boolean disabled) {
         Paths.requireSegment(db, "database name");
         Paths.requireSegment(ds, "data source name");
         repo.put(NodePaths.dataSourceControl(db, ds), disabled ? DISABLED : ENABLED);
     }
 
     /** The data sources of a database that operators disabled. */
-    public Set<String> disabledDataSources(String db) {
+    Set<String> disabledDataSources(String db) {
         Set<String> out = new TreeSet<>();
         for (Map.Entry<String, VersionedValue> e : BulkReads.of(repo).childValues(NodePaths.dataSourceControls(db)).entrySet()) {
             if (isDisabled(e.getValue().value())) {
@@ -64,21 +63,21 @@ public final class RegistryService {
     }
 
     /** Whether a data source control node's value means disabled (case and surrounding blanks ignored). */
-    public static boolean isDisabled(String controlValue) {
+    static boolean isDisabled(String controlValue) {
         return DISABLED.equals(controlValue.trim().toUpperCase(Locale.ROOT));
     }
 
     /** Watches everything under {@code /control}. */
-    public Watch watchControl(WatchListener listener) {
+    Watch watchControl(WatchListener listener) {
         return repo.watch(NodePaths.CONTROL, listener);
     }
 
     /** A named lock under {@code /locks/{name}}. */
-    public DistributedLock lock(String name) {
+    DistributedLock lock(String name) {
         return repo.lock(Paths.requireSegment(name, "lock name"));
     }
 
-    public String namespace() {
+    String namespace() {
         return namespace;
     }
 }

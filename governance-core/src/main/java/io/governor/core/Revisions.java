@@ -1,8 +1,7 @@
-package io.governor.core.service;
+package io.governor.core;
 
 import io.governor.api.config.DatabaseConfig;
 import io.governor.api.config.GovernanceProps;
-import io.governor.core.yaml.YamlCodec;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,16 +11,16 @@ import java.util.HexFormat;
  * The revision of a configuration: a digest of its canonical content (data sources, rules and
  * props), so it is the same on every backend and every instance. Stateless.
  */
-public final class Revisions {
+final class Revisions {
 
     /** Length of a revision in hex characters (64 bits of SHA-256). */
-    public static final int LENGTH = 16;
+    static final int LENGTH = 16;
 
     private Revisions() {
     }
 
     /** The revision of a database's configuration together with the props. */
-    public static String of(YamlCodec codec, DatabaseConfig database, GovernanceProps props) {
+    static String of(YamlCodec codec, DatabaseConfig database, GovernanceProps props) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             codec.digestCanonical(md, database, props);

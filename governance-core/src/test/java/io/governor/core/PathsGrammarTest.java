@@ -1,4 +1,4 @@
-package io.governor.core.service;
+package io.governor.core;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;

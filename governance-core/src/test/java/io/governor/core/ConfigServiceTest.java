@@ -1,4 +1,4 @@
-package io.governor.core.service;
+package io.governor.core;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
@@ -13,8 +13,6 @@ import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.Watch;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.memory.MemoryRepositoryProvider;
-import io.governor.core.yaml.RuleCodecs;
-import io.governor.core.yaml.YamlCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.governor.core.service;
+package io.governor.core;
 
 import io.governor.api.config.DatabaseConfig;
 
@@ -13,10 +13,10 @@ import java.util.Map;
  * @param rawDataSources data source name to the node's text
  * @param rawRules       the rules node's text, or null if the node is absent
  */
-public record DatabaseSnapshot(String database, DatabaseConfig config, Map<String, String> rawDataSources, String rawRules) {
+record DatabaseSnapshot(String database, DatabaseConfig config, Map<String, String> rawDataSources, String rawRules) {
 
     /** Whether the center holds anything for this database. */
-    public boolean exists() {
+    boolean exists() {
         return rawRules != null || !rawDataSources.isEmpty();
     }
 }

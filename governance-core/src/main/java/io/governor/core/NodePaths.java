@@ -1,4 +1,4 @@
-package io.governor.core.service;
+package io.governor.core;
 
 import io.governor.api.repository.Paths;
 
@@ -16,53 +16,53 @@ import io.governor.api.repository.Paths;
  * /locks/{name}/...                            lock nodes (owned by the registry repository)
  * </pre>
  */
-public final class NodePaths {
+final class NodePaths {
 
-    public static final String CONFIG = "/config";
-    public static final String DATABASES = "/config/databases";
-    public static final String PROPS = "/config/props";
-    public static final String STATUS_INSTANCES = "/status/instances";
-    public static final String CONTROL = "/control";
-    public static final String CONTROL_INSTANCES = "/control/instances";
-    public static final String CONTROL_DATABASES = "/control/databases";
+    static final String CONFIG = "/config";
+    static final String DATABASES = "/config/databases";
+    static final String PROPS = "/config/props";
+    static final String STATUS_INSTANCES = "/status/instances";
+    static final String CONTROL = "/control";
+    static final String CONTROL_INSTANCES = "/control/instances";
+    static final String CONTROL_DATABASES = "/control/databases";
 
     private NodePaths() {
     }
 
-    public static String database(String db) {
+    static String database(String db) {
         return Paths.join(DATABASES, db);
     }
 
-    public static String dataSources(String db) {
+    static String dataSources(String db) {
         return Paths.join(DATABASES, db, "datasources");
     }
 
-    public static String dataSource(String db, String ds) {
+    static String dataSource(String db, String ds) {
         return Paths.join(DATABASES, db, "datasources", ds);
     }
 
-    public static String rules(String db) {
+    static String rules(String db) {
         return Paths.join(DATABASES, db, "rules");
     }
 
-    public static String instanceStatus(String instanceId) {
+    static String instanceStatus(String instanceId) {
         return Paths.join(STATUS_INSTANCES, instanceId);
     }
 
-    public static String instanceControl(String instanceId) {
+    static String instanceControl(String instanceId) {
         return Paths.join(CONTROL_INSTANCES, instanceId);
     }
 
-    public static String dataSourceControls(String db) {
+    static String dataSourceControls(String db) {
         return Paths.join(CONTROL_DATABASES, db, "datasources");
     }
 
-    public static String dataSourceControl(String db, String ds) {
+    static String dataSourceControl(String db, String ds) {
         return Paths.join(CONTROL_DATABASES, db, "datasources", ds);
     }
 
     /** The database a config key belongs to, or null for keys outside {@code /config/databases/{db}}. */
-    public static String databaseOf(String configKey) {
+    static String databaseOf(String configKey) {
         if (!configKey.startsWith(DATABASES + "/")) {
             return null;
         }

@@ -1,6 +1,5 @@
-package io.governor.core.yaml;
+package io.governor.core;
 
-import io.governor.core.service.Revisions;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;

@@ -1,4 +1,4 @@
-package io.governor.core.service;
+package io.governor.core;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
@@ -15,8 +15,7 @@ import io.governor.api.repository.Repository;
 import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.Watch;
 import io.governor.api.repository.WatchListener;
-import io.governor.core.jdbc.DataSourceCheck;
-import io.governor.core.yaml.YamlCodec;
+import io.governor.core.jdbc.JdbcRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +42,7 @@ import java.util.function.BiFunction;
  * {@link Capability#TRANSACTION}; elsewhere they are ordered so that each intermediate state is
  * either valid or detected as incomplete by readers.
  */
-public final class ConfigService {
+final class ConfigService {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigService.class);
     private static final int MAX_DECODED = 10_000;
@@ -55,22 +54,22 @@ public final class ConfigService {
     /** The last decoded value of each config node, by key (see {@link #decode}). */
     private final Map<String, Decoded> decoded = new ConcurrentHashMap<>();
 
-    public ConfigService(Repository repo, YamlCodec codec, String namespace) {
+    ConfigService(Repository repo, YamlCodec codec, String namespace) {
         this.repo = repo;
         this.codec = codec;
         this.namespace = namespace;
     }
 
-    public Repository repository() {
+    Repository repository() {
         return repo;
     }
 
-    public YamlCodec codec() {
+    YamlCodec codec() {
         return codec;
     }
 
     /** The databases the center has configuration for, sorted. */
-    public List<String> databaseNames() {
+    List<String> databaseNames() {
         return repo.children(NodePaths.DATABASES);
     }
 
@@ -79,7 +78,7 @@ public final class ConfigService {
      * and {@link DatabaseSnapshot#exists()} false. One {@link BulkReads#readAll} of the data source
      * nodes and the rules node.
      */
-    public DatabaseSnapshot load(String db) {
+    DatabaseSnapshot load(String db) {
         Paths.requireSegment(db, "database name");
         return snapshot(db, BulkReads.of(repo).readAll(List.of(NodePaths.rules(db)), List.of(NodePaths.dataSources(db))));
     }
@@ -92,7 +91,7 @@ public final class ConfigService {
      * <p>Reads the center ({@code readAll}); {@link #loadWithProps(String, Watch)} reads through a
      * watch instead.
      */
-    public WithProps loadWithProps(String db) {
+    WithProps loadWithProps(String db) {
         return loadWithProps(db, null, false);
     }
 
@@ -106,7 +105,7 @@ public final class ConfigService {
      *
      * @param readThrough a watch of {@code /config} (from {@link #watch}), or {@code null}: read the center
      */
-    public WithProps loadWithProps(String db, Watch readThrough) {
+    WithProps loadWithProps(String db, Watch readThrough) {
         return loadWithProps(db, readThrough, false);
     }
 
@@ -114,7 +113,7 @@ public final class ConfigService {
      * As {@link #loadWithProps}, but a database the center knows nothing of fails as
      * {@link #require} does (before the props are decoded, as {@code require} then {@code loadProps}).
      */
-    public WithProps requireWithProps(String db) {
+    WithProps requireWithProps(String db) {
         return loadWithProps(db, null, true);
     }
 
@@ -135,7 +134,7 @@ public final class ConfigService {
     }
 
     /** A database's configuration and the namespace's props, read together. */
-    public record WithProps(DatabaseSnapshot snapshot, GovernanceProps props) {
+    record WithProps(DatabaseSnapshot snapshot, GovernanceProps props) {
     }
 
     /** Decodes and validates a database from the nodes {@code readAll} found. */
@@ -165,7 +164,7 @@ public final class ConfigService {
     }
 
     /** The props and the raw text of their node (null if absent). */
-    public Map.Entry<GovernanceProps, String> loadProps() {
+    Map.Entry<GovernanceProps, String> loadProps() {
         Optional<VersionedValue> v = repo.get(NodePaths.PROPS);
         if (v.isEmpty()) {
             return Map.entry(GovernanceProps.empty(), "");
@@ -197,20 +196,20 @@ public final class ConfigService {
     }
 
     /** The revision of a database configuration with props. */
-    public String revision(DatabaseConfig db, GovernanceProps props) {
+    String revision(DatabaseConfig db, GovernanceProps props) {
         return Revisions.of(codec, db, props);
     }
 
     /**
      * Replaces the center's configuration of a database with {@code config} (data sources not in it
      * are deleted). If {@code expected} is given, only if the center still holds exactly that
-     * snapshot's nodes. Checks the rules and every data source first ({@link DataSourceCheck}).
+     * snapshot's nodes. Checks the rules and every data source first ({@link JdbcRuntime#check}).
      *
      * @return false if {@code expected} no longer matches (nothing written)
      */
-    public boolean overwrite(String db, DatabaseConfig config, DatabaseSnapshot expected) {
+    boolean overwrite(String db, DatabaseConfig config, DatabaseSnapshot expected) {
         validate(db, config);
-        DataSourceCheck.checkAll(db, config);
+        JdbcRuntime.checkAll(db, config);
         List<Operation> ops = new ArrayList<>();
         if (expected != null) {
             ops.add(Operation.check(NodePaths.rules(db), expected.rawRules()));
@@ -232,9 +231,9 @@ public final class ConfigService {
      *
      * @return true if written, false if the center already had one
      */
-    public boolean seed(String db, DatabaseConfig config) {
+    boolean seed(String db, DatabaseConfig config) {
         validate(db, config);
-        DataSourceCheck.checkAll(db, config);
+        JdbcRuntime.checkAll(db, config);
         String rulesKey = NodePaths.rules(db);
         if (repo.capabilities().contains(Capability.TRANSACTION)) {
             if (!repo.children(NodePaths.dataSources(db)).isEmpty()) {
@@ -257,7 +256,7 @@ public final class ConfigService {
     }
 
     /** Writes props; with {@code expectedRaw} non-null, only if the node still holds that text ("" = absent). */
-    public boolean writeProps(GovernanceProps props, String expectedRaw) {
+    boolean writeProps(GovernanceProps props, String expectedRaw) {
         String text = codec.writeProps(props);
         if (expectedRaw == null) {
             repo.put(NodePaths.PROPS, text);
@@ -267,7 +266,7 @@ public final class ConfigService {
     }
 
     /** Compare-and-set that warns once when the backend cannot do it atomically. */
-    public boolean compareAndSet(String key, String expected, String value) {
+    boolean compareAndSet(String key, String expected, String value) {
         if (!repo.capabilities().contains(Capability.COMPARE_AND_SET) && casWarned.compareAndSet(false, true)) {
             LOG.warn("[{}] repository '{}' has no atomic compare-and-set: concurrent admin writes are last-writer-wins",
                     namespace, repo.type());
@@ -280,17 +279,17 @@ public final class ConfigService {
      * carry no value and may be spurious; the listener re-reads what it needs, through this watch
      * with {@link #loadWithProps(String, Watch)}.
      */
-    public Watch watch(WatchListener listener) {
+    Watch watch(WatchListener listener) {
         return BulkReads.of(repo).watchKeys(NodePaths.CONFIG, listener);
     }
 
     /**
      * Checks a database configuration as a whole: names and rules against data sources.
      *
-     * @return the data sources the rules depend on (see {@link io.governor.core.yaml.RuleCodecs#validate})
+     * @return the data sources the rules depend on (see {@link RuleCodecs#validate})
      * @throws GovernanceException {@code INVALID_CONFIG} or {@code INVALID_ARGUMENT} naming what is wrong
      */
-    public Set<String> validate(String db, DatabaseConfig config) {
+    Set<String> validate(String db, DatabaseConfig config) {
         Paths.requireSegment(db, "database name");
         config.dataSources().keySet().forEach(n -> Paths.requireSegment(n, "data source name"));
         return codec.ruleCodecs().validate(config.rules(), config.dataSources().keySet());
@@ -306,7 +305,7 @@ public final class ConfigService {
      *
      * @return false if a check failed (nothing written)
      */
-    public boolean commit(List<Operation> ops) {
+    boolean commit(List<Operation> ops) {
         if (repo.capabilities().contains(Capability.TRANSACTION)) {
             return repo.commit(ops);
         }
@@ -353,7 +352,7 @@ public final class ConfigService {
     }
 
     /** Fails with {@code NOT_FOUND} if the center has nothing for a database. */
-    public DatabaseSnapshot require(String db) {
+    DatabaseSnapshot require(String db) {
         return requireExists(load(db));
     }
 

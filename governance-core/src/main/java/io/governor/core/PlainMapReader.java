@@ -1,4 +1,4 @@
-package io.governor.core.yaml;
+package io.governor.core;
 
 import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.Tag;
@@ -16,10 +16,11 @@ import java.util.Map;
  * escapes, {@code {}} for an empty mapping, every line ending in a line feed. Anything else, down
  * to a comment, a tab, a trailing space or a duplicate key, gives {@code null}, and the caller reads
  * the document with SnakeYAML instead, which decides what it means or why it is wrong. So the result,
- * when there is one, is what {@link YamlCodec#readPlainMap}'s SnakeYAML path gives for the same text.
+ * when there is one, is what {@code YamlCodec.readPlainMap}'s SnakeYAML path gives for the same text.
  *
  * <p>An admin listing 5,000 instances reads 5,000 status documents; through SnakeYAML that was
- * most of the listing's time. Stateless and thread-safe.
+ * most of the listing's time (guarded by the scale benchmark's {@code admin.instances()} rows, see
+ * docs/decisions.md). Stateless and thread-safe.
  */
 final class PlainMapReader {
 

@@ -1,4 +1,4 @@
-package io.governor.core.yaml;
+package io.governor.core;
 
 import io.governor.api.DidYouMean;
 import io.governor.api.ErrorCode;
@@ -11,7 +11,7 @@ import io.governor.api.config.GovernanceProps;
 import io.governor.api.config.RuleCodec;
 import io.governor.api.config.RuleConfig;
 import io.governor.api.repository.RepositoryConfig;
-import io.governor.core.jdbc.DataSourceCheck;
+import io.governor.core.jdbc.JdbcRuntime;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.composer.Composer;
@@ -51,10 +51,10 @@ import java.util.TreeMap;
  *
  * <p>Immutable and thread-safe.
  */
-public final class YamlCodec {
+final class YamlCodec {
 
     /** The data source key that names the pool class. */
-    public static final String POOL_CLASS_KEY = "dataSourceClassName";
+    static final String POOL_CLASS_KEY = "dataSourceClassName";
 
     private static final Set<String> GOVERNANCE_KEYS = Set.of("namespace", "registryCenter", "configCenter",
             "bootstrap", "startupTimeout");
@@ -72,13 +72,13 @@ public final class YamlCodec {
     private final RuleCodecs codecs;
     private final YamlWriter writer;
 
-    public YamlCodec(RuleCodecs codecs) {
+    YamlCodec(RuleCodecs codecs) {
         this.codecs = codecs;
         this.writer = new YamlWriter(codecs);
     }
 
     /** The rule codecs this codec uses. */
-    public RuleCodecs ruleCodecs() {
+    RuleCodecs ruleCodecs() {
         return codecs;
     }
 
@@ -133,7 +133,7 @@ public final class YamlCodec {
      * @throws GovernanceException {@code INVALID_CONFIG}: the file cannot be read, is too large, is
      *                             not UTF-8, or is not a valid configuration
      */
-    public GovernanceConfig readGovernanceConfig(Path file) {
+    GovernanceConfig readGovernanceConfig(Path file) {
         return readGovernanceConfig(readFile(file), file.toString());
     }
 
@@ -156,7 +156,7 @@ public final class YamlCodec {
     }
 
     /** Reads {@code governor.yaml}. */
-    public GovernanceConfig readGovernanceConfig(String text, String source) {
+    GovernanceConfig readGovernanceConfig(String text, String source) {
         Cursor root = compose(text, source);
         if (root.isNull()) {
             throw root.error("the document is empty; 'governance' is required");
@@ -230,7 +230,7 @@ public final class YamlCodec {
 
     /**
      * Reads one database of a local file. Each data source is checked as an instance builds its pool
-     * ({@link DataSourceCheck}), so a misspelt pool property names the file and line here.
+     * ({@link JdbcRuntime#check}), so a misspelt pool property names the file and line here.
      */
     private DatabaseConfig readDatabase(String name, Cursor c) {
         Map<String, Cursor> m = c.isNull() ? Map.of() : c.mapping();
@@ -242,7 +242,7 @@ public final class YamlCodec {
                 atKey(e.getValue(), () -> io.governor.api.repository.Paths.requireSegment(e.getKey(), "data source name"));
                 DataSourceConfig config = readDataSource(e.getValue());
                 atKey(e.getValue(), () -> {
-                    DataSourceCheck.check(name, e.getKey(), config);
+                    JdbcRuntime.check(name, e.getKey(), config);
                     return null;
                 });
                 ds.put(e.getKey(), config);
@@ -259,7 +259,7 @@ public final class YamlCodec {
     }
 
     /** Reads a data source document ({@code /config/databases/{db}/datasources/{ds}}). */
-    public DataSourceConfig readDataSource(String text, String source) {
+    DataSourceConfig readDataSource(String text, String source) {
         Cursor root = compose(text, source);
         if (root.isNull()) {
             throw root.error("the data source document is empty");
@@ -292,7 +292,7 @@ public final class YamlCodec {
     }
 
     /** Reads a rules document ({@code /config/databases/{db}/rules}): a list of tagged rules. */
-    public List<RuleConfig> readRules(String text, String source) {
+    List<RuleConfig> readRules(String text, String source) {
         Cursor root = compose(text, source);
         return root.isNull() ? List.of() : readRules(root);
     }
@@ -320,7 +320,7 @@ public final class YamlCodec {
     }
 
     /** Reads a props document ({@code /config/props}). */
-    public GovernanceProps readProps(String text, String source) {
+    GovernanceProps readProps(String text, String source) {
         Cursor root = compose(text, source);
         return root.isNull() ? GovernanceProps.empty() : readProps(root);
     }
@@ -342,7 +342,7 @@ public final class YamlCodec {
      * Reads a plain document of text values and nested mappings (status documents). Values are
      * {@code String} (null for YAML null) or {@code Map<String, Object>}; lists are not accepted.
      */
-    public Map<String, Object> readPlainMap(String text, String source) {
+    Map<String, Object> readPlainMap(String text, String source) {
         Map<String, Object> direct = PLAIN_MAPS.read(text);
         return direct != null ? direct : readPlainMapThroughSnakeYaml(text, source);
     }
@@ -365,27 +365,27 @@ public final class YamlCodec {
     // ---------------------------------------------------------------- writing
 
     /** The document of one data source. */
-    public String writeDataSource(DataSourceConfig config) {
+    String writeDataSource(DataSourceConfig config) {
         return writer.dataSource(config);
     }
 
     /** The rules document of a database. */
-    public String writeRules(List<RuleConfig> rules) {
+    String writeRules(List<RuleConfig> rules) {
         return writer.rules(rules);
     }
 
     /** The props document. */
-    public String writeProps(GovernanceProps props) {
+    String writeProps(GovernanceProps props) {
         return writer.plainMap(new LinkedHashMap<>(props.values()));
     }
 
     /** A plain document of text values and nested maps. */
-    public String writePlainMap(Map<String, ?> values) {
+    String writePlainMap(Map<String, ?> values) {
         return writer.plainMap(values);
     }
 
     /** A {@code governor.yaml}-shaped document of databases and props (for examples and export). */
-    public String writeDatabases(Map<String, DatabaseConfig> databases, GovernanceProps props) {
+    String writeDatabases(Map<String, DatabaseConfig> databases, GovernanceProps props) {
         return writer.databases(databases, props);
     }
 
@@ -394,7 +394,7 @@ public final class YamlCodec {
      * digest: names and keys sorted, one fixed token layout. Equal configurations feed equal bytes
      * on every backend and instance; the revision is made from them.
      */
-    public void digestCanonical(java.security.MessageDigest md, DatabaseConfig database, GovernanceProps props) {
+    void digestCanonical(java.security.MessageDigest md, DatabaseConfig database, GovernanceProps props) {
         writer.digestCanonical(md, database, props);
     }
 

@@ -1,4 +1,4 @@
-package io.governor.core.yaml;
+package io.governor.core;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /** The codec of the built-in {@code !READWRITE_SPLITTING} rule. Stateless and thread-safe. */
-public final class ReadwriteSplittingRuleCodec implements RuleCodec<ReadwriteSplittingRule> {
+final class ReadwriteSplittingRuleCodec implements RuleCodec<ReadwriteSplittingRule> {
 
     private static final Set<String> FIELDS = Set.of("primary", "replicas", "loadBalancer", "weights");
 

@@ -1,4 +1,4 @@
-package io.governor.core.yaml;
+package io.governor.core;
 
 import io.governor.api.config.DataSourceConfig;
 import io.governor.api.config.DatabaseConfig;
@@ -54,7 +54,8 @@ final class YamlWriter {
      * when every key and text is printable ASCII (with line feeds and tabs): plain where YAML reads
      * the text back as the same string, else double-quoted. Anything else goes through the
      * serialiser. The status document is written by every instance on every change, and the
-     * serialiser was half of what applying a change cost an instance.
+     * serialiser was half of what applying a change cost an instance (guarded by the propagation
+     * benchmark's CPU per push, see docs/decisions.md).
      */
     String plainMap(Map<String, ?> values) {
         if (directlyWritable(values)) {

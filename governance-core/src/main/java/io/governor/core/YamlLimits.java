@@ -1,4 +1,4 @@
-package io.governor.core.yaml;
+package io.governor.core;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
@@ -14,23 +14,23 @@ import io.governor.api.GovernanceException;
  * copies its whole window again for every kilobyte of a long token, so a large document could
  * take minutes before any limit applied.
  */
-public final class YamlLimits {
+final class YamlLimits {
 
     /**
      * The largest document, in UTF-8 bytes: 4 MiB. Comments and white space count. Not
      * configurable; a center's own value limit (by default about 1 MB on ZooKeeper, 1.5 MiB on
      * etcd) is lower anyway.
      */
-    public static final int MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
+    static final int MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
 
     /** The deepest nesting of mappings and sequences. */
-    public static final int MAX_NESTING_DEPTH = 32;
+    static final int MAX_NESTING_DEPTH = 32;
 
     /** The most aliases to mappings or sequences in one document. */
-    public static final int MAX_ALIASES = 16;
+    static final int MAX_ALIASES = 16;
 
     /** The most nodes read from one document, counting every alias expansion. */
-    public static final int MAX_NODES = 200_000;
+    static final int MAX_NODES = 200_000;
 
     private YamlLimits() {
     }

@@ -1,4 +1,4 @@
-package io.governor.core.yaml;
+package io.governor.core;
 
 import io.governor.api.GovernanceException;
 import io.governor.api.config.RuleFields;

@@ -1,4 +1,4 @@
-package io.governor.core.service;
+package io.governor.core;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
@@ -29,7 +29,7 @@ import java.util.function.Function;
  * a role: any repository can be the config center; the registry center must come from a
  * {@link RegistryRepositoryProvider}, which is checked before anything connects. Stateless.
  */
-public final class Repositories {
+final class Repositories {
 
     /** The types Governor ships a repository module for ({@code memory} is in core). */
     static final Set<String> KNOWN_TYPES = Set.of("zookeeper", "etcd", "apollo", "nacos");
@@ -43,7 +43,7 @@ public final class Repositories {
     }
 
     /** The provider of a type, or {@code REPOSITORY_NOT_FOUND} listing what was found and the artifact to add. */
-    public static RepositoryProvider provider(String type) {
+    static RepositoryProvider provider(String type) {
         List<String> found = new ArrayList<>();
         for (RepositoryProvider p : providers()) {
             if (p.type().equalsIgnoreCase(type)) {
@@ -90,7 +90,7 @@ public final class Repositories {
      * @throws GovernanceException {@code REPOSITORY_NOT_FOUND} as {@link #provider}; {@code CAPABILITY_MISSING}
      *         naming the type, what it lacks and the registry types found
      */
-    public static RegistryRepositoryProvider registryProvider(String type) {
+    static RegistryRepositoryProvider registryProvider(String type) {
         RepositoryProvider provider = provider(type);
         if (provider instanceof RegistryRepositoryProvider registry) {
             return registry;
@@ -109,7 +109,7 @@ public final class Repositories {
      * @throws GovernanceException {@code CAPABILITY_MISSING} before connecting when the type cannot be
      *         the registry center ({@link #registryProvider}); otherwise as {@link #connect}
      */
-    public static RegistryRepository connectRegistry(RepositoryConfig config, Duration timeout) {
+    static RegistryRepository connectRegistry(RepositoryConfig config, Duration timeout) {
         RegistryRepositoryProvider provider = registryProvider(config.type());
         return connect(config, provider::create, "registry center", timeout);
     }
@@ -127,12 +127,12 @@ public final class Repositories {
      * @throws GovernanceException {@code REPOSITORY_NOT_FOUND}, {@code CONNECT_FAILED} (naming the
      *         servers and {@code startupTimeout}, never a credential), or the provider's own error
      */
-    public static Repository connect(RepositoryConfig config, String role, Duration timeout) {
+    static Repository connect(RepositoryConfig config, String role, Duration timeout) {
         RepositoryProvider provider = provider(config.type());
         return connect(config, provider::create, role, timeout);
     }
 
-    /** What both public {@code connect}s do, with the provider's {@code create}. */
+    /** What both {@code connect}s above do, with the provider's {@code create}. */
     private static <R extends Repository> R connect(RepositoryConfig config, Function<RepositoryConfig, R> create,
                                                     String role, Duration timeout) {
         CompletableFuture<R> result = new CompletableFuture<>();

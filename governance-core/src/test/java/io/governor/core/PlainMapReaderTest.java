@@ -1,4 +1,4 @@
-package io.governor.core.yaml;
+package io.governor.core;
 
 import io.governor.api.GovernanceException;
 import org.junit.jupiter.api.Test;
