@@ -38,7 +38,7 @@ import java.util.TreeMap;
  * arrival order. A read that fails (the connection is gone) is dropped: the resync after
  * reconnecting catches up.
  *
- * <p>A keys-only watch ({@link io.governor.api.repository.Repository#watchKeys}) skips the re-read:
+ * <p>A keys-only watch ({@link io.governor.api.repository.BulkReads#watchKeys}) skips the re-read:
  * a notification is delivered on the event thread as it comes, without value or version, and the
  * key is remembered as changed but unread ({@link PrefixView#touched}), so that a resync reports it
  * again (spuriously, as that contract allows) and never misses it.
