@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static io.governor.core.ErrorMessages.HEADER;
+import static io.governor.core.ErrorMessages.assertMessage;
+import static io.governor.core.ErrorMessages.assertRejected;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,105 +31,78 @@ class ConfigErrorMessagesTest {
         return e;
     }
 
+    /** The document is invalid with a message starting with {@code prefix} and not containing {@code absent}. */
+    private void assertInvalidWithout(String doc, String prefix, String absent) {
+        String message = assertMessage(invalid(doc), prefix).getMessage();
+        assertTrue(!message.contains(absent), "'" + absent + "' must not be in the message: " + message);
+    }
+
     @Test
     void misspeltTopLevelKeyNamesLineAndSuggestsTheKnownOne() {
-        GovernanceException e = invalid("governance: { namespace: n, registryCenter: { type: memory } }\ndatabses: {}\n");
-        assertTrue(e.getMessage().startsWith("governor.yaml: line 2, key 'databses': unknown key 'databses' in top level"
-                + "; did you mean 'databases'?"), e.getMessage());
+        assertMessage(invalid(HEADER + "databses: {}\n"), "governor.yaml: line 2, key 'databses': unknown key 'databses' in top level"
+                + "; did you mean 'databases'?");
     }
 
     @Test
     void misspeltGovernanceKeySuggestsTheKnownOne() {
-        GovernanceException e = invalid("governance:\n  namespace: n\n  registryCenter: { type: memory }\n  startupTimout: 60s\n");
-        assertTrue(e.getMessage().startsWith("governor.yaml: line 4, key 'governance.startupTimout'"), e.getMessage());
-        assertTrue(e.getMessage().contains("did you mean 'startupTimeout'?"), e.getMessage());
+        assertMessage(invalid("governance:\n  namespace: n\n  registryCenter: { type: memory }\n  startupTimout: 60s\n"),
+                "governor.yaml: line 4, key 'governance.startupTimout'", "did you mean 'startupTimeout'?");
     }
 
     @Test
     void misspeltCenterKeySuggestsTheKnownOne() {
-        GovernanceException e = invalid("governance:\n  namespace: n\n  registryCenter:\n    type: memory\n    serverList: x\n");
-        assertTrue(e.getMessage().startsWith("governor.yaml: line 5, key 'governance.registryCenter.serverList'"), e.getMessage());
-        assertTrue(e.getMessage().contains("did you mean 'serverLists'?"), e.getMessage());
+        assertMessage(invalid("governance:\n  namespace: n\n  registryCenter:\n    type: memory\n    serverList: x\n"),
+                "governor.yaml: line 5, key 'governance.registryCenter.serverList'", "did you mean 'serverLists'?");
     }
 
     @Test
     void misspeltDatabaseKeySuggestsTheKnownOne() {
-        GovernanceException e = invalid("""
-                governance: { namespace: n, registryCenter: { type: memory } }
-                databases:
-                  orders:
-                    datasources: {}
-                """);
-        assertTrue(e.getMessage().startsWith("governor.yaml: line 4, key 'databases.orders.datasources'"), e.getMessage());
-        assertTrue(e.getMessage().contains("did you mean 'dataSources'?"), e.getMessage());
+        assertMessage(invalid(HEADER + "databases:\n  orders:\n    datasources: {}\n"),
+                "governor.yaml: line 4, key 'databases.orders.datasources'", "did you mean 'dataSources'?");
     }
 
     @Test
     void misspeltPoolPropertyInAFileNamesFileLineDataSourceAndTheKnownProperty() {
-        GovernanceException e = invalid("""
-                governance: { namespace: n, registryCenter: { type: memory } }
+        assertMessage(invalid(HEADER + """
                 databases:
                   orders:
                     dataSources:
                       primary:
                         jdbcUrl: "jdbc:h2:mem:p"
                         maximumPoolSise: 5
-                """);
-        assertTrue(e.getMessage().startsWith("governor.yaml: line 6, key 'databases.orders.dataSources.primary'"),
-                e.getMessage());
-        assertTrue(e.getMessage().contains("maximumPoolSise") && e.getMessage().contains("did you mean 'maximumPoolSize'?"),
-                e.getMessage());
+                """), "governor.yaml: line 6, key 'databases.orders.dataSources.primary'",
+                "maximumPoolSise", "did you mean 'maximumPoolSize'?");
     }
 
     @Test
     void misspeltRuleTypeSuggestsTheKnownTag() {
-        GovernanceException e = assertThrows(GovernanceException.class,
-                () -> codec.readRules("- !READWRITE_SPLITING { primary: p }\n", "zookeeper node /config/databases/orders/rules"));
-        assertTrue(e.getMessage().startsWith("zookeeper node /config/databases/orders/rules: line 1"), e.getMessage());
-        assertTrue(e.getMessage().contains("did you mean '!READWRITE_SPLITTING'?"), e.getMessage());
+        assertRejected(() -> codec.readRules("- !READWRITE_SPLITING { primary: p }\n", "zookeeper node /config/databases/orders/rules"),
+                "zookeeper node /config/databases/orders/rules: line 1", "did you mean '!READWRITE_SPLITTING'?");
     }
 
     @Test
     void misspeltRuleFieldSuggestsTheKnownField() {
-        GovernanceException e = assertThrows(GovernanceException.class,
-                () -> codec.readRules("- !READWRITE_SPLITTING\n  primary: p\n  loadBalancr: RANDOM\n", "node rules"));
-        assertTrue(e.getMessage().startsWith("node rules: line 3, key '[0].loadBalancr'"), e.getMessage());
-        assertTrue(e.getMessage().contains("did you mean 'loadBalancer'?"), e.getMessage());
+        assertRejected(() -> codec.readRules("- !READWRITE_SPLITTING\n  primary: p\n  loadBalancr: RANDOM\n", "node rules"),
+                "node rules: line 3, key '[0].loadBalancr'", "did you mean 'loadBalancer'?");
     }
 
     @Test
     void dataSourceWithoutJdbcUrlIsInvalidConfigNamingFileLineAndKey() {
-        GovernanceException e = invalid("""
-                governance: { namespace: n, registryCenter: { type: memory } }
-                databases:
-                  orders:
-                    dataSources:
-                      primary: { username: sa, password: pw }
-                """);
-        assertTrue(e.getMessage().startsWith("governor.yaml: line 5, key 'databases.orders.dataSources.primary': jdbcUrl is required"),
-                e.getMessage());
-        assertTrue(!e.getMessage().contains("pw"), "no password in the message: " + e.getMessage());
+        assertInvalidWithout(HEADER + "databases:\n  orders:\n    dataSources:\n      primary: { username: sa, password: pw }\n",
+                "governor.yaml: line 5, key 'databases.orders.dataSources.primary': jdbcUrl is required", "pw");
     }
 
     @Test
     void dataSourceWithAMisspeltJdbcUrlSuggestsIt() {
-        GovernanceException e = assertThrows(GovernanceException.class,
-                () -> codec.readDataSource("jdbcURL: jdbc:h2:mem:x\nusername: sa\n", "etcd key /config/databases/orders/datasources/primary"));
-        assertTrue(e.getMessage().startsWith("etcd key /config/databases/orders/datasources/primary: line 1: jdbcUrl is required"),
-                e.getMessage());
-        assertTrue(e.getMessage().contains("found 'jdbcURL': did you mean 'jdbcUrl'?"), e.getMessage());
+        assertRejected(() -> codec.readDataSource("jdbcURL: jdbc:h2:mem:x\nusername: sa\n", "etcd key /config/databases/orders/datasources/primary"),
+                "etcd key /config/databases/orders/datasources/primary: line 1: jdbcUrl is required", "found 'jdbcURL': did you mean 'jdbcUrl'?");
     }
 
     @Test
     void globalTagIsRefusedAsNotAllowedForSafetyNotAsMalformedYaml() {
-        GovernanceException e = invalid("""
-                governance: { namespace: n, registryCenter: { type: memory } }
-                props:
-                  x: !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL ["http://127.0.0.1:1/x.jar"]]]]
-                """);
-        assertTrue(e.getMessage().startsWith("governor.yaml: line 3: tag '!!javax.script.ScriptEngineManager' is not allowed"
-                + " (Governor loads only its own tags, for safety)"), e.getMessage());
-        assertTrue(!e.getMessage().contains("malformed"), e.getMessage());
+        String tag = "!!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL [\"http://127.0.0.1:1/x.jar\"]]]]";
+        assertInvalidWithout(HEADER + "props:\n  x: " + tag + "\n", "governor.yaml: line 3: tag '!!javax.script.ScriptEngineManager'"
+                + " is not allowed (Governor loads only its own tags, for safety)", "malformed");
     }
 
     @Test
@@ -143,10 +119,7 @@ class ConfigErrorMessagesTest {
         GovernanceConfig cfg = codec.readGovernanceConfig(file);
         assertEquals(file + ": line 6, key 'governance.registryCenter.props.sessionTimout'",
                 cfg.registryCenter().origin("sessionTimout"));
-        GovernanceException e = assertThrows(GovernanceException.class,
-                () -> cfg.registryCenter().requireKnownProperties(java.util.Set.of("sessionTimeout", "connectionTimeout")));
-        assertTrue(e.getMessage().startsWith(file + ": line 6, key 'governance.registryCenter.props.sessionTimout': unknown property"),
-                e.getMessage());
-        assertTrue(e.getMessage().contains("did you mean 'sessionTimeout'?"), e.getMessage());
+        assertRejected(() -> cfg.registryCenter().requireKnownProperties(java.util.Set.of("sessionTimeout", "connectionTimeout")),
+                file + ": line 6, key 'governance.registryCenter.props.sessionTimout': unknown property", "did you mean 'sessionTimeout'?");
     }
 }

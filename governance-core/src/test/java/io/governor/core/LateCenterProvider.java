@@ -23,6 +23,12 @@ public final class LateCenterProvider implements RegistryRepositoryProvider {
         REFUSALS.put(store, new AtomicInteger(times));
     }
 
+    /** A "late" center on {@code store} that refuses the first {@code times} connection attempts. */
+    static RepositoryConfig center(String store, int times) {
+        refuse(store, times);
+        return RepositoryConfig.builder("late").serverLists(store).build();
+    }
+
     @Override
     public String type() {
         return "late";

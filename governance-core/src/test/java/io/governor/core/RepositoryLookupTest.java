@@ -47,9 +47,7 @@ class RepositoryLookupTest {
     @Test
     void configCenterTypeIsCheckedBeforeAnythingConnects() {
         String store = TestConfigs.newStore();
-        LateCenterProvider.refuse(store, 1);
-        GovernanceConfig cfg = GovernanceConfig.builder("ns")
-                .registryCenter(RepositoryConfig.builder("late").serverLists(store).build())
+        GovernanceConfig cfg = GovernanceConfig.builder("ns").registryCenter(LateCenterProvider.center(store, 1))
                 .configCenter(RepositoryConfig.builder("configonlee").build()).build();
         GovernanceException e = assertThrows(GovernanceException.class, () -> Governance.builder(cfg).build());
         assertEquals(ErrorCode.REPOSITORY_NOT_FOUND, e.code());

@@ -24,9 +24,7 @@ class StartupErrorsTest {
     @Test
     void centerThatComesUpWithinStartupTimeoutIsUsed() {
         String store = TestConfigs.newStore();
-        LateCenterProvider.refuse(store, 3);
-        GovernanceConfig cfg = GovernanceConfig.builder("order-service")
-                .registryCenter(RepositoryConfig.builder("late").serverLists(store).build())
+        GovernanceConfig cfg = GovernanceConfig.builder("order-service").registryCenter(LateCenterProvider.center(store, 3))
                 .database("orders", TestConfigs.orders(store)).bootstrap(BootstrapMode.CENTER)
                 .startupTimeout(Duration.ofSeconds(30)).build();
         try (Governance g = Governance.builder(cfg).build()) {
@@ -38,9 +36,7 @@ class StartupErrorsTest {
     @Test
     void centerThatNeverComesUpFailsStartNamingStartupTimeout() {
         String store = TestConfigs.newStore();
-        LateCenterProvider.refuse(store, Integer.MAX_VALUE);
-        GovernanceConfig cfg = GovernanceConfig.builder("order-service")
-                .registryCenter(RepositoryConfig.builder("late").serverLists(store).build())
+        GovernanceConfig cfg = GovernanceConfig.builder("order-service").registryCenter(LateCenterProvider.center(store, Integer.MAX_VALUE))
                 .startupTimeout(Duration.ofSeconds(2)).build();
         long start = System.nanoTime();
         GovernanceException e = assertThrows(GovernanceException.class, () -> Governance.builder(cfg).build());

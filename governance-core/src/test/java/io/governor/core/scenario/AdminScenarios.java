@@ -25,7 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
+import java.util.function.ObjIntConsumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -154,10 +154,9 @@ public abstract class AdminScenarios {
     @Test
     void concurrentRemovalOfADataSourceTheNewRulesNameFailsTheRuleWrite() {
         GovernanceAdmin a = admin();
-        GovernanceAdmin b = admin();
         AtomicInteger attempts = new AtomicInteger();
 
-        GovernanceException e = failedRuleWriteNamingTheSpare(a, attempts, attempt -> {
+        GovernanceException e = failedRuleWriteNamingTheSpare(a, attempts, (b, attempt) -> {
             if (attempt == 1) {
                 b.removeDataSource("orders", "spare");
             }
@@ -173,10 +172,9 @@ public abstract class AdminScenarios {
     @Test
     void ruleWriteWhoseNamedDataSourceKeepsChangingGivesUpWithConflict() {
         GovernanceAdmin a = admin();
-        GovernanceAdmin b = admin();
         AtomicInteger attempts = new AtomicInteger();
 
-        GovernanceException e = failedRuleWriteNamingTheSpare(a, attempts, attempt -> {
+        GovernanceException e = failedRuleWriteNamingTheSpare(a, attempts, (b, attempt) -> {
             b.removeDataSource("orders", "spare");
             b.addDataSource("orders", "spare", dataSource("spare_" + attempt));
         });
@@ -187,16 +185,17 @@ public abstract class AdminScenarios {
 
     /**
      * Admin {@code a} sets up {@code orders} with a spare and updates its rules to name
-     * {@code primary, replica_0, spare}; {@code meddle} runs first in each attempt (given the attempt
-     * number, counted in {@code attempts} from 1). Asserts that the update fails and the rules are as
-     * they were; returns the failure.
+     * {@code primary, replica_0, spare}; {@code meddle} runs first in each attempt (given a second
+     * admin {@code b} and the attempt number, counted in {@code attempts} from 1). Asserts that the
+     * update fails and the rules are as they were; returns the failure.
      */
-    private static GovernanceException failedRuleWriteNamingTheSpare(GovernanceAdmin a, AtomicInteger attempts,
-                                                                    IntConsumer meddle) {
+    private GovernanceException failedRuleWriteNamingTheSpare(GovernanceAdmin a, AtomicInteger attempts,
+                                                             ObjIntConsumer<GovernanceAdmin> meddle) {
+        GovernanceAdmin b = admin();
         ordersWithASpare(a);
         List<RuleConfig> before = a.database("orders").rules();
         GovernanceException e = assertThrows(GovernanceException.class, () -> a.updateRules("orders", rules -> {
-            meddle.accept(attempts.incrementAndGet());
+            meddle.accept(b, attempts.incrementAndGet());
             return List.of(ReadwriteSplittingRule.of("primary", "replica_0", "spare"));
         }));
         assertEquals(before, a.database("orders").rules());
