@@ -112,4 +112,18 @@ abstract class ContractSupport {
         return recorder.await(awaitTimeout(), type + " " + key + " = " + value,
                 e -> e.type() == type && e.key().equals(key) && (value == null || value.equals(e.value())));
     }
+
+    /** Watches {@code prefix} on {@code r} with a new recorder and returns the recorder (the watch lives as long as {@code r}). */
+    protected static EventRecorder recordAt(Repository r, String prefix) {
+        EventRecorder events = new EventRecorder();
+        r.watch(prefix, events);
+        return events;
+    }
+
+    /** Writes {@code keysAndValues} (key, value, key, value, ...) to {@code r} in order, one {@code put} each. */
+    protected static void putAll(Repository r, String... keysAndValues) {
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            r.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+    }
 }

@@ -86,8 +86,7 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
     void ephemeralIsVisibleToAnotherClientAndRemovedWhenItsClientCloses() {
         RegistryRepository owner = client();
         RegistryRepository observer = client();
-        EventRecorder events = new EventRecorder();
-        observer.watch("/status", events);
+        EventRecorder events = recordAt(observer, "/status");
         owner.putEphemeral("/status/me", "up");
         assertEquals(Optional.of("up"), valueOf(observer, "/status/me"));
         owner.putEphemeral("/status/me", "busy");

@@ -118,10 +118,7 @@ public abstract class RepositoryContractTest extends WatchContract {
         for (String name : names) {
             r.put("/p/" + name, "value of " + name);
         }
-        r.put("/p/alpha/nested/deeper", "x");
-        r.put("/p/structural/deeper", "x");
-        r.put("/pp/not-a-child", "x");
-        r.put("/p/empty", "");
+        putAll(r, "/p/alpha/nested/deeper", "x", "/p/structural/deeper", "x", "/pp/not-a-child", "x", "/p/empty", "");
         Repository reader = client();
         SortedMap<String, VersionedValue> read = BulkReads.of(reader).childValues("/p");
         SortedMap<String, VersionedValue> expected = new TreeMap<>();
@@ -168,14 +165,15 @@ public abstract class RepositoryContractTest extends WatchContract {
     @Test
     void readAllEqualsGetAndChildValues() {
         Repository r = client();
-        r.put("/p/a", "value of a");
-        r.put("/p/b", "value of b");
-        r.put("/p/b/deep/deeper", "deeper");
-        r.put("/p/structural/below", "below");
-        r.put("/p/empty", "");
-        r.put("/pp/not-a-child", "x");
-        r.put("/q", "leaf");
-        r.put("/props", "props");
+        putAll(r,
+                "/p/a", "value of a",
+                "/p/b", "value of b",
+                "/p/b/deep/deeper", "deeper",
+                "/p/structural/below", "below",
+                "/p/empty", "",
+                "/pp/not-a-child", "x",
+                "/q", "leaf",
+                "/props", "props");
         Repository reader = client();
         List<String> keys = List.of("/q", "/missing", "/p/a", "/p/structural", "/props", "/q", "/p/b/deep/deeper");
         List<String> parents = List.of("/p", "/absent/parent", "/q", "/p/b/deep", "/p");
@@ -305,10 +303,7 @@ public abstract class RepositoryContractTest extends WatchContract {
     @Test
     void deleteIsRecursive() {
         Repository r = client();
-        r.put("/d/a", "1");
-        r.put("/d/a/b/c", "2");
-        r.put("/d/e", "3");
-        r.put("/dd", "sibling");
+        putAll(r, "/d/a", "1", "/d/a/b/c", "2", "/d/e", "3", "/dd", "sibling");
         r.delete("/d");
         assertEquals(Optional.empty(), r.get("/d/a"));
         assertEquals(Optional.empty(), r.get("/d/a/b/c"));
@@ -353,8 +348,7 @@ public abstract class RepositoryContractTest extends WatchContract {
     @Test
     void keysWithEveryLegalCharacterRoundTrip() {
         Repository r = client();
-        EventRecorder events = new EventRecorder();
-        r.watch("/keys", events);
+        EventRecorder events = recordAt(r, "/keys");
         List<String> keys = ContractKeys.legalKeysUnder("/keys");
         for (String key : keys) {
             r.put(key, "value of " + key);
@@ -462,8 +456,7 @@ public abstract class RepositoryContractTest extends WatchContract {
         Repository r = client();
         assumeCapability(r, Capability.TRANSACTION);
         r.put("/txw/old", "x");
-        EventRecorder events = new EventRecorder();
-        r.watch("/txw", events);
+        EventRecorder events = recordAt(r, "/txw");
         assertTrue(r.commit(List.of(Operation.put("/txw/a", "1"), Operation.put("/txw/b", "2"), Operation.delete("/txw/old"))));
         awaitEvent(events, ChangeEvent.Type.ADDED, "/txw/a", "1");
         awaitEvent(events, ChangeEvent.Type.ADDED, "/txw/b", "2");
@@ -480,9 +473,7 @@ public abstract class RepositoryContractTest extends WatchContract {
     void aWatchThatReadsLocallyShowsACommitWholeFromItsFirstEventAndMatchesReadAll() {
         Repository r = client();
         Repository writer = client();
-        writer.put("/rl/keep", "k");
-        writer.put("/rl/ds/a", "1");
-        writer.put("/rl/ds/a/deeper", "not a direct child");
+        putAll(writer, "/rl/keep", "k", "/rl/ds/a", "1", "/rl/ds/a/deeper", "not a direct child");
         List<String> keys = List.of("/rl/keep", "/rl/rules", "/rl/none");
         List<String> parents = List.of("/rl/ds");
         List<Optional<SortedMap<String, VersionedValue>>> inListener = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -557,8 +548,7 @@ public abstract class RepositoryContractTest extends WatchContract {
     void operationsAfterCloseThrowClosed() {
         Repository r = client();
         r.put("/k", "v");
-        EventRecorder events = new EventRecorder();
-        r.watch("/k", events);
+        EventRecorder events = recordAt(r, "/k");
         r.close();
         r.close();
         assertError(ErrorCode.CLOSED, () -> r.get("/k"));

@@ -52,11 +52,8 @@ abstract class WatchContract extends ContractSupport {
     @Test
     void recursiveDeleteDeliversDeletedForEachDescendant() {
         Repository r = client();
-        r.put("/t/a", "1");
-        r.put("/t/a/b", "2");
-        r.put("/t/c", "3");
-        EventRecorder events = new EventRecorder();
-        r.watch("/t", events);
+        putAll(r, "/t/a", "1", "/t/a/b", "2", "/t/c", "3");
+        EventRecorder events = recordAt(r, "/t");
         r.delete("/t");
         for (String key : List.of("/t/a", "/t/a/b", "/t/c")) {
             awaitEvent(events, DELETED, key, null);
@@ -66,11 +63,8 @@ abstract class WatchContract extends ContractSupport {
     @Test
     void watchOnKeyDoesNotDeliverSiblingWithCommonPrefix() {
         Repository r = client();
-        EventRecorder events = new EventRecorder();
-        r.watch("/a", events);
-        r.put("/ab", "sibling");
-        r.put("/abc/d", "cousin");
-        r.put("/a/x", "child");
+        EventRecorder events = recordAt(r, "/a");
+        putAll(r, "/ab", "sibling", "/abc/d", "cousin", "/a/x", "child");
         awaitEvent(events, ADDED, "/a/x", "child");
         r.put("/ab", "sibling again");
         r.put("/a/y", "child");
@@ -82,8 +76,7 @@ abstract class WatchContract extends ContractSupport {
     @Test
     void watchOnRootSeesEveryKeyOfTheNamespace() {
         Repository r = client();
-        EventRecorder events = new EventRecorder();
-        r.watch("/", events);
+        EventRecorder events = recordAt(r, "/");
         r.put("/one", "1");
         r.put("/two/deep/key", "2");
         awaitEvent(events, ADDED, "/one", "1");
@@ -98,8 +91,7 @@ abstract class WatchContract extends ContractSupport {
     @Test
     void eventsArriveInOrderPerKey() {
         Repository r = client();
-        EventRecorder events = new EventRecorder();
-        r.watch("/seq", events);
+        EventRecorder events = recordAt(r, "/seq");
         for (int i = 0; i < 50; i++) {
             r.put("/seq/k", "v" + i);
         }
@@ -121,8 +113,7 @@ abstract class WatchContract extends ContractSupport {
     @Test
     void watchListenerRunsOnRepositoryThreadNotCallers() {
         Repository r = client();
-        EventRecorder events = new EventRecorder();
-        r.watch("/th", events);
+        EventRecorder events = recordAt(r, "/th");
         r.put("/th/k", "v");
         awaitEvent(events, ADDED, "/th/k", "v");
         assertFalse(events.threads().contains(Thread.currentThread()), "listener ran on the caller's thread");
