@@ -19,7 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
@@ -99,9 +98,7 @@ class OpenTelemetrySdkTest {
 
     @Test
     void statementSpanFollowsTheDatabaseConventionsAndNamesTheDataSource() throws Exception {
-        GovernedH2 db = start(OpenTelemetryListener.builder());
-        db.execute("select name from whoami", false);
-        SpanData s = only("SELECT orders");
+        SpanData s = selected(OpenTelemetryListener.builder(), "select name from whoami", false);
         assertEquals(SpanKind.CLIENT, s.getKind());
         assertEquals("h2", attr(s, stringKey("db.system")));
         assertEquals("h2database", attr(s, stringKey("db.system.name")));
@@ -142,17 +139,14 @@ class OpenTelemetrySdkTest {
 
     @Test
     void replicaReadIsTaggedWithTheReplica() throws Exception {
-        GovernedH2 db = start(OpenTelemetryListener.builder());
-        db.execute("select name from whoami", true);
-        SpanData s = only("SELECT orders");
+        SpanData s = selected(OpenTelemetryListener.builder(), "select name from whoami", true);
         assertEquals("replica_0", attr(s, stringKey("governor.datasource")));
         assertEquals(true, attr(s, booleanKey("governor.replica")));
     }
 
     @Test
     void bindParametersAreAbsentByDefault() throws Exception {
-        GovernedH2 db = start(OpenTelemetryListener.builder());
-        insert(db, 42, "alice@example.com");
+        start(OpenTelemetryListener.builder()).insert(42, "alice@example.com");
         SpanData s = only("INSERT orders");
         assertEquals("insert into t values (?, ?)", attr(s, stringKey("db.query.text")));
         assertTrue(s.getAttributes().asMap().keySet().stream().noneMatch(k -> k.getKey().startsWith("db.query.parameter")),
@@ -162,18 +156,18 @@ class OpenTelemetrySdkTest {
 
     @Test
     void bindParametersAreRecordedWhenEnabledUpToTheCaps() throws Exception {
-        GovernedH2 db = start(OpenTelemetryListener.builder().captureParameters(true).maxParameters(1).maxParameterLength(5));
-        insert(db, 42, "alice@example.com");
+        start(OpenTelemetryListener.builder().captureParameters(true).maxParameters(1).maxParameterLength(5))
+                .insert(42, "alice@example.com");
         SpanData s = only("INSERT orders");
         assertEquals("42", attr(s, stringKey("db.query.parameter.0")));
         assertNull(attr(s, stringKey("db.query.parameter.1")), "only maxParameters parameters are recorded");
         assertEquals(2L, attr(s, longKey("governor.parameter.count")));
 
-        db.close();
+        h2.close();
         h2 = null;
         exporter.reset();
         GovernedH2 db2 = start(OpenTelemetryListener.builder().captureParameters(true).maxParameterLength(5));
-        insert(db2, 7, "alice@example.com");
+        db2.insert(7, "alice@example.com");
         SpanData s2 = only("INSERT orders");
         assertEquals("7", attr(s2, stringKey("db.query.parameter.0")));
         assertEquals("alice", attr(s2, stringKey("db.query.parameter.1")));
@@ -181,9 +175,8 @@ class OpenTelemetrySdkTest {
 
     @Test
     void statementTextIsCutAtTheConfiguredLength() throws Exception {
-        GovernedH2 db = start(OpenTelemetryListener.builder().maxStatementLength(20));
-        db.execute("select name from whoami where name <> 'a rather long literal'", false);
-        SpanData s = only("SELECT orders");
+        SpanData s = selected(OpenTelemetryListener.builder().maxStatementLength(20),
+                "select name from whoami where name <> 'a rather long literal'", false);
         assertEquals("select name from who", attr(s, stringKey("db.query.text")));
         assertEquals(true, attr(s, booleanKey("governor.statement.truncated")));
     }
@@ -206,8 +199,7 @@ class OpenTelemetrySdkTest {
 
     @Test
     void rejectedConfigurationIsRecordedAsFailed() {
-        GovernedH2 db = start(OpenTelemetryListener.builder());
-        db.publishRejectedChange();
+        start(OpenTelemetryListener.builder()).publishRejectedChange();
         SpanData rejected = await("governor.configuration.rejected", s -> true);
         assertEquals(StatusCode.ERROR, rejected.getStatus().getStatusCode());
         assertEquals("INVALID_CONFIG", attr(rejected, stringKey("governor.error.code")));
@@ -248,12 +240,10 @@ class OpenTelemetrySdkTest {
         assertEquals(SQLTransientConnectionException.class.getName(), attr(failed, stringKey("error.type")));
     }
 
-    private static void insert(GovernedH2 db, int id, String name) throws SQLException {
-        try (Connection c = db.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("insert into t values (?, ?)")) {
-            ps.setInt(1, id);
-            ps.setString(2, name);
-            assertEquals(1, ps.executeUpdate());
-        }
+    /** Starts Governor with {@code listener}, runs the query {@code sql} and returns its only span. */
+    private SpanData selected(OpenTelemetryListener.Builder listener, String sql, boolean onReplica) throws Exception {
+        start(listener).execute(sql, onReplica);
+        return only("SELECT orders");
     }
+
 }

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
@@ -87,9 +86,7 @@ abstract class TracingScenarios {
 
     @Test
     void statementSpanCarriesDatabaseAndGovernorTags() throws Exception {
-        GovernedH2 db = start(OpenTracingListener.builder());
-        db.execute("select name from whoami", false);
-        FinishedSpan s = only("SELECT orders");
+        FinishedSpan s = selected(OpenTracingListener.builder(), "select name from whoami", false);
         assertEquals(OpenTracingListener.COMPONENT, s.tag("component"));
         assertEquals("client", s.tag("span.kind"));
         assertEquals("sql", s.tag("db.type"));
@@ -129,17 +126,14 @@ abstract class TracingScenarios {
 
     @Test
     void replicaReadIsTaggedWithTheReplica() throws Exception {
-        GovernedH2 db = start(OpenTracingListener.builder());
-        db.execute("select name from whoami", true);
-        FinishedSpan s = only("SELECT orders");
+        FinishedSpan s = selected(OpenTracingListener.builder(), "select name from whoami", true);
         assertEquals("replica_0", s.tag("governor.datasource"));
         assertEquals(true, s.tag("governor.replica"));
     }
 
     @Test
     void bindParametersAreAbsentByDefault() throws Exception {
-        GovernedH2 db = start(OpenTracingListener.builder());
-        insert(db, 42, "alice@example.com");
+        start(OpenTracingListener.builder()).insert(42, "alice@example.com");
         FinishedSpan s = only("INSERT orders");
         assertEquals("insert into t values (?, ?)", s.tag("db.statement"));
         assertTrue(s.tags().keySet().stream().noneMatch(k -> k.startsWith("db.statement.parameter")), s.tags()::toString);
@@ -149,26 +143,25 @@ abstract class TracingScenarios {
 
     @Test
     void bindParametersAreRecordedWhenEnabledUpToTheCaps() throws Exception {
-        GovernedH2 db = start(OpenTracingListener.builder().captureParameters(true).maxParameters(1).maxParameterLength(5));
-        insert(db, 42, "alice@example.com");
+        start(OpenTracingListener.builder().captureParameters(true).maxParameters(1).maxParameterLength(5))
+                .insert(42, "alice@example.com");
         FinishedSpan s = only("INSERT orders");
         assertEquals("42", s.tag("db.statement.parameter.0"));
         assertNull(s.tag("db.statement.parameter.1"), "only maxParameters parameters are recorded");
         assertEquals(2, ((Number) s.tag("governor.parameter.count")).intValue());
 
-        db.close();
+        h2.close();
         h2 = null;
         GovernedH2 db2 = start(OpenTracingListener.builder().captureParameters(true).maxParameterLength(5));
-        insert(db2, 7, "alice@example.com");
+        db2.insert(7, "alice@example.com");
         FinishedSpan s2 = finished().stream().filter(f -> "7".equals(f.tag("db.statement.parameter.0"))).findFirst().orElseThrow();
         assertEquals("alice", s2.tag("db.statement.parameter.1"));
     }
 
     @Test
     void statementTextIsCutAtTheConfiguredLength() throws Exception {
-        GovernedH2 db = start(OpenTracingListener.builder().maxStatementLength(20));
-        db.execute("select name from whoami where name <> 'a rather long literal'", false);
-        FinishedSpan s = only("SELECT orders");
+        FinishedSpan s = selected(OpenTracingListener.builder().maxStatementLength(20),
+                "select name from whoami where name <> 'a rather long literal'", false);
         assertEquals("select name from who", s.tag("db.statement"));
         assertEquals(true, s.tag("governor.statement.truncated"));
     }
@@ -191,8 +184,7 @@ abstract class TracingScenarios {
 
     @Test
     void rejectedConfigurationIsRecordedAsFailed() {
-        GovernedH2 db = start(OpenTracingListener.builder());
-        db.publishRejectedChange();
+        start(OpenTracingListener.builder()).publishRejectedChange();
         FinishedSpan rejected = await("governor.configuration.rejected", s -> true);
         assertEquals(true, rejected.tag("error"));
         assertEquals("INVALID_CONFIG", rejected.tag("governor.error.code"));
@@ -236,12 +228,10 @@ abstract class TracingScenarios {
         assertEquals(SQLTransientConnectionException.class.getName(), failed.log("error").get("error.kind"));
     }
 
-    private static void insert(GovernedH2 db, int id, String name) throws SQLException {
-        try (Connection c = db.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("insert into t values (?, ?)")) {
-            ps.setInt(1, id);
-            ps.setString(2, name);
-            assertEquals(1, ps.executeUpdate());
-        }
+    /** Starts Governor with {@code listener}, runs the query {@code sql} and returns its only span. */
+    private FinishedSpan selected(OpenTracingListener.Builder listener, String sql, boolean onReplica) throws Exception {
+        start(listener).execute(sql, onReplica);
+        return only("SELECT orders");
     }
+
 }
