@@ -95,7 +95,7 @@ abstract class TracingScenarios {
         assertEquals("orders", s.tag("governor.database"));
         assertEquals("primary", s.tag("governor.datasource"));
         assertEquals(false, s.tag("governor.replica"));
-        assertEquals(db.governance.appliedRevision("orders"), s.tag("governor.revision"), "the start-up revision");
+        assertEquals(h2.governance.appliedRevision("orders"), s.tag("governor.revision"), "the start-up revision");
         assertNull(s.tag("error"));
         assertNull(s.tag("peer.hostname"), "an in-memory H2 URL names no host");
     }
