@@ -256,7 +256,7 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
     @Test
     void lockIsNotReentrant() {
         RegistryRepository a = client();
-        try (LockLease held = a.lock("job").tryLock(awaitTimeout()).orElseThrow()) {
+        try (LockLease held = holdJob(a)) {
             assertTrue(held.isValid());
             assertEquals(Optional.empty(), a.lock("job").tryLock(SHORT), "a second grant to the same client while held");
         }
@@ -303,7 +303,7 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
     void lockIsReleasedWhenHolderCloses() {
         RegistryRepository a = client();
         RegistryRepository b = client();
-        LockLease lease = a.lock("job").tryLock(awaitTimeout()).orElseThrow();
+        LockLease lease = holdJob(a);
         a.close();
         assertFalse(lease.isValid(), "a lease of a closed repository is not valid");
         assertTrue(b.lock("job").tryLock(awaitTimeout()).isPresent(), "lock freed when its holder closed");
@@ -313,7 +313,7 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
     void lockIsFreedWhenHoldersSessionIsLost() {
         RegistryRepository a = client();
         RegistryRepository b = client();
-        LockLease lease = a.lock("job").tryLock(awaitTimeout()).orElseThrow();
+        LockLease lease = holdJob(a);
         AtomicInteger lostCallbacks = new AtomicInteger();
         AtomicReference<Thread> callbackThread = new AtomicReference<>();
         lease.onLost(() -> {
@@ -337,12 +337,11 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
     @Test
     void closingLeaseTwiceIsHarmless() {
         RegistryRepository a = client();
-        RegistryRepository b = client();
-        LockLease lease = a.lock("job").tryLock(awaitTimeout()).orElseThrow();
+        LockLease lease = holdJob(a);
         AtomicInteger lost = new AtomicInteger();
         lease.onLost(lost::incrementAndGet);
         lease.close();
-        LockLease next = b.lock("job").tryLock(awaitTimeout()).orElseThrow();
+        LockLease next = holdJob(client());
         lease.close();
         assertTrue(next.isValid(), "a second close of an old lease does not release the next holder");
         assertEquals(Optional.empty(), a.lock("job").tryLock(SHORT), "the lock is still held by the next holder");
@@ -393,7 +392,7 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
     void interruptWhileWaitingInTryLockGivesInterrupted() throws Exception {
         RegistryRepository a = client();
         RegistryRepository b = client();
-        LockLease held = a.lock("job").tryLock(awaitTimeout()).orElseThrow();
+        LockLease held = holdJob(a);
         AtomicReference<Object> outcome = new AtomicReference<>();
         AtomicReference<Boolean> flagRestored = new AtomicReference<>();
         Thread waiter = new Thread(() -> {
@@ -478,6 +477,11 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
     }
 
     /** Records connection states in arrival order. */
+    /** Takes the lock "job" on {@code r}, waiting up to {@link #awaitTimeout()}; fails the test if it is not had. */
+    private LockLease holdJob(RegistryRepository r) {
+        return r.lock("job").tryLock(awaitTimeout()).orElseThrow(() -> new AssertionError("lock 'job' not had in " + awaitTimeout()));
+    }
+
     private static final class StateRecorder implements ConnectionStateListener {
         private final List<ConnectionState> states = new CopyOnWriteArrayList<>();
 

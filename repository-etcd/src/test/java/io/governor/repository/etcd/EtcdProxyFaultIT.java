@@ -1,6 +1,5 @@
 package io.governor.repository.etcd;
 
-import io.etcd.jetcd.Client;
 import io.governor.api.repository.LocalReads;
 import io.governor.api.repository.BulkReads;
 import io.governor.api.repository.ChangeEvent;
@@ -13,9 +12,7 @@ import io.governor.test.StateRecorder;
 import io.governor.test.EventRecorder;
 import io.governor.test.TcpProxy;
 import io.governor.test.etcd.EtcdCluster;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,22 +49,13 @@ class EtcdProxyFaultIT {
     @RegisterExtension
     static final EtcdCluster ETCD = EtcdCluster.members(1);
 
-    private static Client admin;
+    @RegisterExtension
+    static final EtcdAdmin ADMIN = new EtcdAdmin(ETCD);
 
     private String namespace;
     private TcpProxy proxy;
     private EtcdRepository cutOff;
     private EtcdRepository observer;
-
-    @BeforeAll
-    static void connectAdmin() {
-        admin = Client.builder().endpoints(ETCD.clientUrls().toArray(String[]::new)).build();
-    }
-
-    @AfterAll
-    static void closeAdmin() {
-        admin.close();
-    }
 
     @BeforeEach
     void connect() {
@@ -177,8 +165,8 @@ class EtcdProxyFaultIT {
         observer.put("/c/keep", "2");
         observer.put("/c/keep", "3");
         observer.put("/c/new", "1");
-        long revision = admin.getKVClient().get(Keys.bytes("/x")).get(10, TimeUnit.SECONDS).getHeader().getRevision();
-        admin.getKVClient().compact(revision).get(10, TimeUnit.SECONDS);
+        long revision = ADMIN.client().getKVClient().get(Keys.bytes("/x")).get(10, TimeUnit.SECONDS).getHeader().getRevision();
+        ADMIN.client().getKVClient().compact(revision).get(10, TimeUnit.SECONDS);
         proxy.restore();
 
         events.await(WAIT, "deletion missed during the cut", e -> e.type() == DELETED && e.key().equals("/c/gone"));

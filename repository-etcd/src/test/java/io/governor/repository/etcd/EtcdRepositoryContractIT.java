@@ -1,12 +1,9 @@
 package io.governor.repository.etcd;
 
-import io.etcd.jetcd.Client;
 import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.test.RegistryRepositoryContractTest;
 import io.governor.test.etcd.EtcdCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.concurrent.TimeUnit;
@@ -17,17 +14,8 @@ class EtcdRepositoryContractIT extends RegistryRepositoryContractTest {
     @RegisterExtension
     static final EtcdCluster ETCD = EtcdCluster.members(1);
 
-    private static Client admin;
-
-    @BeforeAll
-    static void connectAdmin() {
-        admin = Client.builder().endpoints(ETCD.clientUrls().toArray(String[]::new)).build();
-    }
-
-    @AfterAll
-    static void closeAdmin() {
-        admin.close();
-    }
+    @RegisterExtension
+    static final EtcdAdmin ADMIN = new EtcdAdmin(ETCD);
 
     @Override
     protected RegistryRepository newRepository(String namespace) {
@@ -47,6 +35,6 @@ class EtcdRepositoryContractIT extends RegistryRepositoryContractTest {
     /** Revokes the client's lease from another client, as an operator or a long partition would. */
     @Override
     protected void expireSession(RegistryRepository repository) throws Exception {
-        admin.getLeaseClient().revoke(((EtcdRepository) repository).leaseId()).get(10, TimeUnit.SECONDS);
+        ADMIN.client().getLeaseClient().revoke(((EtcdRepository) repository).leaseId()).get(10, TimeUnit.SECONDS);
     }
 }
