@@ -20,9 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -355,32 +352,19 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
         AtomicInteger holders = new AtomicInteger();
         AtomicInteger overlaps = new AtomicInteger();
         List<Long> tokens = new CopyOnWriteArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                RegistryRepository r = t % 2 == 0 ? a : b;
-                int thread = t;
-                done.add(pool.submit(() -> {
-                    for (int i = 0; i < 10; i++) {
-                        try (LockLease lease = r.lock("shared").tryLock(Duration.ofSeconds(60)).orElseThrow()) {
-                            if (holders.incrementAndGet() != 1) {
-                                overlaps.incrementAndGet();
-                            }
-                            tokens.add(lease.fencingToken());
-                            r.put("/work/t" + thread, "i" + i);
-                            holders.decrementAndGet();
-                        }
+        Concurrently.run(4, Duration.ofSeconds(110), thread -> {
+            RegistryRepository r = thread % 2 == 0 ? a : b;
+            for (int i = 0; i < 10; i++) {
+                try (LockLease lease = r.lock("shared").tryLock(Duration.ofSeconds(60)).orElseThrow()) {
+                    if (holders.incrementAndGet() != 1) {
+                        overlaps.incrementAndGet();
                     }
-                    return null;
-                }));
+                    tokens.add(lease.fencingToken());
+                    r.put("/work/t" + thread, "i" + i);
+                    holders.decrementAndGet();
+                }
             }
-            for (Future<?> f : done) {
-                f.get(110, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         assertEquals(0, overlaps.get(), "two contenders held the lock at once");
         assertEquals(40, tokens.size());
         for (int i = 1; i < tokens.size(); i++) {

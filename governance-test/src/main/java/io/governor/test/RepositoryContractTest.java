@@ -14,6 +14,7 @@ import io.governor.api.repository.Watch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -22,9 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static io.governor.api.repository.ChangeEvent.Type.ADDED;
@@ -404,29 +402,12 @@ public abstract class RepositoryContractTest extends WatchContract {
         assumeCapability(first, Capability.COMPARE_AND_SET);
         Repository second = client();
         first.put("/counter", "0");
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < 8; t++) {
-                Repository r = t % 2 == 0 ? first : second;
-                done.add(pool.submit(() -> {
-                    for (int i = 0; i < 100; i++) {
-                        while (true) {
-                            String current = r.get("/counter").orElseThrow().value();
-                            if (r.compareAndSet("/counter", current, String.valueOf(Long.parseLong(current) + 1))) {
-                                break;
-                            }
-                        }
-                    }
-                    return null;
-                }));
+        Concurrently.run(8, Duration.ofSeconds(100), thread -> {
+            Repository r = thread % 2 == 0 ? first : second;
+            for (int i = 0; i < 100; i++) {
+                Concurrently.incrementByCas(r, "/counter");
             }
-            for (Future<?> f : done) {
-                f.get(100, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         assertEquals("800", first.get("/counter").orElseThrow().value());
     }
 

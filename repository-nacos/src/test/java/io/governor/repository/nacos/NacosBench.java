@@ -10,19 +10,18 @@ import io.governor.api.repository.ChangeEvent;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.GovernanceAdmin;
+import io.governor.test.Concurrently;
 import io.governor.test.Ports;
 import io.governor.test.nacos.NacosServer;
 import org.apache.curator.test.TestingServer;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -45,6 +44,9 @@ import java.util.concurrent.locks.LockSupport;
  * one. Command: see docs/performance.md.
  */
 public final class NacosBench {
+
+    /** The benchmark's concurrent runs wait as long as they take. */
+    private static final Duration NO_LIMIT = Duration.ofDays(1);
 
     private NacosBench() {
     }
@@ -149,23 +151,14 @@ public final class NacosBench {
         }
         try (GovernanceAdmin a = GovernanceAdmin.connect(cfg); GovernanceAdmin b = GovernanceAdmin.connect(cfg)) {
             int before = weight(a);
-            ExecutorService pool = Executors.newFixedThreadPool(4);
             long start = System.nanoTime();
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                GovernanceAdmin admin = t % 2 == 0 ? a : b;
-                done.add(pool.submit(() -> {
-                    for (int i = 0; i < updates / 4; i++) {
-                        admin.updateRules("orders", rules -> List.of(bump(rules.get(0))));
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
+            Concurrently.run(4, NO_LIMIT, thread -> {
+                GovernanceAdmin admin = thread % 2 == 0 ? a : b;
+                for (int i = 0; i < updates / 4; i++) {
+                    admin.updateRules("orders", rules -> List.of(bump(rules.get(0))));
+                }
+            });
             double seconds = (System.nanoTime() - start) / 1e9;
-            pool.shutdown();
             int after = weight(a);
             System.out.printf("admin updateRules, 2 admins x 2 threads: %d updates in %.1f s = %.1f updates/s;"
                             + " applied %d of %d (lost or doubled: %d)%n", updates / 4 * 4, seconds, updates / 4 * 4 / seconds,
@@ -190,28 +183,14 @@ public final class NacosBench {
         String ns = "bench-cas-" + UUID.randomUUID().toString().substring(0, 8);
         try (Repository first = open(address, ns); Repository second = open(address, ns)) {
             first.put("/counter", "0");
-            ExecutorService pool = Executors.newFixedThreadPool(8);
             long start = System.nanoTime();
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < 8; t++) {
-                Repository r = t % 2 == 0 ? first : second;
-                done.add(pool.submit(() -> {
-                    for (int i = 0; i < increments / 8; i++) {
-                        while (true) {
-                            String current = r.get("/counter").orElseThrow().value();
-                            if (r.compareAndSet("/counter", current, String.valueOf(Long.parseLong(current) + 1))) {
-                                break;
-                            }
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
+            Concurrently.run(8, NO_LIMIT, thread -> {
+                Repository r = thread % 2 == 0 ? first : second;
+                for (int i = 0; i < increments / 8; i++) {
+                    Concurrently.incrementByCas(r, "/counter");
+                }
+            });
             double seconds = (System.nanoTime() - start) / 1e9;
-            pool.shutdown();
             System.out.printf("repository get + compareAndSet, 8 threads on 2 clients, one key: %d increments in %.1f s ="
                     + " %.1f/s; counter %s%n", increments / 8 * 8, seconds, increments / 8 * 8 / seconds,
                     first.get("/counter").orElseThrow().value());
