@@ -66,8 +66,8 @@ final class Transaction {
      */
     static boolean commit(CuratorFramework client, Nodes nodes, List<Operation> operations) throws Exception {
         for (int attempt = 0; attempt < Nodes.MAX_ATTEMPTS; attempt++) {
-            Transaction t = new Transaction(client, nodes);
-            if (!t.plan(operations)) {
+            Transaction t = planned(client, nodes, operations);
+            if (t == null) {
                 return false;
             }
             if (t.ops.isEmpty()) {
@@ -100,6 +100,22 @@ final class Transaction {
         }
         nodes.writes().sync();
         return commit(client, nodes, ops);
+    }
+
+    /** One plan of {@code operations} from fresh reads; null when a check fails on them. */
+    static Transaction planned(CuratorFramework client, Nodes nodes, List<Operation> operations) throws Exception {
+        Transaction t = new Transaction(client, nodes);
+        return t.plan(operations) ? t : null;
+    }
+
+    /** The planned multi, guarded by the versions read. */
+    List<CuratorOp> ops() {
+        return ops;
+    }
+
+    /** The nodes read and keys written, which resolve a lost answer. */
+    GuardedWrite written() {
+        return written;
     }
 
     private boolean plan(List<Operation> operations) throws Exception {
@@ -213,6 +229,12 @@ final class Transaction {
                 n.value = read.value();
             }
             state.put(path, n);
+            if (read == null && !"/".equals(path)) {
+                // An absent node that is absent again may have been created by a lost copy and deleted
+                // by another writer since: only its parent's child revision (pzxid) shows that, so the
+                // parent is planned too, the namespace root included.
+                node(Paths.parent(path));
+            }
         }
         return n;
     }
