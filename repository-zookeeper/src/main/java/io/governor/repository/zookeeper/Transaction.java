@@ -7,6 +7,8 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +36,8 @@ import java.util.TreeSet;
  * <p>Not thread-safe; one instance per commit call.
  */
 final class Transaction {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Transaction.class);
 
     private final CuratorFramework client;
     private final Nodes nodes;
@@ -78,12 +82,28 @@ final class Transaction {
             }
             for (Operation op : operations) {
                 if (op instanceof Operation.Delete d) {
-                    nodes.pruneEmptyParents(d.key());
+                    pruneAfterApplied(nodes, d.key());
                 }
             }
             return true;
         }
         throw new KeeperException.BadVersionException(operations.get(0).key());
+    }
+
+    /**
+     * Prunes the empty parents a delete left, as housekeeping: the write has applied, so a failure
+     * here (a cut connection, a parent this client may not delete) must not report it as failed,
+     * which would say "not applied" ({@code UNAVAILABLE}) for a write that landed.
+     */
+    private static void pruneAfterApplied(Nodes nodes, String key) {
+        try {
+            nodes.pruneEmptyParents(key);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt(); // the caller sees the flag; the write stays applied
+            }
+            LOG.debug("pruning the empty parents of {} after it was deleted failed: {}", key, e.toString());
+        }
     }
 
     /**

@@ -7,6 +7,8 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,11 +28,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A lost answer resolved from the nodes a {@link Transaction} planned, replayed deterministically:
+ * Writes whose outcome must be reported as it is. A lost answer resolved from the nodes a {@link Transaction} planned, replayed deterministically:
  * the multi applies but its answer is "lost", and another writer changes the nodes before they are
  * read again. Found by {@code ZooKeeperWriteOutcomeIT} on a loaded machine: a put that created a
  * key at the top of the namespace, deleted by another client before the re-read, was sent again and
- * applied twice, because a key absent again looked like the state the write was planned on.
+ * applied twice, because a key absent again looked like the state the write was planned on. And a
+ * delete that applied is reported applied even when pruning its empty parents afterwards fails.
  */
 class ZooKeeperLostAnswerIT {
 
@@ -98,6 +101,17 @@ class ZooKeeperLostAnswerIT {
         assertTrue(t.written().send(lostBeforeSending, TimeUnit.SECONDS.toNanos(10)));
         assertEquals(2, sends.get());
         assertEquals("v", new String(client.getData().forPath("/register")));
+    }
+
+    @Test
+    void aDeleteThatAppliedIsReportedAppliedWhenPruningItsParentFails() throws Exception {
+        assertTrue(Transaction.commit(client, nodes, List.of(Operation.put("/dir/key", "v")))); // /dir: structural
+        // the namespace root's ACL lets no one delete /dir: pruning fails after the delete applied
+        client.setACL().withACL(List.of(new ACL(ZooDefs.Perms.ALL & ~ZooDefs.Perms.DELETE, ZooDefs.Ids.ANYONE_ID_UNSAFE)))
+                .forPath("/");
+        assertTrue(Transaction.commit(client, nodes, List.of(Operation.delete("/dir/key"))));
+        assertTrue(client.checkExists().forPath("/dir/key") == null);
+        assertTrue(client.checkExists().forPath("/dir") != null, "the test needs pruning to have failed");
     }
 
     private void assertCreatedThenDeletedIsNotResent(String key) throws Exception {
