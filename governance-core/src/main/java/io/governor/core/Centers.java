@@ -22,16 +22,13 @@ record Centers(RegistryRepository registryRepository, Repository configRepositor
      */
     static Centers connect(GovernanceConfig cfg, RuleCodecs codecs, long deadline) {
         YamlCodec codec = new YamlCodec(codecs);
-        // Check the config center's type and capabilities before connecting anything.
-        cfg.configCenter().ifPresent(cc -> Repositories.requireCapabilities(Repositories.provider(cc.type()),
-                Repositories.CONFIG_CENTER, "config center"));
-        RegistryRepository registry = (RegistryRepository) Repositories.connect(cfg.registryCenter(),
-                Repositories.REGISTRY_CENTER, "registry center", left(deadline));
+        // Check the config center's type before connecting anything (the registry's is checked by connectRegistry).
+        cfg.configCenter().ifPresent(cc -> Repositories.provider(cc.type()));
+        RegistryRepository registry = Repositories.connectRegistry(cfg.registryCenter(), left(deadline));
         Repository config = registry;
         if (cfg.configCenter().isPresent()) {
             try {
-                config = Repositories.connect(cfg.configCenter().get(), Repositories.CONFIG_CENTER, "config center",
-                        left(deadline));
+                config = Repositories.connect(cfg.configCenter().get(), "config center", left(deadline));
             } catch (RuntimeException e) {
                 registry.close();
                 throw e;

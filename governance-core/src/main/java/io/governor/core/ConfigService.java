@@ -6,7 +6,9 @@ import io.governor.api.config.DataSourceConfig;
 import io.governor.api.config.DatabaseConfig;
 import io.governor.api.config.GovernanceProps;
 import io.governor.api.config.RuleConfig;
+import io.governor.api.repository.BulkReads;
 import io.governor.api.repository.Capability;
+import io.governor.api.repository.LocalReads;
 import io.governor.api.repository.Operation;
 import io.governor.api.repository.Paths;
 import io.governor.api.repository.Repository;
@@ -73,16 +75,16 @@ final class ConfigService {
 
     /**
      * Reads and validates a database. A database the center knows nothing of gives an empty config
-     * and {@link DatabaseSnapshot#exists()} false. One {@link Repository#readAll} of the data source
+     * and {@link DatabaseSnapshot#exists()} false. One {@link BulkReads#readAll} of the data source
      * nodes and the rules node.
      */
     DatabaseSnapshot load(String db) {
         Paths.requireSegment(db, "database name");
-        return snapshot(db, repo.readAll(List.of(NodePaths.rules(db)), List.of(NodePaths.dataSources(db))));
+        return snapshot(db, BulkReads.of(repo).readAll(List.of(NodePaths.rules(db)), List.of(NodePaths.dataSources(db))));
     }
 
     /**
-     * Reads and validates a database and the props together, in one {@link Repository#readAll}:
+     * Reads and validates a database and the props together, in one {@link BulkReads#readAll}:
      * what an instance re-reads after every change. Decodes and fails exactly as {@link #load} then
      * {@link #loadProps} would.
      *
@@ -95,7 +97,7 @@ final class ConfigService {
 
     /**
      * As {@link #loadWithProps(String)}, but the nodes come from {@code readThrough}'s
-     * {@link Watch#readLocally} where the repository answers it (etcd: the watch's own copy of
+     * {@link LocalReads#readLocally} where the repository answers it (etcd: the watch's own copy of
      * {@code /config}, one snapshot no older than the last event delivered, without a request), and
      * from {@code readAll} where it does not. A re-read after an event needs nothing newer than that
      * event: a later change brings its own event and its own re-read. A read that must be at least
@@ -119,8 +121,9 @@ final class ConfigService {
         Paths.requireSegment(db, "database name");
         List<String> keys = List.of(NodePaths.rules(db), NodePaths.PROPS);
         List<String> parents = List.of(NodePaths.dataSources(db));
-        SortedMap<String, VersionedValue> nodes = w == null ? repo.readAll(keys, parents)
-                : w.readLocally(keys, parents).orElseGet(() -> repo.readAll(keys, parents));
+        BulkReads reads = BulkReads.of(repo);
+        SortedMap<String, VersionedValue> nodes = w == null ? reads.readAll(keys, parents)
+                : LocalReads.read(w, keys, parents).orElseGet(() -> reads.readAll(keys, parents));
         DatabaseSnapshot snapshot = snapshot(db, nodes);
         if (require) {
             requireExists(snapshot);
@@ -272,12 +275,12 @@ final class ConfigService {
     }
 
     /**
-     * Watches which keys under {@code /config} change ({@link Repository#watchKeys}): events may
+     * Watches which keys under {@code /config} change ({@link BulkReads#watchKeys}): events may
      * carry no value and may be spurious; the listener re-reads what it needs, through this watch
      * with {@link #loadWithProps(String, Watch)}.
      */
     Watch watch(WatchListener listener) {
-        return repo.watchKeys(NodePaths.CONFIG, listener);
+        return BulkReads.of(repo).watchKeys(NodePaths.CONFIG, listener);
     }
 
     /**

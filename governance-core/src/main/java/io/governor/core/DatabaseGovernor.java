@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,14 +28,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * configuration stays; the next event converges. A change rejected for a transient reason
  * (a database that cannot be reached) is retried with a growing delay.
  *
- * <p>Operators' data source control takes the same thread: a watched control event only records
- * the value it carries ({@link #controlChanged}), and the governance thread applies the latest
- * recorded values without reading the center again; {@link #markControlDirty} (start-up, after a
- * reconnect, an event it cannot place) re-reads the whole disabled set instead, so a missed event
- * still converges.
+ * <p>Operators' data source control does not wait for that thread. A watched control event
+ * carries the control node's value, and {@link #controlChanged} applies it on the thread that
+ * delivers it: the routing snapshot without (or with) the data source is swapped in, the status
+ * write is recorded for the control thread, and listeners get the {@code DATA_SOURCE} state event.
+ * None of that reads the center or blocks: the swap is one volatile write, the write is only
+ * recorded, and listeners must be fast by their contract. {@link #markControlDirty} (start-up, after
+ * a reconnect, an event it cannot place) re-reads the whole disabled set on the governance thread
+ * instead, and applies on top of it the events delivered while it read, so a missed event still
+ * converges.
  *
- * <p>Thread-safe: the methods called from other threads only record work and schedule it on the
- * governance thread; none blocks.
+ * <p>Thread-safe: the methods called from other threads either record work and schedule it on the
+ * governance thread or, for a control event, apply it under a short lock; none blocks on the
+ * center or on a pool.
  */
 final class DatabaseGovernor implements AutoCloseable {
 
@@ -70,12 +74,12 @@ final class DatabaseGovernor implements AutoCloseable {
     private final StatusSink status;
     private final ScheduledThreadPoolExecutor thread;
     private final AtomicBoolean dirty = new AtomicBoolean();
-    /** A control task is scheduled and has not started yet. */
-    private final AtomicBoolean controlDue = new AtomicBoolean();
-    /** The next control task re-reads the whole disabled set. */
+    /** A re-read of the disabled set is scheduled and has not started yet. */
     private final AtomicBoolean controlReadDue = new AtomicBoolean();
-    /** Data source name to the latest watched control value ({@link #DELETED} for a removed node). */
-    private final Map<String, String> controlEvents = new ConcurrentHashMap<>();
+    /** Guards {@link #disabled} and {@link #eventsDuringRead}: control events and re-reads apply from two threads. */
+    private final Object controlLock = new Object();
+    /** While the governance thread re-reads the disabled set: data source to the value of each event delivered since. */
+    private Map<String, String> eventsDuringRead;
 
     /** The configuration watch re-reads go through ({@link ConfigService#loadWithProps(String, Watch)}); null before it exists. */
     private volatile io.governor.api.repository.Watch readThrough;
@@ -84,6 +88,7 @@ final class DatabaseGovernor implements AutoCloseable {
     private volatile String appliedRevision;
     /** Set first thing in {@link #close()}: a task it interrupts fails, and that is not news. */
     private volatile boolean closing;
+    /** The data sources this instance skips; guarded by {@link #controlLock}. */
     private Set<String> disabled = Set.of();
     private String lastRejected;
     private long retryDelayMs = 500;
@@ -121,15 +126,18 @@ final class DatabaseGovernor implements AutoCloseable {
      */
     void startWith(DatabaseConfig local, GovernanceProps props) {
         String rev = config.revision(local, props);
-        disabled = registry.disabledDataSources(db);
-        runtime.setDisabled(disabled);
+        Set<String> readDisabled = registry.disabledDataSources(db);
+        synchronized (controlLock) {
+            disabled = readDisabled;
+            runtime.setDisabled(readDisabled);
+        }
         runtime.apply(local, props, rev);
         DatabaseConfig before = current;
         GovernanceProps beforeProps = currentProps;
         current = local;
         currentProps = props;
         appliedRevision = rev;
-        status.disabled(db, disabled);
+        status.disabled(db, readDisabled);
         status.applied(db, rev);
         LOG.info("[{}] database '{}' started at revision {} with data sources {}", namespace, db, rev,
                 local.dataSources().keySet());
@@ -189,22 +197,27 @@ final class DatabaseGovernor implements AutoCloseable {
 
     /** Re-read the whole disabled set soon (start-up, reconnect, an event that names no data source). */
     void markControlDirty() {
-        controlReadDue.set(true);
-        scheduleControl();
+        if (controlReadDue.compareAndSet(false, true)) {
+            submit(this::rereadControl);
+        }
     }
 
     /**
-     * A data source's control node changed to {@code value} ({@code null}: deleted): apply it soon,
-     * from the value itself. Never blocks; safe on a repository's watch thread.
+     * A data source's control node changed to {@code value} ({@code null}: deleted): applies it now,
+     * on the calling thread, from the value itself (see the class comment). Does not block; safe on
+     * a repository's watch thread.
      */
     void controlChanged(String dataSource, String value) {
-        controlEvents.put(dataSource, value == null ? DELETED : value);
-        scheduleControl();
-    }
-
-    private void scheduleControl() {
-        if (controlDue.compareAndSet(false, true)) {
-            submit(this::reconcileControl);
+        if (closing) {
+            return;
+        }
+        synchronized (controlLock) {
+            if (eventsDuringRead != null) {
+                eventsDuringRead.put(dataSource, value == null ? DELETED : value);
+            }
+            Set<String> next = new TreeSet<>(disabled);
+            setControl(next, dataSource, value == null ? DELETED : value);
+            applyDisabled(next);
         }
     }
 
@@ -305,36 +318,50 @@ final class DatabaseGovernor implements AutoCloseable {
         }
     }
 
-    private void reconcileControl() {
-        controlDue.set(false);
-        Set<String> next;
-        if (controlReadDue.getAndSet(false)) {
-            // Events recorded before the read are in what it reads; those after it are applied on top.
-            controlEvents.clear();
-            next = new TreeSet<>(registry.disabledDataSources(db));
-        } else {
-            next = new TreeSet<>(disabled);
+    /** Governance thread: reads the disabled set, then applies it with the events delivered meanwhile on top. */
+    private void rereadControl() {
+        controlReadDue.set(false);
+        synchronized (controlLock) {
+            eventsDuringRead = new java.util.HashMap<>();
         }
-        for (String ds : List.copyOf(controlEvents.keySet())) {
-            String value = controlEvents.remove(ds);
-            if (value != null && RegistryService.isDisabled(value)) {
-                next.add(ds);
-            } else if (value != null) {
-                next.remove(ds);
+        Set<String> read = null;
+        try {
+            read = registry.disabledDataSources(db);
+        } finally {
+            synchronized (controlLock) {
+                if (read != null) {
+                    Set<String> next = new TreeSet<>(read);
+                    eventsDuringRead.forEach((ds, value) -> setControl(next, ds, value));
+                    applyDisabled(next);
+                }
+                eventsDuringRead = null;
             }
         }
-        next = java.util.Collections.unmodifiableSet(next);
+    }
+
+    private static void setControl(Set<String> disabled, String dataSource, String value) {
+        if (RegistryService.isDisabled(value)) {
+            disabled.add(dataSource);
+        } else {
+            disabled.remove(dataSource);
+        }
+    }
+
+    /**
+     * Runs {@code next} if it differs: swaps the routing snapshot, records the status write and tells
+     * listeners, in that order (holding {@link #controlLock}).
+     */
+    private void applyDisabled(Set<String> next) {
         if (next.equals(disabled)) {
             return;
         }
         Set<String> before = disabled;
-        disabled = next;
-        runtime.setDisabled(next);
-        status.disabled(db, next);
+        disabled = java.util.Collections.unmodifiableSet(next);
+        runtime.setDisabled(disabled);
+        status.disabled(db, disabled);
         for (String ds : union(before, next)) {
-            boolean was = before.contains(ds);
             boolean now = next.contains(ds);
-            if (was != now) {
+            if (before.contains(ds) != now) {
                 LOG.info("[{}] data source {}/{} is now {}", namespace, db, ds, now ? "DISABLED" : "ENABLED");
                 listeners.state(new StateEvent(namespace, StateEvent.Kind.DATA_SOURCE, db + "/" + ds, now ? "DISABLED" : "ENABLED"));
             }

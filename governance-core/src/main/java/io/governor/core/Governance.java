@@ -44,11 +44,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * checked and its pools connected here, so a failed start leaves the center as it was; a failure
  * on the center's configuration says that the center's was used, and where it came from.
  *
- * <p>Threads: repository callbacks (watch events, connection state) only record that work is due.
- * Configuration and data source control are applied on each database's governance thread
- * ({@code governor-<namespace>-<db>-governance}); the instance's own control (circuit breaker),
- * the resynchronisation after a reconnect and the coalesced status writes run on one control
- * thread ({@code governor-<namespace>-control}) owned by this object.
+ * <p>Threads: repository callbacks (watch events, connection state) only record that work is due,
+ * and never block. Configuration is applied on each database's governance thread
+ * ({@code governor-<namespace>-<db>-governance}). A data source control event is applied where it
+ * is delivered: the value it carries needs no read and no pool, only a swap of the routing
+ * snapshot, so listeners hear of it at once; its status write is only recorded. The instance's
+ * own control (circuit breaker), the resynchronisation after a reconnect and the coalesced status
+ * writes run on one control thread ({@code governor-<namespace>-control}) owned by this object.
  *
  * <p>Thread-safe. {@link #close()} stops watching, unregisters the instance, closes pools and
  * center connections, and leaves no thread running.
@@ -245,7 +247,10 @@ public final class Governance implements AutoCloseable {
         }
     }
 
-    /** On the repository's watch thread: records what changed and returns; never blocks. */
+    /**
+     * On the repository's watch delivery: records what changed, or applies a data source's control
+     * value (a routing swap, see {@link DatabaseGovernor#controlChanged}); never blocks.
+     */
     private void controlChanged(ChangeEvent e) {
         if (e.key().equals(NodePaths.instanceControl(instanceId))) {
             String value = e.type() == ChangeEvent.Type.DELETED || e.value() == null ? "" : e.value();

@@ -2,6 +2,7 @@ package io.governor.core;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
+import io.governor.api.repository.BulkReads;
 import io.governor.api.repository.Paths;
 import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.VersionedValue;
@@ -66,13 +67,13 @@ final class Instances {
     }
 
     /**
-     * Every registered instance, sorted by id, read with one {@link RegistryRepository#childValues}
+     * Every registered instance, sorted by id, read with one {@link BulkReads#childValues}
      * call (one range request on etcd, pipelined reads on ZooKeeper). Instances whose status node is
      * unreadable are skipped.
      */
     List<InstanceInfo> instances() {
         List<InstanceInfo> out = new ArrayList<>();
-        for (Map.Entry<String, VersionedValue> e : repo.childValues(NodePaths.STATUS_INSTANCES).entrySet()) {
+        for (Map.Entry<String, VersionedValue> e : BulkReads.of(repo).childValues(NodePaths.STATUS_INSTANCES).entrySet()) {
             parse(e.getKey(), e.getValue()).ifPresent(out::add);
         }
         return out;

@@ -1,5 +1,6 @@
 package io.governor.core;
 
+import io.governor.api.repository.BulkReads;
 import io.governor.api.repository.DistributedLock;
 import io.governor.api.repository.Paths;
 import io.governor.api.repository.RegistryRepository;
@@ -53,7 +54,7 @@ final class RegistryService {
     /** The data sources of a database that operators disabled. */
     Set<String> disabledDataSources(String db) {
         Set<String> out = new TreeSet<>();
-        for (Map.Entry<String, VersionedValue> e : repo.childValues(NodePaths.dataSourceControls(db)).entrySet()) {
+        for (Map.Entry<String, VersionedValue> e : BulkReads.of(repo).childValues(NodePaths.dataSourceControls(db)).entrySet()) {
             if (isDisabled(e.getValue().value())) {
                 out.add(e.getKey());
             }

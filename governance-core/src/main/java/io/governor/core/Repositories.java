@@ -2,8 +2,8 @@ package io.governor.core;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
-import io.governor.api.repository.Capability;
 import io.governor.api.repository.RegistryRepository;
+import io.governor.api.repository.RegistryRepositoryProvider;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.api.repository.RepositoryProvider;
@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.ServiceLoader;
@@ -23,17 +22,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * Finds repository providers through {@link ServiceLoader} by type name and connects centers for
- * a role, checking the capabilities the role needs before connecting. Stateless.
+ * a role: any repository can be the config center; the registry center must come from a
+ * {@link RegistryRepositoryProvider}, which is checked before anything connects. Stateless.
  */
 final class Repositories {
-
-    /** What a config center must be able to do. */
-    static final Set<Capability> CONFIG_CENTER = EnumSet.of(Capability.LIST_CHILDREN);
-    /** What a registry center must be able to do. */
-    static final Set<Capability> REGISTRY_CENTER = EnumSet.of(Capability.LIST_CHILDREN, Capability.EPHEMERAL, Capability.LOCK);
 
     /** The types Governor ships a repository module for ({@code memory} is in core). */
     static final Set<String> KNOWN_TYPES = Set.of("zookeeper", "etcd", "apollo", "nacos");
@@ -89,43 +85,64 @@ final class Repositories {
     }
 
     /**
-     * Checks a provider against the capabilities a role needs.
+     * The provider of a type that can be the registry center.
      *
-     * @throws GovernanceException {@code CAPABILITY_MISSING} naming the type, the role and what is missing
+     * @throws GovernanceException {@code REPOSITORY_NOT_FOUND} as {@link #provider}; {@code CAPABILITY_MISSING}
+     *         naming the type, what it lacks and the registry types found
      */
-    static void requireCapabilities(RepositoryProvider provider, Set<Capability> required, String role) {
-        Set<Capability> missing = EnumSet.noneOf(Capability.class);
-        missing.addAll(required);
-        missing.removeAll(provider.capabilities());
-        if (!missing.isEmpty()) {
-            throw new GovernanceException(ErrorCode.CAPABILITY_MISSING, "repository type '" + provider.type()
-                    + "' cannot be the " + role + ": it lacks " + missing + " (it has " + provider.capabilities() + ")");
+    static RegistryRepositoryProvider registryProvider(String type) {
+        RepositoryProvider provider = provider(type);
+        if (provider instanceof RegistryRepositoryProvider registry) {
+            return registry;
         }
+        Set<String> registries = new TreeSet<>();
+        providers().stream().filter(p -> p instanceof RegistryRepositoryProvider)
+                .forEach(p -> registries.add(p.type().toLowerCase(Locale.ROOT)));
+        throw new GovernanceException(ErrorCode.CAPABILITY_MISSING, "repository type '" + provider.type()
+                + "' cannot be the registry center: it has no ephemeral keys and no locks (EPHEMERAL, LOCK); "
+                + "registry center types found: " + (registries.isEmpty() ? "none" : String.join(", ", registries)));
     }
 
     /**
-     * Connects a center for a role, waiting at most {@code timeout} in all. A center that cannot be
-     * reached yet ({@code CONNECT_FAILED}, {@code UNAVAILABLE} or {@code TIMEOUT} from the provider,
-     * for instance after ZooKeeper's {@code connectionTimeout}) is tried again until {@code timeout}
-     * is spent, so a center that comes up during start-up is used; a host name that does not
-     * resolve, bad credentials or a bad configuration fail at once.
+     * Connects the registry center, as {@link #connect} connects any center.
      *
-     * @param timeout the whole wait, normally what is left of {@code startupTimeout}
-     * @throws GovernanceException {@code REPOSITORY_NOT_FOUND}, {@code CAPABILITY_MISSING},
-     *         {@code CONNECT_FAILED} (naming the servers and {@code startupTimeout}, never a
-     *         credential), or the provider's own error
+     * @throws GovernanceException {@code CAPABILITY_MISSING} before connecting when the type cannot be
+     *         the registry center ({@link #registryProvider}); otherwise as {@link #connect}
      */
-    static Repository connect(RepositoryConfig config, Set<Capability> required, String role, Duration timeout) {
+    static RegistryRepository connectRegistry(RepositoryConfig config, Duration timeout) {
+        RegistryRepositoryProvider provider = registryProvider(config.type());
+        return connect(config, provider::create, "registry center", timeout);
+    }
+
+    /**
+     * Connects a center for a role any repository can fill (the config center), waiting at most
+     * {@code timeout} in all. A center that cannot be reached yet ({@code CONNECT_FAILED},
+     * {@code UNAVAILABLE} or {@code TIMEOUT} from the provider, for instance after ZooKeeper's
+     * {@code connectionTimeout}) is tried again until {@code timeout} is spent, so a center that comes
+     * up during start-up is used; a host name that does not resolve, bad credentials or a bad
+     * configuration fail at once.
+     *
+     * @param role    what the center is for, in messages and the connect thread's log lines
+     * @param timeout the whole wait, normally what is left of {@code startupTimeout}
+     * @throws GovernanceException {@code REPOSITORY_NOT_FOUND}, {@code CONNECT_FAILED} (naming the
+     *         servers and {@code startupTimeout}, never a credential), or the provider's own error
+     */
+    static Repository connect(RepositoryConfig config, String role, Duration timeout) {
         RepositoryProvider provider = provider(config.type());
-        requireCapabilities(provider, required, role);
-        CompletableFuture<Repository> result = new CompletableFuture<>();
+        return connect(config, provider::create, role, timeout);
+    }
+
+    /** What both {@code connect}s above do, with the provider's {@code create}. */
+    private static <R extends Repository> R connect(RepositoryConfig config, Function<RepositoryConfig, R> create,
+                                                    String role, Duration timeout) {
+        CompletableFuture<R> result = new CompletableFuture<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         AtomicReference<GovernanceException> lastFailure = new AtomicReference<>();
-        Thread t = new Thread(() -> connectUntil(provider, config, role, deadline, result, lastFailure),
+        Thread t = new Thread(() -> connectUntil(create, config, role, deadline, result, lastFailure),
                 "governor-" + config.namespace() + "-connect");
         t.setDaemon(true);
         t.start();
-        Repository repo;
+        R repo;
         try {
             repo = result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -151,11 +168,6 @@ final class Repositories {
             }
             throw GovernanceException.interrupted("connect " + role, e);
         }
-        if (required.contains(Capability.EPHEMERAL) && !(repo instanceof RegistryRepository)) {
-            repo.close();
-            throw new GovernanceException(ErrorCode.CAPABILITY_MISSING, "repository type '" + provider.type()
-                    + "' declares EPHEMERAL but did not create a RegistryRepository");
-        }
         LOG.info("[{}] connected {} as {} ({})", config.namespace(), config.type(), role, config.serverLists());
         return repo;
     }
@@ -164,11 +176,12 @@ final class Repositories {
      * The connect thread: creates the repository, again after a short pause while the center is not
      * reachable, until the caller stops waiting (at the deadline it reports the timeout itself).
      */
-    private static void connectUntil(RepositoryProvider provider, RepositoryConfig config, String role, long deadline,
-                                     CompletableFuture<Repository> result, AtomicReference<GovernanceException> lastFailure) {
+    private static <R extends Repository> void connectUntil(Function<RepositoryConfig, R> create, RepositoryConfig config,
+                                                            String role, long deadline, CompletableFuture<R> result,
+                                                            AtomicReference<GovernanceException> lastFailure) {
         while (!result.isDone()) {
             try {
-                Repository r = provider.create(config);
+                R r = create.apply(config);
                 if (!result.complete(r)) {
                     r.close(); // the caller gave up waiting: do not leak the late connection
                 }
@@ -195,7 +208,7 @@ final class Repositories {
     }
 
     /** Waits {@link #RETRY_PAUSE}, or less when the caller stops waiting (then the result is done). */
-    private static void pause(CompletableFuture<Repository> result) {
+    private static void pause(CompletableFuture<?> result) {
         try {
             result.get(RETRY_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException | java.util.concurrent.CancellationException e) {

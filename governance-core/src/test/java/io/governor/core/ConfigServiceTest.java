@@ -6,6 +6,8 @@ import io.governor.api.config.DataSourceConfig;
 import io.governor.api.config.DatabaseConfig;
 import io.governor.api.config.GovernanceProps;
 import io.governor.api.config.ReadwriteSplittingRule;
+import io.governor.api.repository.BulkReads;
+import io.governor.api.repository.LocalReads;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.Watch;
@@ -15,10 +17,10 @@ import io.governor.test.CallCounter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.Collection;
 import java.util.List;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -39,7 +41,8 @@ class ConfigServiceTest {
     private final Repository repo = new MemoryRepositoryProvider().create(RepositoryConfig.builder("memory")
             .serverLists("config-service-" + UUID.randomUUID()).namespace("ns").build());
     /** The memory repository, counting calls by method name. */
-    private final CallCounter<Repository> counter = new CallCounter<>(Repository.class, repo);
+    private final CallCounter<Repository> counter = new CallCounter<>(Repository.class, repo,
+            Map.of(BulkReads.class, BulkReads.of(repo)));
     private final Map<String, AtomicInteger> calls = counter.calls();
     private final Repository counted = counter.proxy();
     private final ConfigService config = new ConfigService(counted, new YamlCodec(RuleCodecs.load()), "ns");
@@ -112,8 +115,32 @@ class ConfigServiceTest {
         AtomicInteger localReads = new AtomicInteger();
         java.util.concurrent.atomic.AtomicBoolean answer = new java.util.concurrent.atomic.AtomicBoolean(true);
         // a repository whose configuration watch answers readLocally (from the center, for the test)
+        class LocalWatch implements Watch, LocalReads {
+            private final Watch w;
+
+            LocalWatch(Watch w) {
+                this.w = w;
+            }
+
+            @Override
+            public String prefix() {
+                return w.prefix();
+            }
+
+            @Override
+            public Optional<SortedMap<String, VersionedValue>> readLocally(Collection<String> keys,
+                                                                        Collection<String> parents) {
+                localReads.incrementAndGet();
+                return answer.get() ? Optional.of(BulkReads.of(repo).readAll(keys, parents)) : Optional.empty();
+            }
+
+            @Override
+            public void close() {
+                w.close();
+            }
+        }
         Repository local = (Repository) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {Repository.class}, (proxy, method, args) -> {
+                new Class<?>[] {Repository.class, BulkReads.class}, (proxy, method, args) -> {
                     Object out;
                     try {
                         out = method.invoke(counted, args);
@@ -123,25 +150,7 @@ class ConfigServiceTest {
                     if (!method.getName().equals("watchKeys")) {
                         return out;
                     }
-                    Watch w = (Watch) out;
-                    return new Watch() {
-                        @Override
-                        public String prefix() {
-                            return w.prefix();
-                        }
-
-                        @Override
-                        public Optional<SortedMap<String, VersionedValue>> readLocally(Collection<String> keys,
-                                                                                    Collection<String> parents) {
-                            localReads.incrementAndGet();
-                            return answer.get() ? Optional.of(repo.readAll(keys, parents)) : Optional.empty();
-                        }
-
-                        @Override
-                        public void close() {
-                            w.close();
-                        }
-                    };
+                    return new LocalWatch((Watch) out);
                 });
         ConfigService watched = new ConfigService(local, config.codec(), "ns");
         ConfigService.WithProps before = watched.loadWithProps("orders");
@@ -170,12 +179,12 @@ class ConfigServiceTest {
 
     @Test
     void theDefaultWatchAnswersNoLocalReadButChecksItsArguments() {
-        try (Watch w = repo.watchKeys("/config", e -> { })) {
-            assertEquals(Optional.empty(), w.readLocally(List.of("/config/props"), List.of("/config")));
+        try (Watch w = BulkReads.of(repo).watchKeys("/config", e -> { })) {
+            assertEquals(Optional.empty(), LocalReads.read(w, List.of("/config/props"), List.of("/config")));
             assertEquals(ErrorCode.INVALID_ARGUMENT,
-                    assertThrows(GovernanceException.class, () -> w.readLocally(null, List.of())).code());
+                    assertThrows(GovernanceException.class, () -> LocalReads.read(w, null, List.of())).code());
             assertEquals(ErrorCode.INVALID_ARGUMENT,
-                    assertThrows(GovernanceException.class, () -> w.readLocally(List.of("/"), List.of())).code());
+                    assertThrows(GovernanceException.class, () -> LocalReads.read(w, List.of("/"), List.of())).code());
         }
     }
 
@@ -223,8 +232,7 @@ class ConfigServiceTest {
         Repository noTransactions = (Repository) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {Repository.class}, (proxy, method, args) -> {
                     if (method.getName().equals("capabilities")) {
-                        return java.util.EnumSet.of(io.governor.api.repository.Capability.LIST_CHILDREN,
-                                io.governor.api.repository.Capability.COMPARE_AND_SET);
+                        return java.util.EnumSet.of(io.governor.api.repository.Capability.COMPARE_AND_SET);
                     }
                     try {
                         Object result = method.invoke(repo, args);

@@ -2,15 +2,12 @@ package io.governor.core;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
-import io.governor.api.repository.Capability;
-import io.governor.api.repository.Repository;
+import io.governor.api.repository.RegistryRepository;
+import io.governor.api.repository.RegistryRepositoryProvider;
 import io.governor.api.repository.RepositoryConfig;
-import io.governor.api.repository.RepositoryProvider;
 import io.governor.core.memory.MemoryRepositoryProvider;
 
-import java.util.EnumSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A test provider (type {@code late}) for a center that is down at first: the memory store named by
  * the server list refuses {@code CONNECT_FAILED} as many times as {@link #refuse} says, then connects.
  */
-public final class LateCenterProvider implements RepositoryProvider {
+public final class LateCenterProvider implements RegistryRepositoryProvider {
 
     static final Map<String, AtomicInteger> REFUSALS = new ConcurrentHashMap<>();
 
@@ -32,12 +29,7 @@ public final class LateCenterProvider implements RepositoryProvider {
     }
 
     @Override
-    public Set<Capability> capabilities() {
-        return EnumSet.allOf(Capability.class);
-    }
-
-    @Override
-    public Repository create(RepositoryConfig config) {
+    public RegistryRepository create(RepositoryConfig config) {
         AtomicInteger left = REFUSALS.get(config.serverLists());
         if (left != null && left.getAndDecrement() > 0) {
             throw new GovernanceException(ErrorCode.CONNECT_FAILED, "late center '" + config.serverLists() + "' is not up yet");

@@ -86,11 +86,11 @@ public final class RawCenter {
 
     /** A repository that can serve as a configuration center, connected as core connects it. */
     public static Repository connectConfigCenter(RepositoryConfig config, String role, Duration timeout) {
-        return Repositories.connect(config, Repositories.CONFIG_CENTER, role, timeout);
+        return Repositories.connect(config, role, timeout);
     }
 
-    /** A repository that can serve as a registry center, connected as core connects it. */
+    /** A repository that can serve as a registry center, connected as core connects it ({@code role} is always the registry center). */
     public static RegistryRepository connectRegistryCenter(RepositoryConfig config, String role, Duration timeout) {
-        return (RegistryRepository) Repositories.connect(config, Repositories.REGISTRY_CENTER, role, timeout);
+        return Repositories.connectRegistry(config, timeout);
     }
 }

@@ -1,5 +1,6 @@
 package io.governor.core;
 
+import io.governor.api.repository.BulkReads;
 import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.memory.MemoryRepositoryProvider;
@@ -21,10 +22,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class RegistryCenterTest {
 
     private final String store = "registry-" + UUID.randomUUID();
-    private final RegistryRepository memory = (RegistryRepository) new MemoryRepositoryProvider().create(
+    private final RegistryRepository memory = new MemoryRepositoryProvider().create(
             RepositoryConfig.builder("memory").serverLists(store).namespace("ns").build());
     /** The memory repository, counting calls by method name. */
-    private final CallCounter<RegistryRepository> counter = new CallCounter<>(RegistryRepository.class, memory);
+    private final CallCounter<RegistryRepository> counter = new CallCounter<>(RegistryRepository.class, memory,
+            Map.of(BulkReads.class, BulkReads.of(memory)));
     private final Map<String, AtomicInteger> calls = counter.calls();
     private final RegistryRepository counted = counter.proxy();
     private final YamlCodec codec = new YamlCodec(RuleCodecs.load());

@@ -39,14 +39,21 @@ class RepositoryLookupTest {
         assertEquals(0, ConfigOnlyProvider.created.get(), "nothing is connected when a capability is missing");
     }
 
+    /**
+     * The config center's type is checked before anything connects (it used to be its capability
+     * LIST_CHILDREN, which is gone: every repository lists children): the registry center, a late
+     * one that would count an attempt, is not even tried.
+     */
     @Test
-    void configCenterCapabilityIsCheckedBeforeAnythingConnects() {
-        ConfigOnlyProvider.created.set(0);
+    void configCenterTypeIsCheckedBeforeAnythingConnects() {
+        String store = TestConfigs.newStore();
+        LateCenterProvider.refuse(store, 1);
         GovernanceConfig cfg = GovernanceConfig.builder("ns")
-                .registryCenter(TestConfigs.memory(TestConfigs.newStore()))
-                .configCenter(RepositoryConfig.builder("configonly").property("noChildren", "true").build()).build();
+                .registryCenter(RepositoryConfig.builder("late").serverLists(store).build())
+                .configCenter(RepositoryConfig.builder("configonlee").build()).build();
         GovernanceException e = assertThrows(GovernanceException.class, () -> Governance.builder(cfg).build());
-        assertEquals(ErrorCode.CAPABILITY_MISSING, e.code());
-        assertTrue(e.getMessage().contains("cannot be the config center"), e.getMessage());
+        assertEquals(ErrorCode.REPOSITORY_NOT_FOUND, e.code());
+        assertTrue(e.getMessage().contains("did you mean 'configonly'"), e.getMessage());
+        assertEquals(1, LateCenterProvider.REFUSALS.get(store).get(), "the registry center was not tried");
     }
 }

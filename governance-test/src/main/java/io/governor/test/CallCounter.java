@@ -19,10 +19,21 @@ public final class CallCounter<T> {
     private final T proxy;
 
     public CallCounter(Class<T> type, T target) {
-        this.proxy = type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (p, method, args) -> {
+        this(type, target, Map.of());
+    }
+
+    /**
+     * A proxy that also implements each interface of {@code extra}, passing the calls of methods
+     * declared there to the object given for it (for example an optional interface's fallback).
+     */
+    public CallCounter(Class<T> type, T target, Map<Class<?>, Object> extra) {
+        Class<?>[] types = new Class<?>[extra.size() + 1];
+        types[0] = type;
+        System.arraycopy(extra.keySet().toArray(new Class<?>[0]), 0, types, 1, extra.size());
+        this.proxy = type.cast(Proxy.newProxyInstance(type.getClassLoader(), types, (p, method, args) -> {
             calls.computeIfAbsent(method.getName(), k -> new AtomicInteger()).incrementAndGet();
             try {
-                return method.invoke(target, args);
+                return method.invoke(extra.getOrDefault(method.getDeclaringClass(), target), args);
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             }

@@ -40,9 +40,9 @@ abstract class ContractSupport {
     protected abstract Repository newRepository(String namespace) throws Exception;
 
     /**
-     * Whether this backend's watches answer {@link io.governor.api.repository.Watch#readLocally}
-     * (default false: the interface's default, always empty). A suite that says true has the
-     * contract check that they do.
+     * Whether this backend's watches answer local reads ({@link io.governor.api.repository.LocalReads};
+     * default false: they do not implement it, {@code LocalReads.read} is always empty). A suite that
+     * says true has the contract check that they do.
      */
     protected boolean watchesAnswerLocalReads() {
         return false;

@@ -2,6 +2,7 @@ package io.governor.test;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
+import io.governor.api.repository.BulkReads;
 import io.governor.api.repository.Capability;
 import io.governor.api.repository.ChangeEvent;
 import io.governor.api.repository.ConnectionState;
@@ -67,13 +68,6 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
         return (RegistryRepository) super.client(namespace);
     }
 
-    /** A client that declares {@code capability}; the calling test is skipped otherwise. */
-    protected RegistryRepository client(Capability capability) {
-        RegistryRepository r = client();
-        assumeCapability(r, capability);
-        return r;
-    }
-
     private void expire(RegistryRepository r) {
         try {
             expireSession(r);
@@ -90,7 +84,7 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
 
     @Test
     void ephemeralIsVisibleToAnotherClientAndRemovedWhenItsClientCloses() {
-        RegistryRepository owner = client(Capability.EPHEMERAL);
+        RegistryRepository owner = client();
         RegistryRepository observer = client();
         EventRecorder events = new EventRecorder();
         observer.watch("/status", events);
@@ -105,7 +99,7 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
 
     @Test
     void ephemeralIsRecreatedAfterSessionExpiry() {
-        RegistryRepository owner = client(Capability.EPHEMERAL);
+        RegistryRepository owner = client();
         RegistryRepository observer = client();
         StateRecorder states = new StateRecorder();
         owner.addConnectionStateListener(states);
@@ -121,7 +115,7 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
 
     @Test
     void deleteOfEphemeralStopsRecreation() {
-        RegistryRepository owner = client(Capability.EPHEMERAL);
+        RegistryRepository owner = client();
         StateRecorder states = new StateRecorder();
         owner.addConnectionStateListener(states);
         owner.putEphemeral("/status/gone", "v");
@@ -135,7 +129,7 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
 
     @Test
     void putCompareAndSetAndCommitOverAnOwnEphemeralMakeItPersistent() {
-        RegistryRepository owner = client(Capability.EPHEMERAL);
+        RegistryRepository owner = client();
         RegistryRepository observer = client();
         boolean transactions = owner.capabilities().contains(Capability.TRANSACTION);
         StateRecorder states = new StateRecorder();
@@ -169,7 +163,7 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
 
     @Test
     void removedConnectionStateListenerIsNotCalled() {
-        RegistryRepository owner = client(Capability.EPHEMERAL);
+        RegistryRepository owner = client();
         StateRecorder removed = new StateRecorder();
         StateRecorder kept = new StateRecorder();
         owner.addConnectionStateListener(removed);
@@ -216,13 +210,13 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
      * while it recovers and {@code d} after it has.
      */
     private ExpiryRun changeAcrossExpiry(String prefix, boolean keysOnly) {
-        RegistryRepository watcher = client(Capability.EPHEMERAL);
+        RegistryRepository watcher = client();
         RegistryRepository writer = client();
         StateRecorder states = new StateRecorder();
         watcher.addConnectionStateListener(states);
         EventRecorder events = new EventRecorder();
         if (keysOnly) {
-            watcher.watchKeys(prefix, events);
+            BulkReads.of(watcher).watchKeys(prefix, events);
         } else {
             watcher.watch(prefix, events);
         }
@@ -244,7 +238,7 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
 
     @Test
     void lockIsMutuallyExclusiveAcrossClients() {
-        RegistryRepository a = client(Capability.LOCK);
+        RegistryRepository a = client();
         RegistryRepository b = client();
         DistributedLock lockA = a.lock("job");
         assertEquals("job", lockA.name());
@@ -262,7 +256,7 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
 
     @Test
     void lockIsNotReentrant() {
-        RegistryRepository a = client(Capability.LOCK);
+        RegistryRepository a = client();
         try (LockLease held = a.lock("job").tryLock(awaitTimeout()).orElseThrow()) {
             assertTrue(held.isValid());
             assertEquals(Optional.empty(), a.lock("job").tryLock(SHORT), "a second grant to the same client while held");
@@ -271,7 +265,7 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
 
     @Test
     void fencingTokensIncreaseStrictlyAcrossGrantsAndClients() {
-        RegistryRepository a = client(Capability.LOCK);
+        RegistryRepository a = client();
         RegistryRepository b = client();
         List<Long> tokens = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -288,7 +282,7 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
 
     @Test
     void tryLockTimesOutAfterTheTimeout() {
-        RegistryRepository a = client(Capability.LOCK);
+        RegistryRepository a = client();
         RegistryRepository b = client();
         try (LockLease held = a.lock("slow").tryLock(awaitTimeout()).orElseThrow()) {
             Duration timeout = Duration.ofMillis(700);
@@ -308,7 +302,7 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
 
     @Test
     void lockIsReleasedWhenHolderCloses() {
-        RegistryRepository a = client(Capability.LOCK);
+        RegistryRepository a = client();
         RegistryRepository b = client();
         LockLease lease = a.lock("job").tryLock(awaitTimeout()).orElseThrow();
         a.close();
@@ -318,7 +312,7 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
 
     @Test
     void lockIsFreedWhenHoldersSessionIsLost() {
-        RegistryRepository a = client(Capability.LOCK);
+        RegistryRepository a = client();
         RegistryRepository b = client();
         LockLease lease = a.lock("job").tryLock(awaitTimeout()).orElseThrow();
         AtomicInteger lostCallbacks = new AtomicInteger();
@@ -343,7 +337,7 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
 
     @Test
     void closingLeaseTwiceIsHarmless() {
-        RegistryRepository a = client(Capability.LOCK);
+        RegistryRepository a = client();
         RegistryRepository b = client();
         LockLease lease = a.lock("job").tryLock(awaitTimeout()).orElseThrow();
         AtomicInteger lost = new AtomicInteger();
@@ -358,7 +352,7 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
 
     @Test
     void concurrentContendersNeverOverlap() throws Exception {
-        RegistryRepository a = client(Capability.LOCK);
+        RegistryRepository a = client();
         RegistryRepository b = client();
         AtomicInteger holders = new AtomicInteger();
         AtomicInteger overlaps = new AtomicInteger();
@@ -398,7 +392,7 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
 
     @Test
     void interruptWhileWaitingInTryLockGivesInterrupted() throws Exception {
-        RegistryRepository a = client(Capability.LOCK);
+        RegistryRepository a = client();
         RegistryRepository b = client();
         LockLease held = a.lock("job").tryLock(awaitTimeout()).orElseThrow();
         AtomicReference<Object> outcome = new AtomicReference<>();
@@ -435,7 +429,7 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
      */
     @Test
     void waitersThatGiveUpAtAnyMomentLeaveTheLockFree() throws Exception {
-        RegistryRepository holder = client(Capability.LOCK);
+        RegistryRepository holder = client();
         RegistryRepository waiter = client();
         for (int round = 0; round < 80; round++) {
             LockLease held = holder.lock("race").tryLock(awaitTimeout()).orElseThrow();
@@ -470,7 +464,7 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
 
     @Test
     void invalidLockNameIsRejected() {
-        RegistryRepository a = client(Capability.LOCK);
+        RegistryRepository a = client();
         for (String name : List.of("", "a/b", "..", "with space")) {
             assertError(ErrorCode.INVALID_ARGUMENT, () -> a.lock(name).tryLock(Duration.ZERO));
         }
@@ -478,12 +472,10 @@ public abstract class RegistryRepositoryContractTest extends RepositoryContractT
 
     @Test
     void registryOperationsAfterCloseThrowClosed() {
-        RegistryRepository r = client(Capability.EPHEMERAL);
+        RegistryRepository r = client();
         r.close();
         assertError(ErrorCode.CLOSED, () -> r.putEphemeral("/e", "v"));
-        if (r.capabilities().contains(Capability.LOCK)) {
-            assertError(ErrorCode.CLOSED, () -> r.lock("job").tryLock(Duration.ZERO));
-        }
+        assertError(ErrorCode.CLOSED, () -> r.lock("job").tryLock(Duration.ZERO));
     }
 
     /** Records connection states in arrival order. */

@@ -2,9 +2,11 @@ package io.governor.test;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
+import io.governor.api.repository.BulkReads;
 import io.governor.api.repository.Capability;
 import io.governor.api.repository.ChangeEvent;
 import io.governor.api.repository.Operation;
+import io.governor.api.repository.LocalReads;
 import io.governor.api.repository.Paths;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.VersionedValue;
@@ -34,8 +36,9 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * The contract every {@link Repository} passes: reads and writes with versions, children, bulk reads
- * ({@code childValues}, {@code readAll}), compare and set, recursive delete, key and value limits,
- * prefix watches, commit and close.
+ * ({@code childValues}, {@code readAll}, through {@link BulkReads#of}: the backend's own where it has
+ * them, the plain ones elsewhere), compare and set, recursive delete, key and value limits, prefix
+ * watches, local reads ({@link LocalReads}), commit and close.
  *
  * <p>A repository module extends this class (or {@link RegistryRepositoryContractTest}) and supplies
  * {@link #newRepository(String)}; starting and stopping the server is up to the subclass (a static
@@ -88,7 +91,6 @@ public abstract class RepositoryContractTest extends WatchContract {
     @Test
     void putCreatesParentsThatListTheKey() {
         Repository r = client();
-        assumeCapability(r, Capability.LIST_CHILDREN);
         r.put("/a/b/c", "v");
         assertEquals(List.of("b"), r.children("/a"));
         assertEquals(List.of("c"), r.children("/a/b"));
@@ -98,7 +100,6 @@ public abstract class RepositoryContractTest extends WatchContract {
     @Test
     void childrenAreSortedAndDirectOnly() {
         Repository r = client();
-        assumeCapability(r, Capability.LIST_CHILDREN);
         for (String name : List.of("zeta", "alpha", "Beta", "m-1", "m.0", "m_2", "10", "9")) {
             r.put("/p/" + name, name);
         }
@@ -113,7 +114,6 @@ public abstract class RepositoryContractTest extends WatchContract {
     @Test
     void childValuesReadsDirectChildrenWithValuesAsGetDoes() {
         Repository r = client();
-        assumeCapability(r, Capability.LIST_CHILDREN);
         List<String> names = List.of("zeta", "alpha", "Beta", "m-1", "m.0", "m_2", "10", "9");
         for (String name : names) {
             r.put("/p/" + name, "value of " + name);
@@ -123,7 +123,7 @@ public abstract class RepositoryContractTest extends WatchContract {
         r.put("/pp/not-a-child", "x");
         r.put("/p/empty", "");
         Repository reader = client();
-        SortedMap<String, VersionedValue> read = reader.childValues("/p");
+        SortedMap<String, VersionedValue> read = BulkReads.of(reader).childValues("/p");
         SortedMap<String, VersionedValue> expected = new TreeMap<>();
         for (String name : reader.children("/p")) {
             reader.get("/p/" + name).ifPresent(v -> expected.put(name, v));
@@ -135,32 +135,30 @@ public abstract class RepositoryContractTest extends WatchContract {
         assertEquals(withValues, new ArrayList<>(read.keySet()), "sorted, direct children holding values only");
         assertEquals("value of alpha", read.get("alpha").value());
         assertEquals("", read.get("empty").value());
-        assertEquals(Map.of("deeper", reader.get("/p/alpha/nested/deeper").orElseThrow()), reader.childValues("/p/alpha/nested"));
-        assertEquals(Map.of(), reader.childValues("/"), "the root lists like any key: /p and /pp hold no values");
+        assertEquals(Map.of("deeper", reader.get("/p/alpha/nested/deeper").orElseThrow()), BulkReads.of(reader).childValues("/p/alpha/nested"));
+        assertEquals(Map.of(), BulkReads.of(reader).childValues("/"), "the root lists like any key: /p and /pp hold no values");
     }
 
     @Test
     void childValuesOfMissingOrChildlessKeyIsEmpty() {
         Repository r = client();
-        assumeCapability(r, Capability.LIST_CHILDREN);
         r.put("/leaf", "v");
-        assertEquals(Map.of(), r.childValues("/nothing/here"));
-        assertEquals(Map.of(), r.childValues("/leaf"));
+        assertEquals(Map.of(), BulkReads.of(r).childValues("/nothing/here"));
+        assertEquals(Map.of(), BulkReads.of(r).childValues("/leaf"));
     }
 
     @Test
     void childValuesSeesManyChildrenAndLaterChanges() {
         Repository r = client();
-        assumeCapability(r, Capability.LIST_CHILDREN);
         for (int i = 0; i < 300; i++) {
             r.put(String.format("/many/c%03d", i), "v" + i);
         }
-        SortedMap<String, VersionedValue> first = r.childValues("/many");
+        SortedMap<String, VersionedValue> first = BulkReads.of(r).childValues("/many");
         assertEquals(300, first.size());
         assertEquals("v299", first.get("c299").value());
         r.put("/many/c000", "changed");
         r.delete("/many/c001");
-        SortedMap<String, VersionedValue> second = client().childValues("/many");
+        SortedMap<String, VersionedValue> second = BulkReads.of(client()).childValues("/many");
         assertEquals(299, second.size());
         assertFalse(second.containsKey("c001"), "a deleted child is gone");
         assertEquals("changed", second.get("c000").value());
@@ -170,7 +168,6 @@ public abstract class RepositoryContractTest extends WatchContract {
     @Test
     void readAllEqualsGetAndChildValues() {
         Repository r = client();
-        assumeCapability(r, Capability.LIST_CHILDREN);
         r.put("/p/a", "value of a");
         r.put("/p/b", "value of b");
         r.put("/p/b/deep/deeper", "deeper");
@@ -182,13 +179,13 @@ public abstract class RepositoryContractTest extends WatchContract {
         Repository reader = client();
         List<String> keys = List.of("/q", "/missing", "/p/a", "/p/structural", "/props", "/q", "/p/b/deep/deeper");
         List<String> parents = List.of("/p", "/absent/parent", "/q", "/p/b/deep", "/p");
-        SortedMap<String, VersionedValue> read = reader.readAll(keys, parents);
+        SortedMap<String, VersionedValue> read = BulkReads.of(reader).readAll(keys, parents);
         SortedMap<String, VersionedValue> expected = new TreeMap<>();
         for (String key : keys) {
             reader.get(key).ifPresent(v -> expected.put(key, v));
         }
         for (String parent : parents) {
-            reader.childValues(parent).forEach((name, v) -> expected.put(Paths.join(parent, name), v));
+            BulkReads.of(reader).childValues(parent).forEach((name, v) -> expected.put(Paths.join(parent, name), v));
         }
         assertEquals(expected, read, "readAll equals get per key + childValues per parent, value and version");
         assertEquals(List.of("/p/a", "/p/b", "/p/b/deep/deeper", "/p/empty", "/props", "/q"), new ArrayList<>(read.keySet()),
@@ -200,23 +197,21 @@ public abstract class RepositoryContractTest extends WatchContract {
     @Test
     void readAllOfTheRootAndOfEmptyCollections() {
         Repository r = client();
-        assumeCapability(r, Capability.LIST_CHILDREN);
-        assertEquals(Map.of(), r.readAll(List.of(), List.of()), "nothing asked, nothing read");
-        assertEquals(Map.of(), r.readAll(List.of("/none"), List.of("/"))); // a fresh namespace
+        assertEquals(Map.of(), BulkReads.of(r).readAll(List.of(), List.of()), "nothing asked, nothing read");
+        assertEquals(Map.of(), BulkReads.of(r).readAll(List.of("/none"), List.of("/"))); // a fresh namespace
         r.put("/top", "t");
         r.put("/dir/child", "c");
         Repository reader = client();
         VersionedValue top = reader.get("/top").orElseThrow();
-        assertEquals(Map.of("/top", top), reader.readAll(List.of(), List.of("/")), "the root's children with values");
-        assertEquals(Map.of("/top", top), reader.readAll(List.of("/top"), List.of()), "keys only");
-        assertEquals(Map.of("/dir/child", reader.get("/dir/child").orElseThrow()), reader.readAll(List.of(), List.of("/dir")),
+        assertEquals(Map.of("/top", top), BulkReads.of(reader).readAll(List.of(), List.of("/")), "the root's children with values");
+        assertEquals(Map.of("/top", top), BulkReads.of(reader).readAll(List.of("/top"), List.of()), "keys only");
+        assertEquals(Map.of("/dir/child", reader.get("/dir/child").orElseThrow()), BulkReads.of(reader).readAll(List.of(), List.of("/dir")),
                 "parents only");
     }
 
     @Test
     void readAllReadsManyKeysAndParents() {
         Repository r = client();
-        assumeCapability(r, Capability.LIST_CHILDREN);
         List<String> keys = new ArrayList<>();
         List<String> parents = new ArrayList<>();
         for (int i = 0; i < 140; i++) {
@@ -231,7 +226,7 @@ public abstract class RepositoryContractTest extends WatchContract {
                 r.put("/parents/p" + i + "/child", "c" + i);
             }
         }
-        SortedMap<String, VersionedValue> read = client().readAll(keys, parents);
+        SortedMap<String, VersionedValue> read = BulkReads.of(client()).readAll(keys, parents);
         assertEquals(20 + 4, read.size(), () -> "nodes found: " + read.keySet());
         assertEquals("v133", read.get("/many/k133").value());
         assertEquals("c19", read.get("/parents/p19/child").value());
@@ -243,23 +238,22 @@ public abstract class RepositoryContractTest extends WatchContract {
         Repository r = client();
         r.put("/ok", "v");
         for (String bad : List.of("", "a", "/a/", "/a//b", "/a/..", "/a b", "/" + "x".repeat(Paths.MAX_SEGMENT_LENGTH + 1))) {
-            GovernanceException e = assertError(ErrorCode.INVALID_ARGUMENT, () -> r.readAll(List.of("/ok", bad), List.of()));
+            GovernanceException e = assertError(ErrorCode.INVALID_ARGUMENT, () -> BulkReads.of(r).readAll(List.of("/ok", bad), List.of()));
             assertTrue(e.getMessage().contains("'" + bad + "'"), () -> "message names the key: " + e.getMessage());
-            assertError(ErrorCode.INVALID_ARGUMENT, () -> r.readAll(List.of("/ok"), List.of("/", bad)));
+            assertError(ErrorCode.INVALID_ARGUMENT, () -> BulkReads.of(r).readAll(List.of("/ok"), List.of("/", bad)));
         }
-        assertError(ErrorCode.INVALID_ARGUMENT, () -> r.readAll(List.of("/"), List.of()));
-        assertError(ErrorCode.INVALID_ARGUMENT, () -> r.readAll(Arrays.asList("/ok", null), List.of()));
-        assertError(ErrorCode.INVALID_ARGUMENT, () -> r.readAll(List.of(), Arrays.asList("/", null)));
-        assertError(ErrorCode.INVALID_ARGUMENT, () -> r.readAll(null, List.of()));
-        assertError(ErrorCode.INVALID_ARGUMENT, () -> r.readAll(List.of("/ok"), null));
-        assertEquals(Map.of("/ok", r.get("/ok").orElseThrow()), r.readAll(List.of("/ok"), List.of()),
+        assertError(ErrorCode.INVALID_ARGUMENT, () -> BulkReads.of(r).readAll(List.of("/"), List.of()));
+        assertError(ErrorCode.INVALID_ARGUMENT, () -> BulkReads.of(r).readAll(Arrays.asList("/ok", null), List.of()));
+        assertError(ErrorCode.INVALID_ARGUMENT, () -> BulkReads.of(r).readAll(List.of(), Arrays.asList("/", null)));
+        assertError(ErrorCode.INVALID_ARGUMENT, () -> BulkReads.of(r).readAll(null, List.of()));
+        assertError(ErrorCode.INVALID_ARGUMENT, () -> BulkReads.of(r).readAll(List.of("/ok"), null));
+        assertEquals(Map.of("/ok", r.get("/ok").orElseThrow()), BulkReads.of(r).readAll(List.of("/ok"), List.of()),
                 "the repository still reads after refusing bad arguments");
     }
 
     @Test
     void childrenOfMissingKeyIsEmpty() {
         Repository r = client();
-        assumeCapability(r, Capability.LIST_CHILDREN);
         assertEquals(List.of(), r.children("/nothing/here"));
         assertEquals(List.of(), r.children("/"), "a fresh namespace has no children");
     }
@@ -272,9 +266,7 @@ public abstract class RepositoryContractTest extends WatchContract {
         assertEquals(Optional.empty(), other.get("/iso/k"));
         other.put("/iso/k", "other");
         assertEquals("mine", mine.get("/iso/k").orElseThrow().value());
-        if (mine.capabilities().contains(Capability.LIST_CHILDREN)) {
-            assertEquals(List.of("iso"), other.children("/"));
-        }
+        assertEquals(List.of("iso"), other.children("/"));
         other.delete("/iso");
         assertEquals("mine", mine.get("/iso/k").orElseThrow().value(), "a delete in another namespace leaves mine");
     }
@@ -323,9 +315,7 @@ public abstract class RepositoryContractTest extends WatchContract {
         assertEquals(Optional.empty(), r.get("/d/e"));
         assertEquals(Optional.empty(), r.get("/d"));
         assertEquals("sibling", r.get("/dd").orElseThrow().value(), "a sibling with a common prefix survives");
-        if (r.capabilities().contains(Capability.LIST_CHILDREN)) {
-            assertEquals(List.of(), r.children("/d"));
-        }
+        assertEquals(List.of(), r.children("/d"));
     }
 
     @Test
@@ -372,10 +362,8 @@ public abstract class RepositoryContractTest extends WatchContract {
         for (String key : keys) {
             assertEquals("value of " + key, r.get(key).map(VersionedValue::value).orElse(null), key);
             awaitEvent(events, ADDED, key, "value of " + key);
-            if (r.capabilities().contains(Capability.LIST_CHILDREN)) {
-                assertTrue(r.children(Paths.parent(key)).contains(Paths.name(key)),
-                        () -> "children of " + Paths.parent(key) + " list " + Paths.name(key));
-            }
+            assertTrue(r.children(Paths.parent(key)).contains(Paths.name(key)),
+                    () -> "children of " + Paths.parent(key) + " list " + Paths.name(key));
         }
         for (String key : keys) {
             r.delete(key);
@@ -483,7 +471,7 @@ public abstract class RepositoryContractTest extends WatchContract {
     }
 
     /**
-     * {@code Watch.readLocally}: where a watch answers it, the answer is {@code readAll} as of one
+     * {@code LocalReads.readLocally}: where a watch answers it, the answer is {@code readAll} as of one
      * moment no older than the event being delivered (a commit appears whole from its first event),
      * and equal to {@code readAll} once the events are in; never an answer outside the prefix or
      * after close.
@@ -501,15 +489,15 @@ public abstract class RepositoryContractTest extends WatchContract {
         EventRecorder events = new EventRecorder();
         Watch[] watch = new Watch[1];
         watch[0] = r.watch("/rl", e -> {
-            inListener.add(watch[0].readLocally(keys, parents));
+            inListener.add(LocalReads.read(watch[0], keys, parents));
             events.onEvent(e);
         });
         // a first call: an implementation may start keeping values only when asked
-        Optional<SortedMap<String, VersionedValue>> first = watch[0].readLocally(keys, parents);
-        first.ifPresent(m -> assertEquals(values(r.readAll(keys, parents)), values(m)));
+        Optional<SortedMap<String, VersionedValue>> first = LocalReads.read(watch[0], keys, parents);
+        first.ifPresent(m -> assertEquals(values(BulkReads.of(r).readAll(keys, parents)), values(m)));
         if (watchesAnswerLocalReads()) {
             Await.until(awaitTimeout(), "readLocally answers once asked",
-                    () -> watch[0].readLocally(keys, parents).isPresent());
+                    () -> LocalReads.read(watch[0], keys, parents).isPresent());
         }
 
         writer.put("/rl/rules", "r1");
@@ -522,7 +510,7 @@ public abstract class RepositoryContractTest extends WatchContract {
             awaitEvent(events, ChangeEvent.Type.UPDATED, "/rl/rules", "r2");
             awaitEvent(events, ChangeEvent.Type.DELETED, "/rl/ds/a", null);
         }
-        Map<String, String> end = values(r.readAll(keys, parents));
+        Map<String, String> end = values(BulkReads.of(r).readAll(keys, parents));
         List<Map<String, String>> states = new ArrayList<>();
         states.add(afterPut);
         states.add(end);
@@ -537,16 +525,16 @@ public abstract class RepositoryContractTest extends WatchContract {
         if (watchesAnswerLocalReads()) {
             assertTrue(inListener.stream().allMatch(Optional::isPresent), () -> "answered during delivery: " + inListener);
         }
-        Optional<SortedMap<String, VersionedValue>> now = watch[0].readLocally(keys, parents);
+        Optional<SortedMap<String, VersionedValue>> now = LocalReads.read(watch[0], keys, parents);
         assertEquals(watchesAnswerLocalReads(), now.isPresent(), () -> "answers: " + now);
-        now.ifPresent(m -> assertEquals(r.readAll(keys, parents), m, "values and versions as readAll"));
+        now.ifPresent(m -> assertEquals(BulkReads.of(r).readAll(keys, parents), m, "values and versions as readAll"));
 
-        assertEquals(Optional.empty(), watch[0].readLocally(List.of("/other"), List.of()), "outside the prefix");
-        assertEquals(Optional.empty(), watch[0].readLocally(List.of(), List.of("/rlx")), "a sibling with a common prefix");
-        assertError(ErrorCode.INVALID_ARGUMENT, () -> watch[0].readLocally(null, parents));
-        assertError(ErrorCode.INVALID_ARGUMENT, () -> watch[0].readLocally(List.of("/"), parents));
+        assertEquals(Optional.empty(), LocalReads.read(watch[0], List.of("/other"), List.of()), "outside the prefix");
+        assertEquals(Optional.empty(), LocalReads.read(watch[0], List.of(), List.of("/rlx")), "a sibling with a common prefix");
+        assertError(ErrorCode.INVALID_ARGUMENT, () -> LocalReads.read(watch[0], null, parents));
+        assertError(ErrorCode.INVALID_ARGUMENT, () -> LocalReads.read(watch[0], List.of("/"), parents));
         watch[0].close();
-        assertEquals(Optional.empty(), watch[0].readLocally(keys, parents), "after close");
+        assertEquals(Optional.empty(), LocalReads.read(watch[0], keys, parents), "after close");
     }
 
     private static Map<String, String> values(Map<String, VersionedValue> nodes) {
@@ -578,11 +566,9 @@ public abstract class RepositoryContractTest extends WatchContract {
         assertError(ErrorCode.CLOSED, () -> r.compareAndSet("/k", "v", "w"));
         assertError(ErrorCode.CLOSED, () -> r.delete("/k"));
         assertError(ErrorCode.CLOSED, () -> r.children("/"));
-        assertError(ErrorCode.CLOSED, () -> r.readAll(List.of("/k"), List.of()));
-        if (r.capabilities().contains(Capability.LIST_CHILDREN)) {
-            assertError(ErrorCode.CLOSED, () -> r.childValues("/"));
-            assertError(ErrorCode.CLOSED, () -> r.readAll(List.of(), List.of("/")));
-        }
+        assertError(ErrorCode.CLOSED, () -> BulkReads.of(r).readAll(List.of("/k"), List.of()));
+        assertError(ErrorCode.CLOSED, () -> BulkReads.of(r).childValues("/"));
+        assertError(ErrorCode.CLOSED, () -> BulkReads.of(r).readAll(List.of(), List.of("/")));
         assertError(ErrorCode.CLOSED, () -> r.watch("/k", new EventRecorder()));
 
         Repository other = client();

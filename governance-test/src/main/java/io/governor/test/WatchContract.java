@@ -1,5 +1,6 @@
 package io.governor.test;
 
+import io.governor.api.repository.BulkReads;
 import io.governor.api.repository.ChangeEvent;
 import io.governor.api.repository.Paths;
 import io.governor.api.repository.Repository;
@@ -143,7 +144,7 @@ abstract class WatchContract extends ContractSupport {
         Repository r = client();
         EventRecorder closed = new EventRecorder();
         EventRecorder probe = new EventRecorder();
-        Watch w = keysOnly ? r.watchKeys(prefix, closed) : r.watch(prefix, closed);
+        Watch w = keysOnly ? BulkReads.of(r).watchKeys(prefix, closed) : r.watch(prefix, closed);
         r.watch(prefix, probe);
         r.put(prefix + "/a", "1");
         awaitEvent(closed, ADDED, prefix + "/a", keysOnly ? null : "1");
@@ -192,7 +193,7 @@ abstract class WatchContract extends ContractSupport {
         Repository r = client();
         Repository writer = client();
         EventRecorder events = new EventRecorder();
-        Watch w = r.watchKeys("/keys", events);
+        Watch w = BulkReads.of(r).watchKeys("/keys", events);
         assertEquals("/keys", w.prefix());
         writer.put("/keys/x", "1");
         awaitEvent(events, ADDED, "/keys/x", null);

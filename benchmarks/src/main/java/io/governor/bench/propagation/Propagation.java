@@ -90,10 +90,10 @@ public final class Propagation {
                 .append("process not). It is what N instances on shared cores queue behind.\n");
         md.append("\nWork per push, Governor: the admin reads the database (compare-and-set base), writes the rules and ")
                 .append("reads the props (its revision); each instance, on the watch event, re-reads the whole database ")
-                .append("and the props (etcd: `Watch.readLocally`, answered from the configuration watch's own copy of ")
-                .append("`/config`, no request; ZooKeeper: one `Repository.readAll`, 1 read-only multi of rules, props, ")
+                .append("and the props (etcd: `LocalReads.readLocally`, answered from the configuration watch's own copy of ")
+                .append("`/config`, no request; ZooKeeper: one `BulkReads.readAll`, 1 read-only multi of rules, props, ")
                 .append("the data sources' listing and their getData, the configuration watch reading nothing, ")
-                .append("`Repository.watchKeys`; memory: one `readAll`), validates it ")
+                .append("`BulkReads.watchKeys`; memory: one `readAll`), validates it ")
                 .append("as a whole (unchanged nodes are not parsed again), digests its canonical content (the revision), ")
                 .append("swaps the rules in, ")
                 .append("calls the listeners; its control thread then writes its status node (1 write, coalesced with any ")

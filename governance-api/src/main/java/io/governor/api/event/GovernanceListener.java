@@ -11,8 +11,9 @@ import io.governor.api.GovernanceException;
  * {@code Governance} builder.
  *
  * <p><b>Contract:</b> methods are called synchronously on the thread doing the work (the
- * application's thread for JDBC calls, a governance thread for configuration and state events), so
- * they must be fast, must not block, and must not call back into Governor on the same thread.
+ * application's thread for JDBC calls, a governance thread for configuration events, the Governor
+ * or center client thread that saw the change for state events), so they must be fast, must not
+ * block, and must not call back into Governor on the same thread.
  * They must not throw; core catches and logs whatever they throw and goes on. When no listener is
  * registered, none of these is called and no event object is created.
  */

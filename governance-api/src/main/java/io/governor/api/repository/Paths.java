@@ -125,7 +125,7 @@ public final class Paths {
     }
 
     /**
-     * Checks the arguments of {@link Repository#readAll}: neither collection null, every key legal
+     * Checks the arguments of {@link BulkReads#readAll}: neither collection null, every key legal
      * and not the root, every parent legal (the root allowed).
      *
      * @throws GovernanceException {@code INVALID_ARGUMENT} naming the null collection, or the key and
@@ -145,7 +145,7 @@ public final class Paths {
     }
 
     /**
-     * Names the nodes of a {@link Repository#readAll} in a message: the first key (or parent, as
+     * Names the nodes of a {@link BulkReads#readAll} in a message: the first key (or parent, as
      * {@code parent/*}) and how many more, e.g. {@code /config/props (+2 more)}. Null-tolerant.
      */
     public static String describe(Collection<String> keys, Collection<String> parents) {

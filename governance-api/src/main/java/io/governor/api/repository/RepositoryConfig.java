@@ -288,6 +288,22 @@ public final class RepositoryConfig {
     }
 
     /**
+     * Checks that this configuration is for {@code providerType} (case-insensitively), so that a
+     * configuration of another type, handed to a provider directly rather than through the lookup by
+     * type, fails instead of being misread. {@link AbstractRepositoryProvider#create} calls it; a
+     * provider that implements {@link RepositoryProvider} itself calls it first in {@code create}.
+     *
+     * @return this configuration
+     * @throws GovernanceException {@code INVALID_CONFIG} naming both types
+     */
+    public RepositoryConfig requireType(String providerType) {
+        if (!type.equalsIgnoreCase(providerType)) {
+            throw invalid(providerType + " provider cannot create a repository of type '" + type + "'");
+        }
+        return this;
+    }
+
+    /**
      * Fails with {@code INVALID_CONFIG} naming the first property that is not in {@code known}, and
      * listing the known ones. Providers call it so that a misspelt property is not silently ignored.
      * When the property was read from a file, the message starts with where it was written

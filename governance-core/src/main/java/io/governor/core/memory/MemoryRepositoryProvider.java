@@ -2,13 +2,12 @@ package io.governor.core.memory;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
+import io.governor.api.repository.AbstractRepositoryProvider;
 import io.governor.api.repository.Capability;
 import io.governor.api.repository.RegistryRepository;
+import io.governor.api.repository.RegistryRepositoryProvider;
 import io.governor.api.repository.RepositoryConfig;
-import io.governor.api.repository.RepositoryProvider;
 
-import java.util.Collections;
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -19,7 +18,8 @@ import java.util.Set;
  *
  * <p>Stateless and thread-safe; {@link #create} never blocks and never fails to connect.
  */
-public final class MemoryRepositoryProvider implements RepositoryProvider {
+public final class MemoryRepositoryProvider extends AbstractRepositoryProvider<RegistryRepository>
+        implements RegistryRepositoryProvider {
 
     /** The type key. */
     public static final String TYPE = "memory";
@@ -30,16 +30,9 @@ public final class MemoryRepositoryProvider implements RepositoryProvider {
     /** Default of {@value #MAX_VALUE_BYTES}: 1 MiB. */
     public static final int DEFAULT_MAX_VALUE_BYTES = 1 << 20;
 
-    private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.allOf(Capability.class));
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
+    /** Used by {@link java.util.ServiceLoader}. */
+    public MemoryRepositoryProvider() {
+        super(TYPE);
     }
 
     /**
@@ -48,7 +41,7 @@ public final class MemoryRepositoryProvider implements RepositoryProvider {
      * @throws GovernanceException {@code INVALID_CONFIG} for an unknown property or a limit below 1
      */
     @Override
-    public RegistryRepository create(RepositoryConfig config) {
+    protected RegistryRepository open(RepositoryConfig config) {
         config.requireKnownProperties(Set.of(MAX_VALUE_BYTES));
         int maxValueBytes = config.intProperty(MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES);
         if (maxValueBytes < 1) {

@@ -76,7 +76,7 @@ class MemoryRepositoryTest {
         open.add(r);
         assertInstanceOf(RegistryRepository.class, r);
         assertEquals("memory", r.type());
-        assertEquals(provider.capabilities(), r.capabilities());
+        assertEquals(java.util.EnumSet.allOf(io.governor.api.repository.Capability.class), r.capabilities(), "every capability");
     }
 
     @Test

@@ -71,6 +71,9 @@ import java.util.function.Supplier;
  */
 final class ApolloRepository implements Repository {
 
+    /** A commit is one release: TRANSACTION; Apollo has no atomic compare-and-set. */
+    static final Set<Capability> CAPABILITIES = Set.of(Capability.TRANSACTION);
+
     private static final Logger LOG = LoggerFactory.getLogger(ApolloRepository.class);
     private static final long POLL_MILLIS = 200;
 
@@ -163,7 +166,7 @@ final class ApolloRepository implements Repository {
 
     @Override
     public Set<Capability> capabilities() {
-        return ApolloRepositoryProvider.CAPABILITIES;
+        return CAPABILITIES;
     }
 
     @Override

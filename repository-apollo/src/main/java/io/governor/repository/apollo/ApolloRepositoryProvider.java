@@ -4,22 +4,20 @@ import com.ctrip.framework.apollo.build.ApolloInjector;
 import com.ctrip.framework.apollo.util.ConfigUtil;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
+import io.governor.api.repository.AbstractRepositoryProvider;
 import io.governor.api.repository.Capability;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.RepositoryConfig;
-import io.governor.api.repository.RepositoryProvider;
-
-import java.util.Set;
 
 /**
  * Creates config-center repositories of type {@code apollo}: one Apollo app / cluster / namespace,
  * read through the Apollo Java client and written through the Apollo OpenAPI.
  *
- * <p>Capabilities: {@link Capability#LIST_CHILDREN}, derived from item keys, and
- * {@link Capability#TRANSACTION}: a commit is one release, all or nothing (its checks are
- * read-then-write, see {@code ApolloRepository#commit}). Apollo has no atomic compare-and-set, no
- * ephemeral items and no locks, so an Apollo repository can be a config center but never a
- * registry center.
+ * <p>Children are derived from item keys. Capability: {@link Capability#TRANSACTION}: a commit is
+ * one release, all or nothing (its checks are read-then-write, see {@code ApolloRepository#commit}).
+ * Apollo has no atomic compare-and-set, no ephemeral items and no locks, so this is no
+ * {@link io.governor.api.repository.RegistryRepositoryProvider}: an Apollo repository can be a
+ * config center but never a registry center.
  *
  * <p>Properties ({@code docs/repositories/apollo.md} has the full reference): {@code appId}
  * (required), {@code cluster}, {@code namespaceName}, {@code env}, {@code portalUrl} and
@@ -30,24 +28,17 @@ import java.util.Set;
  *
  * <p>Stateless and thread-safe.
  */
-public final class ApolloRepositoryProvider implements RepositoryProvider {
+public final class ApolloRepositoryProvider extends AbstractRepositoryProvider<Repository> {
 
     /** The type key. */
     public static final String TYPE = "apollo";
 
-    static final Set<Capability> CAPABILITIES = Set.of(Capability.LIST_CHILDREN, Capability.TRANSACTION);
-
     private static final String META_PROPERTY = "apollo.meta";
     private static final String CONFIG_SERVICE_PROPERTY = "apollo.config-service";
 
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
+    /** Used by {@link java.util.ServiceLoader}. */
+    public ApolloRepositoryProvider() {
+        super(TYPE);
     }
 
     /**
@@ -57,11 +48,7 @@ public final class ApolloRepositoryProvider implements RepositoryProvider {
      *         {@code CONNECT_FAILED} when the config service gave nothing and no local cache exists
      */
     @Override
-    public Repository create(RepositoryConfig config) {
-        if (!TYPE.equals(config.type())) {
-            throw new GovernanceException(ErrorCode.INVALID_CONFIG, "apollo provider cannot create a repository of type '"
-                    + config.type() + "'");
-        }
+    protected Repository open(RepositoryConfig config) {
         ApolloSettings settings = new ApolloSettings(config);
         applyMetaServer(settings.metaServer);
         String clientCluster = ApolloInjector.getInstance(ConfigUtil.class).getCluster();

@@ -5,6 +5,7 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
+import io.governor.api.repository.BulkReads;
 import io.governor.api.repository.Capability;
 import io.governor.api.repository.ConnectionState;
 import io.governor.api.repository.ConnectionStateListener;
@@ -54,7 +55,7 @@ import java.util.function.BiConsumer;
  * is stated per operation in {@link io.governor.api.repository.Repository}; idempotent requests are
  * retried across a leader change by {@link Requests}.
  */
-final class EtcdRepository implements RegistryRepository {
+final class EtcdRepository implements RegistryRepository, BulkReads {
 
     private static final Logger LOG = LoggerFactory.getLogger(EtcdRepository.class);
     private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.allOf(Capability.class));
@@ -296,6 +297,12 @@ final class EtcdRepository implements RegistryRepository {
         }
         LOG.debug("[{}] watching '{}'", settings.label(), prefix);
         return w;
+    }
+
+    /** {@link #watch} itself: an etcd event carries its value, so a keys-only watch saves nothing. */
+    @Override
+    public Watch watchKeys(String prefix, WatchListener listener) {
+        return watch(prefix, listener);
     }
 
     @Override

@@ -1,12 +1,10 @@
 package io.governor.repository.etcd;
 
+import io.governor.api.repository.AbstractRepositoryProvider;
 import io.governor.api.repository.Capability;
 import io.governor.api.repository.RegistryRepository;
+import io.governor.api.repository.RegistryRepositoryProvider;
 import io.governor.api.repository.RepositoryConfig;
-import io.governor.api.repository.RepositoryProvider;
-
-import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * The {@code etcd} repository: config center and registry center on etcd v3 through jetcd.
@@ -14,29 +12,24 @@ import java.util.Set;
  * <p>Found through {@link java.util.ServiceLoader}. {@link #create} connects to the endpoints in
  * {@link RepositoryConfig#serverLists()} (comma-separated {@code http://host:port} or
  * {@code https://host:port}), keeps every key under the etcd key prefix {@code /<namespace>}, grants
- * the client's lease and returns a {@link RegistryRepository} with every {@link Capability}. The
- * properties ({@code connectTimeout}, {@code requestTimeout}, {@code leaseTtl}, {@code user},
- * {@code password}, {@code tlsCaFile}, {@code tlsCertFile}, {@code tlsKeyFile},
- * {@code maxRequestBytes}) are described in {@code docs/repositories/etcd.md}; unknown ones are
- * rejected.
+ * the client's lease and returns a registry repository with every {@link Capability}, the bulk reads
+ * ({@link io.governor.api.repository.BulkReads}) and watches that answer local reads
+ * ({@link io.governor.api.repository.LocalReads}). The properties ({@code connectTimeout},
+ * {@code requestTimeout}, {@code leaseTtl}, {@code user}, {@code password}, {@code tlsCaFile},
+ * {@code tlsCertFile}, {@code tlsKeyFile}, {@code maxRequestBytes}) are described in
+ * {@code docs/repositories/etcd.md}; unknown ones are rejected.
  *
- * <p>Stateless and thread-safe. {@code create} blocks up to the connect timeout.
+ * <p>Stateless and thread-safe. {@link #create} blocks up to the connect timeout.
  */
-public final class EtcdRepositoryProvider implements RepositoryProvider {
+public final class EtcdRepositoryProvider extends AbstractRepositoryProvider<RegistryRepository>
+        implements RegistryRepositoryProvider {
 
     /** The type key. */
     public static final String TYPE = "etcd";
 
-    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.allOf(Capability.class));
-
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
+    /** Used by {@link java.util.ServiceLoader}. */
+    public EtcdRepositoryProvider() {
+        super(TYPE);
     }
 
     /**
@@ -47,7 +40,7 @@ public final class EtcdRepositoryProvider implements RepositoryProvider {
      *         {@code UNAUTHENTICATED} for a wrong user or password (never shown)
      */
     @Override
-    public RegistryRepository create(RepositoryConfig config) {
+    protected RegistryRepository open(RepositoryConfig config) {
         return EtcdRepository.connect(EtcdSettings.from(config));
     }
 }

@@ -50,7 +50,7 @@ import java.util.SortedMap;
  * one revision (one transaction) in one response, so a local read sees the prefix as of one
  * revision, and a listener reacting to an event finds that event's whole response in it.
  */
-final class PrefixWatch extends ListenerWatch {
+final class PrefixWatch extends ListenerWatch implements io.governor.api.repository.LocalReads {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrefixWatch.class);
     private static final long MIN_BACKOFF_MS = 100;

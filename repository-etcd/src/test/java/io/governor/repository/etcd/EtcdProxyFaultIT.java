@@ -1,6 +1,8 @@
 package io.governor.repository.etcd;
 
 import io.etcd.jetcd.Client;
+import io.governor.api.repository.LocalReads;
+import io.governor.api.repository.BulkReads;
 import io.governor.api.repository.ChangeEvent;
 import io.governor.api.repository.ConnectionState;
 import io.governor.api.repository.LockLease;
@@ -158,15 +160,15 @@ class EtcdProxyFaultIT {
         observer.put("/c/gone", "1");
         observer.put("/c/gone/child", "1");
         EventRecorder events = new EventRecorder();
-        // each delivery also reads the children of /c locally (Watch.readLocally), in event order
+        // each delivery also reads the children of /c locally (LocalReads.readLocally), in event order
         List<Optional<SortedMap<String, VersionedValue>>> local = new CopyOnWriteArrayList<>();
         Watch[] watch = new Watch[1];
         watch[0] = cutOff.watch("/c", e -> {
-            local.add(watch[0].readLocally(List.of(), List.of("/c")));
+            local.add(LocalReads.read(watch[0], List.of(), List.of("/c")));
             events.onEvent(e);
         });
-        watch[0].readLocally(List.of(), List.of("/c"));
-        Await.until(WAIT, "local reads answered", () -> watch[0].readLocally(List.of(), List.of("/c")).isPresent());
+        LocalReads.read(watch[0], List.of(), List.of("/c"));
+        Await.until(WAIT, "local reads answered", () -> LocalReads.read(watch[0], List.of(), List.of("/c")).isPresent());
         observer.put("/c/seen", "1");
         events.await(WAIT, "watch is live", e -> e.key().equals("/c/seen"));
 
@@ -204,7 +206,7 @@ class EtcdProxyFaultIT {
         local.get(missed).orElseThrow().forEach((k, v) -> duringResync.put(k, v.value()));
         assertEquals(Map.of("/c/keep", "3", "/c/new", "1", "/c/seen", "1"), duringResync,
                 "a local read while the first missed event is delivered shows the store after the cut");
-        assertEquals(cutOff.readAll(List.of(), List.of("/c")), watch[0].readLocally(List.of(), List.of("/c")).orElseThrow());
+        assertEquals(BulkReads.of(cutOff).readAll(List.of(), List.of("/c")), LocalReads.read(watch[0], List.of(), List.of("/c")).orElseThrow());
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
+import io.governor.api.repository.BulkReads;
 import io.governor.api.repository.LockLease;
 import io.governor.api.repository.Operation;
 import io.governor.api.repository.VersionedValue;
@@ -135,7 +136,7 @@ class EtcdRepositoryIT {
             Set<String> seen = new HashSet<>();
             try {
                 while (seen.size() < 50) {
-                    SortedMap<String, VersionedValue> read = repo.readAll(keys, List.of("/s/dir"));
+                    SortedMap<String, VersionedValue> read = BulkReads.of(repo).readAll(keys, List.of("/s/dir"));
                     Set<String> values = new HashSet<>();
                     together.forEach(k -> values.add(read.containsKey(k) ? read.get(k).value() : null));
                     assertEquals(1, values.size(), () -> "one commit's values, not a mix: " + read);

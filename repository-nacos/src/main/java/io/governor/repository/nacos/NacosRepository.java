@@ -54,7 +54,7 @@ import java.util.function.UnaryOperator;
 final class NacosRepository implements Repository {
 
     private static final Logger LOG = LoggerFactory.getLogger(NacosRepository.class);
-    static final Set<Capability> CAPABILITIES = Set.of(Capability.LIST_CHILDREN, Capability.COMPARE_AND_SET);
+    static final Set<Capability> CAPABILITIES = Set.of(Capability.COMPARE_AND_SET);
 
     private final NacosSettings settings;
     private final Checks checks;

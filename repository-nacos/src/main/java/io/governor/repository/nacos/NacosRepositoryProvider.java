@@ -1,21 +1,19 @@
 package io.governor.repository.nacos;
 
-import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
+import io.governor.api.repository.AbstractRepositoryProvider;
 import io.governor.api.repository.Capability;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.RepositoryConfig;
-import io.governor.api.repository.RepositoryProvider;
-
-import java.util.Set;
 
 /**
  * Creates config-center repositories of type {@code nacos} on a Nacos 2.x server (gRPC).
  *
- * <p>Capabilities: {@link Capability#LIST_CHILDREN} (through index documents the repository keeps)
- * and {@link Capability#COMPARE_AND_SET} (through {@code publishConfigCas}). Nacos configurations
- * cannot be ephemeral and Nacos config has no locks, so a Nacos repository can be a config center
- * but never a registry center.
+ * <p>Children are listed through index documents the repository keeps. Capability:
+ * {@link Capability#COMPARE_AND_SET} (through {@code publishConfigCas}). Nacos configurations
+ * cannot be ephemeral and Nacos config has no locks, so this is no
+ * {@link io.governor.api.repository.RegistryRepositoryProvider}: a Nacos repository can be a config
+ * center but never a registry center.
  *
  * <p>Consistency caveat, with no capability of its own: a write returns once the Nacos server it
  * went to serves it, so reads after it see it from any client of that server; a client connected to
@@ -29,19 +27,14 @@ import java.util.Set;
  *
  * <p>Stateless and thread-safe.
  */
-public final class NacosRepositoryProvider implements RepositoryProvider {
+public final class NacosRepositoryProvider extends AbstractRepositoryProvider<Repository> {
 
     /** The type key. */
     public static final String TYPE = "nacos";
 
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return NacosRepository.CAPABILITIES;
+    /** Used by {@link java.util.ServiceLoader}. */
+    public NacosRepositoryProvider() {
+        super(TYPE);
     }
 
     /**
@@ -51,11 +44,7 @@ public final class NacosRepositoryProvider implements RepositoryProvider {
      *         when no server answered within {@code connectTimeout}
      */
     @Override
-    public Repository create(RepositoryConfig config) {
-        if (!TYPE.equals(config.type())) {
-            throw new GovernanceException(ErrorCode.INVALID_CONFIG, "nacos provider cannot create a repository of type '"
-                    + config.type() + "'");
-        }
+    protected Repository open(RepositoryConfig config) {
         NacosSettings settings = new NacosSettings(config);
         return new NacosRepository(settings, NacosClient.connect(settings));
     }

@@ -4,6 +4,7 @@ import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.repository.Capability;
 import io.governor.api.repository.RepositoryConfig;
+import io.governor.api.repository.RegistryRepositoryProvider;
 import io.governor.api.repository.RepositoryProvider;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +60,7 @@ class NacosSettingsTest {
     void serviceLoaderFindsTheProviderWithConfigCenterCapabilitiesOnly() {
         RepositoryProvider found = ServiceLoader.load(RepositoryProvider.class).stream()
                 .map(ServiceLoader.Provider::get).filter(p -> p.type().equals("nacos")).findFirst().orElseThrow();
-        assertEquals(Set.of(Capability.LIST_CHILDREN, Capability.COMPARE_AND_SET), found.capabilities());
+        assertFalse(found instanceof RegistryRepositoryProvider, "a config center only");
+        assertEquals(Set.of(Capability.COMPARE_AND_SET), NacosRepository.CAPABILITIES);
     }
 }

@@ -6,11 +6,14 @@ import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.WatchListener;
 import io.governor.api.repository.support.ListenerWatch;
 import io.governor.api.repository.support.PrefixView;
+import org.apache.curator.framework.api.CuratorEvent;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,25 +24,46 @@ import java.util.TreeMap;
  * {@link PrefixView}).
  *
  * <p>ZooKeeper notifications carry no data and are not replayed after a reconnect, so the watch is
- * level-triggered: a notification for a path only schedules a re-read of that path on the
- * repository's watch thread, and {@link #resync(boolean)} re-reads the whole prefix and emits the
- * difference (including deletions). Because every read and every delivery happens on that one
- * thread, the listener sees the changes of each key in order, and its view converges to the store.
+ * level-triggered: a notification for a path re-reads that path, and {@link #resync(boolean)}
+ * re-reads the whole prefix and emits the difference (including deletions).
  *
- * <p>A keys-only watch ({@link io.governor.api.repository.Repository#watchKeys}) skips the re-read:
- * a notification is delivered as it comes, without value or version, and the key is remembered as
- * changed but unread ({@link PrefixView#touched}), so that a resync reports it again (spuriously,
- * as that contract allows) and never misses it.
+ * <p>Threads and order. A notification is handled on ZooKeeper's event thread, where it arrives:
+ * the path is re-read asynchronously, and the answer, which ZooKeeper also hands to its event
+ * thread, is compared and delivered there. ZooKeeper answers one session's requests in order, and
+ * its event thread runs notifications and answers in the order the server sent them, so the
+ * listener sees each key's changes in order without a thread of its own in between.
+ * {@link #resync} runs on the repository's watch thread with blocking reads; while it runs,
+ * notifications are kept and answers of reads sent before it began are not used (the resync reads
+ * after them); once it has applied what it read, the kept notifications are handled (re-read) in
+ * arrival order. A read that fails (the connection is gone) is dropped: the resync after
+ * reconnecting catches up.
  *
- * <p>The view is touched only on the watch thread. {@link #close()} is thread-safe.
+ * <p>A keys-only watch ({@link io.governor.api.repository.BulkReads#watchKeys}) skips the re-read:
+ * a notification is delivered on the event thread as it comes, without value or version, and the
+ * key is remembered as changed but unread ({@link PrefixView#touched}), so that a resync reports it
+ * again (spuriously, as that contract allows) and never misses it.
+ *
+ * <p>Thread-safe: the state is guarded by {@link #lock}, held while the listener is called.
  */
 final class PrefixWatch extends ListenerWatch implements Watcher {
 
     private static final Logger log = LoggerFactory.getLogger(PrefixWatch.class);
 
+    /** A notification kept while a resync runs ({@code type} null: an answer to re-read). */
+    private record Notice(String path, Event.EventType type) {
+    }
+
     private final Watches hub;
     private final boolean keysOnly;
     private final PrefixView view;
+    /** Guards {@link #kept}, {@link #generation}, {@link #resyncing} and the order of deliveries. */
+    private final Object lock = new Object();
+    /** Notifications that came while a resync ran, in arrival order. */
+    private final List<Notice> kept = new ArrayList<>();
+    /** Grows when a resync begins: an answer to a read sent before it is not used. */
+    private long generation;
+    /** A resync is running (or the first has not run yet): notifications are kept. */
+    private boolean resyncing = true;
 
     PrefixWatch(Watches hub, String prefix, WatchListener listener, boolean keysOnly) {
         super(hub.label(), prefix, listener);
@@ -48,24 +72,67 @@ final class PrefixWatch extends ListenerWatch implements Watcher {
         this.view = new PrefixView(prefix);
     }
 
-    /** ZooKeeper's notification, on ZooKeeper's event thread: only schedules a re-read. */
+    /** ZooKeeper's notification, on ZooKeeper's event thread: delivers it or sends the re-read; never blocks. */
     @Override
     public void process(WatchedEvent event) {
         if (isClosed() || event.getType() == Event.EventType.None || event.getPath() == null) {
             return;
         }
         String path = event.getPath();
-        if (hub.isKey(path) && Paths.isAtOrBelow(path, prefix())) {
-            if (keysOnly) {
-                Event.EventType type = event.getType();
-                hub.execute(() -> notified(path, type));
-            } else {
-                hub.execute(() -> refresh(path));
+        if (!hub.isKey(path) || !Paths.isAtOrBelow(path, prefix())) {
+            return;
+        }
+        long sentIn;
+        synchronized (lock) {
+            if (resyncing) {
+                kept.add(new Notice(path, event.getType()));
+                return;
             }
+            if (keysOnly) {
+                notified(path, event.getType());
+                return;
+            }
+            sentIn = generation;
+        }
+        reread(path, sentIn);
+    }
+
+    /** Sends an asynchronous read of {@code path}; its answer comes to {@link #answered} on the event thread. */
+    private void reread(String path, long sentIn) {
+        try {
+            hub.client().getData().inBackground((client, answer) -> answered(path, sentIn, answer)).forPath(path);
+        } catch (Exception e) {
+            log.debug("[{}] watch {}: re-reading {} failed, waiting for resync: {}", label(), prefix(), path, e.toString());
         }
     }
 
-    /** A keys-only watch's notification, delivered without reading (watch thread). */
+    /** The answer to a re-read (event thread): emits what changed for the path. */
+    private void answered(String path, long sentIn, CuratorEvent answer) {
+        KeeperException.Code code = KeeperException.Code.get(answer.getResultCode());
+        if (code != KeeperException.Code.OK && code != KeeperException.Code.NONODE) {
+            // the connection is gone; the resync after reconnecting catches up
+            log.debug("[{}] watch {}: re-reading {} failed, waiting for resync: {}", label(), prefix(), path, code);
+            return;
+        }
+        long now;
+        synchronized (lock) {
+            if (isClosed()) {
+                return;
+            }
+            if (resyncing) {
+                kept.add(new Notice(path, null));
+                return;
+            }
+            if (sentIn == generation) {
+                apply(path, code == KeeperException.Code.OK ? new Nodes.Node(answer.getData(), answer.getStat()) : null);
+                return;
+            }
+            now = generation; // sent before the last resync: read again, after it
+        }
+        reread(path, now);
+    }
+
+    /** A keys-only watch's notification, delivered without reading (holding the lock). */
     private void notified(String path, Event.EventType type) {
         switch (type) {
             case NodeCreated, NodeDataChanged -> deliver(view.touched(path));
@@ -76,19 +143,8 @@ final class PrefixWatch extends ListenerWatch implements Watcher {
         }
     }
 
-    /** Re-reads one path and emits what changed for it (watch thread). */
-    void refresh(String path) {
-        if (isClosed() || !hub.connected()) {
-            return; // the resync after reconnecting catches up
-        }
-        Nodes.Node n;
-        try {
-            n = hub.nodes().read(path);
-        } catch (Exception e) {
-            // the connection is gone; the resync after reconnecting catches up
-            log.debug("[{}] watch {}: re-reading {} failed, waiting for resync: {}", label(), prefix(), path, e.toString());
-            return;
-        }
+    /** Emits what changed for one path as read ({@code null}: absent), holding the lock. */
+    private void apply(String path, Nodes.Node n) {
         if (n == null) {
             deliver(view.removeSubtree(path)); // a deleted node has no descendants either
         } else if (!n.hasValue()) {
@@ -101,23 +157,54 @@ final class PrefixWatch extends ListenerWatch implements Watcher {
     /**
      * Re-reads the whole prefix (watch thread). With {@code emit} false it only records the state,
      * as the starting point of a new watch; otherwise it emits every difference to what the
-     * listener saw (see {@link PrefixView#replace}).
+     * listener saw (see {@link PrefixView#replace}). Then handles the notifications that came
+     * meanwhile.
      *
-     * @return how many events it emitted
+     * @return how many events it emitted from the full read
      */
     int resync(boolean emit) throws Exception {
         if (isClosed()) {
             return 0;
         }
-        Map<String, VersionedValue> now = new TreeMap<>();
-        hub.walk(prefix(), now);
-        if (!emit) {
-            view.reset(now);
-            return 0;
+        synchronized (lock) {
+            generation++;
+            resyncing = true;
         }
-        List<ChangeEvent> missed = view.replace(now);
-        deliver(missed);
-        return missed.size();
+        Map<String, VersionedValue> now = null;
+        int emitted = 0;
+        List<Notice> missed;
+        long sentIn;
+        try {
+            Map<String, VersionedValue> read = new TreeMap<>();
+            hub.walk(prefix(), read);
+            now = read;
+        } finally {
+            // also when the walk failed: notifications are handled again as they come
+            synchronized (lock) {
+                if (now != null && !isClosed()) {
+                    if (emit) {
+                        List<ChangeEvent> events = view.replace(now);
+                        deliver(events);
+                        emitted = events.size();
+                    } else {
+                        view.reset(now);
+                    }
+                }
+                if (keysOnly) {
+                    kept.forEach(k -> notified(k.path(), k.type()));
+                    missed = List.of();
+                } else {
+                    missed = new ArrayList<>(kept);
+                }
+                kept.clear();
+                resyncing = false;
+                sentIn = generation;
+            }
+        }
+        for (Notice m : missed) {
+            reread(m.path(), sentIn);
+        }
+        return emitted;
     }
 
     /** Removes the ZooKeeper watch. */

@@ -18,8 +18,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The repository's prefix watches and the one thread ({@code governor-<namespace>-watch}) on which
- * all of them read ZooKeeper and deliver events.
+ * The repository's prefix watches and the thread ({@code governor-<namespace>-watch}) on which
+ * they re-read their whole prefix (a new watch, a resync after reconnecting). Single notifications
+ * are handled, and delivered, on ZooKeeper's event thread ({@link PrefixWatch}).
  *
  * <p>Thread-safe. {@link #watch} and {@link #resyncAll} block until the watch thread has done the
  * work (or run it inline when called on the watch thread itself, e.g. from a listener).
@@ -119,8 +120,9 @@ final class Watches implements AutoCloseable {
         }
     }
 
-    void execute(Runnable task) {
-        thread.execute(task);
+    /** The client, for a watch's asynchronous re-reads. */
+    CuratorFramework client() {
+        return client;
     }
 
     /** Called by a closing watch (already out of the active set): removes its ZooKeeper watch. */

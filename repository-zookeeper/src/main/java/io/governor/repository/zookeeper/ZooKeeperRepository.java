@@ -2,6 +2,7 @@ package io.governor.repository.zookeeper;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
+import io.governor.api.repository.BulkReads;
 import io.governor.api.repository.Capability;
 import io.governor.api.repository.ConnectionStateListener;
 import io.governor.api.repository.DistributedLock;
@@ -39,7 +40,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link Watches} (prefix watches), {@link Ephemerals} (owned ephemerals), {@link Locks}
  * (lock recipe and leases), {@link ConnectionStates} (state mapping and recovery).
  */
-final class ZooKeeperRepository implements RegistryRepository {
+final class ZooKeeperRepository implements RegistryRepository, BulkReads {
 
     static final String TYPE = "zookeeper";
     static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.allOf(Capability.class));

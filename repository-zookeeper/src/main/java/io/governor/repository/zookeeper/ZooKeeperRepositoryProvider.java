@@ -1,15 +1,15 @@
 package io.governor.repository.zookeeper;
 
+import io.governor.api.repository.AbstractRepositoryProvider;
 import io.governor.api.repository.Capability;
 import io.governor.api.repository.RegistryRepository;
+import io.governor.api.repository.RegistryRepositoryProvider;
 import io.governor.api.repository.RepositoryConfig;
-import io.governor.api.repository.RepositoryProvider;
-
-import java.util.Set;
 
 /**
  * The {@code zookeeper} repository: config center and registry center on Apache ZooKeeper 3.6+
- * through Apache Curator. It has every {@link Capability}.
+ * through Apache Curator. Its repositories have every {@link Capability} and the bulk reads
+ * ({@link io.governor.api.repository.BulkReads}).
  *
  * <p>Found through {@link java.util.ServiceLoader}; applications never call it directly. The
  * properties it reads ({@code sessionTimeout}, {@code connectionTimeout}, {@code retryBaseSleep},
@@ -19,25 +19,16 @@ import java.util.Set;
  * <p>Stateless and thread-safe. {@link #create} blocks until connected or until the connection
  * timeout passes.
  */
-public final class ZooKeeperRepositoryProvider implements RepositoryProvider {
+public final class ZooKeeperRepositoryProvider extends AbstractRepositoryProvider<RegistryRepository>
+        implements RegistryRepositoryProvider {
 
     /** Used by {@link java.util.ServiceLoader}. */
     public ZooKeeperRepositoryProvider() {
-    }
-
-    @Override
-    public String type() {
-        return ZooKeeperRepository.TYPE;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return ZooKeeperRepository.CAPABILITIES;
+        super(ZooKeeperRepository.TYPE);
     }
 
     /**
-     * Connects to the ensemble and returns a {@link RegistryRepository} rooted at the config's
-     * namespace.
+     * Connects to the ensemble and returns a repository rooted at the config's namespace.
      *
      * @throws io.governor.api.GovernanceException {@code INVALID_CONFIG} for an unknown or malformed
      *         property or an empty server list; {@code CONNECT_FAILED} when no server answered within
@@ -46,7 +37,7 @@ public final class ZooKeeperRepositoryProvider implements RepositoryProvider {
      *         of them). Messages never contain the digest password.
      */
     @Override
-    public RegistryRepository create(RepositoryConfig config) {
+    protected RegistryRepository open(RepositoryConfig config) {
         return ZooKeeperRepository.open(ZooKeeperSettings.from(config));
     }
 }

@@ -2,6 +2,7 @@ package io.governor.repository.zookeeper;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
+import io.governor.api.repository.BulkReads;
 import io.governor.api.repository.ChangeEvent;
 import io.governor.api.repository.LockLease;
 import io.governor.api.repository.Operation;
@@ -161,12 +162,12 @@ class ZooKeeperRepositoryIT {
         try (RegistryRepository r = open("")) {
             r.put("/root-ns-read", "v");
             try {
-                Map<String, VersionedValue> read = r.readAll(List.of(), List.of("/"));
+                Map<String, VersionedValue> read = BulkReads.of(r).readAll(List.of(), List.of("/"));
                 assertFalse(read.keySet().stream().anyMatch(k -> k.startsWith("/zookeeper")), read.keySet().toString());
                 assertEquals("v", read.get("/root-ns-read").value());
-                assertEquals(r.childValues("/").keySet(), read.keySet().stream().map(k -> k.substring(1)).collect(Collectors.toSet()));
+                assertEquals(BulkReads.of(r).childValues("/").keySet(), read.keySet().stream().map(k -> k.substring(1)).collect(Collectors.toSet()));
                 // again, now as one multi of nodes read before: the same, still without /zookeeper
-                assertEquals(read, r.readAll(List.of(), List.of("/")));
+                assertEquals(read, BulkReads.of(r).readAll(List.of(), List.of("/")));
             } finally {
                 r.delete("/root-ns-read");
             }
@@ -181,19 +182,19 @@ class ZooKeeperRepositoryIT {
             r.put("/open", "o");
             r.put("/secret", "s");
             if (warm) {
-                r.readAll(List.of("/open", "/secret"), List.of());
-                r.readAll(List.of("/open"), List.of("/"));
+                BulkReads.of(r).readAll(List.of("/open", "/secret"), List.of());
+                BulkReads.of(r).readAll(List.of("/open"), List.of("/"));
             }
             ((ZooKeeperRepository) r).client().setACL().withACL(List.of(new ACL(ZooDefs.Perms.ALL,
                     new Id("digest", Connector.digestId("someone-else:pw".getBytes(StandardCharsets.UTF_8)))))).forPath("/secret");
             for (var call : List.<org.junit.jupiter.api.function.Executable>of(
-                    () -> r.readAll(List.of("/open", "/secret"), List.of()),
-                    () -> r.readAll(List.of("/open"), List.of("/")))) {
+                    () -> BulkReads.of(r).readAll(List.of("/open", "/secret"), List.of()),
+                    () -> BulkReads.of(r).readAll(List.of("/open"), List.of("/")))) {
                 GovernanceException e = assertThrows(GovernanceException.class, call);
                 assertEquals(ErrorCode.UNAUTHENTICATED, e.code(), e::toString);
                 assertTrue(e.getMessage().startsWith("readAll '/secret'"), e::getMessage);
             }
-            assertEquals(Map.of("/open", r.get("/open").orElseThrow()), r.readAll(List.of("/open"), List.of()));
+            assertEquals(Map.of("/open", r.get("/open").orElseThrow()), BulkReads.of(r).readAll(List.of("/open"), List.of()));
         }
     }
 
@@ -205,11 +206,11 @@ class ZooKeeperRepositoryIT {
             r.put("/db/ds/b", "b1");
             List<String> keys = List.of("/db/rules", "/db/props");
             List<String> parents = List.of("/db/ds");
-            Map<String, VersionedValue> first = r.readAll(keys, parents);
+            Map<String, VersionedValue> first = BulkReads.of(r).readAll(keys, parents);
             assertEquals(List.of("/db/ds/a", "/db/ds/b", "/db/rules"), List.copyOf(first.keySet()));
 
             long before = packetsReceived();
-            Map<String, VersionedValue> again = r.readAll(keys, parents);
+            Map<String, VersionedValue> again = BulkReads.of(r).readAll(keys, parents);
             long requests = packetsReceived() - before;
             assertEquals(first, again);
             // one multi (a session ping may land in between); the pipelined rounds take 5 requests here
@@ -220,11 +221,11 @@ class ZooKeeperRepositoryIT {
             r.put("/db/rules", "r2");
             r.put("/db/props", "p1");
             Map<String, String> now = new TreeMap<>();
-            r.readAll(keys, parents).forEach((k, v) -> now.put(k, v.value()));
+            BulkReads.of(r).readAll(keys, parents).forEach((k, v) -> now.put(k, v.value()));
             assertEquals(Map.of("/db/ds/b", "b1", "/db/ds/c", "c1", "/db/rules", "r2", "/db/props", "p1"), now);
             r.delete("/db/props");
-            assertEquals(List.of("/db/ds/b", "/db/ds/c", "/db/rules"), List.copyOf(r.readAll(keys, parents).keySet()));
-            assertEquals(r.readAll(keys, parents), r.readAll(keys, parents));
+            assertEquals(List.of("/db/ds/b", "/db/ds/c", "/db/rules"), List.copyOf(BulkReads.of(r).readAll(keys, parents).keySet()));
+            assertEquals(BulkReads.of(r).readAll(keys, parents), BulkReads.of(r).readAll(keys, parents));
         }
     }
 
@@ -233,17 +234,17 @@ class ZooKeeperRepositoryIT {
         try (RegistryRepository r = open("read-grown")) {
             r.put("/big/x", "small");
             r.put("/big/y", "small");
-            assertEquals(2, r.readAll(List.of(), List.of("/big")).size());
+            assertEquals(2, BulkReads.of(r).readAll(List.of(), List.of("/big")).size());
             // together larger than the client's 1 MiB packet limit, so one multi of both cannot be answered
             String x = "x".repeat(600_000);
             String y = "y".repeat(600_000);
             r.put("/big/x", x);
             r.put("/big/y", y);
-            Map<String, VersionedValue> read = r.readAll(List.of(), List.of("/big"));
+            Map<String, VersionedValue> read = BulkReads.of(r).readAll(List.of(), List.of("/big"));
             assertEquals(x, read.get("/big/x").value());
             assertEquals(y, read.get("/big/y").value());
             // learned the sizes: the next read goes straight to the pipelined reads
-            assertEquals(read, r.readAll(List.of(), List.of("/big")));
+            assertEquals(read, BulkReads.of(r).readAll(List.of(), List.of("/big")));
         }
     }
 
@@ -297,7 +298,7 @@ class ZooKeeperRepositoryIT {
         try (RegistryRepository watcher = open("keys-only"); RegistryRepository writer = open("keys-only")) {
             writer.put("/cfg/k", "v0");
             EventRecorder keys = new EventRecorder();
-            watcher.watchKeys("/cfg", keys);
+            BulkReads.of(watcher).watchKeys("/cfg", keys);
             long before = packetsReceived();
             for (int i = 1; i <= 5; i++) {
                 writer.put("/cfg/k", "v" + i);

@@ -28,7 +28,7 @@ import java.util.TreeSet;
  * prefix are ignored.
  *
  * <p>A backend that only learns that a key changed, without reading it (a keys-only watch, see
- * {@link io.governor.api.repository.Repository#watchKeys}), records it with {@link #touched}: the key
+ * {@link io.governor.api.repository.BulkReads#watchKeys}), records it with {@link #touched}: the key
  * is then known but unread, it is absent from the reads here, and the next {@link #replace} reports
  * it again (spuriously, as that contract allows) instead of missing it.
  *
@@ -198,7 +198,7 @@ public final class PrefixView {
     }
 
     /**
-     * Answers a {@link io.governor.api.repository.Watch#readLocally readLocally} from the view: the
+     * Answers a {@link io.governor.api.repository.LocalReads#readLocally readLocally} from the view: the
      * values of {@code keys} and of the direct children of {@code parents}, by full key; empty when a
      * key or parent is outside the prefix. The arguments are checked as {@code readAll} checks them
      * ({@link Paths#requireReadAll}). Copies only the nodes it returns.
