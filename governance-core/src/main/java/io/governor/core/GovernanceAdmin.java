@@ -116,7 +116,8 @@ public final class GovernanceAdmin implements AutoCloseable {
      */
     public String addDataSource(String db, String ds, DataSourceConfig dataSource) {
         Paths.requireSegment(ds, "data source name");
-        DatabaseSnapshot snap = config.load(db);
+        ConfigService.WithProps read = config.loadWithProps(db);
+        DatabaseSnapshot snap = read.snapshot();
         if (snap.rawDataSources().containsKey(ds)) {
             throw conflict("add data source '" + ds + "' to database '" + db + "': it exists already");
         }
@@ -133,7 +134,7 @@ public final class GovernanceAdmin implements AutoCloseable {
         if (!write(ops)) {
             throw conflict("add data source '" + ds + "' to database '" + db + "': changed concurrently");
         }
-        return written("added data source " + db + "/" + ds, db, next);
+        return written("added data source " + db + "/" + ds, next, read.props());
     }
 
     /**
@@ -141,7 +142,8 @@ public final class GovernanceAdmin implements AutoCloseable {
      * {@code INVALID_CONFIG} if the new one fails the check an instance runs before it builds a pool.
      */
     public String replaceDataSource(String db, String ds, DataSourceConfig dataSource) {
-        DatabaseSnapshot snap = config.require(db);
+        ConfigService.WithProps read = config.requireWithProps(db);
+        DatabaseSnapshot snap = read.snapshot();
         String raw = snap.rawDataSources().get(Paths.requireSegment(ds, "data source name"));
         if (raw == null) {
             throw new GovernanceException(ErrorCode.NOT_FOUND, "replace data source: '" + ds + "' does not exist in database '" + db + "'");
@@ -152,7 +154,7 @@ public final class GovernanceAdmin implements AutoCloseable {
         if (!config.compareAndSet(NodePaths.dataSource(db, ds), raw, config.codec().writeDataSource(dataSource))) {
             throw conflict("replace data source '" + ds + "' of database '" + db + "': changed concurrently");
         }
-        return written("replaced data source " + db + "/" + ds, db, next);
+        return written("replaced data source " + db + "/" + ds, next, read.props());
     }
 
     /**
@@ -160,7 +162,8 @@ public final class GovernanceAdmin implements AutoCloseable {
      * what to change first; {@code NOT_FOUND} if it does not exist.
      */
     public String removeDataSource(String db, String ds) {
-        DatabaseSnapshot snap = config.require(db);
+        ConfigService.WithProps read = config.requireWithProps(db);
+        DatabaseSnapshot snap = read.snapshot();
         String raw = snap.rawDataSources().get(Paths.requireSegment(ds, "data source name"));
         if (raw == null) {
             throw new GovernanceException(ErrorCode.NOT_FOUND, "remove data source: '" + ds + "' does not exist in database '" + db + "'");
@@ -173,7 +176,7 @@ public final class GovernanceAdmin implements AutoCloseable {
         if (!write(ops)) {
             throw conflict("remove data source '" + ds + "' of database '" + db + "': changed concurrently");
         }
-        return written("removed data source " + db + "/" + ds, db, next);
+        return written("removed data source " + db + "/" + ds, next, read.props());
     }
 
     /**
@@ -181,11 +184,11 @@ public final class GovernanceAdmin implements AutoCloseable {
      * Use {@link #updateRules} to re-read and retry instead.
      */
     public String replaceRules(String db, List<RuleConfig> expected, List<RuleConfig> rules) {
-        DatabaseSnapshot snap = config.require(db);
-        if (!snap.config().rules().equals(List.copyOf(expected))) {
+        ConfigService.WithProps read = config.requireWithProps(db);
+        if (!read.snapshot().config().rules().equals(List.copyOf(expected))) {
             throw conflict("replace rules of database '" + db + "': the current rules differ from the expected ones");
         }
-        return writeRules(snap, rules).orElseThrow(() -> conflict("replace rules of database '" + db + "': changed concurrently"));
+        return writeRules(read, rules).orElseThrow(() -> conflict("replace rules of database '" + db + "': changed concurrently"));
     }
 
     /**
@@ -200,9 +203,9 @@ public final class GovernanceAdmin implements AutoCloseable {
      */
     public String updateRules(String db, UnaryOperator<List<RuleConfig>> update) {
         for (int attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
-            DatabaseSnapshot snap = config.require(db);
-            List<RuleConfig> next = update.apply(snap.config().rules());
-            var result = writeRules(snap, next);
+            ConfigService.WithProps read = config.requireWithProps(db);
+            List<RuleConfig> next = update.apply(read.snapshot().config().rules());
+            var result = writeRules(read, next);
             if (result.isPresent()) {
                 return result.get();
             }
@@ -231,7 +234,8 @@ public final class GovernanceAdmin implements AutoCloseable {
         }
     }
 
-    private java.util.Optional<String> writeRules(DatabaseSnapshot snap, List<RuleConfig> rules) {
+    private java.util.Optional<String> writeRules(ConfigService.WithProps read, List<RuleConfig> rules) {
+        DatabaseSnapshot snap = read.snapshot();
         String db = snap.database();
         DatabaseConfig next = snap.config().withRules(rules);
         // Guard what the new rules depend on, not every data source: on etcd a compare per data
@@ -244,7 +248,7 @@ public final class GovernanceAdmin implements AutoCloseable {
         if (!write(ops)) {
             return java.util.Optional.empty();
         }
-        return java.util.Optional.of(written("replaced rules of " + db, db, next));
+        return java.util.Optional.of(written("replaced rules of " + db, next, read.props()));
     }
 
     /**
@@ -254,8 +258,9 @@ public final class GovernanceAdmin implements AutoCloseable {
      * pool, nothing written.
      */
     public String replaceDatabase(String db, DatabaseConfig database) {
+        GovernanceProps before = props();
         config.overwrite(db, database, null);
-        return written("replaced database " + db, db, database);
+        return written("replaced database " + db, database, before);
     }
 
     /** Replaces the props; they apply to every database. Returns each database's new revision. */
@@ -398,8 +403,21 @@ public final class GovernanceAdmin implements AutoCloseable {
         return config.commit(ops);
     }
 
-    private String written(String what, String db, DatabaseConfig next) {
-        String rev = config.revision(next, props());
+    /**
+     * The revision a write that has applied leads to, from the props read now. If that read fails,
+     * the write has still applied, so it is not reported as failed (an error would say nothing was
+     * written): the revision is taken from the props read before the write, with a WARN.
+     */
+    private String written(String what, DatabaseConfig next, GovernanceProps propsBefore) {
+        GovernanceProps now;
+        try {
+            now = props();
+        } catch (GovernanceException e) {
+            LOG.warn("[{}] admin {}: applied, but re-reading the props failed ({}); revision from the props read before the write",
+                    namespace, what, e.getMessage());
+            now = propsBefore;
+        }
+        String rev = config.revision(next, now);
         LOG.info("[{}] admin {} -> revision {}", namespace, what, rev);
         return rev;
     }

@@ -7,6 +7,8 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +36,8 @@ import java.util.TreeSet;
  * <p>Not thread-safe; one instance per commit call.
  */
 final class Transaction {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Transaction.class);
 
     private final CuratorFramework client;
     private final Nodes nodes;
@@ -66,8 +70,8 @@ final class Transaction {
      */
     static boolean commit(CuratorFramework client, Nodes nodes, List<Operation> operations) throws Exception {
         for (int attempt = 0; attempt < Nodes.MAX_ATTEMPTS; attempt++) {
-            Transaction t = new Transaction(client, nodes);
-            if (!t.plan(operations)) {
+            Transaction t = planned(client, nodes, operations);
+            if (t == null) {
                 return false;
             }
             if (t.ops.isEmpty()) {
@@ -78,12 +82,28 @@ final class Transaction {
             }
             for (Operation op : operations) {
                 if (op instanceof Operation.Delete d) {
-                    nodes.pruneEmptyParents(d.key());
+                    pruneAfterApplied(nodes, d.key());
                 }
             }
             return true;
         }
         throw new KeeperException.BadVersionException(operations.get(0).key());
+    }
+
+    /**
+     * Prunes the empty parents a delete left, as housekeeping: the write has applied, so a failure
+     * here (a cut connection, a parent this client may not delete) must not report it as failed,
+     * which would say "not applied" ({@code UNAVAILABLE}) for a write that landed.
+     */
+    private static void pruneAfterApplied(Nodes nodes, String key) {
+        try {
+            nodes.pruneEmptyParents(key);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt(); // the caller sees the flag; the write stays applied
+            }
+            LOG.debug("pruning the empty parents of {} after it was deleted failed: {}", key, e.toString());
+        }
     }
 
     /**
@@ -100,6 +120,22 @@ final class Transaction {
         }
         nodes.writes().sync();
         return commit(client, nodes, ops);
+    }
+
+    /** One plan of {@code operations} from fresh reads; null when a check fails on them. */
+    static Transaction planned(CuratorFramework client, Nodes nodes, List<Operation> operations) throws Exception {
+        Transaction t = new Transaction(client, nodes);
+        return t.plan(operations) ? t : null;
+    }
+
+    /** The planned multi, guarded by the versions read. */
+    List<CuratorOp> ops() {
+        return ops;
+    }
+
+    /** The nodes read and keys written, which resolve a lost answer. */
+    GuardedWrite written() {
+        return written;
     }
 
     private boolean plan(List<Operation> operations) throws Exception {
@@ -213,6 +249,12 @@ final class Transaction {
                 n.value = read.value();
             }
             state.put(path, n);
+            if (read == null && !"/".equals(path)) {
+                // An absent node that is absent again may have been created by a lost copy and deleted
+                // by another writer since: only its parent's child revision (pzxid) shows that, so the
+                // parent is planned too, the namespace root included.
+                node(Paths.parent(path));
+            }
         }
         return n;
     }
