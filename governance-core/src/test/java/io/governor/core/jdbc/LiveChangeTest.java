@@ -67,8 +67,7 @@ class LiveChangeTest {
             s.executeUpdate("insert into t values (1)");
         }
 
-        rt.apply(h2.database(List.of(), "primary").withDataSource("primary",
-                h2.hikari("primary").with("maximumPoolSize", "5")), H2Fixture.props("30s", "5s"), "r2");
+        rt.apply(primaryWith("maximumPoolSize", "5"), H2Fixture.props("30s", "5s"), "r2");
         assertNotSame(old, rt.pool("primary"));
         assertFalse(old.isClosed(), "old pool closed while a connection was lent");
 
@@ -151,8 +150,7 @@ class LiveChangeTest {
         try (SilentServer silent = SilentServer.start()) {
             String url = "jdbc:h2:tcp://127.0.0.1:" + silent.port() + "/mem:silent";
             GovernanceException e = assertThrows(GovernanceException.class, () -> rt.apply(
-                    h2.database(List.of(), "primary").withDataSource("primary", h2.hikari("primary").with("jdbcUrl", url)),
-                    H2Fixture.props("30s", "300ms"), "r2"));
+                    primaryWith("jdbcUrl", url), H2Fixture.props("30s", "300ms"), "r2"));
             assertEquals(ErrorCode.TIMEOUT, e.code());
             assertTrue(e.getMessage().contains("'primary'") && e.getMessage().contains("pool-check-timeout"),
                     e.getMessage());
@@ -170,8 +168,7 @@ class LiveChangeTest {
         try (SilentServer silent = SilentServer.start()) {
             String url = "jdbc:h2:tcp://127.0.0.1:" + silent.port() + "/mem:silent";
             slowApply = java.util.concurrent.CompletableFuture.runAsync(() -> rt.apply(
-                    h2.database(List.of(), "primary").withDataSource("primary", h2.hikari("primary").with("jdbcUrl", url)),
-                    H2Fixture.props("30s", "3s"), "r2"));
+                    primaryWith("jdbcUrl", url), H2Fixture.props("30s", "3s"), "r2"));
             Await.until("the slow change is checking its new pool", () -> Thread.getAllStackTraces().keySet().stream()
                     .anyMatch(t -> t.getName().startsWith("governor-" + h2.namespace + "-orders-pool-check")));
 
@@ -219,8 +216,7 @@ class LiveChangeTest {
         HikariDataSource first = (HikariDataSource) rt.pool("primary");
         Connection lent = rt.dataSource().getConnection();
         H2Fixture.whoami(lent);
-        rt.apply(h2.database(List.of(), "primary").withDataSource("primary", h2.hikari("primary").with("maximumPoolSize", "3")),
-                H2Fixture.props("200ms", "5s"), "r2");
+        rt.apply(primaryWith("maximumPoolSize", "3"), H2Fixture.props("200ms", "5s"), "r2");
         HikariDataSource second = (HikariDataSource) rt.pool("primary");
 
         rt.close();
@@ -233,6 +229,11 @@ class LiveChangeTest {
         lent.close();
         Await.until(Duration.ofSeconds(20), "no governor thread of the runtime left", () -> Thread.getAllStackTraces()
                 .keySet().stream().noneMatch(t -> t.isAlive() && t.getName().startsWith("governor-" + h2.namespace)));
+    }
+
+    /** The database with the primary alone, its pool setting {@code key} changed to {@code value}. */
+    private DatabaseConfig primaryWith(String key, String value) {
+        return h2.database(List.of(), "primary").withDataSource("primary", h2.hikari("primary").with(key, value));
     }
 
     private static int closedPort() throws IOException {
