@@ -48,7 +48,8 @@ final class DatabaseGovernor implements AutoCloseable {
     interface StatusSink {
         void applied(String db, String revision);
 
-        void rejected(String db, String message);
+        /** {@code db}'s change to {@code revision} (null: unreadable, no revision) was rejected for {@code message}. */
+        void rejected(String db, String revision, String message);
 
         /** The data sources of {@code db} this instance now skips (applied). */
         void disabled(String db, Set<String> disabled);
@@ -313,7 +314,7 @@ final class DatabaseGovernor implements AutoCloseable {
             LOG.warn("[{}] database '{}' rejected configuration{}; keeping revision {}: {}", namespace, db,
                     rev == null ? "" : " revision " + rev, appliedRevision, e.getMessage());
             lastRejected = key;
-            status.rejected(db, e.getMessage());
+            status.rejected(db, rev, e.getMessage());
             listeners.rejected(new ConfigurationEvent(namespace, instanceId, db, rev, "rejected"), e);
         }
     }

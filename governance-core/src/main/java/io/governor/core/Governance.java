@@ -121,7 +121,7 @@ public final class Governance implements AutoCloseable {
     }
 
     private void start() {
-        status = new InstanceStatus(centers.instances(), namespace, instanceId, control);
+        status = new InstanceStatus(centers.instances(), namespace, instanceId, cfg.labels(), control);
         state = centers.instances().instanceControl(instanceId);
         if (state != InstanceState.ONLINE) {
             status.state(state);

@@ -47,12 +47,12 @@ final class InstanceStatus implements DatabaseGovernor.StatusSink {
      * @param writer runs the coalesced writes (one at a time is enough: writes are serialised anyway);
      *               a write it rejects (shut down) is dropped
      */
-    InstanceStatus(Instances registry, String namespace, String instanceId, Executor writer) {
+    InstanceStatus(Instances registry, String namespace, String instanceId, Map<String, String> labels, Executor writer) {
         this.registry = registry;
         this.namespace = namespace;
         this.writer = writer;
         this.info = new InstanceInfo(instanceId, InstanceIds.host(), ProcessHandle.current().pid(), Instant.now(),
-                Version.current(), InstanceState.ONLINE, Map.of(), Map.of());
+                Version.current(), InstanceState.ONLINE, Map.of(), Map.of(), Map.of(), labels, Map.of(), Set.of());
     }
 
     /**
@@ -72,8 +72,7 @@ final class InstanceStatus implements DatabaseGovernor.StatusSink {
     }
 
     void state(InstanceState state) {
-        update(s -> new InstanceInfo(s.id(), s.host(), s.pid(), s.started(), s.version(), state, s.appliedRevisions(),
-                s.errors(), s.disabledDataSources()));
+        update(s -> s.withState(state));
     }
 
     @Override
@@ -86,8 +85,7 @@ final class InstanceStatus implements DatabaseGovernor.StatusSink {
         update(s -> {
             Map<String, Set<String>> all = new TreeMap<>(s.disabledDataSources());
             all.put(db, disabled);
-            return new InstanceInfo(s.id(), s.host(), s.pid(), s.started(), s.version(), s.state(), s.appliedRevisions(),
-                    s.errors(), all);
+            return s.withDatabase(s.appliedRevisions(), s.errors(), all, s.rejectedRevisions(), s.fallbacks());
         });
     }
 
@@ -98,18 +96,26 @@ final class InstanceStatus implements DatabaseGovernor.StatusSink {
             revs.put(db, revision);
             Map<String, String> errs = new TreeMap<>(s.errors());
             errs.remove(db);
-            return new InstanceInfo(s.id(), s.host(), s.pid(), s.started(), s.version(), s.state(), revs, errs,
-                    s.disabledDataSources());
+            Map<String, String> rejected = new TreeMap<>(s.rejectedRevisions());
+            rejected.remove(db);
+            Set<String> fallbacks = new java.util.TreeSet<>(s.fallbacks());
+            fallbacks.remove(db);
+            return s.withDatabase(revs, errs, s.disabledDataSources(), rejected, fallbacks);
         });
     }
 
     @Override
-    public void rejected(String db, String message) {
+    public void rejected(String db, String revision, String message) {
         update(s -> {
             Map<String, String> errs = new TreeMap<>(s.errors());
             errs.put(db, message);
-            return new InstanceInfo(s.id(), s.host(), s.pid(), s.started(), s.version(), s.state(), s.appliedRevisions(),
-                    errs, s.disabledDataSources());
+            Map<String, String> rejected = new TreeMap<>(s.rejectedRevisions());
+            if (revision == null) {
+                rejected.remove(db);
+            } else {
+                rejected.put(db, revision);
+            }
+            return s.withDatabase(s.appliedRevisions(), errs, s.disabledDataSources(), rejected, s.fallbacks());
         });
     }
 

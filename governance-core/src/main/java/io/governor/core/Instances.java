@@ -45,6 +45,9 @@ final class Instances {
         doc.put("started", info.started().toString());
         doc.put("version", info.version());
         doc.put("state", info.state().name());
+        if (!info.labels().isEmpty()) {
+            doc.put("labels", new TreeMap<>(info.labels()));
+        }
         Map<String, Object> dbs = new TreeMap<>();
         Set<String> names = union(union(info.appliedRevisions().keySet(), info.errors().keySet()),
                 info.disabledDataSources().keySet());
@@ -53,6 +56,12 @@ final class Instances {
             d.put("appliedRevision", info.appliedRevisions().get(db));
             if (info.errors().containsKey(db)) {
                 d.put("error", info.errors().get(db));
+            }
+            if (info.rejectedRevisions().containsKey(db)) {
+                d.put("rejectedRevision", info.rejectedRevisions().get(db));
+            }
+            if (info.runsFallback(db)) {
+                d.put("fallback", "true");
             }
             Set<String> disabled = info.disabledDataSources(db);
             if (!disabled.isEmpty()) {
@@ -99,6 +108,12 @@ final class Instances {
         Map<String, String> revisions = new TreeMap<>();
         Map<String, String> errors = new TreeMap<>();
         Map<String, Set<String>> disabled = new TreeMap<>();
+        Map<String, String> rejected = new TreeMap<>();
+        Set<String> fallbacks = new TreeSet<>();
+        Map<String, String> labels = new TreeMap<>();
+        if (doc.get("labels") instanceof Map<?, ?> l) {
+            l.forEach((k, v) -> labels.put(String.valueOf(k), String.valueOf(v)));
+        }
         Object dbs = doc.get("databases");
         if (dbs instanceof Map<?, ?> m) {
             for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
@@ -111,6 +126,13 @@ final class Instances {
                     if (err != null) {
                         errors.put(e.getKey(), err.toString());
                     }
+                    Object rejectedRev = d.get("rejectedRevision");
+                    if (rejectedRev != null) {
+                        rejected.put(e.getKey(), rejectedRev.toString());
+                    }
+                    if ("true".equals(String.valueOf(d.get("fallback")))) {
+                        fallbacks.add(e.getKey());
+                    }
                     if (d.get("disabledDataSources") instanceof Map<?, ?> ds) {
                         Set<String> names = new TreeSet<>();
                         ds.keySet().forEach(n -> names.add(String.valueOf(n)));
@@ -122,7 +144,8 @@ final class Instances {
         Object state = doc.get("state");
         return new InstanceInfo(id, String.valueOf(doc.get("host")), Long.parseLong(String.valueOf(doc.get("pid"))),
                 Instant.parse(String.valueOf(doc.get("started"))), String.valueOf(doc.get("version")),
-                state == null ? InstanceState.ONLINE : InstanceState.valueOf(state.toString()), revisions, errors, disabled);
+                state == null ? InstanceState.ONLINE : InstanceState.valueOf(state.toString()), revisions, errors, disabled,
+                labels, rejected, fallbacks);
     }
 
     /** The operator's intent for an instance ({@link InstanceState#ONLINE} when none is set). */

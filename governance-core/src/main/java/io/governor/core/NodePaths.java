@@ -9,7 +9,11 @@ import io.governor.api.repository.Paths;
  * <pre>
  * /config/databases/{db}/datasources/{ds}      one YAML document per data source
  * /config/databases/{db}/rules                 YAML list of tagged rules
+ * /config/databases/{db}/rollout               YAML: the open rollout of the database, if any
  * /config/props                                YAML map
+ * /history/databases/{db}/{entry}              one kept revision of a database: content, author, outcome
+ * /history/props/{entry}                       one kept revision of the props
+ * /history/lastgood/{db}                       YAML: the database's last good revision and its content
  * /status/instances/{instanceId}               EPHEMERAL status document
  * /control/instances/{instanceId}              CIRCUIT_BREAKER | ONLINE
  * /control/databases/{db}/datasources/{ds}     DISABLED | ENABLED
@@ -25,6 +29,11 @@ final class NodePaths {
     static final String CONTROL = "/control";
     static final String CONTROL_INSTANCES = "/control/instances";
     static final String CONTROL_DATABASES = "/control/databases";
+    /** Kept revisions and last good revisions, in the config center, outside the watched {@link #CONFIG}. */
+    static final String HISTORY = "/history";
+    static final String HISTORY_DATABASES = "/history/databases";
+    static final String HISTORY_PROPS = "/history/props";
+    static final String LAST_GOOD = "/history/lastgood";
 
     private NodePaths() {
     }
@@ -43,6 +52,19 @@ final class NodePaths {
 
     static String rules(String db) {
         return Paths.join(DATABASES, db, "rules");
+    }
+
+    /** The open rollout of a database (under the database, so instances' watch routes it there). */
+    static String rollout(String db) {
+        return Paths.join(DATABASES, db, "rollout");
+    }
+
+    static String databaseHistory(String db) {
+        return Paths.join(HISTORY_DATABASES, db);
+    }
+
+    static String lastGood(String db) {
+        return Paths.join(LAST_GOOD, db);
     }
 
     static String instanceStatus(String instanceId) {

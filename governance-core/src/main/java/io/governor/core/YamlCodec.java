@@ -57,7 +57,7 @@ final class YamlCodec {
     static final String POOL_CLASS_KEY = "dataSourceClassName";
 
     private static final Set<String> GOVERNANCE_KEYS = Set.of("namespace", "registryCenter", "configCenter",
-            "bootstrap", "startupTimeout");
+            "bootstrap", "startupTimeout", "labels", "strictStartup", "historyLimit");
     private static final Set<String> CENTER_KEYS = Set.of("type", "serverLists", "props");
     private static final Set<String> DATABASE_KEYS = Set.of("dataSources", "rules");
     private static final Set<String> ROOT_KEYS = Set.of("governance", "databases", "props");
@@ -191,6 +191,20 @@ final class YamlCodec {
         if (st != null && !st.isNull()) {
             b.startupTimeout(atKey(st, () -> RepositoryConfig.parseDuration(st.requiredScalar(), "startupTimeout")));
         }
+        Cursor labels = g.get("labels");
+        if (labels != null && !labels.isNull()) {
+            Map<String, String> l = new java.util.LinkedHashMap<>();
+            labels.mapping().forEach((k, v) -> l.put(k, v.requiredScalar()));
+            b.labels(l);
+        }
+        Cursor strict = g.get("strictStartup");
+        if (strict != null && !strict.isNull()) {
+            b.strictStartup(atKey(strict, () -> parseBoolean(strict.requiredScalar(), "strictStartup")));
+        }
+        Cursor history = g.get("historyLimit");
+        if (history != null && !history.isNull()) {
+            b.historyLimit(atKey(history, () -> parseInt(history.requiredScalar(), "historyLimit")));
+        }
         Cursor dbs = top.get("databases");
         if (dbs != null && !dbs.isNull()) {
             for (Map.Entry<String, Cursor> e : dbs.mapping().entrySet()) {
@@ -203,6 +217,23 @@ final class YamlCodec {
             b.props(readProps(props));
         }
         return atKey(gov, b::build);
+    }
+
+    private static boolean parseBoolean(String text, String key) {
+        return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new GovernanceException(ErrorCode.INVALID_CONFIG, "'" + key + "': '" + text
+                    + "' is not true or false");
+        };
+    }
+
+    private static int parseInt(String text, String key) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new GovernanceException(ErrorCode.INVALID_CONFIG, "'" + key + "': '" + text + "' is not a whole number");
+        }
     }
 
     private RepositoryConfig readCenter(Cursor c) {

@@ -22,6 +22,10 @@ public final class GovernanceConfig {
 
     /** Default of {@link Builder#startupTimeout(Duration)}: 30 s. */
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(30);
+    /** Default of {@link Builder#historyLimit(int)}: 100 revisions per database. */
+    public static final int DEFAULT_HISTORY_LIMIT = 100;
+    /** Most labels an instance may carry. */
+    public static final int MAX_LABELS = 32;
 
     private final String namespace;
     private final RepositoryConfig registryCenter;
@@ -30,6 +34,9 @@ public final class GovernanceConfig {
     private final Map<String, DatabaseConfig> databases;
     private final GovernanceProps props;
     private final Duration startupTimeout;
+    private final Map<String, String> labels;
+    private final boolean strictStartup;
+    private final int historyLimit;
 
     private GovernanceConfig(Builder b) {
         this.namespace = b.namespace;
@@ -39,6 +46,9 @@ public final class GovernanceConfig {
         this.databases = Collections.unmodifiableMap(new TreeMap<>(b.databases));
         this.props = b.props;
         this.startupTimeout = b.startupTimeout;
+        this.labels = Collections.unmodifiableMap(new TreeMap<>(b.labels));
+        this.strictStartup = b.strictStartup;
+        this.historyLimit = b.historyLimit;
     }
 
     /** Starts a builder for a namespace (one per application cluster). */
@@ -49,7 +59,8 @@ public final class GovernanceConfig {
     /** A builder with every field of this config. */
     public Builder toBuilder() {
         Builder b = new Builder(namespace).registryCenter(registryCenter).configCenter(configCenter)
-                .bootstrap(bootstrap).props(props).startupTimeout(startupTimeout);
+                .bootstrap(bootstrap).props(props).startupTimeout(startupTimeout).labels(labels)
+                .strictStartup(strictStartup).historyLimit(historyLimit);
         databases.forEach(b::database);
         return b;
     }
@@ -94,6 +105,28 @@ public final class GovernanceConfig {
         return startupTimeout;
     }
 
+    /**
+     * The labels this instance carries ({@code governance.labels}, for example {@code zone: eu-1}): shown
+     * in its status, and a rollout can choose the instances that carry one. Sorted by name.
+     */
+    public Map<String, String> labels() {
+        return labels;
+    }
+
+    /**
+     * Whether start-up fails when a database's current revision cannot be applied here
+     * ({@code governance.strictStartup: true}); by default (false) the instance starts on the
+     * database's last good revision instead, says so, and keeps retrying the current one.
+     */
+    public boolean strictStartup() {
+        return strictStartup;
+    }
+
+    /** How many revisions the center keeps per database and for the props ({@code governance.historyLimit}). */
+    public int historyLimit() {
+        return historyLimit;
+    }
+
     @Override
     public String toString() {
         return "GovernanceConfig{namespace=" + namespace + ", registryCenter=" + registryCenter
@@ -110,6 +143,9 @@ public final class GovernanceConfig {
         private final Map<String, DatabaseConfig> databases = new TreeMap<>();
         private GovernanceProps props = GovernanceProps.empty();
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+        private final Map<String, String> labels = new TreeMap<>();
+        private boolean strictStartup;
+        private int historyLimit = DEFAULT_HISTORY_LIMIT;
 
         private Builder(String namespace) {
             this.namespace = namespace == null ? null : namespace.trim();
@@ -151,6 +187,27 @@ public final class GovernanceConfig {
             return this;
         }
 
+        /** Replaces the instance's labels (see {@link GovernanceConfig#labels()}); null means none. */
+        public Builder labels(Map<String, String> labels) {
+            this.labels.clear();
+            if (labels != null) {
+                this.labels.putAll(labels);
+            }
+            return this;
+        }
+
+        /** Fail start-up rather than start on a database's last good revision; default false. */
+        public Builder strictStartup(boolean strictStartup) {
+            this.strictStartup = strictStartup;
+            return this;
+        }
+
+        /** How many revisions the center keeps per database; default {@link #DEFAULT_HISTORY_LIMIT}. */
+        public Builder historyLimit(int historyLimit) {
+            this.historyLimit = historyLimit;
+            return this;
+        }
+
         /**
          * @throws GovernanceException {@code INVALID_CONFIG} when the namespace is not a legal name, the
          *         registry center is missing or the startup timeout is not positive
@@ -167,6 +224,21 @@ public final class GovernanceConfig {
             if (startupTimeout == null || startupTimeout.isNegative() || startupTimeout.isZero()) {
                 throw new GovernanceException(ErrorCode.INVALID_CONFIG, "startup timeout must be positive");
             }
+            if (historyLimit < 1 || historyLimit > 10_000) {
+                throw new GovernanceException(ErrorCode.INVALID_CONFIG, "governance.historyLimit " + historyLimit
+                        + " is out of range: keep 1 to 10000 revisions");
+            }
+            if (labels.size() > MAX_LABELS) {
+                throw new GovernanceException(ErrorCode.INVALID_CONFIG, "governance.labels: " + labels.size()
+                        + " labels; at most " + MAX_LABELS);
+            }
+            labels.forEach((k, v) -> {
+                if (k == null || !Paths.isSegment(k) || v == null || !Paths.isSegment(v)) {
+                    throw new GovernanceException(ErrorCode.INVALID_CONFIG, "governance.labels: label '" + k + "': '" + v
+                            + "' is not a legal name and value: use 1 to " + Paths.MAX_SEGMENT_LENGTH
+                            + " characters from " + Paths.SEGMENT_CHARACTERS);
+                }
+            });
             return new GovernanceConfig(this);
         }
     }
