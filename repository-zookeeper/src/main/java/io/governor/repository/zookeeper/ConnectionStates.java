@@ -39,8 +39,8 @@ final class ConnectionStates implements org.apache.curator.framework.state.Conne
     private final String label;
     private final String servers;
     private final WatchThread thread;
-    /** Told on the state thread itself: its tasks already run one at a time, in order. */
-    private final StateListeners listeners;
+    /** The repository's listeners, told on the state thread itself: its tasks already run one at a time, in order. */
+    final StateListeners listeners;
     private volatile Recovery recovery;
     // state-thread only
     private long sessionId;
@@ -56,10 +56,6 @@ final class ConnectionStates implements org.apache.curator.framework.state.Conne
     /** Set once the repository exists; states seen before are handled as they come. */
     void recovery(Recovery recovery) {
         this.recovery = recovery;
-    }
-
-    StateListeners listeners() {
-        return listeners;
     }
 
     /** Curator's callback, on Curator's thread: hands the state to the state thread (dropped once closed). */

@@ -280,12 +280,7 @@ final class Transaction {
         }
         // "absent": create and delete the key (and any missing parents) inside the multi; it fails
         // with NodeExists if the key appeared after the read.
-        List<String> created = new ArrayList<>();
-        for (String a : ancestors(c.key())) {
-            if (!node(a).exists) {
-                created.add(a);
-            }
-        }
+        List<String> created = missingAncestors(c.key());
         created.add(c.key());
         for (String p : created) {
             ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(p, null));
@@ -309,14 +304,12 @@ final class Transaction {
             ops.add(client.transactionOp().delete().withVersion(n.version).forPath(key));
             n.ephemeral = false;
         }
-        for (String a : n.exists ? List.<String>of() : ancestors(key)) { // an existing node's ancestors exist
-            if (!node(a).exists) {
-                ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(a, null));
-                created(a, null);
-            }
+        for (String a : n.exists ? List.<String>of() : missingAncestors(key)) { // an existing node's ancestors exist
+            ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(a, null));
+            planned(a, true, null);
         }
         ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(key, Nodes.bytes(value)));
-        created(key, value);
+        planned(key, true, value);
     }
 
     private void delete(String key) throws Exception {
@@ -329,24 +322,21 @@ final class Transaction {
         }
         ops.add(client.transactionOp().delete().withVersion(n.version).forPath(key));
         written.writes(key, null);
-        n.exists = false;
-        n.value = null;
-        n.children = new TreeSet<>();
-        String parent = Paths.parent(key);
-        if (!"/".equals(parent)) {
-            children(parent).remove(Paths.name(key));
-        }
+        planned(key, false, null);
     }
 
-    private void created(String key, String value) throws Exception {
+    /** Records what the planned operations leave at {@code key}: a new node holding {@code value}, or none. */
+    private void planned(String key, boolean exists, String value) throws Exception {
         Planned n = node(key);
-        n.exists = true;
+        n.exists = exists;
         n.version = 0;
         n.value = value;
         n.children = new TreeSet<>();
         String parent = Paths.parent(key);
-        if (!"/".equals(parent)) {
+        if (!"/".equals(parent) && exists) {
             children(parent).add(Paths.name(key));
+        } else if (!"/".equals(parent)) {
+            children(parent).remove(Paths.name(key));
         }
     }
 
@@ -381,10 +371,13 @@ final class Transaction {
         return n.children;
     }
 
-    private static List<String> ancestors(String key) {
+    /** The ancestors of {@code key} that do not exist as planned, from the top down (read from the bottom up). */
+    private List<String> missingAncestors(String key) throws Exception {
         List<String> out = new ArrayList<>();
         for (String p = Paths.parent(key); !"/".equals(p); p = Paths.parent(p)) {
-            out.add(0, p);
+            if (!node(p).exists) {
+                out.add(0, p);
+            }
         }
         return out;
     }

@@ -137,11 +137,7 @@ final class ZooKeeperRepository implements RegistryRepository, BulkReads {
         return call("childValues", key, () -> nodes.childValues(key));
     }
 
-    /**
-     * One read-only multi request when the same nodes were read before and are small, otherwise two
-     * pipelined rounds (see {@link Nodes#readAll}). Not a snapshot: each value is as of its own read.
-     * A failure names the node whose read failed.
-     */
+    /** See {@link Nodes#readAll}: one request or two pipelined rounds, not a snapshot. A failure names the node. */
     @Override
     public SortedMap<String, VersionedValue> readAll(Collection<String> keys, Collection<String> parents) {
         Paths.requireReadAll(keys, parents);
@@ -254,12 +250,12 @@ final class ZooKeeperRepository implements RegistryRepository, BulkReads {
 
     @Override
     public void addConnectionStateListener(ConnectionStateListener listener) {
-        states.listeners().add(listener);
+        states.listeners.add(listener);
     }
 
     @Override
     public void removeConnectionStateListener(ConnectionStateListener listener) {
-        states.listeners().remove(listener);
+        states.listeners.remove(listener);
     }
 
     /** Closes watches, releases locks, ends the session (the server removes our ephemerals), stops threads. */
