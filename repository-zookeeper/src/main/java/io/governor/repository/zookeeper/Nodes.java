@@ -137,16 +137,12 @@ final class Nodes {
     }
 
     /**
-     * Nodes by key and the children with values of parents. When this client has read the same nodes
-     * before and knows their size, in one request: a read-only multi of every key's getData, every
-     * parent's getChildren and the getData of every child the parent had last time (see
-     * {@link #readAllAtOnce}). Otherwise, or when the listing shows the children changed, in two
-     * pipelined rounds ({@link #readAllPipelined}). Not a snapshot either way (ZooKeeper documents no
-     * atomicity for a read-only multi): each value is as of its own read. A node that does not exist
-     * (NONODE) is left out; any other failure fails the whole read and names the node. Each pipelined
-     * round waits up to the budget for its last answer, then gives up with OPERATIONTIMEOUT.
-     *
-     * @return every node found, by path, sorted
+     * Nodes by key and the children with values of parents, by path: in one request when this client
+     * has read the same nodes before ({@link #readAllAtOnce}), otherwise, or when the listing shows
+     * the children changed, in two pipelined rounds ({@link #readAllPipelined}). Not a snapshot
+     * either way (ZooKeeper documents no atomicity for a read-only multi): each value is as of its
+     * own read. A node that does not exist (NONODE) is left out; any other failure fails the whole
+     * read and names the node.
      */
     SortedMap<String, VersionedValue> readAll(Collection<String> keys, Collection<String> parents) throws Exception {
         Set<String> wanted = new LinkedHashSet<>(keys);
@@ -242,7 +238,8 @@ final class Nodes {
     /**
      * Two pipelined rounds: first the getData of every key and the getChildren of every parent, all
      * sent before the first answer is awaited; then, the same way, the getData of every child
-     * (children that are also among the keys are not read twice). Records the sizes and listings that
+     * (children that are also among the keys are not read twice). Each round waits up to the budget
+     * for its last answer, then gives up with OPERATIONTIMEOUT. Records the sizes and listings that
      * let the next read of the same nodes go in one request.
      */
     SortedMap<String, VersionedValue> readAllPipelined(Set<String> wanted, Set<String> listed) throws Exception {
