@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -184,7 +185,7 @@ final class DatabaseGovernor implements AutoCloseable {
             throw new GovernanceException(cause.code(), reason
                     + " (governance.strictStartup is on: the last good revision was not tried)", cause);
         }
-        java.util.Optional<LastGood.Entry> found;
+        Optional<LastGood.Entry> found;
         try {
             found = lastGood().read(db);
         } catch (GovernanceException e) {

@@ -21,7 +21,7 @@ import java.util.function.UnaryOperator;
  * last content always wins. The thread that applied a change never waits for the registry center.
  *
  * <p>It carries what the instance has applied (revisions, rejections, circuit state, disabled data
- * sources), each recorded after it took effect, so an admin that sees it knows it is in force.
+ * sources, databases started on their last good revision), each recorded after it took effect, so an admin that sees it knows it is in force.
  * Writes are serialised and each writes a content no older than the one before. A write that fails
  * (center unreachable) is logged; the next change or {@link #rewrite()} after a reconnect writes
  * the latest content. Thread-safe.
