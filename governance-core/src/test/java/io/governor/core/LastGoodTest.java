@@ -170,6 +170,16 @@ class LastGoodTest {
         assertEquals(rev, lastGood.read("orders").orElseThrow().revision());
     }
 
+    @Test
+    void aFirstStartWithBootstrapLocalRecordsWhatItWrote() {
+        Governance g = Governance.builder(TestConfigs.config(store, BootstrapMode.LOCAL, TestConfigs.orders(tag)))
+                .serviceLoaderListeners(false).build();
+        closeables.add(g);
+
+        assertEquals(g.appliedRevision("orders"), lastGood.read("orders").orElseThrow().revision());
+        assertEquals(g.configuration("orders"), lastGood.read("orders").orElseThrow().database());
+    }
+
     /** Start-up ignores a malformed last good node (a WARN) and fails with the current revision's own reason. */
     @Test
     void aMalformedLastGoodNodeIsIgnoredAndStartUpFailsWithTheOriginalReason() {
