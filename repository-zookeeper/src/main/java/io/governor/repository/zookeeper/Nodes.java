@@ -4,7 +4,7 @@ import io.governor.api.repository.Paths;
 import io.governor.api.repository.VersionedValue;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.BackgroundCallback;
-import org.apache.curator.framework.api.CuratorEvent;
+import org.apache.curator.framework.api.CuratorEventType;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,9 +47,9 @@ final class Nodes {
 
     /** Attempts of a read-check-write loop before giving up with CONFLICT. */
     static final int MAX_ATTEMPTS = 100;
-    /** Most operations in one {@link #readAllAtOnce} multi. */
+    /** Most operations in one {@link #atOnce} multi. */
     static final int AT_ONCE_MAX_OPS = 256;
-    /** Most bytes of data (as last read) in one {@link #readAllAtOnce} multi: a quarter of the client's 1 MiB packets. */
+    /** Most bytes of data (as last read) in one {@link #atOnce} multi: a quarter of the client's 1 MiB packets. */
     static final int AT_ONCE_MAX_BYTES = 256 * 1024;
     /** Most sizes and listings remembered; past it they are forgotten and learned again. */
     static final int MAX_REMEMBERED = 4096;
@@ -138,23 +137,56 @@ final class Nodes {
 
     /**
      * Nodes by key and the children with values of parents, by path: in one request when this client
-     * has read the same nodes before ({@link #readAllAtOnce}), otherwise, or when the listing shows
-     * the children changed, in two pipelined rounds ({@link #readAllPipelined}). Not a snapshot
-     * either way (ZooKeeper documents no atomicity for a read-only multi): each value is as of its
-     * own read. A node that does not exist (NONODE) is left out; any other failure fails the whole
-     * read and names the node.
+     * has read the same nodes before ({@link #atOnce}), otherwise, or when the listing shows the
+     * children changed, in two pipelined rounds ({@link #pipelined}): first the getData of every key
+     * and the getChildren of every parent, then the getData of every child (a child that is also
+     * among the keys is read once). Both ways answer in ZooKeeper's {@link OpResult}s, read the same
+     * way, and record the sizes and listings that let the next read of the same nodes go in one
+     * request. Not a snapshot either way (ZooKeeper documents no atomicity for a read-only multi):
+     * each value is as of its own read. A node that does not exist (NONODE) is left out; any other
+     * failure fails the whole read and names the node.
      */
     SortedMap<String, VersionedValue> readAll(Collection<String> keys, Collection<String> parents) throws Exception {
         Set<String> wanted = new LinkedHashSet<>(keys);
         Set<String> listed = new LinkedHashSet<>(parents);
-        SortedMap<String, VersionedValue> read = readAllAtOnce(wanted, listed);
-        return read != null ? read : readAllPipelined(wanted, listed);
+        Map<String, List<String>> last = new LinkedHashMap<>();
+        listed.forEach(parent -> last.put(parent, listings.get(parent)));
+        if (!last.containsValue(null)) {
+            List<String> data = new ArrayList<>(wanted);
+            data.addAll(children(last, wanted));
+            List<OpResult> results = atOnce(data, listed);
+            if (results != null) {
+                SortedMap<String, VersionedValue> values = new TreeMap<>();
+                learned(data, results, values);
+                if (listings(listed, results, data.size()).equals(last)) {
+                    return values;
+                }
+                // a child came or went meanwhile: read again in rounds
+            }
+        }
+        List<OpResult> first = pipelined(wanted, listed, Paths.describe(wanted, listed));
+        SortedMap<String, VersionedValue> values = new TreeMap<>();
+        learned(wanted, first, values);
+        Map<String, List<String>> now = listings(listed, first, wanted.size());
+        List<String> children = children(now, wanted);
+        learned(children, pipelined(children, List.of(), Paths.describe(List.of(), listed)), values);
+        if (listings.size() + now.size() > MAX_REMEMBERED) {
+            listings.clear();
+        }
+        listings.putAll(now);
+        return values;
+    }
+
+    /** The child paths of the listings that are not among {@code wanted}, in listing order. */
+    private static List<String> children(Map<String, List<String>> listings, Set<String> wanted) {
+        return listings.values().stream().flatMap(List::stream).filter(path -> !wanted.contains(path)).toList();
     }
 
     /**
-     * The one-request read, or null when it cannot be used or its listing shows the children changed.
-     * Kept for the re-read every instance makes after every change: 32 % less wall time and 60 % less CPU
-     * than the pipelined rounds (ReadAllBench in benchmarks/, issue 21).
+     * The one-request read: the getData of every path in {@code data}, then the getChildren of every
+     * parent, as one read-only multi; null when it cannot be used. Kept for the re-read every
+     * instance makes after every change: 32 % less wall time and 60 % less CPU than the pipelined
+     * rounds (ReadAllBench in benchmarks/, issue 21).
      *
      * <p>A multi's answer must fit in one packet of at most the client's {@code jute.maxbuffer}
      * (1 MiB); a larger one makes the client drop the connection. So the multi is sent only when
@@ -164,17 +196,7 @@ final class Nodes {
      * margin costs one reconnect, after which the pipelined reads take over; the client's retry
      * policy applies to those, not to the multi.
      */
-    private SortedMap<String, VersionedValue> readAllAtOnce(Set<String> wanted, Set<String> listed) throws Exception {
-        Map<String, List<String>> lastListings = new LinkedHashMap<>();
-        List<String> data = new ArrayList<>(wanted); // every getData: the keys, then the children last listed
-        for (String parent : listed) {
-            List<String> last = listings.get(parent);
-            if (last == null) {
-                return null;
-            }
-            lastListings.put(parent, last);
-            last.stream().filter(path -> !wanted.contains(path)).forEach(data::add); // a child asked for as a key is read once
-        }
+    private List<OpResult> atOnce(List<String> data, Set<String> listed) throws Exception {
         long bytes = 0;
         for (String path : data) {
             Integer size = sizes.get(path);
@@ -203,89 +225,29 @@ final class Nodes {
             throw new IllegalStateException("ZooKeeper answered a multi-read of " + count + " nodes with "
                     + results.size() + " results");
         }
-        SortedMap<String, VersionedValue> values = new TreeMap<>();
-        for (int i = 0; i < data.size(); i++) {
-            OpResult r = results.get(i);
-            byte[] bytesRead = r instanceof OpResult.GetDataResult d ? d.getData() : failedOrAbsent(data.get(i), r);
-            learned(data.get(i), bytesRead, r instanceof OpResult.GetDataResult d ? d.getStat() : null, values);
-        }
-        int i = data.size();
-        boolean same = true;
-        for (Map.Entry<String, List<String>> last : lastListings.entrySet()) {
-            OpResult r = results.get(i++);
-            List<String> names = r instanceof OpResult.GetChildrenResult c ? c.getChildren() : failedOrAbsent(last.getKey(), r);
-            same &= childPaths(last.getKey(), names).equals(last.getValue()); // false: a child came or went meanwhile
-        }
-        return same ? values : null;
-    }
-
-    /** An error result: NONODE gives null, anything else throws naming the node. */
-    private static <T> T failedOrAbsent(String path, OpResult r) throws KeeperException {
-        int err = r instanceof OpResult.ErrorResult e ? e.getErr() : KeeperException.Code.SYSTEMERROR.intValue();
-        KeeperException.Code code = KeeperException.Code.get(err);
-        if (code != KeeperException.Code.NONODE) {
-            throw KeeperException.create(code == null ? KeeperException.Code.SYSTEMERROR : code, path);
-        }
-        return null;
-    }
-
-    /** The paths of a parent's children (null: none), sorted, without ZooKeeper's own tree at the root. */
-    private List<String> childPaths(String parent, List<String> names) {
-        return (names == null ? List.<String>of() : names).stream().map(name -> Paths.join(parent, name))
-                .filter(path -> !isZooKeeperTree(path)).sorted().toList();
-    }
-
-    /**
-     * Two pipelined rounds: first the getData of every key and the getChildren of every parent, all
-     * sent before the first answer is awaited; then, the same way, the getData of every child
-     * (children that are also among the keys are not read twice). Each round waits up to the budget
-     * for its last answer, then gives up with OPERATIONTIMEOUT. Records the sizes and listings that
-     * let the next read of the same nodes go in one request.
-     */
-    SortedMap<String, VersionedValue> readAllPipelined(Set<String> wanted, Set<String> listed) throws Exception {
-        List<String> keys = List.copyOf(wanted);
-        List<CuratorEvent> first = pipelined(keys, listed, Paths.describe(wanted, listed));
-        SortedMap<String, VersionedValue> values = new TreeMap<>();
-        for (int i = 0; i < keys.size(); i++) {
-            learned(keys.get(i), first.get(i), values);
-        }
-        List<String> childPaths = new ArrayList<>();
-        Map<String, List<String>> listingsNow = new HashMap<>();
-        int i = keys.size();
-        for (String parent : listed) {
-            CuratorEvent answer = first.get(i++);
-            List<String> paths = childPaths(parent, answer == null ? null : answer.getChildren());
-            listingsNow.put(parent, paths);
-            paths.stream().filter(path -> !wanted.contains(path)).forEach(childPaths::add); // a child asked for as a key is read once
-        }
-        List<CuratorEvent> second = pipelined(childPaths, List.of(), Paths.describe(List.of(), listed));
-        for (int c = 0; c < childPaths.size(); c++) {
-            learned(childPaths.get(c), second.get(c), values);
-        }
-        if (listings.size() + listingsNow.size() > MAX_REMEMBERED) {
-            listings.clear();
-        }
-        listings.putAll(listingsNow);
-        return values;
+        return results;
     }
 
     /**
      * Sends the getData of every path in {@code data} and the getChildren of every path in
      * {@code listed}, all before the first answer is awaited, then waits up to the budget for every
-     * answer. Returns the answers in that order, null for a node that does not exist (NONODE).
+     * answer. Returns the answers in that order, as a multi would.
      *
-     * @throws KeeperException any other answer (the first in that order), or OPERATIONTIMEOUT naming {@code what}
+     * @throws KeeperException OPERATIONTIMEOUT naming {@code what}
      */
-    private List<CuratorEvent> pipelined(List<String> data, Collection<String> listed, String what) throws Exception {
+    private List<OpResult> pipelined(Collection<String> data, Collection<String> listed, String what) throws Exception {
         List<String> paths = new ArrayList<>(data);
         paths.addAll(listed);
-        CuratorEvent[] answers = new CuratorEvent[paths.size()];
+        OpResult[] answers = new OpResult[paths.size()];
         CountDownLatch answered = new CountDownLatch(paths.size());
         for (int i = 0; i < paths.size(); i++) {
             int at = i;
             BackgroundCallback done = (c, event) -> {
-                answers[at] = event; // published to the waiting thread by the latch
-                answered.countDown();
+                answers[at] = event.getResultCode() != KeeperException.Code.OK.intValue()
+                        ? new OpResult.ErrorResult(event.getResultCode())
+                        : event.getType() == CuratorEventType.GET_DATA ? new OpResult.GetDataResult(event.getData(), event.getStat())
+                        : new OpResult.GetChildrenResult(event.getChildren());
+                answered.countDown(); // publishes the answer to the waiting thread
             };
             if (i < data.size()) {
                 client.getData().inBackground(done).forPath(paths.get(i));
@@ -296,34 +258,54 @@ final class Nodes {
         if (!answered.await(budget.toMillis(), TimeUnit.MILLISECONDS)) {
             throw KeeperException.create(KeeperException.Code.OPERATIONTIMEOUT, what);
         }
-        for (int i = 0; i < answers.length; i++) {
-            KeeperException.Code rc = KeeperException.Code.get(answers[i].getResultCode());
-            if (rc == KeeperException.Code.NONODE) {
-                answers[i] = null;
-            } else if (rc != KeeperException.Code.OK) {
-                throw KeeperException.create(rc, paths.get(i));
-            }
-        }
         return Arrays.asList(answers);
     }
 
-    /** {@link #learned(String, byte[], Stat, Map)} from a getData's answer (null: absent). */
-    private void learned(String path, CuratorEvent answer, Map<String, VersionedValue> into) {
-        learned(path, answer == null ? null : answer.getData(), answer == null ? null : answer.getStat(), into);
+    /**
+     * Reads the getData answers of {@code paths} (the first of {@code results}): remembers each node's
+     * size for {@link #atOnce} (no data or absent counts 0) and puts a node with data in {@code into}.
+     */
+    private void learned(Collection<String> paths, List<OpResult> results, Map<String, VersionedValue> into) throws KeeperException {
+        int i = 0;
+        for (String path : paths) {
+            OpResult.GetDataResult r = answer(path, results.get(i++), OpResult.GetDataResult.class);
+            byte[] data = r == null ? null : r.getData();
+            if (sizes.size() >= MAX_REMEMBERED) {
+                sizes.clear();
+            }
+            sizes.put(path, data == null ? 0 : data.length);
+            if (data != null) {
+                into.put(path, new VersionedValue(new String(data, StandardCharsets.UTF_8), r.getStat().getMzxid()));
+            }
+        }
     }
 
     /**
-     * Remembers a node's size for {@link #readAllAtOnce} (no data or absent counts 0) and puts a node
-     * with data in {@code into}.
+     * The child paths of each parent (sorted, without ZooKeeper's own tree at the root) from the
+     * getChildren answers that follow the first {@code from} of {@code results}.
      */
-    private void learned(String path, byte[] data, Stat stat, Map<String, VersionedValue> into) {
-        if (sizes.size() >= MAX_REMEMBERED) {
-            sizes.clear();
+    private Map<String, List<String>> listings(Set<String> listed, List<OpResult> results, int from) throws KeeperException {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        int i = from;
+        for (String parent : listed) {
+            OpResult.GetChildrenResult r = answer(parent, results.get(i++), OpResult.GetChildrenResult.class);
+            out.put(parent, (r == null ? List.<String>of() : r.getChildren()).stream().map(name -> Paths.join(parent, name))
+                    .filter(path -> !isZooKeeperTree(path)).sorted().toList());
         }
-        sizes.put(path, data == null ? 0 : data.length);
-        if (data != null) {
-            into.put(path, new VersionedValue(new String(data, StandardCharsets.UTF_8), stat.getMzxid()));
+        return out;
+    }
+
+    /** An answer of the expected type; an error: NONODE gives null, anything else throws naming the node. */
+    private static <T extends OpResult> T answer(String path, OpResult r, Class<T> type) throws KeeperException {
+        if (type.isInstance(r)) {
+            return type.cast(r);
         }
+        int err = r instanceof OpResult.ErrorResult e ? e.getErr() : KeeperException.Code.SYSTEMERROR.intValue();
+        KeeperException.Code code = KeeperException.Code.get(err);
+        if (code != KeeperException.Code.NONODE) {
+            throw KeeperException.create(code == null ? KeeperException.Code.SYSTEMERROR : code, path);
+        }
+        return null;
     }
 
     /**

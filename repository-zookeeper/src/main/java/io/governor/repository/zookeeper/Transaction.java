@@ -8,7 +8,6 @@ import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.Op;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +49,7 @@ import java.util.concurrent.TimeoutException;
  * <p>Not thread-safe; one instance per commit call. The static methods are thread-safe and block up
  * to the budget of {@link Nodes#budget()} for a lost answer's resolution.
  */
-final class Transaction {
+final class Transaction implements GuardedWrite.Backend {
 
     private static final Logger LOG = LoggerFactory.getLogger(Transaction.class);
 
@@ -60,6 +59,8 @@ final class Transaction {
     private final List<CuratorOp> ops = new ArrayList<>();
     /** Every node read and every key written, for resolving a lost answer. */
     private final GuardedWrite written = new GuardedWrite().versionGuarded();
+    /** Whether {@link #send()} has reached a connection once: from then on a failure may be a lost answer. */
+    private boolean sentOnce;
 
     /** What the plan believes about one node: as read, then as changed by the planned operations. */
     private static final class Planned {
@@ -92,8 +93,8 @@ final class Transaction {
             if (t.ops.isEmpty()) {
                 return true;
             }
-            if (!t.send()) {
-                continue; // something changed since the reads: plan again
+            if (!t.written.send(t, nodes.budget().toNanos())) {
+                continue; // a guard refused it, something changed since the reads: plan again
             }
             for (Operation op : operations) {
                 if (op instanceof Operation.Delete d) {
@@ -162,44 +163,33 @@ final class Transaction {
     }
 
     /**
-     * Sends the planned multi; a refusal by one of its guards ({@code BADVERSION}, {@code NODEEXISTS},
-     * {@code NONODE}, {@code NOTEMPTY}) is false.
+     * {@link GuardedWrite}'s one send: the planned multi on the raw handle. A refusal by one of its
+     * guards ({@code BADVERSION}, {@code NODEEXISTS}, {@code NONODE}, {@code NOTEMPTY}) is
+     * {@code REFUSED}; no connection, or a lost answer, after the first send is {@code LOST}.
      *
-     * @throws GuardedWrite.Unknown when the answer was lost and the nodes do not tell
-     * @throws KeeperException any other failure; nothing was applied when it comes before the first send
+     * @throws KeeperException any other failure; {@code CONNECTIONLOSS} when the first send finds no connection
      */
-    private boolean send() throws Exception {
-        List<Op> raw = ops.stream().map(CuratorOp::get).toList();
-        boolean[] sentBefore = {false};
-        return written.send(new GuardedWrite.Backend() {
-            @Override
-            public GuardedWrite.Sent send() throws Exception {
-                if (!client.getZookeeperClient().blockUntilConnectedOrTimedOut()) {
-                    if (!sentBefore[0]) {
-                        throw new KeeperException.ConnectionLossException(); // nothing sent
-                    }
-                    return GuardedWrite.Sent.LOST;
-                }
-                sentBefore[0] = true;
-                try {
-                    client.getZookeeperClient().getZooKeeper().multi(raw);
-                    return GuardedWrite.Sent.APPLIED;
-                } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException
-                         | KeeperException.NoNodeException | KeeperException.NotEmptyException refused) {
-                    return GuardedWrite.Sent.REFUSED;
-                } catch (KeeperException e) {
-                    if (isLost(e)) {
-                        return GuardedWrite.Sent.LOST;
-                    }
-                    throw e;
-                }
+    @Override
+    public GuardedWrite.Sent send() throws Exception {
+        if (!client.getZookeeperClient().blockUntilConnectedOrTimedOut()) {
+            if (!sentOnce) {
+                throw new KeeperException.ConnectionLossException(); // nothing sent
             }
-
-            @Override
-            public Map<String, GuardedWrite.Node> readAgain(Collection<String> paths, long deadline) throws Exception {
-                return readWhenConnected(paths, deadline);
+            return GuardedWrite.Sent.LOST;
+        }
+        sentOnce = true;
+        try {
+            client.getZookeeperClient().getZooKeeper().multi(ops.stream().map(CuratorOp::get).toList());
+            return GuardedWrite.Sent.APPLIED;
+        } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException
+                 | KeeperException.NoNodeException | KeeperException.NotEmptyException refused) {
+            return GuardedWrite.Sent.REFUSED;
+        } catch (KeeperException e) {
+            if (isLost(e)) {
+                return GuardedWrite.Sent.LOST;
             }
-        }, nodes.budget().toNanos());
+            throw e;
+        }
     }
 
     private static boolean isLost(KeeperException e) {
@@ -210,7 +200,8 @@ final class Transaction {
     }
 
     /** After a sync, the current state of each node (absent ones left out); waits for a connection until the deadline. */
-    private Map<String, GuardedWrite.Node> readWhenConnected(Collection<String> paths, long deadline) throws Exception {
+    @Override
+    public Map<String, GuardedWrite.Node> readAgain(Collection<String> paths, long deadline) throws Exception {
         while (true) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
