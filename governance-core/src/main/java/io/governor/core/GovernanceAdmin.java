@@ -426,7 +426,7 @@ public final class GovernanceAdmin implements AutoCloseable {
      * <p>Blocks up to the plan's timeout (plus the writes). Not safe to repeat blindly: a repeat after a
      * result gets a new rollout, a repeat while one is open gets {@code CONFLICT}.
      *
-     * @throws GovernanceException {@code CAPABILITY_MISSING} when the config center has no transactions (Apollo,
+     * @throws GovernanceException {@code CAPABILITY_MISSING} when the config center has no transactions with atomic checks (Apollo,
      *         Nacos); {@code NOT_FOUND} for an unknown database, an unregistered instance id or a label no
      *         governing instance carries; {@code INVALID_ARGUMENT} for an instance that does not govern the
      *         database or more instances than govern it; {@code INVALID_CONFIG} for a change that fails the

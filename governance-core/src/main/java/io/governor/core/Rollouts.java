@@ -30,7 +30,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * that another admin started.
  *
  * <p>Every write is one transaction guarded by the values it read: the rollout node (absent, or exactly the
- * text read) and the database's nodes. Rollouts need {@link Capability#TRANSACTION} on the config center.
+ * text read) and the database's nodes. Rollouts need {@link Capability#TRANSACTION} and
+ * {@link Capability#COMPARE_AND_SET} on the config center (atomic guards); elsewhere they fail with
+ * {@code CAPABILITY_MISSING}.
  *
  * <p>Thread-safe (no state of its own). Every call blocks on the centers.
  */
@@ -355,15 +357,25 @@ final class Rollouts {
         return ops;
     }
 
+    /** What rollouts need of the config center: transactions whose checks are atomic. */
+    private static final java.util.Set<Capability> NEEDED = java.util.EnumSet.of(Capability.TRANSACTION, Capability.COMPARE_AND_SET);
+
+    /**
+     * Whether the config center's commits are atomic, checks included: {@link Capability#TRANSACTION} and
+     * {@link Capability#COMPARE_AND_SET} (Apollo declares transactions but its checks are a read then a write;
+     * Nacos has compare-and-set but no transactions).
+     */
     private boolean transactions() {
-        return config.repository().capabilities().contains(Capability.TRANSACTION);
+        return config.repository().capabilities().containsAll(NEEDED);
     }
 
     private void requireTransactions(String what) {
         if (!transactions()) {
+            java.util.Set<Capability> missing = java.util.EnumSet.copyOf(NEEDED);
+            missing.removeAll(config.repository().capabilities());
             throw new GovernanceException(ErrorCode.CAPABILITY_MISSING, what + ": the config center '"
-                    + config.repository().type() + "' has no capability " + Capability.TRANSACTION
-                    + ", which rollouts need (use ZooKeeper or etcd, or a direct write)");
+                    + config.repository().type() + "' lacks capability " + missing + "; rollouts need transactions"
+                    + " with atomic checks (ZooKeeper, etcd); use a direct write there");
         }
     }
 
