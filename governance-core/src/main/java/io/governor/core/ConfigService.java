@@ -84,9 +84,9 @@ final class ConfigService {
     }
 
     /**
-     * Reads and validates a database, the props and the database's open rollout together, in one {@link BulkReads#readAll}:
-     * what an instance re-reads after every change. Decodes and fails exactly as {@link #load} then
-     * {@link #loadProps} would.
+     * Reads and validates a database, the props and the database's open rollout together, in one
+     * {@link BulkReads#readAll}: what an instance re-reads after every change. Decodes and fails
+     * exactly as {@link #load} then {@link #loadProps} would (and a rollout node as any other node).
      *
      * <p>Reads the center ({@code readAll}); {@link #loadWithProps(String, Watch)} reads through a
      * watch instead.

@@ -327,6 +327,36 @@ public abstract class RolloutScenarios extends ScenarioSupport {
     }
 
     @Test
+    void adminClosedWhileItWaitsLeavesTheRolloutOpenAndAnotherAbortsIt() throws Exception {
+        Governance a = start();
+        Repository raw = track(RawCenter.create(center().toBuilder().namespace(namespace).build()));
+        String ghost = "ghost@2@abcdef";
+        raw.put(RawCenter.instanceStatus(ghost), raw.get(RawCenter.instanceStatus(a.instanceId())).orElseThrow().value());
+        GovernanceAdmin first = GovernanceAdmin.connect(config(BootstrapMode.CENTER, DatabaseConfig.empty()));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<RolloutResult> waiting = pool.submit(() -> first.rollout("orders", moved(),
+                    RolloutPlan.instances(ghost).timeout(WAIT).message("dies")));
+            GovernanceAdmin second = admin();
+            Await.until(WAIT, "rollout open", () -> second.rollout("orders").isPresent());
+
+            first.close();
+            assertThrows(java.util.concurrent.ExecutionException.class, () -> waiting.get(30, TimeUnit.SECONDS),
+                    "the dead admin's call ends without an outcome");
+
+            RolloutInfo info = second.rollout("orders").orElseThrow();
+            assertEquals("dies", info.message());
+            assertEquals(List.of(new RolloutInfo.Chosen(ghost, RolloutInfo.State.PENDING, a.appliedRevision("orders"))),
+                    info.chosen());
+            second.abortRollout("orders");
+            assertTrue(second.rollout("orders").isEmpty());
+            assertEquals(orders(), second.database("orders"));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void instancesRestartedDuringARolloutRunWhatTheyShould() throws Exception {
         Governance canary = startLabelled(Map.of("ring", "canary"));
         Governance other = startLabelled(Map.of("ring", "main"));
