@@ -16,7 +16,8 @@ import java.util.List;
  * @param baseRevision the revision the database had when it started (what the others run)
  * @param revision     the candidate revision
  * @param selector     how the instances were chosen ({@link RolloutPlan#toString()})
- * @param chosen       the instances chosen when it started, sorted by id, each with its state now
+ * @param chosen       the chosen instances, sorted by id, each with its state now: those chosen when it started
+ *                     and, for a label rollout, every instance that carries the label now
  */
 public record RolloutInfo(String id, String database, String host, String user, Instant startedAt, String message,
                           String baseRevision, String revision, String selector, List<Chosen> chosen) {

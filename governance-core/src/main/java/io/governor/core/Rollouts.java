@@ -108,7 +108,8 @@ final class Rollouts {
                     throw new Ended(null, "the rollout was ended by another admin");
                 }
                 List<String> pending = new ArrayList<>();
-                for (RolloutInfo.Chosen c : states(r, all)) {
+                List<RolloutInfo.Chosen> chosen = states(r, all);
+                for (RolloutInfo.Chosen c : chosen) {
                     switch (c.state()) {
                         case REJECTED -> throw new Ended(c.instanceId(), "rejected revision " + r.revision() + ": " + c.detail());
                         case GONE -> throw new Ended(c.instanceId(), "left the registry before it applied revision " + r.revision());
@@ -116,7 +117,7 @@ final class Rollouts {
                         default -> { }
                     }
                 }
-                return new StatusWait.Progress(all, pending, r.chosen().size());
+                return new StatusWait.Progress(all, pending, chosen.size());
             });
         } catch (Ended e) {
             return ended(r, text, e.instanceId, e.reason);
@@ -128,8 +129,8 @@ final class Rollouts {
                     .filter(c -> c.state() != RolloutInfo.State.APPLIED).findFirst().orElse(null);
             if (late != null) {
                 return ended(r, text, late.instanceId(), "did not apply revision " + r.revision() + " within "
-                        + plan.timeout().toMillis() + " ms (" + late.state() + (late.detail().isEmpty() ? ""
-                        : ": runs " + late.detail()) + ")");
+                        + plan.timeout().toMillis() + " ms (" + (late.state() == RolloutInfo.State.PENDING
+                        ? "it runs " + late.detail() : late.state() + " " + late.detail()).strip() + ")");
             }
         }
         if (!plan.promotesAutomatically()) {
@@ -230,11 +231,17 @@ final class Rollouts {
         return repo.get(key).map(v -> new Open(Rollout.read(config.codec(), v.value(), repo.type() + " node " + key), v.value()));
     }
 
-    /** Each chosen instance's state with the candidate, in the registry {@code all}. */
+    /**
+     * Each chosen instance's state with the candidate, in the registry {@code all}, sorted by id: the ids chosen
+     * at start and, for a label rollout, every instance governing the database that carries the label now (one
+     * that started during the rollout runs the candidate too).
+     */
     private static List<RolloutInfo.Chosen> states(Rollout r, List<InstanceInfo> all) {
         String db = r.database();
+        java.util.Set<String> ids = new java.util.TreeSet<>(r.chosen());
+        all.stream().filter(i -> i.governs(db) && r.chooses(i.id(), i.labels())).forEach(i -> ids.add(i.id()));
         List<RolloutInfo.Chosen> out = new ArrayList<>();
-        for (String id : r.chosen()) {
+        for (String id : ids) {
             InstanceInfo i = all.stream().filter(x -> x.id().equals(id)).findFirst().orElse(null);
             if (i == null) {
                 out.add(new RolloutInfo.Chosen(id, RolloutInfo.State.GONE, ""));

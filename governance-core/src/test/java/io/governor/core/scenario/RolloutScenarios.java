@@ -373,7 +373,9 @@ public abstract class RolloutScenarios extends ScenarioSupport {
         assertEquals(base, otherAgain.appliedRevision("orders"), "a restarted instance not chosen runs the base revision");
         assertEquals(r.revision(), canaryAgain.appliedRevision("orders"), "a restarted labelled instance runs the candidate");
         RolloutInfo info = admin.rollout("orders").orElseThrow();
-        assertEquals(RolloutInfo.State.GONE, info.chosen().get(0).state(), "the chosen id left: " + info.chosen());
+        assertEquals(Set.of(new RolloutInfo.Chosen(canary.instanceId(), RolloutInfo.State.GONE, ""),
+                new RolloutInfo.Chosen(canaryAgain.instanceId(), RolloutInfo.State.APPLIED, "")), Set.copyOf(info.chosen()),
+                "the chosen id left, the new labelled instance runs the candidate");
 
         String rev = admin.promote("orders");
         admin.awaitConvergence("orders", rev, WAIT);
