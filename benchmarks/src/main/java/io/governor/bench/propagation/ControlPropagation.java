@@ -57,6 +57,8 @@ public final class ControlPropagation {
      * instances' status writes of the enable are still under way.
      */
     private static final boolean QUIET_START = !"false".equals(System.getProperty("bench.control.quietStart"));
+    /** A pause before every write, Governor's and the floor's alike (outside the timing). */
+    private static final long PAUSE_MS = Long.getLong("bench.control.pauseMs", 0);
 
     private ControlPropagation() {
     }
@@ -128,7 +130,8 @@ public final class ControlPropagation {
             for (String load : List.of("light", "busy")) {
                 try (Readers readers = new Readers(instances, load.equals("light") ? 1 : busyThreads, load.equals("light"))) {
                     long reads0 = readers.reads();
-                    Propagation.Result raw = RawFloor.measure(ctx, "zookeeper", n, pushes, new Propagation.Warmup(warmup, warmup, 0, true));
+                    Propagation.Result raw = RawFloor.measure(ctx, "zookeeper", n, pushes, new Propagation.Warmup(warmup, warmup, 0, true),
+                            PAUSE_MS);
                     Result gov = measure(disabled -> writer.setData().forPath(node,
                             (disabled ? "DISABLED" : "ENABLED").getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                             admin, seen, signal, pushes, warmup);
@@ -205,6 +208,9 @@ public final class ControlPropagation {
                 // the next disable starts on a quiet center, as the floor's next write does: every
                 // instance has written its status (a write the floor does not make)
                 admin.awaitControl(ENABLED, STATUS_TIMEOUT);
+            }
+            if (PAUSE_MS > 0) {
+                Thread.sleep(PAUSE_MS);
             }
         }
         return new Result(Stats.of(last), Stats.of(each), (double) (jitMillis() - jit0) / pushes);
