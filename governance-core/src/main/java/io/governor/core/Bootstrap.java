@@ -25,12 +25,19 @@ import java.util.function.Supplier;
  * others switch to what it wrote. A start-up that fails leaves the center as it was; one that fails
  * on the center's configuration says so and where that configuration came from.
  *
+ * <p>What it writes is kept in the history ({@link History}) as an admin's write is, with the
+ * message {@link #LOCAL_MESSAGE} or {@link #SEED_MESSAGE} and this process's host and user.
+ *
  * <p>Runs once, on the thread that builds {@link Governance}; blocks on the centers and the pool
  * checks.
  */
 final class Bootstrap {
 
     private static final Logger LOG = LoggerFactory.getLogger(Bootstrap.class);
+    /** The history message of a start-up that overwrote the center ({@code bootstrap: local}). */
+    static final String LOCAL_MESSAGE = "start-up: local configuration written (bootstrap=local)";
+    /** The history message of a start-up that seeded an empty center ({@code bootstrap: center}). */
+    static final String SEED_MESSAGE = "start-up: center seeded from the local configuration (bootstrap=center)";
 
     private final GovernanceConfig cfg;
     private final ConfigService center;
@@ -78,14 +85,15 @@ final class Bootstrap {
             pending.add(db);
         }
         if (writeProps) {
-            center.writeProps(cfg.props(), local ? null : "");
+            center.writeProps(cfg.props(), local ? null : "", center.history().propsEntry(cfg.props(),
+                    local ? LOCAL_MESSAGE : SEED_MESSAGE, RevisionRecord.Outcome.PUBLISHED));
         }
         for (String db : pending) {
             DatabaseConfig mine = cfg.databases().get(db);
             if (local) {
-                center.overwrite(db, mine, null);
+                center.overwrite(db, mine, null, center.history().entry(db, mine, props, LOCAL_MESSAGE, RevisionRecord.Outcome.PUBLISHED));
                 LOG.info("[{}] database '{}': local configuration written to the center (bootstrap=local)", namespace, db);
-            } else if (center.seed(db, mine)) {
+            } else if (center.seed(db, mine, center.history().entry(db, mine, props, SEED_MESSAGE, RevisionRecord.Outcome.PUBLISHED))) {
                 LOG.info("[{}] database '{}': center had no configuration; seeded it from the local one, checked and"
                         + " connected here (bootstrap=center)", namespace, db);
             } else {
