@@ -469,7 +469,7 @@ public final class GovernanceAdmin implements AutoCloseable {
      *
      * @return the revision written: {@code revision} itself unless the props changed since
      * @throws GovernanceException {@code CAPABILITY_MISSING} on a config center without
-     *         {@code TRANSACTION} (Apollo, Nacos), {@code NOT_FOUND} for a revision not kept,
+     *         {@code TRANSACTION} and {@code COMPARE_AND_SET} (Apollo, Nacos), {@code NOT_FOUND} for a revision not kept,
      *         {@code CONFLICT} when the configuration changed after it was read (nothing written),
      *         {@code INVALID_CONFIG} when the kept content fails the checks of a write
      */

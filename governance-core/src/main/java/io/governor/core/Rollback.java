@@ -26,6 +26,9 @@ import java.util.Objects;
  */
 final class Rollback {
 
+    /** What the config center must guarantee for a rollback: a transaction whose checks hold against other writers. */
+    static final List<Capability> NEEDED = List.of(Capability.TRANSACTION, Capability.COMPARE_AND_SET);
+
     private Rollback() {
     }
 
@@ -61,17 +64,19 @@ final class Rollback {
      * @param expectedCurrent the revision the caller expects to replace, or null for "what is read now"
      * @return the content written and the props read with the current one; {@code null} database when the
      *         current content is already the target's (nothing written)
-     * @throws GovernanceException {@code CAPABILITY_MISSING} without {@link Capability#TRANSACTION},
+     * @throws GovernanceException {@code CAPABILITY_MISSING} without {@link Capability#TRANSACTION} and
+     *         {@link Capability#COMPARE_AND_SET} (Apollo has no atomic checks, Nacos no transaction),
      *         {@code NOT_FOUND} for a revision not kept, {@code CONFLICT} when the current revision is not
      *         {@code expectedCurrent} or changed after it was read (nothing written), {@code INVALID_CONFIG}
      *         when the kept content fails the checks of a write
      */
     static Content run(ConfigService config, String db, String revision, String expectedCurrent, String message) {
         String what = "rollback of database '" + db + "' to revision " + revision;
-        if (!config.repository().capabilities().contains(Capability.TRANSACTION)) {
+        List<Capability> missing = NEEDED.stream().filter(c -> !config.repository().capabilities().contains(c)).toList();
+        if (!missing.isEmpty()) {
             throw new GovernanceException(ErrorCode.CAPABILITY_MISSING, what + ": config center '" + config.repository().type()
-                    + "' has no TRANSACTION capability (a rollback is one compare-and-set transaction over the database's"
-                    + " nodes); history, content and diff work there, write the content back with replaceDatabase");
+                    + "' lacks " + missing + " (a rollback is one transaction whose checks are atomic against every other"
+                    + " writer); history, content and diff work there: write the content back with replaceDatabase");
         }
         DatabaseConfig target = content(config, db, revision).database();
         ConfigService.WithProps read = config.requireWithProps(db);

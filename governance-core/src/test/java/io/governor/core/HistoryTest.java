@@ -4,6 +4,7 @@ import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.config.DatabaseConfig;
 import io.governor.api.config.GovernanceProps;
+import io.governor.api.repository.Capability;
 import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.RevisionRecord.Outcome;
@@ -118,18 +119,7 @@ class HistoryTest {
 
     @Test
     void aWriteWithoutTransactionsKeepsItsEntryAfterTheChangeAndTrims() {
-        io.governor.api.repository.Repository plain = (io.governor.api.repository.Repository) java.lang.reflect.Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {io.governor.api.repository.Repository.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("capabilities")) {
-                        return java.util.EnumSet.of(io.governor.api.repository.Capability.COMPARE_AND_SET);
-                    }
-                    try {
-                        return method.invoke(memory, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
-        ConfigService noTx = new ConfigService(plain, codec, "ns", 2);
+        ConfigService noTx = new ConfigService(with(Capability.COMPARE_AND_SET), codec, "ns", 2);
         GovernanceAdmin admin = new GovernanceAdmin("ns", noTx, new RegistryService(memory, codec, "ns"), new Instances(memory, codec), () -> { });
         List<String> revs = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -138,7 +128,37 @@ class HistoryTest {
         assertEquals(List.of(revs.get(3), revs.get(2)), admin.history("orders").stream().map(RevisionRecord::revision).toList());
         GovernanceException e = assertThrows(GovernanceException.class, () -> admin.rollback("orders", revs.get(2)));
         assertEquals(ErrorCode.CAPABILITY_MISSING, e.code());
-        assertTrue(e.getMessage().contains("TRANSACTION") && e.getMessage().contains("memory"), e.getMessage());
+        assertTrue(e.getMessage().contains("lacks [TRANSACTION]") && e.getMessage().contains("memory"), e.getMessage());
+    }
+
+    /** Apollo's case: a transaction whose checks are not atomic against other writers is not enough for a rollback. */
+    @Test
+    void aRollbackNeedsAtomicChecksNotOnlyATransaction() {
+        ConfigService apolloLike = new ConfigService(with(Capability.TRANSACTION), codec, "ns", 5);
+        GovernanceAdmin admin = new GovernanceAdmin("ns", apolloLike, new RegistryService(memory, codec, "ns"), new Instances(memory, codec), () -> { });
+        String first = admin.replaceDatabase("orders", TestConfigs.orders("ap1"));
+        admin.replaceDatabase("orders", TestConfigs.orders("ap2"));
+        GovernanceException e = assertThrows(GovernanceException.class, () -> admin.rollback("orders", first));
+        assertEquals(ErrorCode.CAPABILITY_MISSING, e.code());
+        assertTrue(e.getMessage().contains("lacks [COMPARE_AND_SET]"), e.getMessage());
+        assertEquals(TestConfigs.orders("ap2"), admin.database("orders"), "nothing written");
+        assertEquals(TestConfigs.orders("ap1"), admin.content("orders", first), "the content is still readable");
+    }
+
+    /** The memory repository declaring only {@code capabilities}. */
+    private io.governor.api.repository.Repository with(Capability... capabilities) {
+        java.util.Set<Capability> declared = java.util.Set.of(capabilities);
+        return (io.governor.api.repository.Repository) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {io.governor.api.repository.Repository.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("capabilities")) {
+                        return declared;
+                    }
+                    try {
+                        return method.invoke(memory, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Test
