@@ -41,7 +41,7 @@ class HistoryTest {
     }
 
     private GovernanceAdmin admin() {
-        return new GovernanceAdmin("ns", config, new RegistryService(memory, codec, "ns"), new Instances(memory, codec), () -> { });
+        return TestConfigs.admin(config, memory);
     }
 
     @Test
@@ -120,7 +120,7 @@ class HistoryTest {
     @Test
     void aWriteWithoutTransactionsKeepsItsEntryAfterTheChangeAndTrims() {
         ConfigService noTx = new ConfigService(with(Capability.COMPARE_AND_SET), codec, "ns", 2);
-        GovernanceAdmin admin = new GovernanceAdmin("ns", noTx, new RegistryService(memory, codec, "ns"), new Instances(memory, codec), () -> { });
+        GovernanceAdmin admin = TestConfigs.admin(noTx, memory);
         List<String> revs = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             revs.add(admin.replaceDatabase("orders", TestConfigs.orders("nt" + i)));
@@ -135,7 +135,7 @@ class HistoryTest {
     @Test
     void aRollbackNeedsAtomicChecksNotOnlyATransaction() {
         ConfigService apolloLike = new ConfigService(with(Capability.TRANSACTION), codec, "ns", 5);
-        GovernanceAdmin admin = new GovernanceAdmin("ns", apolloLike, new RegistryService(memory, codec, "ns"), new Instances(memory, codec), () -> { });
+        GovernanceAdmin admin = TestConfigs.admin(apolloLike, memory);
         String first = admin.replaceDatabase("orders", TestConfigs.orders("ap1"));
         admin.replaceDatabase("orders", TestConfigs.orders("ap2"));
         GovernanceException e = assertThrows(GovernanceException.class, () -> admin.rollback("orders", first));

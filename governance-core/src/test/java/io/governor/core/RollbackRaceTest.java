@@ -3,6 +3,7 @@ package io.governor.core;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.config.DatabaseConfig;
+import io.governor.api.config.ReadwriteSplittingRule;
 import io.governor.api.repository.BulkReads;
 import io.governor.api.repository.Operation;
 import io.governor.api.repository.RegistryRepository;
@@ -54,8 +55,7 @@ class RollbackRaceTest {
             });
     private final YamlCodec codec = new YamlCodec(RuleCodecs.load());
     private final ConfigService config = new ConfigService(racing, codec, "ns");
-    private final GovernanceAdmin admin = new GovernanceAdmin("ns", config, new RegistryService(memory, codec, "ns"),
-            new Instances(memory, codec), () -> { });
+    private final GovernanceAdmin admin = TestConfigs.admin(config, memory);
 
     private static boolean keepsHistory(Object ops) {
         return ((List<?>) ops).stream().anyMatch(o -> o instanceof Operation.Put p && p.key().startsWith(NodePaths.HISTORY + "/"));
@@ -67,44 +67,43 @@ class RollbackRaceTest {
         MemoryStore.drop(store);
     }
 
-    private void assertRefusedAndNothingWritten(String target, String current, DatabaseConfig expectedContent) {
+    /**
+     * Writes {@code v1} then {@code v2}, and rolls back to {@code v1} while another admin's write of
+     * data source replica_1 lands between the rollback's read and its commit: the rollback must fail
+     * with CONFLICT and write nothing.
+     */
+    private void assertARaceOnReplica1FailsTheRollback(DatabaseConfig v1, DatabaseConfig v2) {
+        String target = admin.replaceDatabase("orders", v1);
+        String current = admin.replaceDatabase("orders", v2);
+        DatabaseConfig theirs = v2.withDataSource("replica_1", TestConfigs.h2("theirs"));
+        beforeCommit.set(() -> memory.put(NodePaths.dataSource("orders", "replica_1"),
+                codec.writeDataSource(TestConfigs.h2("theirs"))));
         List<RevisionRecord> before = admin.history("orders");
+
         GovernanceException e = assertThrows(GovernanceException.class, () -> admin.rollback("orders", target));
+
         assertEquals(ErrorCode.CONFLICT, e.code(), e.getMessage());
         assertTrue(e.getMessage().contains("database 'orders'") && e.getMessage().contains(target)
                 && e.getMessage().contains(current), e.getMessage());
         assertNull(beforeCommit.get(), "the other write landed");
-        assertEquals(expectedContent, admin.database("orders"), "the other write stays, the rollback wrote nothing");
+        assertEquals(theirs, admin.database("orders"), "the other write stays, the rollback wrote nothing");
         assertEquals(before, admin.history("orders"), "no entry kept, no outcome changed");
         assertEquals(Outcome.PUBLISHED, before.get(0).outcome());
     }
 
+    /** replica_1 is the same in both revisions: the rollback only checks it, and must see its change. */
     @Test
     void aChangeToADataSourceBetweenTheReadAndTheCommitFailsTheRollback() {
         DatabaseConfig v1 = TestConfigs.orders("r1");
-        DatabaseConfig v2 = v1.withRules(List.of(io.governor.api.config.ReadwriteSplittingRule.of("primary", "replica_0")));
-        String rev1 = admin.replaceDatabase("orders", v1);
-        String rev2 = admin.replaceDatabase("orders", v2);
-        DatabaseConfig theirs = v2.withDataSource("replica_1", TestConfigs.h2("theirs"));
-        // replica_1 is the same in both revisions: the rollback only checks it, and must see its change
-        beforeCommit.set(() -> memory.put(NodePaths.dataSource("orders", "replica_1"),
-                codec.writeDataSource(TestConfigs.h2("theirs"))));
-
-        assertRefusedAndNothingWritten(rev1, rev2, theirs);
+        assertARaceOnReplica1FailsTheRollback(v1, v1.withRules(List.of(ReadwriteSplittingRule.of("primary", "replica_0"))));
     }
 
+    /** The target adds replica_1 back: the rollback checks that it is still absent. */
     @Test
     void aDataSourceCreatedBetweenTheReadAndTheCommitThatTheTargetAddsFailsTheRollback() {
         DatabaseConfig v1 = TestConfigs.orders("a1");
-        DatabaseConfig v2 = v1.withRules(List.of(io.governor.api.config.ReadwriteSplittingRule.of("primary", "replica_0")))
-                .withoutDataSource("replica_1");
-        String rev1 = admin.replaceDatabase("orders", v1);
-        String rev2 = admin.replaceDatabase("orders", v2);
-        DatabaseConfig theirs = v2.withDataSource("replica_1", TestConfigs.h2("theirs"));
-        beforeCommit.set(() -> memory.put(NodePaths.dataSource("orders", "replica_1"),
-                codec.writeDataSource(TestConfigs.h2("theirs"))));
-
-        assertRefusedAndNothingWritten(rev1, rev2, theirs);
+        assertARaceOnReplica1FailsTheRollback(v1, v1.withoutDataSource("replica_1")
+                .withRules(List.of(ReadwriteSplittingRule.of("primary", "replica_0"))));
     }
 
     @Test
@@ -112,7 +111,7 @@ class RollbackRaceTest {
         DatabaseConfig v1 = TestConfigs.orders("n1");
         String rev1 = admin.replaceDatabase("orders", v1);
         String rev2 = admin.replaceDatabase("orders", v1.withoutDataSource("replica_1")
-                .withRules(List.of(io.governor.api.config.ReadwriteSplittingRule.of("primary", "replica_0"))));
+                .withRules(List.of(ReadwriteSplittingRule.of("primary", "replica_0"))));
 
         assertEquals(rev1, admin.rollback("orders", rev1));
         assertEquals(v1, admin.database("orders"));
