@@ -26,7 +26,8 @@ import java.util.function.Supplier;
  * on the center's configuration says so and where that configuration came from.
  *
  * <p>What it writes is kept in the history ({@link History}) as an admin's write is, with the
- * message {@link #LOCAL_MESSAGE} or {@link #SEED_MESSAGE} and this process's host and user.
+ * message {@link #LOCAL_MESSAGE} or {@link #SEED_MESSAGE} and this process's host and user; a
+ * {@code local} start that leaves the content as it was keeps nothing.
  *
  * <p>Runs once, on the thread that builds {@link Governance}; blocks on the centers and the pool
  * checks.
@@ -85,13 +86,16 @@ final class Bootstrap {
             pending.add(db);
         }
         if (writeProps) {
-            center.writeProps(cfg.props(), local ? null : "", center.history().propsEntry(cfg.props(),
+            boolean same = centerProps.getKey().equals(cfg.props()) && !centerProps.getValue().isEmpty();
+            center.writeProps(cfg.props(), local ? null : "", same ? null : center.history().propsEntry(cfg.props(),
                     local ? LOCAL_MESSAGE : SEED_MESSAGE, RevisionRecord.Outcome.PUBLISHED));
         }
         for (String db : pending) {
             DatabaseConfig mine = cfg.databases().get(db);
             if (local) {
-                center.overwrite(db, mine, null, center.history().entry(db, mine, props, LOCAL_MESSAGE, RevisionRecord.Outcome.PUBLISHED));
+                boolean same = centerProps.getKey().equals(props) && holds(db, mine);
+                center.overwrite(db, mine, null, same ? null
+                        : center.history().entry(db, mine, props, LOCAL_MESSAGE, RevisionRecord.Outcome.PUBLISHED));
                 LOG.info("[{}] database '{}': local configuration written to the center (bootstrap=local)", namespace, db);
             } else if (center.seed(db, mine, center.history().entry(db, mine, props, SEED_MESSAGE, RevisionRecord.Outcome.PUBLISHED))) {
                 LOG.info("[{}] database '{}': center had no configuration; seeded it from the local one, checked and"
@@ -104,6 +108,21 @@ final class Bootstrap {
                     return null;
                 });
             }
+        }
+    }
+
+    /**
+     * Whether the center holds exactly {@code config} for the database already: a restart under
+     * {@code bootstrap: local} that changes nothing keeps no history entry (else every restart of
+     * every instance would push real changes out of the bounded history). A read that fails counts
+     * as "no".
+     */
+    private boolean holds(String db, DatabaseConfig config) {
+        try {
+            DatabaseSnapshot s = center.load(db);
+            return s.exists() && s.config().equals(config);
+        } catch (GovernanceException e) {
+            return false;
         }
     }
 

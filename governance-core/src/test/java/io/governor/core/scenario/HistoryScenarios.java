@@ -97,6 +97,21 @@ public abstract class HistoryScenarios extends ScenarioSupport {
     }
 
     @Test
+    void aLocalStartUpKeepsItsOverwriteAndARestartThatChangesNothingKeepsNothing() {
+        GovernanceAdmin admin = admin();
+        String before = admin.replaceDatabase("orders", ordersWithPoolSize(2));
+        start(BootstrapMode.LOCAL, orders()).close();
+        String local = admin.revision("orders");
+        start(BootstrapMode.LOCAL, orders()).close();
+
+        List<RevisionRecord> history = admin.history("orders");
+        assertEquals(List.of(local, before), revisions(history), "the restart changed nothing and kept nothing");
+        assertTrue(history.get(0).message().contains("bootstrap=local"), history.toString());
+        assertEquals(orders(), admin.content("orders", local));
+        assertEquals(1, admin.historyOfProps().size(), "the props were written once");
+    }
+
+    @Test
     void historyIsBoundedToTheLimitOldestDroppedFirst() {
         GovernanceAdmin admin = admin(3);
         List<String> written = new ArrayList<>();
