@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -53,6 +54,12 @@ final class DatabaseGovernor implements AutoCloseable {
 
         /** The data sources of {@code db} this instance now skips (applied). */
         void disabled(String db, Set<String> disabled);
+
+        /**
+         * {@code db} started on its last good {@code revision} because the current one
+         * ({@code rejectedRevision}, null: unreadable) was rejected for {@code message}.
+         */
+        void fallback(String db, String revision, String rejectedRevision, String message);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseGovernor.class);
@@ -113,12 +120,97 @@ final class DatabaseGovernor implements AutoCloseable {
     }
 
     /**
-     * Applies the center's configuration on the calling thread (start-up): failure fails start-up.
-     * Safe to call again (after {@link #startWith}): only what differs is rebuilt.
+     * Applies the center's current configuration on the calling thread (start-up). Safe to call
+     * again (after {@link #startWith}): only what differs is rebuilt. Records it as the database's
+     * last good revision when none is recorded yet (first deploy; a failure to record is a WARN).
+     *
+     * <p>When the current configuration cannot be applied here (it fails to read as
+     * {@code INVALID_CONFIG}, or its pools cannot be built or connect) and {@code strictStartup} is
+     * off, this instance starts on the database's last good revision ({@link LastGood}) instead, if
+     * one is recorded and it is another revision: one WARN line, and the status shows the last good
+     * revision applied, the current one rejected with its reason, and the database as a fallback.
+     * The current revision is retried by the reconcile that {@link Governance} triggers once its
+     * watches are in place, then with the growing delay of any rejected change; applying it clears
+     * the fallback.
+     *
+     * @param strictStartup {@code governance.strictStartup}: fail instead of falling back
+     * @throws GovernanceException when neither the current nor (unless strict) the last good revision
+     *         starts here: the current one's failure, naming the last good one's failure too if it was tried
      */
-    void start() {
-        ConfigService.WithProps read = config.requireWithProps(db);
-        startWith(read.snapshot().config(), read.props());
+    void start(boolean strictStartup) {
+        ConfigService.WithProps read;
+        try {
+            read = config.requireWithProps(db);
+        } catch (GovernanceException e) {
+            if (e.code() != ErrorCode.INVALID_CONFIG) {
+                throw e;
+            }
+            startOnLastGood(null, e, strictStartup);
+            return;
+        }
+        DatabaseConfig target = read.snapshot().config();
+        GovernanceProps props = read.props();
+        String rev = config.revision(target, props);
+        try {
+            startOn(target, props, rev, null);
+        } catch (GovernanceException e) {
+            if (e.code() == ErrorCode.INTERRUPTED || e.code() == ErrorCode.CLOSED) {
+                throw e;
+            }
+            startOnLastGood(rev, e, strictStartup);
+            return;
+        }
+        recordLastGoodIfAbsent();
+    }
+
+    /**
+     * Records the revision this instance runs as the database's last good revision when none is
+     * recorded and it is still the current one (the first instance of a first deploy). Never throws.
+     */
+    void recordLastGoodIfAbsent() {
+        lastGood().recordIfAbsent(db, appliedRevision);
+    }
+
+    private LastGood lastGood() {
+        return new LastGood(config, namespace);
+    }
+
+    /**
+     * Starts on the last good revision after the current one ({@code rejected}, null when it could not
+     * be read) failed here with {@code cause}; or fails start-up (see {@link #start}).
+     */
+    private void startOnLastGood(String rejected, GovernanceException cause, boolean strictStartup) {
+        String reason = cause.getMessage();
+        if (strictStartup) {
+            throw new GovernanceException(cause.code(), reason
+                    + " (governance.strictStartup is on: the last good revision was not tried)", cause);
+        }
+        Optional<LastGood.Entry> found;
+        try {
+            found = lastGood().read(db);
+        } catch (GovernanceException e) {
+            throw new GovernanceException(cause.code(), reason + "; reading its last good revision failed too: "
+                    + e.getMessage(), cause);
+        }
+        if (found.isEmpty() || found.get().revision().equals(rejected)) {
+            throw cause;
+        }
+        LastGood.Entry good = found.get();
+        try {
+            startOn(good.database(), good.props(), good.revision(), new Rejection(rejected, reason));
+        } catch (GovernanceException e) {
+            throw new GovernanceException(cause.code(), reason + "; its last good revision " + good.revision()
+                    + " could not start either: " + e.getMessage(), cause);
+        }
+        lastRejected = rejected + "|" + reason;
+        String what = rejected == null ? "its current configuration" : "revision " + rejected;
+        LOG.warn("[{}] database '{}' could not start on {} ({}); started on its last good revision {}; retrying {}",
+                namespace, db, what, reason, good.revision(), rejected == null ? "it" : rejected);
+        listeners.rejected(new ConfigurationEvent(namespace, instanceId, db, rejected, "rejected"), cause);
+    }
+
+    /** The current revision ({@code revision}, null if unreadable) this instance could not start on, and why. */
+    private record Rejection(String revision, String reason) {
     }
 
     /**
@@ -126,7 +218,11 @@ final class DatabaseGovernor implements AutoCloseable {
      * center (bootstrap): failure fails start-up and nothing was written.
      */
     void startWith(DatabaseConfig local, GovernanceProps props) {
-        String rev = config.revision(local, props);
+        startOn(local, props, config.revision(local, props), null);
+    }
+
+    /** Applies a configuration at start-up and reports it, as a fallback if {@code rejection} is given. */
+    private void startOn(DatabaseConfig local, GovernanceProps props, String rev, Rejection rejection) {
         Set<String> readDisabled = registry.disabledDataSources(db);
         synchronized (controlLock) {
             disabled = readDisabled;
@@ -139,7 +235,11 @@ final class DatabaseGovernor implements AutoCloseable {
         currentProps = props;
         appliedRevision = rev;
         status.disabled(db, readDisabled);
-        status.applied(db, rev);
+        if (rejection == null) {
+            status.applied(db, rev);
+        } else {
+            status.fallback(db, rev, rejection.revision(), rejection.reason());
+        }
         LOG.info("[{}] database '{}' started at revision {} with data sources {}", namespace, db, rev,
                 local.dataSources().keySet());
         listeners.applied(new ConfigurationEvent(namespace, instanceId, db, rev, summary(before, beforeProps, current, props)));

@@ -387,23 +387,30 @@ public final class GovernanceAdmin implements AutoCloseable {
     }
 
     /**
-     * Waits until every registered instance has applied {@code revision} for {@code db}.
+     * Waits until every registered instance has applied {@code revision} for {@code db}. Then, if
+     * {@code revision} is still the database's current revision, records it as the database's last
+     * good revision (see {@link LastGood}; a failure to record is logged as a WARN, not thrown).
      *
      * @return the instances, all at the revision
      * @throws GovernanceException {@code TIMEOUT} naming every laggard with the revision it runs
-     *         (and its last error, if it rejected the change)
+     *         (and its last error, if it rejected the change; an instance that started on the last
+     *         good revision because it could not start on the current one is named as a fallback)
      */
     public List<InstanceInfo> awaitConvergence(String db, String revision, Duration timeout) {
-        return StatusWait.await(instances, "await convergence of database '" + db + "' to revision " + revision, timeout, all -> {
+        List<InstanceInfo> converged = StatusWait.await(instances, "await convergence of database '" + db
+                + "' to revision " + revision, timeout, all -> {
             List<String> laggards = new ArrayList<>();
             for (InstanceInfo i : all) {
                 if (!revision.equals(i.appliedRevisions().get(db))) {
-                    String lag = i.id() + " at " + i.appliedRevisions().getOrDefault(db, "none");
-                    laggards.add(i.errors().containsKey(db) ? lag + " (rejected: " + i.errors().get(db) + ")" : lag);
+                    laggards.add(StatusWait.lag(i, db));
                 }
             }
             return new StatusWait.Progress(all, laggards, all.size());
         });
+        if (converged.stream().anyMatch(i -> i.governs(db))) {
+            new LastGood(config, namespace).record(db, revision);
+        }
+        return converged;
     }
 
     /**
