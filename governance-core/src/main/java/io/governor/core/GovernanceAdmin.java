@@ -459,8 +459,8 @@ public final class GovernanceAdmin implements AutoCloseable {
      * @throws GovernanceException {@code NOT_FOUND} naming the revision that is neither kept nor current
      */
     public RevisionDiff diff(String db, String fromRevision, String toRevision) {
-        Rollback.Content a = Rollback.content(config, db, fromRevision);
-        Rollback.Content b = Rollback.content(config, db, toRevision);
+        StoredContent a = Rollback.content(config, db, fromRevision);
+        StoredContent b = Rollback.content(config, db, toRevision);
         return RevisionDiff.between(db, fromRevision, a.database(), a.props(), toRevision, b.database(), b.props());
     }
 
@@ -490,7 +490,7 @@ public final class GovernanceAdmin implements AutoCloseable {
      * {@code CONFLICT} naming both otherwise, nothing written. A null expectation checks nothing.
      */
     public String rollback(String db, String revision, String expectedCurrentRevision) {
-        Rollback.Content written = Rollback.run(config, db, revision, expectedCurrentRevision, message);
+        StoredContent written = Rollback.run(config, db, revision, expectedCurrentRevision, message);
         if (written.database() == null) {
             LOG.info("[{}] admin rollback of {} to {}: the center holds that content already; nothing written", namespace, db, revision);
             return revision(db);

@@ -2,10 +2,8 @@ package io.governor.core;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
-import io.governor.api.config.DataSourceConfig;
 import io.governor.api.config.DatabaseConfig;
 import io.governor.api.config.GovernanceProps;
-import io.governor.api.config.RuleConfig;
 import io.governor.api.repository.BulkReads;
 import io.governor.api.repository.Operation;
 import io.governor.api.repository.Paths;
@@ -24,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The kept revisions of each database and of the props, in the config center, outside the watched
@@ -42,9 +39,9 @@ import java.util.TreeMap;
  *
  * <p><b>An entry</b> is a plain YAML map ({@link YamlCodec#writePlainMap}): {@code revision},
  * {@code time} (ISO-8601), {@code host}, {@code user}, {@code message} (optional), {@code outcome}
- * ({@link Outcome}) and {@code content}, which embeds the canonical texts of the nodes as they
- * are written to {@code /config}: {@code props}, and for a database {@code rules} and
- * {@code datasources} (name to text). Decoding the content reuses the codec, its limits and its
+ * ({@link Outcome}) and {@code content}: for a database its {@link StoredContent} texts
+ * ({@code props}, {@code rules}, {@code dataSources}, the canonical texts of the nodes as written to
+ * {@code /config}), for the props the {@code props} text alone. Decoding the content reuses the codec, its limits and its
  * messages. A props entry's revision is the revision of the props alone
  * ({@link #propsRevision}).
  *
@@ -73,9 +70,6 @@ final class History {
     private static final Logger LOG = LoggerFactory.getLogger(History.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String CONTENT = "content";
-    private static final String PROPS = "props";
-    private static final String RULES = "rules";
-    private static final String DATA_SOURCES = "datasources";
 
     private final Repository repo;
     private final YamlCodec codec;
@@ -136,19 +130,14 @@ final class History {
 
     /** An entry for a database's content written now by this process. Does not block. */
     Entry entry(String db, DatabaseConfig config, GovernanceProps props, String message, Outcome outcome) {
-        Map<String, Object> ds = new TreeMap<>();
-        config.dataSources().forEach((n, c) -> ds.put(n, codec.writeDataSource(c)));
-        Map<String, Object> content = new LinkedHashMap<>();
-        content.put(PROPS, codec.writeProps(props));
-        content.put(RULES, codec.writeRules(config.rules()));
-        content.put(DATA_SOURCES, ds);
+        Map<String, Object> content = new StoredContent(config, props).texts(codec);
         return entry(scope(db), Revisions.of(codec, config, props), content, message, outcome);
     }
 
     /** An entry for the props written now by this process. Does not block. */
     Entry propsEntry(GovernanceProps props, String message, Outcome outcome) {
         Map<String, Object> content = new LinkedHashMap<>();
-        content.put(PROPS, codec.writeProps(props));
+        content.put(StoredContent.PROPS, codec.writeProps(props));
         return entry(NodePaths.HISTORY_PROPS, propsRevision(props), content, message, outcome);
     }
 
@@ -194,7 +183,7 @@ final class History {
             Outcome outcome = Outcome.valueOf(required(doc, "outcome", source));
             RevisionRecord r = new RevisionRecord(required(doc, "revision", source), time, required(doc, "host", source),
                     required(doc, "user", source), doc.get("message") instanceof String m ? m : null, outcome);
-            if (!(doc.get(CONTENT) instanceof Map<?, ?> content) || !(content.get(PROPS) instanceof String)) {
+            if (!(doc.get(CONTENT) instanceof Map<?, ?> content) || !(content.get(StoredContent.PROPS) instanceof String)) {
                 throw invalid(source, "no 'content' with 'props'");
             }
             @SuppressWarnings("unchecked")
@@ -241,26 +230,15 @@ final class History {
      *
      * @throws GovernanceException {@code INVALID_CONFIG} naming the entry and node when it does not decode
      */
-    DatabaseConfig database(Kept k) {
-        String source = repo.type() + " node " + k.key();
-        if (!(k.content().get(RULES) instanceof String rules) || !(k.content().get(DATA_SOURCES) instanceof Map<?, ?> ds)) {
-            throw invalid(source, "no database content (rules, datasources)");
-        }
-        Map<String, DataSourceConfig> dataSources = new TreeMap<>();
-        for (Map.Entry<?, ?> e : ds.entrySet()) {
-            if (!(e.getValue() instanceof String text)) {
-                throw invalid(source, "data source '" + e.getKey() + "' is not a text");
-            }
-            dataSources.put(String.valueOf(e.getKey()), codec.readDataSource(text, source + " data source " + e.getKey()));
-        }
-        List<RuleConfig> r = List.copyOf(codec.readRules(rules, source + " rules"));
-        codec.ruleCodecs().validate(r, dataSources.keySet());
-        return new DatabaseConfig(dataSources, r);
+    StoredContent content(Kept k) {
+        StoredContent c = StoredContent.read(codec, k.content(), repo.type() + " node " + k.key());
+        codec.ruleCodecs().validate(c.database().rules(), c.database().dataSources().keySet());
+        return c;
     }
 
-    /** The props an entry keeps. */
+    /** The props an entry keeps (a props entry, or a database entry). */
     GovernanceProps props(Kept k) {
-        return codec.readProps((String) k.content().get(PROPS), repo.type() + " node " + k.key() + " props");
+        return StoredContent.readProps(codec, k.content(), repo.type() + " node " + k.key());
     }
 
     /**

@@ -3,7 +3,6 @@ package io.governor.core;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.config.DatabaseConfig;
-import io.governor.api.config.GovernanceProps;
 import io.governor.api.repository.Capability;
 import io.governor.api.repository.Operation;
 import io.governor.core.RevisionRecord.Outcome;
@@ -32,26 +31,22 @@ final class Rollback {
     private Rollback() {
     }
 
-    /** A database's content together with the props it was kept with. */
-    record Content(DatabaseConfig database, GovernanceProps props) {
-    }
-
     /**
      * The content of a database's revision: its newest kept entry, or what the center holds now if
      * that is the revision (a revision written before history was kept).
      *
      * @throws GovernanceException {@code NOT_FOUND} naming the database and revision
      */
-    static Content content(ConfigService config, String db, String revision) {
+    static StoredContent content(ConfigService config, String db, String revision) {
         Objects.requireNonNull(revision, "revision");
         History history = config.history();
         var kept = history.newest(History.scope(db), revision);
         if (kept.isPresent()) {
-            return new Content(history.database(kept.get()), history.props(kept.get()));
+            return history.content(kept.get());
         }
         ConfigService.WithProps now = config.loadWithProps(db);
         if (now.snapshot().exists() && config.revision(now.snapshot().config(), now.props()).equals(revision)) {
-            return new Content(now.snapshot().config(), now.props());
+            return new StoredContent(now.snapshot().config(), now.props());
         }
         throw new GovernanceException(ErrorCode.NOT_FOUND, "revision " + revision + " of database '" + db
                 + "' is not kept in the history (it keeps the "
@@ -70,7 +65,7 @@ final class Rollback {
      *         {@code expectedCurrent} or changed after it was read (nothing written), {@code INVALID_CONFIG}
      *         when the kept content fails the checks of a write
      */
-    static Content run(ConfigService config, String db, String revision, String expectedCurrent, String message) {
+    static StoredContent run(ConfigService config, String db, String revision, String expectedCurrent, String message) {
         String what = "rollback of database '" + db + "' to revision " + revision;
         List<Capability> missing = NEEDED.stream().filter(c -> !config.repository().capabilities().contains(c)).toList();
         if (!missing.isEmpty()) {
@@ -87,7 +82,7 @@ final class Rollback {
                     + ", not the expected " + expectedCurrent + "; nothing written");
         }
         if (snap.config().equals(target)) {
-            return new Content(null, read.props());
+            return new StoredContent(null, read.props());
         }
         config.validate(db, target);
         JdbcRuntime.checkAll(db, target);
@@ -99,7 +94,7 @@ final class Rollback {
             throw new GovernanceException(ErrorCode.CONFLICT, what + ": the configuration changed after it was read at revision "
                     + current + "; nothing written (read history(\"" + db + "\") and retry)");
         }
-        return new Content(target, read.props());
+        return new StoredContent(target, read.props());
     }
 
     /** Checks of every node as read (absence for the data sources the target adds), then the writes. */

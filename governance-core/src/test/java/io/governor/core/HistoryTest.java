@@ -74,7 +74,7 @@ class HistoryTest {
         History.Kept k = history.parse(e.key(), e.text());
         assertEquals(e.record(), k.record());
         assertEquals(config.revision(orders, props), k.record().revision());
-        assertEquals(orders, history.database(k));
+        assertEquals(new StoredContent(orders, props), history.content(k));
         assertEquals(props, history.props(k));
         assertFalse(e.toString().contains("secret-enc"), e.toString());
         assertFalse(k.record().toString().contains("secret-enc"), k.record().toString());
