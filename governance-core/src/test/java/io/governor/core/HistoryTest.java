@@ -162,6 +162,18 @@ class HistoryTest {
     }
 
     @Test
+    void aBlankOrTooLongMessageIsRefused() {
+        GovernanceAdmin admin = admin();
+        for (String bad : new String[] {null, " ", "x".repeat(GovernanceAdmin.MAX_MESSAGE_LENGTH + 1)}) {
+            GovernanceException e = assertThrows(GovernanceException.class, () -> admin.withMessage(bad));
+            assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+        }
+        String longest = "x".repeat(GovernanceAdmin.MAX_MESSAGE_LENGTH);
+        admin.withMessage("replaced by the next view").withMessage(longest).replaceDatabase("orders", TestConfigs.orders("msg"));
+        assertEquals(longest, admin.history("orders").get(0).message());
+    }
+
+    @Test
     void historyLimitBelowOneIsRefused() {
         GovernanceException e = assertThrows(GovernanceException.class, () -> new ConfigService(memory, codec, "ns", 0));
         assertEquals(ErrorCode.INVALID_CONFIG, e.code());
