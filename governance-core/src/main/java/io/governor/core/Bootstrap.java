@@ -97,7 +97,7 @@ final class Bootstrap {
             DatabaseConfig mine = cfg.databases().get(db);
             if (local) {
                 boolean same = centerProps.getKey().equals(props) && holds(db, mine);
-                center.overwrite(db, mine, null, same ? null
+                center.overwrite(db, mine, null, List.of(), same ? null
                         : center.history().entry(db, mine, props, LOCAL_MESSAGE, RevisionRecord.Outcome.PUBLISHED));
                 LOG.info("[{}] database '{}': local configuration written to the center (bootstrap=local)", namespace, db);
                 governors.get(db).recordLastGoodIfAbsent();

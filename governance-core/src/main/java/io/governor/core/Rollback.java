@@ -18,7 +18,7 @@ import java.util.Objects;
  * {@link GovernanceAdmin#diff}, {@link GovernanceAdmin#rollback}).
  *
  * <p>A rollback is one transaction: a check of every node of the database as read (the rules, each
- * data source; absence for each data source the target adds), the puts and deletes that make
+ * data source; absence for each data source the target adds, and of an open rollout), the puts and deletes that make
  * {@code /config} hold the kept content, the new history entry and the old current entry's outcome
  * {@link Outcome#ROLLED_BACK}. A change it did not see fails a check: nothing is written. Stateless;
  * blocks on the center.
@@ -62,10 +62,12 @@ final class Rollback {
      * @throws GovernanceException {@code CAPABILITY_MISSING} without {@link Capability#TRANSACTION} and
      *         {@link Capability#COMPARE_AND_SET} (Apollo has no atomic checks, Nacos no transaction),
      *         {@code NOT_FOUND} for a revision not kept, {@code CONFLICT} when the current revision is not
-     *         {@code expectedCurrent} or changed after it was read (nothing written), {@code INVALID_CONFIG}
+     *         {@code expectedCurrent}, changed after it was read, or a rollout of the database is open (naming
+     *         it; nothing written), {@code INVALID_CONFIG}
      *         when the kept content fails the checks of a write
      */
-    static StoredContent run(ConfigService config, String db, String revision, String expectedCurrent, String message) {
+    static StoredContent run(ConfigService config, Rollouts rollouts, String db, String revision, String expectedCurrent,
+                             String message) {
         String what = "rollback of database '" + db + "' to revision " + revision;
         List<Capability> missing = NEEDED.stream().filter(c -> !config.repository().capabilities().contains(c)).toList();
         if (!missing.isEmpty()) {
@@ -75,6 +77,7 @@ final class Rollback {
         }
         DatabaseConfig target = content(config, db, revision).database();
         ConfigService.WithProps read = config.requireWithProps(db);
+        rollouts.requireNone(what, read);
         DatabaseSnapshot snap = read.snapshot();
         String current = config.revision(snap.config(), read.props());
         if (expectedCurrent != null && !expectedCurrent.equals(current)) {
@@ -91,8 +94,8 @@ final class Rollback {
         history.outcomePut(History.scope(db), current, Outcome.ROLLED_BACK).ifPresent(ops::add);
         String note = "rollback to " + revision + (message == null ? "" : ": " + message);
         if (!config.commit(ops, history.entry(db, target, read.props(), note, Outcome.PUBLISHED))) {
-            throw new GovernanceException(ErrorCode.CONFLICT, what + ": the configuration changed after it was read at revision "
-                    + current + "; nothing written (read history(\"" + db + "\") and retry)");
+            throw rollouts.conflictAfter(db, what, "the configuration changed after it was read at revision " + current
+                    + "; nothing written (read history(\"" + db + "\") and retry)");
         }
         return new StoredContent(target, read.props());
     }
@@ -104,6 +107,7 @@ final class Rollback {
         Map<String, String> raw = snap.rawDataSources();
         List<Operation> ops = new ArrayList<>();
         ops.add(Operation.check(NodePaths.rules(db), snap.rawRules()));
+        ops.add(Rollouts.guard(db));
         raw.forEach((n, text) -> ops.add(Operation.check(NodePaths.dataSource(db, n), text)));
         target.dataSources().keySet().stream().filter(n -> !raw.containsKey(n))
                 .forEach(n -> ops.add(Operation.check(NodePaths.dataSource(db, n), null)));
