@@ -32,9 +32,11 @@ import java.util.Optional;
  * /history/props/{entry}            one revision of the props
  * </pre>
  *
- * <p><b>Entry keys</b> are the writer's clock in epoch milliseconds, zero-padded to 13 digits, a
- * {@code -} and 8 random hex digits ({@code 1764665482123-9f2c01ab}): unique without coordination
- * between admins, and {@link Repository#children} (sorted by name) lists them oldest first. Two
+ * <p><b>Entry keys</b> are the writer's clock in epoch microseconds, zero-padded to 16 digits, a
+ * {@code -} and 8 random hex digits ({@code 1764665482123456-9f2c01ab}): unique without coordination
+ * between admins, and {@link Repository#children} (sorted by name) lists them oldest first. Within
+ * one process the microseconds strictly increase (a key is one microsecond after the last one when
+ * the clock has not moved on), so writes of one admin in the same microsecond keep their order; two
  * admins whose clocks disagree order their entries by their clocks.
  *
  * <p><b>An entry</b> is a plain YAML map ({@link YamlCodec#writePlainMap}): {@code revision},
@@ -69,6 +71,8 @@ final class History {
 
     private static final Logger LOG = LoggerFactory.getLogger(History.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The microseconds of the last key made in this process (keys strictly increase within it). */
+    private static final java.util.concurrent.atomic.AtomicLong LAST_MICROS = new java.util.concurrent.atomic.AtomicLong();
     private static final String CONTENT = "content";
 
     private final Repository repo;
@@ -147,13 +151,15 @@ final class History {
                 message, outcome);
         byte[] rnd = new byte[4];
         RANDOM.nextBytes(rnd);
-        String key = Paths.join(scope, entryKey(r.time().toEpochMilli(), java.util.HexFormat.of().formatHex(rnd)));
+        long now = java.util.concurrent.TimeUnit.SECONDS.toMicros(r.time().getEpochSecond()) + r.time().getNano() / 1_000;
+        long micros = LAST_MICROS.accumulateAndGet(now, (last, t) -> Math.max(last + 1, t));
+        String key = Paths.join(scope, entryKey(micros, java.util.HexFormat.of().formatHex(rnd)));
         return new Entry(key, encode(r, content), r);
     }
 
-    /** {@code 1764665482123-9f2c01ab}: the millis zero-padded to 13 digits so that names sort by time. */
-    static String entryKey(long epochMillis, String random) {
-        return String.format(java.util.Locale.ROOT, "%013d-%s", epochMillis, random);
+    /** {@code 1764665482123456-9f2c01ab}: the microseconds zero-padded to 16 digits so that names sort by time. */
+    static String entryKey(long epochMicros, String random) {
+        return String.format(java.util.Locale.ROOT, "%016d-%s", epochMicros, random);
     }
 
     private String encode(RevisionRecord r, Map<String, Object> content) {

@@ -46,8 +46,8 @@ class HistoryTest {
 
     @Test
     void entryKeysArePaddedSoThatNamesSortByTime() {
-        assertEquals("0000000000999-ab", History.entryKey(999, "ab"));
-        assertEquals("1764665482123-9f2c01ab", History.entryKey(1764665482123L, "9f2c01ab"));
+        assertEquals("0000000000000999-ab", History.entryKey(999, "ab"));
+        assertEquals("1764665482123456-9f2c01ab", History.entryKey(1764665482123456L, "9f2c01ab"));
         List<String> keys = new ArrayList<>(List.of(History.entryKey(10_000, "00"), History.entryKey(999, "ff"),
                 History.entryKey(1_000, "00")));
         keys.sort(null);
@@ -55,13 +55,14 @@ class HistoryTest {
     }
 
     @Test
-    void entriesMadeAtOnceHaveDistinctKeys() {
+    void entriesMadeAtOnceHaveDistinctKeysInTheOrderTheyWereMade() {
         DatabaseConfig orders = TestConfigs.orders("keys");
-        java.util.Set<String> keys = new java.util.HashSet<>();
+        List<String> keys = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             keys.add(history.entry("orders", orders, GovernanceProps.empty(), null, Outcome.PUBLISHED).key());
         }
-        assertEquals(200, keys.size());
+        List<String> sorted = new ArrayList<>(new java.util.TreeSet<>(keys));
+        assertEquals(keys, sorted, "distinct, and sorted by name in the order made");
     }
 
     @Test
@@ -85,9 +86,9 @@ class HistoryTest {
     @Test
     void aMalformedEntryIsRefusedNamingItsNode() {
         GovernanceException e = assertThrows(GovernanceException.class,
-                () -> history.parse("/history/databases/orders/0000000000001-bad", "revision: abc\ntime: yesterday\n"));
+                () -> history.parse("/history/databases/orders/0000000000000001-bad", "revision: abc\ntime: yesterday\n"));
         assertEquals(ErrorCode.INVALID_CONFIG, e.code());
-        assertTrue(e.getMessage().contains("/history/databases/orders/0000000000001-bad"), e.getMessage());
+        assertTrue(e.getMessage().contains("/history/databases/orders/0000000000000001-bad"), e.getMessage());
         assertThrows(GovernanceException.class, () -> history.parse("/history/props/x", "[not, a, map]\n"));
     }
 
@@ -95,8 +96,8 @@ class HistoryTest {
     void aMalformedEntryIsSkippedByHistoryAndNeverBreaksAWrite() {
         GovernanceAdmin admin = admin();
         String first = admin.replaceDatabase("orders", TestConfigs.orders("m1"));
-        memory.put("/history/databases/orders/9999999999997-broken", "revision: [\n");
-        memory.put("/history/databases/orders/9999999999998-noval", "time: 2026-01-01T00:00:00Z\n");
+        memory.put("/history/databases/orders/9999999999999997-broken", "revision: [\n");
+        memory.put("/history/databases/orders/9999999999999998-noval", "time: 2026-01-01T00:00:00Z\n");
 
         String second = admin.withMessage("after the broken entry").replaceDatabase("orders", TestConfigs.orders("m2"));
 
