@@ -12,6 +12,8 @@ import io.governor.core.GovernanceAdmin;
 import io.governor.core.RevisionDiff;
 import io.governor.core.RevisionRecord;
 import io.governor.core.RevisionRecord.Outcome;
+import io.governor.core.RolloutPlan;
+import io.governor.core.RolloutResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -198,6 +200,25 @@ public abstract class HistoryScenarios extends ScenarioSupport {
         assertEquals(Outcome.PUBLISHED, admin.history("orders").get(0).outcome());
 
         assertEquals(first, admin.rollback("orders", first, newer), "with the current revision it applies");
+    }
+
+    @Test
+    void aRollbackWhileARolloutIsOpenFailsWithConflictNamingItAndWritesNothing() {
+        Governance g = start(orders());
+        GovernanceAdmin admin = g.admin();
+        String seeded = admin.revision("orders");
+        String changed = admin.replaceDatabase("orders", ordersWithPoolSize(2));
+        admin.awaitConvergence("orders", changed, WAIT);
+        RolloutResult canary = admin.rollout("orders", ordersWithPoolSize(3), RolloutPlan.any(1).promoteAutomatically(false).timeout(WAIT));
+        assertEquals(RolloutResult.Outcome.CANARY_VERIFIED, canary.outcome(), canary.toString());
+
+        GovernanceException e = fails(ErrorCode.CONFLICT, () -> admin.rollback("orders", seeded));
+        assertTrue(e.getMessage().contains("rollout"), e.getMessage());
+        assertEquals(ordersWithPoolSize(2), admin.database("orders"), "nothing written");
+
+        admin.abortRollout("orders");
+        assertEquals(seeded, admin.rollback("orders", seeded, changed));
+        admin.awaitConvergence("orders", seeded, WAIT);
     }
 
     @Test
