@@ -80,6 +80,8 @@ final class DatabaseGovernor implements AutoCloseable {
     private final JdbcRuntime runtime;
     private final Listeners listeners;
     private final StatusSink status;
+    /** This instance's labels ({@code governance.labels}), which a rollout by label chooses it by. */
+    private final Map<String, String> labels;
     private final ScheduledThreadPoolExecutor thread;
     private final AtomicBoolean dirty = new AtomicBoolean();
     /** A re-read of the disabled set is scheduled and has not started yet. */
@@ -102,7 +104,7 @@ final class DatabaseGovernor implements AutoCloseable {
     private long retryDelayMs = 500;
 
     DatabaseGovernor(String namespace, String instanceId, String db, ConfigService config, RegistryService registry,
-                     JdbcRuntime runtime, Listeners listeners, StatusSink status) {
+                     JdbcRuntime runtime, Listeners listeners, StatusSink status, Map<String, String> labels) {
         this.namespace = namespace;
         this.instanceId = instanceId;
         this.db = db;
@@ -111,6 +113,7 @@ final class DatabaseGovernor implements AutoCloseable {
         this.runtime = runtime;
         this.listeners = listeners;
         this.status = status;
+        this.labels = Map.copyOf(labels);
         this.thread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "governor-" + namespace + "-" + db + "-governance");
             t.setDaemon(true);
@@ -148,7 +151,7 @@ final class DatabaseGovernor implements AutoCloseable {
             startOnLastGood(null, e, strictStartup);
             return;
         }
-        DatabaseConfig target = read.snapshot().config();
+        DatabaseConfig target = target(read);
         GovernanceProps props = read.props();
         String rev = config.revision(target, props);
         try {
@@ -349,10 +352,12 @@ final class DatabaseGovernor implements AutoCloseable {
         dirty.set(false);
         DatabaseSnapshot snap;
         GovernanceProps props;
+        DatabaseConfig next;
         try {
             ConfigService.WithProps read = config.loadWithProps(db, readThrough);
             snap = read.snapshot();
             props = read.props();
+            next = target(read);
         } catch (GovernanceException e) {
             reject(null, e);
             return;
@@ -364,8 +369,8 @@ final class DatabaseGovernor implements AutoCloseable {
         }
         // The revision is a function of the content: an unchanged configuration keeps its revision
         // without writing out and digesting the canonical text again.
-        String rev = snap.config().equals(current) && props.equals(currentProps) ? appliedRevision
-                : config.revision(snap.config(), props);
+        String rev = next.equals(current) && props.equals(currentProps) ? appliedRevision
+                : config.revision(next, props);
         if (rev.equals(appliedRevision)) {
             if (lastRejected != null) {
                 // The center is back at what this instance runs: the earlier rejection is moot.
@@ -375,9 +380,9 @@ final class DatabaseGovernor implements AutoCloseable {
             }
             return;
         }
-        String summary = summary(current, currentProps, snap.config(), props);
+        String summary = summary(current, currentProps, next, props);
         try {
-            runtime.apply(snap.config(), props, rev);
+            runtime.apply(next, props, rev);
         } catch (GovernanceException e) {
             reject(rev, e);
             if (e.code() == ErrorCode.CONNECT_FAILED || e.code() == ErrorCode.UNAVAILABLE || e.code() == ErrorCode.TIMEOUT) {
@@ -391,7 +396,7 @@ final class DatabaseGovernor implements AutoCloseable {
                     + "' failed: " + e, e));
             return;
         }
-        current = snap.config();
+        current = next;
         currentProps = props;
         appliedRevision = rev;
         lastRejected = null;
@@ -401,6 +406,20 @@ final class DatabaseGovernor implements AutoCloseable {
         // Then report it: the status write is a round trip to the registry center that the change
         // itself (already running) and the listeners need not wait for.
         status.applied(db, rev);
+    }
+
+    /**
+     * The content this instance should run of what it read: the open rollout's candidate if the rollout chose
+     * this instance ({@link Rollout#chooses}), else the database's content. An instance the rollout did not
+     * choose never builds a pool for the candidate.
+     */
+    private DatabaseConfig target(ConfigService.WithProps read) {
+        Rollout r = read.rollout();
+        if (r != null && r.chooses(instanceId, labels)) {
+            LOG.debug("[{}] database '{}': chosen by {}", namespace, db, r.describe());
+            return r.candidate();
+        }
+        return read.snapshot().config();
     }
 
     private void reject(String rev, GovernanceException e) {

@@ -134,7 +134,7 @@ public final class Governance implements AutoCloseable {
             JdbcRuntime rt = JdbcRuntime.create(namespace, db, listeners.all());
             jdbc.put(db, rt);
             DatabaseGovernor g = new DatabaseGovernor(namespace, instanceId, db, centers.config(), centers.registry(),
-                    rt, listeners, status);
+                    rt, listeners, status, cfg.labels());
             governors.put(db, g);
             if (state == InstanceState.CIRCUIT_BREAKER) {
                 g.setCircuitBroken(true);

@@ -42,6 +42,11 @@ import java.util.function.UnaryOperator;
  * the rules node, an addition or replacement by that data source alone. Writes that span several
  * nodes are one transaction where the backend has one.
  *
+ * <p>A change can also be published as a <b>rollout</b> ({@link #rollout(String, DatabaseConfig, RolloutPlan)}):
+ * first to chosen instances, then promoted or withdrawn. While a database has an open rollout, every direct
+ * write to it (the add/replace/remove/update methods below) fails with {@code CONFLICT} naming the rollout,
+ * and so does {@link #setProps}; the check is part of the write's transaction.
+ *
  * <p>Methods that change configuration return the <b>revision</b> of the database configuration
  * they wrote; pass it to {@link #awaitConvergence} to wait until every instance runs it. Control
  * methods ({@link #disableDataSource}, {@link #circuitBreak}, ...) return the {@link ControlChange}
@@ -53,6 +58,14 @@ import java.util.function.UnaryOperator;
  * source and key, and nothing is written. A URL that no JDBC driver of the admin's process claims
  * is written unchecked.
  *
+ * <p><b>History.</b> Every write that changes a database's or the props' content keeps the revision
+ * it leads to in the config center, with its content, time, author (host, user, the message of
+ * {@link #withMessage}) and outcome: in the same transaction as the change where the center has
+ * one, else right after it (a failure there is a WARN, the write has applied). The newest
+ * {@code governance.historyLimit} revisions are kept per database and for the props (default 100).
+ * Read them with {@link #history}, {@link #content} and {@link #diff}; publish one again with
+ * {@link #rollback}. See docs/operations.md, "History and rollback".
+ *
  * <p>Thread-safe. Every method blocks on the centers. Failures are {@link GovernanceException}s.
  */
 public final class GovernanceAdmin implements AutoCloseable {
@@ -61,6 +74,8 @@ public final class GovernanceAdmin implements AutoCloseable {
     public static final int MAX_UPDATE_ATTEMPTS = 16;
     /** The longest wait between two attempts of {@link #updateRules}, in milliseconds. */
     public static final long MAX_UPDATE_BACKOFF_MS = 100;
+    /** The longest message {@link #withMessage} takes, in characters. */
+    public static final int MAX_MESSAGE_LENGTH = 500;
 
     private static final Logger LOG = LoggerFactory.getLogger(GovernanceAdmin.class);
 
@@ -68,13 +83,23 @@ public final class GovernanceAdmin implements AutoCloseable {
     private final ConfigService config;
     private final RegistryService registry;
     private final Instances instances;
+    private final Rollouts rollouts;
     private final Runnable onClose;
+    /** The message this admin's writes keep in the history ({@link #withMessage}), or null. */
+    private final String message;
 
     GovernanceAdmin(String namespace, ConfigService config, RegistryService registry, Instances instances, Runnable onClose) {
+        this(namespace, config, registry, instances, onClose, null);
+    }
+
+    private GovernanceAdmin(String namespace, ConfigService config, RegistryService registry, Instances instances,
+                            Runnable onClose, String message) {
+        this.message = message;
         this.namespace = namespace;
         this.config = config;
         this.registry = registry;
         this.instances = instances;
+        this.rollouts = new Rollouts(namespace, config, instances);
         this.onClose = onClose;
     }
 
@@ -118,6 +143,7 @@ public final class GovernanceAdmin implements AutoCloseable {
         Paths.requireSegment(ds, "data source name");
         ConfigService.WithProps read = config.loadWithProps(db);
         DatabaseSnapshot snap = read.snapshot();
+        rollouts.requireNone("add data source '" + ds + "' to database '" + db + "'", read);
         if (snap.rawDataSources().containsKey(ds)) {
             throw conflict("add data source '" + ds + "' to database '" + db + "': it exists already");
         }
@@ -126,13 +152,14 @@ public final class GovernanceAdmin implements AutoCloseable {
         JdbcRuntime.check(db, ds, dataSource);
         List<Operation> ops = new ArrayList<>();
         ops.add(Operation.check(NodePaths.dataSource(db, ds), null));
+        ops.add(Rollouts.guard(db));
         ops.add(Operation.put(NodePaths.dataSource(db, ds), config.codec().writeDataSource(dataSource)));
         if (snap.rawRules() == null) {
             ops.add(Operation.check(NodePaths.rules(db), null));
             ops.add(Operation.put(NodePaths.rules(db), config.codec().writeRules(List.of())));
         }
-        if (!write(ops)) {
-            throw conflict("add data source '" + ds + "' to database '" + db + "': changed concurrently");
+        if (!write(ops, kept(db, next, read.props()))) {
+            throw rollouts.conflictAfter(db, "add data source '" + ds + "' to database '" + db + "'", "changed concurrently");
         }
         return written("added data source " + db + "/" + ds, next, read.props());
     }
@@ -148,11 +175,14 @@ public final class GovernanceAdmin implements AutoCloseable {
         if (raw == null) {
             throw new GovernanceException(ErrorCode.NOT_FOUND, "replace data source: '" + ds + "' does not exist in database '" + db + "'");
         }
+        rollouts.requireNone("replace data source '" + ds + "' of database '" + db + "'", read);
         DatabaseConfig next = snap.config().withDataSource(ds, dataSource);
         config.validate(db, next);
         JdbcRuntime.check(db, ds, dataSource);
-        if (!config.compareAndSet(NodePaths.dataSource(db, ds), raw, config.codec().writeDataSource(dataSource))) {
-            throw conflict("replace data source '" + ds + "' of database '" + db + "': changed concurrently");
+        List<Operation> ops = List.of(Operation.check(NodePaths.dataSource(db, ds), raw), Rollouts.guard(db),
+                Operation.put(NodePaths.dataSource(db, ds), config.codec().writeDataSource(dataSource)));
+        if (!write(ops, kept(db, next, read.props()))) {
+            throw rollouts.conflictAfter(db, "replace data source '" + ds + "' of database '" + db + "'", "changed concurrently");
         }
         return written("replaced data source " + db + "/" + ds, next, read.props());
     }
@@ -168,13 +198,14 @@ public final class GovernanceAdmin implements AutoCloseable {
         if (raw == null) {
             throw new GovernanceException(ErrorCode.NOT_FOUND, "remove data source: '" + ds + "' does not exist in database '" + db + "'");
         }
+        rollouts.requireNone("remove data source '" + ds + "' of database '" + db + "'", read);
         requireUnnamed(db, ds, snap.config());
         DatabaseConfig next = snap.config().withoutDataSource(ds);
         config.validate(db, next);
         List<Operation> ops = List.of(Operation.check(NodePaths.rules(db), snap.rawRules()),
-                Operation.check(NodePaths.dataSource(db, ds), raw), Operation.delete(NodePaths.dataSource(db, ds)));
-        if (!write(ops)) {
-            throw conflict("remove data source '" + ds + "' of database '" + db + "': changed concurrently");
+                Operation.check(NodePaths.dataSource(db, ds), raw), Rollouts.guard(db), Operation.delete(NodePaths.dataSource(db, ds)));
+        if (!write(ops, kept(db, next, read.props()))) {
+            throw rollouts.conflictAfter(db, "remove data source '" + ds + "' of database '" + db + "'", "changed concurrently");
         }
         return written("removed data source " + db + "/" + ds, next, read.props());
     }
@@ -185,10 +216,12 @@ public final class GovernanceAdmin implements AutoCloseable {
      */
     public String replaceRules(String db, List<RuleConfig> expected, List<RuleConfig> rules) {
         ConfigService.WithProps read = config.requireWithProps(db);
+        rollouts.requireNone("replace rules of database '" + db + "'", read);
         if (!read.snapshot().config().rules().equals(List.copyOf(expected))) {
             throw conflict("replace rules of database '" + db + "': the current rules differ from the expected ones");
         }
-        return writeRules(read, rules).orElseThrow(() -> conflict("replace rules of database '" + db + "': changed concurrently"));
+        return writeRules(read, rules).orElseThrow(() -> rollouts.conflictAfter(db, "replace rules of database '" + db + "'",
+                "changed concurrently"));
     }
 
     /**
@@ -204,6 +237,7 @@ public final class GovernanceAdmin implements AutoCloseable {
     public String updateRules(String db, UnaryOperator<List<RuleConfig>> update) {
         for (int attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
             ConfigService.WithProps read = config.requireWithProps(db);
+            rollouts.requireNone("update rules of database '" + db + "'", read);
             List<RuleConfig> next = update.apply(read.snapshot().config().rules());
             var result = writeRules(read, next);
             if (result.isPresent()) {
@@ -243,9 +277,10 @@ public final class GovernanceAdmin implements AutoCloseable {
         Set<String> named = config.validate(db, next);
         List<Operation> ops = new ArrayList<>();
         ops.add(Operation.check(NodePaths.rules(db), snap.rawRules()));
+        ops.add(Rollouts.guard(db));
         named.forEach(n -> ops.add(Operation.check(NodePaths.dataSource(db, n), snap.rawDataSources().get(n))));
         ops.add(Operation.put(NodePaths.rules(db), config.codec().writeRules(next.rules())));
-        if (!write(ops)) {
+        if (!write(ops, kept(db, next, read.props()))) {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of(written("replaced rules of " + db, next, read.props()));
@@ -259,14 +294,17 @@ public final class GovernanceAdmin implements AutoCloseable {
      */
     public String replaceDatabase(String db, DatabaseConfig database) {
         GovernanceProps before = props();
-        config.overwrite(db, database, null);
+        if (!config.overwrite(db, database, null, List.of(Rollouts.guard(db)), kept(db, database, before))) {
+            throw rollouts.conflictAfter(db, "replace database '" + db + "'", "changed concurrently");
+        }
         return written("replaced database " + db, database, before);
     }
 
     /** Replaces the props; they apply to every database. Returns each database's new revision. */
     public Map<String, String> setProps(GovernanceProps props) {
         var current = config.loadProps();
-        if (!config.writeProps(props, current.getValue())) {
+        History.Entry entry = config.history().propsEntry(props, message, RevisionRecord.Outcome.PUBLISHED);
+        if (!rollouts.writeProps(props, current.getValue(), entry)) {
             throw conflict("set props: changed concurrently");
         }
         LOG.info("[{}] admin set props {}", namespace, props.values());
@@ -392,6 +430,157 @@ public final class GovernanceAdmin implements AutoCloseable {
         return converged;
     }
 
+    /**
+     * A view of this admin whose writes keep {@code message} in the history with the revision they
+     * write (for instance a ticket or the reason for a change). It shares this admin's connections:
+     * closing it does nothing. Does not block.
+     *
+     * @throws GovernanceException {@code INVALID_ARGUMENT} for a blank message or one longer than
+     *                             {@link #MAX_MESSAGE_LENGTH} characters
+     */
+    public GovernanceAdmin withMessage(String message) {
+        if (message == null || message.isBlank() || message.length() > MAX_MESSAGE_LENGTH) {
+            throw new GovernanceException(ErrorCode.INVALID_ARGUMENT, "admin message: must be 1 to " + MAX_MESSAGE_LENGTH
+                    + " characters, not blank; got " + (message == null ? "null" : message.length() + " characters"));
+        }
+        return new GovernanceAdmin(namespace, config, registry, instances, () -> { }, message);
+    }
+
+    /**
+     * The kept revisions of a database, newest first (at most {@code governance.historyLimit}). An
+     * entry that does not decode is left out with a WARN. Empty for a database with no history.
+     */
+    public List<RevisionRecord> history(String db) {
+        return config.history().read(History.scope(db)).stream().map(History.Kept::record).toList();
+    }
+
+    /** The kept revisions of the props, newest first; each revision is the digest of the props alone. */
+    public List<RevisionRecord> historyOfProps() {
+        return config.history().read(NodePaths.HISTORY_PROPS).stream().map(History.Kept::record).toList();
+    }
+
+    /**
+     * The database configuration a revision had: its newest kept entry, or the center's current
+     * configuration if that is the revision.
+     *
+     * @throws GovernanceException {@code NOT_FOUND} naming the database and revision when neither
+     */
+    public DatabaseConfig content(String db, String revision) {
+        return Rollback.content(config, db, revision).database();
+    }
+
+    /**
+     * What changed from one revision of a database to another (either may be the current one).
+     * Secrets never appear in it (see {@link RevisionDiff}).
+     *
+     * @throws GovernanceException {@code NOT_FOUND} naming the revision that is neither kept nor current
+     */
+    public RevisionDiff diff(String db, String fromRevision, String toRevision) {
+        StoredContent a = Rollback.content(config, db, fromRevision);
+        StoredContent b = Rollback.content(config, db, toRevision);
+        return RevisionDiff.between(db, fromRevision, a.database(), a.props(), toRevision, b.database(), b.props());
+    }
+
+    /**
+     * Publishes the kept content of a revision (data sources and rules; the props stay as they are)
+     * as the database's configuration, compare-and-set against the configuration read: one
+     * transaction that checks every node as read, so a change the rollback did not see makes it fail
+     * and nothing is written. The entry that was current gets the outcome
+     * {@link RevisionRecord.Outcome#ROLLED_BACK}; the new one the message {@code rollback to <revision>}
+     * (and this admin's message). The content is checked as a write's is. When the center already
+     * holds that content, nothing is written. Not blindly retryable after {@code OUTCOME_UNKNOWN}: read
+     * {@link #revision} first.
+     *
+     * @return the revision written: {@code revision} itself unless the props changed since
+     * @throws GovernanceException {@code CAPABILITY_MISSING} on a config center without
+     *         {@code TRANSACTION} and {@code COMPARE_AND_SET} (Apollo, Nacos), {@code NOT_FOUND} for a revision not kept,
+     *         {@code CONFLICT} when the configuration changed after it was read or a rollout of the
+     *         database is open (naming it; nothing written),
+     *         {@code INVALID_CONFIG} when the kept content fails the checks of a write
+     */
+    public String rollback(String db, String revision) {
+        return rollback(db, revision, null);
+    }
+
+    /**
+     * As {@link #rollback(String, String)}, but only if the database's current revision is
+     * {@code expectedCurrentRevision} (for instance the one a {@link #diff} was read against);
+     * {@code CONFLICT} naming both otherwise, nothing written. A null expectation checks nothing.
+     */
+    public String rollback(String db, String revision, String expectedCurrentRevision) {
+        StoredContent written = Rollback.run(config, rollouts, db, revision, expectedCurrentRevision, message);
+        if (written.database() == null) {
+            LOG.info("[{}] admin rollback of {} to {}: the center holds that content already; nothing written", namespace, db, revision);
+            return revision(db);
+        }
+        return written("rolled back " + db + " to " + revision, written.database(), written.props());
+    }
+
+    // ---------------------------------------------------------------- rollouts
+
+    /**
+     * Publishes a database change as a <b>rollout</b>: it goes first to the instances {@code plan} chooses, the
+     * others keep their revision and never build a pool for it. {@code next} is checked as a direct write is
+     * (see the class comment), then the rollout node is written in one transaction that the database has no
+     * open rollout and that its nodes and the props are still as read. The call then waits until every chosen
+     * instance runs the candidate revision (its pools built and connected where it runs), one rejected it, one
+     * left the registry, or {@link RolloutPlan#timeout} passed:
+     * <ul>
+     * <li>all applied: promoted to every instance ({@link RolloutResult.Outcome#PROMOTED}, with the revision
+     * to pass to {@link #awaitConvergence}), or, with {@link RolloutPlan#promoteAutomatically} false, left
+     * open ({@link RolloutResult.Outcome#CANARY_VERIFIED}) for {@link #promote} or {@link #abortRollout};</li>
+     * <li>otherwise withdrawn ({@link RolloutResult.Outcome#WITHDRAWN}, naming the instance and its reason):
+     * the rollout node is deleted and the chosen instances go back to the revision they ran.</li>
+     * </ul>
+     * While the rollout is open every direct write to the database, {@link #setProps} and a second rollout
+     * fail with {@code CONFLICT} naming it. The state is all in the center: if this admin dies, any other sees
+     * the rollout ({@link #rollout(String)}) and promotes or aborts it.
+     *
+     * <p>Blocks up to the plan's timeout (plus the writes). Not safe to repeat blindly: a repeat after a
+     * result gets a new rollout, a repeat while one is open gets {@code CONFLICT}.
+     *
+     * @throws GovernanceException {@code CAPABILITY_MISSING} when the config center has no transactions with atomic checks (Apollo,
+     *         Nacos); {@code NOT_FOUND} for an unknown database, an unregistered instance id or a label no
+     *         governing instance carries; {@code INVALID_ARGUMENT} for an instance that does not govern the
+     *         database or more instances than govern it; {@code INVALID_CONFIG} for a change that fails the
+     *         checks (nothing written); {@code CONFLICT} naming the open rollout, or when the database changed
+     *         while the rollout was being written
+     */
+    public RolloutResult rollout(String db, DatabaseConfig next, RolloutPlan plan) {
+        return rollouts.start(db, next, plan);
+    }
+
+    /**
+     * The open rollout of a database, with each chosen instance's state now; empty when none is open. Reads
+     * the centers; safe to repeat.
+     */
+    public java.util.Optional<RolloutInfo> rollout(String db) {
+        return rollouts.info(db);
+    }
+
+    /**
+     * Promotes a database's open rollout, whoever started it: one transaction that the rollout node is as read
+     * writes the candidate into the database's nodes and deletes the rollout node. Every instance then
+     * converges to the returned revision ({@link #awaitConvergence}).
+     *
+     * @throws GovernanceException {@code NOT_FOUND} when no rollout is open; {@code CONFLICT} when another
+     *         admin promoted or aborted it first; {@code CAPABILITY_MISSING} as for {@link #rollout(String, DatabaseConfig, RolloutPlan)}
+     */
+    public String promote(String db) {
+        return rollouts.promote(db);
+    }
+
+    /**
+     * Withdraws a database's open rollout, whoever started it: deletes the rollout node if it is as read; the
+     * chosen instances go back to the database's current revision.
+     *
+     * @throws GovernanceException {@code NOT_FOUND} when no rollout is open; {@code CONFLICT} when another
+     *         admin promoted or aborted it first; {@code CAPABILITY_MISSING} as for {@link #rollout(String, DatabaseConfig, RolloutPlan)}
+     */
+    public void abortRollout(String db) {
+        rollouts.abort(db);
+    }
+
     ConfigService configService() {
         return config;
     }
@@ -408,6 +597,16 @@ public final class GovernanceAdmin implements AutoCloseable {
 
     private boolean write(List<Operation> ops) {
         return config.commit(ops);
+    }
+
+    /** Commits a write with the history entry of what it leads to (see {@link ConfigService#commit(List, History.Entry)}). */
+    private boolean write(List<Operation> ops, History.Entry entry) {
+        return config.commit(ops, entry);
+    }
+
+    /** The history entry of a direct write of {@code next}, with this admin's message. */
+    private History.Entry kept(String db, DatabaseConfig next, GovernanceProps props) {
+        return config.history().entry(db, next, props, message, RevisionRecord.Outcome.PUBLISHED);
     }
 
     /**
