@@ -547,7 +547,8 @@ public final class GovernanceAdmin implements AutoCloseable {
      *         while the rollout was being written
      */
     public RolloutResult rollout(String db, DatabaseConfig next, RolloutPlan plan) {
-        return rollouts.start(db, next, plan);
+        // a plan without a message takes this admin's (withMessage)
+        return rollouts.start(db, next, plan != null && plan.message().isEmpty() && message != null ? plan.message(message) : plan);
     }
 
     /**

@@ -91,7 +91,8 @@ final class Rollouts {
         ops.add(guard(db));
         ops.add(Operation.check(NodePaths.PROPS, props.getValue().isEmpty() ? null : props.getValue()));
         ops.add(Operation.put(NodePaths.rollout(db), text));
-        History.Entry entry = config.history().entry(db, next, props.getKey(), plan.message(), RevisionRecord.Outcome.ROLLOUT);
+        History.Entry entry = config.history().entry(db, next, props.getKey(),
+                plan.message().isEmpty() ? null : plan.message(), RevisionRecord.Outcome.ROLLOUT);
         if (!config.commit(ops, entry)) {
             throw conflictAfter(db, "start " + what, "the database or the props changed concurrently");
         }
