@@ -92,8 +92,8 @@ final class EtcdLock implements DistributedLock {
     public Optional<LockLease> tryLock(Duration timeout) {
         requests.ensureOpen("lock", path);
         if (timeout == null || timeout.isNegative()) {
-            throw new GovernanceException(ErrorCode.INVALID_ARGUMENT, "lock '" + path + "' on etcd repository "
-                    + requests.where() + ": timeout must be zero or positive, got " + timeout);
+            throw requests.checks().error(ErrorCode.INVALID_ARGUMENT, "lock", path, "timeout must be zero or positive, got "
+                    + timeout, null);
         }
         long deadline = System.nanoTime() + Math.max(timeout.toNanos(), ONE_ATTEMPT.toNanos());
         try {
@@ -101,7 +101,7 @@ final class EtcdLock implements DistributedLock {
                 return Optional.empty();
             }
         } catch (InterruptedException e) {
-            throw GovernanceException.interrupted("lock '" + path + "' on etcd repository " + requests.where(), e);
+            throw requests.interrupted("lock", path, e);
         }
         boolean granted = false;
         try {
@@ -139,7 +139,7 @@ final class EtcdLock implements DistributedLock {
                 return Optional.empty();
             } catch (InterruptedException e) {
                 withdraw(leaseId, "interrupted", call, true);
-                throw GovernanceException.interrupted("lock '" + path + "' on etcd repository " + requests.where(), e);
+                throw requests.interrupted("lock", path, e);
             } catch (ExecutionException e) {
                 withdraw(leaseId, "failed", null, true);
                 requests.ensureOpen("lock", path);
@@ -152,7 +152,7 @@ final class EtcdLock implements DistributedLock {
                     }
                     continue;
                 }
-                throw Failures.translate("lock", path, requests.where(), e);
+                throw Failures.translate(requests.checks(), "lock", path, e);
             }
             ByteSequence key = response.getKey();
             List<KeyValue> kvs = requests.idempotent("lock", path, () -> kv.get(key)).getKvs();
@@ -201,7 +201,7 @@ final class EtcdLock implements DistributedLock {
             response = call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             withdraw(leaseId, "interrupted", call, false);
-            throw GovernanceException.interrupted("lock '" + path + "' on etcd repository " + requests.where(), e);
+            throw requests.interrupted("lock", path, e);
         } catch (TimeoutException | ExecutionException e) {
             call.cancel(true);
             return null;
@@ -281,8 +281,7 @@ final class EtcdLock implements DistributedLock {
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
             if (Thread.interrupted()) {
-                throw GovernanceException.interrupted("lock '" + path + "' on etcd repository " + requests.where(),
-                        new InterruptedException());
+                throw requests.interrupted("lock", path, new InterruptedException());
             }
         }
         return true;

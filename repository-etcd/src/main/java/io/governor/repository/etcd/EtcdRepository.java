@@ -16,12 +16,14 @@ import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.Watch;
 import io.governor.api.repository.WatchListener;
+import io.governor.api.repository.support.Checks;
+import io.governor.api.repository.support.DaemonThreads;
 import io.governor.api.repository.support.StateListeners;
 import io.governor.api.repository.support.WatchSet;
+import io.governor.api.repository.support.WatchThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,6 +36,9 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
@@ -61,8 +66,14 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
     private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.allOf(Capability.class));
 
     private final EtcdSettings settings;
+    private final Checks checks;
     private final Keys keys;
-    private final Threads threads;
+    /** The threads, named {@code governor-<namespace>-<role>}: heartbeat, watches, state listeners, jetcd's requests. */
+    private final DaemonThreads threads;
+    private final ScheduledExecutorService heartbeat;
+    private final WatchThread watchThread;
+    private final ExecutorService notifier;
+    private final ExecutorService jetcd;
     private final CallControl control;
     private final Client client;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -75,15 +86,21 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
 
     private EtcdRepository(EtcdSettings settings) {
         this.settings = settings;
+        this.checks = new Checks(EtcdRepositoryProvider.TYPE, settings.label(), settings.maxValueBytes());
         this.keys = new Keys(settings.namespace());
-        this.threads = new Threads(settings.namespace());
+        String label = settings.namespace().isEmpty() ? "root" : settings.namespace();
+        this.threads = new DaemonThreads(label, Duration.ofSeconds(5));
+        this.heartbeat = threads.single("lease");
+        this.watchThread = new WatchThread(label);
+        this.notifier = Executors.newSingleThreadExecutor(threads.factory("notify", false));
+        this.jetcd = Executors.newCachedThreadPool(threads.factory("jetcd-", true));
         this.control = new CallControl(settings.requestTimeout());
-        this.client = Connector.build(settings, control, threads.jetcd());
-        this.requests = new Requests(settings.label(), settings.requestTimeout(), closed);
+        this.client = Connector.build(settings, control, jetcd);
+        this.requests = new Requests(checks, settings.requestTimeout(), closed);
         this.txns = new Transactions(client.getKVClient(), keys, requests, settings.maxRequestBytes(), settings.maxTxnOps());
-        this.states = new StateListeners(settings.label(), threads.notifier());
+        this.states = new StateListeners(settings.label(), notifier);
         this.keeper = new LeaseKeeper(client.getLeaseClient(), client.getKVClient(), keys, requests, states,
-                threads.lease(), settings.leaseTtl(), () -> watches.forEach(PrefixWatch::restart),
+                heartbeat, settings.leaseTtl(), () -> watches.forEach(PrefixWatch::restart),
                 ChannelBackoff.of(client, settings.label()));
     }
 
@@ -153,13 +170,13 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
 
     @Override
     public Optional<VersionedValue> get(String key) {
-        check("get", key, false);
-        return txns.read(key).map(EtcdRepository::value);
+        checks.requireKey(closed.get(), "get", key, false);
+        return txns.read(key).map(Keys::value);
     }
 
     @Override
     public List<String> children(String key) {
-        check("children", key, true);
+        checks.requireKey(closed.get(), "children", key, true);
         TreeSet<String> names = new TreeSet<>();
         for (KeyValue kv : txns.descendants("children", key, true)) {
             String name = keys.childName(key, kv.getKey());
@@ -177,7 +194,7 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
      */
     @Override
     public SortedMap<String, VersionedValue> childValues(String key) {
-        check("childValues", key, true);
+        checks.requireKey(closed.get(), "childValues", key, true);
         SortedMap<String, VersionedValue> out = new TreeMap<>();
         directChildren(key, txns.descendants("childValues", key, false), (path, v) -> out.put(Paths.name(path), v));
         return out;
@@ -195,7 +212,12 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
     @Override
     public SortedMap<String, VersionedValue> readAll(Collection<String> keys, Collection<String> parents) {
         String label = Paths.describe(keys, parents);
-        check("readAll", label, () -> Paths.requireReadAll(keys, parents));
+        requests.ensureOpen("readAll", label);
+        try {
+            Paths.requireReadAll(keys, parents);
+        } catch (GovernanceException e) {
+            throw checks.error(ErrorCode.INVALID_ARGUMENT, "readAll", label, e.getMessage(), null);
+        }
         List<String> keyList = List.copyOf(new LinkedHashSet<>(keys));
         List<String> parentList = List.copyOf(new LinkedHashSet<>(parents));
         SortedMap<String, VersionedValue> out = new TreeMap<>();
@@ -205,7 +227,7 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
         List<List<KeyValue>> ranges = txns.readAll(label, keyList, parentList);
         for (int i = 0; i < keyList.size(); i++) {
             for (KeyValue kv : ranges.get(i)) {
-                out.put(keyList.get(i), value(kv));
+                out.put(keyList.get(i), Keys.value(kv));
             }
         }
         for (int i = 0; i < parentList.size(); i++) {
@@ -220,19 +242,14 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
         for (KeyValue kv : descendants) {
             String path = keys.path(kv.getKey());
             if (path != null && !path.equals(parent) && Paths.parent(path).equals(parent)) {
-                sink.accept(path, value(kv));
+                sink.accept(path, Keys.value(kv));
             }
         }
     }
 
-    private static VersionedValue value(KeyValue kv) {
-        return new VersionedValue(kv.getValue().toString(StandardCharsets.UTF_8), kv.getModRevision());
-    }
-
     @Override
     public void put(String key, String value) {
-        check("put", key, false);
-        checkValue("put", key, value);
+        requireValue("put", key, value);
         keeper.disown(key);
         txns.put(key, value);
         LOG.debug("[{}] put '{}'", settings.label(), key);
@@ -240,8 +257,7 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
 
     @Override
     public boolean compareAndSet(String key, String expectedValue, String newValue) {
-        check("compareAndSet", key, false);
-        checkValue("compareAndSet", key, newValue);
+        requireValue("compareAndSet", key, newValue);
         boolean done = txns.compareAndSet(key, expectedValue, newValue);
         if (done) {
             keeper.disown(key);
@@ -252,7 +268,7 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
 
     @Override
     public void delete(String key) {
-        check("delete", key, false);
+        checks.requireKey(closed.get(), "delete", key, false);
         keeper.forget(key, () -> txns.deleteRecursively(key));
         LOG.debug("[{}] delete '{}'", settings.label(), key);
     }
@@ -261,12 +277,13 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
     public boolean commit(List<Operation> operations) {
         requests.ensureOpen("commit", "/");
         if (operations == null || operations.isEmpty()) {
-            throw Failures.error(ErrorCode.INVALID_ARGUMENT, "commit", "/", settings.label(), "no operations", null);
+            throw checks.error(ErrorCode.INVALID_ARGUMENT, "commit", "/", "no operations", null);
         }
         for (Operation o : operations) {
-            check("commit", o == null ? null : o.key(), false);
             if (o instanceof Operation.Put p) {
-                checkValue("commit", p.key(), p.value());
+                requireValue("commit", p.key(), p.value());
+            } else {
+                checks.requireKey(closed.get(), "commit", o == null ? null : o.key(), false);
             }
         }
         boolean done = txns.commit(operations);
@@ -283,12 +300,12 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
 
     @Override
     public Watch watch(String prefix, WatchListener listener) {
-        check("watch", prefix, true);
+        checks.requireKey(closed.get(), "watch", prefix, true);
         if (listener == null) {
-            throw Failures.error(ErrorCode.INVALID_ARGUMENT, "watch", prefix, settings.label(), "listener is null", null);
+            throw checks.error(ErrorCode.INVALID_ARGUMENT, "watch", prefix, "listener is null", null);
         }
         PrefixWatch w = watches.add(new PrefixWatch(prefix, listener, client.getWatchClient(), client.getKVClient(), keys,
-                requests, threads.watch()));
+                requests, watchThread));
         try {
             w.start();
         } catch (RuntimeException e) {
@@ -307,8 +324,7 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
 
     @Override
     public void putEphemeral(String key, String value) {
-        check("putEphemeral", key, false);
-        checkValue("putEphemeral", key, value);
+        requireValue("putEphemeral", key, value);
         keeper.putEphemeral(key, value);
         LOG.debug("[{}] putEphemeral '{}'", settings.label(), key);
     }
@@ -317,9 +333,9 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
     public DistributedLock lock(String name) {
         requests.ensureOpen("lock", "/locks/" + name);
         if (!Paths.isSegment(name)) {
-            throw Failures.error(ErrorCode.INVALID_ARGUMENT, "lock", "/locks/" + name, settings.label(),
-                    "the lock name is not a legal path segment (1 to " + Paths.MAX_SEGMENT_LENGTH
-                            + " characters from " + Paths.SEGMENT_CHARACTERS + ")", null);
+            throw checks.error(ErrorCode.INVALID_ARGUMENT, "lock", "/locks/" + name, "the lock name is not a legal "
+                    + "path segment (1 to " + Paths.MAX_SEGMENT_LENGTH + " characters from " + Paths.SEGMENT_CHARACTERS + ")",
+                    null);
         }
         return locks.computeIfAbsent(name, n -> new EtcdLock(n, keys, client.getLockClient(), client.getKVClient(),
                 control, requests, keeper));
@@ -350,38 +366,32 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
             return;
         }
         watches.closeAll();
-        threads.stopTimers();
+        threads.stop(heartbeat, false);
+        watchThread.close(threads.isOwn() ? Duration.ZERO : Duration.ofSeconds(5));
         keeper.close();
         try {
             client.close();
         } catch (RuntimeException e) {
             LOG.debug("[{}] closing the jetcd client: {}", settings.label(), e.toString());
         }
-        threads.stopAll();
+        threads.stop(notifier, true); // queued notifications are delivered first
+        threads.stop(jetcd, false);
+        threads.join();
         LOG.info("[{}] etcd repository closed", settings.label());
     }
 
-    private void check(String operation, String key, boolean allowRoot) {
-        check(operation, String.valueOf(key), () -> Paths.requireKey(key, allowRoot));
-    }
-
-    /** Throws {@code CLOSED} once closed, or {@code INVALID_ARGUMENT} in this repository's words when {@code rule} fails. */
-    private void check(String operation, String key, Runnable rule) {
-        requests.ensureOpen(operation, key);
-        try {
-            rule.run();
-        } catch (GovernanceException e) {
-            throw Failures.error(ErrorCode.INVALID_ARGUMENT, operation, key, settings.label(), e.getMessage(), null);
-        }
-    }
-
-    private void checkValue(String operation, String key, String value) {
+    /**
+     * {@link Checks#requireValue} but for the limit's wording: etcd has no value limit of its own,
+     * only the request limit it comes from.
+     */
+    private void requireValue(String operation, String key, String value) {
+        checks.requireKey(closed.get(), operation, key, false);
         if (value == null) {
-            throw Failures.error(ErrorCode.INVALID_ARGUMENT, operation, key, settings.label(), "value is null", null);
+            throw checks.error(ErrorCode.INVALID_ARGUMENT, operation, key, "value is null", null);
         }
         int size = Transactions.utf8(value);
         if (size > settings.maxValueBytes()) {
-            throw Failures.error(ErrorCode.VALUE_TOO_LARGE, operation, key, settings.label(), "value of " + size
+            throw checks.error(ErrorCode.VALUE_TOO_LARGE, operation, key, "value of " + size
                     + " bytes is over the limit of " + settings.maxValueBytes() + " bytes (etcd's request limit "
                     + settings.maxRequestBytes() + " less room for key and framing)", null);
         }

@@ -4,6 +4,7 @@ import io.etcd.jetcd.common.exception.ClosedClientException;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
+import io.governor.api.repository.support.Checks;
 import io.grpc.Status;
 
 import java.util.concurrent.CancellationException;
@@ -82,24 +83,20 @@ final class Failures {
         return d != null && d.contains("request is too large");
     }
 
-    /**
-     * Translates a failure of {@code operation} on {@code key}.
-     *
-     * @param where the repository's label (namespace and servers) for the message
-     */
-    static GovernanceException translate(String operation, String key, String where, Throwable failure) {
+    /** Translates a failure of {@code operation} on {@code key}, worded by the repository's {@code checks}. */
+    static GovernanceException translate(Checks checks, String operation, String key, Throwable failure) {
         Throwable t = unwrap(failure);
         if (t instanceof GovernanceException g) {
             return g;
         }
         if (t instanceof InterruptedException ie) {
-            return GovernanceException.interrupted(operation + " '" + key + "' on etcd repository " + where, ie);
+            return GovernanceException.interrupted(checks.describe(operation, key), ie);
         }
         if (t instanceof TimeoutException) {
-            return error(ErrorCode.TIMEOUT, operation, key, where, "no answer in time; its effect is unknown", t);
+            return checks.error(ErrorCode.TIMEOUT, operation, key, "no answer in time; its effect is unknown", t);
         }
         if (t instanceof ClosedClientException || t instanceof CancellationException) {
-            return error(ErrorCode.CLOSED, operation, key, where, "the client was closed", t);
+            return checks.error(ErrorCode.CLOSED, operation, key, "the client was closed", t);
         }
         Status s = status(t);
         String detail = s.getDescription() == null ? s.getCode().name() : s.getDescription();
@@ -118,11 +115,6 @@ final class Failures {
         if (code == ErrorCode.UNAUTHENTICATED) {
             detail = "authentication failed (" + detail + "); check the user and password";
         }
-        return error(code, operation, key, where, detail, t);
-    }
-
-    static GovernanceException error(ErrorCode code, String operation, String key, String where, String detail,
-                                     Throwable cause) {
-        return new GovernanceException(code, operation + " '" + key + "' on etcd repository " + where + ": " + detail, cause);
+        return checks.error(code, operation, key, detail, t);
     }
 }

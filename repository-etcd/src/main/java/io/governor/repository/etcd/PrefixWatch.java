@@ -19,7 +19,6 @@ import io.governor.api.repository.support.WatchThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -155,7 +154,7 @@ final class PrefixWatch extends ListenerWatch implements io.governor.api.reposit
                     continue;
                 }
                 if (e.getEventType() == WatchEvent.EventType.PUT) {
-                    changes.add(view.put(path, value(kv)));
+                    changes.add(view.put(path, Keys.value(kv)));
                 } else if (e.getEventType() == WatchEvent.EventType.DELETE) {
                     changes.add(view.deleted(path));
                 }
@@ -223,14 +222,10 @@ final class PrefixWatch extends ListenerWatch implements io.governor.api.reposit
         for (KeyValue kv : r.getKvs()) {
             String path = keys.path(kv.getKey());
             if (path != null) {
-                out.put(path, value(kv));
+                out.put(path, Keys.value(kv));
             }
         }
         return out;
-    }
-
-    private static VersionedValue value(KeyValue kv) {
-        return new VersionedValue(kv.getValue().toString(StandardCharsets.UTF_8), kv.getModRevision());
     }
 
     private void closeStream() {

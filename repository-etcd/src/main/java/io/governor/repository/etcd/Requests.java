@@ -2,6 +2,7 @@ package io.governor.repository.etcd;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
+import io.governor.api.repository.support.Checks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,19 +33,24 @@ final class Requests {
     private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
-    private final String where;
+    private final Checks checks;
     private final Duration requestTimeout;
     private final AtomicBoolean closed;
 
-    Requests(String where, Duration requestTimeout, AtomicBoolean closed) {
-        this.where = where;
+    Requests(Checks checks, Duration requestTimeout, AtomicBoolean closed) {
+        this.checks = checks;
         this.requestTimeout = requestTimeout;
         this.closed = closed;
     }
 
-    /** The repository's label for messages. */
+    /** The repository's checks, which word every message. */
+    Checks checks() {
+        return checks;
+    }
+
+    /** The repository's label for log lines. */
     String where() {
-        return where;
+        return checks.where();
     }
 
     Duration requestTimeout() {
@@ -53,9 +59,12 @@ final class Requests {
 
     /** Throws {@code CLOSED} once the repository is closed. */
     void ensureOpen(String operation, String key) {
-        if (closed.get()) {
-            throw Failures.error(ErrorCode.CLOSED, operation, key, where, "the repository is closed", null);
-        }
+        checks.requireOpen(closed.get(), operation, key);
+    }
+
+    /** {@code INTERRUPTED} for {@code operation} on {@code key}; restores the interrupt flag. */
+    GovernanceException interrupted(String operation, String key, InterruptedException e) {
+        return GovernanceException.interrupted(checks.describe(operation, key), e);
     }
 
     /** Runs a request that is safe to repeat, within the request timeout. */
@@ -84,27 +93,27 @@ final class Requests {
                 return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 future.cancel(true);
-                throw GovernanceException.interrupted(operation + " '" + key + "' on etcd repository " + where, e);
+                throw interrupted(operation, key, e);
             } catch (TimeoutException e) {
                 future.cancel(true);
                 ensureOpen(operation, key);
-                throw Failures.error(ErrorCode.TIMEOUT, operation, key, where, "no answer within " + budget.toMillis()
+                throw checks.error(ErrorCode.TIMEOUT, operation, key, "no answer within " + budget.toMillis()
                         + "ms" + (idempotent ? "" : "; its effect is unknown, re-read before repeating it"), e);
             } catch (ExecutionException e) {
                 ensureOpen(operation, key);
                 long left = deadline - System.nanoTime();
                 if (!Failures.retryable(e)) {
-                    throw Failures.translate(operation, key, where, e);
+                    throw Failures.translate(checks, operation, key, e);
                 }
                 if (!idempotent) {
-                    GovernanceException g = Failures.translate(operation, key, where, e);
+                    GovernanceException g = Failures.translate(checks, operation, key, e);
                     throw new GovernanceException(g.code(), g.getMessage() + "; not retried because it is not "
                             + "idempotent: its effect is unknown, re-read before repeating it", e.getCause());
                 }
                 if (left <= backoff) {
-                    throw Failures.translate(operation, key, where, e);
+                    throw Failures.translate(checks, operation, key, e);
                 }
-                LOG.debug("[{}] {} '{}' attempt {} failed, retrying: {}", where, operation, key, attempt,
+                LOG.debug("[{}] {} '{}' attempt {} failed, retrying: {}", where(), operation, key, attempt,
                         Failures.status(e).getDescription());
                 pause(operation, key, backoff);
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
@@ -116,8 +125,7 @@ final class Requests {
     private void pause(String operation, String key, long nanos) {
         LockSupport.parkNanos(nanos);
         if (Thread.interrupted()) {
-            throw GovernanceException.interrupted(operation + " '" + key + "' on etcd repository " + where,
-                    new InterruptedException());
+            throw interrupted(operation, key, new InterruptedException());
         }
     }
 }

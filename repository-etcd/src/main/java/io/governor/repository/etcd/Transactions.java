@@ -246,9 +246,9 @@ final class Transactions {
         try {
             return plan.send(backend, 2 * requests.requestTimeout().toNanos());
         } catch (GuardedWrite.Unknown u) {
-            throw error(ErrorCode.OUTCOME_UNKNOWN, operation, path, u.getMessage(), u.getCause());
+            throw requests.checks().error(ErrorCode.OUTCOME_UNKNOWN, operation, path, u.getMessage(), u.getCause());
         } catch (Exception e) {
-            throw Failures.translate(operation, path, requests.where(), e);
+            throw Failures.translate(requests.checks(), operation, path, e);
         }
     }
 
@@ -259,11 +259,7 @@ final class Transactions {
     }
 
     private GovernanceException error(ErrorCode code, String operation, String path, String detail) {
-        return error(code, operation, path, detail, null);
-    }
-
-    private GovernanceException error(ErrorCode code, String operation, String path, String detail, Throwable cause) {
-        return Failures.error(code, operation, path, requests.where(), detail, cause);
+        return requests.checks().error(code, operation, path, detail, null);
     }
 
     static int utf8(String s) {

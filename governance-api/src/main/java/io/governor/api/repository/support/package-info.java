@@ -13,6 +13,8 @@
  *   <li>{@link io.governor.api.repository.support.WatchThread}: the repository's one
  *       {@code governor-<namespace>-watch} thread that reads for its watches and delivers their
  *       events in order.</li>
+ *   <li>{@link io.governor.api.repository.support.DaemonThreads}: the repository's other named
+ *       daemon threads, stopped and joined on close.</li>
  *   <li>{@link io.governor.api.repository.support.FencedLease},
  *       {@link io.governor.api.repository.support.HeldLeases},
  *       {@link io.governor.api.repository.support.NamedLock}: the lock-lease state machine with its
