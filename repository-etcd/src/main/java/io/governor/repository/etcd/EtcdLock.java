@@ -16,6 +16,7 @@ import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.repository.DistributedLock;
 import io.governor.api.repository.LockLease;
+import io.governor.api.repository.support.HeartbeatLease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,12 +68,12 @@ final class EtcdLock implements DistributedLock {
     private final KV kv;
     private final CallControl calls;
     private final Requests requests;
-    private final LeaseKeeper keeper;
+    private final HeartbeatLease keeper;
     /** A release could not remove the lock key: the next attempt removes it first, instead of being handed it with its old token. */
     private volatile boolean staleKey;
 
     EtcdLock(String name, Keys keys, Lock lockClient, KV kv, CallControl calls, Requests requests,
-             LeaseKeeper keeper) {
+             HeartbeatLease keeper) {
         this.name = name;
         this.path = "/locks/" + name;
         this.lockName = keys.key(path);

@@ -18,6 +18,7 @@ import io.governor.api.repository.Watch;
 import io.governor.api.repository.WatchListener;
 import io.governor.api.repository.support.Checks;
 import io.governor.api.repository.support.DaemonThreads;
+import io.governor.api.repository.support.HeartbeatLease;
 import io.governor.api.repository.support.StateListeners;
 import io.governor.api.repository.support.WatchSet;
 import io.governor.api.repository.support.WatchThread;
@@ -52,7 +53,7 @@ import java.util.function.BiConsumer;
  *
  * <p><b>Versions</b> are etcd mod revisions (they grow with every write of the key).
  *
- * <p><b>Ephemerals</b> live on the client's one lease (see {@link LeaseKeeper}). A {@code put},
+ * <p><b>Ephemerals</b> live on the client's one lease (see {@link HeartbeatLease} and {@link LeaseKeeper}). A {@code put},
  * {@code compareAndSet} or {@code commit} on a key this client holds as ephemeral makes it persistent
  * (as etcd does) and the client stops re-creating it.
  *
@@ -80,7 +81,7 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
     private final Requests requests;
     private final Transactions txns;
     private final StateListeners states;
-    private final LeaseKeeper keeper;
+    private final HeartbeatLease keeper;
     private final WatchSet<PrefixWatch> watches = new WatchSet<>();
     private final ConcurrentHashMap<String, EtcdLock> locks = new ConcurrentHashMap<>();
 
@@ -99,9 +100,9 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
         this.requests = new Requests(checks, settings.requestTimeout(), closed);
         this.txns = new Transactions(client.getKVClient(), keys, requests, settings.maxRequestBytes(), settings.maxTxnOps());
         this.states = new StateListeners(settings.label(), notifier);
-        this.keeper = new LeaseKeeper(client.getLeaseClient(), client.getKVClient(), keys, requests, states,
-                heartbeat, settings.leaseTtl(), () -> watches.forEach(PrefixWatch::restart),
-                ChannelBackoff.of(client, settings.label()));
+        this.keeper = new HeartbeatLease(settings.label(), new LeaseKeeper(client.getLeaseClient(), client.getKVClient(),
+                keys, requests, ChannelBackoff.of(client, settings.label()), () -> watches.forEach(PrefixWatch::restart)),
+                states, heartbeat, settings.leaseTtl(), settings.requestTimeout());
     }
 
     /**

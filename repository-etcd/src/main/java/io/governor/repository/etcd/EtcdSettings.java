@@ -20,17 +20,6 @@ record EtcdSettings(List<URI> endpoints, String namespace, Duration connectTimeo
                     Duration leaseTtl, String user, String password, boolean tls, Path tlsCaFile,
                     Path tlsCertFile, Path tlsKeyFile, int maxRequestBytes, int maxTxnOps) {
 
-    static final String CONNECT_TIMEOUT = "connectTimeout";
-    static final String REQUEST_TIMEOUT = "requestTimeout";
-    static final String LEASE_TTL = "leaseTtl";
-    static final String USER = "user";
-    static final String PASSWORD = "password";
-    static final String TLS_CA_FILE = "tlsCaFile";
-    static final String TLS_CERT_FILE = "tlsCertFile";
-    static final String TLS_KEY_FILE = "tlsKeyFile";
-    static final String MAX_REQUEST_BYTES = "maxRequestBytes";
-    static final String MAX_TXN_OPS = "maxTxnOps";
-
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(10);
@@ -48,19 +37,19 @@ record EtcdSettings(List<URI> endpoints, String namespace, Duration connectTimeo
      */
     static EtcdSettings from(RepositoryConfig config) {
         RepositoryConfig.Reader r = config.reader();
-        Duration connect = r.duration(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(1), null);
-        Duration request = r.duration(REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, Duration.ofMillis(1), null);
-        Duration ttl = r.duration(LEASE_TTL, DEFAULT_LEASE_TTL, Duration.ofSeconds(1), null);
+        Duration connect = r.duration("connectTimeout", DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(1), null);
+        Duration request = r.duration("requestTimeout", DEFAULT_REQUEST_TIMEOUT, Duration.ofMillis(1), null);
+        Duration ttl = r.duration("leaseTtl", DEFAULT_LEASE_TTL, Duration.ofSeconds(1), null);
         ttl = Duration.ofSeconds((ttl.toMillis() + 999) / 1000);
-        r.together(USER, PASSWORD, null);
-        String user = r.string(USER, null);
-        String password = r.secret(PASSWORD);
-        r.together(TLS_CERT_FILE, TLS_KEY_FILE, null);
-        Path ca = file(config, TLS_CA_FILE, r.string(TLS_CA_FILE, null));
-        Path cert = file(config, TLS_CERT_FILE, r.string(TLS_CERT_FILE, null));
-        Path key = file(config, TLS_KEY_FILE, r.string(TLS_KEY_FILE, null));
-        int maxRequest = r.integer(MAX_REQUEST_BYTES, DEFAULT_MAX_REQUEST_BYTES, 64 * 1024, Integer.MAX_VALUE);
-        int maxTxnOps = r.integer(MAX_TXN_OPS, DEFAULT_MAX_TXN_OPS, 8, Integer.MAX_VALUE);
+        r.together("user", "password", null);
+        String user = r.string("user", null);
+        String password = r.secret("password");
+        r.together("tlsCertFile", "tlsKeyFile", null);
+        Path ca = file(config, r, "tlsCaFile");
+        Path cert = file(config, r, "tlsCertFile");
+        Path key = file(config, r, "tlsKeyFile");
+        int maxRequest = r.integer("maxRequestBytes", DEFAULT_MAX_REQUEST_BYTES, 64 * 1024, Integer.MAX_VALUE);
+        int maxTxnOps = r.integer("maxTxnOps", DEFAULT_MAX_TXN_OPS, 8, Integer.MAX_VALUE);
         r.done();
         boolean tlsWanted = ca != null || cert != null;
         List<URI> endpoints = endpoints(config, tlsWanted);
@@ -129,7 +118,8 @@ record EtcdSettings(List<URI> endpoints, String namespace, Duration connectTimeo
         return out;
     }
 
-    private static Path file(RepositoryConfig config, String property, String v) {
+    private static Path file(RepositoryConfig config, RepositoryConfig.Reader r, String property) {
+        String v = r.string(property, null);
         if (v == null) {
             return null;
         }

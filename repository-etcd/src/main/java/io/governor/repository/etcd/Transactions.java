@@ -138,7 +138,7 @@ final class Transactions {
             throw error(ErrorCode.VALUE_TOO_LARGE, "commit", operations.get(0).key(), "the transaction has " + cmps.size() + " compare(s) and " + ops.size() + " write operation(s) "
                             + "(a delete is two); etcd allows at most " + maxTxnOps + " of each in one transaction. "
                             + "Raise the servers' --max-txn-ops and the repository property '"
-                            + EtcdSettings.MAX_TXN_OPS + "' together to write this atomically");
+                            + "maxTxnOps' together to write this atomically");
         }
         GuardedWrite plan = new GuardedWrite();
         List<String> paths = operations.stream().map(Operation::key).distinct().toList();
