@@ -5,6 +5,7 @@ import io.etcd.jetcd.ClientBuilder;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.repository.support.Hosts;
+import io.governor.api.repository.support.TimedRequests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,7 @@ final class Connector {
     }
 
     /**
-     * A client on the settings' endpoints with jetcd's own retries turned off ({@link Requests}
+     * A client on the settings' endpoints with jetcd's own retries turned off ({@link TimedRequests}
      * decides what is retried) and {@code control} on every call.
      *
      * @throws GovernanceException {@code INVALID_CONFIG} when the TLS files cannot be used

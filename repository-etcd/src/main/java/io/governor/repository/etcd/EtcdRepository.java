@@ -20,6 +20,7 @@ import io.governor.api.repository.support.Checks;
 import io.governor.api.repository.support.DaemonThreads;
 import io.governor.api.repository.support.HeartbeatLease;
 import io.governor.api.repository.support.StateListeners;
+import io.governor.api.repository.support.TimedRequests;
 import io.governor.api.repository.support.WatchSet;
 import io.governor.api.repository.support.WatchThread;
 import org.slf4j.Logger;
@@ -59,7 +60,7 @@ import java.util.function.BiConsumer;
  *
  * <p>Thread-safe; every operation but {@link #watch} blocks up to the request timeout. Retry safety
  * is stated per operation in {@link io.governor.api.repository.Repository}; idempotent requests are
- * retried across a leader change by {@link Requests}.
+ * retried across a leader change by {@link TimedRequests}.
  */
 final class EtcdRepository implements RegistryRepository, BulkReads {
 
@@ -78,7 +79,7 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
     private final CallControl control;
     private final Client client;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Requests requests;
+    private final TimedRequests requests;
     private final Transactions txns;
     private final StateListeners states;
     private final HeartbeatLease keeper;
@@ -97,7 +98,8 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
         this.jetcd = Executors.newCachedThreadPool(threads.factory("jetcd-", true));
         this.control = new CallControl(settings.requestTimeout());
         this.client = Connector.build(settings, control, jetcd);
-        this.requests = new Requests(checks, settings.requestTimeout(), closed);
+        this.requests = new TimedRequests(checks, settings.requestTimeout(), closed::get, Failures::retryable,
+                Failures::translate);
         this.txns = new Transactions(client.getKVClient(), keys, requests, settings.maxRequestBytes(), settings.maxTxnOps());
         this.states = new StateListeners(settings.label(), notifier);
         this.keeper = new HeartbeatLease(settings.label(), new LeaseKeeper(client.getLeaseClient(), client.getKVClient(),
@@ -188,11 +190,7 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
         return new ArrayList<>(names);
     }
 
-    /**
-     * One range request over everything below {@code key}, so the values are one consistent
-     * snapshot (a single etcd revision). Deeper descendants come back in the same range and are
-     * dropped: listing a key whose children have large subtrees reads those subtrees too.
-     */
+    /** One range request (one snapshot) over everything below {@code key}; deeper descendants are read and dropped. */
     @Override
     public SortedMap<String, VersionedValue> childValues(String key) {
         checks.requireKey(closed.get(), "childValues", key, true);
@@ -202,13 +200,8 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
     }
 
     /**
-     * One request and one consistent snapshot: a transaction with no compares whose operations are
-     * one range read per key and one range read below each parent, all served at one etcd revision.
-     * As in {@link #childValues}, a parent's deeper descendants come back in its range and are
-     * dropped. etcd caps a transaction at {@code maxTxnOps} operations (the servers'
-     * {@code --max-txn-ops}, 128 by default); more keys and parents than that take one request per
-     * {@code maxTxnOps}, the later ones read at the first one's revision, so the
-     * result is still one snapshot. Idempotent: retried across a leader change like {@link #get}.
+     * One snapshot: one read transaction (see {@link Transactions#readAll}) of a range per key and
+     * one below each parent, whose deeper descendants are read and dropped. Idempotent.
      */
     @Override
     public SortedMap<String, VersionedValue> readAll(Collection<String> keys, Collection<String> parents) {
@@ -352,7 +345,7 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
         states.remove(listener);
     }
 
-    /** The current lease id (for tests that make the server drop it). */
+    /** For tests that make the server drop the lease. */
     long leaseId() {
         return keeper.leaseId();
     }

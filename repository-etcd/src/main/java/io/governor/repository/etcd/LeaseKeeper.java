@@ -5,6 +5,7 @@ import io.etcd.jetcd.Lease;
 import io.etcd.jetcd.options.PutOption;
 import io.governor.api.GovernanceException;
 import io.governor.api.repository.support.HeartbeatLease;
+import io.governor.api.repository.support.TimedRequests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * within a second or two of a server. After a reconnect the watches resume.
  *
  * <p>Thread-safe; stateless but for its collaborators. Blocks as each {@link HeartbeatLease.Store}
- * method says; failures are {@link GovernanceException}s worded by {@link Requests}.
+ * method says; failures are {@link GovernanceException}s worded by {@link TimedRequests}.
  */
 final class LeaseKeeper implements HeartbeatLease.Store {
 
@@ -29,11 +30,11 @@ final class LeaseKeeper implements HeartbeatLease.Store {
     private final Lease lease;
     private final KV kv;
     private final Keys keys;
-    private final Requests requests;
+    private final TimedRequests requests;
     private final ChannelBackoff backoff;
     private final Runnable afterReconnect;
 
-    LeaseKeeper(Lease lease, KV kv, Keys keys, Requests requests, ChannelBackoff backoff, Runnable afterReconnect) {
+    LeaseKeeper(Lease lease, KV kv, Keys keys, TimedRequests requests, ChannelBackoff backoff, Runnable afterReconnect) {
         this.lease = lease;
         this.kv = kv;
         this.keys = keys;

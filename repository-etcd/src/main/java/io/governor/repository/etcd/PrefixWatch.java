@@ -15,6 +15,7 @@ import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.WatchListener;
 import io.governor.api.repository.support.ListenerWatch;
 import io.governor.api.repository.support.PrefixView;
+import io.governor.api.repository.support.TimedRequests;
 import io.governor.api.repository.support.WatchThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,22 +33,17 @@ import java.util.SortedMap;
  * A prefix watch that never loses or repeats an event.
  *
  * <p>It starts from a read of the prefix at revision R (the listener's initial view, not replayed)
- * and watches from R + 1. It remembers the last revision it delivered; when the stream fails, ends
- * (even silently, with a normal end of stream) or the lease heartbeat reports a reconnect, it opens a
- * new stream from that revision + 1 and skips anything at or below it. When etcd has compacted that
- * revision away it re-reads the prefix and emits what its {@link PrefixView} says the listener
- * missed - deletions included - before watching again from the read's revision + 1. Intermediate
- * values lost to compaction are coalesced.
+ * and watches from R + 1. When the stream fails, ends (even silently) or the lease heartbeat reports
+ * a reconnect, it opens a new stream from the last delivered revision + 1 and skips anything at or
+ * below it. When etcd has compacted that revision away it re-reads the prefix and emits what its
+ * {@link PrefixView} says the listener missed (deletions included, intermediate values coalesced).
+ * Streams "require leader", so a member that loses its leader ends the stream instead of going quiet.
  *
- * <p>All state is confined to the repository's {@code governor-<namespace>-watch} thread (the view
- * is also read by {@link #readLocally}, see below), which is also where the listener runs; jetcd's
- * callbacks only hand work over to it. Streams are opened with "require leader", so a member that
- * loses its leader ends the stream instead of going quiet.
- *
- * <p>{@link #readLocally} answers from the view. The watch thread applies a whole watch response
- * holding the view's monitor and delivers the events after it has let go. etcd sends all events of
- * one revision (one transaction) in one response, so a local read sees the prefix as of one
- * revision, and a listener reacting to an event finds that event's whole response in it.
+ * <p>All state lives on the repository's watch thread, where the listener also runs; jetcd's
+ * callbacks only hand work over to it. A whole watch response is applied to the view under its
+ * monitor and delivered after: etcd sends one revision's events (one transaction) in one response,
+ * so {@link #readLocally} sees the prefix as of one revision, and a listener reacting to an event
+ * finds that event's whole response in it. Thread-safe.
  */
 final class PrefixWatch extends ListenerWatch implements io.governor.api.repository.LocalReads {
 
@@ -58,7 +54,7 @@ final class PrefixWatch extends ListenerWatch implements io.governor.api.reposit
     private final Watch watchClient;
     private final KV kv;
     private final Keys keys;
-    private final Requests requests;
+    private final TimedRequests requests;
     private final WatchThread thread;
     /** The listener's view: every key at or below the prefix as of {@link #revision}. */
     private final PrefixView view;
@@ -68,7 +64,7 @@ final class PrefixWatch extends ListenerWatch implements io.governor.api.reposit
     private long revision;
     private long backoffMs = MIN_BACKOFF_MS;
 
-    PrefixWatch(String prefix, WatchListener listener, Watch watchClient, KV kv, Keys keys, Requests requests,
+    PrefixWatch(String prefix, WatchListener listener, Watch watchClient, KV kv, Keys keys, TimedRequests requests,
                 WatchThread thread) {
         super(requests.where(), prefix, listener);
         this.watchClient = watchClient;
@@ -94,10 +90,7 @@ final class PrefixWatch extends ListenerWatch implements io.governor.api.reposit
         thread.execute(this::open);
     }
 
-    /**
-     * Answers from the view as of the last watch response (see the class comment); empty after close
-     * and for a key or parent outside the prefix. Copies only the nodes it returns.
-     */
+    /** From the view as of the last watch response; empty after close and outside the prefix. */
     @Override
     public Optional<SortedMap<String, VersionedValue>> readLocally(Collection<String> keys, Collection<String> parents) {
         Optional<SortedMap<String, VersionedValue>> out;

@@ -15,6 +15,7 @@ import io.governor.api.GovernanceException;
 import io.governor.api.repository.Operation;
 import io.governor.api.repository.Paths;
 import io.governor.api.repository.support.GuardedWrite;
+import io.governor.api.repository.support.TimedRequests;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -43,12 +44,12 @@ final class Transactions {
 
     private final KV kv;
     private final Keys keys;
-    private final Requests requests;
+    private final TimedRequests requests;
     private final int maxRequestBytes;
     /** The servers' limit of compares, and of operations, in one transaction ({@code --max-txn-ops}). */
     private final int maxTxnOps;
 
-    Transactions(KV kv, Keys keys, Requests requests, int maxRequestBytes, int maxTxnOps) {
+    Transactions(KV kv, Keys keys, TimedRequests requests, int maxRequestBytes, int maxTxnOps) {
         this.kv = kv;
         this.keys = keys;
         this.requests = requests;
@@ -56,20 +57,20 @@ final class Transactions {
         this.maxTxnOps = maxTxnOps;
     }
 
-    /**
-     * Replaces the value if it equals {@code expected} (null: only if absent): read, compare, then a
-     * transaction guarded by the mod revision read (or by "absent"); a concurrent write makes it read
-     * and compare again.
-     */
+    /** Replaces the value if it equals {@code expected} (null: only if absent), as {@link #guardedPut} does. */
     boolean compareAndSet(String path, String expected, String newValue) {
         return guardedPut("compareAndSet", path, true, expected, newValue);
     }
 
-    /** Creates or overwrites a key: read, then a write guarded by what was read (see {@link #compareAndSet}). */
+    /** Creates or overwrites a key, as {@link #guardedPut} does. */
     void put(String path, String newValue) {
         guardedPut("put", path, false, null, newValue);
     }
 
+    /**
+     * Reads the key, compares its value when {@code compare}, then writes in a transaction guarded by
+     * the mod revision read (or by "absent"); a concurrent write makes it read and compare again.
+     */
     private boolean guardedPut(String operation, String path, boolean compare, String expected, String newValue) {
         ByteSequence key = keys.key(path);
         ByteSequence value = Keys.bytes(newValue);
@@ -88,10 +89,7 @@ final class Transactions {
         throw error(ErrorCode.CONFLICT, operation, path, "the key kept changing under " + MAX_REVISION_ROUNDS + " attempts");
     }
 
-    /**
-     * Deletes a key and everything below it in one transaction, sent through {@link Writes}: after a
-     * lost answer it is sent again only if the key is still as it was read.
-     */
+    /** Deletes a key and everything below it in one transaction. */
     void deleteRecursively(String path) {
         GuardedWrite plan = new GuardedWrite().planned(path, node(read(path).orElse(null))).writes(path, null);
         send("delete", path, List.of(), deleteOps(path), plan);
@@ -141,11 +139,7 @@ final class Transactions {
                             + "maxTxnOps' together to write this atomically");
         }
         GuardedWrite plan = new GuardedWrite();
-        List<String> paths = operations.stream().map(Operation::key).distinct().toList();
-        List<List<KeyValue>> read = readAll("commit", paths, List.of());
-        for (int i = 0; i < paths.size(); i++) {
-            plan.planned(paths.get(i), read.get(i).isEmpty() ? null : node(read.get(i).get(0)));
-        }
+        nodes("commit", operations.stream().map(Operation::key).distinct().toList()).forEach(plan::planned);
         for (Operation o : operations) {
             if (!(o instanceof Operation.Check)) {
                 plan.writes(o.key(), o instanceof Operation.Put p ? Keys.bytes(p.value()).getBytes() : null);
@@ -167,11 +161,10 @@ final class Transactions {
     }
 
     /**
-     * Reads, in one transaction without compares, each of {@code keyPaths} (one range of one key) and
-     * the strict descendants of each of {@code parentPaths} (one range each). Returns the key-values
-     * of every read in argument order, keys first. More than {@link #maxTxnOps} reads go in several
-     * transactions, each later one pinned to the revision the first was served at, so the result is
-     * one snapshot either way. Safe to retry.
+     * Reads, in one transaction without compares, each of {@code keyPaths} and the strict descendants
+     * of each of {@code parentPaths}; returns every read's key-values in argument order, keys first.
+     * More than {@link #maxTxnOps} reads go in several transactions, the later ones at the first one's
+     * revision, so the result is one snapshot either way. Safe to retry.
      *
      * @param label what failures name as the key
      */
@@ -234,13 +227,7 @@ final class Transactions {
 
             @Override
             public Map<String, GuardedWrite.Node> readAgain(Collection<String> paths, long deadline) {
-                List<String> list = List.copyOf(paths);
-                Map<String, GuardedWrite.Node> out = new LinkedHashMap<>();
-                List<List<KeyValue>> now = readAll(path, list, List.of());
-                for (int i = 0; i < list.size(); i++) {
-                    out.put(list.get(i), now.get(i).isEmpty() ? null : node(now.get(i).get(0)));
-                }
-                return out;
+                return nodes(path, List.copyOf(paths));
             }
         };
         try {
@@ -248,8 +235,18 @@ final class Transactions {
         } catch (GuardedWrite.Unknown u) {
             throw requests.checks().error(ErrorCode.OUTCOME_UNKNOWN, operation, path, u.getMessage(), u.getCause());
         } catch (Exception e) {
-            throw Failures.translate(requests.checks(), operation, path, e);
+            throw requests.translate(operation, path, e);
         }
+    }
+
+    /** The keys at {@code paths} as {@link GuardedWrite} compares them (null: absent), read as one snapshot. */
+    private Map<String, GuardedWrite.Node> nodes(String label, List<String> paths) {
+        Map<String, GuardedWrite.Node> out = new LinkedHashMap<>();
+        List<List<KeyValue>> read = readAll(label, paths, List.of());
+        for (int i = 0; i < paths.size(); i++) {
+            out.put(paths.get(i), read.get(i).isEmpty() ? null : node(read.get(i).get(0)));
+        }
+        return out;
     }
 
     /** A key-value as {@link GuardedWrite} compares it; null for an absent key. */

@@ -3,6 +3,7 @@ package io.governor.repository.etcd;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.repository.support.Checks;
+import io.governor.api.repository.support.TimedRequests;
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,8 @@ class RequestsTest {
     private static final Checks CHECKS = new Checks("etcd", "'t' at http://h:1", 1024);
 
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Requests requests = new Requests(CHECKS, Duration.ofSeconds(5), closed);
+    private final TimedRequests requests = new TimedRequests(CHECKS, Duration.ofSeconds(5), closed::get,
+            Failures::retryable, Failures::translate);
 
     private static CompletableFuture<String> failing(Status status) {
         return CompletableFuture.failedFuture(status.asRuntimeException());
