@@ -70,8 +70,7 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
     private final EtcdSettings settings;
     private final Checks checks;
     private final Keys keys;
-    /** The threads, named {@code governor-<namespace>-<role>}: heartbeat, watches, state listeners, jetcd's requests. */
-    private final DaemonThreads threads;
+    private final DaemonThreads threads; // governor-<namespace>-lease, -notify and -jetcd-N (and -watch)
     private final ScheduledExecutorService heartbeat;
     private final WatchThread watchThread;
     private final ExecutorService notifier;
@@ -120,13 +119,10 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
         try {
             r.probe();
             r.keeper.start(Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofMillis(200).toNanos())));
-        } catch (GovernanceException e) {
-            r.close();
-            throw connectFailure(settings, e);
         } catch (RuntimeException e) {
             r.close();
-            throw new GovernanceException(ErrorCode.CONNECT_FAILED, "connect to etcd repository " + settings.label()
-                    + " failed: " + e, e);
+            throw e instanceof GovernanceException g ? connectFailure(settings, g) : new GovernanceException(
+                    ErrorCode.CONNECT_FAILED, "connect to etcd repository " + settings.label() + " failed: " + e, e);
         }
         r.states.report(ConnectionState.CONNECTED, "lease " + Long.toHexString(r.keeper.leaseId()) + " with TTL "
                 + settings.leaseTtl().toSeconds() + "s" + (settings.user() == null ? "" : ", user '" + settings.user() + "'")

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * The validated connection settings of one etcd repository, read from a {@link RepositoryConfig}.
@@ -65,9 +66,7 @@ record EtcdSettings(List<URI> endpoints, String namespace, Duration connectTimeo
 
     /** The endpoints as text, for messages. */
     String servers() {
-        List<String> out = new ArrayList<>();
-        endpoints.forEach(u -> out.add(u.toString()));
-        return String.join(",", out);
+        return endpoints.stream().map(URI::toString).collect(Collectors.joining(","));
     }
 
     /** How the repository names itself in messages: namespace and servers. */

@@ -73,14 +73,13 @@ final class Failures {
      * lease services, UNKNOWN from the lock service, same text).
      */
     static boolean leaseNotFound(Throwable failure) {
-        String d = status(failure).getDescription();
-        return d != null && d.contains("requested lease not found");
+        return says(failure, "requested lease not found");
     }
 
-    /** Whether the failure is the server's "request is too large". */
-    static boolean tooLarge(Throwable failure) {
+    /** Whether the server's description of the failure contains {@code text}. */
+    private static boolean says(Throwable failure, String text) {
         String d = status(failure).getDescription();
-        return d != null && d.contains("request is too large");
+        return d != null && d.contains(text);
     }
 
     /** Translates a failure of {@code operation} on {@code key}, worded by the repository's {@code checks}. */
@@ -107,7 +106,7 @@ final class Failures {
             case PERMISSION_DENIED -> ErrorCode.PERMISSION_DENIED;
             case NOT_FOUND -> ErrorCode.NOT_FOUND;
             case CANCELLED -> ErrorCode.UNAVAILABLE;
-            case INVALID_ARGUMENT, FAILED_PRECONDITION -> tooLarge(t) ? ErrorCode.VALUE_TOO_LARGE
+            case INVALID_ARGUMENT, FAILED_PRECONDITION -> says(t, "request is too large") ? ErrorCode.VALUE_TOO_LARGE
                     : detail.contains("authentication failed") || detail.contains("user name is empty")
                     ? ErrorCode.UNAUTHENTICATED : ErrorCode.INTERNAL;
             default -> ErrorCode.INTERNAL;

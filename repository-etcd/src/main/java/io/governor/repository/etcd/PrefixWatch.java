@@ -77,11 +77,7 @@ final class PrefixWatch extends ListenerWatch implements io.governor.api.reposit
 
     /** Reads the prefix (on the caller's thread) and opens the stream from the next revision. */
     void start() {
-        GetResponse r = read();
-        synchronized (view) {
-            view.reset(snapshot(r));
-            revision = r.getHeader().getRevision();
-        }
+        load(false);
         thread.execute(this::open);
     }
 
@@ -186,18 +182,13 @@ final class PrefixWatch extends ListenerWatch implements io.governor.api.reposit
         if (isClosed()) {
             return;
         }
-        GetResponse r;
+        List<ChangeEvent> missed;
         try {
-            r = read();
+            missed = load(true);
         } catch (RuntimeException e) {
             LOG.debug("[{}] re-reading '{}' after compaction failed: {}", label(), prefix(), e.toString());
             schedule(this::resync);
             return;
-        }
-        List<ChangeEvent> missed;
-        synchronized (view) {
-            missed = view.replace(snapshot(r));
-            revision = r.getHeader().getRevision();
         }
         LOG.info("[{}] watch on '{}' resynchronised at revision {}: {} missed change(s) emitted", label(), prefix(),
                 revision, missed.size());
@@ -205,20 +196,28 @@ final class PrefixWatch extends ListenerWatch implements io.governor.api.reposit
         open();
     }
 
-    private GetResponse read() {
+    /**
+     * Reads the prefix into the view and {@link #revision}; returns what the listener missed when
+     * {@code emit} (see {@link PrefixView#replace}), else nothing (the listener's initial view).
+     */
+    private List<ChangeEvent> load(boolean emit) {
         GetOption all = GetOption.builder().withRange(keys.subtreeEnd(prefix())).build();
-        return requests.idempotent("watch", prefix(), () -> kv.get(keys.subtreeStart(prefix()), all));
-    }
-
-    private Map<String, VersionedValue> snapshot(GetResponse r) {
-        Map<String, VersionedValue> out = new HashMap<>();
+        GetResponse r = requests.idempotent("watch", prefix(), () -> kv.get(keys.subtreeStart(prefix()), all));
+        Map<String, VersionedValue> now = new HashMap<>();
         for (KeyValue kv : r.getKvs()) {
             String path = keys.path(kv.getKey());
             if (path != null) {
-                out.put(path, Keys.value(kv));
+                now.put(path, Keys.value(kv));
             }
         }
-        return out;
+        synchronized (view) {
+            revision = r.getHeader().getRevision();
+            if (emit) {
+                return view.replace(now);
+            }
+            view.reset(now);
+            return List.of();
+        }
     }
 
     private void closeStream() {
