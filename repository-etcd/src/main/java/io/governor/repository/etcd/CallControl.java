@@ -51,14 +51,12 @@ final class CallControl implements ClientInterceptor {
         return new TrackedLockCall<>(next.newCall(method, options));
     }
 
-    /** Cancels the pending lock call for {@code name}, if there is one; returns whether one was cancelled. */
-    boolean cancelLock(ByteString name, String why) {
+    /** Cancels the pending lock call for {@code name}, if there is one. */
+    void cancelLock(ByteString name, String why) {
         ClientCall<?, ?> call = pendingLocks.remove(name);
-        if (call == null) {
-            return false;
+        if (call != null) {
+            call.cancel(why, null);
         }
-        call.cancel(why, null);
-        return true;
     }
 
     /**

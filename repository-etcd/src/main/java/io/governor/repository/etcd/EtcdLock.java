@@ -98,14 +98,13 @@ final class EtcdLock implements DistributedLock {
         } catch (InterruptedException e) {
             throw requests.interrupted("lock", path, e);
         }
-        boolean granted = false;
+        Optional<LockLease> lease = Optional.empty();
         try {
-            Optional<LockLease> lease = attempt(deadline);
-            granted = lease.isPresent();
+            lease = attempt(deadline);
             return lease;
         } finally {
-            if (!granted) {
-                gate.release();
+            if (lease.isEmpty()) {
+                gate.release(); // else held until the grant ends
             }
         }
     }
@@ -280,12 +279,10 @@ final class EtcdLock implements DistributedLock {
 
     /** A grant ended: when released by its holder, unlocks first (lost or dropped: the lease frees the key). Never throws. */
     private void ended(ByteSequence key, boolean released) {
-        if (!released) {
-            gate.release();
-            return;
-        }
         try {
-            requests.idempotent("unlock", path, () -> lockClient.unlock(key));
+            if (released) {
+                requests.idempotent("unlock", path, () -> lockClient.unlock(key));
+            }
         } catch (GovernanceException e) {
             LOG.warn("[{}] releasing lock '{}' failed ({}); deleting its key", requests.where(), name, e.getMessage());
             try {

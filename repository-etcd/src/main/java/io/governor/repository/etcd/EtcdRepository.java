@@ -32,25 +32,26 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
 
 /**
  * A {@link RegistryRepository} on etcd v3.
  *
- * <p><b>Keys.</b> The path {@code /a/b} lives at the etcd key {@code /<namespace>/a/b}. etcd's
- * keyspace is flat, so no key is written for a parent: {@link #children} derives the direct children
- * of a path from the keys below it, and {@link #get} of a path that only has descendants is empty.
- * {@link #delete} removes the key and every key below it in one transaction.
+ * <p><b>Keys</b> ({@link Keys}): etcd's keyspace is flat, so no key is written for a parent:
+ * {@link #children} derives the direct children of a path from the keys below it, and {@link #get}
+ * of a path that only has descendants is empty. {@link #delete} removes the key and every key below
+ * it in one transaction.
  *
  * <p><b>Versions</b> are etcd mod revisions (they grow with every write of the key).
  *
@@ -176,14 +177,8 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
     @Override
     public List<String> children(String key) {
         checks.requireKey(closed.get(), "children", key, true);
-        TreeSet<String> names = new TreeSet<>();
-        for (KeyValue kv : txns.descendants("children", key, true)) {
-            String name = keys.childName(key, kv.getKey());
-            if (name != null) {
-                names.add(name);
-            }
-        }
-        return new ArrayList<>(names);
+        return txns.descendants("children", key, true).stream().map(kv -> keys.childName(key, kv.getKey()))
+                .filter(Objects::nonNull).distinct().sorted().collect(Collectors.toCollection(ArrayList::new));
     }
 
     /** One range request (one snapshot) over everything below {@code key}; deeper descendants are read and dropped. */
@@ -211,9 +206,6 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
         List<String> keyList = List.copyOf(new LinkedHashSet<>(keys));
         List<String> parentList = List.copyOf(new LinkedHashSet<>(parents));
         SortedMap<String, VersionedValue> out = new TreeMap<>();
-        if (keyList.isEmpty() && parentList.isEmpty()) {
-            return out;
-        }
         List<List<KeyValue>> ranges = txns.readAll(label, keyList, parentList);
         for (int i = 0; i < keyList.size(); i++) {
             for (KeyValue kv : ranges.get(i)) {
@@ -346,10 +338,7 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
         return keeper.leaseId();
     }
 
-    /**
-     * Closes the watches, revokes the lease (the server removes this client's ephemerals and lock
-     * keys), closes the client and stops every thread. Idempotent; never throws.
-     */
+    /** Closes the watches, revokes the lease (which removes the ephemerals and lock keys), the client, every thread. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -370,10 +359,7 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
         LOG.info("[{}] etcd repository closed", settings.label());
     }
 
-    /**
-     * {@link Checks#requireValue} but for the limit's wording: etcd has no value limit of its own,
-     * only the request limit it comes from.
-     */
+    /** {@link Checks#requireValue}, but the limit is worded as what it is: etcd's request limit, less room. */
     private void requireValue(String operation, String key, String value) {
         checks.requireKey(closed.get(), operation, key, false);
         if (value == null) {

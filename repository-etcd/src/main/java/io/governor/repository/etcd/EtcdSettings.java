@@ -83,32 +83,27 @@ record EtcdSettings(List<URI> endpoints, String namespace, Duration connectTimeo
 
     private static List<URI> endpoints(RepositoryConfig config, boolean tls) {
         List<URI> out = new ArrayList<>();
-        String scheme = null;
         for (String raw : config.requireServerLists("http://127.0.0.1:2379").split(",")) {
-            String s = raw.trim();
-            if (s.isEmpty()) {
+            String entry = raw.trim();
+            if (entry.isEmpty()) {
                 continue;
-            }
-            if (!s.contains("://")) {
-                s = (tls ? "https://" : "http://") + s;
             }
             URI uri;
             try {
-                uri = URI.create(s);
+                uri = URI.create(entry.contains("://") ? entry : (tls ? "https://" : "http://") + entry);
             } catch (IllegalArgumentException e) {
-                throw invalid(config, "endpoint '" + raw.trim() + "' is not a URL: " + e.getMessage());
+                throw invalid(config, "endpoint '" + entry + "' is not a URL: " + e.getMessage());
             }
-            String sch = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!sch.equals("http") && !sch.equals("https") || uri.getHost() == null || uri.getPort() <= 0) {
-                throw invalid(config, "endpoint '" + raw.trim() + "' must look like http://host:port or https://host:port");
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null || uri.getPort() <= 0) {
+                throw invalid(config, "endpoint '" + entry + "' must look like http://host:port or https://host:port");
             }
-            if (scheme != null && !scheme.equals(sch)) {
+            if (!out.isEmpty() && !out.get(0).getScheme().equalsIgnoreCase(scheme)) {
                 throw invalid(config, "endpoints mix http and https: " + config.serverLists());
             }
-            if (tls && sch.equals("http")) {
-                throw invalid(config, "endpoint '" + raw.trim() + "' is http but TLS files are configured; use https");
+            if (tls && scheme.equals("http")) {
+                throw invalid(config, "endpoint '" + entry + "' is http but TLS files are configured; use https");
             }
-            scheme = sch;
             out.add(uri);
         }
         if (out.isEmpty()) {

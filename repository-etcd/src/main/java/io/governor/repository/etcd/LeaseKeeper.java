@@ -16,9 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The etcd side of the client's one {@link HeartbeatLease}: grants, keep-alives ({@code keepAliveOnce},
  * one request a beat), ephemeral puts and revocations through the lease and KV services. While no
- * server answers, each retry first cuts short gRPC's reconnect backoff ({@link ChannelBackoff}): gRPC
- * then connects at once and, while no server answers, backs off from 1 s again, so the client is back
- * within a second or two of a server. After a reconnect the watches resume.
+ * server answers, each retry first cuts gRPC's reconnect backoff short ({@link ChannelBackoff}), so the
+ * client is back within a second or two of a server. After a reconnect the watches resume.
  *
  * <p>Thread-safe; stateless but for its collaborators. Blocks as each {@link HeartbeatLease.Store}
  * method says; failures are {@link GovernanceException}s worded by {@link TimedRequests}.

@@ -103,6 +103,7 @@ final class Transactions {
         List<Cmp> cmps = new ArrayList<>();
         List<Op> ops = new ArrayList<>();
         List<String> written = new ArrayList<>();
+        GuardedWrite plan = new GuardedWrite();
         long size = 0;
         for (Operation o : operations) {
             ByteSequence key = keys.key(o.key());
@@ -123,8 +124,10 @@ final class Transactions {
             if (o instanceof Operation.Put p) {
                 ops.add(Op.put(key, Keys.bytes(p.value()), PutOption.DEFAULT));
                 size += utf8(p.value());
+                plan.writes(o.key(), Keys.bytes(p.value()).getBytes());
             } else {
                 ops.addAll(deleteOps(o.key()));
+                plan.writes(o.key(), null);
             }
         }
         if (size + EtcdSettings.REQUEST_OVERHEAD_BYTES > maxRequestBytes) {
@@ -133,18 +136,12 @@ final class Transactions {
         }
         if (cmps.size() > maxTxnOps || ops.size() > maxTxnOps) {
             // The server would refuse it; it cannot be split without losing atomicity.
-            throw error(ErrorCode.VALUE_TOO_LARGE, "commit", operations.get(0).key(), "the transaction has " + cmps.size() + " compare(s) and " + ops.size() + " write operation(s) "
-                            + "(a delete is two); etcd allows at most " + maxTxnOps + " of each in one transaction. "
-                            + "Raise the servers' --max-txn-ops and the repository property '"
-                            + "maxTxnOps' together to write this atomically");
+            throw error(ErrorCode.VALUE_TOO_LARGE, "commit", operations.get(0).key(), "the transaction has "
+                    + cmps.size() + " compare(s) and " + ops.size() + " write operation(s) (a delete is two); etcd "
+                    + "allows at most " + maxTxnOps + " of each in one transaction. Raise the servers' --max-txn-ops "
+                    + "and the repository property 'maxTxnOps' together to write this atomically");
         }
-        GuardedWrite plan = new GuardedWrite();
         nodes("commit", operations.stream().map(Operation::key).distinct().toList()).forEach(plan::planned);
-        for (Operation o : operations) {
-            if (!(o instanceof Operation.Check)) {
-                plan.writes(o.key(), o instanceof Operation.Put p ? Keys.bytes(p.value()).getBytes() : null);
-            }
-        }
         return send("commit", operations.get(0).key(), cmps, ops, plan);
     }
 
