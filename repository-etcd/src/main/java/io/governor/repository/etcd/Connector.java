@@ -68,10 +68,9 @@ final class Connector {
     }
 
     /**
-     * Resolves the host of every endpoint before the client is made (see {@link Hosts}), so that a
-     * name that does not resolve is one clear error instead of gRPC's retries.
-     *
-     * @throws GovernanceException {@code CONNECT_FAILED} "cannot resolve host '...'" when none resolves
+     * Resolves every endpoint's host before the client is made ({@link Hosts}), so that a name that
+     * does not resolve is one clear error, {@code CONNECT_FAILED} "cannot resolve host '...'" when none
+     * resolves, instead of gRPC's retries.
      */
     static void requireResolvableHost(EtcdSettings s) {
         List<String> hosts = s.endpoints().stream().map(URI::getHost).filter(Objects::nonNull).toList();

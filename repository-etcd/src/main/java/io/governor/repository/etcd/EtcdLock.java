@@ -110,19 +110,15 @@ final class EtcdLock implements DistributedLock {
     }
 
     private Optional<LockLease> attempt(long deadline) {
-        boolean first = true;
-        while (true) {
+        for (boolean first = true; ; first = false) {
             long leaseId = keeper.leaseId();
             if (staleKey) {
                 requests.idempotent("lock", path, () -> kv.delete(waiterKey(leaseId)));
                 staleKey = false;
             }
-            if (first) {
-                first = false;
-                Optional<LockLease> lease = atOnce(leaseId, deadline);
-                if (lease != null) {
-                    return lease;
-                }
+            Optional<LockLease> uncontended = first ? atOnce(leaseId, deadline) : null;
+            if (uncontended != null) {
+                return uncontended;
             }
             CompletableFuture<LockResponse> call = lockClient.lock(lockName, leaseId);
             LockResponse response;
@@ -277,7 +273,7 @@ final class EtcdLock implements DistributedLock {
         return lockName.concat(Keys.bytes("/" + Long.toHexString(leaseId)));
     }
 
-    /** A grant ended: when released by its holder, unlocks first (lost or dropped: the lease frees the key). Never throws. */
+    /** A grant ended: unlocks first if its holder released it (lost or dropped: the lease frees the key). Never throws. */
     private void ended(ByteSequence key, boolean released) {
         try {
             if (released) {

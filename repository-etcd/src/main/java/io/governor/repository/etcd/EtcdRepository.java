@@ -40,7 +40,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
@@ -72,7 +71,6 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
     private final Checks checks;
     private final Keys keys;
     private final DaemonThreads threads; // governor-<namespace>-lease, -notify and -jetcd-N (and -watch)
-    private final ScheduledExecutorService heartbeat;
     private final WatchThread watchThread;
     private final ExecutorService notifier;
     private final ExecutorService jetcd;
@@ -92,7 +90,6 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
         this.keys = new Keys(settings.namespace());
         String label = settings.namespace().isEmpty() ? "root" : settings.namespace();
         this.threads = new DaemonThreads(label, Duration.ofSeconds(5));
-        this.heartbeat = threads.single("lease");
         this.watchThread = new WatchThread(label);
         this.notifier = Executors.newSingleThreadExecutor(threads.factory("notify", false));
         this.jetcd = Executors.newCachedThreadPool(threads.factory("jetcd-", true));
@@ -102,9 +99,9 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
                 Failures::translate);
         this.txns = new Transactions(client.getKVClient(), keys, requests, settings.maxRequestBytes(), settings.maxTxnOps());
         this.states = new StateListeners(settings.label(), notifier);
-        this.keeper = new HeartbeatLease(settings.label(), new LeaseKeeper(client.getLeaseClient(), client.getKVClient(),
-                keys, requests, ChannelBackoff.of(client, settings.label()), () -> watches.forEach(PrefixWatch::restart)),
-                states, heartbeat, settings.leaseTtl(), settings.requestTimeout());
+        this.keeper = new HeartbeatLease(settings.label(), new LeaseKeeper(client, keys, requests,
+                ChannelBackoff.of(client, settings.label()), () -> watches.forEach(PrefixWatch::restart)),
+                states, threads, settings.leaseTtl(), settings.requestTimeout());
     }
 
     /**
@@ -270,11 +267,7 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
         }
         boolean done = txns.commit(operations);
         if (done) {
-            for (Operation o : operations) {
-                if (!(o instanceof Operation.Check)) {
-                    keeper.disownAll(o.key());
-                }
-            }
+            operations.stream().filter(o -> !(o instanceof Operation.Check)).forEach(o -> keeper.disownAll(o.key()));
         }
         LOG.debug("[{}] commit of {} operation(s): {}", settings.label(), operations.size(), done);
         return done;
@@ -286,8 +279,7 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
         if (listener == null) {
             throw checks.error(ErrorCode.INVALID_ARGUMENT, "watch", prefix, "listener is null", null);
         }
-        PrefixWatch w = watches.add(new PrefixWatch(prefix, listener, client.getWatchClient(), client.getKVClient(), keys,
-                requests, watchThread));
+        PrefixWatch w = watches.add(new PrefixWatch(prefix, listener, client, keys, requests, watchThread));
         try {
             w.start();
         } catch (RuntimeException e) {
@@ -315,9 +307,9 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
     public DistributedLock lock(String name) {
         requests.ensureOpen("lock", "/locks/" + name);
         if (!Paths.isSegment(name)) {
-            throw checks.error(ErrorCode.INVALID_ARGUMENT, "lock", "/locks/" + name, "the lock name is not a legal "
-                    + "path segment (1 to " + Paths.MAX_SEGMENT_LENGTH + " characters from " + Paths.SEGMENT_CHARACTERS + ")",
-                    null);
+            throw checks.error(ErrorCode.INVALID_ARGUMENT, "lock", "/locks/" + name, "the lock name is not a legal path "
+                    + "segment (1 to " + Paths.MAX_SEGMENT_LENGTH + " characters from " + Paths.SEGMENT_CHARACTERS
+                    + ")", null);
         }
         return locks.computeIfAbsent(name, n -> new EtcdLock(n, keys, client.getLockClient(), client.getKVClient(),
                 control, requests, keeper));
@@ -345,9 +337,8 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
             return;
         }
         watches.closeAll();
-        threads.stop(heartbeat, false);
         watchThread.close(threads.isOwn() ? Duration.ZERO : Duration.ofSeconds(5));
-        keeper.close();
+        keeper.close(); // stops the heartbeat first
         try {
             client.close();
         } catch (RuntimeException e) {

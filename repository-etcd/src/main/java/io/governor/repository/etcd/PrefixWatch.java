@@ -1,6 +1,6 @@
 package io.governor.repository.etcd;
 
-import io.etcd.jetcd.KV;
+import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
@@ -51,8 +51,7 @@ final class PrefixWatch extends ListenerWatch implements io.governor.api.reposit
     private static final long MIN_BACKOFF_MS = 100;
     private static final long MAX_BACKOFF_MS = 2000;
 
-    private final Watch watchClient;
-    private final KV kv;
+    private final Client client;
     private final Keys keys;
     private final TimedRequests requests;
     private final WatchThread thread;
@@ -64,11 +63,10 @@ final class PrefixWatch extends ListenerWatch implements io.governor.api.reposit
     private long revision;
     private long backoffMs = MIN_BACKOFF_MS;
 
-    PrefixWatch(String prefix, WatchListener listener, Watch watchClient, KV kv, Keys keys, TimedRequests requests,
+    PrefixWatch(String prefix, WatchListener listener, Client client, Keys keys, TimedRequests requests,
                 WatchThread thread) {
         super(requests.where(), prefix, listener);
-        this.watchClient = watchClient;
-        this.kv = kv;
+        this.client = client;
         this.keys = keys;
         this.requests = requests;
         this.thread = thread;
@@ -112,10 +110,10 @@ final class PrefixWatch extends ListenerWatch implements io.governor.api.reposit
         int gen = ++generation;
         WatchOption option = WatchOption.builder().withRange(keys.subtreeEnd(prefix())).withRevision(revision + 1)
                 .withRequireLeader(true).build();
-        watcher = watchClient.watch(keys.subtreeStart(prefix()), option, Watch.listener(
+        watcher = client.getWatchClient().watch(keys.subtreeStart(prefix()), option, Watch.listener(
                 response -> thread.execute(() -> onResponse(gen, response)),
-                failure -> thread.execute(() -> onFailure(gen, failure)),
-                () -> thread.execute(() -> onEnded(gen))));
+                failure -> thread.execute(() -> onEnded(gen, failure)),
+                () -> thread.execute(() -> onEnded(gen, null))));
         if (isClosed()) {
             closeStream();
         }
@@ -152,29 +150,21 @@ final class PrefixWatch extends ListenerWatch implements io.governor.api.reposit
         deliver(changes);
     }
 
-    private void onFailure(int gen, Throwable failure) {
+    /** The stream failed, or ({@code failure} null) ended: resume from the next revision, or resync after compaction. */
+    private void onEnded(int gen, Throwable failure) {
         if (isClosed() || gen != generation) {
             return;
         }
         closeStream();
-        if (Failures.unwrap(failure) instanceof CompactedException) {
+        if (failure != null && Failures.unwrap(failure) instanceof CompactedException) {
             LOG.info("[{}] watch on '{}': revision {} was compacted; re-reading the prefix", label(), prefix(),
                     revision + 1);
             resync();
         } else {
-            LOG.debug("[{}] watch on '{}' failed ({}); resuming from revision {}", label(), prefix(),
-                    Failures.status(failure).getCode(), revision + 1);
+            LOG.debug("[{}] watch stream on '{}' {}; resuming from revision {}", label(), prefix(),
+                    failure == null ? "ended" : "failed (" + Failures.status(failure).getCode() + ")", revision + 1);
             schedule(this::open);
         }
-    }
-
-    private void onEnded(int gen) {
-        if (isClosed() || gen != generation) {
-            return;
-        }
-        LOG.debug("[{}] watch stream on '{}' ended; resuming from revision {}", label(), prefix(), revision + 1);
-        closeStream();
-        schedule(this::open);
     }
 
     /** Re-reads the prefix, emits what the listener missed, and watches on from the read's revision. */
@@ -202,7 +192,8 @@ final class PrefixWatch extends ListenerWatch implements io.governor.api.reposit
      */
     private List<ChangeEvent> load(boolean emit) {
         GetOption all = GetOption.builder().withRange(keys.subtreeEnd(prefix())).build();
-        GetResponse r = requests.idempotent("watch", prefix(), () -> kv.get(keys.subtreeStart(prefix()), all));
+        GetResponse r = requests.idempotent("watch", prefix(),
+                () -> client.getKVClient().get(keys.subtreeStart(prefix()), all));
         Map<String, VersionedValue> now = new HashMap<>();
         for (KeyValue kv : r.getKvs()) {
             String path = keys.path(kv.getKey());

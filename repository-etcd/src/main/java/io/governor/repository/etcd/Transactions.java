@@ -147,8 +147,7 @@ final class Transactions {
 
     /** Reads the value and mod revision of one key. */
     Optional<KeyValue> read(String path) {
-        List<KeyValue> kvs = requests.idempotent("get", path, () -> kv.get(keys.key(path))).getKvs();
-        return kvs.isEmpty() ? Optional.empty() : Optional.of(kvs.get(0));
+        return requests.idempotent("get", path, () -> kv.get(keys.key(path))).getKvs().stream().findFirst();
     }
 
     /** Reads the keys strictly below a path in one range request, without their values when {@code keysOnly}. */
@@ -190,12 +189,10 @@ final class Transactions {
         return out;
     }
 
+    /** The key itself and the range of its descendants. */
     private List<Op> deleteOps(String path) {
-        ByteSequence key = keys.key(path);
-        Op self = Op.delete(key, DeleteOption.DEFAULT);
-        Op below = Op.delete(keys.descendantsStart(path),
-                DeleteOption.builder().withRange(keys.subtreeEnd(path)).build());
-        return List.of(self, below);
+        DeleteOption below = DeleteOption.builder().withRange(keys.subtreeEnd(path)).build();
+        return List.of(Op.delete(keys.key(path), DeleteOption.DEFAULT), Op.delete(keys.descendantsStart(path), below));
     }
 
     /**

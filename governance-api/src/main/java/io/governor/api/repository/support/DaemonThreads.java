@@ -87,7 +87,10 @@ public final class DaemonThreads {
         }
     }
 
-    /** Waits until every thread made here has ended (call it after stopping their executors), unless called on an own thread. */
+    /**
+     * Waits until every thread made here has ended (call it after stopping their executors), unless
+     * called on an own thread.
+     */
     public void join() {
         if (isOwn()) {
             return;

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * ({@link OwnedEphemerals}) and held lock leases ({@link HeldLeases}). The store's own calls are
  * behind {@link Store}.
  *
- * <p><b>Heartbeat.</b> Every third of the TTL the timer thread sends one renewal and waits for its
+ * <p><b>Heartbeat.</b> Every third of the TTL the {@code governor-<label>-lease} thread sends one renewal and waits for its
  * answer (at most a third of the TTL). There is no long-lived renewal stream that could end without
  * anyone noticing: each beat either gets a fresh answer or fails, and the age of the last answer is
  * compared with the TTL on every beat.
@@ -73,6 +73,7 @@ public final class HeartbeatLease {
     private final String label;
     private final Store store;
     private final StateListeners states;
+    private final DaemonThreads threads;
     private final ScheduledExecutorService timer;
     private final long ttlSeconds;
     private final long ttlNanos;
@@ -91,16 +92,17 @@ public final class HeartbeatLease {
 
     /**
      * @param label          the repository's label, for log lines
-     * @param timer          the heartbeat's own thread
+     * @param threads        the repository's threads, one of which, {@code governor-<label>-lease}, beats
      * @param ttl            the lease's TTL, whole seconds
      * @param requestTimeout the budget of one request, for the re-grant and the revocation on close
      */
-    public HeartbeatLease(String label, Store store, StateListeners states, ScheduledExecutorService timer,
-                          Duration ttl, Duration requestTimeout) {
+    public HeartbeatLease(String label, Store store, StateListeners states, DaemonThreads threads, Duration ttl,
+                          Duration requestTimeout) {
         this.label = label;
         this.store = store;
         this.states = states;
-        this.timer = timer;
+        this.threads = threads;
+        this.timer = threads.single("lease");
         this.ttlSeconds = ttl.toSeconds();
         this.ttlNanos = ttl.toNanos();
         this.requestTimeout = requestTimeout;
@@ -158,12 +160,13 @@ public final class HeartbeatLease {
     }
 
     /**
-     * Stops the heartbeat, invalidates held locks (no onLost) and revokes the lease, which removes
-     * every ephemeral and lock key; a lease that cannot be revoked in time expires by itself.
-     * Stop the timer thread first.
+     * Stops the heartbeat (waiting for a running beat), invalidates held locks (no onLost) and revokes
+     * the lease, which removes every ephemeral and lock key; a lease that cannot be revoked in time
+     * expires by itself.
      */
     public void close() {
         closed = true;
+        threads.stop(timer, false);
         held.dropAll();
         long budget = suspended ? Math.min(requestTimeout.toNanos(), RETRY_NANOS * 2) : requestTimeout.toNanos();
         if (leaseId != 0 && !lost) {

@@ -12,7 +12,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -87,7 +86,7 @@ class HeartbeatLeaseTest {
         }
     }
 
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final DaemonThreads threads = new DaemonThreads("hb", Duration.ofSeconds(5));
     private final ExecutorService lane = Executors.newSingleThreadExecutor();
     private final BlockingQueue<ConnectionState> seen = new LinkedBlockingQueue<>();
     private final FakeStore store = new FakeStore();
@@ -96,13 +95,16 @@ class HeartbeatLeaseTest {
     HeartbeatLeaseTest() {
         StateListeners states = new StateListeners("test", lane);
         states.add(seen::add);
-        lease = new HeartbeatLease("test", store, states, timer, Duration.ofSeconds(1), Duration.ofSeconds(1));
+        lease = new HeartbeatLease("test", store, states, threads, Duration.ofSeconds(1), Duration.ofSeconds(1));
     }
 
     @AfterEach
     void stop() {
-        timer.shutdownNow();
+        lease.close();
         lane.shutdownNow();
+        threads.join();
+        assertEquals(0, Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("governor-hb-")).count(), "close stops the heartbeat");
     }
 
     private ConnectionState next() throws InterruptedException {
