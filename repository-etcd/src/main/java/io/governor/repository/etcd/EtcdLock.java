@@ -35,13 +35,14 @@ import java.util.concurrent.TimeoutException;
  * client's lease. The fencing token is the lock key's create revision.
  *
  * <p>etcd names a waiter's key after the lease ({@code /locks/{name}/{leaseHex}}), so two attempts
- * of the same client would share one key: a fair semaphore, the gate, admits one attempt of this
- * client at a time and stays taken while the grant is held (so the lock is not reentrant). An
- * attempt first tries the uncontended case in one transaction ({@link #atOnce}); otherwise the lock
- * service call waits for the grant, and the key is read back after it (a lease that expired while
- * waiting may leave the service answering for a key that is gone). An attempt that times out or is
- * interrupted cancels its call and deletes its key ({@link #withdraw}). A zero timeout makes one
- * attempt that waits at most {@link #ONE_ATTEMPT} for the server's answer. Thread-safe.
+ * of the same client would share one key: the repository keeps one {@code EtcdLock} per name, whose
+ * gate (a fair semaphore) admits one attempt at a time and stays taken while the grant is held (so
+ * the lock is not reentrant). An attempt first tries the uncontended case in one transaction
+ * ({@link #atOnce}); otherwise the lock service call waits for the grant, and the key is read back
+ * after it (a lease that expired while waiting may leave the service answering for a key that is
+ * gone). An attempt that times out or is interrupted cancels its call and deletes its key
+ * ({@link #withdraw}). A zero timeout makes one attempt that waits at most {@link #ONE_ATTEMPT} for
+ * the server's answer. Thread-safe.
  */
 final class EtcdLock implements DistributedLock {
 

@@ -54,7 +54,7 @@ import java.util.stream.Collectors;
  *
  * <p><b>Versions</b> are etcd mod revisions (they grow with every write of the key).
  *
- * <p><b>Ephemerals</b> live on the client's one lease (see {@link HeartbeatLease} and {@link LeaseKeeper}). A {@code put},
+ * <p><b>Ephemerals</b> live on the client's one lease ({@link HeartbeatLease}, {@link LeaseKeeper}). A {@code put},
  * {@code compareAndSet} or {@code commit} on a key this client holds as ephemeral makes it persistent
  * (as etcd does) and the client stops re-creating it.
  *

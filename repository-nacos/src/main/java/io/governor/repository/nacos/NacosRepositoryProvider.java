@@ -14,7 +14,7 @@ import io.governor.api.repository.RepositoryConfig;
  * cannot be ephemeral and Nacos config has no locks, so this is no
  * {@link io.governor.api.repository.RegistryRepositoryProvider}: a Nacos repository can be a config
  * center but never a registry center. Reads after a write see it from every client of the same
- * Nacos server, not from other members of a Nacos cluster at once (see {@link NacosRepository}).
+ * Nacos server, not from other members of a Nacos cluster at once ({@code docs/repositories/nacos.md}).
  *
  * <p>{@code serverLists} is the Nacos server list ({@code host:port,...}, the HTTP port; the client
  * talks gRPC on port + 1000). The properties are described in {@code docs/repositories/nacos.md};

@@ -19,10 +19,11 @@ import java.util.concurrent.TimeUnit;
  * ({@link OwnedEphemerals}) and held lock leases ({@link HeldLeases}). The store's own calls are
  * behind {@link Store}.
  *
- * <p><b>Heartbeat.</b> Every third of the TTL the {@code governor-<label>-lease} thread sends one renewal and waits for its
- * answer (at most a third of the TTL). There is no long-lived renewal stream that could end without
- * anyone noticing: each beat either gets a fresh answer or fails, and the age of the last answer is
- * compared with the TTL on every beat.
+ * <p><b>Heartbeat.</b> Every third of the TTL the heartbeat thread (role {@code lease} of the
+ * repository's {@link DaemonThreads}) sends one renewal and waits for its answer (at most a third of
+ * the TTL). There is no long-lived renewal stream that could end without anyone noticing: each beat
+ * either gets a fresh answer or fails, and the age of the last answer is compared with the TTL on
+ * every beat.
  *
  * <p><b>States.</b> A failed beat reports {@code SUSPENDED}; an answer after that reports
  * {@code RECONNECTED}. When the store says the lease is gone, or no answer came for a whole TTL,
@@ -92,7 +93,7 @@ public final class HeartbeatLease {
 
     /**
      * @param label          the repository's label, for log lines
-     * @param threads        the repository's threads, one of which, {@code governor-<label>-lease}, beats
+     * @param threads        the repository's threads, of which this makes one, {@code lease}, that beats
      * @param ttl            the lease's TTL, whole seconds
      * @param requestTimeout the budget of one request, for the re-grant and the revocation on close
      */
