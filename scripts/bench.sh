@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Governor's benchmarks (docs/performance.md). Not part of `mvn verify`.
 #
-#   scripts/bench.sh [quick|full] [all|hotpath|propagation|control|failure|locks|scale] [--backends=memory,zookeeper,etcd]
+#   scripts/bench.sh [quick|full] [all|hotpath|propagation|control|failure|locks|scale|rollout] [--backends=memory,zookeeper,etcd]
 #
 # quick: short runs to check the harness (figures are indicative only); full: the runs whose
 # figures go into docs/performance.md. Each area writes its table to benchmarks/results/<area>-<mode>.md.

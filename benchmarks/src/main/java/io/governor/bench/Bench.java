@@ -5,6 +5,7 @@ import io.governor.bench.hotpath.HotPath;
 import io.governor.bench.locks.Locks;
 import io.governor.bench.propagation.ControlPropagation;
 import io.governor.bench.propagation.Propagation;
+import io.governor.bench.propagation.RolloutTime;
 import io.governor.bench.scale.Scale;
 import io.governor.bench.support.BenchContext;
 
@@ -35,6 +36,7 @@ public final class Bench {
         AREAS.put("failure", FailureDetection::run);
         AREAS.put("locks", Locks::run);
         AREAS.put("scale", Scale::run);
+        AREAS.put("rollout", RolloutTime::run);
     }
 
     private Bench() {

@@ -1,5 +1,6 @@
 package io.governor.core;
 
+import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.config.BootstrapMode;
 import io.governor.api.config.DatabaseConfig;
@@ -23,7 +24,10 @@ import java.util.function.Supplier;
  * started are the props and those databases written: {@code local} overwrites, {@code center} seeds
  * with compare-and-set, so of instances seeding an empty center at once exactly one writes and the
  * others switch to what it wrote. A start-up that fails leaves the center as it was; one that fails
- * on the center's configuration says so and where that configuration came from.
+ * on the center's configuration says so and where that configuration came from. A database that
+ * takes the center's configuration starts on its last good revision when the current one cannot
+ * start here, unless {@code governance.strictStartup} is on ({@link DatabaseGovernor#start}); a
+ * database whose first configuration this instance wrote records it as the last good revision.
  *
  * <p>Runs once, on the thread that builds {@link Governance}; blocks on the centers and the pool
  * checks.
@@ -58,10 +62,9 @@ final class Bootstrap {
             String db = e.getKey();
             DatabaseGovernor g = e.getValue();
             if (!local) {
-                DatabaseSnapshot snap = fromCenter(db, () -> center.load(db));
-                if (snap.exists()) {
+                if (fromCenter(db, () -> inCenter(db))) {
                     fromCenter(db, () -> {
-                        g.start();
+                        g.start(cfg.strictStartup());
                         return null;
                     });
                     LOG.info("[{}] database '{}': using the center's configuration; the local one is ignored (bootstrap=center)",
@@ -85,17 +88,34 @@ final class Bootstrap {
             if (local) {
                 center.overwrite(db, mine, null);
                 LOG.info("[{}] database '{}': local configuration written to the center (bootstrap=local)", namespace, db);
+                governors.get(db).recordLastGoodIfAbsent();
             } else if (center.seed(db, mine)) {
                 LOG.info("[{}] database '{}': center had no configuration; seeded it from the local one, checked and"
                         + " connected here (bootstrap=center)", namespace, db);
+                governors.get(db).recordLastGoodIfAbsent();
             } else {
                 LOG.info("[{}] database '{}': another instance seeded the center first; using the center's configuration"
                         + " (bootstrap=center)", namespace, db);
                 fromCenter(db, () -> {
-                    governors.get(db).start();
+                    governors.get(db).start(cfg.strictStartup());
                     return null;
                 });
             }
+        }
+    }
+
+    /**
+     * Whether the center has configuration for {@code db}: also when it does not read
+     * ({@code INVALID_CONFIG}), for {@link DatabaseGovernor#start} to fail on or fall back from.
+     */
+    private boolean inCenter(String db) {
+        try {
+            return center.load(db).exists();
+        } catch (GovernanceException e) {
+            if (e.code() != ErrorCode.INVALID_CONFIG) {
+                throw e;
+            }
+            return true;
         }
     }
 

@@ -84,9 +84,9 @@ final class ConfigService {
     }
 
     /**
-     * Reads and validates a database and the props together, in one {@link BulkReads#readAll}:
-     * what an instance re-reads after every change. Decodes and fails exactly as {@link #load} then
-     * {@link #loadProps} would.
+     * Reads and validates a database, the props and the database's open rollout together, in one
+     * {@link BulkReads#readAll}: what an instance re-reads after every change. Decodes and fails
+     * exactly as {@link #load} then {@link #loadProps} would (and a rollout node as any other node).
      *
      * <p>Reads the center ({@code readAll}); {@link #loadWithProps(String, Watch)} reads through a
      * watch instead.
@@ -119,7 +119,8 @@ final class ConfigService {
 
     private WithProps loadWithProps(String db, Watch w, boolean require) {
         Paths.requireSegment(db, "database name");
-        List<String> keys = List.of(NodePaths.rules(db), NodePaths.PROPS);
+        String rolloutKey = NodePaths.rollout(db);
+        List<String> keys = List.of(NodePaths.rules(db), NodePaths.PROPS, rolloutKey);
         List<String> parents = List.of(NodePaths.dataSources(db));
         BulkReads reads = BulkReads.of(repo);
         SortedMap<String, VersionedValue> nodes = w == null ? reads.readAll(keys, parents)
@@ -129,12 +130,18 @@ final class ConfigService {
             requireExists(snapshot);
         }
         VersionedValue props = nodes.get(NodePaths.PROPS);
+        VersionedValue rollout = nodes.get(rolloutKey);
         return new WithProps(snapshot, props == null ? GovernanceProps.empty()
-                : decode(NodePaths.PROPS, props.value(), codec::readProps));
+                : decode(NodePaths.PROPS, props.value(), codec::readProps),
+                rollout == null ? null : decode(rolloutKey, rollout.value(), (text, src) -> Rollout.read(codec, text, src)));
     }
 
-    /** A database's configuration and the namespace's props, read together. */
-    record WithProps(DatabaseSnapshot snapshot, GovernanceProps props) {
+    /**
+     * A database's configuration, the namespace's props and the database's open rollout, read together.
+     *
+     * @param rollout the open rollout of the database, or null when none
+     */
+    record WithProps(DatabaseSnapshot snapshot, GovernanceProps props, Rollout rollout) {
     }
 
     /** Decodes and validates a database from the nodes {@code readAll} found. */
@@ -208,9 +215,14 @@ final class ConfigService {
      * @return false if {@code expected} no longer matches (nothing written)
      */
     boolean overwrite(String db, DatabaseConfig config, DatabaseSnapshot expected) {
+        return overwrite(db, config, expected, List.of());
+    }
+
+    /** As {@link #overwrite(String, DatabaseConfig, DatabaseSnapshot)}, with {@code guards} (checks) in the same commit. */
+    boolean overwrite(String db, DatabaseConfig config, DatabaseSnapshot expected, List<Operation> guards) {
         validate(db, config);
         JdbcRuntime.checkAll(db, config);
-        List<Operation> ops = new ArrayList<>();
+        List<Operation> ops = new ArrayList<>(guards);
         if (expected != null) {
             ops.add(Operation.check(NodePaths.rules(db), expected.rawRules()));
             expected.rawDataSources().forEach((n, raw) -> ops.add(Operation.check(NodePaths.dataSource(db, n), raw)));

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -53,6 +54,12 @@ final class DatabaseGovernor implements AutoCloseable {
 
         /** The data sources of {@code db} this instance now skips (applied). */
         void disabled(String db, Set<String> disabled);
+
+        /**
+         * {@code db} started on its last good {@code revision} because the current one
+         * ({@code rejectedRevision}, null: unreadable) was rejected for {@code message}.
+         */
+        void fallback(String db, String revision, String rejectedRevision, String message);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseGovernor.class);
@@ -73,6 +80,8 @@ final class DatabaseGovernor implements AutoCloseable {
     private final JdbcRuntime runtime;
     private final Listeners listeners;
     private final StatusSink status;
+    /** This instance's labels ({@code governance.labels}), which a rollout by label chooses it by. */
+    private final Map<String, String> labels;
     private final ScheduledThreadPoolExecutor thread;
     private final AtomicBoolean dirty = new AtomicBoolean();
     /** A re-read of the disabled set is scheduled and has not started yet. */
@@ -95,7 +104,7 @@ final class DatabaseGovernor implements AutoCloseable {
     private long retryDelayMs = 500;
 
     DatabaseGovernor(String namespace, String instanceId, String db, ConfigService config, RegistryService registry,
-                     JdbcRuntime runtime, Listeners listeners, StatusSink status) {
+                     JdbcRuntime runtime, Listeners listeners, StatusSink status, Map<String, String> labels) {
         this.namespace = namespace;
         this.instanceId = instanceId;
         this.db = db;
@@ -104,6 +113,7 @@ final class DatabaseGovernor implements AutoCloseable {
         this.runtime = runtime;
         this.listeners = listeners;
         this.status = status;
+        this.labels = Map.copyOf(labels);
         this.thread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "governor-" + namespace + "-" + db + "-governance");
             t.setDaemon(true);
@@ -113,12 +123,97 @@ final class DatabaseGovernor implements AutoCloseable {
     }
 
     /**
-     * Applies the center's configuration on the calling thread (start-up): failure fails start-up.
-     * Safe to call again (after {@link #startWith}): only what differs is rebuilt.
+     * Applies the center's current configuration on the calling thread (start-up). Safe to call
+     * again (after {@link #startWith}): only what differs is rebuilt. Records it as the database's
+     * last good revision when none is recorded yet (first deploy; a failure to record is a WARN).
+     *
+     * <p>When the current configuration cannot be applied here (it fails to read as
+     * {@code INVALID_CONFIG}, or its pools cannot be built or connect) and {@code strictStartup} is
+     * off, this instance starts on the database's last good revision ({@link LastGood}) instead, if
+     * one is recorded and it is another revision: one WARN line, and the status shows the last good
+     * revision applied, the current one rejected with its reason, and the database as a fallback.
+     * The current revision is retried by the reconcile that {@link Governance} triggers once its
+     * watches are in place, then with the growing delay of any rejected change; applying it clears
+     * the fallback.
+     *
+     * @param strictStartup {@code governance.strictStartup}: fail instead of falling back
+     * @throws GovernanceException when neither the current nor (unless strict) the last good revision
+     *         starts here: the current one's failure, naming the last good one's failure too if it was tried
      */
-    void start() {
-        ConfigService.WithProps read = config.requireWithProps(db);
-        startWith(read.snapshot().config(), read.props());
+    void start(boolean strictStartup) {
+        ConfigService.WithProps read;
+        try {
+            read = config.requireWithProps(db);
+        } catch (GovernanceException e) {
+            if (e.code() != ErrorCode.INVALID_CONFIG) {
+                throw e;
+            }
+            startOnLastGood(null, e, strictStartup);
+            return;
+        }
+        DatabaseConfig target = target(read);
+        GovernanceProps props = read.props();
+        String rev = config.revision(target, props);
+        try {
+            startOn(target, props, rev, null);
+        } catch (GovernanceException e) {
+            if (e.code() == ErrorCode.INTERRUPTED || e.code() == ErrorCode.CLOSED) {
+                throw e;
+            }
+            startOnLastGood(rev, e, strictStartup);
+            return;
+        }
+        recordLastGoodIfAbsent();
+    }
+
+    /**
+     * Records the revision this instance runs as the database's last good revision when none is
+     * recorded and it is still the current one (the first instance of a first deploy). Never throws.
+     */
+    void recordLastGoodIfAbsent() {
+        lastGood().recordIfAbsent(db, appliedRevision);
+    }
+
+    private LastGood lastGood() {
+        return new LastGood(config, namespace);
+    }
+
+    /**
+     * Starts on the last good revision after the current one ({@code rejected}, null when it could not
+     * be read) failed here with {@code cause}; or fails start-up (see {@link #start}).
+     */
+    private void startOnLastGood(String rejected, GovernanceException cause, boolean strictStartup) {
+        String reason = cause.getMessage();
+        if (strictStartup) {
+            throw new GovernanceException(cause.code(), reason
+                    + " (governance.strictStartup is on: the last good revision was not tried)", cause);
+        }
+        Optional<LastGood.Entry> found;
+        try {
+            found = lastGood().read(db);
+        } catch (GovernanceException e) {
+            throw new GovernanceException(cause.code(), reason + "; reading its last good revision failed too: "
+                    + e.getMessage(), cause);
+        }
+        if (found.isEmpty() || found.get().revision().equals(rejected)) {
+            throw cause;
+        }
+        LastGood.Entry good = found.get();
+        try {
+            startOn(good.database(), good.props(), good.revision(), new Rejection(rejected, reason));
+        } catch (GovernanceException e) {
+            throw new GovernanceException(cause.code(), reason + "; its last good revision " + good.revision()
+                    + " could not start either: " + e.getMessage(), cause);
+        }
+        lastRejected = rejected + "|" + reason;
+        String what = rejected == null ? "its current configuration" : "revision " + rejected;
+        LOG.warn("[{}] database '{}' could not start on {} ({}); started on its last good revision {}; retrying {}",
+                namespace, db, what, reason, good.revision(), rejected == null ? "it" : rejected);
+        listeners.rejected(new ConfigurationEvent(namespace, instanceId, db, rejected, "rejected"), cause);
+    }
+
+    /** The current revision ({@code revision}, null if unreadable) this instance could not start on, and why. */
+    private record Rejection(String revision, String reason) {
     }
 
     /**
@@ -126,7 +221,11 @@ final class DatabaseGovernor implements AutoCloseable {
      * center (bootstrap): failure fails start-up and nothing was written.
      */
     void startWith(DatabaseConfig local, GovernanceProps props) {
-        String rev = config.revision(local, props);
+        startOn(local, props, config.revision(local, props), null);
+    }
+
+    /** Applies a configuration at start-up and reports it, as a fallback if {@code rejection} is given. */
+    private void startOn(DatabaseConfig local, GovernanceProps props, String rev, Rejection rejection) {
         Set<String> readDisabled = registry.disabledDataSources(db);
         synchronized (controlLock) {
             disabled = readDisabled;
@@ -139,7 +238,11 @@ final class DatabaseGovernor implements AutoCloseable {
         currentProps = props;
         appliedRevision = rev;
         status.disabled(db, readDisabled);
-        status.applied(db, rev);
+        if (rejection == null) {
+            status.applied(db, rev);
+        } else {
+            status.fallback(db, rev, rejection.revision(), rejection.reason());
+        }
         LOG.info("[{}] database '{}' started at revision {} with data sources {}", namespace, db, rev,
                 local.dataSources().keySet());
         listeners.applied(new ConfigurationEvent(namespace, instanceId, db, rev, summary(before, beforeProps, current, props)));
@@ -249,10 +352,12 @@ final class DatabaseGovernor implements AutoCloseable {
         dirty.set(false);
         DatabaseSnapshot snap;
         GovernanceProps props;
+        DatabaseConfig next;
         try {
             ConfigService.WithProps read = config.loadWithProps(db, readThrough);
             snap = read.snapshot();
             props = read.props();
+            next = target(read);
         } catch (GovernanceException e) {
             reject(null, e);
             return;
@@ -264,8 +369,8 @@ final class DatabaseGovernor implements AutoCloseable {
         }
         // The revision is a function of the content: an unchanged configuration keeps its revision
         // without writing out and digesting the canonical text again.
-        String rev = snap.config().equals(current) && props.equals(currentProps) ? appliedRevision
-                : config.revision(snap.config(), props);
+        String rev = next.equals(current) && props.equals(currentProps) ? appliedRevision
+                : config.revision(next, props);
         if (rev.equals(appliedRevision)) {
             if (lastRejected != null) {
                 // The center is back at what this instance runs: the earlier rejection is moot.
@@ -275,9 +380,9 @@ final class DatabaseGovernor implements AutoCloseable {
             }
             return;
         }
-        String summary = summary(current, currentProps, snap.config(), props);
+        String summary = summary(current, currentProps, next, props);
         try {
-            runtime.apply(snap.config(), props, rev);
+            runtime.apply(next, props, rev);
         } catch (GovernanceException e) {
             reject(rev, e);
             if (e.code() == ErrorCode.CONNECT_FAILED || e.code() == ErrorCode.UNAVAILABLE || e.code() == ErrorCode.TIMEOUT) {
@@ -291,7 +396,7 @@ final class DatabaseGovernor implements AutoCloseable {
                     + "' failed: " + e, e));
             return;
         }
-        current = snap.config();
+        current = next;
         currentProps = props;
         appliedRevision = rev;
         lastRejected = null;
@@ -301,6 +406,20 @@ final class DatabaseGovernor implements AutoCloseable {
         // Then report it: the status write is a round trip to the registry center that the change
         // itself (already running) and the listeners need not wait for.
         status.applied(db, rev);
+    }
+
+    /**
+     * The content this instance should run of what it read: the open rollout's candidate if the rollout chose
+     * this instance ({@link Rollout#chooses}), else the database's content. An instance the rollout did not
+     * choose never builds a pool for the candidate.
+     */
+    private DatabaseConfig target(ConfigService.WithProps read) {
+        Rollout r = read.rollout();
+        if (r != null && r.chooses(instanceId, labels)) {
+            LOG.debug("[{}] database '{}': chosen by {}", namespace, db, r.describe());
+            return r.candidate();
+        }
+        return read.snapshot().config();
     }
 
     private void reject(String rev, GovernanceException e) {

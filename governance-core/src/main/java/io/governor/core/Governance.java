@@ -42,7 +42,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link GovernanceException} and leaves nothing running otherwise. The local configuration is
  * written to the center (seeded, or overwritten with {@code bootstrap: local}) only after it was
  * checked and its pools connected here, so a failed start leaves the center as it was; a failure
- * on the center's configuration says that the center's was used, and where it came from.
+ * on the center's configuration says that the center's was used, and where it came from. A
+ * database whose current revision cannot start here starts on its last good revision instead
+ * (logged as a WARN, shown in the status, the current one retried), unless
+ * {@code governance.strictStartup} is on; see {@link GovernanceAdmin#awaitConvergence} for how that
+ * revision is recorded.
  *
  * <p>Threads: repository callbacks (watch events, connection state) only record that work is due,
  * and never block. Configuration is applied on each database's governance thread
@@ -130,7 +134,7 @@ public final class Governance implements AutoCloseable {
             JdbcRuntime rt = JdbcRuntime.create(namespace, db, listeners.all());
             jdbc.put(db, rt);
             DatabaseGovernor g = new DatabaseGovernor(namespace, instanceId, db, centers.config(), centers.registry(),
-                    rt, listeners, status);
+                    rt, listeners, status, cfg.labels());
             governors.put(db, g);
             if (state == InstanceState.CIRCUIT_BREAKER) {
                 g.setCircuitBroken(true);

@@ -42,6 +42,11 @@ import java.util.function.UnaryOperator;
  * the rules node, an addition or replacement by that data source alone. Writes that span several
  * nodes are one transaction where the backend has one.
  *
+ * <p>A change can also be published as a <b>rollout</b> ({@link #rollout(String, DatabaseConfig, RolloutPlan)}):
+ * first to chosen instances, then promoted or withdrawn. While a database has an open rollout, every direct
+ * write to it (the add/replace/remove/update methods below) fails with {@code CONFLICT} naming the rollout,
+ * and so does {@link #setProps}; the check is part of the write's transaction.
+ *
  * <p>Methods that change configuration return the <b>revision</b> of the database configuration
  * they wrote; pass it to {@link #awaitConvergence} to wait until every instance runs it. Control
  * methods ({@link #disableDataSource}, {@link #circuitBreak}, ...) return the {@link ControlChange}
@@ -68,6 +73,7 @@ public final class GovernanceAdmin implements AutoCloseable {
     private final ConfigService config;
     private final RegistryService registry;
     private final Instances instances;
+    private final Rollouts rollouts;
     private final Runnable onClose;
 
     GovernanceAdmin(String namespace, ConfigService config, RegistryService registry, Instances instances, Runnable onClose) {
@@ -75,6 +81,7 @@ public final class GovernanceAdmin implements AutoCloseable {
         this.config = config;
         this.registry = registry;
         this.instances = instances;
+        this.rollouts = new Rollouts(namespace, config, instances);
         this.onClose = onClose;
     }
 
@@ -118,6 +125,7 @@ public final class GovernanceAdmin implements AutoCloseable {
         Paths.requireSegment(ds, "data source name");
         ConfigService.WithProps read = config.loadWithProps(db);
         DatabaseSnapshot snap = read.snapshot();
+        rollouts.requireNone("add data source '" + ds + "' to database '" + db + "'", read);
         if (snap.rawDataSources().containsKey(ds)) {
             throw conflict("add data source '" + ds + "' to database '" + db + "': it exists already");
         }
@@ -126,13 +134,14 @@ public final class GovernanceAdmin implements AutoCloseable {
         JdbcRuntime.check(db, ds, dataSource);
         List<Operation> ops = new ArrayList<>();
         ops.add(Operation.check(NodePaths.dataSource(db, ds), null));
+        ops.add(Rollouts.guard(db));
         ops.add(Operation.put(NodePaths.dataSource(db, ds), config.codec().writeDataSource(dataSource)));
         if (snap.rawRules() == null) {
             ops.add(Operation.check(NodePaths.rules(db), null));
             ops.add(Operation.put(NodePaths.rules(db), config.codec().writeRules(List.of())));
         }
         if (!write(ops)) {
-            throw conflict("add data source '" + ds + "' to database '" + db + "': changed concurrently");
+            throw rollouts.conflictAfter(db, "add data source '" + ds + "' to database '" + db + "'", "changed concurrently");
         }
         return written("added data source " + db + "/" + ds, next, read.props());
     }
@@ -148,11 +157,13 @@ public final class GovernanceAdmin implements AutoCloseable {
         if (raw == null) {
             throw new GovernanceException(ErrorCode.NOT_FOUND, "replace data source: '" + ds + "' does not exist in database '" + db + "'");
         }
+        rollouts.requireNone("replace data source '" + ds + "' of database '" + db + "'", read);
         DatabaseConfig next = snap.config().withDataSource(ds, dataSource);
         config.validate(db, next);
         JdbcRuntime.check(db, ds, dataSource);
-        if (!config.compareAndSet(NodePaths.dataSource(db, ds), raw, config.codec().writeDataSource(dataSource))) {
-            throw conflict("replace data source '" + ds + "' of database '" + db + "': changed concurrently");
+        if (!write(List.of(Operation.check(NodePaths.dataSource(db, ds), raw), Rollouts.guard(db),
+                Operation.put(NodePaths.dataSource(db, ds), config.codec().writeDataSource(dataSource))))) {
+            throw rollouts.conflictAfter(db, "replace data source '" + ds + "' of database '" + db + "'", "changed concurrently");
         }
         return written("replaced data source " + db + "/" + ds, next, read.props());
     }
@@ -168,13 +179,14 @@ public final class GovernanceAdmin implements AutoCloseable {
         if (raw == null) {
             throw new GovernanceException(ErrorCode.NOT_FOUND, "remove data source: '" + ds + "' does not exist in database '" + db + "'");
         }
+        rollouts.requireNone("remove data source '" + ds + "' of database '" + db + "'", read);
         requireUnnamed(db, ds, snap.config());
         DatabaseConfig next = snap.config().withoutDataSource(ds);
         config.validate(db, next);
         List<Operation> ops = List.of(Operation.check(NodePaths.rules(db), snap.rawRules()),
-                Operation.check(NodePaths.dataSource(db, ds), raw), Operation.delete(NodePaths.dataSource(db, ds)));
+                Operation.check(NodePaths.dataSource(db, ds), raw), Rollouts.guard(db), Operation.delete(NodePaths.dataSource(db, ds)));
         if (!write(ops)) {
-            throw conflict("remove data source '" + ds + "' of database '" + db + "': changed concurrently");
+            throw rollouts.conflictAfter(db, "remove data source '" + ds + "' of database '" + db + "'", "changed concurrently");
         }
         return written("removed data source " + db + "/" + ds, next, read.props());
     }
@@ -185,10 +197,12 @@ public final class GovernanceAdmin implements AutoCloseable {
      */
     public String replaceRules(String db, List<RuleConfig> expected, List<RuleConfig> rules) {
         ConfigService.WithProps read = config.requireWithProps(db);
+        rollouts.requireNone("replace rules of database '" + db + "'", read);
         if (!read.snapshot().config().rules().equals(List.copyOf(expected))) {
             throw conflict("replace rules of database '" + db + "': the current rules differ from the expected ones");
         }
-        return writeRules(read, rules).orElseThrow(() -> conflict("replace rules of database '" + db + "': changed concurrently"));
+        return writeRules(read, rules).orElseThrow(() -> rollouts.conflictAfter(db, "replace rules of database '" + db + "'",
+                "changed concurrently"));
     }
 
     /**
@@ -204,6 +218,7 @@ public final class GovernanceAdmin implements AutoCloseable {
     public String updateRules(String db, UnaryOperator<List<RuleConfig>> update) {
         for (int attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
             ConfigService.WithProps read = config.requireWithProps(db);
+            rollouts.requireNone("update rules of database '" + db + "'", read);
             List<RuleConfig> next = update.apply(read.snapshot().config().rules());
             var result = writeRules(read, next);
             if (result.isPresent()) {
@@ -243,6 +258,7 @@ public final class GovernanceAdmin implements AutoCloseable {
         Set<String> named = config.validate(db, next);
         List<Operation> ops = new ArrayList<>();
         ops.add(Operation.check(NodePaths.rules(db), snap.rawRules()));
+        ops.add(Rollouts.guard(db));
         named.forEach(n -> ops.add(Operation.check(NodePaths.dataSource(db, n), snap.rawDataSources().get(n))));
         ops.add(Operation.put(NodePaths.rules(db), config.codec().writeRules(next.rules())));
         if (!write(ops)) {
@@ -259,14 +275,16 @@ public final class GovernanceAdmin implements AutoCloseable {
      */
     public String replaceDatabase(String db, DatabaseConfig database) {
         GovernanceProps before = props();
-        config.overwrite(db, database, null);
+        if (!config.overwrite(db, database, null, List.of(Rollouts.guard(db)))) {
+            throw rollouts.conflictAfter(db, "replace database '" + db + "'", "changed concurrently");
+        }
         return written("replaced database " + db, database, before);
     }
 
     /** Replaces the props; they apply to every database. Returns each database's new revision. */
     public Map<String, String> setProps(GovernanceProps props) {
         var current = config.loadProps();
-        if (!config.writeProps(props, current.getValue())) {
+        if (!rollouts.writeProps(props, current.getValue())) {
             throw conflict("set props: changed concurrently");
         }
         LOG.info("[{}] admin set props {}", namespace, props.values());
@@ -366,23 +384,95 @@ public final class GovernanceAdmin implements AutoCloseable {
     }
 
     /**
-     * Waits until every registered instance has applied {@code revision} for {@code db}.
+     * Waits until every registered instance has applied {@code revision} for {@code db}. Then, if
+     * {@code revision} is still the database's current revision, records it as the database's last
+     * good revision (see {@link LastGood}; a failure to record is logged as a WARN, not thrown).
      *
      * @return the instances, all at the revision
      * @throws GovernanceException {@code TIMEOUT} naming every laggard with the revision it runs
-     *         (and its last error, if it rejected the change)
+     *         (and its last error, if it rejected the change; an instance that started on the last
+     *         good revision because it could not start on the current one is named as a fallback)
      */
     public List<InstanceInfo> awaitConvergence(String db, String revision, Duration timeout) {
-        return StatusWait.await(instances, "await convergence of database '" + db + "' to revision " + revision, timeout, all -> {
+        List<InstanceInfo> converged = StatusWait.await(instances, "await convergence of database '" + db
+                + "' to revision " + revision, timeout, all -> {
             List<String> laggards = new ArrayList<>();
             for (InstanceInfo i : all) {
                 if (!revision.equals(i.appliedRevisions().get(db))) {
-                    String lag = i.id() + " at " + i.appliedRevisions().getOrDefault(db, "none");
-                    laggards.add(i.errors().containsKey(db) ? lag + " (rejected: " + i.errors().get(db) + ")" : lag);
+                    laggards.add(StatusWait.lag(i, db));
                 }
             }
             return new StatusWait.Progress(all, laggards, all.size());
         });
+        if (converged.stream().anyMatch(i -> i.governs(db))) {
+            new LastGood(config, namespace).record(db, revision);
+        }
+        return converged;
+    }
+
+    // ---------------------------------------------------------------- rollouts
+
+    /**
+     * Publishes a database change as a <b>rollout</b>: it goes first to the instances {@code plan} chooses, the
+     * others keep their revision and never build a pool for it. {@code next} is checked as a direct write is
+     * (see the class comment), then the rollout node is written in one transaction that the database has no
+     * open rollout and that its nodes and the props are still as read. The call then waits until every chosen
+     * instance runs the candidate revision (its pools built and connected where it runs), one rejected it, one
+     * left the registry, or {@link RolloutPlan#timeout} passed:
+     * <ul>
+     * <li>all applied: promoted to every instance ({@link RolloutResult.Outcome#PROMOTED}, with the revision
+     * to pass to {@link #awaitConvergence}), or, with {@link RolloutPlan#promoteAutomatically} false, left
+     * open ({@link RolloutResult.Outcome#CANARY_VERIFIED}) for {@link #promote} or {@link #abortRollout};</li>
+     * <li>otherwise withdrawn ({@link RolloutResult.Outcome#WITHDRAWN}, naming the instance and its reason):
+     * the rollout node is deleted and the chosen instances go back to the revision they ran.</li>
+     * </ul>
+     * While the rollout is open every direct write to the database, {@link #setProps} and a second rollout
+     * fail with {@code CONFLICT} naming it. The state is all in the center: if this admin dies, any other sees
+     * the rollout ({@link #rollout(String)}) and promotes or aborts it.
+     *
+     * <p>Blocks up to the plan's timeout (plus the writes). Not safe to repeat blindly: a repeat after a
+     * result gets a new rollout, a repeat while one is open gets {@code CONFLICT}.
+     *
+     * @throws GovernanceException {@code CAPABILITY_MISSING} when the config center has no transactions with atomic checks (Apollo,
+     *         Nacos); {@code NOT_FOUND} for an unknown database, an unregistered instance id or a label no
+     *         governing instance carries; {@code INVALID_ARGUMENT} for an instance that does not govern the
+     *         database or more instances than govern it; {@code INVALID_CONFIG} for a change that fails the
+     *         checks (nothing written); {@code CONFLICT} naming the open rollout, or when the database changed
+     *         while the rollout was being written
+     */
+    public RolloutResult rollout(String db, DatabaseConfig next, RolloutPlan plan) {
+        return rollouts.start(db, next, plan);
+    }
+
+    /**
+     * The open rollout of a database, with each chosen instance's state now; empty when none is open. Reads
+     * the centers; safe to repeat.
+     */
+    public java.util.Optional<RolloutInfo> rollout(String db) {
+        return rollouts.info(db);
+    }
+
+    /**
+     * Promotes a database's open rollout, whoever started it: one transaction that the rollout node is as read
+     * writes the candidate into the database's nodes and deletes the rollout node. Every instance then
+     * converges to the returned revision ({@link #awaitConvergence}).
+     *
+     * @throws GovernanceException {@code NOT_FOUND} when no rollout is open; {@code CONFLICT} when another
+     *         admin promoted or aborted it first; {@code CAPABILITY_MISSING} as for {@link #rollout(String, DatabaseConfig, RolloutPlan)}
+     */
+    public String promote(String db) {
+        return rollouts.promote(db);
+    }
+
+    /**
+     * Withdraws a database's open rollout, whoever started it: deletes the rollout node if it is as read; the
+     * chosen instances go back to the database's current revision.
+     *
+     * @throws GovernanceException {@code NOT_FOUND} when no rollout is open; {@code CONFLICT} when another
+     *         admin promoted or aborted it first; {@code CAPABILITY_MISSING} as for {@link #rollout(String, DatabaseConfig, RolloutPlan)}
+     */
+    public void abortRollout(String db) {
+        rollouts.abort(db);
     }
 
     ConfigService configService() {

@@ -21,7 +21,7 @@ import java.util.function.UnaryOperator;
  * last content always wins. The thread that applied a change never waits for the registry center.
  *
  * <p>It carries what the instance has applied (revisions, rejections, circuit state, disabled data
- * sources), each recorded after it took effect, so an admin that sees it knows it is in force.
+ * sources, databases started on their last good revision), each recorded after it took effect, so an admin that sees it knows it is in force.
  * Writes are serialised and each writes a content no older than the one before. A write that fails
  * (center unreachable) is logged; the next change or {@link #rewrite()} after a reconnect writes
  * the latest content. Thread-safe.
@@ -109,14 +109,33 @@ final class InstanceStatus implements DatabaseGovernor.StatusSink {
         update(s -> {
             Map<String, String> errs = new TreeMap<>(s.errors());
             errs.put(db, message);
-            Map<String, String> rejected = new TreeMap<>(s.rejectedRevisions());
-            if (revision == null) {
-                rejected.remove(db);
-            } else {
-                rejected.put(db, revision);
-            }
-            return s.withDatabase(s.appliedRevisions(), errs, s.disabledDataSources(), rejected, s.fallbacks());
+            return s.withDatabase(s.appliedRevisions(), errs, s.disabledDataSources(),
+                    withRejected(s, db, revision), s.fallbacks());
         });
+    }
+
+    @Override
+    public void fallback(String db, String revision, String rejectedRevision, String message) {
+        update(s -> {
+            Map<String, String> revs = new TreeMap<>(s.appliedRevisions());
+            revs.put(db, revision);
+            Map<String, String> errs = new TreeMap<>(s.errors());
+            errs.put(db, message);
+            Set<String> fallbacks = new java.util.TreeSet<>(s.fallbacks());
+            fallbacks.add(db);
+            return s.withDatabase(revs, errs, s.disabledDataSources(), withRejected(s, db, rejectedRevision), fallbacks);
+        });
+    }
+
+    /** {@code s}'s rejected revisions with {@code db}'s set to {@code revision} (removed when null). */
+    private static Map<String, String> withRejected(InstanceInfo s, String db, String revision) {
+        Map<String, String> rejected = new TreeMap<>(s.rejectedRevisions());
+        if (revision == null) {
+            rejected.remove(db);
+        } else {
+            rejected.put(db, revision);
+        }
+        return rejected;
     }
 
     /** The content as last changed (written or about to be). */

@@ -23,6 +23,23 @@ final class StatusWait {
     }
 
     /**
+     * How an instance that does not run the awaited revision of {@code db} is named: the revision it
+     * runs and, if it rejected a change, why; an instance running the last good revision because it
+     * could not start on the current one says so.
+     */
+    static String lag(InstanceInfo i, String db) {
+        String runs = i.appliedRevisions().getOrDefault(db, "none");
+        String error = i.errors().get(db);
+        if (i.runsFallback(db)) {
+            String rejected = i.rejectedRevisions().get(db);
+            return i.id() + " runs last good revision " + runs + " (fallback); "
+                    + (rejected == null ? "current configuration" : "current revision " + rejected) + " rejected: " + error;
+        }
+        String lag = i.id() + " at " + runs;
+        return error == null ? lag : lag + " (rejected: " + error + ")";
+    }
+
+    /**
      * Re-reads the instances whenever a status node changes (and at least every 200 ms) until
      * {@code progress} reports no laggard, or fails with {@code TIMEOUT} naming them.
      */

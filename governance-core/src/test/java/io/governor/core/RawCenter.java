@@ -64,6 +64,16 @@ public final class RawCenter {
         return NodePaths.instanceStatus(instanceId);
     }
 
+    /** A database's last good revision node. */
+    public static String lastGood(String db) {
+        return NodePaths.lastGood(db);
+    }
+
+    /** The revision a last good revision node's document names. */
+    public static String lastGoodRevision(String document) {
+        return String.valueOf(CODEC.readPlainMap(document, "last good node").get("revision"));
+    }
+
     /** A data source node's document, as the admin writes it. */
     public static String dataSourceYaml(DataSourceConfig config) {
         return CODEC.writeDataSource(config);

@@ -128,7 +128,7 @@ public final class Propagation {
         };
     }
 
-    private static DataSourceConfig h2(String name) {
+    static DataSourceConfig h2(String name) {
         return DataSourceConfig.of("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "sa", "")
                 .with("maximumPoolSize", "2").with("minimumIdle", "0");
     }

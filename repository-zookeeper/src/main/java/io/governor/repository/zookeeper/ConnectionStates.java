@@ -2,14 +2,12 @@ package io.governor.repository.zookeeper;
 
 import io.governor.api.repository.ConnectionState;
 import io.governor.api.repository.support.StateListeners;
+import io.governor.api.repository.support.WatchThread;
 import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * Maps Curator's connection states to Governor's and reacts to them, in order, on the repository's
@@ -40,11 +38,10 @@ final class ConnectionStates implements org.apache.curator.framework.state.Conne
 
     private final String label;
     private final String servers;
-    private final ExecutorService thread;
-    /** Told on the state thread itself: its tasks already run one at a time, in order. */
-    private final StateListeners listeners;
+    private final WatchThread thread;
+    /** The repository's listeners, told on the state thread itself: its tasks already run one at a time, in order. */
+    final StateListeners listeners;
     private volatile Recovery recovery;
-    private volatile Thread stateThread;
     // state-thread only
     private long sessionId;
     private boolean sessionLost;
@@ -52,12 +49,7 @@ final class ConnectionStates implements org.apache.curator.framework.state.Conne
     ConnectionStates(ZooKeeperSettings settings) {
         this.label = settings.label();
         this.servers = settings.servers();
-        this.thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "governor-" + label + "-state");
-            t.setDaemon(true);
-            stateThread = t;
-            return t;
-        });
+        this.thread = new WatchThread(label, "state");
         this.listeners = new StateListeners(label, Runnable::run);
     }
 
@@ -66,18 +58,10 @@ final class ConnectionStates implements org.apache.curator.framework.state.Conne
         this.recovery = recovery;
     }
 
-    StateListeners listeners() {
-        return listeners;
-    }
-
-    /** Curator's callback, on Curator's thread: hands the state to the state thread. */
+    /** Curator's callback, on Curator's thread: hands the state to the state thread (dropped once closed). */
     @Override
     public void stateChanged(CuratorFramework client, org.apache.curator.framework.state.ConnectionState state) {
-        try {
-            thread.execute(() -> handle(client, state));
-        } catch (RejectedExecutionException closing) {
-            // repository closed
-        }
+        thread.execute(() -> handle(client, state));
     }
 
     private void handle(CuratorFramework client, org.apache.curator.framework.state.ConnectionState state) {
@@ -138,22 +122,8 @@ final class ConnectionStates implements org.apache.curator.framework.state.Conne
         }
     }
 
-    boolean onStateThread() {
-        return Thread.currentThread() == stateThread;
-    }
-
-    /** Stops the state thread; waits briefly unless called on it. */
+    /** Stops the state thread; waits up to five seconds unless called on it. */
     void close() {
-        thread.shutdownNow();
-        if (onStateThread()) {
-            return;
-        }
-        try {
-            if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
-                log.warn("[{}] state thread did not stop within 5s", label);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        thread.close(Duration.ofSeconds(5));
     }
 }

@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -55,22 +54,21 @@ final class Connector {
      */
     static CuratorFramework connect(ZooKeeperSettings s, Errors errors, ConnectionStateListener stateListener) {
         requireResolvableHost(s);
-        String label = s.label();
+        String name = "governor-" + s.label();
+        AtomicInteger curatorThreads = new AtomicInteger();
         CuratorFrameworkFactory.Builder b = CuratorFrameworkFactory.builder()
                 .connectString(s.servers())
                 .sessionTimeoutMs((int) s.sessionTimeout().toMillis())
                 .connectionTimeoutMs((int) s.connectionTimeout().toMillis())
                 .retryPolicy(new ExponentialBackoffRetry((int) s.retryBaseSleep().toMillis(), s.retryMaxAttempts(),
                         (int) s.retryMaxSleep().toMillis()))
-                .threadFactory(daemons("governor-" + label + "-curator"))
-                .zookeeperFactory((connect, timeout, watcher, readOnly) -> onThread("governor-" + label + "-zookeeper",
+                .threadFactory(r -> daemon(r, name + "-curator-" + curatorThreads.incrementAndGet()))
+                .zookeeperFactory((connect, timeout, watcher, readOnly) -> onThread(name + "-zookeeper",
                         () -> new DefaultZookeeperFactory().newZooKeeper(connect, timeout, watcher, readOnly)))
                 .ensembleTracker(false) // keep the configured servers (proxies, load balancers) as they are
                 .dontUseContainerParents()
-                .aclProvider(aclProvider(s));
-        if (!s.namespace().isEmpty()) {
-            b.namespace(s.namespace());
-        }
+                .aclProvider(aclProvider(s))
+                .namespace(s.namespace().isEmpty() ? null : s.namespace());
         if (s.hasDigest()) {
             b.authorization("digest", s.digest());
         }
@@ -148,13 +146,10 @@ final class Connector {
         }
     }
 
-    static ThreadFactory daemons(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+    private static Thread daemon(Runnable task, String name) {
+        Thread t = new Thread(task, name);
+        t.setDaemon(true);
+        return t;
     }
 
     /**
@@ -163,9 +158,7 @@ final class Connector {
      */
     private static ZooKeeper onThread(String name, Callable<ZooKeeper> make) throws Exception {
         FutureTask<ZooKeeper> task = new FutureTask<>(make);
-        Thread t = new Thread(task, name);
-        t.setDaemon(true);
-        t.start();
+        daemon(task, name).start();
         try {
             return task.get();
         } catch (ExecutionException e) {

@@ -2,11 +2,13 @@ package io.governor.repository.zookeeper;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
+import io.governor.api.repository.support.Checks;
 import io.governor.api.repository.support.GuardedWrite;
 import org.apache.zookeeper.KeeperException;
 
 /**
- * The one place where ZooKeeper and Curator failures become {@link GovernanceException}s.
+ * The one place where ZooKeeper and Curator failures become {@link GovernanceException}s, with the
+ * {@link Checks} a repository makes before it sends anything.
  *
  * <p>Every message names the operation, the key and the repository (type and namespace); none
  * contains a credential. Stateless apart from the immutable context; thread-safe.
@@ -14,14 +16,12 @@ import org.apache.zookeeper.KeeperException;
 final class Errors {
 
     private final ZooKeeperSettings settings;
+    /** The checks before a request, and the start of every message ({@link Checks#describe}). */
+    final Checks checks;
 
     Errors(ZooKeeperSettings settings) {
         this.settings = settings;
-    }
-
-    /** Where: {@code zookeeper repository (namespace 'ns')}. */
-    String where() {
-        return "zookeeper repository (namespace '" + settings.label() + "')";
+        this.checks = new Checks(ZooKeeperRepository.TYPE, "namespace '" + settings.label() + "'", settings.maxValueBytes());
     }
 
     /**
@@ -32,62 +32,37 @@ final class Errors {
         if (e instanceof GovernanceException g) {
             return g;
         }
-        String what = operation + " '" + key + "' on " + where();
+        String what = checks.describe(operation, key);
         if (e instanceof InterruptedException ie) {
             return GovernanceException.interrupted(what, ie);
         }
-        if (e instanceof KeeperException ke) {
-            return translateKeeper(what, ke);
-        }
         if (e instanceof GuardedWrite.Unknown u) {
-            return new GovernanceException(ErrorCode.OUTCOME_UNKNOWN, what + " failed: " + u.getMessage(), u);
+            return failed(ErrorCode.OUTCOME_UNKNOWN, what, u.getMessage(), u);
         }
-        return new GovernanceException(ErrorCode.INTERNAL, what + " failed: " + e, e);
+        if (!(e instanceof KeeperException ke)) {
+            return failed(ErrorCode.INTERNAL, what, e.toString(), e);
+        }
+        return switch (ke.code()) {
+            case NOAUTH -> settings.hasDigest()
+                    ? failed(ErrorCode.PERMISSION_DENIED, what,
+                            "the node's ACL does not allow digest user '" + settings.digestUser() + "' to do this", e)
+                    : failed(ErrorCode.UNAUTHENTICATED, what,
+                            "the node is protected by an ACL and this repository has no 'digest' credentials", e);
+            case AUTHFAILED -> failed(ErrorCode.UNAUTHENTICATED, what, "ZooKeeper rejected the credentials", e);
+            case CONNECTIONLOSS, SESSIONEXPIRED, SESSIONMOVED, NOTREADONLY, RECONFIGINPROGRESS -> failed(ErrorCode.UNAVAILABLE,
+                    what, "ZooKeeper (" + settings.servers() + ") is unreachable: " + ke.code(), e);
+            case OPERATIONTIMEOUT, REQUESTTIMEOUT -> failed(ErrorCode.TIMEOUT, what,
+                    "ZooKeeper did not answer in time; the effect is unknown", e);
+            case NONODE -> failed(ErrorCode.NOT_FOUND, what, "node " + ke.getPath() + " does not exist", e);
+            case NODEEXISTS, BADVERSION, NOTEMPTY -> failed(ErrorCode.CONFLICT, what,
+                    "a concurrent writer changed node " + ke.getPath() + " (" + ke.code() + ")", e);
+            case BADARGUMENTS, INVALIDACL -> failed(ErrorCode.INVALID_ARGUMENT, what, "ZooKeeper refused the request: " + ke.code(), e);
+            default -> failed(ErrorCode.INTERNAL, what, "ZooKeeper error " + ke.code(), e);
+        };
     }
 
-    private GovernanceException translateKeeper(String what, KeeperException e) {
-        ErrorCode code;
-        String why;
-        switch (e.code()) {
-            case NOAUTH -> {
-                if (settings.hasDigest()) {
-                    code = ErrorCode.PERMISSION_DENIED;
-                    why = "the node's ACL does not allow digest user '" + settings.digestUser() + "' to do this";
-                } else {
-                    code = ErrorCode.UNAUTHENTICATED;
-                    why = "the node is protected by an ACL and this repository has no 'digest' credentials";
-                }
-            }
-            case AUTHFAILED -> {
-                code = ErrorCode.UNAUTHENTICATED;
-                why = "ZooKeeper rejected the credentials";
-            }
-            case CONNECTIONLOSS, SESSIONEXPIRED, SESSIONMOVED, NOTREADONLY, RECONFIGINPROGRESS -> {
-                code = ErrorCode.UNAVAILABLE;
-                why = "ZooKeeper (" + settings.servers() + ") is unreachable: " + e.code();
-            }
-            case OPERATIONTIMEOUT, REQUESTTIMEOUT -> {
-                code = ErrorCode.TIMEOUT;
-                why = "ZooKeeper did not answer in time; the effect is unknown";
-            }
-            case NONODE -> {
-                code = ErrorCode.NOT_FOUND;
-                why = "node " + e.getPath() + " does not exist";
-            }
-            case NODEEXISTS, BADVERSION, NOTEMPTY -> {
-                code = ErrorCode.CONFLICT;
-                why = "a concurrent writer changed node " + e.getPath() + " (" + e.code() + ")";
-            }
-            case BADARGUMENTS, INVALIDACL -> {
-                code = ErrorCode.INVALID_ARGUMENT;
-                why = "ZooKeeper refused the request: " + e.code();
-            }
-            default -> {
-                code = ErrorCode.INTERNAL;
-                why = "ZooKeeper error " + e.code();
-            }
-        }
-        return new GovernanceException(code, what + " failed: " + why, e);
+    private static GovernanceException failed(ErrorCode code, String what, String why, Throwable cause) {
+        return new GovernanceException(code, what + " failed: " + why, cause);
     }
 
     /** No server answered within the connection timeout. */
@@ -115,20 +90,5 @@ final class Errors {
                     + "' of zookeeper repository is not a valid ZooKeeper connect string: " + e.getMessage(), e);
         }
         return translate("connect", "/", e);
-    }
-
-    GovernanceException closed(String operation, String key) {
-        return new GovernanceException(ErrorCode.CLOSED, operation + " '" + key + "' on " + where()
-                + " failed: the repository is closed");
-    }
-
-    GovernanceException tooLarge(String operation, String key, int size, int limit) {
-        return new GovernanceException(ErrorCode.VALUE_TOO_LARGE, operation + " '" + key + "' on " + where()
-                + " refused: the value is " + size + " bytes, more than the limit of " + limit
-                + " bytes (property 'maxValueBytes'; ZooKeeper's jute.maxbuffer)");
-    }
-
-    GovernanceException invalidArgument(String operation, String key, String why) {
-        return new GovernanceException(ErrorCode.INVALID_ARGUMENT, operation + " '" + key + "' on " + where() + ": " + why);
     }
 }

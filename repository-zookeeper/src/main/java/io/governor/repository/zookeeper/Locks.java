@@ -11,7 +11,6 @@ import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -61,16 +60,11 @@ final class Locks {
                 long epoch = held.epoch();
                 List<String> queue = sorted(nodes.children(dir));
                 int idx = queue.indexOf(Paths.name(node));
-                if (idx < 0) {
-                    created = new Stat();
-                    node = createNode(dir, created); // our node went with a lost session: queue again
-                    continue;
+                FencedLease lease = idx == 0 ? granted(name, node, created, epoch) : null;
+                if (lease != null) {
+                    return lease;
                 }
-                if (idx == 0) {
-                    FencedLease lease = granted(name, node, created, epoch);
-                    if (lease != null) {
-                        return lease;
-                    }
+                if (idx <= 0) { // our node went with a lost session: queue again
                     created = new Stat();
                     node = createNode(dir, created);
                     continue;
@@ -128,20 +122,10 @@ final class Locks {
         throw new KeeperException.NoNodeException(dir);
     }
 
-    /** Sorts lock nodes by their sequence suffix (the protected-mode prefix is random). */
+    /** The lock nodes, sorted by their sequence suffix (the protected-mode prefix is random). */
     private static List<String> sorted(List<String> children) {
-        List<String> out = new ArrayList<>();
-        for (String c : children) {
-            if (c.contains(PREFIX)) {
-                out.add(c);
-            }
-        }
-        out.sort(Comparator.comparing(Locks::sequence));
-        return out;
-    }
-
-    private static String sequence(String node) {
-        return node.substring(node.length() - 10);
+        return children.stream().filter(c -> c.contains(PREFIX))
+                .sorted(Comparator.comparing((String c) -> c.substring(c.length() - 10))).toList();
     }
 
     private void forget(Watcher watcher, String path) {

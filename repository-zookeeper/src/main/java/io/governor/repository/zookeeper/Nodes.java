@@ -3,6 +3,8 @@ package io.governor.repository.zookeeper;
 import io.governor.api.repository.Paths;
 import io.governor.api.repository.VersionedValue;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.BackgroundCallback;
+import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -13,8 +15,9 @@ import org.apache.zookeeper.data.Stat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,12 +29,11 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Node-level reads, creates and the pruning of empty parents on the namespaced Curator client.
- * Writes of values are {@link Transaction}s sent through {@link Writes}; structural parents are
- * created idempotently with Curator's retries.
+ * Writes of values are {@link Transaction}s; structural parents are created idempotently with
+ * Curator's retries.
  *
  * <p>A key that holds a value is a node whose data is non-null (an empty value is zero bytes).
  * Parents created on the way hold null data: they are structure, not values, so {@code get} treats
@@ -70,7 +72,6 @@ final class Nodes {
 
     private final CuratorFramework client;
     private final boolean rootNamespace;
-    private final Writes writes;
     /** How long a write may take to resolve a lost answer, and each pipelined read round to be answered. */
     private final Duration budget;
     /** Data size in bytes of each node readAll last read (0: no data or absent). */
@@ -81,13 +82,21 @@ final class Nodes {
     Nodes(CuratorFramework client, boolean rootNamespace, Duration budget) {
         this.client = client;
         this.rootNamespace = rootNamespace;
-        this.writes = new Writes(client, budget);
         this.budget = budget;
     }
 
-    /** Sends guarded writes and resolves lost answers. */
-    Writes writes() {
-        return writes;
+    CuratorFramework client() {
+        return client;
+    }
+
+    /** How long a write may take to resolve a lost answer. */
+    Duration budget() {
+        return budget;
+    }
+
+    /** Whether {@code path} is ZooKeeper's own tree ({@code /zookeeper}, seen in the root namespace only). */
+    private boolean isZooKeeperTree(String path) {
+        return rootNamespace && "/zookeeper".equals(path);
     }
 
     static byte[] bytes(String value) {
@@ -112,17 +121,12 @@ final class Nodes {
 
     /** Direct children, sorted; empty when the node does not exist. */
     List<String> children(String key) throws Exception {
-        List<String> names;
         try {
-            names = new ArrayList<>(client.getChildren().forPath(key));
+            return client.getChildren().forPath(key).stream().filter(name -> !isZooKeeperTree(Paths.join(key, name)))
+                    .sorted().toList();
         } catch (KeeperException.NoNodeException e) {
             return List.of();
         }
-        if (rootNamespace && "/".equals(key)) {
-            names.remove("zookeeper"); // ZooKeeper's own tree, not a Governor key
-        }
-        Collections.sort(names);
-        return names;
     }
 
     /** Direct children that hold values, sorted by name: {@link #readAll} of the one parent. */
@@ -133,16 +137,12 @@ final class Nodes {
     }
 
     /**
-     * Nodes by key and the children with values of parents. When this client has read the same nodes
-     * before and knows their size, in one request: a read-only multi of every key's getData, every
-     * parent's getChildren and the getData of every child the parent had last time (see
-     * {@link #readAllAtOnce}). Otherwise, or when the listing shows the children changed, in two
-     * pipelined rounds ({@link #readAllPipelined}). Not a snapshot either way (ZooKeeper documents no
-     * atomicity for a read-only multi): each value is as of its own read. A node that does not exist
-     * (NONODE) is left out; any other failure fails the whole read and names the node. Each pipelined
-     * round waits up to the budget for its last answer, then gives up with OPERATIONTIMEOUT.
-     *
-     * @return every node found, by path, sorted
+     * Nodes by key and the children with values of parents, by path: in one request when this client
+     * has read the same nodes before ({@link #readAllAtOnce}), otherwise, or when the listing shows
+     * the children changed, in two pipelined rounds ({@link #readAllPipelined}). Not a snapshot
+     * either way (ZooKeeper documents no atomicity for a read-only multi): each value is as of its
+     * own read. A node that does not exist (NONODE) is left out; any other failure fails the whole
+     * read and names the node.
      */
     SortedMap<String, VersionedValue> readAll(Collection<String> keys, Collection<String> parents) throws Exception {
         Set<String> wanted = new LinkedHashSet<>(keys);
@@ -231,51 +231,85 @@ final class Nodes {
 
     /** The paths of a parent's children (null: none), sorted, without ZooKeeper's own tree at the root. */
     private List<String> childPaths(String parent, List<String> names) {
-        List<String> paths = new ArrayList<>();
-        for (String name : names == null ? List.<String>of() : names) {
-            String path = Paths.join(parent, name);
-            if (!(rootNamespace && "/zookeeper".equals(path))) {
-                paths.add(path);
-            }
-        }
-        Collections.sort(paths);
-        return paths;
+        return (names == null ? List.<String>of() : names).stream().map(name -> Paths.join(parent, name))
+                .filter(path -> !isZooKeeperTree(path)).sorted().toList();
     }
 
     /**
      * Two pipelined rounds: first the getData of every key and the getChildren of every parent, all
      * sent before the first answer is awaited; then, the same way, the getData of every child
-     * (children that are also among the keys are not read twice). Records the sizes and listings that
+     * (children that are also among the keys are not read twice). Each round waits up to the budget
+     * for its last answer, then gives up with OPERATIONTIMEOUT. Records the sizes and listings that
      * let the next read of the same nodes go in one request.
      */
     SortedMap<String, VersionedValue> readAllPipelined(Set<String> wanted, Set<String> listed) throws Exception {
-        Map<String, VersionedValue> values = new ConcurrentHashMap<>();
-        Map<String, List<String>> children = new ConcurrentHashMap<>();
-        Pipeline first = new Pipeline(wanted.size() + listed.size());
-        for (String key : wanted) {
-            first.getData(key, values);
+        List<String> keys = List.copyOf(wanted);
+        List<CuratorEvent> first = pipelined(keys, listed, Paths.describe(wanted, listed));
+        SortedMap<String, VersionedValue> values = new TreeMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            learned(keys.get(i), first.get(i), values);
         }
-        for (String parent : listed) {
-            first.getChildren(parent, children);
-        }
-        first.await(Paths.describe(wanted, listed));
         List<String> childPaths = new ArrayList<>();
-        Map<String, List<String>> listingsNow = new TreeMap<>();
+        Map<String, List<String>> listingsNow = new HashMap<>();
+        int i = keys.size();
         for (String parent : listed) {
-            List<String> paths = childPaths(parent, children.get(parent));
+            CuratorEvent answer = first.get(i++);
+            List<String> paths = childPaths(parent, answer == null ? null : answer.getChildren());
             listingsNow.put(parent, paths);
             paths.stream().filter(path -> !wanted.contains(path)).forEach(childPaths::add); // a child asked for as a key is read once
         }
-        Pipeline second = new Pipeline(childPaths.size());
-        for (String path : childPaths) {
-            second.getData(path, values);
+        List<CuratorEvent> second = pipelined(childPaths, List.of(), Paths.describe(List.of(), listed));
+        for (int c = 0; c < childPaths.size(); c++) {
+            learned(childPaths.get(c), second.get(c), values);
         }
-        second.await(Paths.describe(List.of(), listed));
         if (listings.size() + listingsNow.size() > MAX_REMEMBERED) {
             listings.clear();
         }
         listings.putAll(listingsNow);
-        return new TreeMap<>(values);
+        return values;
+    }
+
+    /**
+     * Sends the getData of every path in {@code data} and the getChildren of every path in
+     * {@code listed}, all before the first answer is awaited, then waits up to the budget for every
+     * answer. Returns the answers in that order, null for a node that does not exist (NONODE).
+     *
+     * @throws KeeperException any other answer (the first in that order), or OPERATIONTIMEOUT naming {@code what}
+     */
+    private List<CuratorEvent> pipelined(List<String> data, Collection<String> listed, String what) throws Exception {
+        List<String> paths = new ArrayList<>(data);
+        paths.addAll(listed);
+        CuratorEvent[] answers = new CuratorEvent[paths.size()];
+        CountDownLatch answered = new CountDownLatch(paths.size());
+        for (int i = 0; i < paths.size(); i++) {
+            int at = i;
+            BackgroundCallback done = (c, event) -> {
+                answers[at] = event; // published to the waiting thread by the latch
+                answered.countDown();
+            };
+            if (i < data.size()) {
+                client.getData().inBackground(done).forPath(paths.get(i));
+            } else {
+                client.getChildren().inBackground(done).forPath(paths.get(i));
+            }
+        }
+        if (!answered.await(budget.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw KeeperException.create(KeeperException.Code.OPERATIONTIMEOUT, what);
+        }
+        for (int i = 0; i < answers.length; i++) {
+            KeeperException.Code rc = KeeperException.Code.get(answers[i].getResultCode());
+            if (rc == KeeperException.Code.NONODE) {
+                answers[i] = null;
+            } else if (rc != KeeperException.Code.OK) {
+                throw KeeperException.create(rc, paths.get(i));
+            }
+        }
+        return Arrays.asList(answers);
+    }
+
+    /** {@link #learned(String, byte[], Stat, Map)} from a getData's answer (null: absent). */
+    private void learned(String path, CuratorEvent answer, Map<String, VersionedValue> into) {
+        learned(path, answer == null ? null : answer.getData(), answer == null ? null : answer.getStat(), into);
     }
 
     /**
@@ -289,58 +323,6 @@ final class Nodes {
         sizes.put(path, data == null ? 0 : data.length);
         if (data != null) {
             into.put(path, new VersionedValue(new String(data, StandardCharsets.UTF_8), stat.getMzxid()));
-        }
-    }
-
-    /**
-     * Background reads sent at once and awaited together. An answer other than OK or NONODE is
-     * remembered (the first one) and thrown by {@link #await}; NONODE leaves the node out.
-     */
-    private final class Pipeline {
-        private final CountDownLatch answered;
-        private final AtomicReference<KeeperException> failure = new AtomicReference<>();
-
-        Pipeline(int requests) {
-            this.answered = new CountDownLatch(requests);
-        }
-
-        /** Sends a getData; a node with a value lands in {@code into} by path. */
-        void getData(String path, Map<String, VersionedValue> into) throws Exception {
-            client.getData().inBackground((c, event) -> answer(path, event.getResultCode(),
-                    ok -> learned(path, ok ? event.getData() : null, event.getStat(), into))).forPath(path);
-        }
-
-        /** Sends a getChildren; the names land in {@code into} by the parent's path. */
-        void getChildren(String path, Map<String, List<String>> into) throws Exception {
-            client.getChildren().inBackground((c, event) -> answer(path, event.getResultCode(), ok -> {
-                if (ok) {
-                    into.put(path, event.getChildren());
-                }
-            })).forPath(path);
-        }
-
-        /** Passes OK (true) or NONODE (false) on; remembers any other answer as the failure. */
-        private void answer(String path, int resultCode, java.util.function.Consumer<Boolean> found) {
-            try {
-                KeeperException.Code rc = KeeperException.Code.get(resultCode);
-                if (rc == KeeperException.Code.OK || rc == KeeperException.Code.NONODE) {
-                    found.accept(rc == KeeperException.Code.OK);
-                } else {
-                    failure.compareAndSet(null, KeeperException.create(rc, path));
-                }
-            } finally {
-                answered.countDown();
-            }
-        }
-
-        /** Waits for every answer; throws the first failure, or OPERATIONTIMEOUT naming {@code what}. */
-        void await(String what) throws Exception {
-            if (!answered.await(budget.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw KeeperException.create(KeeperException.Code.OPERATIONTIMEOUT, what);
-            }
-            if (failure.get() != null) {
-                throw failure.get();
-            }
         }
     }
 

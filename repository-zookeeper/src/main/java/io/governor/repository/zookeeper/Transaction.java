@@ -5,17 +5,25 @@ import io.governor.api.repository.Paths;
 import io.governor.api.repository.support.GuardedWrite;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A {@link io.governor.api.repository.Repository#commit commit} as one ZooKeeper {@code multi}; put
@@ -30,10 +38,17 @@ import java.util.TreeSet;
  * a create-and-delete of that key inside the multi, which fails if the key appeared meanwhile. If
  * anything changed between the reads and the multi, ZooKeeper rejects the whole multi and the plan
  * is made again from fresh reads, so nothing is ever half-applied; races with other writers are
- * retried, never papered over with exists-then-create. The multi goes out through {@link Writes},
- * which resolves an answer lost on the way from the nodes the plan read.
+ * retried, never papered over with exists-then-create.
  *
- * <p>Not thread-safe; one instance per commit call.
+ * <p>The multi goes out as ZooKeeper's side of a {@link GuardedWrite}: on the raw handle, once per
+ * connection, because Curator's retry loop would resend a request whose answer was lost and take the
+ * resend's failed guard ({@code BADVERSION}, {@code NODEEXISTS}) for a refusal. A lost answer
+ * (connection loss, session expiry or move, timeout) is resolved by re-reading the planned nodes
+ * after a {@code sync}: ZooKeeper runs a session's requests in order and refuses those of a session
+ * that moved, so once the sync is answered the lost copy can no longer apply.
+ *
+ * <p>Not thread-safe; one instance per commit call. The static methods are thread-safe and block up
+ * to the budget of {@link Nodes#budget()} for a lost answer's resolution.
  */
 final class Transaction {
 
@@ -55,8 +70,8 @@ final class Transaction {
         TreeSet<String> children; // null until needed
     }
 
-    private Transaction(CuratorFramework client, Nodes nodes) {
-        this.client = client;
+    private Transaction(Nodes nodes) {
+        this.client = nodes.client();
         this.nodes = nodes;
     }
 
@@ -68,16 +83,16 @@ final class Transaction {
      *         {@link Nodes#MAX_ATTEMPTS} rounds
      * @throws GuardedWrite.Unknown when the multi's answer was lost and the nodes do not tell whether it applied
      */
-    static boolean commit(CuratorFramework client, Nodes nodes, List<Operation> operations) throws Exception {
+    static boolean commit(Nodes nodes, List<Operation> operations) throws Exception {
         for (int attempt = 0; attempt < Nodes.MAX_ATTEMPTS; attempt++) {
-            Transaction t = planned(client, nodes, operations);
+            Transaction t = planned(nodes, operations);
             if (t == null) {
                 return false;
             }
             if (t.ops.isEmpty()) {
                 return true;
             }
-            if (!nodes.writes().send(t.ops, t.written)) {
+            if (!t.send()) {
                 continue; // something changed since the reads: plan again
             }
             for (Operation op : operations) {
@@ -112,19 +127,21 @@ final class Transaction {
      * since the server this client reads from may lag the leader: a compare-and-set never answers
      * false from a value already overwritten before the call.
      */
-    static boolean compareAndSet(CuratorFramework client, Nodes nodes, String key, String expected, String value)
-            throws Exception {
+    static boolean compareAndSet(Nodes nodes, String key, String expected, String value) throws Exception {
         List<Operation> ops = List.of(Operation.check(key, expected), Operation.put(key, value));
-        if (commit(client, nodes, ops)) {
+        if (commit(nodes, ops)) {
             return true;
         }
-        nodes.writes().sync();
-        return commit(client, nodes, ops);
+        if (!nodes.client().getZookeeperClient().blockUntilConnectedOrTimedOut()) {
+            throw new KeeperException.ConnectionLossException();
+        }
+        sync(nodes.client(), nodes.budget().toNanos());
+        return commit(nodes, ops);
     }
 
     /** One plan of {@code operations} from fresh reads; null when a check fails on them. */
-    static Transaction planned(CuratorFramework client, Nodes nodes, List<Operation> operations) throws Exception {
-        Transaction t = new Transaction(client, nodes);
+    static Transaction planned(Nodes nodes, List<Operation> operations) throws Exception {
+        Transaction t = new Transaction(nodes);
         return t.plan(operations) ? t : null;
     }
 
@@ -136,6 +153,103 @@ final class Transaction {
     /** The nodes read and keys written, which resolve a lost answer. */
     GuardedWrite written() {
         return written;
+    }
+
+    /** A node as {@link GuardedWrite} compares it; null for an absent node. */
+    static GuardedWrite.Node observed(byte[] data, Stat stat) {
+        return stat == null ? null
+                : new GuardedWrite.Node(data, stat.getCzxid(), stat.getMzxid(), stat.getVersion(), stat.getPzxid());
+    }
+
+    /**
+     * Sends the planned multi; a refusal by one of its guards ({@code BADVERSION}, {@code NODEEXISTS},
+     * {@code NONODE}, {@code NOTEMPTY}) is false.
+     *
+     * @throws GuardedWrite.Unknown when the answer was lost and the nodes do not tell
+     * @throws KeeperException any other failure; nothing was applied when it comes before the first send
+     */
+    private boolean send() throws Exception {
+        List<Op> raw = ops.stream().map(CuratorOp::get).toList();
+        boolean[] sentBefore = {false};
+        return written.send(new GuardedWrite.Backend() {
+            @Override
+            public GuardedWrite.Sent send() throws Exception {
+                if (!client.getZookeeperClient().blockUntilConnectedOrTimedOut()) {
+                    if (!sentBefore[0]) {
+                        throw new KeeperException.ConnectionLossException(); // nothing sent
+                    }
+                    return GuardedWrite.Sent.LOST;
+                }
+                sentBefore[0] = true;
+                try {
+                    client.getZookeeperClient().getZooKeeper().multi(raw);
+                    return GuardedWrite.Sent.APPLIED;
+                } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException
+                         | KeeperException.NoNodeException | KeeperException.NotEmptyException refused) {
+                    return GuardedWrite.Sent.REFUSED;
+                } catch (KeeperException e) {
+                    if (isLost(e)) {
+                        return GuardedWrite.Sent.LOST;
+                    }
+                    throw e;
+                }
+            }
+
+            @Override
+            public Map<String, GuardedWrite.Node> readAgain(Collection<String> paths, long deadline) throws Exception {
+                return readWhenConnected(paths, deadline);
+            }
+        }, nodes.budget().toNanos());
+    }
+
+    private static boolean isLost(KeeperException e) {
+        return switch (e.code()) {
+            case CONNECTIONLOSS, SESSIONEXPIRED, SESSIONMOVED, OPERATIONTIMEOUT, REQUESTTIMEOUT -> true;
+            default -> false;
+        };
+    }
+
+    /** After a sync, the current state of each node (absent ones left out); waits for a connection until the deadline. */
+    private Map<String, GuardedWrite.Node> readWhenConnected(Collection<String> paths, long deadline) throws Exception {
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new TimeoutException("no connection within the write's budget of " + nodes.budget().toMillis() + " ms");
+            }
+            if (!client.getZookeeperClient().blockUntilConnectedOrTimedOut()) {
+                continue;
+            }
+            try {
+                sync(client, left);
+                Map<String, GuardedWrite.Node> out = new LinkedHashMap<>();
+                for (String path : paths) {
+                    Nodes.Node n = nodes.read(path);
+                    if (n != null) {
+                        out.put(path, observed(n.data(), n.stat()));
+                    }
+                }
+                return out;
+            } catch (KeeperException e) {
+                if (!isLost(e)) {
+                    throw e;
+                }
+                // lost again: wait for the next connection
+            }
+        }
+    }
+
+    /**
+     * Makes the server this client is connected to catch up with the leader, so that the reads that
+     * follow see every write acknowledged before this call.
+     */
+    private static void sync(CuratorFramework client, long timeoutNanos) throws Exception {
+        String root = ZKPaths.fixForNamespace(client.getNamespace(), "/");
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        client.getZookeeperClient().getZooKeeper().sync(root, (rc, p, ctx) -> done.complete(rc), null);
+        int rc = done.get(timeoutNanos, TimeUnit.NANOSECONDS);
+        if (rc != KeeperException.Code.OK.intValue()) {
+            throw KeeperException.create(KeeperException.Code.get(rc), root);
+        }
     }
 
     private boolean plan(List<Operation> operations) throws Exception {
@@ -166,12 +280,7 @@ final class Transaction {
         }
         // "absent": create and delete the key (and any missing parents) inside the multi; it fails
         // with NodeExists if the key appeared after the read.
-        List<String> created = new ArrayList<>();
-        for (String a : ancestors(c.key())) {
-            if (!node(a).exists) {
-                created.add(a);
-            }
-        }
+        List<String> created = missingAncestors(c.key());
         created.add(c.key());
         for (String p : created) {
             ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(p, null));
@@ -195,14 +304,12 @@ final class Transaction {
             ops.add(client.transactionOp().delete().withVersion(n.version).forPath(key));
             n.ephemeral = false;
         }
-        for (String a : n.exists ? List.<String>of() : ancestors(key)) { // an existing node's ancestors exist
-            if (!node(a).exists) {
-                ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(a, null));
-                created(a, null);
-            }
+        for (String a : n.exists ? List.<String>of() : missingAncestors(key)) { // an existing node's ancestors exist
+            ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(a, null));
+            planned(a, true, null);
         }
         ops.add(client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(key, Nodes.bytes(value)));
-        created(key, value);
+        planned(key, true, value);
     }
 
     private void delete(String key) throws Exception {
@@ -215,24 +322,21 @@ final class Transaction {
         }
         ops.add(client.transactionOp().delete().withVersion(n.version).forPath(key));
         written.writes(key, null);
-        n.exists = false;
-        n.value = null;
-        n.children = new TreeSet<>();
-        String parent = Paths.parent(key);
-        if (!"/".equals(parent)) {
-            children(parent).remove(Paths.name(key));
-        }
+        planned(key, false, null);
     }
 
-    private void created(String key, String value) throws Exception {
+    /** Records what the planned operations leave at {@code key}: a new node holding {@code value}, or none. */
+    private void planned(String key, boolean exists, String value) throws Exception {
         Planned n = node(key);
-        n.exists = true;
+        n.exists = exists;
         n.version = 0;
         n.value = value;
         n.children = new TreeSet<>();
         String parent = Paths.parent(key);
-        if (!"/".equals(parent)) {
+        if (!"/".equals(parent) && exists) {
             children(parent).add(Paths.name(key));
+        } else if (!"/".equals(parent)) {
+            children(parent).remove(Paths.name(key));
         }
     }
 
@@ -241,7 +345,7 @@ final class Transaction {
         if (n == null) {
             n = new Planned();
             Nodes.Node read = nodes.read(path);
-            written.planned(path, read == null ? null : Writes.node(read.data(), read.stat()));
+            written.planned(path, read == null ? null : observed(read.data(), read.stat()));
             if (read != null) {
                 n.exists = true;
                 n.ephemeral = read.stat().getEphemeralOwner() != 0;
@@ -267,10 +371,13 @@ final class Transaction {
         return n.children;
     }
 
-    private static List<String> ancestors(String key) {
+    /** The ancestors of {@code key} that do not exist as planned, from the top down (read from the bottom up). */
+    private List<String> missingAncestors(String key) throws Exception {
         List<String> out = new ArrayList<>();
         for (String p = Paths.parent(key); !"/".equals(p); p = Paths.parent(p)) {
-            out.add(0, p);
+            if (!node(p).exists) {
+                out.add(0, p);
+            }
         }
         return out;
     }

@@ -7,6 +7,7 @@ import io.governor.api.repository.support.WatchSet;
 import io.governor.api.repository.support.WatchThread;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.AddWatchMode;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,12 +52,9 @@ final class Watches implements AutoCloseable {
         return label;
     }
 
-    Nodes nodes() {
-        return nodes;
-    }
-
-    boolean connected() {
-        return client.getZookeeperClient().isConnected();
+    /** The client, for a watch's asynchronous re-reads. */
+    CuratorFramework client() {
+        return client;
     }
 
     /** Whether a notified path is a Governor key (not the namespace root, not ZooKeeper's own tree). */
@@ -120,16 +118,11 @@ final class Watches implements AutoCloseable {
         }
     }
 
-    /** The client, for a watch's asynchronous re-reads. */
-    CuratorFramework client() {
-        return client;
-    }
-
     /** Called by a closing watch (already out of the active set): removes its ZooKeeper watch. */
     void removed(PrefixWatch w) {
         boolean shared = active.list().stream().anyMatch(o -> o.prefix().equals(w.prefix()));
         try {
-            if (shared || !connected()) {
+            if (shared || !client.getZookeeperClient().isConnected()) {
                 // another watch needs the server-side watch on this path, or no server to tell
                 client.watchers().remove(w).ofType(Watcher.WatcherType.Any).locally().forPath(w.prefix());
             } else {
@@ -144,12 +137,15 @@ final class Watches implements AutoCloseable {
         client.watchers().add().withMode(AddWatchMode.PERSISTENT_RECURSIVE).usingWatcher(w).forPath(w.prefix());
     }
 
-    /** Runs work on the watch thread (inline from it); RejectedExecutionException once closed: the repository reports CLOSED. */
+    /**
+     * Runs work on the watch thread (inline from it). Fails with OPERATIONTIMEOUT after the timeout, and
+     * with RejectedExecutionException once closed (the repository then reports CLOSED).
+     */
     private <T> T onWatchThread(Callable<T> work) throws Exception {
         try {
             return thread.call(work, timeout);
         } catch (TimeoutException e) {
-            throw new org.apache.zookeeper.KeeperException.OperationTimeoutException();
+            throw new KeeperException.OperationTimeoutException();
         }
     }
 

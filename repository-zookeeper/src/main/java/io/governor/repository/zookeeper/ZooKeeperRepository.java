@@ -13,6 +13,7 @@ import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.Watch;
 import io.governor.api.repository.WatchListener;
+import io.governor.api.repository.support.Checks;
 import io.governor.api.repository.support.NamedLock;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
@@ -49,6 +50,7 @@ final class ZooKeeperRepository implements RegistryRepository, BulkReads {
 
     private final ZooKeeperSettings settings;
     private final Errors errors;
+    private final Checks checks;
     private final CuratorFramework client;
     private final ConnectionStates states;
     private final Nodes nodes;
@@ -60,6 +62,7 @@ final class ZooKeeperRepository implements RegistryRepository, BulkReads {
     private ZooKeeperRepository(ZooKeeperSettings settings, Errors errors, CuratorFramework client, ConnectionStates states) {
         this.settings = settings;
         this.errors = errors;
+        this.checks = errors.checks;
         this.client = client;
         this.states = states;
         this.nodes = new Nodes(client, settings.namespace().isEmpty(), settings.sessionTimeout().plus(settings.connectionTimeout()));
@@ -127,23 +130,14 @@ final class ZooKeeperRepository implements RegistryRepository, BulkReads {
         return call("children", key, () -> nodes.children(key));
     }
 
-    /**
-     * One getChildren, then every child's getData pipelined on the connection (see
-     * {@link Nodes#childValues}). Not a snapshot: each value is as of its own read.
-     */
+    /** {@link #readAll} of one parent: not a snapshot, each value is as of its own read. */
     @Override
     public SortedMap<String, VersionedValue> childValues(String key) {
         Paths.requireKey(key, true);
         return call("childValues", key, () -> nodes.childValues(key));
     }
 
-    /**
-     * One read-only multi request when the same nodes were read before and are small, otherwise two
-     * pipelined rounds (see {@link Nodes#readAll}): every key's getData and every parent's
-     * getChildren sent at once, then every child's getData sent at once, so about two round trips
-     * whatever the number of nodes. Not a snapshot: each value is as of its own read. A failure names
-     * the node whose read failed.
-     */
+    /** See {@link Nodes#readAll}: one request or two pipelined rounds, not a snapshot. A failure names the node. */
     @Override
     public SortedMap<String, VersionedValue> readAll(Collection<String> keys, Collection<String> parents) {
         Paths.requireReadAll(keys, parents);
@@ -160,18 +154,16 @@ final class ZooKeeperRepository implements RegistryRepository, BulkReads {
     /** A commit of one put (see {@link Transaction}): read, then one write guarded by the version read. */
     @Override
     public void put(String key, String value) {
-        Paths.requireKey(key);
-        encode("put", key, value);
+        checks.requireValue(closed.get(), "put", key, value);
         ephemerals.disown(key); // a put makes the key persistent: no longer re-created after a session loss
-        call("put", key, () -> Transaction.commit(client, nodes, List.of(Operation.put(key, value))));
+        call("put", key, () -> Transaction.commit(nodes, List.of(Operation.put(key, value))));
     }
 
     /** Atomic: a commit of a check and a put, guarded by the data version read with the compared value. */
     @Override
     public boolean compareAndSet(String key, String expectedValue, String newValue) {
-        Paths.requireKey(key);
-        encode("compareAndSet", key, newValue);
-        boolean done = call("compareAndSet", key, () -> Transaction.compareAndSet(client, nodes, key, expectedValue, newValue));
+        checks.requireValue(closed.get(), "compareAndSet", key, newValue);
+        boolean done = call("compareAndSet", key, () -> Transaction.compareAndSet(nodes, key, expectedValue, newValue));
         if (done) {
             ephemerals.disown(key); // the key is persistent now
         }
@@ -182,7 +174,7 @@ final class ZooKeeperRepository implements RegistryRepository, BulkReads {
     public void delete(String key) {
         Paths.requireKey(key);
         ephemerals.forget(key);
-        call("delete", key, () -> Transaction.commit(client, nodes, List.of(Operation.delete(key))));
+        call("delete", key, () -> Transaction.commit(nodes, List.of(Operation.delete(key))));
     }
 
     /**
@@ -191,19 +183,15 @@ final class ZooKeeperRepository implements RegistryRepository, BulkReads {
      */
     @Override
     public boolean commit(List<Operation> operations) {
-        Objects.requireNonNull(operations, "operations");
+        checks.requireOperations(closed.get(), Objects.requireNonNull(operations, "operations"));
         String first = operations.isEmpty() ? "/" : operations.get(0).key();
-        long total = 0;
-        for (Operation op : operations) {
-            Paths.requireKey(op.key());
-            if (op instanceof Operation.Put p) {
-                total += encode("commit", p.key(), p.value()).length;
-            }
-        }
+        long total = operations.stream().mapToLong(op -> op instanceof Operation.Put p ? Nodes.bytes(p.value()).length : 0).sum();
         if (total > settings.maxValueBytes()) {
-            throw errors.tooLarge("commit", first, (int) Math.min(total, Integer.MAX_VALUE), settings.maxValueBytes());
+            throw checks.error(ErrorCode.VALUE_TOO_LARGE, "commit", first, "the values are " + total
+                    + " bytes together, more than the limit of " + settings.maxValueBytes()
+                    + " bytes (property maxValueBytes): ZooKeeper limits the whole request", null);
         }
-        boolean committed = call("commit", first, () -> Transaction.commit(client, nodes, operations));
+        boolean committed = call("commit", first, () -> Transaction.commit(nodes, operations));
         if (committed) {
             for (Operation op : operations) {
                 if (op instanceof Operation.Delete) {
@@ -236,8 +224,7 @@ final class ZooKeeperRepository implements RegistryRepository, BulkReads {
 
     @Override
     public void putEphemeral(String key, String value) {
-        Paths.requireKey(key);
-        encode("putEphemeral", key, value);
+        checks.requireValue(closed.get(), "putEphemeral", key, value);
         call("putEphemeral", key, () -> {
             ephemerals.put(key, value);
             return null;
@@ -247,16 +234,14 @@ final class ZooKeeperRepository implements RegistryRepository, BulkReads {
     @Override
     public DistributedLock lock(String name) {
         Paths.requireSegment(name, "lock name");
-        if (closed.get()) {
-            throw errors.closed("lock", Paths.join("/locks", name));
-        }
+        checks.requireOpen(closed.get(), "lock", Paths.join("/locks", name));
         return new NamedLock(name, this::tryLock);
     }
 
     Optional<LockLease> tryLock(String name, Duration timeout) {
         String key = Paths.join("/locks", name);
         if (timeout == null || timeout.isNegative()) {
-            throw errors.invalidArgument("tryLock", key, "timeout must be zero or positive, got " + timeout);
+            throw checks.error(ErrorCode.INVALID_ARGUMENT, "tryLock", key, "timeout must be zero or positive, got " + timeout, null);
         }
         long wait = timeout.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365).toNanos() : timeout.toNanos();
         long deadline = System.nanoTime() + wait;
@@ -265,12 +250,12 @@ final class ZooKeeperRepository implements RegistryRepository, BulkReads {
 
     @Override
     public void addConnectionStateListener(ConnectionStateListener listener) {
-        states.listeners().add(listener);
+        states.listeners.add(listener);
     }
 
     @Override
     public void removeConnectionStateListener(ConnectionStateListener listener) {
-        states.listeners().remove(listener);
+        states.listeners.remove(listener);
     }
 
     /** Closes watches, releases locks, ends the session (the server removes our ephemerals), stops threads. */
@@ -290,30 +275,15 @@ final class ZooKeeperRepository implements RegistryRepository, BulkReads {
         log.info("[{}] zookeeper repository closed", settings.label());
     }
 
-    private byte[] encode(String operation, String key, String value) {
-        if (value == null) {
-            throw errors.invalidArgument(operation, key, "value must not be null");
-        }
-        byte[] data = Nodes.bytes(value);
-        if (data.length > settings.maxValueBytes()) {
-            throw errors.tooLarge(operation, key, data.length, settings.maxValueBytes());
-        }
-        return data;
-    }
-
     private <T> T call(String operation, String key, Callable<T> work) {
-        if (closed.get()) {
-            throw errors.closed(operation, key);
-        }
+        checks.requireOpen(closed.get(), operation, key);
         log.debug("[{}] {} {}", settings.label(), operation, key);
         try {
             return work.call();
         } catch (Exception e) {
             boolean interrupted = e instanceof InterruptedException
                     || e instanceof GovernanceException g && g.code() == ErrorCode.INTERRUPTED;
-            if (closed.get() && !interrupted) {
-                throw errors.closed(operation, key);
-            }
+            checks.requireOpen(closed.get() && !interrupted, operation, key);
             throw errors.translate(operation, key, e);
         }
     }

@@ -28,13 +28,8 @@ public final class ZooKeeperRepositoryProvider extends AbstractRepositoryProvide
     }
 
     /**
-     * Connects to the ensemble and returns a repository rooted at the config's namespace.
-     *
-     * @throws io.governor.api.GovernanceException {@code INVALID_CONFIG} for an unknown or malformed
-     *         property or an empty server list; {@code CONNECT_FAILED} when no server answered within
-     *         {@code connectionTimeout} (the message names the servers); {@code UNAUTHENTICATED} when
-     *         the namespace's ACL does not admit this client's {@code digest} credentials (or the lack
-     *         of them). Messages never contain the digest password.
+     * {@inheritDoc} The repository is rooted at the config's namespace; {@code UNAUTHENTICATED} means
+     * that the namespace's ACL does not admit this client's {@code digest} credentials (or the lack of them).
      */
     @Override
     protected RegistryRepository open(RepositoryConfig config) {

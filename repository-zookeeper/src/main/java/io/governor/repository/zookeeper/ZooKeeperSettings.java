@@ -6,12 +6,20 @@ import io.governor.api.repository.RepositoryConfig;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The ZooKeeper repository's settings, read once from a {@link RepositoryConfig} and validated.
  * Immutable. {@link #toString()} never shows the digest password.
+ *
+ * @param namespace  the namespace (the chroot below the server root), or empty for the root itself
+ * @param digestUser the digest user, or null; safe to show
+ * @param digest     {@code user:password} as bytes, or null. Secret: never log it
  */
-final class ZooKeeperSettings {
+record ZooKeeperSettings(String servers, String namespace, Duration sessionTimeout, Duration connectionTimeout,
+                         Duration retryBaseSleep, Duration retryMaxSleep, int retryMaxAttempts, String digestUser,
+                         byte[] digest, int maxValueBytes) {
 
     static final String SESSION_TIMEOUT = "sessionTimeout";
     static final String CONNECTION_TIMEOUT = "connectionTimeout";
@@ -21,57 +29,15 @@ final class ZooKeeperSettings {
     static final String DIGEST = "digest";
     static final String MAX_VALUE_BYTES = "maxValueBytes";
 
-    static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(30);
     static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
-    static final Duration DEFAULT_RETRY_BASE_SLEEP = Duration.ofMillis(200);
-    static final Duration DEFAULT_RETRY_MAX_SLEEP = Duration.ofSeconds(5);
-    static final int DEFAULT_RETRY_MAX_ATTEMPTS = 3;
     /**
      * ZooKeeper refuses a request larger than {@code jute.maxbuffer} (0xfffff bytes by default) and
      * drops the connection. The value limit leaves about 48 KB of that for the path, ACLs and the
      * request envelope.
      */
     static final int DEFAULT_MAX_VALUE_BYTES = 1_000_000;
-
-    private final String servers;
-    private final String namespace;
-    private final Duration sessionTimeout;
-    private final Duration connectionTimeout;
-    private final Duration retryBaseSleep;
-    private final Duration retryMaxSleep;
-    private final int retryMaxAttempts;
-    private final String digestUser;
-    private final byte[] digest;
-    private final int maxValueBytes;
-
-    private ZooKeeperSettings(RepositoryConfig config) {
-        RepositoryConfig.Reader r = config.reader();
-        this.sessionTimeout = duration(r, SESSION_TIMEOUT, DEFAULT_SESSION_TIMEOUT);
-        this.connectionTimeout = duration(r, CONNECTION_TIMEOUT, DEFAULT_CONNECTION_TIMEOUT);
-        this.retryBaseSleep = duration(r, RETRY_BASE_SLEEP, DEFAULT_RETRY_BASE_SLEEP);
-        this.retryMaxSleep = duration(r, RETRY_MAX_SLEEP, DEFAULT_RETRY_MAX_SLEEP);
-        // Curator's ExponentialBackoffRetry takes at most 29 retries
-        this.retryMaxAttempts = r.integer(RETRY_MAX_ATTEMPTS, DEFAULT_RETRY_MAX_ATTEMPTS, 0, 29);
-        this.maxValueBytes = r.integer(MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES, 1, Integer.MAX_VALUE);
-        String d = r.string(DIGEST, null);
-        r.done();
-        this.servers = config.requireServerLists("127.0.0.1:2181");
-        checkServers(servers);
-        this.namespace = config.namespace();
-        if (d == null) {
-            this.digestUser = null;
-            this.digest = null;
-        } else {
-            int colon = d.indexOf(':');
-            if (colon <= 0 || colon == d.length() - 1) {
-                // never echo the value: it holds a password
-                throw config.invalidProperty(DIGEST, "property '" + DIGEST + "' of zookeeper repository must be "
-                        + "'user:password' with a non-empty user and password");
-            }
-            this.digestUser = d.substring(0, colon);
-            this.digest = d.getBytes(StandardCharsets.UTF_8);
-        }
-    }
+    /** One server: {@code host}, {@code host:port} or {@code [v6 host]:port}, the port optional. */
+    private static final Pattern SERVER = Pattern.compile("(?:\\[[^\\] ]+]|[^\\[: ][^: ]*)(?::(\\p{Nd}{1,5}))?");
 
     /**
      * Reads and validates the settings.
@@ -79,16 +45,27 @@ final class ZooKeeperSettings {
      * @throws GovernanceException {@code INVALID_CONFIG} naming the offending property (never its secret value)
      */
     static ZooKeeperSettings from(RepositoryConfig config) {
-        return new ZooKeeperSettings(config);
-    }
-
-    String servers() {
-        return servers;
-    }
-
-    /** The namespace (the chroot below the server root), or empty for the root itself. */
-    String namespace() {
-        return namespace;
+        RepositoryConfig.Reader r = config.reader();
+        Duration sessionTimeout = duration(r, SESSION_TIMEOUT, Duration.ofSeconds(30));
+        Duration connectionTimeout = duration(r, CONNECTION_TIMEOUT, DEFAULT_CONNECTION_TIMEOUT);
+        Duration retryBaseSleep = duration(r, RETRY_BASE_SLEEP, Duration.ofMillis(200));
+        Duration retryMaxSleep = duration(r, RETRY_MAX_SLEEP, Duration.ofSeconds(5));
+        // Curator's ExponentialBackoffRetry takes at most 29 retries
+        int retryMaxAttempts = r.integer(RETRY_MAX_ATTEMPTS, 3, 0, 29);
+        int maxValueBytes = r.integer(MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES, 1, Integer.MAX_VALUE);
+        String digest = r.string(DIGEST, null);
+        r.done();
+        String servers = config.requireServerLists("127.0.0.1:2181");
+        checkServers(servers);
+        int colon = digest == null ? -1 : digest.indexOf(':');
+        if (digest != null && (colon <= 0 || colon == digest.length() - 1)) {
+            // never echo the value: it holds a password
+            throw config.invalidProperty(DIGEST, "property '" + DIGEST + "' of zookeeper repository must be "
+                    + "'user:password' with a non-empty user and password");
+        }
+        return new ZooKeeperSettings(servers, config.namespace(), sessionTimeout, connectionTimeout, retryBaseSleep,
+                retryMaxSleep, retryMaxAttempts, digest == null ? null : digest.substring(0, colon),
+                digest == null ? null : digest.getBytes(StandardCharsets.UTF_8), maxValueBytes);
     }
 
     /** The namespace as shown in logs, thread names and messages. */
@@ -96,42 +73,8 @@ final class ZooKeeperSettings {
         return namespace.isEmpty() ? "root" : namespace;
     }
 
-    Duration sessionTimeout() {
-        return sessionTimeout;
-    }
-
-    Duration connectionTimeout() {
-        return connectionTimeout;
-    }
-
-    Duration retryBaseSleep() {
-        return retryBaseSleep;
-    }
-
-    Duration retryMaxSleep() {
-        return retryMaxSleep;
-    }
-
-    int retryMaxAttempts() {
-        return retryMaxAttempts;
-    }
-
     boolean hasDigest() {
         return digest != null;
-    }
-
-    /** The digest user, or null; safe to show. */
-    String digestUser() {
-        return digestUser;
-    }
-
-    /** {@code user:password} as bytes, or null. Secret: never log it. */
-    byte[] digest() {
-        return digest == null ? null : digest.clone();
-    }
-
-    int maxValueBytes() {
-        return maxValueBytes;
     }
 
     /**
@@ -143,33 +86,17 @@ final class ZooKeeperSettings {
             throw invalid("serverLists '" + servers + "' must not carry a chroot path; the namespace is the chroot");
         }
         for (String entry : servers.split(",", -1)) {
-            String e = entry.trim();
-            String host = e;
-            String port = null;
-            if (e.startsWith("[")) {
-                int close = e.indexOf(']');
-                host = close < 0 ? "" : e.substring(1, close);
-                String rest = close < 0 ? "" : e.substring(close + 1);
-                if (!rest.isEmpty()) {
-                    port = rest.startsWith(":") ? rest.substring(1) : "";
-                }
-            } else if (e.indexOf(':') >= 0) {
-                host = e.substring(0, e.lastIndexOf(':'));
-                port = e.substring(e.lastIndexOf(':') + 1);
-            }
-            if (host.isEmpty() || host.contains(" ") || (!e.startsWith("[") && host.contains(":"))
-                    || (port != null && !validPort(port))) {
-                throw invalid("serverLists '" + servers + "': entry '" + e + "' is not host:port with a port from 1 to 65535");
+            Matcher m = SERVER.matcher(entry.trim());
+            if (!m.matches() || !validPort(m.group(1))) {
+                throw invalid("serverLists '" + servers + "': entry '" + entry.trim()
+                        + "' is not host:port with a port from 1 to 65535");
             }
         }
     }
 
+    /** Whether a port (digits, or null when none is given) is from 1 to 65535. */
     private static boolean validPort(String port) {
-        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(Character::isDigit)) {
-            return false;
-        }
-        int p = Integer.parseInt(port);
-        return p >= 1 && p <= 65535;
+        return port == null || Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65535;
     }
 
     /** A positive duration that ZooKeeper and Curator can take as an int of milliseconds (below 24 days). */

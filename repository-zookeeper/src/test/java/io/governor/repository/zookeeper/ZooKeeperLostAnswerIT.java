@@ -71,7 +71,7 @@ class ZooKeeperLostAnswerIT {
 
     @Test
     void aCompareAndSetFromAbsentDeletedByAnotherIsNotSentAgain() throws Exception {
-        Transaction t = Transaction.planned(client, nodes,
+        Transaction t = Transaction.planned(nodes,
                 List.of(Operation.check("/register", null), Operation.put("/register", "v")));
         AtomicInteger sends = new AtomicInteger();
         assertThrows(GuardedWrite.Unknown.class, () -> t.written().send(lostThen(t.ops(), sends,
@@ -81,7 +81,7 @@ class ZooKeeperLostAnswerIT {
 
     @Test
     void aLostAnswerOnAnUnchangedStateIsSentAgainAndAppliesOnce() throws Exception {
-        Transaction t = Transaction.planned(client, nodes, List.of(Operation.put("/register", "v")));
+        Transaction t = Transaction.planned(nodes, List.of(Operation.put("/register", "v")));
         AtomicInteger sends = new AtomicInteger();
         GuardedWrite.Backend lostBeforeSending = new GuardedWrite.Backend() {
             @Override
@@ -105,17 +105,17 @@ class ZooKeeperLostAnswerIT {
 
     @Test
     void aDeleteThatAppliedIsReportedAppliedWhenPruningItsParentFails() throws Exception {
-        assertTrue(Transaction.commit(client, nodes, List.of(Operation.put("/dir/key", "v")))); // /dir: structural
+        assertTrue(Transaction.commit(nodes, List.of(Operation.put("/dir/key", "v")))); // /dir: structural
         // the namespace root's ACL lets no one delete /dir: pruning fails after the delete applied
         client.setACL().withACL(List.of(new ACL(ZooDefs.Perms.ALL & ~ZooDefs.Perms.DELETE, ZooDefs.Ids.ANYONE_ID_UNSAFE)))
                 .forPath("/");
-        assertTrue(Transaction.commit(client, nodes, List.of(Operation.delete("/dir/key"))));
+        assertTrue(Transaction.commit(nodes, List.of(Operation.delete("/dir/key"))));
         assertTrue(client.checkExists().forPath("/dir/key") == null);
         assertTrue(client.checkExists().forPath("/dir") != null, "the test needs pruning to have failed");
     }
 
     private void assertCreatedThenDeletedIsNotResent(String key) throws Exception {
-        Transaction t = Transaction.planned(client, nodes, List.of(Operation.put(key, "v")));
+        Transaction t = Transaction.planned(nodes, List.of(Operation.put(key, "v")));
         AtomicInteger sends = new AtomicInteger();
         GuardedWrite.Backend backend = lostThen(t.ops(), sends, () -> other.delete().forPath(key));
         assertThrows(GuardedWrite.Unknown.class, () -> t.written().send(backend, TimeUnit.SECONDS.toNanos(10)));
@@ -155,7 +155,7 @@ class ZooKeeperLostAnswerIT {
         for (String path : paths) {
             Stat stat = client.checkExists().forPath(path);
             if (stat != null) {
-                out.put(path, Writes.node(client.getData().forPath(path), stat));
+                out.put(path, Transaction.observed(client.getData().forPath(path), stat));
             }
         }
         return out;

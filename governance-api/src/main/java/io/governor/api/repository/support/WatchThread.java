@@ -18,6 +18,9 @@ import java.util.concurrent.TimeoutException;
  * reads a watch needs and the listener calls, one task at a time in submission order, so each
  * watch's listener sees the changes of a key in order and no two deliveries overlap.
  *
+ * <p>The same kind of thread also serves as a repository's state thread ({@code governor-<namespace>-state}),
+ * made with {@link #WatchThread(String, String)}.
+ *
  * <p>A task that throws is logged at WARN and the thread goes on. After {@link #close} nothing new
  * runs: submissions are dropped (not rejected) and tasks still queued are skipped.
  *
@@ -28,15 +31,22 @@ public final class WatchThread implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WatchThread.class);
 
     private final String label;
+    private final String role;
     private final ScheduledThreadPoolExecutor executor;
     private volatile Thread thread;
     private volatile boolean stopped;
 
     /** Starts the thread, which waits for tasks. {@code label} is the namespace. */
     public WatchThread(String label) {
+        this(label, "watch");
+    }
+
+    /** Starts a thread named {@code governor-<label>-<role>}, which waits for tasks. */
+    public WatchThread(String label, String role) {
         this.label = label;
+        this.role = role;
         this.executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "governor-" + label + "-watch");
+            Thread t = new Thread(r, "governor-" + label + "-" + role);
             t.setDaemon(true);
             thread = t;
             return t;
@@ -97,7 +107,7 @@ public final class WatchThread implements AutoCloseable {
             return work.call();
         }
         if (stopped) {
-            throw new RejectedExecutionException("watch thread of " + label + " is closed");
+            throw new RejectedExecutionException(role + " thread of " + label + " is closed");
         }
         Future<T> f = executor.submit(work);
         try {
@@ -129,7 +139,7 @@ public final class WatchThread implements AutoCloseable {
         try {
             t.join(Math.max(1, wait.toMillis())); // the thread itself: a terminated executor's worker may still be exiting
             if (t.isAlive()) {
-                LOG.warn("[{}] watch thread did not stop within {}", label, wait);
+                LOG.warn("[{}] {} thread did not stop within {}", label, role, wait);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -150,7 +160,7 @@ public final class WatchThread implements AutoCloseable {
             try {
                 task.run();
             } catch (RuntimeException e) {
-                LOG.warn("[{}] a watch task failed; the watch thread goes on", label, e);
+                LOG.warn("[{}] a {} task failed; the thread goes on", label, role, e);
             }
         };
     }
