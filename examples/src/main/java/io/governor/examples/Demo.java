@@ -9,6 +9,9 @@ import io.governor.api.repository.LockLease;
 import io.governor.api.repository.RepositoryConfig;
 import io.governor.core.Governance;
 import io.governor.core.GovernanceAdmin;
+import io.governor.core.RevisionRecord;
+import io.governor.core.RolloutPlan;
+import io.governor.core.RolloutResult;
 import io.governor.core.InstanceInfo;
 import org.apache.curator.test.TestingServer;
 
@@ -68,6 +71,7 @@ public final class Demo {
             splitReads();
             disableReplica(admin);
             failOver(admin);
+            rollOut(admin);
             circuitBreak(admin);
             locks();
 
@@ -142,6 +146,32 @@ public final class Demo {
         for (int i = 0; i < instances.size(); i++) {
             say("instance " + (i + 1) + " writes now go to " + whoAmI(dataSources.get(instances.get(i)), false));
         }
+    }
+
+    private void rollOut(GovernanceAdmin admin) {
+        step("Roll a change out to one instance first; keep history; roll back");
+        DatabaseConfig current = admin.database("orders");
+        String before = admin.revision("orders");
+        DatabaseConfig unreachable = current.withDataSource("replica_0",
+                DataSourceConfig.of("jdbc:h2:tcp://127.0.0.1:1/nowhere", "sa", "").with("connectionTimeout", "250"));
+        RolloutResult bad = admin.rollout("orders", unreachable,
+                RolloutPlan.instances(instances.get(2).instanceId()).timeout(CONVERGE).message("move replica_0 (typo in host)"));
+        say("rollout to instance 3 of a replica it cannot reach: " + bad.outcome() + "; " + bad.reason());
+        say("instances 1 and 2 never saw it; every instance runs " + before + " again");
+        DatabaseConfig bigger = current.withDataSource("replica_0",
+                current.dataSources().get("replica_0").with("maximumPoolSize", "6"));
+        RolloutResult good = admin.withMessage("replica_0 pool 6").rollout("orders", bigger,
+                RolloutPlan.any(1).timeout(CONVERGE));
+        admin.awaitConvergence("orders", good.revision(), CONVERGE);
+        say("rollout to one instance of a bigger replica_0 pool: " + good.outcome() + ", revision " + good.revision());
+        for (RevisionRecord r : admin.history("orders").subList(0, 3)) {
+            say("history: " + r.revision() + " " + r.outcome() + " by " + r.user() + "@" + r.host()
+                    + (r.message() == null ? "" : " (" + r.message() + ")"));
+        }
+        admin.diff("orders", before, good.revision()).toString().lines().forEach(l -> say("diff: " + l));
+        String back = admin.rollback("orders", before);
+        admin.awaitConvergence("orders", back, CONVERGE);
+        say("rolled back to " + back + " (the same revision as before): every instance runs it");
     }
 
     private void circuitBreak(GovernanceAdmin admin) throws SQLException {

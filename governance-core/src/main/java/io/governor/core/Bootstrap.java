@@ -29,12 +29,20 @@ import java.util.function.Supplier;
  * start here, unless {@code governance.strictStartup} is on ({@link DatabaseGovernor#start}); a
  * database whose first configuration this instance wrote records it as the last good revision.
  *
+ * <p>What it writes is kept in the history ({@link History}) as an admin's write is, with the
+ * message {@link #LOCAL_MESSAGE} or {@link #SEED_MESSAGE} and this process's host and user; a
+ * {@code local} start that leaves the content as it was keeps nothing.
+ *
  * <p>Runs once, on the thread that builds {@link Governance}; blocks on the centers and the pool
  * checks.
  */
 final class Bootstrap {
 
     private static final Logger LOG = LoggerFactory.getLogger(Bootstrap.class);
+    /** The history message of a start-up that overwrote the center ({@code bootstrap: local}). */
+    static final String LOCAL_MESSAGE = "start-up: local configuration written (bootstrap=local)";
+    /** The history message of a start-up that seeded an empty center ({@code bootstrap: center}). */
+    static final String SEED_MESSAGE = "start-up: center seeded from the local configuration (bootstrap=center)";
 
     private final GovernanceConfig cfg;
     private final ConfigService center;
@@ -81,15 +89,19 @@ final class Bootstrap {
             pending.add(db);
         }
         if (writeProps) {
-            center.writeProps(cfg.props(), local ? null : "");
+            boolean same = centerProps.getKey().equals(cfg.props()) && !centerProps.getValue().isEmpty();
+            center.writeProps(cfg.props(), local ? null : "", same ? null : center.history().propsEntry(cfg.props(),
+                    local ? LOCAL_MESSAGE : SEED_MESSAGE, RevisionRecord.Outcome.PUBLISHED));
         }
         for (String db : pending) {
             DatabaseConfig mine = cfg.databases().get(db);
             if (local) {
-                center.overwrite(db, mine, null);
+                boolean same = centerProps.getKey().equals(props) && holds(db, mine);
+                center.overwrite(db, mine, null, List.of(), same ? null
+                        : center.history().entry(db, mine, props, LOCAL_MESSAGE, RevisionRecord.Outcome.PUBLISHED));
                 LOG.info("[{}] database '{}': local configuration written to the center (bootstrap=local)", namespace, db);
                 governors.get(db).recordLastGoodIfAbsent();
-            } else if (center.seed(db, mine)) {
+            } else if (center.seed(db, mine, center.history().entry(db, mine, props, SEED_MESSAGE, RevisionRecord.Outcome.PUBLISHED))) {
                 LOG.info("[{}] database '{}': center had no configuration; seeded it from the local one, checked and"
                         + " connected here (bootstrap=center)", namespace, db);
                 governors.get(db).recordLastGoodIfAbsent();
@@ -101,6 +113,21 @@ final class Bootstrap {
                     return null;
                 });
             }
+        }
+    }
+
+    /**
+     * Whether the center holds exactly {@code config} for the database already: a restart under
+     * {@code bootstrap: local} that changes nothing keeps no history entry (else every restart of
+     * every instance would push real changes out of the bounded history). A read that fails counts
+     * as "no".
+     */
+    private boolean holds(String db, DatabaseConfig config) {
+        try {
+            DatabaseSnapshot s = center.load(db);
+            return s.exists() && s.config().equals(config);
+        } catch (GovernanceException e) {
+            return false;
         }
     }
 

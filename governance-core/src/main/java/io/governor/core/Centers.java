@@ -34,7 +34,7 @@ record Centers(RegistryRepository registryRepository, Repository configRepositor
                 throw e;
             }
         }
-        return new Centers(registry, config, new ConfigService(config, codec, cfg.namespace()),
+        return new Centers(registry, config, new ConfigService(config, codec, cfg.namespace(), cfg.historyLimit()),
                 new RegistryService(registry, codec, cfg.namespace()), new Instances(registry, codec));
     }
 

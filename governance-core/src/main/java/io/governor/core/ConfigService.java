@@ -53,11 +53,23 @@ final class ConfigService {
     private final AtomicBoolean casWarned = new AtomicBoolean();
     /** The last decoded value of each config node, by key (see {@link #decode}). */
     private final Map<String, Decoded> decoded = new ConcurrentHashMap<>();
+    private final History history;
 
     ConfigService(Repository repo, YamlCodec codec, String namespace) {
+        this(repo, codec, namespace, io.governor.api.config.GovernanceConfig.DEFAULT_HISTORY_LIMIT);
+    }
+
+    /** @param historyLimit how many revisions {@link #history()} keeps per database and for the props */
+    ConfigService(Repository repo, YamlCodec codec, String namespace, int historyLimit) {
         this.repo = repo;
         this.codec = codec;
         this.namespace = namespace;
+        this.history = new History(repo, codec, namespace, historyLimit);
+    }
+
+    /** The kept revisions in this center. */
+    History history() {
+        return history;
     }
 
     Repository repository() {
@@ -215,11 +227,14 @@ final class ConfigService {
      * @return false if {@code expected} no longer matches (nothing written)
      */
     boolean overwrite(String db, DatabaseConfig config, DatabaseSnapshot expected) {
-        return overwrite(db, config, expected, List.of());
+        return overwrite(db, config, expected, List.of(), null);
     }
 
-    /** As {@link #overwrite(String, DatabaseConfig, DatabaseSnapshot)}, with {@code guards} (checks) in the same commit. */
-    boolean overwrite(String db, DatabaseConfig config, DatabaseSnapshot expected, List<Operation> guards) {
+    /**
+     * As {@link #overwrite(String, DatabaseConfig, DatabaseSnapshot)}, with {@code guards} (checks) in the same
+     * commit, keeping {@code entry} (if any) as {@link #commit(List, History.Entry)} does.
+     */
+    boolean overwrite(String db, DatabaseConfig config, DatabaseSnapshot expected, List<Operation> guards, History.Entry entry) {
         validate(db, config);
         JdbcRuntime.checkAll(db, config);
         List<Operation> ops = new ArrayList<>(guards);
@@ -233,7 +248,7 @@ final class ConfigService {
         config.dataSources().forEach((n, c) -> ops.add(Operation.put(NodePaths.dataSource(db, n), codec.writeDataSource(c))));
         ops.add(Operation.put(NodePaths.rules(db), codec.writeRules(config.rules())));
         stale.forEach(n -> ops.add(Operation.delete(NodePaths.dataSource(db, n))));
-        return commit(ops);
+        return commit(ops, entry);
     }
 
     /**
@@ -244,6 +259,11 @@ final class ConfigService {
      * @return true if written, false if the center already had one
      */
     boolean seed(String db, DatabaseConfig config) {
+        return seed(db, config, null);
+    }
+
+    /** {@link #seed(String, DatabaseConfig)} that keeps {@code entry} (if seeded) as {@link #commit(List, History.Entry)} does. */
+    boolean seed(String db, DatabaseConfig config, History.Entry entry) {
         validate(db, config);
         JdbcRuntime.checkAll(db, config);
         String rulesKey = NodePaths.rules(db);
@@ -258,18 +278,35 @@ final class ConfigService {
                 ops.add(Operation.put(NodePaths.dataSource(db, n), codec.writeDataSource(c)));
             });
             ops.add(Operation.put(rulesKey, codec.writeRules(config.rules())));
-            return repo.commit(ops);
+            return commit(ops, entry);
         }
         if (load(db).exists()) {
             return false;
         }
         config.dataSources().forEach((n, c) -> compareAndSet(NodePaths.dataSource(db, n), null, codec.writeDataSource(c)));
-        return compareAndSet(rulesKey, null, codec.writeRules(config.rules()));
+        return recordedAfter(compareAndSet(rulesKey, null, codec.writeRules(config.rules())), entry);
     }
 
     /** Writes props; with {@code expectedRaw} non-null, only if the node still holds that text ("" = absent). */
     boolean writeProps(GovernanceProps props, String expectedRaw) {
+        return writeProps(props, expectedRaw, null);
+    }
+
+    /** {@link #writeProps(GovernanceProps, String)} that keeps {@code entry} as {@link #commit(List, History.Entry)} does. */
+    boolean writeProps(GovernanceProps props, String expectedRaw, History.Entry entry) {
         String text = codec.writeProps(props);
+        if (entry != null && repo.capabilities().contains(Capability.TRANSACTION)) {
+            List<Operation> ops = new ArrayList<>();
+            if (expectedRaw != null) {
+                ops.add(Operation.check(NodePaths.PROPS, expectedRaw.isEmpty() ? null : expectedRaw));
+            }
+            ops.add(Operation.put(NodePaths.PROPS, text));
+            return commit(ops, entry);
+        }
+        return recordedAfter(writePropsText(text, expectedRaw), entry);
+    }
+
+    private boolean writePropsText(String text, String expectedRaw) {
         if (expectedRaw == null) {
             repo.put(NodePaths.PROPS, text);
             return true;
@@ -348,6 +385,39 @@ final class ConfigService {
             }
         }
         return true;
+    }
+
+    /**
+     * {@link #commit(List)} that keeps a revision in the history ({@link History}): where the
+     * repository has {@link Capability#TRANSACTION}, its put is part of the same transaction, so the
+     * change and its entry land together or not at all; elsewhere it is put right after the change
+     * has applied, and a failure there is a WARN, not a failed write. Then the history is trimmed
+     * (best effort). An entry too large for one node is not kept (a WARN). {@code entry} may be null.
+     *
+     * @return false if a check failed (nothing written, nothing kept)
+     */
+    boolean commit(List<Operation> ops, History.Entry entry) {
+        if (entry == null || !history.fits(entry)) {
+            return commit(ops);
+        }
+        if (!repo.capabilities().contains(Capability.TRANSACTION)) {
+            return recordedAfter(commit(ops), entry);
+        }
+        List<Operation> all = new ArrayList<>(ops);
+        all.add(entry.put());
+        if (!repo.commit(all)) {
+            return false;
+        }
+        history.trim(entry);
+        return true;
+    }
+
+    /** Keeps {@code entry} (if any) after a write without transaction that {@code applied}. */
+    private boolean recordedAfter(boolean applied, History.Entry entry) {
+        if (applied && entry != null && history.fits(entry)) {
+            history.recordAfter(entry);
+        }
+        return applied;
     }
 
     private static Operation.Check checkOf(List<Operation> ops, String key) {

@@ -58,6 +58,14 @@ import java.util.function.UnaryOperator;
  * source and key, and nothing is written. A URL that no JDBC driver of the admin's process claims
  * is written unchecked.
  *
+ * <p><b>History.</b> Every write that changes a database's or the props' content keeps the revision
+ * it leads to in the config center, with its content, time, author (host, user, the message of
+ * {@link #withMessage}) and outcome: in the same transaction as the change where the center has
+ * one, else right after it (a failure there is a WARN, the write has applied). The newest
+ * {@code governance.historyLimit} revisions are kept per database and for the props (default 100).
+ * Read them with {@link #history}, {@link #content} and {@link #diff}; publish one again with
+ * {@link #rollback}. See docs/operations.md, "History and rollback".
+ *
  * <p>Thread-safe. Every method blocks on the centers. Failures are {@link GovernanceException}s.
  */
 public final class GovernanceAdmin implements AutoCloseable {
@@ -66,6 +74,8 @@ public final class GovernanceAdmin implements AutoCloseable {
     public static final int MAX_UPDATE_ATTEMPTS = 16;
     /** The longest wait between two attempts of {@link #updateRules}, in milliseconds. */
     public static final long MAX_UPDATE_BACKOFF_MS = 100;
+    /** The longest message {@link #withMessage} takes, in characters. */
+    public static final int MAX_MESSAGE_LENGTH = 500;
 
     private static final Logger LOG = LoggerFactory.getLogger(GovernanceAdmin.class);
 
@@ -75,8 +85,16 @@ public final class GovernanceAdmin implements AutoCloseable {
     private final Instances instances;
     private final Rollouts rollouts;
     private final Runnable onClose;
+    /** The message this admin's writes keep in the history ({@link #withMessage}), or null. */
+    private final String message;
 
     GovernanceAdmin(String namespace, ConfigService config, RegistryService registry, Instances instances, Runnable onClose) {
+        this(namespace, config, registry, instances, onClose, null);
+    }
+
+    private GovernanceAdmin(String namespace, ConfigService config, RegistryService registry, Instances instances,
+                            Runnable onClose, String message) {
+        this.message = message;
         this.namespace = namespace;
         this.config = config;
         this.registry = registry;
@@ -140,7 +158,7 @@ public final class GovernanceAdmin implements AutoCloseable {
             ops.add(Operation.check(NodePaths.rules(db), null));
             ops.add(Operation.put(NodePaths.rules(db), config.codec().writeRules(List.of())));
         }
-        if (!write(ops)) {
+        if (!write(ops, kept(db, next, read.props()))) {
             throw rollouts.conflictAfter(db, "add data source '" + ds + "' to database '" + db + "'", "changed concurrently");
         }
         return written("added data source " + db + "/" + ds, next, read.props());
@@ -161,8 +179,9 @@ public final class GovernanceAdmin implements AutoCloseable {
         DatabaseConfig next = snap.config().withDataSource(ds, dataSource);
         config.validate(db, next);
         JdbcRuntime.check(db, ds, dataSource);
-        if (!write(List.of(Operation.check(NodePaths.dataSource(db, ds), raw), Rollouts.guard(db),
-                Operation.put(NodePaths.dataSource(db, ds), config.codec().writeDataSource(dataSource))))) {
+        List<Operation> ops = List.of(Operation.check(NodePaths.dataSource(db, ds), raw), Rollouts.guard(db),
+                Operation.put(NodePaths.dataSource(db, ds), config.codec().writeDataSource(dataSource)));
+        if (!write(ops, kept(db, next, read.props()))) {
             throw rollouts.conflictAfter(db, "replace data source '" + ds + "' of database '" + db + "'", "changed concurrently");
         }
         return written("replaced data source " + db + "/" + ds, next, read.props());
@@ -185,7 +204,7 @@ public final class GovernanceAdmin implements AutoCloseable {
         config.validate(db, next);
         List<Operation> ops = List.of(Operation.check(NodePaths.rules(db), snap.rawRules()),
                 Operation.check(NodePaths.dataSource(db, ds), raw), Rollouts.guard(db), Operation.delete(NodePaths.dataSource(db, ds)));
-        if (!write(ops)) {
+        if (!write(ops, kept(db, next, read.props()))) {
             throw rollouts.conflictAfter(db, "remove data source '" + ds + "' of database '" + db + "'", "changed concurrently");
         }
         return written("removed data source " + db + "/" + ds, next, read.props());
@@ -261,7 +280,7 @@ public final class GovernanceAdmin implements AutoCloseable {
         ops.add(Rollouts.guard(db));
         named.forEach(n -> ops.add(Operation.check(NodePaths.dataSource(db, n), snap.rawDataSources().get(n))));
         ops.add(Operation.put(NodePaths.rules(db), config.codec().writeRules(next.rules())));
-        if (!write(ops)) {
+        if (!write(ops, kept(db, next, read.props()))) {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of(written("replaced rules of " + db, next, read.props()));
@@ -275,7 +294,7 @@ public final class GovernanceAdmin implements AutoCloseable {
      */
     public String replaceDatabase(String db, DatabaseConfig database) {
         GovernanceProps before = props();
-        if (!config.overwrite(db, database, null, List.of(Rollouts.guard(db)))) {
+        if (!config.overwrite(db, database, null, List.of(Rollouts.guard(db)), kept(db, database, before))) {
             throw rollouts.conflictAfter(db, "replace database '" + db + "'", "changed concurrently");
         }
         return written("replaced database " + db, database, before);
@@ -284,7 +303,8 @@ public final class GovernanceAdmin implements AutoCloseable {
     /** Replaces the props; they apply to every database. Returns each database's new revision. */
     public Map<String, String> setProps(GovernanceProps props) {
         var current = config.loadProps();
-        if (!rollouts.writeProps(props, current.getValue())) {
+        History.Entry entry = config.history().propsEntry(props, message, RevisionRecord.Outcome.PUBLISHED);
+        if (!rollouts.writeProps(props, current.getValue(), entry)) {
             throw conflict("set props: changed concurrently");
         }
         LOG.info("[{}] admin set props {}", namespace, props.values());
@@ -410,6 +430,92 @@ public final class GovernanceAdmin implements AutoCloseable {
         return converged;
     }
 
+    /**
+     * A view of this admin whose writes keep {@code message} in the history with the revision they
+     * write (for instance a ticket or the reason for a change). It shares this admin's connections:
+     * closing it does nothing. Does not block.
+     *
+     * @throws GovernanceException {@code INVALID_ARGUMENT} for a blank message or one longer than
+     *                             {@link #MAX_MESSAGE_LENGTH} characters
+     */
+    public GovernanceAdmin withMessage(String message) {
+        if (message == null || message.isBlank() || message.length() > MAX_MESSAGE_LENGTH) {
+            throw new GovernanceException(ErrorCode.INVALID_ARGUMENT, "admin message: must be 1 to " + MAX_MESSAGE_LENGTH
+                    + " characters, not blank; got " + (message == null ? "null" : message.length() + " characters"));
+        }
+        return new GovernanceAdmin(namespace, config, registry, instances, () -> { }, message);
+    }
+
+    /**
+     * The kept revisions of a database, newest first (at most {@code governance.historyLimit}). An
+     * entry that does not decode is left out with a WARN. Empty for a database with no history.
+     */
+    public List<RevisionRecord> history(String db) {
+        return config.history().read(History.scope(db)).stream().map(History.Kept::record).toList();
+    }
+
+    /** The kept revisions of the props, newest first; each revision is the digest of the props alone. */
+    public List<RevisionRecord> historyOfProps() {
+        return config.history().read(NodePaths.HISTORY_PROPS).stream().map(History.Kept::record).toList();
+    }
+
+    /**
+     * The database configuration a revision had: its newest kept entry, or the center's current
+     * configuration if that is the revision.
+     *
+     * @throws GovernanceException {@code NOT_FOUND} naming the database and revision when neither
+     */
+    public DatabaseConfig content(String db, String revision) {
+        return Rollback.content(config, db, revision).database();
+    }
+
+    /**
+     * What changed from one revision of a database to another (either may be the current one).
+     * Secrets never appear in it (see {@link RevisionDiff}).
+     *
+     * @throws GovernanceException {@code NOT_FOUND} naming the revision that is neither kept nor current
+     */
+    public RevisionDiff diff(String db, String fromRevision, String toRevision) {
+        StoredContent a = Rollback.content(config, db, fromRevision);
+        StoredContent b = Rollback.content(config, db, toRevision);
+        return RevisionDiff.between(db, fromRevision, a.database(), a.props(), toRevision, b.database(), b.props());
+    }
+
+    /**
+     * Publishes the kept content of a revision (data sources and rules; the props stay as they are)
+     * as the database's configuration, compare-and-set against the configuration read: one
+     * transaction that checks every node as read, so a change the rollback did not see makes it fail
+     * and nothing is written. The entry that was current gets the outcome
+     * {@link RevisionRecord.Outcome#ROLLED_BACK}; the new one the message {@code rollback to <revision>}
+     * (and this admin's message). The content is checked as a write's is. When the center already
+     * holds that content, nothing is written. Not blindly retryable after {@code OUTCOME_UNKNOWN}: read
+     * {@link #revision} first.
+     *
+     * @return the revision written: {@code revision} itself unless the props changed since
+     * @throws GovernanceException {@code CAPABILITY_MISSING} on a config center without
+     *         {@code TRANSACTION} and {@code COMPARE_AND_SET} (Apollo, Nacos), {@code NOT_FOUND} for a revision not kept,
+     *         {@code CONFLICT} when the configuration changed after it was read or a rollout of the
+     *         database is open (naming it; nothing written),
+     *         {@code INVALID_CONFIG} when the kept content fails the checks of a write
+     */
+    public String rollback(String db, String revision) {
+        return rollback(db, revision, null);
+    }
+
+    /**
+     * As {@link #rollback(String, String)}, but only if the database's current revision is
+     * {@code expectedCurrentRevision} (for instance the one a {@link #diff} was read against);
+     * {@code CONFLICT} naming both otherwise, nothing written. A null expectation checks nothing.
+     */
+    public String rollback(String db, String revision, String expectedCurrentRevision) {
+        StoredContent written = Rollback.run(config, rollouts, db, revision, expectedCurrentRevision, message);
+        if (written.database() == null) {
+            LOG.info("[{}] admin rollback of {} to {}: the center holds that content already; nothing written", namespace, db, revision);
+            return revision(db);
+        }
+        return written("rolled back " + db + " to " + revision, written.database(), written.props());
+    }
+
     // ---------------------------------------------------------------- rollouts
 
     /**
@@ -441,7 +547,8 @@ public final class GovernanceAdmin implements AutoCloseable {
      *         while the rollout was being written
      */
     public RolloutResult rollout(String db, DatabaseConfig next, RolloutPlan plan) {
-        return rollouts.start(db, next, plan);
+        // a plan without a message takes this admin's (withMessage)
+        return rollouts.start(db, next, plan != null && plan.message().isEmpty() && message != null ? plan.message(message) : plan);
     }
 
     /**
@@ -491,6 +598,16 @@ public final class GovernanceAdmin implements AutoCloseable {
 
     private boolean write(List<Operation> ops) {
         return config.commit(ops);
+    }
+
+    /** Commits a write with the history entry of what it leads to (see {@link ConfigService#commit(List, History.Entry)}). */
+    private boolean write(List<Operation> ops, History.Entry entry) {
+        return config.commit(ops, entry);
+    }
+
+    /** The history entry of a direct write of {@code next}, with this admin's message. */
+    private History.Entry kept(String db, DatabaseConfig next, GovernanceProps props) {
+        return config.history().entry(db, next, props, message, RevisionRecord.Outcome.PUBLISHED);
     }
 
     /**

@@ -2,10 +2,8 @@ package io.governor.core;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
-import io.governor.api.config.DataSourceConfig;
 import io.governor.api.config.DatabaseConfig;
 import io.governor.api.config.GovernanceProps;
-import io.governor.api.config.RuleConfig;
 import io.governor.api.repository.Capability;
 import io.governor.api.repository.Repository;
 import io.governor.api.repository.VersionedValue;
@@ -15,10 +13,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * A database's last good revision: the last revision that every instance governing it applied
@@ -27,7 +23,7 @@ import java.util.TreeMap;
  * current revision can start on it instead ({@link DatabaseGovernor#start}).
  *
  * <p>The node is a plain YAML map: {@code revision}, {@code recorded} (an ISO-8601 instant),
- * {@code props}, {@code rules} and {@code dataSources} (name to text), the last three holding the
+ * and the {@link StoredContent} texts {@code props}, {@code rules} and {@code dataSources} (name to text), holding the
  * canonical texts the codec writes for each node, so decoding reuses the codec, its limits and its
  * messages, and applying the decoded content gives exactly {@code revision} (checked on read).
  *
@@ -148,16 +144,11 @@ final class LastGood {
 
     /** The node's text for a content (see the class comment). */
     String encode(String revision, Instant recorded, DatabaseConfig database, GovernanceProps props) {
-        YamlCodec codec = config.codec();
-        Map<String, Object> dataSources = new TreeMap<>();
-        database.dataSources().forEach((name, ds) -> dataSources.put(name, codec.writeDataSource(ds)));
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("revision", revision);
         doc.put("recorded", recorded.toString());
-        doc.put("props", codec.writeProps(props));
-        doc.put("rules", codec.writeRules(database.rules()));
-        doc.put("dataSources", dataSources);
-        return codec.writePlainMap(doc);
+        doc.putAll(new StoredContent(database, props).texts(config.codec()));
+        return config.codec().writePlainMap(doc);
     }
 
     /**
@@ -176,19 +167,9 @@ final class LastGood {
         } catch (DateTimeParseException e) {
             throw invalid(source, "'recorded' is not an ISO-8601 instant");
         }
-        GovernanceProps props = codec.readProps(field(doc, "props", source), source + " (props)");
-        List<RuleConfig> rules = codec.readRules(field(doc, "rules", source), source + " (rules)");
-        if (!(doc.get("dataSources") instanceof Map<?, ?> texts)) {
-            throw invalid(source, "'dataSources' is missing or not a mapping");
-        }
-        Map<String, DataSourceConfig> dataSources = new TreeMap<>();
-        texts.forEach((name, value) -> {
-            if (!(value instanceof String s)) {
-                throw invalid(source, "data source '" + name + "' is not a text");
-            }
-            dataSources.put(String.valueOf(name), codec.readDataSource(s, source + " (data source " + name + ")"));
-        });
-        DatabaseConfig database = new DatabaseConfig(dataSources, rules);
+        StoredContent content = StoredContent.read(codec, doc, source);
+        DatabaseConfig database = content.database();
+        GovernanceProps props = content.props();
         config.validate(db, database);
         String actual = config.revision(database, props);
         if (!actual.equals(revision)) {

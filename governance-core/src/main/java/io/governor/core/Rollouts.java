@@ -91,11 +91,12 @@ final class Rollouts {
         ops.add(guard(db));
         ops.add(Operation.check(NodePaths.PROPS, props.getValue().isEmpty() ? null : props.getValue()));
         ops.add(Operation.put(NodePaths.rollout(db), text));
-        if (!config.commit(ops)) {
+        History.Entry entry = config.history().entry(db, next, props.getKey(),
+                plan.message().isEmpty() ? null : plan.message(), RevisionRecord.Outcome.ROLLOUT);
+        if (!config.commit(ops, entry)) {
             throw conflictAfter(db, "start " + what, "the database or the props changed concurrently");
         }
         LOG.info("[{}] admin started {}", namespace, r.describe());
-        // issue 22: record history outcome here (rollout started: candidate revision r.revision(), author, message)
         return await(r, text, plan);
     }
 
@@ -143,10 +144,9 @@ final class Rollouts {
 
     /** A failed wait: withdraws the rollout unless another admin ended it first (then says how). */
     private RolloutResult ended(Rollout r, String text, String instanceId, String reason) {
-        if (instanceId != null && withdraw(r.database(), text)) {
+        if (instanceId != null && withdraw(r, text)) {
             LOG.warn("[{}] admin withdrew rollout {} of database '{}': instance {} {}", namespace, r.id(), r.database(),
                     instanceId, reason);
-            // issue 22: record history outcome here (withdrawn: rejected / timeout / instance left, instanceId, reason)
             return new RolloutResult(RolloutResult.Outcome.WITHDRAWN, r.id(), r.revision(), instanceId, reason);
         }
         // Another admin promoted or aborted it while this one waited.
@@ -168,7 +168,9 @@ final class Rollouts {
 
     /**
      * One transaction: the rollout node is still {@code text}, the database's nodes are still as read; the
-     * candidate's changed nodes are written, its missing data sources deleted, the rollout node deleted.
+     * candidate's changed nodes are written, its missing data sources deleted, the rollout node deleted, and
+     * the candidate's history entry marked PROMOTED. Then the promoted revision is recorded as the
+     * database's last good one ({@link LastGood}; a failure there is a WARN).
      */
     private String promote(Rollout r, String text) {
         String db = r.database();
@@ -186,6 +188,7 @@ final class Rollouts {
         now.rawDataSources().keySet().stream().filter(n -> !r.rawDataSources().containsKey(n))
                 .forEach(n -> ops.add(Operation.delete(NodePaths.dataSource(db, n))));
         ops.add(Operation.delete(NodePaths.rollout(db)));
+        config.history().outcomePut(History.scope(db), r.revision(), RevisionRecord.Outcome.PROMOTED).ifPresent(ops::add);
         if (!config.commit(ops)) {
             throw new GovernanceException(ErrorCode.CONFLICT, "promote rollout " + r.id() + " of database '" + db
                     + "': " + (read(db).isPresent() ? "the database changed concurrently; try again"
@@ -193,7 +196,7 @@ final class Rollouts {
         }
         String rev = config.revision(r.candidate(), config.loadProps().getKey());
         LOG.info("[{}] admin promoted rollout {} of database '{}' -> revision {}", namespace, r.id(), db, rev);
-        // issue 22: record history outcome here (promoted: r.revision(), rev)
+        new LastGood(config, namespace).record(db, rev);
         return rev;
     }
 
@@ -201,17 +204,19 @@ final class Rollouts {
         String what = "abort the rollout of database '" + db + "'";
         requireTransactions(what);
         Open o = read(db).orElseThrow(() -> noRollout(what));
-        if (!withdraw(db, o.text())) {
+        if (!withdraw(o.rollout(), o.text())) {
             throw new GovernanceException(ErrorCode.CONFLICT, what + ": another admin promoted or aborted it first");
         }
         LOG.info("[{}] admin aborted {}", namespace, o.rollout().describe());
-        // issue 22: record history outcome here (withdrawn: aborted)
     }
 
-    /** Deletes the rollout node if it still holds {@code text}. */
-    private boolean withdraw(String db, String text) {
-        String key = NodePaths.rollout(db);
-        return config.commit(List.of(Operation.check(key, text), Operation.delete(key)));
+    /** Deletes the rollout node if it still holds {@code text}, and marks the candidate's history entry WITHDRAWN. */
+    private boolean withdraw(Rollout r, String text) {
+        String key = NodePaths.rollout(r.database());
+        List<Operation> ops = new ArrayList<>(List.of(Operation.check(key, text), Operation.delete(key)));
+        config.history().outcomePut(History.scope(r.database()), r.revision(), RevisionRecord.Outcome.WITHDRAWN)
+                .ifPresent(ops::add);
+        return config.commit(ops);
     }
 
     // ---------------------------------------------------------------- reading
@@ -322,19 +327,21 @@ final class Rollouts {
      * Writes the props if they still have the text {@code expectedRaw} ("" = absent) and, on a center with
      * transactions, no database has an open rollout (a props change changes every database's revision).
      *
+     * Keeps {@code entry} in the props' history as {@link ConfigService#commit(List, History.Entry)} does.
+     *
      * @return false if the props changed concurrently
      * @throws GovernanceException {@code CONFLICT} naming an open rollout
      */
-    boolean writeProps(GovernanceProps props, String expectedRaw) {
+    boolean writeProps(GovernanceProps props, String expectedRaw, History.Entry entry) {
         if (!transactions()) {
-            return config.writeProps(props, expectedRaw);
+            return config.writeProps(props, expectedRaw, entry);
         }
         List<String> dbs = config.databaseNames();
         List<Operation> ops = new ArrayList<>();
         ops.add(Operation.check(NodePaths.PROPS, expectedRaw.isEmpty() ? null : expectedRaw));
         dbs.forEach(db -> ops.add(guard(db)));
         ops.add(Operation.put(NodePaths.PROPS, config.codec().writeProps(props)));
-        if (config.commit(ops)) {
+        if (config.commit(ops, entry)) {
             return true;
         }
         for (String db : dbs) {

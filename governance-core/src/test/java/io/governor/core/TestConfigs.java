@@ -53,4 +53,10 @@ final class TestConfigs {
         }
         return b.build();
     }
+
+    /** An admin of namespace {@code ns} whose configuration goes through {@code config} and whose registry is {@code registry}. */
+    static GovernanceAdmin admin(ConfigService config, io.governor.api.repository.RegistryRepository registry) {
+        return new GovernanceAdmin("ns", config, new RegistryService(registry, config.codec(), "ns"),
+                new Instances(registry, config.codec()), () -> { });
+    }
 }

@@ -9,12 +9,14 @@ import io.governor.api.event.GovernanceListener;
 import io.governor.api.event.StateEvent;
 import io.governor.bench.support.BenchContext;
 import io.governor.bench.support.Stats;
+import io.governor.core.ControlChange;
 import io.governor.core.Governance;
 import io.governor.core.GovernanceAdmin;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +32,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * replica, and the clock runs from just before the call until every instance has stopped routing
  * reads to it (its {@code DATA_SOURCE ... DISABLED} state event, sent right after the routing
  * snapshot without the replica is published). After each disable the replica is enabled again,
- * unrecorded. The raw floor is measured in the same run and under the same load: N bare
- * {@code CuratorCache}s, each on its own client, seeing one write ({@code RawFloor}).
+ * unrecorded, and the next disable waits until every instance's status shows it enabled
+ * ({@code awaitControl}): each disable starts with nothing in flight, as each of the floor's writes
+ * does (its watchers do nothing after they saw a value; an instance writes its status;
+ * {@code -Dbench.control.quietStart=false} starts it at once instead, as before 2026-12-02). The raw
+ * floor is measured in the same run and under the same load: N bare {@code CuratorCache}s, each on
+ * its own client, seeing one write ({@code RawFloor}).
  *
  * <p>Two loads: readers light (one thread, a read-only {@code SELECT 1} on some instance every
  * millisecond) and readers busy (four threads per core running read-only {@code SELECT 1} through
@@ -43,6 +49,16 @@ public final class ControlPropagation {
 
     private static final String DB = "orders";
     private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(30);
+    private static final ControlChange ENABLED = new ControlChange(DB, "replica_0", null, "ENABLED");
+    /**
+     * Whether each disable waits for the statuses of the enable before it (default); false: the
+     * disable follows the enable's last state event at once, as before 2026-12-02, while the
+     * instances' status writes of the enable are still under way.
+     */
+    private static final boolean QUIET_START = !"false".equals(System.getProperty("bench.control.quietStart"));
+    /** A pause before every write, Governor's and the floor's alike (outside the timing). */
+    private static final long PAUSE_MS = Long.getLong("bench.control.pauseMs", 0);
 
     private ControlPropagation() {
     }
@@ -60,7 +76,12 @@ public final class ControlPropagation {
                 .append("writer writes); time from just before the write until every ")
                 .append("instance has stopped routing reads to it (its `DATA_SOURCE orders/replica_0 DISABLED` state event, ")
                 .append("sent right after the routing snapshot without it is published). The replica is enabled again, ")
-                .append("unrecorded, after each disable. Raw floor, in the same run under the same load: N `CuratorCache`s, ")
+                .append("unrecorded, after each disable, ")
+                .append(QUIET_START ? "and the next disable waits until every instance's status shows it enabled "
+                        + "(`awaitControl`), so that it starts with nothing in flight, as each of the floor's writes does. "
+                        : "and the next disable follows the last `ENABLED` event at once (`-Dbench.control.quietStart=false`), "
+                        + "while the instances' status writes of the enable are still under way. ")
+                .append("Raw floor, in the same run under the same load: N `CuratorCache`s, ")
                 .append("each on its own `CuratorFramework`, seeing one `setData` by a separate client. ")
                 .append(pushes).append(" recorded disables per row after ").append(warmup).append(" unrecorded ones; ")
                 .append("the floor gets the same counts. Readers light: one thread, a read-only `SELECT 1` on the instances ")
@@ -71,8 +92,8 @@ public final class ControlPropagation {
                 .append("writes with a read and a guarded write (about three more round trips before the write lands), ")
                 .append("with ").append(Math.min(warmup, 100)).append(" unrecorded disables first.\n\n")
                 .append("| readers | Governor last-of-N p50 / p99 / max (ms) | raw floor last-of-N p50 / p99 / max (ms) ")
-                .append("| ratio p50 | ratio p99 | Governor per-instance p50 / p99 (ms) | through `GovernanceAdmin`, last-of-N p50 / p99 / max (ms) | reads during the row |\n")
-                .append("|---|---|---|---|---|---|---|---|\n");
+                .append("| ratio p50 | ratio p99 | Governor per-instance p50 / p99 (ms) | raw floor per-instance p50 / p99 (ms) | through `GovernanceAdmin`, last-of-N p50 / p99 / max (ms) | reads during the row |\n")
+                .append("|---|---|---|---|---|---|---|---|---|\n");
         String tag = UUID.randomUUID().toString().substring(0, 8);
         GovernanceConfig cfg = config(ctx, tag);
         List<Governance> instances = new ArrayList<>();
@@ -109,17 +130,18 @@ public final class ControlPropagation {
             for (String load : List.of("light", "busy")) {
                 try (Readers readers = new Readers(instances, load.equals("light") ? 1 : busyThreads, load.equals("light"))) {
                     long reads0 = readers.reads();
-                    Propagation.Result raw = RawFloor.measure(ctx, "zookeeper", n, pushes, new Propagation.Warmup(warmup, warmup, 0, true));
+                    Propagation.Result raw = RawFloor.measure(ctx, "zookeeper", n, pushes, new Propagation.Warmup(warmup, warmup, 0, true),
+                            PAUSE_MS);
                     Result gov = measure(disabled -> writer.setData().forPath(node,
                             (disabled ? "DISABLED" : "ENABLED").getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                            seen, signal, pushes, warmup);
+                            admin, seen, signal, pushes, warmup);
                     Result viaAdmin = measure(disabled -> {
                         if (disabled) {
                             admin.disableDataSource(DB, "replica_0");
                         } else {
                             admin.enableDataSource(DB, "replica_0");
                         }
-                    }, seen, signal, pushes, Math.min(warmup, 100));
+                    }, admin, seen, signal, pushes, Math.min(warmup, 100));
                     long reads = readers.reads() - reads0;
                     md.append("| ").append(load)
                             .append(" | ").append(gov.last().millis())
@@ -127,11 +149,14 @@ public final class ControlPropagation {
                             .append(" | ").append(String.format("%.2f", (double) gov.last().p50Nanos() / raw.last().p50Nanos()))
                             .append(" | ").append(String.format("%.2f", (double) gov.last().p99Nanos() / raw.last().p99Nanos()))
                             .append(" | ").append(Stats.ms(gov.each().p50Nanos())).append(" / ").append(Stats.ms(gov.each().p99Nanos()))
+                            .append(" | ").append(Stats.ms(raw.each().p50Nanos())).append(" / ").append(Stats.ms(raw.each().p99Nanos()))
                             .append(" | ").append(viaAdmin.last().millis())
                             .append(" | ").append(reads)
                             .append(" |\n");
-                    System.out.printf("control readers %s: governor last %s, raw last %s%n", load, gov.last().millis(),
-                            raw.last().millis());
+                    System.out.printf("control readers %s: governor last %s, raw last %s; per instance: governor %s, raw %s; "
+                            + "JIT compilation during Governor's recorded disables: %.2f ms per disable%n",
+                            load, gov.last().millis(), raw.last().millis(), gov.each().millis(), raw.each().millis(),
+                            gov.jitMillisPerDisable());
                 }
             }
         } finally {
@@ -142,7 +167,8 @@ public final class ControlPropagation {
         ctx.report("control", md.toString());
     }
 
-    record Result(Stats last, Stats each) {
+    /** {@code jitMillisPerDisable}: the JIT's compile time (elapsed, all threads) during the recorded disables, per disable. */
+    record Result(Stats last, Stats each, double jitMillisPerDisable) {
     }
 
     /** Sets replica_0 disabled or enabled. */
@@ -151,13 +177,17 @@ public final class ControlPropagation {
         void set(boolean disabled) throws Exception;
     }
 
-    private static Result measure(Control control, List<Map<String, Long>> seen, Object signal, int pushes,
-                                  int warmup) throws Exception {
+    private static Result measure(Control control, GovernanceAdmin admin, List<Map<String, Long>> seen, Object signal,
+                                  int pushes, int warmup) throws Exception {
         int n = seen.size();
         long[] last = new long[pushes];
         long[] each = new long[pushes * n];
+        long jit0 = 0;
         // the replica is enabled at the start and at the end of every iteration
         for (int p = -warmup; p < pushes; p++) {
+            if (p == 0) {
+                jit0 = jitMillis();
+            }
             seen.forEach(Map::clear);
             long t0 = System.nanoTime();
             control.set(true);
@@ -174,8 +204,21 @@ public final class ControlPropagation {
             seen.forEach(Map::clear);
             control.set(false);
             awaitAll(seen, "ENABLED", System.nanoTime(), signal);
+            if (QUIET_START) {
+                // the next disable starts on a quiet center, as the floor's next write does: every
+                // instance has written its status (a write the floor does not make)
+                admin.awaitControl(ENABLED, STATUS_TIMEOUT);
+            }
+            if (PAUSE_MS > 0) {
+                Thread.sleep(PAUSE_MS);
+            }
         }
-        return new Result(Stats.of(last), Stats.of(each));
+        return new Result(Stats.of(last), Stats.of(each), (double) (jitMillis() - jit0) / pushes);
+    }
+
+    /** Time the JIT compilers have spent so far, in ms (as the floor reports it). */
+    private static long jitMillis() {
+        return java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
     private static void awaitAll(List<Map<String, Long>> seen, String state, long t0, Object signal)

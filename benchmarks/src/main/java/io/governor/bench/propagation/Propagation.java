@@ -232,6 +232,12 @@ public final class Propagation {
      */
     static <K> Result pushes(Warmup warmup, int pushes, List<Map<K, Long>> seen, Object signal, String what, Push<K> push)
             throws Exception {
+        return pushes(warmup, pushes, seen, signal, what, push, 0);
+    }
+
+    /** As above, with a pause of {@code pauseMillis} before every push (outside its timing). */
+    static <K> Result pushes(Warmup warmup, int pushes, List<Map<K, Long>> seen, Object signal, String what, Push<K> push,
+                             long pauseMillis) throws Exception {
         String label = what.replace(" revision", "").replace(" push", "");
         int number = 0;
         long[] blockJit = new long[Warmup.QUIET_BLOCKS];
@@ -239,6 +245,9 @@ public final class Propagation {
         long cpuMark = processCpuNanos();
         int done = 0;
         while (done < warmup.max()) {
+            if (pauseMillis > 0) {
+                Thread.sleep(pauseMillis);
+            }
             seen.forEach(Map::clear);
             awaitAll(seen, push.run(++number), System.nanoTime(), signal, what);
             done++;
@@ -267,6 +276,9 @@ public final class Propagation {
         System.out.printf("%s: %d warm-up pushes%s; recorded pushes begin at %s%n", label, done,
                 warmup.enough(done, blockJit) ? "" : " (JIT not quiet at the limit)", java.time.Instant.now());
         for (int p = 0; p < pushes; p++) {
+            if (pauseMillis > 0) {
+                Thread.sleep(pauseMillis);
+            }
             seen.forEach(Map::clear);
             long t0 = System.nanoTime();
             K key = push.run(++number);

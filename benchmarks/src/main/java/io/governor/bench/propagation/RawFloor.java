@@ -51,6 +51,12 @@ final class RawFloor {
     }
 
     static Propagation.Result measure(BenchContext ctx, String backend, int n, int pushes, Propagation.Warmup warmup) throws Exception {
+        return measure(ctx, backend, n, pushes, warmup, 0);
+    }
+
+    /** As above, with a pause of {@code pauseMillis} before every write (outside its timing). */
+    static Propagation.Result measure(BenchContext ctx, String backend, int n, int pushes, Propagation.Warmup warmup,
+                                      long pauseMillis) throws Exception {
         String tag = UUID.randomUUID().toString().substring(0, 8);
         List<Map<Integer, Long>> seen = new ArrayList<>();
         Object signal = new Object();
@@ -70,7 +76,7 @@ final class RawFloor {
             return Propagation.pushes(warmup, pushes, seen, signal, "raw " + backend + " N=" + n + " push", push -> {
                 floor.write(value(push));
                 return push;
-            });
+            }, pauseMillis);
         }
     }
 

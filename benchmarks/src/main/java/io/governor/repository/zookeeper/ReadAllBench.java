@@ -54,7 +54,7 @@ public final class ReadAllBench {
                 db.add(Operation.put("/db/ds/ds" + i, "jdbcUrl: jdbc:h2:mem:ds" + i + "\nusername: app\npassword: pw\n"
                         + "maximumPoolSize: 20\n"));
             }
-            Transaction.commit(client, nodes, db);
+            Transaction.commit(nodes, db);
             Set<String> keys = new LinkedHashSet<>(List.of("/db/rules", "/db/props"));
             Set<String> parents = Set.of("/db/ds");
             var expected = nodes.readAllPipelined(keys, parents); // learns the sizes

@@ -14,6 +14,7 @@ import io.governor.api.repository.Repository;
 import io.governor.core.Governance;
 import io.governor.core.GovernanceAdmin;
 import io.governor.core.RawCenter;
+import io.governor.core.RevisionRecord;
 import io.governor.core.RolloutInfo;
 import io.governor.core.RolloutPlan;
 import io.governor.core.RolloutResult;
@@ -148,6 +149,10 @@ public abstract class RolloutScenarios extends ScenarioSupport {
                         + seen[2].applied + seen[2].rejected);
         assertEquals(base, b.appliedRevision("orders"));
         assertEquals(base, c.appliedRevision("orders"));
+        RevisionRecord kept = admin.history("orders").get(0);
+        assertEquals(r.revision(), kept.revision(), "the candidate is kept in the history");
+        assertEquals(RevisionRecord.Outcome.WITHDRAWN, kept.outcome());
+        assertEquals("move replica_1", kept.message());
     }
 
     @Test
@@ -206,10 +211,16 @@ public abstract class RolloutScenarios extends ScenarioSupport {
         assertEquals("canary", info.message());
         assertEquals(List.of(new RolloutInfo.Chosen(a.instanceId(), RolloutInfo.State.APPLIED, "")), info.chosen());
         assertFalse(info.host().isEmpty() || info.user().isEmpty());
+        assertEquals(canary.revision(), admin.history("orders").get(0).revision());
+        assertEquals(RevisionRecord.Outcome.ROLLOUT, admin.history("orders").get(0).outcome());
 
         String promoted = admin.promote("orders");
 
         assertEquals(canary.revision(), promoted);
+        assertEquals(RevisionRecord.Outcome.PROMOTED, admin.history("orders").get(0).outcome());
+        Repository raw = track(RawCenter.create(center().toBuilder().namespace(namespace).build()));
+        assertEquals(promoted, RawCenter.lastGoodRevision(raw.get(RawCenter.lastGood("orders")).orElseThrow().value()),
+                "a promoted rollout is the database's last good revision");
         admin.awaitConvergence("orders", promoted, WAIT);
         assertEquals(next, admin.database("orders"));
         assertTrue(admin.rollout("orders").isEmpty());
@@ -323,6 +334,8 @@ public abstract class RolloutScenarios extends ScenarioSupport {
 
         second.awaitConvergence("orders", base, WAIT);
         assertEquals(orders(), second.database("orders"));
+        assertEquals(r.revision(), second.history("orders").get(0).revision());
+        assertEquals(RevisionRecord.Outcome.WITHDRAWN, second.history("orders").get(0).outcome());
         fails(ErrorCode.NOT_FOUND, () -> second.abortRollout("orders"), "no open rollout");
     }
 

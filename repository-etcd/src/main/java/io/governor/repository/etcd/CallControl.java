@@ -19,17 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A gRPC interceptor on the repository's channel that bounds and cancels calls:
- *
- * <ul>
- * <li>every unary call except {@code Lock} gets a deadline of the request timeout, so a call made
- *     while no server is reachable ends instead of waiting for a connection forever;</li>
- * <li>{@code Lock} calls (which wait server-side until the lock is free) are tracked by lock name so
- *     that a {@code tryLock} that times out or is interrupted can cancel its call: etcd then withdraws
- *     the waiting lock key.</li>
- * </ul>
- *
- * Streaming calls (watch, keep-alive) are left alone. Thread-safe.
+ * A gRPC interceptor on the repository's channel that bounds and cancels calls: every unary call
+ * but {@code Lock} gets the request timeout as its deadline (so a call made while no server is
+ * reachable ends), and {@code Lock} calls, which wait server-side until the lock is free, are tracked
+ * by lock name so that a {@code tryLock} that times out or is interrupted can cancel its call (etcd
+ * then withdraws the waiting key). Streaming calls (watch, keep-alive) are left alone. Thread-safe.
  */
 final class CallControl implements ClientInterceptor {
 
@@ -57,14 +51,12 @@ final class CallControl implements ClientInterceptor {
         return new TrackedLockCall<>(next.newCall(method, options));
     }
 
-    /** Cancels the pending lock call for {@code name}, if there is one; returns whether one was cancelled. */
-    boolean cancelLock(ByteString name, String why) {
+    /** Cancels the pending lock call for {@code name}, if there is one. */
+    void cancelLock(ByteString name, String why) {
         ClientCall<?, ?> call = pendingLocks.remove(name);
-        if (call == null) {
-            return false;
+        if (call != null) {
+            call.cancel(why, null);
         }
-        call.cancel(why, null);
-        return true;
     }
 
     /**

@@ -5,6 +5,7 @@ import io.etcd.jetcd.ClientBuilder;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.repository.support.Hosts;
+import io.governor.api.repository.support.TimedRequests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,7 @@ final class Connector {
     }
 
     /**
-     * A client on the settings' endpoints with jetcd's own retries turned off ({@link Requests}
+     * A client on the settings' endpoints with jetcd's own retries turned off ({@link TimedRequests}
      * decides what is retried) and {@code control} on every call.
      *
      * @throws GovernanceException {@code INVALID_CONFIG} when the TLS files cannot be used
@@ -67,10 +68,9 @@ final class Connector {
     }
 
     /**
-     * Resolves the host of every endpoint before the client is made (see {@link Hosts}), so that a
-     * name that does not resolve is one clear error instead of gRPC's retries.
-     *
-     * @throws GovernanceException {@code CONNECT_FAILED} "cannot resolve host '...'" when none resolves
+     * Resolves every endpoint's host before the client is made ({@link Hosts}), so that a name that
+     * does not resolve is one clear error, {@code CONNECT_FAILED} "cannot resolve host '...'" when none
+     * resolves, instead of gRPC's retries.
      */
     static void requireResolvableHost(EtcdSettings s) {
         List<String> hosts = s.endpoints().stream().map(URI::getHost).filter(Objects::nonNull).toList();

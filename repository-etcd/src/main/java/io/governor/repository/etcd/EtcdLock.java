@@ -16,6 +16,8 @@ import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.repository.DistributedLock;
 import io.governor.api.repository.LockLease;
+import io.governor.api.repository.support.HeartbeatLease;
+import io.governor.api.repository.support.TimedRequests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,26 +29,20 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A lock on etcd's lock service ({@code v3lockpb.Lock}) under the key {@code /locks/{name}} with the
- * client's lease.
+ * client's lease. The fencing token is the lock key's create revision.
  *
  * <p>etcd names a waiter's key after the lease ({@code /locks/{name}/{leaseHex}}), so two attempts
- * of the same client would share one key. The repository therefore keeps one {@code EtcdLock} per
- * name, whose gate (a fair semaphore) admits one attempt at a time; it is held for as long as the
- * grant is, which also makes the lock non-reentrant within the client. An attempt that times out or is interrupted cancels its call
- * (etcd then withdraws the waiting key) and deletes the key itself in case the grant raced the
- * cancellation.
- *
- * <p>An attempt first tries the uncontended case in one transaction (see {@link #atOnce}): queue the
- * waiter key on the lease and read the queue's head; if it is ours, the lock is granted with the
- * key's create revision from that same transaction. Otherwise the lock service call waits for the
- * grant, and the fencing token - the lock key's create revision - is read back right after it (which
- * also checks that the key still lives on this client's lease: a lease that expired while waiting
- * may leave the service answering for a key that is gone). A zero timeout makes one attempt
- * that waits at most {@link #ONE_ATTEMPT} for the server's answer. Thread-safe.
+ * of the same client would share one key: the repository keeps one {@code EtcdLock} per name, whose
+ * gate (a fair semaphore) admits one attempt at a time and stays taken while the grant is held (so
+ * the lock is not reentrant). An attempt first tries the uncontended case in one transaction
+ * ({@link #atOnce}); otherwise the lock service call waits for the grant, and the key is read back
+ * after it (a lease that expired while waiting may leave the service answering for a key that is
+ * gone). An attempt that times out or is interrupted cancels its call and deletes its key
+ * ({@link #withdraw}). A zero timeout makes one attempt that waits at most {@link #ONE_ATTEMPT} for
+ * the server's answer. Thread-safe.
  */
 final class EtcdLock implements DistributedLock {
 
@@ -66,13 +62,13 @@ final class EtcdLock implements DistributedLock {
     private final Lock lockClient;
     private final KV kv;
     private final CallControl calls;
-    private final Requests requests;
-    private final LeaseKeeper keeper;
+    private final TimedRequests requests;
+    private final HeartbeatLease keeper;
     /** A release could not remove the lock key: the next attempt removes it first, instead of being handed it with its old token. */
     private volatile boolean staleKey;
 
-    EtcdLock(String name, Keys keys, Lock lockClient, KV kv, CallControl calls, Requests requests,
-             LeaseKeeper keeper) {
+    EtcdLock(String name, Keys keys, Lock lockClient, KV kv, CallControl calls, TimedRequests requests,
+             HeartbeatLease keeper) {
         this.name = name;
         this.path = "/locks/" + name;
         this.lockName = keys.key(path);
@@ -92,8 +88,8 @@ final class EtcdLock implements DistributedLock {
     public Optional<LockLease> tryLock(Duration timeout) {
         requests.ensureOpen("lock", path);
         if (timeout == null || timeout.isNegative()) {
-            throw new GovernanceException(ErrorCode.INVALID_ARGUMENT, "lock '" + path + "' on etcd repository "
-                    + requests.where() + ": timeout must be zero or positive, got " + timeout);
+            throw requests.checks().error(ErrorCode.INVALID_ARGUMENT, "lock", path, "timeout must be zero or positive, got "
+                    + timeout, null);
         }
         long deadline = System.nanoTime() + Math.max(timeout.toNanos(), ONE_ATTEMPT.toNanos());
         try {
@@ -101,34 +97,29 @@ final class EtcdLock implements DistributedLock {
                 return Optional.empty();
             }
         } catch (InterruptedException e) {
-            throw GovernanceException.interrupted("lock '" + path + "' on etcd repository " + requests.where(), e);
+            throw requests.interrupted("lock", path, e);
         }
-        boolean granted = false;
+        Optional<LockLease> lease = Optional.empty();
         try {
-            Optional<LockLease> lease = attempt(deadline);
-            granted = lease.isPresent();
+            lease = attempt(deadline);
             return lease;
         } finally {
-            if (!granted) {
-                gate.release();
+            if (lease.isEmpty()) {
+                gate.release(); // else held until the grant ends
             }
         }
     }
 
     private Optional<LockLease> attempt(long deadline) {
-        boolean first = true;
-        while (true) {
+        for (boolean first = true; ; first = false) {
             long leaseId = keeper.leaseId();
             if (staleKey) {
                 requests.idempotent("lock", path, () -> kv.delete(waiterKey(leaseId)));
                 staleKey = false;
             }
-            if (first) {
-                first = false;
-                Optional<LockLease> lease = atOnce(leaseId, deadline);
-                if (lease != null) {
-                    return lease;
-                }
+            Optional<LockLease> uncontended = first ? atOnce(leaseId, deadline) : null;
+            if (uncontended != null) {
+                return uncontended;
             }
             CompletableFuture<LockResponse> call = lockClient.lock(lockName, leaseId);
             LockResponse response;
@@ -139,7 +130,7 @@ final class EtcdLock implements DistributedLock {
                 return Optional.empty();
             } catch (InterruptedException e) {
                 withdraw(leaseId, "interrupted", call, true);
-                throw GovernanceException.interrupted("lock '" + path + "' on etcd repository " + requests.where(), e);
+                throw requests.interrupted("lock", path, e);
             } catch (ExecutionException e) {
                 withdraw(leaseId, "failed", null, true);
                 requests.ensureOpen("lock", path);
@@ -152,7 +143,7 @@ final class EtcdLock implements DistributedLock {
                     }
                     continue;
                 }
-                throw Failures.translate("lock", path, requests.where(), e);
+                throw requests.translate("lock", path, e);
             }
             ByteSequence key = response.getKey();
             List<KeyValue> kvs = requests.idempotent("lock", path, () -> kv.get(key)).getKvs();
@@ -175,12 +166,10 @@ final class EtcdLock implements DistributedLock {
     }
 
     /**
-     * The uncontended case in one round trip: one transaction queues this client's waiter key (the
-     * key etcd's lock service would use, on the same lease) unless it exists, and reads it and the
-     * queue's head. When the key is the head, the lock is ours, and the transaction itself says the
-     * key's create revision (its own revision when it created the key, else the read) and that the
-     * key lived on this lease at that revision: no read-back needed. Otherwise the key stays queued
-     * and the lock service call that follows takes it over (it reuses an existing key of the lease).
+     * The uncontended case in one round trip: one transaction queues this client's waiter key on the
+     * lease unless it exists, and reads it and the queue's head. When the key is the head, the lock
+     * is ours with the key's create revision from the same transaction. Otherwise the key stays
+     * queued for the lock service call that follows, which reuses a key of the lease.
      *
      * @return the lease, or null to go on with the lock service (not the head, or the request failed:
      *         the lock service call then meets the same failure and handles it)
@@ -201,7 +190,7 @@ final class EtcdLock implements DistributedLock {
             response = call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             withdraw(leaseId, "interrupted", call, false);
-            throw GovernanceException.interrupted("lock '" + path + "' on etcd repository " + requests.where(), e);
+            throw requests.interrupted("lock", path, e);
         } catch (TimeoutException | ExecutionException e) {
             call.cancel(true);
             return null;
@@ -226,9 +215,8 @@ final class EtcdLock implements DistributedLock {
 
     /**
      * Takes this client's waiter out of the lock's queue: cancels its lock call, waits (briefly) until
-     * the call in flight has ended, then removes the key it may have created or been granted. The
-     * wait matters: a lock call or queueing write that has been issued but not yet served would
-     * otherwise land after the removal, and the lock would go to this lease, held by nobody.
+     * the call in flight has ended - else a call issued but not yet served would land after the
+     * removal and give the lock to this lease, held by nobody - then removes the key.
      *
      * @param inFlight the lock call or queueing transaction that was being waited for, or null
      * @param lockCall whether {@code inFlight} is a lock-service call (which can be cancelled)
@@ -269,21 +257,14 @@ final class EtcdLock implements DistributedLock {
         }
     }
 
-    /**
-     * The client's lease is gone and being replaced by the heartbeat: waits (polling, up to the
-     * deadline) for the new one. Returns false when the deadline passed first.
-     */
+    /** Waits (polling, up to the deadline) for the heartbeat to replace a lost lease; false when the deadline passed. */
     private boolean awaitNewLease(long lostLease, long deadline) {
         while (keeper.leaseId() == lostLease) {
             requests.ensureOpen("lock", path);
             if (System.nanoTime() >= deadline) {
                 return false;
             }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-            if (Thread.interrupted()) {
-                throw GovernanceException.interrupted("lock '" + path + "' on etcd repository " + requests.where(),
-                        new InterruptedException());
-            }
+            requests.pause("lock", path, Duration.ofMillis(50));
         }
         return true;
     }
@@ -293,17 +274,12 @@ final class EtcdLock implements DistributedLock {
         return lockName.concat(Keys.bytes("/" + Long.toHexString(leaseId)));
     }
 
-    /**
-     * A grant ended. Closed by its holder: unlock with the key the lock call returned, then open the
-     * gate. Lost or dropped: only open the gate (the lease revocation frees the key). Never throws.
-     */
+    /** A grant ended: unlocks first if its holder released it (lost or dropped: the lease frees the key). Never throws. */
     private void ended(ByteSequence key, boolean released) {
-        if (!released) {
-            gate.release();
-            return;
-        }
         try {
-            requests.idempotent("unlock", path, () -> lockClient.unlock(key));
+            if (released) {
+                requests.idempotent("unlock", path, () -> lockClient.unlock(key));
+            }
         } catch (GovernanceException e) {
             LOG.warn("[{}] releasing lock '{}' failed ({}); deleting its key", requests.where(), name, e.getMessage());
             try {

@@ -16,44 +16,51 @@ import io.governor.api.repository.RegistryRepository;
 import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.Watch;
 import io.governor.api.repository.WatchListener;
+import io.governor.api.repository.support.Checks;
+import io.governor.api.repository.support.DaemonThreads;
+import io.governor.api.repository.support.HeartbeatLease;
 import io.governor.api.repository.support.StateListeners;
+import io.governor.api.repository.support.TimedRequests;
 import io.governor.api.repository.support.WatchSet;
+import io.governor.api.repository.support.WatchThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
 
 /**
  * A {@link RegistryRepository} on etcd v3.
  *
- * <p><b>Keys.</b> The path {@code /a/b} lives at the etcd key {@code /<namespace>/a/b}. etcd's
- * keyspace is flat, so no key is written for a parent: {@link #children} derives the direct children
- * of a path from the keys below it, and {@link #get} of a path that only has descendants is empty.
- * {@link #delete} removes the key and every key below it in one transaction.
+ * <p><b>Keys</b> ({@link Keys}): etcd's keyspace is flat, so no key is written for a parent:
+ * {@link #children} derives the direct children of a path from the keys below it, and {@link #get}
+ * of a path that only has descendants is empty. {@link #delete} removes the key and every key below
+ * it in one transaction.
  *
  * <p><b>Versions</b> are etcd mod revisions (they grow with every write of the key).
  *
- * <p><b>Ephemerals</b> live on the client's one lease (see {@link LeaseKeeper}). A {@code put},
+ * <p><b>Ephemerals</b> live on the client's one lease ({@link HeartbeatLease}, {@link LeaseKeeper}). A {@code put},
  * {@code compareAndSet} or {@code commit} on a key this client holds as ephemeral makes it persistent
  * (as etcd does) and the client stops re-creating it.
  *
  * <p>Thread-safe; every operation but {@link #watch} blocks up to the request timeout. Retry safety
  * is stated per operation in {@link io.governor.api.repository.Repository}; idempotent requests are
- * retried across a leader change by {@link Requests}.
+ * retried across a leader change by {@link TimedRequests}.
  */
 final class EtcdRepository implements RegistryRepository, BulkReads {
 
@@ -61,30 +68,40 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
     private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.allOf(Capability.class));
 
     private final EtcdSettings settings;
+    private final Checks checks;
     private final Keys keys;
-    private final Threads threads;
+    private final DaemonThreads threads; // governor-<namespace>-lease, -notify and -jetcd-N (and -watch)
+    private final WatchThread watchThread;
+    private final ExecutorService notifier;
+    private final ExecutorService jetcd;
     private final CallControl control;
     private final Client client;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Requests requests;
+    private final TimedRequests requests;
     private final Transactions txns;
     private final StateListeners states;
-    private final LeaseKeeper keeper;
+    private final HeartbeatLease keeper;
     private final WatchSet<PrefixWatch> watches = new WatchSet<>();
     private final ConcurrentHashMap<String, EtcdLock> locks = new ConcurrentHashMap<>();
 
     private EtcdRepository(EtcdSettings settings) {
         this.settings = settings;
+        this.checks = new Checks(EtcdRepositoryProvider.TYPE, settings.label(), settings.maxValueBytes());
         this.keys = new Keys(settings.namespace());
-        this.threads = new Threads(settings.namespace());
+        String label = settings.namespace().isEmpty() ? "root" : settings.namespace();
+        this.threads = new DaemonThreads(label, Duration.ofSeconds(5));
+        this.watchThread = new WatchThread(label);
+        this.notifier = Executors.newSingleThreadExecutor(threads.factory("notify", false));
+        this.jetcd = Executors.newCachedThreadPool(threads.factory("jetcd-", true));
         this.control = new CallControl(settings.requestTimeout());
-        this.client = Connector.build(settings, control, threads.jetcd());
-        this.requests = new Requests(settings.label(), settings.requestTimeout(), closed);
+        this.client = Connector.build(settings, control, jetcd);
+        this.requests = new TimedRequests(checks, settings.requestTimeout(), closed::get, Failures::retryable,
+                Failures::translate);
         this.txns = new Transactions(client.getKVClient(), keys, requests, settings.maxRequestBytes(), settings.maxTxnOps());
-        this.states = new StateListeners(settings.label(), threads.notifier());
-        this.keeper = new LeaseKeeper(client.getLeaseClient(), client.getKVClient(), keys, requests, states,
-                threads.lease(), settings.leaseTtl(), () -> watches.forEach(PrefixWatch::restart),
-                ChannelBackoff.of(client, settings.label()));
+        this.states = new StateListeners(settings.label(), notifier);
+        this.keeper = new HeartbeatLease(settings.label(), new LeaseKeeper(client, keys, requests,
+                ChannelBackoff.of(client, settings.label()), () -> watches.forEach(PrefixWatch::restart)),
+                states, threads, settings.leaseTtl(), settings.requestTimeout());
     }
 
     /**
@@ -100,13 +117,10 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
         try {
             r.probe();
             r.keeper.start(Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofMillis(200).toNanos())));
-        } catch (GovernanceException e) {
-            r.close();
-            throw connectFailure(settings, e);
         } catch (RuntimeException e) {
             r.close();
-            throw new GovernanceException(ErrorCode.CONNECT_FAILED, "connect to etcd repository " + settings.label()
-                    + " failed: " + e, e);
+            throw e instanceof GovernanceException g ? connectFailure(settings, g) : new GovernanceException(
+                    ErrorCode.CONNECT_FAILED, "connect to etcd repository " + settings.label() + " failed: " + e, e);
         }
         r.states.report(ConnectionState.CONNECTED, "lease " + Long.toHexString(r.keeper.leaseId()) + " with TTL "
                 + settings.leaseTtl().toSeconds() + "s" + (settings.user() == null ? "" : ", user '" + settings.user() + "'")
@@ -153,59 +167,46 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
 
     @Override
     public Optional<VersionedValue> get(String key) {
-        check("get", key, false);
-        return txns.read(key).map(EtcdRepository::value);
+        checks.requireKey(closed.get(), "get", key, false);
+        return txns.read(key).map(Keys::value);
     }
 
     @Override
     public List<String> children(String key) {
-        check("children", key, true);
-        TreeSet<String> names = new TreeSet<>();
-        for (KeyValue kv : txns.descendants("children", key, true)) {
-            String name = keys.childName(key, kv.getKey());
-            if (name != null) {
-                names.add(name);
-            }
-        }
-        return new ArrayList<>(names);
+        checks.requireKey(closed.get(), "children", key, true);
+        return txns.descendants("children", key, true).stream().map(kv -> keys.childName(key, kv.getKey()))
+                .filter(Objects::nonNull).distinct().sorted().collect(Collectors.toCollection(ArrayList::new));
     }
 
-    /**
-     * One range request over everything below {@code key}, so the values are one consistent
-     * snapshot (a single etcd revision). Deeper descendants come back in the same range and are
-     * dropped: listing a key whose children have large subtrees reads those subtrees too.
-     */
+    /** One range request (one snapshot) over everything below {@code key}; deeper descendants are read and dropped. */
     @Override
     public SortedMap<String, VersionedValue> childValues(String key) {
-        check("childValues", key, true);
+        checks.requireKey(closed.get(), "childValues", key, true);
         SortedMap<String, VersionedValue> out = new TreeMap<>();
         directChildren(key, txns.descendants("childValues", key, false), (path, v) -> out.put(Paths.name(path), v));
         return out;
     }
 
     /**
-     * One request and one consistent snapshot: a transaction with no compares whose operations are
-     * one range read per key and one range read below each parent, all served at one etcd revision.
-     * As in {@link #childValues}, a parent's deeper descendants come back in its range and are
-     * dropped. etcd caps a transaction at {@code maxTxnOps} operations (the servers'
-     * {@code --max-txn-ops}, 128 by default); more keys and parents than that take one request per
-     * {@code maxTxnOps}, the later ones read at the first one's revision, so the
-     * result is still one snapshot. Idempotent: retried across a leader change like {@link #get}.
+     * One snapshot: one read transaction (see {@link Transactions#readAll}) of a range per key and
+     * one below each parent, whose deeper descendants are read and dropped. Idempotent.
      */
     @Override
     public SortedMap<String, VersionedValue> readAll(Collection<String> keys, Collection<String> parents) {
         String label = Paths.describe(keys, parents);
-        check("readAll", label, () -> Paths.requireReadAll(keys, parents));
+        requests.ensureOpen("readAll", label);
+        try {
+            Paths.requireReadAll(keys, parents);
+        } catch (GovernanceException e) {
+            throw checks.error(ErrorCode.INVALID_ARGUMENT, "readAll", label, e.getMessage(), null);
+        }
         List<String> keyList = List.copyOf(new LinkedHashSet<>(keys));
         List<String> parentList = List.copyOf(new LinkedHashSet<>(parents));
         SortedMap<String, VersionedValue> out = new TreeMap<>();
-        if (keyList.isEmpty() && parentList.isEmpty()) {
-            return out;
-        }
         List<List<KeyValue>> ranges = txns.readAll(label, keyList, parentList);
         for (int i = 0; i < keyList.size(); i++) {
             for (KeyValue kv : ranges.get(i)) {
-                out.put(keyList.get(i), value(kv));
+                out.put(keyList.get(i), Keys.value(kv));
             }
         }
         for (int i = 0; i < parentList.size(); i++) {
@@ -220,19 +221,14 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
         for (KeyValue kv : descendants) {
             String path = keys.path(kv.getKey());
             if (path != null && !path.equals(parent) && Paths.parent(path).equals(parent)) {
-                sink.accept(path, value(kv));
+                sink.accept(path, Keys.value(kv));
             }
         }
     }
 
-    private static VersionedValue value(KeyValue kv) {
-        return new VersionedValue(kv.getValue().toString(StandardCharsets.UTF_8), kv.getModRevision());
-    }
-
     @Override
     public void put(String key, String value) {
-        check("put", key, false);
-        checkValue("put", key, value);
+        requireValue("put", key, value);
         keeper.disown(key);
         txns.put(key, value);
         LOG.debug("[{}] put '{}'", settings.label(), key);
@@ -240,8 +236,7 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
 
     @Override
     public boolean compareAndSet(String key, String expectedValue, String newValue) {
-        check("compareAndSet", key, false);
-        checkValue("compareAndSet", key, newValue);
+        requireValue("compareAndSet", key, newValue);
         boolean done = txns.compareAndSet(key, expectedValue, newValue);
         if (done) {
             keeper.disown(key);
@@ -252,7 +247,7 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
 
     @Override
     public void delete(String key) {
-        check("delete", key, false);
+        checks.requireKey(closed.get(), "delete", key, false);
         keeper.forget(key, () -> txns.deleteRecursively(key));
         LOG.debug("[{}] delete '{}'", settings.label(), key);
     }
@@ -261,21 +256,18 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
     public boolean commit(List<Operation> operations) {
         requests.ensureOpen("commit", "/");
         if (operations == null || operations.isEmpty()) {
-            throw Failures.error(ErrorCode.INVALID_ARGUMENT, "commit", "/", settings.label(), "no operations", null);
+            throw checks.error(ErrorCode.INVALID_ARGUMENT, "commit", "/", "no operations", null);
         }
         for (Operation o : operations) {
-            check("commit", o == null ? null : o.key(), false);
             if (o instanceof Operation.Put p) {
-                checkValue("commit", p.key(), p.value());
+                requireValue("commit", p.key(), p.value());
+            } else {
+                checks.requireKey(closed.get(), "commit", o == null ? null : o.key(), false);
             }
         }
         boolean done = txns.commit(operations);
         if (done) {
-            for (Operation o : operations) {
-                if (!(o instanceof Operation.Check)) {
-                    keeper.disownAll(o.key());
-                }
-            }
+            operations.stream().filter(o -> !(o instanceof Operation.Check)).forEach(o -> keeper.disownAll(o.key()));
         }
         LOG.debug("[{}] commit of {} operation(s): {}", settings.label(), operations.size(), done);
         return done;
@@ -283,12 +275,11 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
 
     @Override
     public Watch watch(String prefix, WatchListener listener) {
-        check("watch", prefix, true);
+        checks.requireKey(closed.get(), "watch", prefix, true);
         if (listener == null) {
-            throw Failures.error(ErrorCode.INVALID_ARGUMENT, "watch", prefix, settings.label(), "listener is null", null);
+            throw checks.error(ErrorCode.INVALID_ARGUMENT, "watch", prefix, "listener is null", null);
         }
-        PrefixWatch w = watches.add(new PrefixWatch(prefix, listener, client.getWatchClient(), client.getKVClient(), keys,
-                requests, threads.watch()));
+        PrefixWatch w = watches.add(new PrefixWatch(prefix, listener, client, keys, requests, watchThread));
         try {
             w.start();
         } catch (RuntimeException e) {
@@ -307,8 +298,7 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
 
     @Override
     public void putEphemeral(String key, String value) {
-        check("putEphemeral", key, false);
-        checkValue("putEphemeral", key, value);
+        requireValue("putEphemeral", key, value);
         keeper.putEphemeral(key, value);
         LOG.debug("[{}] putEphemeral '{}'", settings.label(), key);
     }
@@ -317,9 +307,9 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
     public DistributedLock lock(String name) {
         requests.ensureOpen("lock", "/locks/" + name);
         if (!Paths.isSegment(name)) {
-            throw Failures.error(ErrorCode.INVALID_ARGUMENT, "lock", "/locks/" + name, settings.label(),
-                    "the lock name is not a legal path segment (1 to " + Paths.MAX_SEGMENT_LENGTH
-                            + " characters from " + Paths.SEGMENT_CHARACTERS + ")", null);
+            throw checks.error(ErrorCode.INVALID_ARGUMENT, "lock", "/locks/" + name, "the lock name is not a legal path "
+                    + "segment (1 to " + Paths.MAX_SEGMENT_LENGTH + " characters from " + Paths.SEGMENT_CHARACTERS
+                    + ")", null);
         }
         return locks.computeIfAbsent(name, n -> new EtcdLock(n, keys, client.getLockClient(), client.getKVClient(),
                 control, requests, keeper));
@@ -335,53 +325,40 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
         states.remove(listener);
     }
 
-    /** The current lease id (for tests that make the server drop it). */
+    /** For tests that make the server drop the lease. */
     long leaseId() {
         return keeper.leaseId();
     }
 
-    /**
-     * Closes the watches, revokes the lease (the server removes this client's ephemerals and lock
-     * keys), closes the client and stops every thread. Idempotent; never throws.
-     */
+    /** Closes the watches, revokes the lease (which removes the ephemerals and lock keys), the client, every thread. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         watches.closeAll();
-        threads.stopTimers();
-        keeper.close();
+        watchThread.close(threads.isOwn() ? Duration.ZERO : Duration.ofSeconds(5));
+        keeper.close(); // stops the heartbeat first
         try {
             client.close();
         } catch (RuntimeException e) {
             LOG.debug("[{}] closing the jetcd client: {}", settings.label(), e.toString());
         }
-        threads.stopAll();
+        threads.stop(notifier, true); // queued notifications are delivered first
+        threads.stop(jetcd, false);
+        threads.join();
         LOG.info("[{}] etcd repository closed", settings.label());
     }
 
-    private void check(String operation, String key, boolean allowRoot) {
-        check(operation, String.valueOf(key), () -> Paths.requireKey(key, allowRoot));
-    }
-
-    /** Throws {@code CLOSED} once closed, or {@code INVALID_ARGUMENT} in this repository's words when {@code rule} fails. */
-    private void check(String operation, String key, Runnable rule) {
-        requests.ensureOpen(operation, key);
-        try {
-            rule.run();
-        } catch (GovernanceException e) {
-            throw Failures.error(ErrorCode.INVALID_ARGUMENT, operation, key, settings.label(), e.getMessage(), null);
-        }
-    }
-
-    private void checkValue(String operation, String key, String value) {
+    /** {@link Checks#requireValue}, but the limit is worded as what it is: etcd's request limit, less room. */
+    private void requireValue(String operation, String key, String value) {
+        checks.requireKey(closed.get(), operation, key, false);
         if (value == null) {
-            throw Failures.error(ErrorCode.INVALID_ARGUMENT, operation, key, settings.label(), "value is null", null);
+            throw checks.error(ErrorCode.INVALID_ARGUMENT, operation, key, "value is null", null);
         }
         int size = Transactions.utf8(value);
         if (size > settings.maxValueBytes()) {
-            throw Failures.error(ErrorCode.VALUE_TOO_LARGE, operation, key, settings.label(), "value of " + size
+            throw checks.error(ErrorCode.VALUE_TOO_LARGE, operation, key, "value of " + size
                     + " bytes is over the limit of " + settings.maxValueBytes() + " bytes (etcd's request limit "
                     + settings.maxRequestBytes() + " less room for key and framing)", null);
         }

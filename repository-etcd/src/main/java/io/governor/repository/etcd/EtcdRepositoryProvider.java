@@ -7,17 +7,12 @@ import io.governor.api.repository.RegistryRepositoryProvider;
 import io.governor.api.repository.RepositoryConfig;
 
 /**
- * The {@code etcd} repository: config center and registry center on etcd v3 through jetcd.
- *
- * <p>Found through {@link java.util.ServiceLoader}. {@link #create} connects to the endpoints in
- * {@link RepositoryConfig#serverLists()} (comma-separated {@code http://host:port} or
- * {@code https://host:port}), keeps every key under the etcd key prefix {@code /<namespace>}, grants
- * the client's lease and returns a registry repository with every {@link Capability}, the bulk reads
- * ({@link io.governor.api.repository.BulkReads}) and watches that answer local reads
- * ({@link io.governor.api.repository.LocalReads}). The properties ({@code connectTimeout},
- * {@code requestTimeout}, {@code leaseTtl}, {@code user}, {@code password}, {@code tlsCaFile},
- * {@code tlsCertFile}, {@code tlsKeyFile}, {@code maxRequestBytes}) are described in
- * {@code docs/repositories/etcd.md}; unknown ones are rejected.
+ * The {@code etcd} repository: config center and registry center on etcd v3 through jetcd, with
+ * every {@link Capability}, the bulk reads ({@link io.governor.api.repository.BulkReads}) and watches
+ * that answer local reads ({@link io.governor.api.repository.LocalReads}). Found through
+ * {@link java.util.ServiceLoader}; {@code serverLists} is {@code http(s)://host:port,...}, every key
+ * lives under the etcd prefix {@code /<namespace>}, and the properties are described in
+ * {@code docs/repositories/etcd.md} (unknown ones are rejected).
  *
  * <p>Stateless and thread-safe. {@link #create} blocks up to the connect timeout.
  */

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * The validated connection settings of one etcd repository, read from a {@link RepositoryConfig}.
@@ -19,17 +20,6 @@ import java.util.Locale;
 record EtcdSettings(List<URI> endpoints, String namespace, Duration connectTimeout, Duration requestTimeout,
                     Duration leaseTtl, String user, String password, boolean tls, Path tlsCaFile,
                     Path tlsCertFile, Path tlsKeyFile, int maxRequestBytes, int maxTxnOps) {
-
-    static final String CONNECT_TIMEOUT = "connectTimeout";
-    static final String REQUEST_TIMEOUT = "requestTimeout";
-    static final String LEASE_TTL = "leaseTtl";
-    static final String USER = "user";
-    static final String PASSWORD = "password";
-    static final String TLS_CA_FILE = "tlsCaFile";
-    static final String TLS_CERT_FILE = "tlsCertFile";
-    static final String TLS_KEY_FILE = "tlsKeyFile";
-    static final String MAX_REQUEST_BYTES = "maxRequestBytes";
-    static final String MAX_TXN_OPS = "maxTxnOps";
 
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
@@ -48,19 +38,19 @@ record EtcdSettings(List<URI> endpoints, String namespace, Duration connectTimeo
      */
     static EtcdSettings from(RepositoryConfig config) {
         RepositoryConfig.Reader r = config.reader();
-        Duration connect = r.duration(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(1), null);
-        Duration request = r.duration(REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, Duration.ofMillis(1), null);
-        Duration ttl = r.duration(LEASE_TTL, DEFAULT_LEASE_TTL, Duration.ofSeconds(1), null);
+        Duration connect = r.duration("connectTimeout", DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(1), null);
+        Duration request = r.duration("requestTimeout", DEFAULT_REQUEST_TIMEOUT, Duration.ofMillis(1), null);
+        Duration ttl = r.duration("leaseTtl", DEFAULT_LEASE_TTL, Duration.ofSeconds(1), null);
         ttl = Duration.ofSeconds((ttl.toMillis() + 999) / 1000);
-        r.together(USER, PASSWORD, null);
-        String user = r.string(USER, null);
-        String password = r.secret(PASSWORD);
-        r.together(TLS_CERT_FILE, TLS_KEY_FILE, null);
-        Path ca = file(config, TLS_CA_FILE, r.string(TLS_CA_FILE, null));
-        Path cert = file(config, TLS_CERT_FILE, r.string(TLS_CERT_FILE, null));
-        Path key = file(config, TLS_KEY_FILE, r.string(TLS_KEY_FILE, null));
-        int maxRequest = r.integer(MAX_REQUEST_BYTES, DEFAULT_MAX_REQUEST_BYTES, 64 * 1024, Integer.MAX_VALUE);
-        int maxTxnOps = r.integer(MAX_TXN_OPS, DEFAULT_MAX_TXN_OPS, 8, Integer.MAX_VALUE);
+        r.together("user", "password", null);
+        String user = r.string("user", null);
+        String password = r.secret("password");
+        r.together("tlsCertFile", "tlsKeyFile", null);
+        Path ca = file(config, r, "tlsCaFile");
+        Path cert = file(config, r, "tlsCertFile");
+        Path key = file(config, r, "tlsKeyFile");
+        int maxRequest = r.integer("maxRequestBytes", DEFAULT_MAX_REQUEST_BYTES, 64 * 1024, Integer.MAX_VALUE);
+        int maxTxnOps = r.integer("maxTxnOps", DEFAULT_MAX_TXN_OPS, 8, Integer.MAX_VALUE);
         r.done();
         boolean tlsWanted = ca != null || cert != null;
         List<URI> endpoints = endpoints(config, tlsWanted);
@@ -76,9 +66,7 @@ record EtcdSettings(List<URI> endpoints, String namespace, Duration connectTimeo
 
     /** The endpoints as text, for messages. */
     String servers() {
-        List<String> out = new ArrayList<>();
-        endpoints.forEach(u -> out.add(u.toString()));
-        return String.join(",", out);
+        return endpoints.stream().map(URI::toString).collect(Collectors.joining(","));
     }
 
     /** How the repository names itself in messages: namespace and servers. */
@@ -95,32 +83,27 @@ record EtcdSettings(List<URI> endpoints, String namespace, Duration connectTimeo
 
     private static List<URI> endpoints(RepositoryConfig config, boolean tls) {
         List<URI> out = new ArrayList<>();
-        String scheme = null;
         for (String raw : config.requireServerLists("http://127.0.0.1:2379").split(",")) {
-            String s = raw.trim();
-            if (s.isEmpty()) {
+            String entry = raw.trim();
+            if (entry.isEmpty()) {
                 continue;
-            }
-            if (!s.contains("://")) {
-                s = (tls ? "https://" : "http://") + s;
             }
             URI uri;
             try {
-                uri = URI.create(s);
+                uri = URI.create(entry.contains("://") ? entry : (tls ? "https://" : "http://") + entry);
             } catch (IllegalArgumentException e) {
-                throw invalid(config, "endpoint '" + raw.trim() + "' is not a URL: " + e.getMessage());
+                throw invalid(config, "endpoint '" + entry + "' is not a URL: " + e.getMessage());
             }
-            String sch = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!sch.equals("http") && !sch.equals("https") || uri.getHost() == null || uri.getPort() <= 0) {
-                throw invalid(config, "endpoint '" + raw.trim() + "' must look like http://host:port or https://host:port");
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null || uri.getPort() <= 0) {
+                throw invalid(config, "endpoint '" + entry + "' must look like http://host:port or https://host:port");
             }
-            if (scheme != null && !scheme.equals(sch)) {
+            if (!out.isEmpty() && !out.get(0).getScheme().equalsIgnoreCase(scheme)) {
                 throw invalid(config, "endpoints mix http and https: " + config.serverLists());
             }
-            if (tls && sch.equals("http")) {
-                throw invalid(config, "endpoint '" + raw.trim() + "' is http but TLS files are configured; use https");
+            if (tls && scheme.equals("http")) {
+                throw invalid(config, "endpoint '" + entry + "' is http but TLS files are configured; use https");
             }
-            scheme = sch;
             out.add(uri);
         }
         if (out.isEmpty()) {
@@ -129,7 +112,8 @@ record EtcdSettings(List<URI> endpoints, String namespace, Duration connectTimeo
         return out;
     }
 
-    private static Path file(RepositoryConfig config, String property, String v) {
+    private static Path file(RepositoryConfig config, RepositoryConfig.Reader r, String property) {
+        String v = r.string(property, null);
         if (v == null) {
             return null;
         }

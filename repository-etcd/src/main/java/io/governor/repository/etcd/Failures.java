@@ -4,6 +4,7 @@ import io.etcd.jetcd.common.exception.ClosedClientException;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
+import io.governor.api.repository.support.Checks;
 import io.grpc.Status;
 
 import java.util.concurrent.CancellationException;
@@ -72,34 +73,29 @@ final class Failures {
      * lease services, UNKNOWN from the lock service, same text).
      */
     static boolean leaseNotFound(Throwable failure) {
-        String d = status(failure).getDescription();
-        return d != null && d.contains("requested lease not found");
+        return says(failure, "requested lease not found");
     }
 
-    /** Whether the failure is the server's "request is too large". */
-    static boolean tooLarge(Throwable failure) {
+    /** Whether the server's description of the failure contains {@code text}. */
+    private static boolean says(Throwable failure, String text) {
         String d = status(failure).getDescription();
-        return d != null && d.contains("request is too large");
+        return d != null && d.contains(text);
     }
 
-    /**
-     * Translates a failure of {@code operation} on {@code key}.
-     *
-     * @param where the repository's label (namespace and servers) for the message
-     */
-    static GovernanceException translate(String operation, String key, String where, Throwable failure) {
+    /** Translates a failure of {@code operation} on {@code key}, worded by the repository's {@code checks}. */
+    static GovernanceException translate(Checks checks, String operation, String key, Throwable failure) {
         Throwable t = unwrap(failure);
         if (t instanceof GovernanceException g) {
             return g;
         }
         if (t instanceof InterruptedException ie) {
-            return GovernanceException.interrupted(operation + " '" + key + "' on etcd repository " + where, ie);
+            return GovernanceException.interrupted(checks.describe(operation, key), ie);
         }
         if (t instanceof TimeoutException) {
-            return error(ErrorCode.TIMEOUT, operation, key, where, "no answer in time; its effect is unknown", t);
+            return checks.error(ErrorCode.TIMEOUT, operation, key, "no answer in time; its effect is unknown", t);
         }
         if (t instanceof ClosedClientException || t instanceof CancellationException) {
-            return error(ErrorCode.CLOSED, operation, key, where, "the client was closed", t);
+            return checks.error(ErrorCode.CLOSED, operation, key, "the client was closed", t);
         }
         Status s = status(t);
         String detail = s.getDescription() == null ? s.getCode().name() : s.getDescription();
@@ -110,7 +106,7 @@ final class Failures {
             case PERMISSION_DENIED -> ErrorCode.PERMISSION_DENIED;
             case NOT_FOUND -> ErrorCode.NOT_FOUND;
             case CANCELLED -> ErrorCode.UNAVAILABLE;
-            case INVALID_ARGUMENT, FAILED_PRECONDITION -> tooLarge(t) ? ErrorCode.VALUE_TOO_LARGE
+            case INVALID_ARGUMENT, FAILED_PRECONDITION -> says(t, "request is too large") ? ErrorCode.VALUE_TOO_LARGE
                     : detail.contains("authentication failed") || detail.contains("user name is empty")
                     ? ErrorCode.UNAUTHENTICATED : ErrorCode.INTERNAL;
             default -> ErrorCode.INTERNAL;
@@ -118,11 +114,6 @@ final class Failures {
         if (code == ErrorCode.UNAUTHENTICATED) {
             detail = "authentication failed (" + detail + "); check the user and password";
         }
-        return error(code, operation, key, where, detail, t);
-    }
-
-    static GovernanceException error(ErrorCode code, String operation, String key, String where, String detail,
-                                     Throwable cause) {
-        return new GovernanceException(code, operation + " '" + key + "' on etcd repository " + where + ": " + detail, cause);
+        return checks.error(code, operation, key, detail, t);
     }
 }

@@ -1,7 +1,9 @@
 package io.governor.repository.etcd;
 
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
 import io.governor.api.repository.Paths;
+import io.governor.api.repository.VersionedValue;
 
 import java.nio.charset.StandardCharsets;
 
@@ -72,6 +74,11 @@ final class Keys {
         String rest = "/".equals(parent) ? p.substring(1) : p.substring(parent.length() + 1);
         int slash = rest.indexOf('/');
         return slash < 0 ? rest : rest.substring(0, slash);
+    }
+
+    /** A key-value's value, versioned by its mod revision. */
+    static VersionedValue value(KeyValue kv) {
+        return new VersionedValue(kv.getValue().toString(StandardCharsets.UTF_8), kv.getModRevision());
     }
 
     static ByteSequence bytes(String text) {

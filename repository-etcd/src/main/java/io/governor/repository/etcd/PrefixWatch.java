@@ -1,6 +1,6 @@
 package io.governor.repository.etcd;
 
-import io.etcd.jetcd.KV;
+import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
@@ -15,11 +15,11 @@ import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.WatchListener;
 import io.governor.api.repository.support.ListenerWatch;
 import io.governor.api.repository.support.PrefixView;
+import io.governor.api.repository.support.TimedRequests;
 import io.governor.api.repository.support.WatchThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -33,22 +33,17 @@ import java.util.SortedMap;
  * A prefix watch that never loses or repeats an event.
  *
  * <p>It starts from a read of the prefix at revision R (the listener's initial view, not replayed)
- * and watches from R + 1. It remembers the last revision it delivered; when the stream fails, ends
- * (even silently, with a normal end of stream) or the lease heartbeat reports a reconnect, it opens a
- * new stream from that revision + 1 and skips anything at or below it. When etcd has compacted that
- * revision away it re-reads the prefix and emits what its {@link PrefixView} says the listener
- * missed - deletions included - before watching again from the read's revision + 1. Intermediate
- * values lost to compaction are coalesced.
+ * and watches from R + 1. When the stream fails, ends (even silently) or the lease heartbeat reports
+ * a reconnect, it opens a new stream from the last delivered revision + 1 and skips anything at or
+ * below it. When etcd has compacted that revision away it re-reads the prefix and emits what its
+ * {@link PrefixView} says the listener missed (deletions included, intermediate values coalesced).
+ * Streams "require leader", so a member that loses its leader ends the stream instead of going quiet.
  *
- * <p>All state is confined to the repository's {@code governor-<namespace>-watch} thread (the view
- * is also read by {@link #readLocally}, see below), which is also where the listener runs; jetcd's
- * callbacks only hand work over to it. Streams are opened with "require leader", so a member that
- * loses its leader ends the stream instead of going quiet.
- *
- * <p>{@link #readLocally} answers from the view. The watch thread applies a whole watch response
- * holding the view's monitor and delivers the events after it has let go. etcd sends all events of
- * one revision (one transaction) in one response, so a local read sees the prefix as of one
- * revision, and a listener reacting to an event finds that event's whole response in it.
+ * <p>All state lives on the repository's watch thread, where the listener also runs; jetcd's
+ * callbacks only hand work over to it. A whole watch response is applied to the view under its
+ * monitor and delivered after: etcd sends one revision's events (one transaction) in one response,
+ * so {@link #readLocally} sees the prefix as of one revision, and a listener reacting to an event
+ * finds that event's whole response in it. Thread-safe.
  */
 final class PrefixWatch extends ListenerWatch implements io.governor.api.repository.LocalReads {
 
@@ -56,10 +51,9 @@ final class PrefixWatch extends ListenerWatch implements io.governor.api.reposit
     private static final long MIN_BACKOFF_MS = 100;
     private static final long MAX_BACKOFF_MS = 2000;
 
-    private final Watch watchClient;
-    private final KV kv;
+    private final Client client;
     private final Keys keys;
-    private final Requests requests;
+    private final TimedRequests requests;
     private final WatchThread thread;
     /** The listener's view: every key at or below the prefix as of {@link #revision}. */
     private final PrefixView view;
@@ -69,11 +63,10 @@ final class PrefixWatch extends ListenerWatch implements io.governor.api.reposit
     private long revision;
     private long backoffMs = MIN_BACKOFF_MS;
 
-    PrefixWatch(String prefix, WatchListener listener, Watch watchClient, KV kv, Keys keys, Requests requests,
+    PrefixWatch(String prefix, WatchListener listener, Client client, Keys keys, TimedRequests requests,
                 WatchThread thread) {
         super(requests.where(), prefix, listener);
-        this.watchClient = watchClient;
-        this.kv = kv;
+        this.client = client;
         this.keys = keys;
         this.requests = requests;
         this.thread = thread;
@@ -82,11 +75,7 @@ final class PrefixWatch extends ListenerWatch implements io.governor.api.reposit
 
     /** Reads the prefix (on the caller's thread) and opens the stream from the next revision. */
     void start() {
-        GetResponse r = read();
-        synchronized (view) {
-            view.reset(snapshot(r));
-            revision = r.getHeader().getRevision();
-        }
+        load(false);
         thread.execute(this::open);
     }
 
@@ -95,10 +84,7 @@ final class PrefixWatch extends ListenerWatch implements io.governor.api.reposit
         thread.execute(this::open);
     }
 
-    /**
-     * Answers from the view as of the last watch response (see the class comment); empty after close
-     * and for a key or parent outside the prefix. Copies only the nodes it returns.
-     */
+    /** From the view as of the last watch response; empty after close and outside the prefix. */
     @Override
     public Optional<SortedMap<String, VersionedValue>> readLocally(Collection<String> keys, Collection<String> parents) {
         Optional<SortedMap<String, VersionedValue>> out;
@@ -124,10 +110,10 @@ final class PrefixWatch extends ListenerWatch implements io.governor.api.reposit
         int gen = ++generation;
         WatchOption option = WatchOption.builder().withRange(keys.subtreeEnd(prefix())).withRevision(revision + 1)
                 .withRequireLeader(true).build();
-        watcher = watchClient.watch(keys.subtreeStart(prefix()), option, Watch.listener(
+        watcher = client.getWatchClient().watch(keys.subtreeStart(prefix()), option, Watch.listener(
                 response -> thread.execute(() -> onResponse(gen, response)),
-                failure -> thread.execute(() -> onFailure(gen, failure)),
-                () -> thread.execute(() -> onEnded(gen))));
+                failure -> thread.execute(() -> onEnded(gen, failure)),
+                () -> thread.execute(() -> onEnded(gen, null))));
         if (isClosed()) {
             closeStream();
         }
@@ -155,7 +141,7 @@ final class PrefixWatch extends ListenerWatch implements io.governor.api.reposit
                     continue;
                 }
                 if (e.getEventType() == WatchEvent.EventType.PUT) {
-                    changes.add(view.put(path, value(kv)));
+                    changes.add(view.put(path, Keys.value(kv)));
                 } else if (e.getEventType() == WatchEvent.EventType.DELETE) {
                     changes.add(view.deleted(path));
                 }
@@ -164,29 +150,21 @@ final class PrefixWatch extends ListenerWatch implements io.governor.api.reposit
         deliver(changes);
     }
 
-    private void onFailure(int gen, Throwable failure) {
+    /** The stream failed, or ({@code failure} null) ended: resume from the next revision, or resync after compaction. */
+    private void onEnded(int gen, Throwable failure) {
         if (isClosed() || gen != generation) {
             return;
         }
         closeStream();
-        if (Failures.unwrap(failure) instanceof CompactedException) {
+        if (failure != null && Failures.unwrap(failure) instanceof CompactedException) {
             LOG.info("[{}] watch on '{}': revision {} was compacted; re-reading the prefix", label(), prefix(),
                     revision + 1);
             resync();
         } else {
-            LOG.debug("[{}] watch on '{}' failed ({}); resuming from revision {}", label(), prefix(),
-                    Failures.status(failure).getCode(), revision + 1);
+            LOG.debug("[{}] watch stream on '{}' {}; resuming from revision {}", label(), prefix(),
+                    failure == null ? "ended" : "failed (" + Failures.status(failure).getCode() + ")", revision + 1);
             schedule(this::open);
         }
-    }
-
-    private void onEnded(int gen) {
-        if (isClosed() || gen != generation) {
-            return;
-        }
-        LOG.debug("[{}] watch stream on '{}' ended; resuming from revision {}", label(), prefix(), revision + 1);
-        closeStream();
-        schedule(this::open);
     }
 
     /** Re-reads the prefix, emits what the listener missed, and watches on from the read's revision. */
@@ -194,18 +172,13 @@ final class PrefixWatch extends ListenerWatch implements io.governor.api.reposit
         if (isClosed()) {
             return;
         }
-        GetResponse r;
+        List<ChangeEvent> missed;
         try {
-            r = read();
+            missed = load(true);
         } catch (RuntimeException e) {
             LOG.debug("[{}] re-reading '{}' after compaction failed: {}", label(), prefix(), e.toString());
             schedule(this::resync);
             return;
-        }
-        List<ChangeEvent> missed;
-        synchronized (view) {
-            missed = view.replace(snapshot(r));
-            revision = r.getHeader().getRevision();
         }
         LOG.info("[{}] watch on '{}' resynchronised at revision {}: {} missed change(s) emitted", label(), prefix(),
                 revision, missed.size());
@@ -213,24 +186,29 @@ final class PrefixWatch extends ListenerWatch implements io.governor.api.reposit
         open();
     }
 
-    private GetResponse read() {
+    /**
+     * Reads the prefix into the view and {@link #revision}; returns what the listener missed when
+     * {@code emit} (see {@link PrefixView#replace}), else nothing (the listener's initial view).
+     */
+    private List<ChangeEvent> load(boolean emit) {
         GetOption all = GetOption.builder().withRange(keys.subtreeEnd(prefix())).build();
-        return requests.idempotent("watch", prefix(), () -> kv.get(keys.subtreeStart(prefix()), all));
-    }
-
-    private Map<String, VersionedValue> snapshot(GetResponse r) {
-        Map<String, VersionedValue> out = new HashMap<>();
+        GetResponse r = requests.idempotent("watch", prefix(),
+                () -> client.getKVClient().get(keys.subtreeStart(prefix()), all));
+        Map<String, VersionedValue> now = new HashMap<>();
         for (KeyValue kv : r.getKvs()) {
             String path = keys.path(kv.getKey());
             if (path != null) {
-                out.put(path, value(kv));
+                now.put(path, Keys.value(kv));
             }
         }
-        return out;
-    }
-
-    private static VersionedValue value(KeyValue kv) {
-        return new VersionedValue(kv.getValue().toString(StandardCharsets.UTF_8), kv.getModRevision());
+        synchronized (view) {
+            revision = r.getHeader().getRevision();
+            if (emit) {
+                return view.replace(now);
+            }
+            view.reset(now);
+            return List.of();
+        }
     }
 
     private void closeStream() {

@@ -15,6 +15,7 @@ import io.governor.api.GovernanceException;
 import io.governor.api.repository.Operation;
 import io.governor.api.repository.Paths;
 import io.governor.api.repository.support.GuardedWrite;
+import io.governor.api.repository.support.TimedRequests;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -43,12 +44,12 @@ final class Transactions {
 
     private final KV kv;
     private final Keys keys;
-    private final Requests requests;
+    private final TimedRequests requests;
     private final int maxRequestBytes;
     /** The servers' limit of compares, and of operations, in one transaction ({@code --max-txn-ops}). */
     private final int maxTxnOps;
 
-    Transactions(KV kv, Keys keys, Requests requests, int maxRequestBytes, int maxTxnOps) {
+    Transactions(KV kv, Keys keys, TimedRequests requests, int maxRequestBytes, int maxTxnOps) {
         this.kv = kv;
         this.keys = keys;
         this.requests = requests;
@@ -56,20 +57,20 @@ final class Transactions {
         this.maxTxnOps = maxTxnOps;
     }
 
-    /**
-     * Replaces the value if it equals {@code expected} (null: only if absent): read, compare, then a
-     * transaction guarded by the mod revision read (or by "absent"); a concurrent write makes it read
-     * and compare again.
-     */
+    /** Replaces the value if it equals {@code expected} (null: only if absent), as {@link #guardedPut} does. */
     boolean compareAndSet(String path, String expected, String newValue) {
         return guardedPut("compareAndSet", path, true, expected, newValue);
     }
 
-    /** Creates or overwrites a key: read, then a write guarded by what was read (see {@link #compareAndSet}). */
+    /** Creates or overwrites a key, as {@link #guardedPut} does. */
     void put(String path, String newValue) {
         guardedPut("put", path, false, null, newValue);
     }
 
+    /**
+     * Reads the key, compares its value when {@code compare}, then writes in a transaction guarded by
+     * the mod revision read (or by "absent"); a concurrent write makes it read and compare again.
+     */
     private boolean guardedPut(String operation, String path, boolean compare, String expected, String newValue) {
         ByteSequence key = keys.key(path);
         ByteSequence value = Keys.bytes(newValue);
@@ -88,10 +89,7 @@ final class Transactions {
         throw error(ErrorCode.CONFLICT, operation, path, "the key kept changing under " + MAX_REVISION_ROUNDS + " attempts");
     }
 
-    /**
-     * Deletes a key and everything below it in one transaction, sent through {@link Writes}: after a
-     * lost answer it is sent again only if the key is still as it was read.
-     */
+    /** Deletes a key and everything below it in one transaction. */
     void deleteRecursively(String path) {
         GuardedWrite plan = new GuardedWrite().planned(path, node(read(path).orElse(null))).writes(path, null);
         send("delete", path, List.of(), deleteOps(path), plan);
@@ -105,6 +103,7 @@ final class Transactions {
         List<Cmp> cmps = new ArrayList<>();
         List<Op> ops = new ArrayList<>();
         List<String> written = new ArrayList<>();
+        GuardedWrite plan = new GuardedWrite();
         long size = 0;
         for (Operation o : operations) {
             ByteSequence key = keys.key(o.key());
@@ -125,8 +124,10 @@ final class Transactions {
             if (o instanceof Operation.Put p) {
                 ops.add(Op.put(key, Keys.bytes(p.value()), PutOption.DEFAULT));
                 size += utf8(p.value());
+                plan.writes(o.key(), Keys.bytes(p.value()).getBytes());
             } else {
                 ops.addAll(deleteOps(o.key()));
+                plan.writes(o.key(), null);
             }
         }
         if (size + EtcdSettings.REQUEST_OVERHEAD_BYTES > maxRequestBytes) {
@@ -135,29 +136,18 @@ final class Transactions {
         }
         if (cmps.size() > maxTxnOps || ops.size() > maxTxnOps) {
             // The server would refuse it; it cannot be split without losing atomicity.
-            throw error(ErrorCode.VALUE_TOO_LARGE, "commit", operations.get(0).key(), "the transaction has " + cmps.size() + " compare(s) and " + ops.size() + " write operation(s) "
-                            + "(a delete is two); etcd allows at most " + maxTxnOps + " of each in one transaction. "
-                            + "Raise the servers' --max-txn-ops and the repository property '"
-                            + EtcdSettings.MAX_TXN_OPS + "' together to write this atomically");
+            throw error(ErrorCode.VALUE_TOO_LARGE, "commit", operations.get(0).key(), "the transaction has "
+                    + cmps.size() + " compare(s) and " + ops.size() + " write operation(s) (a delete is two); etcd "
+                    + "allows at most " + maxTxnOps + " of each in one transaction. Raise the servers' --max-txn-ops "
+                    + "and the repository property 'maxTxnOps' together to write this atomically");
         }
-        GuardedWrite plan = new GuardedWrite();
-        List<String> paths = operations.stream().map(Operation::key).distinct().toList();
-        List<List<KeyValue>> read = readAll("commit", paths, List.of());
-        for (int i = 0; i < paths.size(); i++) {
-            plan.planned(paths.get(i), read.get(i).isEmpty() ? null : node(read.get(i).get(0)));
-        }
-        for (Operation o : operations) {
-            if (!(o instanceof Operation.Check)) {
-                plan.writes(o.key(), o instanceof Operation.Put p ? Keys.bytes(p.value()).getBytes() : null);
-            }
-        }
+        nodes("commit", operations.stream().map(Operation::key).distinct().toList()).forEach(plan::planned);
         return send("commit", operations.get(0).key(), cmps, ops, plan);
     }
 
     /** Reads the value and mod revision of one key. */
     Optional<KeyValue> read(String path) {
-        List<KeyValue> kvs = requests.idempotent("get", path, () -> kv.get(keys.key(path))).getKvs();
-        return kvs.isEmpty() ? Optional.empty() : Optional.of(kvs.get(0));
+        return requests.idempotent("get", path, () -> kv.get(keys.key(path))).getKvs().stream().findFirst();
     }
 
     /** Reads the keys strictly below a path in one range request, without their values when {@code keysOnly}. */
@@ -167,11 +157,10 @@ final class Transactions {
     }
 
     /**
-     * Reads, in one transaction without compares, each of {@code keyPaths} (one range of one key) and
-     * the strict descendants of each of {@code parentPaths} (one range each). Returns the key-values
-     * of every read in argument order, keys first. More than {@link #maxTxnOps} reads go in several
-     * transactions, each later one pinned to the revision the first was served at, so the result is
-     * one snapshot either way. Safe to retry.
+     * Reads, in one transaction without compares, each of {@code keyPaths} and the strict descendants
+     * of each of {@code parentPaths}; returns every read's key-values in argument order, keys first.
+     * More than {@link #maxTxnOps} reads go in several transactions, the later ones at the first one's
+     * revision, so the result is one snapshot either way. Safe to retry.
      *
      * @param label what failures name as the key
      */
@@ -200,12 +189,10 @@ final class Transactions {
         return out;
     }
 
+    /** The key itself and the range of its descendants. */
     private List<Op> deleteOps(String path) {
-        ByteSequence key = keys.key(path);
-        Op self = Op.delete(key, DeleteOption.DEFAULT);
-        Op below = Op.delete(keys.descendantsStart(path),
-                DeleteOption.builder().withRange(keys.subtreeEnd(path)).build());
-        return List.of(self, below);
+        DeleteOption below = DeleteOption.builder().withRange(keys.subtreeEnd(path)).build();
+        return List.of(Op.delete(keys.key(path), DeleteOption.DEFAULT), Op.delete(keys.descendantsStart(path), below));
     }
 
     /**
@@ -234,22 +221,26 @@ final class Transactions {
 
             @Override
             public Map<String, GuardedWrite.Node> readAgain(Collection<String> paths, long deadline) {
-                List<String> list = List.copyOf(paths);
-                Map<String, GuardedWrite.Node> out = new LinkedHashMap<>();
-                List<List<KeyValue>> now = readAll(path, list, List.of());
-                for (int i = 0; i < list.size(); i++) {
-                    out.put(list.get(i), now.get(i).isEmpty() ? null : node(now.get(i).get(0)));
-                }
-                return out;
+                return nodes(path, List.copyOf(paths));
             }
         };
         try {
             return plan.send(backend, 2 * requests.requestTimeout().toNanos());
         } catch (GuardedWrite.Unknown u) {
-            throw error(ErrorCode.OUTCOME_UNKNOWN, operation, path, u.getMessage(), u.getCause());
+            throw requests.checks().error(ErrorCode.OUTCOME_UNKNOWN, operation, path, u.getMessage(), u.getCause());
         } catch (Exception e) {
-            throw Failures.translate(operation, path, requests.where(), e);
+            throw requests.translate(operation, path, e);
         }
+    }
+
+    /** The keys at {@code paths} as {@link GuardedWrite} compares them (null: absent), read as one snapshot. */
+    private Map<String, GuardedWrite.Node> nodes(String label, List<String> paths) {
+        Map<String, GuardedWrite.Node> out = new LinkedHashMap<>();
+        List<List<KeyValue>> read = readAll(label, paths, List.of());
+        for (int i = 0; i < paths.size(); i++) {
+            out.put(paths.get(i), read.get(i).isEmpty() ? null : node(read.get(i).get(0)));
+        }
+        return out;
     }
 
     /** A key-value as {@link GuardedWrite} compares it; null for an absent key. */
@@ -259,11 +250,7 @@ final class Transactions {
     }
 
     private GovernanceException error(ErrorCode code, String operation, String path, String detail) {
-        return error(code, operation, path, detail, null);
-    }
-
-    private GovernanceException error(ErrorCode code, String operation, String path, String detail, Throwable cause) {
-        return Failures.error(code, operation, path, requests.where(), detail, cause);
+        return requests.checks().error(code, operation, path, detail, null);
     }
 
     static int utf8(String s) {

@@ -2,6 +2,8 @@ package io.governor.repository.etcd;
 
 import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
+import io.governor.api.repository.support.Checks;
+import io.governor.api.repository.support.TimedRequests;
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;
 
@@ -16,8 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RequestsTest {
 
+    private static final Checks CHECKS = new Checks("etcd", "'t' at http://h:1", 1024);
+
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Requests requests = new Requests("'t' at http://h:1", Duration.ofSeconds(5), closed);
+    private final TimedRequests requests = new TimedRequests(CHECKS, Duration.ofSeconds(5), closed::get,
+            Failures::retryable, Failures::translate);
 
     private static CompletableFuture<String> failing(Status status) {
         return CompletableFuture.failedFuture(status.asRuntimeException());
@@ -88,11 +93,11 @@ class RequestsTest {
         Throwable fromCredentials = Status.UNAUTHENTICATED.withCause(Status.INVALID_ARGUMENT
                 .withDescription("etcdserver: authentication failed, invalid user ID or password").asRuntimeException())
                 .asRuntimeException();
-        GovernanceException e = Failures.translate("connect", "/", "'t'", fromCredentials);
+        GovernanceException e = Failures.translate(CHECKS, "connect", "/", fromCredentials);
         assertEquals(ErrorCode.UNAUTHENTICATED, e.code());
         Throwable unreachable = Status.UNAUTHENTICATED.withCause(Status.UNAVAILABLE.asRuntimeException()).asRuntimeException();
         assertTrue(Failures.retryable(unreachable), "an authentication that could not reach a server is retryable");
-        assertEquals(ErrorCode.VALUE_TOO_LARGE, Failures.translate("put", "/k", "'t'",
+        assertEquals(ErrorCode.VALUE_TOO_LARGE, Failures.translate(CHECKS, "put", "/k",
                 Status.INVALID_ARGUMENT.withDescription("etcdserver: request is too large").asRuntimeException()).code());
     }
 }

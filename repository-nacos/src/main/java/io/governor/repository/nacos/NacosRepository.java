@@ -19,7 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.UnaryOperator;
+import java.util.function.Consumer;
 
 /**
  * A config-center {@link Repository} on one Nacos tenant and group, through the Nacos 2.x client's
@@ -139,10 +139,7 @@ final class NacosRepository implements Repository {
         checks.requireKey(closed, "delete", key, false);
         NacosStore.Writes writes = store.writes("delete", key);
         if (deleteTree(key, writes).isEmpty()) {
-            updateIndex(Paths.parent(key), writes, names -> {
-                names.remove(Paths.name(key));
-                return names;
-            });
+            updateIndex(Paths.parent(key), writes, names -> names.remove(Paths.name(key)));
         }
         writes.awaitServed();
         LOG.debug("[{}] deleted '{}'", settings.logName(), key);
@@ -193,20 +190,18 @@ final class NacosRepository implements Repository {
     private void addToAncestors(String key, NacosStore.Writes writes) {
         String parent = "/";
         for (String segment : Paths.segments(key)) {
-            updateIndex(parent, writes, names -> {
-                names.add(segment);
-                return names;
-            });
+            updateIndex(parent, writes, names -> names.add(segment));
             parent = Paths.join(parent, segment);
         }
     }
 
     /** Applies {@code change} to an index and returns the names it then holds; no write if nothing changes. */
-    private TreeSet<String> updateIndex(String node, NacosStore.Writes writes, UnaryOperator<TreeSet<String>> change) {
+    private TreeSet<String> updateIndex(String node, NacosStore.Writes writes, Consumer<TreeSet<String>> change) {
         List<TreeSet<String>> result = new ArrayList<>(List.of(new TreeSet<>()));
         writes.update(ids.index(node), false, content -> {
             TreeSet<String> before = ChildIndex.parse(content);
-            TreeSet<String> after = change.apply(new TreeSet<>(before));
+            TreeSet<String> after = new TreeSet<>(before);
+            change.accept(after);
             result.set(0, after);
             return after.equals(before) && (content != null || before.isEmpty()) ? null
                     : VersionedText.encode(ChildIndex.format(after), content == null ? 1 : VersionedText.decode(content).version() + 1);
@@ -228,9 +223,6 @@ final class NacosRepository implements Repository {
             }
         }
         writes.remove(ids.value(key));
-        return children.isEmpty() ? children : updateIndex(key, writes, names -> {
-            names.removeAll(gone);
-            return names;
-        });
+        return children.isEmpty() ? children : updateIndex(key, writes, names -> names.removeAll(gone));
     }
 }

@@ -13,17 +13,12 @@ import io.governor.api.repository.RepositoryConfig;
  * {@link Capability#COMPARE_AND_SET} (through {@code publishConfigCas}). Nacos configurations
  * cannot be ephemeral and Nacos config has no locks, so this is no
  * {@link io.governor.api.repository.RegistryRepositoryProvider}: a Nacos repository can be a config
- * center but never a registry center.
- *
- * <p>Consistency caveat, with no capability of its own: a write returns once the Nacos server it
- * went to serves it, so reads after it see it from any client of that server; a client connected to
- * another member of a Nacos cluster may read the old content for that member's cache lag
- * ({@code docs/repositories/nacos.md}, "Consistency").
+ * center but never a registry center. Reads after a write see it from every client of the same
+ * Nacos server, not from other members of a Nacos cluster at once ({@code docs/repositories/nacos.md}).
  *
  * <p>{@code serverLists} is the Nacos server list ({@code host:port,...}, the HTTP port; the client
- * talks gRPC on port + 1000). Properties ({@code docs/repositories/nacos.md}): {@code tenant},
- * {@code group}, {@code username} and {@code password}, {@code requestTimeout},
- * {@code connectTimeout}, {@code maxValueBytes}. Unknown properties are rejected.
+ * talks gRPC on port + 1000). The properties are described in {@code docs/repositories/nacos.md};
+ * unknown ones are rejected.
  *
  * <p>Stateless and thread-safe.
  */

@@ -13,10 +13,14 @@
  *   <li>{@link io.governor.api.repository.support.WatchThread}: the repository's one
  *       {@code governor-<namespace>-watch} thread that reads for its watches and delivers their
  *       events in order.</li>
+ *   <li>{@link io.governor.api.repository.support.DaemonThreads}: the repository's other named
+ *       daemon threads, stopped and joined on close.</li>
  *   <li>{@link io.governor.api.repository.support.FencedLease},
  *       {@link io.governor.api.repository.support.HeldLeases},
  *       {@link io.governor.api.repository.support.NamedLock}: the lock-lease state machine with its
  *       fencing token and lost signal.</li>
+ *   <li>{@link io.governor.api.repository.support.HeartbeatLease}: a lease kept alive by a
+ *       heartbeat, with its connection states, its owned ephemerals and held locks.</li>
  *   <li>{@link io.governor.api.repository.support.OwnedEphemerals}: the owned ephemerals written
  *       again after a session or lease loss.</li>
  *   <li>{@link io.governor.api.repository.support.StateListeners}: connection-state listeners
