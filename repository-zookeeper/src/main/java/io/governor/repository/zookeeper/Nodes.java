@@ -164,6 +164,11 @@ final class Nodes {
                 // a child came or went meanwhile: read again in rounds
             }
         }
+        return readAllPipelined(wanted, listed);
+    }
+
+    /** {@link #readAll} in two pipelined rounds, whatever this client read before. */
+    SortedMap<String, VersionedValue> readAllPipelined(Set<String> wanted, Set<String> listed) throws Exception {
         List<OpResult> first = pipelined(wanted, listed, Paths.describe(wanted, listed));
         SortedMap<String, VersionedValue> values = new TreeMap<>();
         learned(wanted, first, values);
