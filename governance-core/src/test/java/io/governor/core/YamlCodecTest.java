@@ -277,6 +277,36 @@ class YamlCodecTest {
     }
 
     @Test
+    void labelsStrictStartupAndHistoryLimitAreRead() {
+        String doc = "governance:\n  namespace: n\n  registryCenter: { type: memory }\n"
+                + "  labels: { zone: eu-1, tier: canary }\n  strictStartup: true\n  historyLimit: 7\n";
+        GovernanceConfig cfg = codec.readGovernanceConfig(doc, "governor.yaml");
+        assertEquals(java.util.Map.of("zone", "eu-1", "tier", "canary"), cfg.labels());
+        assertTrue(cfg.strictStartup());
+        assertEquals(7, cfg.historyLimit());
+        GovernanceConfig defaults = codec.readGovernanceConfig("governance: { namespace: n, registryCenter: { type: memory } }\n", "f");
+        assertEquals(java.util.Map.of(), defaults.labels());
+        assertFalse(defaults.strictStartup());
+        assertEquals(GovernanceConfig.DEFAULT_HISTORY_LIMIT, defaults.historyLimit());
+    }
+
+    @Test
+    void badLabelsStrictStartupAndHistoryLimitNameTheKey() {
+        String head = "governance:\n  namespace: n\n  registryCenter: { type: memory }\n";
+        assertRejected(() -> codec.readGovernanceConfig(head + "  strictStartup: yes please\n", "governor.yaml"), null,
+                "strictStartup", "'yes please' is not true or false", "line 4");
+        assertRejected(() -> codec.readGovernanceConfig(head + "  historyLimit: many\n", "governor.yaml"), null,
+                "historyLimit", "'many' is not a whole number", "line 4");
+        assertRejected(() -> codec.readGovernanceConfig(head + "  historyLimit: 0\n", "governor.yaml"), null,
+                "governance.historyLimit 0 is out of range");
+        assertRejected(() -> codec.readGovernanceConfig(head + "  labels: { zone: 'eu 1' }\n", "governor.yaml"), null,
+                "governance.labels: label 'zone'", "is not a legal name");
+        assertRejected(() -> codec.readGovernanceConfig(head + "  labels: [zone]\n", "governor.yaml"), null, "labels");
+        assertRejected(() -> codec.readGovernanceConfig(head + "  historyLimt: 5\n", "governor.yaml"), null,
+                "historyLimt", "historyLimit");
+    }
+
+    @Test
     void missingRegistryCenterIsRejected() {
         assertRejected(() -> codec.readGovernanceConfig("governance: { namespace: n }\n", "governor.yaml"), null, "'registryCenter' is required");
     }
