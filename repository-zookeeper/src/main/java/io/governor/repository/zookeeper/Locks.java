@@ -71,7 +71,7 @@ final class Locks {
                 }
                 long remaining = deadlineNanos - System.nanoTime();
                 if (remaining <= 0) {
-                    withdraw(node);
+                    withdrawNow(node);
                     return null;
                 }
                 CountDownLatch changed = new CountDownLatch(1);
@@ -137,6 +137,24 @@ final class Locks {
     }
 
     /**
+     * Deletes a timed-out attempt's or a released lease's node before returning, so that a try made
+     * right after (by this client or another) does not find it ahead in the queue; when that delete
+     * fails, or the client is not connected now (a delete would wait for the connection), deletes it
+     * in the background as {@link #withdraw} does. Blocks for one round trip; never throws.
+     */
+    private void withdrawNow(String node) {
+        if (node == null || !client.getZookeeperClient().isConnected()) {
+            withdraw(node);
+            return;
+        }
+        try {
+            client.delete().quietly().forPath(node);
+        } catch (Exception e) {
+            withdraw(node);
+        }
+    }
+
+    /**
      * Deletes an attempt's or a lease's node in the background, retried until the connection allows
      * it (Curator's guaranteed delete). Never blocks, never throws.
      */
@@ -156,10 +174,11 @@ final class Locks {
      * Curator may have given up on a session that survived). Never throws.
      */
     private void ended(FencedLease lease, String node, boolean released) {
-        withdraw(node);
         if (released) {
+            withdrawNow(node); // close() returns with the lock free for the next taker
             log.debug("[{}] lock '{}' released", label, lease.name());
         } else {
+            withdraw(node); // on the state thread, which must not block
             log.warn("[{}] lock '{}' lost with its session (fencing token {})", label, lease.name(), lease.fencingToken());
         }
     }
