@@ -305,6 +305,21 @@ final class History {
     }
 
     /**
+     * The put that sets the outcome of the entry at {@code key} (a rollout's, whose key it keeps),
+     * or empty when that entry is not kept (trimmed, or too large to keep). Reads that one node.
+     *
+     * @throws GovernanceException the center's failure, or {@code INVALID_CONFIG} when the entry does not decode
+     */
+    Optional<Operation.Put> outcomePutAt(String key, Outcome outcome) {
+        return repo.get(key).map(v -> {
+            Kept k = parse(key, v.value());
+            RevisionRecord r = k.record();
+            RevisionRecord marked = new RevisionRecord(r.revision(), r.time(), r.host(), r.user(), r.message(), outcome);
+            return new Operation.Put(key, encode(marked, k.content()));
+        });
+    }
+
+    /**
      * Sets the outcome of the newest kept entry of a database's revision (the rollout: PROMOTED,
      * WITHDRAWN). Safe to repeat.
      *

@@ -35,11 +35,14 @@ import java.util.TreeMap;
  * @param candidate      the candidate content
  * @param rawDataSources the candidate's data source texts by name
  * @param rawRules       the candidate's rules text
+ * @param historyEntry   the key of the candidate's history entry ({@link History}), written with the node, so
+ *                       that the promote or withdraw marks its outcome without a search; null in a node
+ *                       written without one
  */
 record Rollout(String id, String database, String host, String user, Instant startedAt, String message,
                String baseRevision, String revision, RolloutPlan.Selector selector, String labelKey, String labelValue,
                String selectorText, List<String> chosen, DatabaseConfig candidate, Map<String, String> rawDataSources,
-               String rawRules) {
+               String rawRules, String historyEntry) {
 
     Rollout {
         chosen = List.copyOf(new java.util.TreeSet<>(chosen));
@@ -74,6 +77,9 @@ record Rollout(String id, String database, String host, String user, Instant sta
         chosen.forEach(i -> ids.put(i, "chosen"));
         doc.put("chosen", ids);
         doc.put("candidate", Map.of("rules", rawRules, "dataSources", new TreeMap<>(rawDataSources)));
+        if (historyEntry != null) {
+            doc.put("historyEntry", historyEntry);
+        }
         return codec.writePlainMap(doc);
     }
 
@@ -121,7 +127,8 @@ record Rollout(String id, String database, String host, String user, Instant sta
                 string(by, "user", source), at, string(doc, "message", source), string(doc, "baseRevision", source),
                 string(doc, "revision", source), kind, label ? string(sel, "key", source) : null,
                 label ? string(sel, "value", source) : null, string(sel, "text", source),
-                List.copyOf(map(doc, "chosen", source).keySet()), new DatabaseConfig(ds, rules), rawDs, rawRules);
+                List.copyOf(map(doc, "chosen", source).keySet()), new DatabaseConfig(ds, rules), rawDs, rawRules,
+                doc.get("historyEntry") instanceof String h ? h : null);
     }
 
     /** The rollout as operators see it: {@code rollout 1a2b of database 'orders' by ops@host since ...}. */

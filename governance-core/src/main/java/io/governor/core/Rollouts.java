@@ -82,17 +82,17 @@ final class Rollouts {
         YamlCodec codec = config.codec();
         Map<String, String> texts = new java.util.TreeMap<>();
         next.dataSources().forEach((n, c) -> texts.put(n, codec.writeDataSource(c)));
+        History.Entry entry = config.history().entry(db, next, props.getKey(),
+                plan.message().isEmpty() ? null : plan.message(), RevisionRecord.Outcome.ROLLOUT);
         Rollout r = new Rollout(newId(), db, InstanceIds.host(), System.getProperty("user.name", "unknown"), Instant.now(),
                 plan.message(), config.revision(base.config(), props.getKey()), config.revision(next, props.getKey()),
                 plan.selector(), plan.labelKey(), plan.labelValue(), plan.toString(), chosen, next, texts,
-                codec.writeRules(next.rules()));
+                codec.writeRules(next.rules()), entry.key());
         String text = r.write(codec);
         List<Operation> ops = contentChecks(base);
         ops.add(guard(db));
         ops.add(Operation.check(NodePaths.PROPS, props.getValue().isEmpty() ? null : props.getValue()));
         ops.add(Operation.put(NodePaths.rollout(db), text));
-        History.Entry entry = config.history().entry(db, next, props.getKey(),
-                plan.message().isEmpty() ? null : plan.message(), RevisionRecord.Outcome.ROLLOUT);
         if (!config.commit(ops, entry)) {
             throw conflictAfter(db, "start " + what, "the database or the props changed concurrently");
         }
@@ -188,7 +188,7 @@ final class Rollouts {
         now.rawDataSources().keySet().stream().filter(n -> !r.rawDataSources().containsKey(n))
                 .forEach(n -> ops.add(Operation.delete(NodePaths.dataSource(db, n))));
         ops.add(Operation.delete(NodePaths.rollout(db)));
-        config.history().outcomePut(History.scope(db), r.revision(), RevisionRecord.Outcome.PROMOTED).ifPresent(ops::add);
+        outcome(r, RevisionRecord.Outcome.PROMOTED).ifPresent(ops::add);
         if (!config.commit(ops)) {
             throw new GovernanceException(ErrorCode.CONFLICT, "promote rollout " + r.id() + " of database '" + db
                     + "': " + (read(db).isPresent() ? "the database changed concurrently; try again"
@@ -214,9 +214,14 @@ final class Rollouts {
     private boolean withdraw(Rollout r, String text) {
         String key = NodePaths.rollout(r.database());
         List<Operation> ops = new ArrayList<>(List.of(Operation.check(key, text), Operation.delete(key)));
-        config.history().outcomePut(History.scope(r.database()), r.revision(), RevisionRecord.Outcome.WITHDRAWN)
-                .ifPresent(ops::add);
+        outcome(r, RevisionRecord.Outcome.WITHDRAWN).ifPresent(ops::add);
         return config.commit(ops);
+    }
+
+    /** The put that sets the outcome of the candidate's history entry (none if it is not kept). */
+    private Optional<Operation.Put> outcome(Rollout r, RevisionRecord.Outcome outcome) {
+        return r.historyEntry() != null ? config.history().outcomePutAt(r.historyEntry(), outcome)
+                : config.history().outcomePut(History.scope(r.database()), r.revision(), outcome);
     }
 
     // ---------------------------------------------------------------- reading

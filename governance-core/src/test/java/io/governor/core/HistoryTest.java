@@ -119,6 +119,21 @@ class HistoryTest {
     }
 
     @Test
+    void theOutcomeOfAnEntryCanBeSetByItsKeyAndAMissingKeyGivesNoPut() {
+        GovernanceAdmin admin = admin();
+        String rev = admin.replaceDatabase("orders", TestConfigs.orders("k1"));
+        String key = memory.children(History.scope("orders")).stream().map(n -> History.scope("orders") + "/" + n)
+                .reduce((a, b) -> b).orElseThrow();
+        io.governor.api.repository.Operation.Put put = history.outcomePutAt(key, Outcome.WITHDRAWN).orElseThrow();
+        memory.put(put.key(), put.value());
+        assertEquals(Outcome.WITHDRAWN, admin.history("orders").get(0).outcome());
+        assertEquals(rev, admin.history("orders").get(0).revision());
+        assertEquals(TestConfigs.orders("k1"), admin.content("orders", rev), "the content is kept with the new outcome");
+        assertTrue(history.outcomePutAt(History.scope("orders") + "/0000000000000000-00000000", Outcome.PROMOTED).isEmpty(),
+                "an entry that is not kept is not re-created");
+    }
+
+    @Test
     void aWriteWithoutTransactionsKeepsItsEntryAfterTheChangeAndTrims() {
         ConfigService noTx = new ConfigService(with(Capability.COMPARE_AND_SET), codec, "ns", 2);
         GovernanceAdmin admin = TestConfigs.admin(noTx, memory);
