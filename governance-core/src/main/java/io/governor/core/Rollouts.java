@@ -203,11 +203,33 @@ final class Rollouts {
     void abort(String db) {
         String what = "abort the rollout of database '" + db + "'";
         requireTransactions(what);
-        Open o = read(db).orElseThrow(() -> noRollout(what));
+        Open o;
+        try {
+            o = read(db).orElseThrow(() -> noRollout(what));
+        } catch (GovernanceException e) {
+            if (e.code() != ErrorCode.INVALID_CONFIG) {
+                throw e;
+            }
+            abortUnreadable(db, what, e);
+            return;
+        }
         if (!withdraw(o.rollout(), o.text())) {
             throw new GovernanceException(ErrorCode.CONFLICT, what + ": another admin promoted or aborted it first");
         }
         LOG.info("[{}] admin aborted {}", namespace, o.rollout().describe());
+    }
+
+    /**
+     * A rollout node that does not decode (written by another version, or by hand) blocks every write to the
+     * database and makes instances reject their re-reads; aborting it is the way out, so it is deleted as read.
+     */
+    private void abortUnreadable(String db, String what, GovernanceException unreadable) {
+        String key = NodePaths.rollout(db);
+        String text = config.repository().get(key).map(v -> v.value()).orElseThrow(() -> noRollout(what));
+        if (!config.commit(List.of(Operation.check(key, text), Operation.delete(key)))) {
+            throw new GovernanceException(ErrorCode.CONFLICT, what + ": the rollout node changed concurrently");
+        }
+        LOG.warn("[{}] admin aborted an unreadable rollout of database '{}' ({})", namespace, db, unreadable.getMessage());
     }
 
     /** Deletes the rollout node if it still holds {@code text}, and marks the candidate's history entry WITHDRAWN. */

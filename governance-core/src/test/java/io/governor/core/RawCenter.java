@@ -65,6 +65,10 @@ public final class RawCenter {
     }
 
     /** A database's last good revision node. */
+    public static String rollout(String db) {
+        return NodePaths.rollout(db);
+    }
+
     public static String lastGood(String db) {
         return NodePaths.lastGood(db);
     }

@@ -340,6 +340,24 @@ public abstract class RolloutScenarios extends ScenarioSupport {
     }
 
     @Test
+    void anUnreadableRolloutNodeBlocksWritesUntilAnAdminAbortsIt() throws Exception {
+        start();
+        GovernanceAdmin admin = admin();
+        String base = admin.revision("orders");
+        Repository raw = track(RawCenter.create(center().toBuilder().namespace(namespace).build()));
+        raw.put(RawCenter.rollout("orders"), "id: [not, a, rollout\n");
+
+        fails(ErrorCode.INVALID_CONFIG, () -> admin.addDataSource("orders", "replica_2", H2Databases.dataSource(replica0)), "rollout");
+        admin.abortRollout("orders");
+
+        assertTrue(raw.get(RawCenter.rollout("orders")).isEmpty(), "the unreadable node is gone");
+        fails(ErrorCode.NOT_FOUND, () -> admin.abortRollout("orders"), "no open rollout");
+        String rev = admin.addDataSource("orders", "replica_2", H2Databases.dataSource(replica0));
+        admin.awaitConvergence("orders", rev, WAIT);
+        assertFalse(rev.equals(base));
+    }
+
+    @Test
     void adminClosedWhileItWaitsLeavesTheRolloutOpenAndAnotherAbortsIt() throws Exception {
         Governance a = start();
         Repository raw = track(RawCenter.create(center().toBuilder().namespace(namespace).build()));
