@@ -94,9 +94,13 @@ final class PoolHandle {
         }
         lent.incrementAndGet();
         if (retired) {
-            // retired meanwhile: retire() may have seen nothing lent and closed the pool
+            // retired meanwhile: retire() may have seen nothing lent and closed the pool, aborting
+            // the connection while the pool was still handing it out
             try {
                 c.close();
+            } catch (SQLException | RuntimeException e) {
+                // that connection is of no use and its pool is closing; the caller takes the next pool
+                LOG.debug("{} giving back a connection of retired pool '{}' failed: {}", logPrefix, name, e.toString());
             } finally {
                 release();
             }

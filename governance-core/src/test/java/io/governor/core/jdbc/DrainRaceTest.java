@@ -104,4 +104,34 @@ class DrainRaceTest {
 
         assertEquals("primary", user.get(10, TimeUnit.SECONDS));
     }
+
+    /**
+     * The old pool closes (it saw nothing lent) while the borrower is inside its
+     * {@code getConnection}, holding a connection it has not counted yet, which the close broke:
+     * giving it back fails (seen in CI as a NullPointerException from HikariCP, whose pool shut down
+     * between taking an entry and wrapping it). The borrower drops it and binds to the new pool; the
+     * application sees no error.
+     */
+    @Test
+    void aConnectionAbortedByItsClosingPoolBeforeItWasCountedIsDroppedAndTheNewPoolServes() throws Exception {
+        JdbcRuntime rt = h2.runtime();
+        GatedHikari old = start(rt);
+        GatedHikari.Gate taken = new GatedHikari.Gate();
+        old.afterTake = taken;
+
+        CompletableFuture<String> user = CompletableFuture.supplyAsync(() -> {
+            try (Connection c = rt.dataSource().getConnection()) {
+                return H2Fixture.whoami(c);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertTrue(taken.reached.await(10, TimeUnit.SECONDS));
+        rt.apply(config("3"), PROPS, "r2");
+        assertTrue(old.isClosed(), "nothing was counted as lent, so the old pool closed at once");
+        taken.open.countDown();
+
+        assertEquals("primary", user.get(10, TimeUnit.SECONDS));
+        assertNotSame(old, rt.pool("primary"));
+    }
 }
