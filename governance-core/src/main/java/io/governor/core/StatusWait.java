@@ -40,19 +40,27 @@ final class StatusWait {
     }
 
     /**
-     * Re-reads the instances whenever a status node changes (and at least every 200 ms) until
-     * {@code progress} reports no laggard, or fails with {@code TIMEOUT} naming them.
+     * Re-reads the instances after status nodes changed (and at least every 200 ms) until
+     * {@code progress} reports no laggard, or fails with {@code TIMEOUT} naming them. Changes that
+     * arrive while a read is under way are not lost, and they cost one more read between them, not
+     * one each (a push makes every instance write its status at about the same time).
      */
     static List<InstanceInfo> await(Instances registry, String what, Duration timeout,
                                      java.util.function.Function<List<InstanceInfo>, Progress> progress) {
         Object signal = new Object();
+        long[] changes = {0}; // guarded by signal
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Watch ignored = registry.repository().watch(NodePaths.STATUS_INSTANCES, e -> {
             synchronized (signal) {
+                changes[0]++;
                 signal.notifyAll();
             }
         })) {
             while (true) {
+                long seen;
+                synchronized (signal) {
+                    seen = changes[0];
+                }
                 Progress p = progress.apply(registry.instances());
                 if (p.laggards().isEmpty()) {
                     return p.instances();
@@ -65,7 +73,9 @@ final class StatusWait {
                     throw new GovernanceException(ErrorCode.TIMEOUT, sb.toString());
                 }
                 synchronized (signal) {
-                    signal.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 200)));
+                    if (changes[0] == seen) {
+                        signal.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 200)));
+                    }
                 }
             }
         } catch (InterruptedException e) {

@@ -291,6 +291,7 @@ public final class Propagation {
         long[] last = new long[pushes];
         long[] each = new long[pushes * n];
         long cpu0 = processCpuNanos();
+        long windowCpu = 0; // CPU of this JVM within the timed windows only
         long jit0 = jitMillis();
         Map<Long, long[]> threads0 = threadCpu();
         System.out.printf("%s: %d warm-up pushes%s; recorded pushes begin at %s%n", label, done,
@@ -298,10 +299,12 @@ public final class Propagation {
         for (int p = 0; p < pushes; p++) {
             settle.await(previous);
             seen.forEach(Map::clear);
+            long windowCpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             K key = push.run(++number);
             previous = key;
             awaitAll(seen, key, t0, signal, what);
+            windowCpu += processCpuNanos() - windowCpu0;
             long max = 0;
             for (int i = 0; i < n; i++) {
                 long d = seen.get(i).get(key) - t0;
@@ -313,6 +316,8 @@ public final class Propagation {
         long cpu = processCpuNanos() - cpu0;
         long jit = jitMillis() - jit0;
         printCpuByThreadGroup(what, threads0, threadCpu(), cpu, pushes);
+        System.out.printf("%s: CPU ms per push within the timing (from the push until the last instance saw it): %.2f%n",
+                label, windowCpu / 1e6 / pushes);
         System.out.printf("%s: JIT compilation during the recorded pushes: %.2f ms per push "
                 + "(elapsed time of the compiles, summed; not CPU: a compiler thread waits for the cores too)%n",
                 label, (double) jit / pushes);
