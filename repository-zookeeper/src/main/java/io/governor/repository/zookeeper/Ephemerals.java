@@ -99,7 +99,7 @@ final class Ephemerals {
         }
         for (int attempt = 0; attempt < Nodes.MAX_ATTEMPTS; attempt++) {
             Stat created = new Stat();
-            if (nodes.create(key, data, CreateMode.EPHEMERAL, created)) {
+            if (nodes.create(key, data, CreateMode.EPHEMERAL, created, false) != null) {
                 written.put(key, created);
                 return;
             }

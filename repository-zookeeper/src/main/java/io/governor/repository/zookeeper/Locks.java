@@ -5,7 +5,6 @@ import io.governor.api.repository.support.FencedLease;
 import io.governor.api.repository.support.HeldLeases;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
@@ -103,16 +102,7 @@ final class Locks {
 
     /** Creates this attempt's node; {@code stat} receives its stat when the create's answer arrives. */
     private String createNode(String dir, Stat stat) throws Exception {
-        String path = Paths.join(dir, PREFIX);
-        for (int attempt = 0; attempt < Nodes.MAX_ATTEMPTS; attempt++) {
-            try {
-                return client.create().storingStatIn(stat).withProtection().withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
-                        .forPath(path, null);
-            } catch (KeeperException.NoNodeException e) {
-                nodes.createParents(path);
-            }
-        }
-        throw new KeeperException.NoNodeException(dir);
+        return nodes.create(Paths.join(dir, PREFIX), null, CreateMode.EPHEMERAL_SEQUENTIAL, stat, true);
     }
 
     /** The lock nodes, sorted by their sequence suffix (the protected-mode prefix is random). */

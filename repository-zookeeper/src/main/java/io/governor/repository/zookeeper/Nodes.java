@@ -297,14 +297,18 @@ final class Nodes {
         return null;
     }
 
-    /** Creates a node with its missing parents, storing its stat in {@code stat}; false when it exists. */
-    boolean create(String key, byte[] data, CreateMode mode, Stat stat) throws Exception {
+    /**
+     * Creates a node with its missing parents, storing its stat in {@code stat}; returns its path (with
+     * the sequence suffix, if any), or null when it exists. {@code protect}: Curator's protected mode,
+     * which finds a create whose answer was lost.
+     */
+    String create(String key, byte[] data, CreateMode mode, Stat stat, boolean protect) throws Exception {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            var create = client.create().storingStatIn(stat);
             try {
-                client.create().storingStatIn(stat).withMode(mode).forPath(key, data);
-                return true;
+                return (protect ? create.withProtection().withMode(mode) : create.withMode(mode)).forPath(key, data);
             } catch (KeeperException.NodeExistsException e) {
-                return false;
+                return null;
             } catch (KeeperException.NoNodeException e) {
                 createParents(key);
             }

@@ -112,12 +112,9 @@ final class Watches implements AutoCloseable {
     void removed(PrefixWatch w) {
         boolean shared = active.list().stream().anyMatch(o -> o.prefix().equals(w.prefix()));
         try {
-            if (shared || !client.getZookeeperClient().isConnected()) {
-                // another watch needs the server-side watch on this path, or no server to tell
-                client.watchers().remove(w).ofType(Watcher.WatcherType.Any).locally().forPath(w.prefix());
-            } else {
-                client.watchers().remove(w).ofType(Watcher.WatcherType.Any).quietly().forPath(w.prefix());
-            }
+            var remove = client.watchers().remove(w).ofType(Watcher.WatcherType.Any);
+            // locally when another watch needs the server-side watch on this path, or no server to tell
+            (shared || !client.getZookeeperClient().isConnected() ? remove.locally() : remove.quietly()).forPath(w.prefix());
         } catch (Exception e) {
             log.debug("[{}] removing the ZooKeeper watch on {} failed: {}", label, w.prefix(), e.toString());
         }
