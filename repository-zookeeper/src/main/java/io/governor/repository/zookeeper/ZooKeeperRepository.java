@@ -231,9 +231,7 @@ final class ZooKeeperRepository implements RegistryRepository, BulkReads {
 
     Optional<LockLease> tryLock(String name, Duration timeout) {
         String key = Paths.join("/locks", name);
-        if (timeout == null || timeout.isNegative()) {
-            throw checks.error(ErrorCode.INVALID_ARGUMENT, "tryLock", key, "timeout must be zero or positive, got " + timeout, null);
-        }
+        checks.requireTimeout("tryLock", key, timeout);
         long wait = timeout.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365).toNanos() : timeout.toNanos();
         long deadline = System.nanoTime() + wait;
         return call("tryLock", key, () -> Optional.ofNullable(locks.acquire(name, deadline)));
