@@ -4,10 +4,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,12 +23,12 @@ final class ControlThread implements Executor, AutoCloseable {
     private static final long CLOSE_WAIT_SECONDS = 10;
 
     private final String namespace;
-    private final ExecutorService executor;
+    private final ScheduledThreadPoolExecutor executor;
     private volatile boolean closed;
 
     ControlThread(String namespace) {
         this.namespace = namespace;
-        this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "governor-" + namespace + "-control");
             t.setDaemon(true);
             return t;
@@ -39,8 +37,13 @@ final class ControlThread implements Executor, AutoCloseable {
 
     @Override
     public void execute(Runnable task) {
+        schedule(task, 0);
+    }
+
+    /** Runs {@code task} on the control thread after {@code delayMillis} (0: as soon as it is free). */
+    void schedule(Runnable task, long delayMillis) {
         try {
-            executor.execute(() -> {
+            executor.schedule(() -> {
                 try {
                     task.run();
                 } catch (RuntimeException e) {
@@ -48,7 +51,7 @@ final class ControlThread implements Executor, AutoCloseable {
                         LOG.error("[{}] control task failed", namespace, e);
                     }
                 }
-            });
+            }, delayMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             LOG.debug("[{}] closed, control work dropped", namespace);
         }

@@ -8,17 +8,24 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
 /**
  * This instance's status document: kept in memory, changed under one lock, and written as the
  * ephemeral status node by a coalescing writer. A change only records the new content and, unless
- * a write is already due, hands one write to the writer executor (the instance's control thread);
- * the write takes the latest content when it runs, so a burst of changes costs one write and the
- * last content always wins. The thread that applied a change never waits for the registry center.
+ * a write is already due, schedules one write on the instance's control thread
+ * {@value #SETTLE_MILLIS} ms later; the write takes the latest content when it runs, so a burst of
+ * changes costs one write and the last content always wins. The thread that applied a change never
+ * waits for the registry center.
+ *
+ * <p>Why the write waits: a push reaches every instance of a fleet at once, and each instance's
+ * status write is a request to the center (on etcd a gRPC call, most of the client CPU an applied
+ * change costs). Written at once, the fleet's status writes meet the center and the cores while the
+ * same push is still being delivered to and applied by the other instances; {@value #SETTLE_MILLIS}
+ * ms later they come after it, and the changes of a burst (several databases, a rollout's steps)
+ * share one write. An admin waiting for convergence sees the status that much later
+ * (docs/performance.md §2, "status write settle").
  *
  * <p>It carries what the instance has applied (revisions, rejections, circuit state, disabled data
  * sources, databases started on their last good revision), each recorded after it took effect, so an admin that sees it knows it is in force.
@@ -32,7 +39,9 @@ final class InstanceStatus implements DatabaseGovernor.StatusSink {
 
     private final Instances registry;
     private final String namespace;
-    private final Executor writer;
+    /** How long a change's status write waits for more changes (see the class comment). */
+    static final long SETTLE_MILLIS = 50;
+    private final ControlThread writer;
     private final AtomicBoolean writeDue = new AtomicBoolean();
     /** Held while a write is made, so that writes leave in the order of the content they carry. */
     private final Object writeLock = new Object();
@@ -45,9 +54,9 @@ final class InstanceStatus implements DatabaseGovernor.StatusSink {
 
     /**
      * @param writer runs the coalesced writes (one at a time is enough: writes are serialised anyway);
-     *               a write it rejects (shut down) is dropped
+     *               a write it drops (closed) is not made
      */
-    InstanceStatus(Instances registry, String namespace, String instanceId, Map<String, String> labels, Executor writer) {
+    InstanceStatus(Instances registry, String namespace, String instanceId, Map<String, String> labels, ControlThread writer) {
         this.registry = registry;
         this.namespace = namespace;
         this.writer = writer;
@@ -161,15 +170,11 @@ final class InstanceStatus implements DatabaseGovernor.StatusSink {
             }
         }
         if (writeDue.compareAndSet(false, true)) {
-            try {
-                writer.execute(() -> {
-                    writeDue.set(false);
-                    write(false);
-                });
-            } catch (RejectedExecutionException e) {
+            // after the control thread closed, the write is dropped (the instance is unregistering)
+            writer.schedule(() -> {
                 writeDue.set(false);
-                LOG.debug("[{}] status not written: closing", namespace);
-            }
+                write(false);
+            }, SETTLE_MILLIS);
         }
     }
 

@@ -34,6 +34,13 @@ import java.util.concurrent.TimeUnit;
 public final class Propagation {
 
     static final String DB = "orders";
+    /**
+     * Whether each recorded push waits until every instance's status shows the previous one
+     * (default), so that it starts from a quiet center as each of the floor's writes does (its
+     * watchers do nothing after they saw a value; an instance writes its status after it applied).
+     * False: back to back, while the previous push's status writes may still be under way.
+     */
+    static final boolean QUIET_START = Boolean.parseBoolean(System.getProperty("bench.propagation.quietStart", "true"));
     private static final long PUSH_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private Propagation() {
@@ -172,7 +179,12 @@ public final class Propagation {
                 }).build());
             }
             return pushes(warmup, pushes, applied, signal, backend + " N=" + n + " revision",
-                    push -> admin.updateRules(DB, current -> rules(push)));
+                    push -> admin.updateRules(DB, current -> rules(push)),
+                    previous -> {
+                        if (QUIET_START) {
+                            admin.awaitConvergence(DB, previous, java.time.Duration.ofSeconds(30));
+                        }
+                    });
         } finally {
             instances.forEach(Governance::close);
         }
@@ -232,24 +244,32 @@ public final class Propagation {
      */
     static <K> Result pushes(Warmup warmup, int pushes, List<Map<K, Long>> seen, Object signal, String what, Push<K> push)
             throws Exception {
-        return pushes(warmup, pushes, seen, signal, what, push, 0);
+        return pushes(warmup, pushes, seen, signal, what, push, previous -> { });
     }
 
-    /** As above, with a pause of {@code pauseMillis} before every push (outside its timing). */
+    /** Work to wait for before a recorded push, outside its timing; gets the previous push's key. */
+    @FunctionalInterface
+    interface Settle<K> {
+        void await(K previous) throws Exception;
+    }
+
+    /** As above, with {@code settle} run before every push but the first (outside its timing). */
     static <K> Result pushes(Warmup warmup, int pushes, List<Map<K, Long>> seen, Object signal, String what, Push<K> push,
-                             long pauseMillis) throws Exception {
+                             Settle<K> settle) throws Exception {
         String label = what.replace(" revision", "").replace(" push", "");
         int number = 0;
         long[] blockJit = new long[Warmup.QUIET_BLOCKS];
         long jitMark = jitMillis();
         long cpuMark = processCpuNanos();
         int done = 0;
+        K previous = null;
         while (done < warmup.max()) {
-            if (pauseMillis > 0) {
-                Thread.sleep(pauseMillis);
+            if (previous != null) {
+                settle.await(previous);
             }
             seen.forEach(Map::clear);
-            awaitAll(seen, push.run(++number), System.nanoTime(), signal, what);
+            previous = push.run(++number);
+            awaitAll(seen, previous, System.nanoTime(), signal, what);
             done++;
             if (done % Warmup.BLOCK == 0) {
                 long jit = jitMillis();
@@ -276,12 +296,11 @@ public final class Propagation {
         System.out.printf("%s: %d warm-up pushes%s; recorded pushes begin at %s%n", label, done,
                 warmup.enough(done, blockJit) ? "" : " (JIT not quiet at the limit)", java.time.Instant.now());
         for (int p = 0; p < pushes; p++) {
-            if (pauseMillis > 0) {
-                Thread.sleep(pauseMillis);
-            }
+            settle.await(previous);
             seen.forEach(Map::clear);
             long t0 = System.nanoTime();
             K key = push.run(++number);
+            previous = key;
             awaitAll(seen, key, t0, signal, what);
             long max = 0;
             for (int i = 0; i < n; i++) {

@@ -76,7 +76,11 @@ final class RawFloor {
             return Propagation.pushes(warmup, pushes, seen, signal, "raw " + backend + " N=" + n + " push", push -> {
                 floor.write(value(push));
                 return push;
-            }, pauseMillis);
+            }, previous -> {
+                if (pauseMillis > 0) {
+                    Thread.sleep(pauseMillis);
+                }
+            });
         }
     }
 
