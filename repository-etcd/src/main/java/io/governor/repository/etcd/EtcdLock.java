@@ -12,7 +12,6 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
-import io.governor.api.ErrorCode;
 import io.governor.api.GovernanceException;
 import io.governor.api.repository.DistributedLock;
 import io.governor.api.repository.LockLease;
@@ -87,10 +86,7 @@ final class EtcdLock implements DistributedLock {
     @Override
     public Optional<LockLease> tryLock(Duration timeout) {
         requests.ensureOpen("lock", path);
-        if (timeout == null || timeout.isNegative()) {
-            throw requests.checks().error(ErrorCode.INVALID_ARGUMENT, "lock", path, "timeout must be zero or positive, got "
-                    + timeout, null);
-        }
+        requests.checks().requireTimeout("lock", path, timeout);
         long deadline = System.nanoTime() + Math.max(timeout.toNanos(), ONE_ATTEMPT.toNanos());
         try {
             if (!gate.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {

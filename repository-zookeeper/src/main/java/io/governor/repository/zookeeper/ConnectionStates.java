@@ -11,28 +11,19 @@ import java.time.Duration;
 
 /**
  * Maps Curator's connection states to Governor's and reacts to them, in order, on the repository's
- * state thread ({@code governor-<namespace>-state}).
- *
- * <ul>
- *   <li>{@code LOST} (the session expired, or Curator gave it up after the session timeout without a
- *       server): every held lock lease is marked lost, then listeners hear {@code LOST}.</li>
- *   <li>{@code RECONNECTED}: a changed session id that Curator did not report as LOST is handled as a
- *       LOST first. Then owned ephemerals are made to hold their latest values (re-created in a new
- *       session), watches are registered again and re-synchronised, and only then do listeners hear
- *       {@code RECONNECTED}.</li>
- * </ul>
- *
- * <p>Every transition is logged at INFO with the namespace. Thread-safe.
+ * state thread ({@code governor-<namespace>-state}). On {@code LOST} (session expired, or given up
+ * by Curator) held lock leases are lost, then listeners hear it. On {@code RECONNECTED} a changed
+ * session id that Curator did not report as LOST is handled as a LOST first; then the
+ * {@link Recovery} runs (ephemerals, watches) and only then do listeners hear {@code RECONNECTED}.
+ * Every transition is logged at INFO. Thread-safe.
  */
 final class ConnectionStates implements org.apache.curator.framework.state.ConnectionStateListener {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionStates.class);
     private static final int RECOVERY_ATTEMPTS = 3;
 
-    /** What the repository does on the state thread when the session is lost or the client is back. */
+    /** What the repository does on the state thread when the client is back ({@code newSession}: after a loss). */
     interface Recovery {
-        void sessionLost();
-
         void reconnected(boolean newSession) throws Exception;
     }
 
@@ -41,10 +32,11 @@ final class ConnectionStates implements org.apache.curator.framework.state.Conne
     private final WatchThread thread;
     /** The repository's listeners, told on the state thread itself: its tasks already run one at a time, in order. */
     final StateListeners listeners;
-    private volatile Recovery recovery;
+    private volatile Runnable sessionLost = () -> { };
+    private volatile Recovery recovery = newSession -> { };
     // state-thread only
     private long sessionId;
-    private boolean sessionLost;
+    private boolean lostSession;
 
     ConnectionStates(ZooKeeperSettings settings) {
         this.label = settings.label();
@@ -54,7 +46,8 @@ final class ConnectionStates implements org.apache.curator.framework.state.Conne
     }
 
     /** Set once the repository exists; states seen before are handled as they come. */
-    void recovery(Recovery recovery) {
+    void recovery(Runnable sessionLost, Recovery recovery) {
+        this.sessionLost = sessionLost;
         this.recovery = recovery;
     }
 
@@ -78,23 +71,19 @@ final class ConnectionStates implements org.apache.curator.framework.state.Conne
     }
 
     private void lost(String why) {
-        sessionLost = true;
-        Recovery r = recovery;
-        if (r != null) {
-            r.sessionLost();
-        }
+        lostSession = true;
+        sessionLost.run();
         listeners.report(ConnectionState.LOST, why + "; ephemerals are gone, held locks are lost");
     }
 
     private void reconnected(CuratorFramework client) {
         long now = currentSession(client);
-        if (now != sessionId && !sessionLost) {
+        if (now != sessionId && !lostSession) {
             lost("reconnected with a new session 0x" + Long.toHexString(now));
         }
-        Recovery r = recovery;
-        for (int attempt = 1; r != null; attempt++) {
+        for (int attempt = 1; ; attempt++) {
             try {
-                r.reconnected(sessionLost);
+                recovery.reconnected(lostSession);
                 break;
             } catch (Exception e) {
                 if (!client.getZookeeperClient().isConnected()) {
@@ -109,7 +98,7 @@ final class ConnectionStates implements org.apache.curator.framework.state.Conne
                 log.info("[{}] recovery after reconnect failed, retrying: {}", label, e.toString());
             }
         }
-        sessionLost = false;
+        lostSession = false;
         sessionId = now;
         listeners.report(ConnectionState.RECONNECTED, "session 0x" + Long.toHexString(now));
     }

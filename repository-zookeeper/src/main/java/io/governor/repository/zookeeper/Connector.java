@@ -1,6 +1,6 @@
 package io.governor.repository.zookeeper;
 
-import io.governor.api.GovernanceException;
+import io.governor.api.repository.support.DaemonThreads;
 import io.governor.api.repository.support.Hosts;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -27,16 +28,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Builds, starts and checks the Curator client of a repository: server list, namespace as chroot,
- * timeouts, retry policy, digest authentication and the ACL every created node carries.
- *
- * <p>With a {@code digest} the ACL is {@code digest:user:<hash>} with all permissions and nothing
- * for anyone else, so only that identity can read, change or delete what Governor creates.
- * Without one, nodes are open ({@code world:anyone}).
+ * Builds, starts and checks the Curator client of a repository: servers, namespace as chroot,
+ * timeouts, retries, digest authentication and the ACL of every created node: with a {@code digest}
+ * {@code digest:user:<hash>} with all permissions and nothing for anyone else, without one open.
  */
 final class Connector {
 
@@ -46,24 +44,21 @@ final class Connector {
     }
 
     /**
-     * Connects within the connection timeout and checks that this identity may use the namespace.
-     * On failure the half-made client is closed.
-     *
-     * @param stateListener registered before the client starts, so it sees the first CONNECTED
-     * @throws GovernanceException see {@link Errors#connectFailed}
+     * Connects within the connection timeout and checks that this identity may use the namespace; on
+     * failure closes the client and throws as {@link Errors#connectFailed}. {@code stateListener} is
+     * registered before the start, so it sees the first CONNECTED.
      */
     static CuratorFramework connect(ZooKeeperSettings s, Errors errors, ConnectionStateListener stateListener) {
         requireResolvableHost(s);
-        String name = "governor-" + s.label();
-        AtomicInteger curatorThreads = new AtomicInteger();
+        DaemonThreads threads = new DaemonThreads(s.label(), Duration.ZERO);
         CuratorFrameworkFactory.Builder b = CuratorFrameworkFactory.builder()
                 .connectString(s.servers())
                 .sessionTimeoutMs((int) s.sessionTimeout().toMillis())
                 .connectionTimeoutMs((int) s.connectionTimeout().toMillis())
                 .retryPolicy(new ExponentialBackoffRetry((int) s.retryBaseSleep().toMillis(), s.retryMaxAttempts(),
                         (int) s.retryMaxSleep().toMillis()))
-                .threadFactory(r -> daemon(r, name + "-curator-" + curatorThreads.incrementAndGet()))
-                .zookeeperFactory((connect, timeout, watcher, readOnly) -> onThread(name + "-zookeeper",
+                .threadFactory(threads.factory("curator-", true))
+                .zookeeperFactory((connect, timeout, watcher, readOnly) -> onThread(threads.factory("zookeeper", false),
                         () -> new DefaultZookeeperFactory().newZooKeeper(connect, timeout, watcher, readOnly)))
                 .ensembleTracker(false) // keep the configured servers (proxies, load balancers) as they are
                 .dontUseContainerParents()
@@ -88,10 +83,8 @@ final class Connector {
     }
 
     /**
-     * Resolves the host of every server before the client is made (see {@link Hosts}): the ZooKeeper
-     * client would log a stack trace for every attempt on a name that does not resolve.
-     *
-     * @throws GovernanceException {@code CONNECT_FAILED} "cannot resolve host '...'" when none resolves
+     * Resolves the servers' hosts first ({@link Hosts}: {@code CONNECT_FAILED} when none resolves): the
+     * ZooKeeper client would log a stack trace for every attempt on a name that does not resolve.
      */
     static void requireResolvableHost(ZooKeeperSettings s) {
         List<String> hosts = Arrays.stream(s.servers().split(",")).map(e -> Hosts.host(e.trim())).toList();
@@ -104,9 +97,8 @@ final class Connector {
     }
 
     /**
-     * Creates the namespace node if it is missing (with this client's ACL), then reads its ACL.
-     * ZooKeeper accepts any digest credentials at login, so this is where wrong or missing
-     * credentials show: reading the ACL needs READ or ADMIN on the node.
+     * Creates the namespace node if missing, then reads its ACL (which needs READ or ADMIN): ZooKeeper
+     * accepts any digest at login, so this is where wrong or missing credentials show.
      */
     private static void checkAccess(CuratorFramework client, ZooKeeperSettings s) throws Exception {
         if (!s.namespace().isEmpty()) {
@@ -146,19 +138,13 @@ final class Connector {
         }
     }
 
-    private static Thread daemon(Runnable task, String name) {
-        Thread t = new Thread(task, name);
-        t.setDaemon(true);
-        return t;
-    }
-
     /**
-     * Creates the ZooKeeper handle on a thread named {@code name}: the handle names its own send and
+     * Creates the ZooKeeper handle on a thread of {@code threads}: the handle names its own send and
      * event threads after the thread that creates it.
      */
-    private static ZooKeeper onThread(String name, Callable<ZooKeeper> make) throws Exception {
+    private static ZooKeeper onThread(ThreadFactory threads, Callable<ZooKeeper> make) throws Exception {
         FutureTask<ZooKeeper> task = new FutureTask<>(make);
-        daemon(task, name).start();
+        threads.newThread(task).start();
         try {
             return task.get();
         } catch (ExecutionException e) {

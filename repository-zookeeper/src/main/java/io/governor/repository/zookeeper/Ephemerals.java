@@ -14,17 +14,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The ephemeral keys this repository owns, with their latest values, so that they can be created
- * again in a new session.
- *
- * <p>An owned key this client wrote before in the current session is updated with one request: a
- * setData guarded by the version its last write gave it. Only if that fails, or the stat it returns
- * shows another node (another creation, or not this session's ephemeral), does the full check run:
- * create, read, then update in place or replace.
- *
- * <p>Thread-safe: every change of ownership and every write of an owned node happens under the
- * lock of {@link OwnedEphemerals}, so a {@link #forget} (from {@code delete}) and a re-creation never
- * interleave: a key that was deleted is not brought back.
+ * The ephemeral keys this repository owns ({@link OwnedEphemerals}), made to hold their latest
+ * values in the current session, and re-created in a new one. Thread-safe: ownership changes and
+ * writes happen under the lock of {@link OwnedEphemerals}, so a deleted key is never brought back.
  */
 final class Ephemerals {
 
@@ -34,7 +26,7 @@ final class Ephemerals {
     private final Nodes nodes;
     private final String label;
     private final OwnedEphemerals owned;
-    /** The stat each owned key's node had after this client's last write of it (written under the owned lock). */
+    /** The stat of each owned node after this client's last write of it (under the owned lock). */
     private final Map<String, Stat> written = new ConcurrentHashMap<>();
 
     Ephemerals(CuratorFramework client, Nodes nodes, String label) {
@@ -66,12 +58,9 @@ final class Ephemerals {
     }
 
     /**
-     * Makes every owned key hold its latest value in the current session: after a session loss
-     * this re-creates them; after a reconnect in the same session it writes values whose
-     * {@link #put} could not reach the server. A key that fails for another reason than the
-     * connection (an ACL changed by hand) is logged and skipped.
-     *
-     * @throws Exception when the connection fails again (the next reconnect retries)
+     * Makes every owned key hold its latest value in the current session (re-created after a session
+     * loss). A key that fails for another reason than the connection (an ACL changed by hand) is
+     * logged and skipped; a connection failure is thrown (the next reconnect retries).
      */
     void ensureAll(boolean newSession) throws Exception {
         int count = owned.restoreAll(this::ensure, e -> !isConnectionProblem(e));
@@ -87,11 +76,10 @@ final class Ephemerals {
 
     /**
      * Makes {@code key} an ephemeral of this session holding {@code value}. When this client wrote the
-     * node in this session, one setData guarded by the version of that write does it (the stat it
-     * returns must show the same node, still this session's ephemeral). Otherwise, or if that fails:
-     * a node of this session is updated in place (guarded by its version); any other node at the key
-     * (left by our expired session, or persistent) is replaced by delete-and-create in one multi
-     * guarded by its version.
+     * node in this session, one setData guarded by that write's version does it, if the stat it
+     * returns shows the same node, still this session's. Otherwise: create; or update a node of this
+     * session in place; or replace any other node (an expired session's, a persistent one) by
+     * delete-and-create in one multi; each guarded by the version read.
      */
     private void ensure(String key, String value) throws Exception {
         byte[] data = Nodes.bytes(value);
@@ -111,7 +99,7 @@ final class Ephemerals {
         }
         for (int attempt = 0; attempt < Nodes.MAX_ATTEMPTS; attempt++) {
             Stat created = new Stat();
-            if (nodes.create(key, data, CreateMode.EPHEMERAL, created)) {
+            if (nodes.create(key, data, CreateMode.EPHEMERAL, created, false) != null) {
                 written.put(key, created);
                 return;
             }

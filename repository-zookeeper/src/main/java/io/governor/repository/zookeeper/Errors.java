@@ -8,10 +8,8 @@ import org.apache.zookeeper.KeeperException;
 
 /**
  * The one place where ZooKeeper and Curator failures become {@link GovernanceException}s, with the
- * {@link Checks} a repository makes before it sends anything.
- *
- * <p>Every message names the operation, the key and the repository (type and namespace); none
- * contains a credential. Stateless apart from the immutable context; thread-safe.
+ * {@link Checks} made before sending. Every message names the operation, the key and the repository;
+ * none contains a credential. Immutable; thread-safe.
  */
 final class Errors {
 
@@ -73,10 +71,9 @@ final class Errors {
     }
 
     /**
-     * Translates a failure while connecting: {@code UNAUTHENTICATED} when the namespace's ACL shuts
-     * this identity out (ZooKeeper accepts any digest at login, so this is where a wrong password
-     * shows), {@code INVALID_CONFIG} for a connect string ZooKeeper refuses, otherwise as
-     * {@link #translate}.
+     * Translates a failure while connecting: {@code UNAUTHENTICATED} when the namespace's ACL shuts this
+     * identity out (a wrong password shows here), {@code INVALID_CONFIG} for a connect string ZooKeeper
+     * refuses, otherwise as {@link #translate}.
      */
     GovernanceException connectFailed(Exception e) {
         if (e instanceof KeeperException.NoAuthException) {

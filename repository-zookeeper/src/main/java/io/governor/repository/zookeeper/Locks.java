@@ -5,7 +5,6 @@ import io.governor.api.repository.support.FencedLease;
 import io.governor.api.repository.support.HeldLeases;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
@@ -17,17 +16,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The lock recipe and the leases this repository holds.
+ * The lock recipe and the leases this repository holds. Each attempt creates an ephemeral-sequential
+ * node {@code /locks/{name}/_c_<uuid>-lease-N} (Curator's protected mode finds a create whose answer
+ * was lost). The lowest sequence holds the lock; every other contender watches its predecessor. Each
+ * new holder's node was created after every earlier holder's, so its creation zxid, the fencing
+ * token, is strictly greater.
  *
- * <p>Recipe: each attempt creates an ephemeral-sequential node {@code /locks/{name}/_c_<uuid>-lease-N}
- * (Curator's protected mode, so a create whose answer was lost is found again). The node with the
- * lowest sequence holds the lock; every other contender watches only its predecessor. Sequence order
- * is creation order, so each new holder's node was created after every earlier holder's: its
- * creation zxid, the fencing token, is strictly greater.
- *
- * <p>A lease ends released ({@link FencedLease#close()}) or lost with the session ({@link #sessionLost()});
- * either way its node is deleted. Thread-safe. {@link #sessionLost()} is called on the state thread,
- * and runs the lost-callbacks there.
+ * <p>A lease ends released ({@link FencedLease#close()}) or lost with the session
+ * ({@link #sessionLost()}, on the state thread, which runs the lost-callbacks); either way its node
+ * is deleted. Thread-safe.
  */
 final class Locks {
 
@@ -45,11 +42,7 @@ final class Locks {
         this.label = label;
     }
 
-    /**
-     * One acquisition attempt that waits at most until {@code deadlineNanos} ({@link System#nanoTime()}).
-     *
-     * @return the lease, or null on timeout (the attempt's node is removed)
-     */
+    /** One attempt, waiting until {@code deadlineNanos} ({@link System#nanoTime()}); null on timeout (node removed). */
     FencedLease acquire(String name, long deadlineNanos) throws Exception {
         String dir = Paths.join("/locks", name);
         String node = null;
@@ -89,9 +82,8 @@ final class Locks {
     }
 
     /**
-     * Our node heads the queue: the lock is ours. The fencing token is the node's creation zxid, as
-     * the create answered it; only when the create's answer was lost (protected mode found the node
-     * again, without a stat) is it read, which also checks that the node is still there.
+     * Our node heads the queue: the lock is ours, its fencing token the node's creation zxid. Only when
+     * the create's answer was lost (no stat) is the node read, which also checks that it is still there.
      */
     private FencedLease granted(String name, String node, Stat created, long epoch) throws Exception {
         long czxid = created.getCzxid();
@@ -110,16 +102,7 @@ final class Locks {
 
     /** Creates this attempt's node; {@code stat} receives its stat when the create's answer arrives. */
     private String createNode(String dir, Stat stat) throws Exception {
-        String path = Paths.join(dir, PREFIX);
-        for (int attempt = 0; attempt < Nodes.MAX_ATTEMPTS; attempt++) {
-            try {
-                return client.create().storingStatIn(stat).withProtection().withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
-                        .forPath(path, null);
-            } catch (KeeperException.NoNodeException e) {
-                nodes.createParents(path);
-            }
-        }
-        throw new KeeperException.NoNodeException(dir);
+        return nodes.create(Paths.join(dir, PREFIX), null, CreateMode.EPHEMERAL_SEQUENTIAL, stat, true);
     }
 
     /** The lock nodes, sorted by their sequence suffix (the protected-mode prefix is random). */
@@ -138,26 +121,22 @@ final class Locks {
 
     /**
      * Deletes a timed-out attempt's or a released lease's node before returning, so that a try made
-     * right after (by this client or another) does not find it ahead in the queue; when that delete
-     * fails, or the client is not connected now (a delete would wait for the connection), deletes it
-     * in the background as {@link #withdraw} does. Blocks for one round trip; never throws.
+     * right after does not find it ahead in the queue; when not connected, or the delete fails, falls
+     * back to {@link #withdraw}. Blocks for one round trip; never throws.
      */
     private void withdrawNow(String node) {
-        if (node == null || !client.getZookeeperClient().isConnected()) {
-            withdraw(node);
-            return;
-        }
         try {
-            client.delete().quietly().forPath(node);
+            if (node != null && client.getZookeeperClient().isConnected()) {
+                client.delete().quietly().forPath(node);
+                return;
+            }
         } catch (Exception e) {
-            withdraw(node);
+            // deleted in the background below
         }
+        withdraw(node);
     }
 
-    /**
-     * Deletes an attempt's or a lease's node in the background, retried until the connection allows
-     * it (Curator's guaranteed delete). Never blocks, never throws.
-     */
+    /** Deletes a node in the background, retried until the connection allows it (guaranteed delete). Never throws. */
     private void withdraw(String node) {
         if (node == null) {
             return;
@@ -169,10 +148,7 @@ final class Locks {
         }
     }
 
-    /**
-     * A lease ended: its node is deleted, also after a loss (the node goes with the session, but
-     * Curator may have given up on a session that survived). Never throws.
-     */
+    /** A lease ended: its node is deleted, also after a loss (Curator may give up on a session that survived). */
     private void ended(FencedLease lease, String node, boolean released) {
         if (released) {
             withdrawNow(node); // close() returns with the lock free for the next taker

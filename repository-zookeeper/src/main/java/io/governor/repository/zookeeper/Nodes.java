@@ -30,18 +30,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Node-level reads, creates and the pruning of empty parents on the namespaced Curator client.
- * Writes of values are {@link Transaction}s; structural parents are created idempotently with
- * Curator's retries.
+ * Node-level reads, creates and the pruning of empty parents (writes of values are
+ * {@link Transaction}s). A key holds a value when its node's data is non-null (an empty value is
+ * zero bytes); parents created on the way hold null data, so {@code get} treats them as absent. A
+ * value's {@link Node#version() version} is the node's modification zxid, which grows with every
+ * write to the key, across delete and re-create.
  *
- * <p>A key that holds a value is a node whose data is non-null (an empty value is zero bytes).
- * Parents created on the way hold null data: they are structure, not values, so {@code get} treats
- * them as absent. The {@link Node#version() version} of a value is the node's modification zxid,
- * which grows with every write to the key, across delete and re-create.
- *
- * <p>Methods throw the raw ZooKeeper/Curator exceptions; the repository translates them in one
- * place ({@link Errors}). Thread-safe: apart from the client, it holds only what {@link #readAll}
- * learns of node sizes and listings, in concurrent maps, and checks it against what it reads.
+ * <p>Throws the raw ZooKeeper/Curator exceptions ({@link Errors} translates them). Thread-safe: it
+ * holds only what {@link #readAll} learns of node sizes and listings, in concurrent maps.
  */
 final class Nodes {
 
@@ -88,7 +84,6 @@ final class Nodes {
         return client;
     }
 
-    /** How long a write may take to resolve a lost answer. */
     Duration budget() {
         return budget;
     }
@@ -138,13 +133,9 @@ final class Nodes {
     /**
      * Nodes by key and the children with values of parents, by path: in one request when this client
      * has read the same nodes before ({@link #atOnce}), otherwise, or when the listing shows the
-     * children changed, in two pipelined rounds ({@link #pipelined}): first the getData of every key
-     * and the getChildren of every parent, then the getData of every child (a child that is also
-     * among the keys is read once). Both ways answer in ZooKeeper's {@link OpResult}s, read the same
-     * way, and record the sizes and listings that let the next read of the same nodes go in one
-     * request. Not a snapshot either way (ZooKeeper documents no atomicity for a read-only multi):
-     * each value is as of its own read. A node that does not exist (NONODE) is left out; any other
-     * failure fails the whole read and names the node.
+     * children changed, in two pipelined rounds ({@link #readAllPipelined}). Not a snapshot (ZooKeeper
+     * documents no atomicity for a read-only multi): each value is as of its own read. A node that
+     * does not exist is left out; any other failure fails the whole read and names the node.
      */
     SortedMap<String, VersionedValue> readAll(Collection<String> keys, Collection<String> parents) throws Exception {
         Set<String> wanted = new LinkedHashSet<>(keys);
@@ -167,7 +158,10 @@ final class Nodes {
         return readAllPipelined(wanted, listed);
     }
 
-    /** {@link #readAll} in two pipelined rounds, whatever this client read before. */
+    /**
+     * {@link #readAll} in two pipelined rounds, whatever this client read before: the getData of every
+     * key and the getChildren of every parent, then the getData of every child not among the keys.
+     */
     SortedMap<String, VersionedValue> readAllPipelined(Set<String> wanted, Set<String> listed) throws Exception {
         List<OpResult> first = pipelined(wanted, listed, Paths.describe(wanted, listed));
         SortedMap<String, VersionedValue> values = new TreeMap<>();
@@ -193,13 +187,11 @@ final class Nodes {
      * instance makes after every change: 32 % less wall time and 60 % less CPU than the pipelined
      * rounds (ReadAllBench in benchmarks/, issue 21).
      *
-     * <p>A multi's answer must fit in one packet of at most the client's {@code jute.maxbuffer}
-     * (1 MiB); a larger one makes the client drop the connection. So the multi is sent only when
-     * every node in it has been read before (its size is in {@link #sizes}) and the sizes add up to
-     * at most {@link #AT_ONCE_MAX_BYTES}, a quarter of that limit, with at most {@link #AT_ONCE_MAX_OPS}
-     * operations. A connection loss forgets every size and listing, so a node that grew past the
-     * margin costs one reconnect, after which the pipelined reads take over; the client's retry
-     * policy applies to those, not to the multi.
+     * <p>A multi's answer larger than the client's {@code jute.maxbuffer} (1 MiB) drops the
+     * connection, so it is sent only when every node in it was read before and their sizes add up to
+     * at most a quarter of that. A connection loss forgets every size and listing: a node that grew
+     * past the margin costs one reconnect, after which the pipelined reads (with the client's retry
+     * policy) take over.
      */
     private List<OpResult> atOnce(List<String> data, Set<String> listed) throws Exception {
         long bytes = 0;
@@ -235,10 +227,8 @@ final class Nodes {
 
     /**
      * Sends the getData of every path in {@code data} and the getChildren of every path in
-     * {@code listed}, all before the first answer is awaited, then waits up to the budget for every
-     * answer. Returns the answers in that order, as a multi would.
-     *
-     * @throws KeeperException OPERATIONTIMEOUT naming {@code what}
+     * {@code listed}, then waits up to the budget for the answers, returned in that order as a multi
+     * would (OPERATIONTIMEOUT naming {@code what} if they do not all come).
      */
     private List<OpResult> pipelined(Collection<String> data, Collection<String> listed, String what) throws Exception {
         List<String> paths = new ArrayList<>(data);
@@ -266,10 +256,7 @@ final class Nodes {
         return Arrays.asList(answers);
     }
 
-    /**
-     * Reads the getData answers of {@code paths} (the first of {@code results}): remembers each node's
-     * size for {@link #atOnce} (no data or absent counts 0) and puts a node with data in {@code into}.
-     */
+    /** Reads the getData answers of {@code paths} (the first results): remembers sizes, puts values in {@code into}. */
     private void learned(Collection<String> paths, List<OpResult> results, Map<String, VersionedValue> into) throws KeeperException {
         int i = 0;
         for (String path : paths) {
@@ -285,10 +272,7 @@ final class Nodes {
         }
     }
 
-    /**
-     * The child paths of each parent (sorted, without ZooKeeper's own tree at the root) from the
-     * getChildren answers that follow the first {@code from} of {@code results}.
-     */
+    /** The sorted child paths of each parent, from the getChildren answers from index {@code from}. */
     private Map<String, List<String>> listings(Set<String> listed, List<OpResult> results, int from) throws KeeperException {
         Map<String, List<String>> out = new LinkedHashMap<>();
         int i = from;
@@ -314,16 +298,17 @@ final class Nodes {
     }
 
     /**
-     * Creates a node with its missing parents, storing its stat in {@code stat}. Returns false
-     * (nothing written) when the node exists. A parent removed concurrently is re-created.
+     * Creates a node with its missing parents, storing its stat in {@code stat}; returns its path (with
+     * the sequence suffix, if any), or null when it exists. {@code protect}: Curator's protected mode,
+     * which finds a create whose answer was lost.
      */
-    boolean create(String key, byte[] data, CreateMode mode, Stat stat) throws Exception {
+    String create(String key, byte[] data, CreateMode mode, Stat stat, boolean protect) throws Exception {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            var create = client.create().storingStatIn(stat);
             try {
-                client.create().storingStatIn(stat).withMode(mode).forPath(key, data);
-                return true;
+                return (protect ? create.withProtection().withMode(mode) : create.withMode(mode)).forPath(key, data);
             } catch (KeeperException.NodeExistsException e) {
-                return false;
+                return null;
             } catch (KeeperException.NoNodeException e) {
                 createParents(key);
             }
@@ -346,9 +331,8 @@ final class Nodes {
     }
 
     /**
-     * Removes the structural (valueless) ancestors of {@code key} that have no children left, so a
-     * deleted subtree leaves no empty directories behind. Each delete is guarded by the version read,
-     * and a parent that gained a child meanwhile stops the walk (NotEmpty).
+     * Removes the structural (valueless) ancestors of {@code key} that have no children left, each
+     * delete guarded by the version read; a parent that gained a child meanwhile stops the walk.
      */
     void pruneEmptyParents(String key) throws Exception {
         for (String p = Paths.parent(key); !"/".equals(p); p = Paths.parent(p)) {

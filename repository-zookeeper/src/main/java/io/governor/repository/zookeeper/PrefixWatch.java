@@ -19,29 +19,22 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One prefix watch: a ZooKeeper persistent recursive watch whose notifications are turned into
- * {@link ChangeEvent}s by comparing the node's current state with what the listener last saw (its
- * {@link PrefixView}).
+ * One prefix watch: a ZooKeeper persistent recursive watch whose notifications become
+ * {@link ChangeEvent}s by comparing what is read with what the listener last saw ({@link PrefixView}).
+ * Notifications carry no data and are not replayed after a reconnect, so the watch is
+ * level-triggered: a notification re-reads its path, and {@link #resync} re-reads the whole prefix
+ * and emits the difference, deletions included.
  *
- * <p>ZooKeeper notifications carry no data and are not replayed after a reconnect, so the watch is
- * level-triggered: a notification for a path re-reads that path, and {@link #resync(boolean)}
- * re-reads the whole prefix and emits the difference (including deletions).
- *
- * <p>Threads and order. A notification is handled on ZooKeeper's event thread, where it arrives:
- * the path is re-read asynchronously, and the answer, which ZooKeeper also hands to its event
- * thread, is compared and delivered there. ZooKeeper answers one session's requests in order, and
- * its event thread runs notifications and answers in the order the server sent them, so the
- * listener sees each key's changes in order without a thread of its own in between.
- * {@link #resync} runs on the repository's watch thread with blocking reads; while it runs,
- * notifications are kept and answers of reads sent before it began are not used (the resync reads
- * after them); once it has applied what it read, the kept notifications are handled (re-read) in
- * arrival order. A read that fails (the connection is gone) is dropped: the resync after
- * reconnecting catches up.
+ * <p>Threads and order. A notification is re-read asynchronously and the answer compared and
+ * delivered on ZooKeeper's event thread, which runs notifications and answers in the order the
+ * server sent them: each key's changes reach the listener in order with no thread in between.
+ * {@link #resync} runs on the repository's watch thread with blocking reads; meanwhile notifications
+ * are kept, and answers to reads sent before it are not used; afterwards the kept ones are re-read
+ * in arrival order. A failed read is dropped: the resync after reconnecting catches up.
  *
  * <p>A keys-only watch ({@link io.governor.api.repository.BulkReads#watchKeys}) skips the re-read:
- * a notification is delivered on the event thread as it comes, without value or version, and the
- * key is remembered as changed but unread ({@link PrefixView#touched}), so that a resync reports it
- * again (spuriously, as that contract allows) and never misses it.
+ * a notification is delivered as it comes, without value, and the key recorded as unread
+ * ({@link PrefixView#touched}) so that a resync reports it again rather than missing it.
  *
  * <p>Thread-safe: the state is guarded by {@link #lock}, held while the listener is called.
  */
@@ -155,12 +148,9 @@ final class PrefixWatch extends ListenerWatch implements Watcher {
     }
 
     /**
-     * Re-reads the whole prefix (watch thread). With {@code emit} false it only records the state,
-     * as the starting point of a new watch; otherwise it emits every difference to what the
-     * listener saw (see {@link PrefixView#replace}). Then handles the notifications that came
-     * meanwhile.
-     *
-     * @return how many events it emitted from the full read
+     * Re-reads the whole prefix (watch thread) and emits every difference to what the listener saw
+     * ({@link PrefixView#replace}), or with {@code emit} false only records it (a new watch's start);
+     * then handles the notifications that came meanwhile. Returns the number of events emitted.
      */
     int resync(boolean emit) throws Exception {
         if (isClosed()) {

@@ -28,26 +28,22 @@ import java.util.concurrent.TimeoutException;
  * A {@link io.governor.api.repository.Repository#commit commit} as one ZooKeeper {@code multi}; put
  * and compare-and-set are commits of one put (after one check).
  *
- * <p>The plan reads the current state of every node it touches, evaluates the checks against that
- * state (the store before the commit), then turns each write into ZooKeeper operations guarded by
- * the versions read: {@code check} for a value condition, {@code create} for every missing parent
- * and new key, {@code setData} with the data version for an overwrite (an ephemeral node is deleted
- * and created again as a persistent one: a put makes a key persistent), {@code delete} with the
- * version for every node of a removed subtree (deepest first). A condition "key is absent" becomes
- * a create-and-delete of that key inside the multi, which fails if the key appeared meanwhile. If
- * anything changed between the reads and the multi, ZooKeeper rejects the whole multi and the plan
- * is made again from fresh reads, so nothing is ever half-applied; races with other writers are
- * retried, never papered over with exists-then-create.
+ * <p>The plan reads every node it touches, evaluates the checks on what it read, then turns each
+ * write into operations guarded by the versions read: {@code check} for a value condition,
+ * {@code create} for every missing parent and new key, {@code setData} for an overwrite (an
+ * ephemeral node is replaced by a persistent one: a put makes a key persistent), {@code delete} for
+ * every node of a removed subtree, deepest first. "Key is absent" becomes a create-and-delete of the
+ * key inside the multi. If anything changed since the reads, ZooKeeper rejects the whole multi and
+ * the plan is made again from fresh reads: nothing is half-applied, races are retried.
  *
- * <p>The multi goes out as ZooKeeper's side of a {@link GuardedWrite}: on the raw handle, once per
- * connection, because Curator's retry loop would resend a request whose answer was lost and take the
- * resend's failed guard ({@code BADVERSION}, {@code NODEEXISTS}) for a refusal. A lost answer
- * (connection loss, session expiry or move, timeout) is resolved by re-reading the planned nodes
- * after a {@code sync}: ZooKeeper runs a session's requests in order and refuses those of a session
- * that moved, so once the sync is answered the lost copy can no longer apply.
+ * <p>The multi is sent as ZooKeeper's side of a {@link GuardedWrite}, on the raw handle, because
+ * Curator's retry loop would resend a request whose answer was lost and take the resend's failed
+ * guard for a refusal. A lost answer is resolved by re-reading the planned nodes after a
+ * {@code sync}: ZooKeeper runs a session's requests in order and refuses those of a moved session,
+ * so once the sync is answered the lost copy can no longer apply.
  *
- * <p>Not thread-safe; one instance per commit call. The static methods are thread-safe and block up
- * to the budget of {@link Nodes#budget()} for a lost answer's resolution.
+ * <p>Not thread-safe; one instance per commit. The static methods are thread-safe and block up to
+ * {@link Nodes#budget()} for a lost answer's resolution.
  */
 final class Transaction implements GuardedWrite.Backend {
 
@@ -106,11 +102,7 @@ final class Transaction implements GuardedWrite.Backend {
         throw new KeeperException.BadVersionException(operations.get(0).key());
     }
 
-    /**
-     * Prunes the empty parents a delete left, as housekeeping: the write has applied, so a failure
-     * here (a cut connection, a parent this client may not delete) must not report it as failed,
-     * which would say "not applied" ({@code UNAVAILABLE}) for a write that landed.
-     */
+    /** Prunes the empty parents a delete left; a failure is logged, not thrown: the write has applied. */
     private static void pruneAfterApplied(Nodes nodes, String key) {
         try {
             nodes.pruneEmptyParents(key);
@@ -163,11 +155,9 @@ final class Transaction implements GuardedWrite.Backend {
     }
 
     /**
-     * {@link GuardedWrite}'s one send: the planned multi on the raw handle. A refusal by one of its
-     * guards ({@code BADVERSION}, {@code NODEEXISTS}, {@code NONODE}, {@code NOTEMPTY}) is
-     * {@code REFUSED}; no connection, or a lost answer, after the first send is {@code LOST}.
-     *
-     * @throws KeeperException any other failure; {@code CONNECTIONLOSS} when the first send finds no connection
+     * {@link GuardedWrite}'s one send: the planned multi on the raw handle. A failed guard is
+     * {@code REFUSED}; no connection or a lost answer after the first send is {@code LOST}; without a
+     * connection for the first send, CONNECTIONLOSS is thrown (nothing sent).
      */
     @Override
     public GuardedWrite.Sent send() throws Exception {
@@ -229,10 +219,7 @@ final class Transaction implements GuardedWrite.Backend {
         }
     }
 
-    /**
-     * Makes the server this client is connected to catch up with the leader, so that the reads that
-     * follow see every write acknowledged before this call.
-     */
+    /** Makes this client's server catch up with the leader: later reads see every write acknowledged before. */
     private static void sync(CuratorFramework client, long timeoutNanos) throws Exception {
         String root = ZKPaths.fixForNamespace(client.getNamespace(), "/");
         CompletableFuture<Integer> done = new CompletableFuture<>();
@@ -269,8 +256,7 @@ final class Transaction implements GuardedWrite.Backend {
             ops.add(client.transactionOp().check().withVersion(n.version).forPath(c.key()));
             return true;
         }
-        // "absent": create and delete the key (and any missing parents) inside the multi; it fails
-        // with NodeExists if the key appeared after the read.
+        // "absent": create and delete the key (and missing parents) in the multi: NodeExists if it appeared
         List<String> created = missingAncestors(c.key());
         created.add(c.key());
         for (String p : created) {

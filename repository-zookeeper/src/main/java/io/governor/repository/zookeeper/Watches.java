@@ -20,11 +20,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The repository's prefix watches and the thread ({@code governor-<namespace>-watch}) on which
- * they re-read their whole prefix (a new watch, a resync after reconnecting). Single notifications
- * are handled, and delivered, on ZooKeeper's event thread ({@link PrefixWatch}).
- *
- * <p>Thread-safe. {@link #watch} and {@link #resyncAll} block until the watch thread has done the
- * work (or run it inline when called on the watch thread itself, e.g. from a listener).
+ * they re-read their whole prefix; single notifications are handled on ZooKeeper's event thread
+ * ({@link PrefixWatch}). Thread-safe. {@link #watch} and {@link #resyncAll} block until the watch
+ * thread has done the work (inline when called on it, e.g. from a listener).
  */
 final class Watches implements AutoCloseable {
 
@@ -52,7 +50,6 @@ final class Watches implements AutoCloseable {
         return label;
     }
 
-    /** The client, for a watch's asynchronous re-reads. */
     CuratorFramework client() {
         return client;
     }
@@ -62,11 +59,7 @@ final class Watches implements AutoCloseable {
         return !"/".equals(path) && !(rootNamespace && Paths.isAtOrBelow(path, "/zookeeper"));
     }
 
-    /**
-     * Registers the persistent recursive watch, records the current state, then returns.
-     *
-     * @param keysOnly deliver notifications without reading the node (see {@link PrefixWatch})
-     */
+    /** Registers the persistent recursive watch and records the current state; {@code keysOnly}: see {@link PrefixWatch}. */
     PrefixWatch watch(String prefix, WatchListener listener, boolean keysOnly) throws Exception {
         PrefixWatch w = new PrefixWatch(this, prefix, listener, keysOnly);
         register(w);
@@ -81,10 +74,7 @@ final class Watches implements AutoCloseable {
         return w;
     }
 
-    /**
-     * After a reconnect or a new session: registers every watch again (a new session has none; in
-     * the same session this is a no-op) and emits what each listener missed.
-     */
+    /** After a reconnect: registers every watch again (a no-op in the same session) and emits what each listener missed. */
     void resyncAll() throws Exception {
         List<PrefixWatch> all = active.list();
         for (PrefixWatch w : all) {
@@ -122,12 +112,9 @@ final class Watches implements AutoCloseable {
     void removed(PrefixWatch w) {
         boolean shared = active.list().stream().anyMatch(o -> o.prefix().equals(w.prefix()));
         try {
-            if (shared || !client.getZookeeperClient().isConnected()) {
-                // another watch needs the server-side watch on this path, or no server to tell
-                client.watchers().remove(w).ofType(Watcher.WatcherType.Any).locally().forPath(w.prefix());
-            } else {
-                client.watchers().remove(w).ofType(Watcher.WatcherType.Any).quietly().forPath(w.prefix());
-            }
+            var remove = client.watchers().remove(w).ofType(Watcher.WatcherType.Any);
+            // locally when another watch needs the server-side watch on this path, or no server to tell
+            (shared || !client.getZookeeperClient().isConnected() ? remove.locally() : remove.quietly()).forPath(w.prefix());
         } catch (Exception e) {
             log.debug("[{}] removing the ZooKeeper watch on {} failed: {}", label, w.prefix(), e.toString());
         }
@@ -137,10 +124,7 @@ final class Watches implements AutoCloseable {
         client.watchers().add().withMode(AddWatchMode.PERSISTENT_RECURSIVE).usingWatcher(w).forPath(w.prefix());
     }
 
-    /**
-     * Runs work on the watch thread (inline from it). Fails with OPERATIONTIMEOUT after the timeout, and
-     * with RejectedExecutionException once closed (the repository then reports CLOSED).
-     */
+    /** Runs work on the watch thread: OPERATIONTIMEOUT after the timeout, RejectedExecutionException once closed. */
     private <T> T onWatchThread(Callable<T> work) throws Exception {
         try {
             return thread.call(work, timeout);

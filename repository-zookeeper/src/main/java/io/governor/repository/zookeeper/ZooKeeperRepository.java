@@ -33,13 +33,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A {@link RegistryRepository} on one ZooKeeper ensemble, inside one namespace (a Curator chroot).
+ * A {@link RegistryRepository} on one ZooKeeper ensemble, inside one namespace (a Curator chroot):
+ * {@link Nodes} reads, {@link Transaction} writes values, {@link Watches}, {@link Ephemerals},
+ * {@link Locks}, {@link ConnectionStates} (state mapping and recovery), {@link Errors}.
  *
  * <p>Thread-safe; every operation but {@code watch} blocks until ZooKeeper answers, Curator's retry
- * policy gives up ({@code UNAVAILABLE}) or, for a lock, the wait times out. Failures are translated
- * by {@link Errors}. The parts: {@link Nodes} (reads), {@link Transaction} (every write of values),
- * {@link Watches} (prefix watches), {@link Ephemerals} (owned ephemerals), {@link Locks}
- * (lock recipe and leases), {@link ConnectionStates} (state mapping and recovery).
+ * policy gives up ({@code UNAVAILABLE}) or, for a lock, the wait times out.
  */
 final class ZooKeeperRepository implements RegistryRepository, BulkReads {
 
@@ -69,17 +68,9 @@ final class ZooKeeperRepository implements RegistryRepository, BulkReads {
         this.watches = new Watches(client, nodes, settings);
         this.ephemerals = new Ephemerals(client, nodes, settings.label());
         this.locks = new Locks(client, nodes, settings.label());
-        states.recovery(new ConnectionStates.Recovery() {
-            @Override
-            public void sessionLost() {
-                locks.sessionLost();
-            }
-
-            @Override
-            public void reconnected(boolean newSession) throws Exception {
-                ephemerals.ensureAll(newSession);
-                watches.resyncAll();
-            }
+        states.recovery(locks::sessionLost, newSession -> {
+            ephemerals.ensureAll(newSession);
+            watches.resyncAll();
         });
     }
 
@@ -240,9 +231,7 @@ final class ZooKeeperRepository implements RegistryRepository, BulkReads {
 
     Optional<LockLease> tryLock(String name, Duration timeout) {
         String key = Paths.join("/locks", name);
-        if (timeout == null || timeout.isNegative()) {
-            throw checks.error(ErrorCode.INVALID_ARGUMENT, "tryLock", key, "timeout must be zero or positive, got " + timeout, null);
-        }
+        checks.requireTimeout("tryLock", key, timeout);
         long wait = timeout.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365).toNanos() : timeout.toNanos();
         long deadline = System.nanoTime() + wait;
         return call("tryLock", key, () -> Optional.ofNullable(locks.acquire(name, deadline)));

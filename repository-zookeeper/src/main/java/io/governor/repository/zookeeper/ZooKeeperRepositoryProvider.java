@@ -8,16 +8,10 @@ import io.governor.api.repository.RepositoryConfig;
 
 /**
  * The {@code zookeeper} repository: config center and registry center on Apache ZooKeeper 3.6+
- * through Apache Curator. Its repositories have every {@link Capability} and the bulk reads
- * ({@link io.governor.api.repository.BulkReads}).
- *
- * <p>Found through {@link java.util.ServiceLoader}; applications never call it directly. The
- * properties it reads ({@code sessionTimeout}, {@code connectionTimeout}, {@code retryBaseSleep},
- * {@code retryMaxSleep}, {@code retryMaxAttempts}, {@code digest}, {@code maxValueBytes}) are
- * described in {@code docs/repositories/zookeeper.md}; any other property is an error.
- *
- * <p>Stateless and thread-safe. {@link #create} blocks until connected or until the connection
- * timeout passes.
+ * through Apache Curator, with every {@link Capability} and the bulk reads
+ * ({@link io.governor.api.repository.BulkReads}). Found through {@link java.util.ServiceLoader}; its
+ * properties are described in {@code docs/repositories/zookeeper.md}, any other is an error.
+ * Stateless and thread-safe; {@link #create} blocks until connected or the connection timeout.
  */
 public final class ZooKeeperRepositoryProvider extends AbstractRepositoryProvider<RegistryRepository>
         implements RegistryRepositoryProvider {

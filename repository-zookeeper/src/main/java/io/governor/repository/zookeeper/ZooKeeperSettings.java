@@ -30,20 +30,12 @@ record ZooKeeperSettings(String servers, String namespace, Duration sessionTimeo
     static final String MAX_VALUE_BYTES = "maxValueBytes";
 
     static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
-    /**
-     * ZooKeeper refuses a request larger than {@code jute.maxbuffer} (0xfffff bytes by default) and
-     * drops the connection. The value limit leaves about 48 KB of that for the path, ACLs and the
-     * request envelope.
-     */
+    /** Below ZooKeeper's {@code jute.maxbuffer} (0xfffff bytes), leaving ~48 KB for path, ACLs and envelope. */
     static final int DEFAULT_MAX_VALUE_BYTES = 1_000_000;
     /** One server: {@code host}, {@code host:port} or {@code [v6 host]:port}, the port optional. */
     private static final Pattern SERVER = Pattern.compile("(?:\\[[^\\] ]+]|[^\\[: ][^: ]*)(?::(\\p{Nd}{1,5}))?");
 
-    /**
-     * Reads and validates the settings.
-     *
-     * @throws GovernanceException {@code INVALID_CONFIG} naming the offending property (never its secret value)
-     */
+    /** Reads and validates the settings: {@code INVALID_CONFIG} names the offending property (never a secret). */
     static ZooKeeperSettings from(RepositoryConfig config) {
         RepositoryConfig.Reader r = config.reader();
         Duration sessionTimeout = duration(r, SESSION_TIMEOUT, Duration.ofSeconds(30));
@@ -77,10 +69,7 @@ record ZooKeeperSettings(String servers, String namespace, Duration sessionTimeo
         return digest != null;
     }
 
-    /**
-     * Checks {@code host:port[,host:port...]} (port optional, IPv6 hosts in brackets). ZooKeeper itself
-     * would only log a malformed entry and keep retrying until the connection timeout.
-     */
+    /** Checks {@code host[:port],...} (IPv6 in brackets): ZooKeeper would only log a bad entry and retry. */
     private static void checkServers(String servers) {
         if (servers.contains("/")) {
             throw invalid("serverLists '" + servers + "' must not carry a chroot path; the namespace is the chroot");

@@ -6,6 +6,7 @@ import io.governor.api.repository.Operation;
 import io.governor.api.repository.Paths;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -78,6 +79,13 @@ public record Checks(String type, String where, int maxValueBytes) {
                 throw error(ErrorCode.VALUE_TOO_LARGE, operation, key, "value of " + size
                         + " bytes exceeds the limit of " + maxValueBytes + " bytes (property maxValueBytes)", null);
             }
+        }
+    }
+
+    /** Checks a lock's wait: {@code INVALID_ARGUMENT} when {@code timeout} is null or negative. */
+    public void requireTimeout(String operation, String key, Duration timeout) {
+        if (timeout == null || timeout.isNegative()) {
+            throw error(ErrorCode.INVALID_ARGUMENT, operation, key, "timeout must be zero or positive, got " + timeout, null);
         }
     }
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.function.Executable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
@@ -52,6 +53,16 @@ class ChecksTest {
         fails(ErrorCode.INVALID_ARGUMENT, () -> checks.requireKey(false, "get", "/", false));
         assertEquals("/", checks.requireKey(false, "children", "/", true));
         assertEquals("/a/b", checks.requireKey(false, "get", "/a/b", false));
+    }
+
+    @Test
+    void aLockWaitMustBeZeroOrPositive() {
+        assertDoesNotThrow(() -> checks.requireTimeout("tryLock", "/locks/a", Duration.ZERO));
+        GovernanceException e = fails(ErrorCode.INVALID_ARGUMENT, () -> checks.requireTimeout("tryLock", "/locks/a",
+                Duration.ofMillis(-1)));
+        assertEquals("tryLock '/locks/a' on demo repository (servers 'h:1'): timeout must be zero or positive, got PT-0.001S",
+                e.getMessage());
+        fails(ErrorCode.INVALID_ARGUMENT, () -> checks.requireTimeout("tryLock", "/locks/a", null));
     }
 
     @Test
