@@ -292,6 +292,7 @@ public final class Propagation {
         long[] each = new long[pushes * n];
         long cpu0 = processCpuNanos();
         long windowCpu = 0; // CPU of this JVM within the timed windows only
+        long[] startedAt = new long[pushes]; // JVM uptime (ms) at each recorded push, to match a GC log
         long jit0 = jitMillis();
         Map<Long, long[]> threads0 = threadCpu();
         System.out.printf("%s: %d warm-up pushes%s; recorded pushes begin at %s%n", label, done,
@@ -312,10 +313,16 @@ public final class Propagation {
                 max = Math.max(max, d);
             }
             last[p] = max;
+            startedAt[p] = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() - max / 1_000_000;
         }
         long cpu = processCpuNanos() - cpu0;
         long jit = jitMillis() - jit0;
         printCpuByThreadGroup(what, threads0, threadCpu(), cpu, pushes);
+        if (Boolean.getBoolean("bench.propagation.traceSlowest")) {
+            java.util.stream.IntStream.range(0, pushes).boxed().sorted((a, b) -> Long.compare(last[b], last[a])).limit(5)
+                    .forEach(i -> System.out.printf("%s: slow push #%d at JVM uptime %d ms: %.1f ms%n", label, i,
+                            startedAt[i], last[i] / 1e6));
+        }
         System.out.printf("%s: CPU ms per push within the timing (from the push until the last instance saw it): %.2f%n",
                 label, windowCpu / 1e6 / pushes);
         System.out.printf("%s: JIT compilation during the recorded pushes: %.2f ms per push "
