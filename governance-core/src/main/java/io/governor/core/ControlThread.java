@@ -11,11 +11,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * An instance's control thread, {@code governor-<namespace>-control}: runs the work that repository
  * callbacks recorded as due (the instance's own control, the resync after a reconnect) and the
- * coalesced status writes, one task at a time, in submission order.
+ * coalesced status writes, one task at a time: tasks due at once in submission order, a
+ * {@link #schedule scheduled} one when its delay has passed.
  *
- * <p>Thread-safe. {@link #execute} never blocks; a task that throws is logged and the thread goes
- * on; after {@link #close()} new tasks are dropped (logged at DEBUG). The thread is a daemon and
- * starts on the first task.
+ * <p>Thread-safe. {@link #execute} and {@link #schedule} never block; a task that throws is logged
+ * and the thread goes on; after {@link #close()} new tasks and tasks still waiting for their delay
+ * are dropped (logged at DEBUG). The thread is a daemon and starts on the first task.
  */
 final class ControlThread implements Executor, AutoCloseable {
 
