@@ -265,6 +265,12 @@ public final class RegisterHistory {
                     .append(" (register initially ").append(initial).append("); operations around it:");
             ops.stream().filter(o -> o.invoked() >= op.invoked() - 40 && o.invoked() <= op.completed() + 10)
                     .limit(60).forEach(o -> b.append("\n  ").append(o));
+            if (op.kind() == Kind.READ && op.value() != null) {
+                // where the value read came from, however long before: a write applied twice shows here
+                b.append("\nthe operations that wrote ").append(op.value()).append(':');
+                ops.stream().filter(o -> o.kind() != Kind.READ && op.value().equals(o.value()))
+                        .forEach(o -> b.append("\n  ").append(o));
+            }
             return b.toString();
         }
     }

@@ -53,7 +53,9 @@ class RegisterHistoryTest {
         op(2, Kind.WRITE, null, "b", false, Outcome.OK);
         op(3, Kind.READ, null, "b", false, Outcome.OK);
         op(3, Kind.READ, null, "a", false, Outcome.OK); // "a" written once, but it came back
-        assertNotNull(h.check());
+        String why = h.check();
+        assertNotNull(why);
+        assertTrue(why.contains("the operations that wrote a:\n  p1 ["), why);
     }
 
     @Test
