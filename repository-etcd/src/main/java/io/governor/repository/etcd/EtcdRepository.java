@@ -165,6 +165,11 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
         return settings.maxValueBytes();
     }
 
+    /** The write path, for tests of its parts. */
+    Transactions transactions() {
+        return txns;
+    }
+
     @Override
     public Optional<VersionedValue> get(String key) {
         checks.requireKey(closed.get(), "get", key, false);

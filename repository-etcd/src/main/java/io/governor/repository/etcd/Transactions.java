@@ -3,6 +3,7 @@ package io.governor.repository.etcd;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
@@ -41,6 +42,8 @@ final class Transactions {
 
     /** How often a guarded put or compare-and-set reads and writes again when concurrent writers keep winning. */
     private static final int MAX_REVISION_ROUNDS = 100;
+    /** How many revisions a lost create's history check reads at most (see {@link #heldBetween}). */
+    static final int MAX_HISTORY_READS = 1024;
 
     private final KV kv;
     private final Keys keys;
@@ -75,14 +78,16 @@ final class Transactions {
         ByteSequence key = keys.key(path);
         ByteSequence value = Keys.bytes(newValue);
         for (int round = 0; round < MAX_REVISION_ROUNDS; round++) {
-            KeyValue now = read(path).orElse(null);
+            GetResponse read = requests.idempotent("get", path, () -> kv.get(key));
+            KeyValue now = read.getKvs().stream().findFirst().orElse(null);
             if (compare && !Objects.equals(now == null ? null : now.getValue().toString(StandardCharsets.UTF_8), expected)) {
                 return false;
             }
             Cmp guard = now == null ? new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))
                     : new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(now.getModRevision()));
             if (send(operation, path, List.of(guard), List.of(Op.put(key, value, PutOption.DEFAULT)),
-                    new GuardedWrite().planned(path, node(now)).writes(path, value.getBytes()).versionGuarded())) {
+                    new GuardedWrite().planned(path, node(now)).writes(path, value.getBytes()).versionGuarded(),
+                    read.getHeader().getRevision())) {
                 return true;
             }
         }
@@ -92,7 +97,7 @@ final class Transactions {
     /** Deletes a key and everything below it in one transaction. */
     void deleteRecursively(String path) {
         GuardedWrite plan = new GuardedWrite().planned(path, node(read(path).orElse(null))).writes(path, null);
-        send("delete", path, List.of(), deleteOps(path), plan);
+        send("delete", path, List.of(), deleteOps(path), plan, 0); // creates nothing: no history to read
     }
 
     /**
@@ -141,8 +146,9 @@ final class Transactions {
                     + "allows at most " + maxTxnOps + " of each in one transaction. Raise the servers' --max-txn-ops "
                     + "and the repository property 'maxTxnOps' together to write this atomically");
         }
-        nodes("commit", operations.stream().map(Operation::key).distinct().toList()).forEach(plan::planned);
-        return send("commit", operations.get(0).key(), cmps, ops, plan);
+        long[] planRevision = new long[1];
+        nodes("commit", operations.stream().map(Operation::key).distinct().toList(), planRevision).forEach(plan::planned);
+        return send("commit", operations.get(0).key(), cmps, ops, plan, planRevision[0]);
     }
 
     /** Reads the value and mod revision of one key. */
@@ -165,6 +171,11 @@ final class Transactions {
      * @param label what failures name as the key
      */
     List<List<KeyValue>> readAll(String label, List<String> keyPaths, List<String> parentPaths) {
+        return readAll(label, keyPaths, parentPaths, new long[1]);
+    }
+
+    /** As above; the revision of the snapshot goes to {@code revisionOut[0]}. */
+    private List<List<KeyValue>> readAll(String label, List<String> keyPaths, List<String> parentPaths, long[] revisionOut) {
         int reads = keyPaths.size() + parentPaths.size();
         List<List<KeyValue>> out = new ArrayList<>(reads);
         long revision = 0; // 0: the latest
@@ -186,6 +197,7 @@ final class Transactions {
             }
             response.getGetResponses().forEach(r -> out.add(r.getKvs()));
         }
+        revisionOut[0] = revision;
         return out;
     }
 
@@ -203,7 +215,8 @@ final class Transactions {
      * @throws GovernanceException {@code OUTCOME_UNKNOWN} when the answer was lost and the keys do not
      *         tell; other codes when nothing was applied
      */
-    private boolean send(String operation, String path, List<Cmp> cmps, List<Op> ops, GuardedWrite plan) {
+    private boolean send(String operation, String path, List<Cmp> cmps, List<Op> ops, GuardedWrite plan, long planRevision) {
+        long[] readAgainRevision = new long[1];
         GuardedWrite.Backend backend = new GuardedWrite.Backend() {
             @Override
             public GuardedWrite.Sent send() {
@@ -221,7 +234,12 @@ final class Transactions {
 
             @Override
             public Map<String, GuardedWrite.Node> readAgain(Collection<String> paths, long deadline) {
-                return nodes(path, List.copyOf(paths));
+                return nodes(path, List.copyOf(paths), readAgainRevision);
+            }
+
+            @Override
+            public boolean createdSincePlan(String key, byte[] data, long deadline) {
+                return heldBetween(key, data, planRevision, readAgainRevision[0]);
             }
         };
         try {
@@ -233,10 +251,45 @@ final class Transactions {
         }
     }
 
-    /** The keys at {@code paths} as {@link GuardedWrite} compares them (null: absent), read as one snapshot. */
-    private Map<String, GuardedWrite.Node> nodes(String label, List<String> paths) {
+    /**
+     * Whether {@code path} held {@code data} at some revision after {@code after} and up to
+     * {@code upTo}: reads the key at each of those revisions, {@link #maxTxnOps} reads a transaction,
+     * at most {@value #MAX_HISTORY_READS} in all.
+     *
+     * @throws GovernanceException when more revisions passed than that, or etcd compacted them away
+     *         (the caller then says the outcome is unknown)
+     */
+    boolean heldBetween(String path, byte[] data, long after, long upTo) {
+        if (after <= 0 || upTo <= after) {
+            return false;
+        }
+        if (upTo - after > MAX_HISTORY_READS) {
+            throw error(ErrorCode.OUTCOME_UNKNOWN, "history", path, (upTo - after)
+                    + " revisions passed between the plan and the re-read; at most " + MAX_HISTORY_READS + " are read");
+        }
+        ByteSequence key = keys.key(path);
+        for (long from = after + 1; from <= upTo; from += maxTxnOps) {
+            List<Op> reads = new ArrayList<>();
+            for (long rev = from; rev <= Math.min(upTo, from + maxTxnOps - 1); rev++) {
+                reads.add(Op.get(key, GetOption.builder().withRevision(rev).build()));
+            }
+            TxnResponse r = requests.idempotent("history", path, () -> kv.txn().Then(reads.toArray(Op[]::new)).commit());
+            for (GetResponse g : r.getGetResponses()) {
+                if (g.getKvs().stream().anyMatch(k -> k.getModRevision() > after && java.util.Arrays.equals(k.getValue().getBytes(), data))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The keys at {@code paths} as {@link GuardedWrite} compares them (null: absent), read as one
+     * snapshot, whose revision goes to {@code revisionOut[0]}.
+     */
+    private Map<String, GuardedWrite.Node> nodes(String label, List<String> paths, long[] revisionOut) {
         Map<String, GuardedWrite.Node> out = new LinkedHashMap<>();
-        List<List<KeyValue>> read = readAll(label, paths, List.of());
+        List<List<KeyValue>> read = readAll(label, paths, List.of(), revisionOut);
         for (int i = 0; i < paths.size(); i++) {
             out.put(paths.get(i), read.get(i).isEmpty() ? null : node(read.get(i).get(0)));
         }

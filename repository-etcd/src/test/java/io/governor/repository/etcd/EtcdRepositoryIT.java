@@ -206,4 +206,33 @@ class EtcdRepositoryIT {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith("governor-" + namespace + "-")).count();
     }
+
+    /**
+     * The history check behind a lost create's answer (GuardedWrite.Backend#createdSincePlan): a key
+     * created and removed again between two revisions is found with the value it held, and only then.
+     */
+    @Test
+    void aKeyCreatedAndRemovedBetweenTwoRevisionsIsFoundInTheHistory() throws Exception {
+        try (io.etcd.jetcd.Client raw = io.etcd.jetcd.Client.builder().endpoints(ETCD.endpoints().split(",")).build()) {
+            long before = revision(raw);
+            repo.put("/h", "ours");
+            repo.delete("/h");
+            repo.put("/other", "x");
+            long after = revision(raw);
+            Transactions t = repo.transactions();
+            byte[] ours = "ours".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(t.heldBetween("/h", ours, before, after));
+            assertFalse(t.heldBetween("/h", "theirs".getBytes(java.nio.charset.StandardCharsets.UTF_8), before, after));
+            assertFalse(t.heldBetween("/h", ours, after, after), "nothing happened after the second revision");
+            io.governor.api.GovernanceException tooMany = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.governor.api.GovernanceException.class,
+                    () -> t.heldBetween("/h", ours, 1, 2 + Transactions.MAX_HISTORY_READS));
+            assertEquals(io.governor.api.ErrorCode.OUTCOME_UNKNOWN, tooMany.code(), tooMany::toString);
+        }
+    }
+
+    private static long revision(io.etcd.jetcd.Client raw) throws Exception {
+        return raw.getKVClient().get(io.etcd.jetcd.ByteSequence.from("/revision-probe", java.nio.charset.StandardCharsets.UTF_8))
+                .get(10, TimeUnit.SECONDS).getHeader().getRevision();
+    }
 }

@@ -73,7 +73,10 @@ final class Transaction implements GuardedWrite.Backend {
     }
 
     /**
-     * Commits {@code operations} atomically.
+     * Commits {@code operations} atomically. An outcome decided from reads alone (a check fails, or
+     * there is nothing to change) is confirmed by planning again after a {@code sync}, since the
+     * server this client reads from may lag the leader: a commit never answers false, or does nothing,
+     * from a state already changed by a write acknowledged before the call.
      *
      * @return false if a check failed (nothing written)
      * @throws KeeperException.BadVersionException when concurrent writers kept winning for
@@ -81,13 +84,22 @@ final class Transaction implements GuardedWrite.Backend {
      * @throws GuardedWrite.Unknown when the multi's answer was lost and the nodes do not tell whether it applied
      */
     static boolean commit(Nodes nodes, List<Operation> operations) throws Exception {
+        boolean synced = false;
         for (int attempt = 0; attempt < Nodes.MAX_ATTEMPTS; attempt++) {
             Transaction t = planned(nodes, operations);
-            if (t == null) {
-                return false;
-            }
-            if (t.ops.isEmpty()) {
-                return true;
+            if (t == null || t.ops.isEmpty()) {
+                if (synced) {
+                    return t != null;
+                }
+                // decided from reads alone (a check failed, or nothing to change: a delete of an absent
+                // key): the server this client reads from may not have seen a write acknowledged to
+                // another client yet, so catch it up with the leader and plan once more
+                if (!nodes.client().getZookeeperClient().blockUntilConnectedOrTimedOut()) {
+                    throw new KeeperException.ConnectionLossException();
+                }
+                sync(nodes.client(), nodes.budget().toNanos());
+                synced = true;
+                continue;
             }
             if (!t.written.send(t, nodes.budget().toNanos())) {
                 continue; // a guard refused it, something changed since the reads: plan again
@@ -116,20 +128,10 @@ final class Transaction implements GuardedWrite.Backend {
 
     /**
      * Replaces the value if it equals {@code expected}; with null {@code expected} creates the key
-     * only if it holds no value. A mismatch is confirmed by a second commit after a {@code sync},
-     * since the server this client reads from may lag the leader: a compare-and-set never answers
-     * false from a value already overwritten before the call.
+     * only if it holds no value (a mismatch is confirmed after a {@code sync}, as {@link #commit} does).
      */
     static boolean compareAndSet(Nodes nodes, String key, String expected, String value) throws Exception {
-        List<Operation> ops = List.of(Operation.check(key, expected), Operation.put(key, value));
-        if (commit(nodes, ops)) {
-            return true;
-        }
-        if (!nodes.client().getZookeeperClient().blockUntilConnectedOrTimedOut()) {
-            throw new KeeperException.ConnectionLossException();
-        }
-        sync(nodes.client(), nodes.budget().toNanos());
-        return commit(nodes, ops);
+        return commit(nodes, List.of(Operation.check(key, expected), Operation.put(key, value)));
     }
 
     /** One plan of {@code operations} from fresh reads; null when a check fails on them. */

@@ -28,7 +28,8 @@ import java.util.Set;
  *   <li>otherwise <b>unknown</b>: {@link Unknown}, which the repository reports as
  *       {@link ErrorCode#OUTCOME_UNKNOWN}.</li>
  * </ul>
- * A key that was absent and is absent again is taken as "not applied". Another client that wrote
+ * A key that was absent and is absent again is taken as "not applied", unless the backend's history
+ * shows it created by this write in between ({@link Backend#createdSincePlan}). Another client that wrote
  * exactly the same values from the same planned state is indistinguishable from this one, and the
  * write is then counted as applied (docs/spi.md).
  *
@@ -82,6 +83,19 @@ public final class GuardedWrite {
          * @throws Exception when they cannot be read: the outcome is then unknown
          */
         Map<String, Node> readAgain(Collection<String> paths, long deadlineNanos) throws Exception;
+
+        /**
+         * Asked when the nodes read again are as planned but the write creates a key that was absent:
+         * whether the center's history shows that key holding {@code data} after the plan's read and
+         * before the last {@link #readAgain} (the write applied, and something removed the key since).
+         * A backend that keeps no history answers false, the default: the write is then sent again,
+         * which would apply it a second time in that case (docs/spi.md).
+         *
+         * @throws Exception when the history cannot be read: the outcome is then unknown
+         */
+        default boolean createdSincePlan(String path, byte[] data, long deadlineNanos) throws Exception {
+            return false;
+        }
     }
 
     /** A lost answer that reading the nodes again could not resolve. */
@@ -139,6 +153,9 @@ public final class GuardedWrite {
         while (true) {
             Map<String, Node> now = readAgain(backend, paths, deadline);
             if (unchanged(now)) {
+                if (createdThenRemoved(backend, deadline)) {
+                    return true; // applied, and another writer removed what it created before the re-read
+                }
                 if (refused) {
                     return false; // refused on the very state it was planned on
                 }
@@ -175,6 +192,27 @@ public final class GuardedWrite {
         } catch (Exception e) {
             throw new Unknown("the nodes could not be read again to find out (" + e + ")", e);
         }
+    }
+
+    /** Whether the backend's history shows a key this write creates holding what it wrote (see the backend's method). */
+    private boolean createdThenRemoved(Backend backend, long deadline) throws Exception {
+        for (Map.Entry<String, byte[]> w : writes.entrySet()) {
+            if (w.getValue() != null && planned.containsKey(w.getKey()) && planned.get(w.getKey()) == null) {
+                try {
+                    return backend.createdSincePlan(w.getKey(), w.getValue(), deadline); // one key tells: a write applies whole
+                } catch (InterruptedException e) {
+                    throw e;
+                } catch (GovernanceException e) {
+                    if (e.code() == ErrorCode.CLOSED || e.code() == ErrorCode.INTERRUPTED) {
+                        throw e;
+                    }
+                    throw new Unknown("the history could not be read to find out (" + e.getMessage() + ")", e);
+                } catch (Exception e) {
+                    throw new Unknown("the history could not be read to find out (" + e + ")", e);
+                }
+            }
+        }
+        return false;
     }
 
     private boolean unchanged(Map<String, Node> now) {

@@ -170,4 +170,71 @@ class GuardedWriteTest {
         assertTrue(overwrite().send(backend, BUDGET));
         assertEquals(2, backend.sent);
     }
+
+    /** A create (planned absent) whose history the backend can read, scripted. */
+    private static final class WithHistory implements GuardedWrite.Backend {
+        final Scripted scripted;
+        final Object history; // Boolean, or an Exception to throw
+        String askedPath;
+
+        WithHistory(Scripted scripted, Object history) {
+            this.scripted = scripted;
+            this.history = history;
+        }
+
+        @Override
+        public Sent send() {
+            return scripted.send();
+        }
+
+        @Override
+        public Map<String, Node> readAgain(Collection<String> paths, long deadlineNanos) throws Exception {
+            return scripted.readAgain(paths, deadlineNanos);
+        }
+
+        @Override
+        public boolean createdSincePlan(String path, byte[] data, long deadlineNanos) throws Exception {
+            askedPath = path + "=" + new String(data, StandardCharsets.UTF_8);
+            if (history instanceof Exception e) {
+                throw e;
+            }
+            return (Boolean) history;
+        }
+    }
+
+    private static GuardedWrite create() {
+        return new GuardedWrite().planned("/k", null).writes("/k", b("new")).versionGuarded();
+    }
+
+    @Test
+    void aLostCreateThatAnotherWriterRemovedBeforeTheReReadIsAppliedNotSentAgain() throws Exception {
+        WithHistory backend = new WithHistory(new Scripted(List.of(Sent.LOST), List.of(Map.of())), true);
+        assertTrue(create().send(backend, BUDGET));
+        assertEquals(1, backend.scripted.sent, "not sent a second time");
+        assertEquals("/k=new", backend.askedPath);
+    }
+
+    @Test
+    void aLostCreateTheHistoryDoesNotShowIsSentAgain() throws Exception {
+        WithHistory backend = new WithHistory(new Scripted(List.of(Sent.LOST, Sent.APPLIED), List.of(Map.of())), false);
+        assertTrue(create().send(backend, BUDGET));
+        assertEquals(2, backend.scripted.sent);
+    }
+
+    @Test
+    void aHistoryThatCannotBeReadMakesTheOutcomeUnknown() {
+        WithHistory backend = new WithHistory(new Scripted(List.of(Sent.LOST), List.of(Map.of())),
+                new IllegalStateException("compacted"));
+        GuardedWrite.Unknown u = assertThrows(GuardedWrite.Unknown.class, () -> create().send(backend, BUDGET));
+        assertTrue(u.getMessage().contains("compacted"), u.getMessage());
+        assertEquals(1, backend.scripted.sent);
+    }
+
+    @Test
+    void anOverwriteDoesNotAskTheHistory() throws Exception {
+        WithHistory backend = new WithHistory(new Scripted(List.of(Sent.LOST, Sent.APPLIED), List.of(Map.of("/k", OLD))),
+                new IllegalStateException("must not be asked"));
+        assertTrue(overwrite().send(backend, BUDGET));
+        assertEquals(2, backend.scripted.sent);
+    }
 }
