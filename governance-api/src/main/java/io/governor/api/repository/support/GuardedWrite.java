@@ -180,39 +180,37 @@ public final class GuardedWrite {
     }
 
     private static Map<String, Node> readAgain(Backend backend, Set<String> paths, long deadline) throws Exception {
-        try {
-            return backend.readAgain(paths, deadline);
-        } catch (InterruptedException e) {
-            throw e;
-        } catch (GovernanceException e) {
-            if (e.code() == ErrorCode.CLOSED || e.code() == ErrorCode.INTERRUPTED) {
-                throw e;
-            }
-            throw new Unknown("the nodes could not be read again to find out (" + e.getMessage() + ")", e);
-        } catch (Exception e) {
-            throw new Unknown("the nodes could not be read again to find out (" + e + ")", e);
-        }
+        return finding("the nodes could not be read again", () -> backend.readAgain(paths, deadline));
     }
 
     /** Whether the backend's history shows a key this write creates holding what it wrote (see the backend's method). */
     private boolean createdThenRemoved(Backend backend, long deadline) throws Exception {
         for (Map.Entry<String, byte[]> w : writes.entrySet()) {
             if (w.getValue() != null && planned.containsKey(w.getKey()) && planned.get(w.getKey()) == null) {
-                try {
-                    return backend.createdSincePlan(w.getKey(), w.getValue(), deadline); // one key tells: a write applies whole
-                } catch (InterruptedException e) {
-                    throw e;
-                } catch (GovernanceException e) {
-                    if (e.code() == ErrorCode.CLOSED || e.code() == ErrorCode.INTERRUPTED) {
-                        throw e;
-                    }
-                    throw new Unknown("the history could not be read to find out (" + e.getMessage() + ")", e);
-                } catch (Exception e) {
-                    throw new Unknown("the history could not be read to find out (" + e + ")", e);
-                }
+                // one key tells: a write applies whole
+                return finding("the history could not be read", () -> backend.createdSincePlan(w.getKey(), w.getValue(), deadline));
             }
         }
         return false;
+    }
+
+    /**
+     * Runs one of the backend's look-ups; a failure makes the outcome {@link Unknown}, except an
+     * interrupt and a {@code CLOSED} or {@code INTERRUPTED} repository, which are thrown as they are.
+     */
+    private static <T> T finding(String failed, java.util.concurrent.Callable<T> lookUp) throws Exception {
+        try {
+            return lookUp.call();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (GovernanceException e) {
+            if (e.code() == ErrorCode.CLOSED || e.code() == ErrorCode.INTERRUPTED) {
+                throw e;
+            }
+            throw new Unknown(failed + " to find out (" + e.getMessage() + ")", e);
+        } catch (Exception e) {
+            throw new Unknown(failed + " to find out (" + e + ")", e);
+        }
     }
 
     private boolean unchanged(Map<String, Node> now) {
