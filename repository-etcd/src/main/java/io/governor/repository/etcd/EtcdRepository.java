@@ -208,7 +208,7 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
         List<String> keyList = List.copyOf(new LinkedHashSet<>(keys));
         List<String> parentList = List.copyOf(new LinkedHashSet<>(parents));
         SortedMap<String, VersionedValue> out = new TreeMap<>();
-        List<List<KeyValue>> ranges = txns.readAll(label, keyList, parentList);
+        List<List<KeyValue>> ranges = txns.readAll(label, keyList, parentList, new long[1]);
         for (int i = 0; i < keyList.size(); i++) {
             for (KeyValue kv : ranges.get(i)) {
                 out.put(keyList.get(i), Keys.value(kv));

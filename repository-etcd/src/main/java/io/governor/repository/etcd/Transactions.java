@@ -20,6 +20,7 @@ import io.governor.api.repository.support.TimedRequests;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,17 +34,15 @@ import java.util.Optional;
  * read-then-write guarded by the mod revision read (or by {@code version == 0} for an absent key),
  * recursive delete (the key and the range below {@code key + "/"}), and {@link Operation} lists
  * (checks become value compares, deletes recursive range deletes). Nothing is ever read-then-written
- * without a compare guarding the write. A key that was absent and is absent again after a lost answer
- * is taken as "not applied": a create of ours that another client deleted within the few hundred
- * milliseconds of the resolution would be applied again (docs/repositories/etcd.md). Thread-safe;
- * blocks up to the request timeout per request and twice that for a resolution.
+ * without a compare guarding the write. A key created by a write whose answer was lost and that is
+ * absent again is looked up in etcd's history ({@link #heldBetween}), so a create another client
+ * removed meanwhile is not applied twice (docs/repositories/etcd.md). Thread-safe; blocks up to the
+ * request timeout per request and twice that for a resolution.
  */
 final class Transactions {
 
     /** How often a guarded put or compare-and-set reads and writes again when concurrent writers keep winning. */
     private static final int MAX_REVISION_ROUNDS = 100;
-    /** How many revisions a lost create's history check reads at most (see {@link #heldBetween}). */
-    static final int MAX_HISTORY_READS = 1024;
 
     private final KV kv;
     private final Keys keys;
@@ -168,14 +167,10 @@ final class Transactions {
      * More than {@link #maxTxnOps} reads go in several transactions, the later ones at the first one's
      * revision, so the result is one snapshot either way. Safe to retry.
      *
-     * @param label what failures name as the key
+     * @param label       what failures name as the key
+     * @param revisionOut gets the snapshot's revision in its element 0
      */
-    List<List<KeyValue>> readAll(String label, List<String> keyPaths, List<String> parentPaths) {
-        return readAll(label, keyPaths, parentPaths, new long[1]);
-    }
-
-    /** As above; the revision of the snapshot goes to {@code revisionOut[0]}. */
-    private List<List<KeyValue>> readAll(String label, List<String> keyPaths, List<String> parentPaths, long[] revisionOut) {
+    List<List<KeyValue>> readAll(String label, List<String> keyPaths, List<String> parentPaths, long[] revisionOut) {
         int reads = keyPaths.size() + parentPaths.size();
         List<List<KeyValue>> out = new ArrayList<>(reads);
         long revision = 0; // 0: the latest
@@ -253,34 +248,27 @@ final class Transactions {
 
     /**
      * Whether {@code path} held {@code data} at some revision after {@code after} and up to
-     * {@code upTo}: reads the key at each of those revisions, {@link #maxTxnOps} reads a transaction,
-     * at most {@value #MAX_HISTORY_READS} in all.
+     * {@code upTo}: one transaction that reads the key at each of those revisions.
      *
-     * @throws GovernanceException when more revisions passed than that, or etcd compacted them away
-     *         (the caller then says the outcome is unknown)
+     * @throws GovernanceException {@code OUTCOME_UNKNOWN} when more than {@code maxTxnOps} revisions
+     *         passed; the center's failure when it cannot read them (compacted, unreachable)
      */
     boolean heldBetween(String path, byte[] data, long after, long upTo) {
         if (after <= 0 || upTo <= after) {
             return false;
         }
-        if (upTo - after > MAX_HISTORY_READS) {
-            throw error(ErrorCode.OUTCOME_UNKNOWN, "history", path, (upTo - after)
-                    + " revisions passed between the plan and the re-read; at most " + MAX_HISTORY_READS + " are read");
+        if (upTo - after > maxTxnOps) {
+            throw error(ErrorCode.OUTCOME_UNKNOWN, "history", path, (upTo - after) + " revisions passed since the plan; "
+                    + "at most " + maxTxnOps + " (maxTxnOps) are read");
         }
         ByteSequence key = keys.key(path);
-        for (long from = after + 1; from <= upTo; from += maxTxnOps) {
-            List<Op> reads = new ArrayList<>();
-            for (long rev = from; rev <= Math.min(upTo, from + maxTxnOps - 1); rev++) {
-                reads.add(Op.get(key, GetOption.builder().withRevision(rev).build()));
-            }
-            TxnResponse r = requests.idempotent("history", path, () -> kv.txn().Then(reads.toArray(Op[]::new)).commit());
-            for (GetResponse g : r.getGetResponses()) {
-                if (g.getKvs().stream().anyMatch(k -> k.getModRevision() > after && java.util.Arrays.equals(k.getValue().getBytes(), data))) {
-                    return true;
-                }
-            }
+        List<Op> reads = new ArrayList<>();
+        for (long rev = after + 1; rev <= upTo; rev++) {
+            reads.add(Op.get(key, GetOption.builder().withRevision(rev).build()));
         }
-        return false;
+        TxnResponse r = requests.idempotent("history", path, () -> kv.txn().Then(reads.toArray(Op[]::new)).commit());
+        return r.getGetResponses().stream().flatMap(g -> g.getKvs().stream())
+                .anyMatch(k -> k.getModRevision() > after && Arrays.equals(k.getValue().getBytes(), data));
     }
 
     /**
