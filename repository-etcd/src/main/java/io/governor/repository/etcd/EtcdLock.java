@@ -17,6 +17,7 @@ import io.governor.api.repository.DistributedLock;
 import io.governor.api.repository.LockLease;
 import io.governor.api.repository.support.HeartbeatLease;
 import io.governor.api.repository.support.TimedRequests;
+import io.governor.api.repository.support.WatchThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,7 @@ import java.util.concurrent.TimeoutException;
  * ({@link #atOnce}); otherwise the lock service call waits for the grant, and the key is read back
  * after it (a lease that expired while waiting may leave the service answering for a key that is
  * gone). An attempt that times out or is interrupted cancels its call and deletes its key
- * ({@link #withdraw}). A zero timeout makes one attempt that waits at most {@link #ONE_ATTEMPT} for
+ * ({@link #withdraw}), and deletes it again later while no attempt runs ({@link #sweep}). A zero timeout makes one attempt that waits at most {@link #ONE_ATTEMPT} for
  * the server's answer. Thread-safe.
  */
 final class EtcdLock implements DistributedLock {
@@ -50,6 +51,9 @@ final class EtcdLock implements DistributedLock {
 
     /** How long a withdrawing {@code tryLock} spends deleting its waiter key before leaving it to the next attempt. */
     private static final Duration WITHDRAW_BUDGET = Duration.ofSeconds(1);
+
+    /** When a withdrawn waiter key is deleted again (after the withdrawal, then after the previous sweep). */
+    private static final Duration[] SWEEPS = {Duration.ofSeconds(1), Duration.ofSeconds(4)};
 
     private static final Logger LOG = LoggerFactory.getLogger(EtcdLock.class);
 
@@ -63,11 +67,12 @@ final class EtcdLock implements DistributedLock {
     private final CallControl calls;
     private final TimedRequests requests;
     private final HeartbeatLease keeper;
+    private final WatchThread timer;
     /** A release could not remove the lock key: the next attempt removes it first, instead of being handed it with its old token. */
     private volatile boolean staleKey;
 
     EtcdLock(String name, Keys keys, Lock lockClient, KV kv, CallControl calls, TimedRequests requests,
-             HeartbeatLease keeper) {
+             HeartbeatLease keeper, WatchThread timer) {
         this.name = name;
         this.path = "/locks/" + name;
         this.lockName = keys.key(path);
@@ -76,6 +81,7 @@ final class EtcdLock implements DistributedLock {
         this.calls = calls;
         this.requests = requests;
         this.keeper = keeper;
+        this.timer = timer;
     }
 
     @Override
@@ -248,9 +254,34 @@ final class EtcdLock implements DistributedLock {
             LOG.warn("[{}] could not withdraw the waiting key of lock '{}' ({}); the next attempt removes it",
                     requests.where(), name, e.getMessage());
         }
+        timer.schedule(() -> sweep(leaseId, 0), SWEEPS[0]);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Deletes a withdrawn waiter key again, when no attempt or grant of this client holds the gate
+     * (one that does adopts or owns the key). The cancelled lock call may still be served after the
+     * withdrawal: etcd's lock handler then puts the key on our lease and, its caller gone, leaves it
+     * there, and every other client would wait behind it until this one closes. Asynchronous: starts
+     * on the watch thread without blocking it; nothing runs once the repository is closed.
+     */
+    private void sweep(long leaseId, int round) {
+        if (!gate.tryAcquire()) {
+            return;
+        }
+        kv.delete(waiterKey(leaseId)).orTimeout(requests.requestTimeout().toNanos(), TimeUnit.NANOSECONDS)
+                .whenComplete((deleted, failure) -> {
+                    gate.release();
+                    if (failure != null) {
+                        LOG.debug("[{}] deleting a withdrawn waiter of lock '{}' again failed: {}", requests.where(),
+                                name, failure.toString());
+                    }
+                    if (round + 1 < SWEEPS.length) {
+                        timer.schedule(() -> sweep(leaseId, round + 1), SWEEPS[round + 1]);
+                    }
+                });
     }
 
     /** Waits (polling, up to the deadline) for the heartbeat to replace a lost lease; false when the deadline passed. */

@@ -317,7 +317,7 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
                     + ")", null);
         }
         return locks.computeIfAbsent(name, n -> new EtcdLock(n, keys, client.getLockClient(), client.getKVClient(),
-                control, requests, keeper));
+                control, requests, keeper, watchThread));
     }
 
     @Override

@@ -202,6 +202,39 @@ class EtcdRepositoryIT {
         }
     }
 
+    /**
+     * etcd's lock handler may serve a cancelled lock call after the waiter withdrew, put the waiter's
+     * key back on its lease and leave it there. The withdrawn client deletes it again soon after, so
+     * the lock does not stay with a client that no longer waits.
+     */
+    @Test
+    void aWaiterKeyPutBackAfterTheWithdrawalIsRemovedAgain() throws Exception {
+        ByteSequence queue = ByteSequence.from("/" + namespace + "/locks/late/", StandardCharsets.UTF_8);
+        try (Client raw = Client.builder().endpoints(ETCD.endpoints().split(",")).build();
+             EtcdRepository other = TestClients.connect(ETCD.endpoints(), namespace, Duration.ofSeconds(5))) {
+            LockLease first = repo.lock("late").tryLock(Duration.ofSeconds(5)).orElseThrow();
+            CompletableFuture<Optional<LockLease>> gaveUp = CompletableFuture.supplyAsync(
+                    () -> other.lock("late").tryLock(Duration.ofSeconds(3)));
+            KeyValue waiting = Await.value(Duration.ofSeconds(10), "the second client's waiting key", () -> {
+                try {
+                    return raw.getKVClient().get(queue, GetOption.builder().isPrefix(true).build())
+                            .get(5, TimeUnit.SECONDS).getKvs().stream()
+                            .filter(kv -> kv.getCreateRevision() != first.fencingToken()).findFirst();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertEquals(Optional.empty(), gaveUp.get(20, TimeUnit.SECONDS), "the second client gave up");
+            raw.getKVClient().put(waiting.getKey(), ByteSequence.EMPTY,
+                    io.etcd.jetcd.options.PutOption.builder().withLeaseId(waiting.getLease()).build())
+                    .get(5, TimeUnit.SECONDS); // what a late lock call does
+            first.close();
+            LockLease again = repo.lock("late").tryLock(Duration.ofSeconds(15))
+                    .orElseThrow(() -> new AssertionError("the key put back after the withdrawal still holds the lock"));
+            again.close();
+        }
+    }
+
     private static long threadsOf(String namespace) {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith("governor-" + namespace + "-")).count();
