@@ -1,7 +1,10 @@
 package io.governor.repository.zookeeper;
 
+import io.governor.api.repository.ConnectionState;
 import io.governor.api.repository.support.DaemonThreads;
 import io.governor.api.repository.support.Hosts;
+import io.governor.api.repository.support.StateListeners;
+import io.governor.api.repository.support.WatchThread;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.ACLProvider;
@@ -32,24 +35,48 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Builds, starts and checks the Curator client of a repository: servers, namespace as chroot,
- * timeouts, retries, digest authentication and the ACL of every created node: with a {@code digest}
- * {@code digest:user:<hash>} with all permissions and nothing for anyone else, without one open.
+ * The Curator client of a repository and its connection. {@link #connect} builds and starts the
+ * client: servers, namespace as chroot, timeouts, retries, digest authentication and the ACL of
+ * every created node (with a {@code digest}: {@code digest:user:<hash>} with all permissions and
+ * nothing for anyone else; without one: open).
+ *
+ * <p>Curator's connection states are mapped to Governor's and handled, in order, on the state thread
+ * ({@code governor-<namespace>-state}). On {@code LOST} (session expired, or given up by Curator)
+ * held lock leases are lost, then listeners hear it. On {@code RECONNECTED} a changed session id
+ * that Curator did not report as LOST is handled as a LOST first; then the {@link Recovery} runs
+ * (ephemerals, watches) and only then do listeners hear {@code RECONNECTED}. Every transition is
+ * logged at INFO. Thread-safe.
  */
-final class Connector {
+final class Connector implements ConnectionStateListener, ACLProvider {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
+    private static final Logger log = LoggerFactory.getLogger(Connector.class);
+    private static final int RECOVERY_ATTEMPTS = 3;
 
-    private Connector() {
+    /** What the repository does on the state thread when the client is back ({@code newSession}: after a loss). */
+    interface Recovery {
+        void reconnected(boolean newSession) throws Exception;
     }
 
-    /**
-     * Connects within the connection timeout and checks that this identity may use the namespace; on
-     * failure closes the client and throws as {@link Errors#connectFailed}. {@code stateListener} is
-     * registered before the start, so it sees the first CONNECTED.
-     */
-    static CuratorFramework connect(ZooKeeperSettings s, Errors errors, ConnectionStateListener stateListener) {
-        requireResolvableHost(s);
+    final CuratorFramework client;
+    /** The repository's listeners, told on the state thread itself: its tasks already run one at a time, in order. */
+    final StateListeners listeners;
+    private final ZooKeeperSettings settings;
+    private final WatchThread thread;
+    /** The ACL of every node created (a mutable-type list: ZooKeeper calls contains(null), which List.of() refuses). */
+    private final List<ACL> acl;
+    private volatile Runnable sessionLost = () -> { };
+    private volatile Recovery recovery = newSession -> { };
+    // state-thread only
+    private long sessionId;
+    private boolean lostSession;
+
+    private Connector(ZooKeeperSettings s) {
+        this.settings = s;
+        this.thread = new WatchThread(s.label(), "state");
+        this.listeners = new StateListeners(s.label(), Runnable::run);
+        this.acl = Collections.unmodifiableList(new ArrayList<>(s.hasDigest()
+                ? List.of(new ACL(ZooDefs.Perms.ALL, new Id("digest", digestId(s.digest()))))
+                : ZooDefs.Ids.OPEN_ACL_UNSAFE));
         DaemonThreads threads = new DaemonThreads(s.label(), Duration.ZERO);
         CuratorFrameworkFactory.Builder b = CuratorFrameworkFactory.builder()
                 .connectString(s.servers())
@@ -62,24 +89,39 @@ final class Connector {
                         () -> new DefaultZookeeperFactory().newZooKeeper(connect, timeout, watcher, readOnly)))
                 .ensembleTracker(false) // keep the configured servers (proxies, load balancers) as they are
                 .dontUseContainerParents()
-                .aclProvider(aclProvider(s))
+                .aclProvider(this)
                 .namespace(s.namespace().isEmpty() ? null : s.namespace());
         if (s.hasDigest()) {
             b.authorization("digest", s.digest());
         }
-        CuratorFramework client = b.build();
-        client.getConnectionStateListenable().addListener(stateListener);
+        this.client = b.build();
+        client.getConnectionStateListenable().addListener(this); // before the start: it sees the first CONNECTED
+    }
+
+    /**
+     * Connects within the connection timeout and checks that this identity may use the namespace; on
+     * failure closes the client and the state thread and throws as {@link Errors#connectFailed}.
+     */
+    static Connector connect(ZooKeeperSettings s, Errors errors) {
+        requireResolvableHost(s);
+        Connector c = new Connector(s);
         try {
-            client.start();
-            if (!client.blockUntilConnected((int) s.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+            c.client.start();
+            if (!c.client.blockUntilConnected((int) s.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 throw errors.connectTimedOut();
             }
-            checkAccess(client, s);
-            return client;
+            checkAccess(c.client, s);
+            return c;
         } catch (Exception e) {
-            client.close();
+            c.close();
             throw errors.connectFailed(e);
         }
+    }
+
+    /** Set once the repository exists; states seen before are handled as they come. */
+    void recovery(Runnable sessionLost, Recovery recovery) {
+        this.sessionLost = sessionLost;
+        this.recovery = recovery;
     }
 
     /**
@@ -91,7 +133,7 @@ final class Connector {
         List<String> unresolved = Hosts.requireResolvable(hosts, "connect to ZooKeeper servers '" + s.servers()
                 + "' (namespace '" + s.label() + "') failed");
         if (!unresolved.isEmpty()) {
-            LOG.warn("[{}] cannot resolve ZooKeeper host(s) {}; connecting to the others of '{}'", s.label(), unresolved,
+            log.warn("[{}] cannot resolve ZooKeeper host(s) {}; connecting to the others of '{}'", s.label(), unresolved,
                     s.servers());
         }
     }
@@ -111,22 +153,14 @@ final class Connector {
         client.getACL().forPath("/"); // NoAuth here means these credentials are shut out
     }
 
-    private static ACLProvider aclProvider(ZooKeeperSettings s) {
-        // a mutable-type list: ZooKeeper calls contains(null) on it, which List.of() refuses
-        List<ACL> acl = Collections.unmodifiableList(new ArrayList<>(s.hasDigest()
-                ? List.of(new ACL(ZooDefs.Perms.ALL, new Id("digest", digestId(s.digest()))))
-                : ZooDefs.Ids.OPEN_ACL_UNSAFE));
-        return new ACLProvider() {
-            @Override
-            public List<ACL> getDefaultAcl() {
-                return acl;
-            }
+    @Override
+    public List<ACL> getDefaultAcl() {
+        return acl;
+    }
 
-            @Override
-            public List<ACL> getAclForPath(String path) {
-                return acl;
-            }
-        };
+    @Override
+    public List<ACL> getAclForPath(String path) {
+        return acl;
     }
 
     /** {@code user:base64(sha1(user:password))}, ZooKeeper's digest id. */
@@ -153,5 +187,74 @@ final class Connector {
             }
             throw (Error) e.getCause();
         }
+    }
+
+    /** Curator's callback, on Curator's thread: hands the state to the state thread (dropped once closed). */
+    @Override
+    public void stateChanged(CuratorFramework client, org.apache.curator.framework.state.ConnectionState state) {
+        thread.execute(() -> handle(state));
+    }
+
+    private void handle(org.apache.curator.framework.state.ConnectionState state) {
+        switch (state) {
+            case CONNECTED -> {
+                sessionId = currentSession();
+                listeners.report(ConnectionState.CONNECTED, "session 0x" + Long.toHexString(sessionId));
+            }
+            case SUSPENDED, READ_ONLY -> listeners.report(ConnectionState.SUSPENDED, "connection to "
+                    + settings.servers() + " lost; the session may still be alive");
+            case LOST -> lost("session expired or given up after the session timeout");
+            case RECONNECTED -> reconnected();
+            default -> log.debug("[{}] ignoring Curator state {}", settings.label(), state);
+        }
+    }
+
+    private void lost(String why) {
+        lostSession = true;
+        sessionLost.run();
+        listeners.report(ConnectionState.LOST, why + "; ephemerals are gone, held locks are lost");
+    }
+
+    private void reconnected() {
+        long now = currentSession();
+        if (now != sessionId && !lostSession) {
+            lost("reconnected with a new session 0x" + Long.toHexString(now));
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                recovery.reconnected(lostSession);
+                break;
+            } catch (Exception e) {
+                if (!client.getZookeeperClient().isConnected()) {
+                    log.info("[{}] connection dropped again while recovering; recovery resumes on the next reconnect",
+                            settings.label());
+                    return;
+                }
+                if (attempt >= RECOVERY_ATTEMPTS) {
+                    log.warn("[{}] recovery after reconnect failed {} times; retrying on the next reconnect",
+                            settings.label(), attempt, e);
+                    listeners.report(ConnectionState.RECONNECTED, "but recovery is incomplete");
+                    return;
+                }
+                log.info("[{}] recovery after reconnect failed, retrying: {}", settings.label(), e.toString());
+            }
+        }
+        lostSession = false;
+        sessionId = now;
+        listeners.report(ConnectionState.RECONNECTED, "session 0x" + Long.toHexString(now));
+    }
+
+    private long currentSession() {
+        try {
+            return client.getZookeeperClient().getZooKeeper().getSessionId();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    /** Closes the client (the server removes our ephemerals) and stops the state thread, waiting up to 5 s unless on it. */
+    void close() {
+        client.close();
+        thread.close(Duration.ofSeconds(5));
     }
 }

@@ -29,8 +29,8 @@ final class Ephemerals {
     /** The stat of each owned node after this client's last write of it (under the owned lock). */
     private final Map<String, Stat> written = new ConcurrentHashMap<>();
 
-    Ephemerals(CuratorFramework client, Nodes nodes, String label) {
-        this.client = client;
+    Ephemerals(Nodes nodes, String label) {
+        this.client = nodes.client;
         this.nodes = nodes;
         this.label = label;
         this.owned = new OwnedEphemerals(label);

@@ -36,8 +36,8 @@ final class Locks {
     private final String label;
     private final HeldLeases held = new HeldLeases();
 
-    Locks(CuratorFramework client, Nodes nodes, String label) {
-        this.client = client;
+    Locks(Nodes nodes, String label) {
+        this.client = nodes.client;
         this.nodes = nodes;
         this.label = label;
     }
@@ -64,7 +64,7 @@ final class Locks {
                 }
                 long remaining = deadlineNanos - System.nanoTime();
                 if (remaining <= 0) {
-                    withdrawNow(node);
+                    withdraw(node, true);
                     return null;
                 }
                 CountDownLatch changed = new CountDownLatch(1);
@@ -76,7 +76,7 @@ final class Locks {
                 }
             }
         } catch (Exception e) {
-            withdraw(node);
+            withdraw(node, false);
             throw e;
         }
     }
@@ -120,29 +120,22 @@ final class Locks {
     }
 
     /**
-     * Deletes a timed-out attempt's or a released lease's node before returning, so that a try made
-     * right after does not find it ahead in the queue; when not connected, or the delete fails, falls
-     * back to {@link #withdraw}. Blocks for one round trip; never throws.
+     * Deletes a lock node. With {@code now} (a timed-out attempt, a released lease) and a connection,
+     * before returning, so that a try made right after does not find it ahead in the queue: blocks for
+     * one round trip. Otherwise, or when that fails, Curator's guaranteed delete retries it in the
+     * background until the connection allows it. Never throws.
      */
-    private void withdrawNow(String node) {
-        try {
-            if (node != null && client.getZookeeperClient().isConnected()) {
-                client.delete().quietly().forPath(node);
-                return;
-            }
-        } catch (Exception e) {
-            // deleted in the background below
-        }
-        withdraw(node);
-    }
-
-    /** Deletes a node in the background, retried until the connection allows it (guaranteed delete). Never throws. */
-    private void withdraw(String node) {
+    private void withdraw(String node, boolean now) {
         if (node == null) {
             return;
         }
         try {
-            client.delete().quietly().guaranteed().inBackground().forPath(node);
+            var delete = client.delete().quietly().guaranteed();
+            if (now && client.getZookeeperClient().isConnected()) {
+                delete.forPath(node); // a failure that a retry may cure is handed to the background
+            } else {
+                delete.inBackground().forPath(node);
+            }
         } catch (Exception e) {
             log.debug("[{}] removing lock node {} failed (it goes with the session): {}", label, node, e.toString());
         }
@@ -151,10 +144,10 @@ final class Locks {
     /** A lease ended: its node is deleted, also after a loss (Curator may give up on a session that survived). */
     private void ended(FencedLease lease, String node, boolean released) {
         if (released) {
-            withdrawNow(node); // close() returns with the lock free for the next taker
+            withdraw(node, true); // close() returns with the lock free for the next taker
             log.debug("[{}] lock '{}' released", label, lease.name());
         } else {
-            withdraw(node); // on the state thread, which must not block
+            withdraw(node, false); // on the state thread, which must not block
             log.warn("[{}] lock '{}' lost with its session (fencing token {})", label, lease.name(), lease.fencingToken());
         }
     }

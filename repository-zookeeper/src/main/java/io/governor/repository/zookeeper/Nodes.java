@@ -11,6 +11,8 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,13 +35,15 @@ import java.util.concurrent.TimeUnit;
  * Node-level reads, creates and the pruning of empty parents (writes of values are
  * {@link Transaction}s). A key holds a value when its node's data is non-null (an empty value is
  * zero bytes); parents created on the way hold null data, so {@code get} treats them as absent. A
- * value's {@link Node#version() version} is the node's modification zxid, which grows with every
- * write to the key, across delete and re-create.
+ * value's version is the node's modification zxid, which grows with every write to the key, across
+ * delete and re-create.
  *
  * <p>Throws the raw ZooKeeper/Curator exceptions ({@link Errors} translates them). Thread-safe: it
  * holds only what {@link #readAll} learns of node sizes and listings, in concurrent maps.
  */
 final class Nodes {
+
+    private static final Logger log = LoggerFactory.getLogger(Nodes.class);
 
     /** Attempts of a read-check-write loop before giving up with CONFLICT. */
     static final int MAX_ATTEMPTS = 100;
@@ -56,19 +60,16 @@ final class Nodes {
             return data != null;
         }
 
-        String value() {
-            return data == null ? null : new String(data, StandardCharsets.UTF_8);
-        }
-
-        long version() {
-            return stat.getMzxid();
+        /** The value with its version; null for a structural node. */
+        VersionedValue value() {
+            return data == null ? null : new VersionedValue(new String(data, StandardCharsets.UTF_8), stat.getMzxid());
         }
     }
 
-    private final CuratorFramework client;
-    private final boolean rootNamespace;
+    final CuratorFramework client;
     /** How long a write may take to resolve a lost answer, and each pipelined read round to be answered. */
-    private final Duration budget;
+    final Duration budget;
+    private final boolean rootNamespace;
     /** Data size in bytes of each node readAll last read (0: no data or absent). */
     private final ConcurrentHashMap<String, Integer> sizes = new ConcurrentHashMap<>();
     /** The child paths of each parent readAll last listed, sorted. */
@@ -80,17 +81,14 @@ final class Nodes {
         this.budget = budget;
     }
 
-    CuratorFramework client() {
-        return client;
-    }
-
-    Duration budget() {
-        return budget;
-    }
-
     /** Whether {@code path} is ZooKeeper's own tree ({@code /zookeeper}, seen in the root namespace only). */
     private boolean isZooKeeperTree(String path) {
         return rootNamespace && "/zookeeper".equals(path);
+    }
+
+    /** Whether a notified path is a Governor key (not the namespace root, not in ZooKeeper's own tree). */
+    boolean isKey(String path) {
+        return !"/".equals(path) && !(rootNamespace && Paths.isAtOrBelow(path, "/zookeeper"));
     }
 
     static byte[] bytes(String value) {
@@ -110,7 +108,7 @@ final class Nodes {
 
     Optional<VersionedValue> get(String key) throws Exception {
         Node n = read(key);
-        return n == null || !n.hasValue() ? Optional.empty() : Optional.of(new VersionedValue(n.value(), n.version()));
+        return Optional.ofNullable(n == null ? null : n.value());
     }
 
     /** Direct children, sorted; empty when the node does not exist. */
@@ -120,6 +118,25 @@ final class Nodes {
                     .sorted().toList();
         } catch (KeeperException.NoNodeException e) {
             return List.of();
+        }
+    }
+
+    /**
+     * Every node holding a value at or below {@code prefix}, each read on its own (a watch's resync):
+     * not a snapshot.
+     */
+    void walk(String prefix, Map<String, VersionedValue> into) throws Exception {
+        if (!"/".equals(prefix)) {
+            Node n = read(prefix);
+            if (n == null) {
+                return;
+            }
+            if (n.hasValue()) {
+                into.put(prefix, n.value());
+            }
+        }
+        for (String child : children(prefix)) {
+            walk(Paths.join(prefix, child), into);
         }
     }
 
@@ -267,7 +284,7 @@ final class Nodes {
             }
             sizes.put(path, data == null ? 0 : data.length);
             if (data != null) {
-                into.put(path, new VersionedValue(new String(data, StandardCharsets.UTF_8), r.getStat().getMzxid()));
+                into.put(path, new Node(data, r.getStat()).value());
             }
         }
     }
@@ -332,23 +349,27 @@ final class Nodes {
 
     /**
      * Removes the structural (valueless) ancestors of {@code key} that have no children left, each
-     * delete guarded by the version read; a parent that gained a child meanwhile stops the walk.
+     * delete guarded by the version read; a parent that gained a child meanwhile stops the walk. Never
+     * throws, since it follows a delete that has applied: a failure is logged, an interrupt restored.
      */
-    void pruneEmptyParents(String key) throws Exception {
-        for (String p = Paths.parent(key); !"/".equals(p); p = Paths.parent(p)) {
-            Node n = read(p);
-            if (n == null) {
-                continue;
+    void pruneEmptyParents(String key) {
+        try {
+            for (String p = Paths.parent(key); !"/".equals(p); p = Paths.parent(p)) {
+                Node n = read(p);
+                if (n != null && (n.hasValue() || n.stat().getNumChildren() > 0 || n.stat().getEphemeralOwner() != 0)) {
+                    return;
+                } else if (n != null) {
+                    client.delete().withVersion(n.stat().getVersion()).forPath(p);
+                }
             }
-            if (n.hasValue() || n.stat().getNumChildren() > 0 || n.stat().getEphemeralOwner() != 0) {
-                return;
+        } catch (KeeperException.NotEmptyException | KeeperException.BadVersionException
+                 | KeeperException.NoNodeException raced) {
+            // another writer got there first: the parent stays or is gone already
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
             }
-            try {
-                client.delete().withVersion(n.stat().getVersion()).forPath(p);
-            } catch (KeeperException.NotEmptyException | KeeperException.BadVersionException
-                     | KeeperException.NoNodeException raced) {
-                return;
-            }
+            log.debug("pruning the empty parents of {} after it was deleted failed: {}", key, e.toString());
         }
     }
 }

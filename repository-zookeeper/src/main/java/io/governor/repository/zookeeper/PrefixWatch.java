@@ -59,7 +59,7 @@ final class PrefixWatch extends ListenerWatch implements Watcher {
     private boolean resyncing = true;
 
     PrefixWatch(Watches hub, String prefix, WatchListener listener, boolean keysOnly) {
-        super(hub.label(), prefix, listener);
+        super(hub.label, prefix, listener);
         this.hub = hub;
         this.keysOnly = keysOnly;
         this.view = new PrefixView(prefix);
@@ -72,7 +72,7 @@ final class PrefixWatch extends ListenerWatch implements Watcher {
             return;
         }
         String path = event.getPath();
-        if (!hub.isKey(path) || !Paths.isAtOrBelow(path, prefix())) {
+        if (!hub.nodes.isKey(path) || !Paths.isAtOrBelow(path, prefix())) {
             return;
         }
         long sentIn;
@@ -93,7 +93,7 @@ final class PrefixWatch extends ListenerWatch implements Watcher {
     /** Sends an asynchronous read of {@code path}; its answer comes to {@link #answered} on the event thread. */
     private void reread(String path, long sentIn) {
         try {
-            hub.client().getData().inBackground((client, answer) -> answered(path, sentIn, answer)).forPath(path);
+            hub.nodes.client.getData().inBackground((client, answer) -> answered(path, sentIn, answer)).forPath(path);
         } catch (Exception e) {
             log.debug("[{}] watch {}: re-reading {} failed, waiting for resync: {}", label(), prefix(), path, e.toString());
         }
@@ -140,10 +140,8 @@ final class PrefixWatch extends ListenerWatch implements Watcher {
     private void apply(String path, Nodes.Node n) {
         if (n == null) {
             deliver(view.removeSubtree(path)); // a deleted node has no descendants either
-        } else if (!n.hasValue()) {
-            deliver(view.remove(path));
         } else {
-            deliver(view.put(path, new VersionedValue(n.value(), n.version())));
+            deliver(n.hasValue() ? view.put(path, n.value()) : view.remove(path));
         }
     }
 
@@ -166,7 +164,7 @@ final class PrefixWatch extends ListenerWatch implements Watcher {
         long sentIn;
         try {
             Map<String, VersionedValue> read = new TreeMap<>();
-            hub.walk(prefix(), read);
+            hub.nodes.walk(prefix(), read);
             now = read;
         } finally {
             // also when the walk failed: notifications are handled again as they come

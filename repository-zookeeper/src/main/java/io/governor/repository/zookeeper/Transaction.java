@@ -9,16 +9,16 @@ import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -43,18 +43,22 @@ import java.util.concurrent.TimeoutException;
  * so once the sync is answered the lost copy can no longer apply.
  *
  * <p>Not thread-safe; one instance per commit. The static methods are thread-safe and block up to
- * {@link Nodes#budget()} for a lost answer's resolution.
+ * {@link Nodes#budget} for a lost answer's resolution.
  */
 final class Transaction implements GuardedWrite.Backend {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Transaction.class);
+    /** The failures after which a request sent may or may not have applied. */
+    private static final Set<KeeperException.Code> LOST = EnumSet.of(KeeperException.Code.CONNECTIONLOSS,
+            KeeperException.Code.SESSIONEXPIRED, KeeperException.Code.SESSIONMOVED,
+            KeeperException.Code.OPERATIONTIMEOUT, KeeperException.Code.REQUESTTIMEOUT);
 
     private final CuratorFramework client;
     private final Nodes nodes;
     private final Map<String, Planned> state = new HashMap<>();
-    private final List<CuratorOp> ops = new ArrayList<>();
+    /** The planned multi, guarded by the versions read. */
+    final List<CuratorOp> ops = new ArrayList<>();
     /** Every node read and every key written, for resolving a lost answer. */
-    private final GuardedWrite written = new GuardedWrite().versionGuarded();
+    final GuardedWrite written = new GuardedWrite().versionGuarded();
     /** Whether {@link #send()} has reached a connection once: from then on a failure may be a lost answer. */
     private boolean sentOnce;
 
@@ -68,7 +72,7 @@ final class Transaction implements GuardedWrite.Backend {
     }
 
     private Transaction(Nodes nodes) {
-        this.client = nodes.client();
+        this.client = nodes.client;
         this.nodes = nodes;
     }
 
@@ -91,63 +95,25 @@ final class Transaction implements GuardedWrite.Backend {
                 if (synced) {
                     return t != null;
                 }
-                // decided from reads alone (a check failed, or nothing to change: a delete of an absent
-                // key): the server this client reads from may not have seen a write acknowledged to
-                // another client yet, so catch it up with the leader and plan once more
-                if (!nodes.client().getZookeeperClient().blockUntilConnectedOrTimedOut()) {
-                    throw new KeeperException.ConnectionLossException();
-                }
-                sync(nodes.client(), nodes.budget().toNanos());
+                // decided from reads alone (e.g. a delete of an absent key): confirm after a sync, see above
+                sync(nodes.client, nodes.budget.toNanos());
                 synced = true;
                 continue;
             }
-            if (!t.written.send(t, nodes.budget().toNanos())) {
+            if (!t.written.send(t, nodes.budget.toNanos())) {
                 continue; // a guard refused it, something changed since the reads: plan again
             }
-            for (Operation op : operations) {
-                if (op instanceof Operation.Delete d) {
-                    pruneAfterApplied(nodes, d.key());
-                }
-            }
+            operations.stream().filter(op -> op instanceof Operation.Delete)
+                    .forEach(d -> nodes.pruneEmptyParents(d.key())); // never throws: the write has applied
             return true;
         }
         throw new KeeperException.BadVersionException(operations.get(0).key());
-    }
-
-    /** Prunes the empty parents a delete left; a failure is logged, not thrown: the write has applied. */
-    private static void pruneAfterApplied(Nodes nodes, String key) {
-        try {
-            nodes.pruneEmptyParents(key);
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt(); // the caller sees the flag; the write stays applied
-            }
-            LOG.debug("pruning the empty parents of {} after it was deleted failed: {}", key, e.toString());
-        }
-    }
-
-    /**
-     * Replaces the value if it equals {@code expected}; with null {@code expected} creates the key
-     * only if it holds no value (a mismatch is confirmed after a {@code sync}, as {@link #commit} does).
-     */
-    static boolean compareAndSet(Nodes nodes, String key, String expected, String value) throws Exception {
-        return commit(nodes, List.of(Operation.check(key, expected), Operation.put(key, value)));
     }
 
     /** One plan of {@code operations} from fresh reads; null when a check fails on them. */
     static Transaction planned(Nodes nodes, List<Operation> operations) throws Exception {
         Transaction t = new Transaction(nodes);
         return t.plan(operations) ? t : null;
-    }
-
-    /** The planned multi, guarded by the versions read. */
-    List<CuratorOp> ops() {
-        return ops;
-    }
-
-    /** The nodes read and keys written, which resolve a lost answer. */
-    GuardedWrite written() {
-        return written;
     }
 
     /** A node as {@link GuardedWrite} compares it; null for an absent node. */
@@ -177,30 +143,21 @@ final class Transaction implements GuardedWrite.Backend {
                  | KeeperException.NoNodeException | KeeperException.NotEmptyException refused) {
             return GuardedWrite.Sent.REFUSED;
         } catch (KeeperException e) {
-            if (isLost(e)) {
+            if (LOST.contains(e.code())) {
                 return GuardedWrite.Sent.LOST;
             }
             throw e;
         }
     }
 
-    private static boolean isLost(KeeperException e) {
-        return switch (e.code()) {
-            case CONNECTIONLOSS, SESSIONEXPIRED, SESSIONMOVED, OPERATIONTIMEOUT, REQUESTTIMEOUT -> true;
-            default -> false;
-        };
-    }
-
-    /** After a sync, the current state of each node (absent ones left out); waits for a connection until the deadline. */
+    /** After a sync, the current state of each node (absent ones left out); waits for a connection up to the deadline. */
     @Override
     public Map<String, GuardedWrite.Node> readAgain(Collection<String> paths, long deadline) throws Exception {
         while (true) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new TimeoutException("no connection within the write's budget of " + nodes.budget().toMillis() + " ms");
-            }
-            if (!client.getZookeeperClient().blockUntilConnectedOrTimedOut()) {
-                continue;
+                throw new TimeoutException("no connection within the write's budget of " + nodes.budget.toMillis()
+                        + " ms");
             }
             try {
                 sync(client, left);
@@ -213,7 +170,7 @@ final class Transaction implements GuardedWrite.Backend {
                 }
                 return out;
             } catch (KeeperException e) {
-                if (!isLost(e)) {
+                if (!LOST.contains(e.code())) {
                     throw e;
                 }
                 // lost again: wait for the next connection
@@ -221,8 +178,14 @@ final class Transaction implements GuardedWrite.Backend {
         }
     }
 
-    /** Makes this client's server catch up with the leader: later reads see every write acknowledged before. */
+    /**
+     * Makes this client's server catch up with the leader: later reads see every write acknowledged
+     * before. CONNECTIONLOSS when no connection comes within Curator's connection timeout.
+     */
     private static void sync(CuratorFramework client, long timeoutNanos) throws Exception {
+        if (!client.getZookeeperClient().blockUntilConnectedOrTimedOut()) {
+            throw new KeeperException.ConnectionLossException();
+        }
         String root = ZKPaths.fixForNamespace(client.getNamespace(), "/");
         CompletableFuture<Integer> done = new CompletableFuture<>();
         client.getZookeeperClient().getZooKeeper().sync(root, (rc, p, ctx) -> done.complete(rc), null);
@@ -329,7 +292,7 @@ final class Transaction implements GuardedWrite.Backend {
                 n.exists = true;
                 n.ephemeral = read.stat().getEphemeralOwner() != 0;
                 n.version = read.stat().getVersion();
-                n.value = read.value();
+                n.value = read.hasValue() ? read.value().value() : null;
             }
             state.put(path, n);
             if (read == null && !"/".equals(path)) {

@@ -1,7 +1,5 @@
 package io.governor.repository.zookeeper;
 
-import io.governor.api.repository.Paths;
-import io.governor.api.repository.VersionedValue;
 import io.governor.api.repository.WatchListener;
 import io.governor.api.repository.support.WatchSet;
 import io.governor.api.repository.support.WatchThread;
@@ -14,7 +12,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 
@@ -28,35 +25,20 @@ final class Watches implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Watches.class);
 
+    final Nodes nodes;
+    final String label;
     private final CuratorFramework client;
-    private final Nodes nodes;
-    private final String label;
-    private final boolean rootNamespace;
     private final Duration timeout;
     private final WatchThread thread;
     private final WatchSet<PrefixWatch> active = new WatchSet<>();
 
-    Watches(CuratorFramework client, Nodes nodes, ZooKeeperSettings settings) {
-        this.client = client;
+    Watches(Nodes nodes, ZooKeeperSettings settings) {
         this.nodes = nodes;
         this.label = settings.label();
-        this.rootNamespace = settings.namespace().isEmpty();
+        this.client = nodes.client;
         // a resync may need a reconnect first: allow for Curator's retries
         this.timeout = settings.connectionTimeout().multipliedBy(settings.retryMaxAttempts() + 2L);
         this.thread = new WatchThread(label);
-    }
-
-    String label() {
-        return label;
-    }
-
-    CuratorFramework client() {
-        return client;
-    }
-
-    /** Whether a notified path is a Governor key (not the namespace root, not ZooKeeper's own tree). */
-    boolean isKey(String path) {
-        return !"/".equals(path) && !(rootNamespace && Paths.isAtOrBelow(path, "/zookeeper"));
     }
 
     /** Registers the persistent recursive watch and records the current state; {@code keysOnly}: see {@link PrefixWatch}. */
@@ -89,22 +71,6 @@ final class Watches implements AutoCloseable {
         });
         if (!all.isEmpty()) {
             log.info("[{}] re-synchronised {} watch(es): {} missed change(s) emitted", label, all.size(), missed);
-        }
-    }
-
-    /** Collects every node holding a value at or below {@code prefix} (watch thread). */
-    void walk(String prefix, Map<String, VersionedValue> into) throws Exception {
-        if (!"/".equals(prefix)) {
-            Nodes.Node n = nodes.read(prefix);
-            if (n == null) {
-                return;
-            }
-            if (n.hasValue()) {
-                into.put(prefix, new VersionedValue(n.value(), n.version()));
-            }
-        }
-        for (String child : nodes.children(prefix)) {
-            walk(Paths.join(prefix, child), into);
         }
     }
 

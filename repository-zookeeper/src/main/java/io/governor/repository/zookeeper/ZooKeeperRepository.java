@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A {@link RegistryRepository} on one ZooKeeper ensemble, inside one namespace (a Curator chroot):
  * {@link Nodes} reads, {@link Transaction} writes values, {@link Watches}, {@link Ephemerals},
- * {@link Locks}, {@link ConnectionStates} (state mapping and recovery), {@link Errors}.
+ * {@link Locks}, {@link Connector} (the client, its states and recovery), {@link Errors}.
  *
  * <p>Thread-safe; every operation but {@code watch} blocks until ZooKeeper answers, Curator's retry
  * policy gives up ({@code UNAVAILABLE}) or, for a lock, the wait times out.
@@ -46,52 +46,43 @@ final class ZooKeeperRepository implements RegistryRepository, BulkReads {
     static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.allOf(Capability.class));
 
     private static final Logger log = LoggerFactory.getLogger(ZooKeeperRepository.class);
+    private static final Duration YEAR = Duration.ofDays(365);
 
     private final ZooKeeperSettings settings;
     private final Errors errors;
     private final Checks checks;
-    private final CuratorFramework client;
-    private final ConnectionStates states;
+    private final Connector connector;
     private final Nodes nodes;
     private final Watches watches;
     private final Ephemerals ephemerals;
     private final Locks locks;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ZooKeeperRepository(ZooKeeperSettings settings, Errors errors, CuratorFramework client, ConnectionStates states) {
+    /** Connects (blocking up to the connection timeout) and makes a ready repository. */
+    static ZooKeeperRepository open(ZooKeeperSettings settings) {
+        return new ZooKeeperRepository(settings, new Errors(settings));
+    }
+
+    private ZooKeeperRepository(ZooKeeperSettings settings, Errors errors) {
         this.settings = settings;
         this.errors = errors;
         this.checks = errors.checks;
-        this.client = client;
-        this.states = states;
-        this.nodes = new Nodes(client, settings.namespace().isEmpty(), settings.sessionTimeout().plus(settings.connectionTimeout()));
-        this.watches = new Watches(client, nodes, settings);
-        this.ephemerals = new Ephemerals(client, nodes, settings.label());
-        this.locks = new Locks(client, nodes, settings.label());
-        states.recovery(locks::sessionLost, newSession -> {
+        this.connector = Connector.connect(settings, errors);
+        this.nodes = new Nodes(connector.client, settings.namespace().isEmpty(),
+                settings.sessionTimeout().plus(settings.connectionTimeout()));
+        this.watches = new Watches(nodes, settings);
+        this.ephemerals = new Ephemerals(nodes, settings.label());
+        this.locks = new Locks(nodes, settings.label());
+        connector.recovery(locks::sessionLost, newSession -> {
             ephemerals.ensureAll(newSession);
             watches.resyncAll();
         });
-    }
-
-    /** Connects (blocking up to the connection timeout) and returns a ready repository. */
-    static ZooKeeperRepository open(ZooKeeperSettings settings) {
-        Errors errors = new Errors(settings);
-        ConnectionStates states = new ConnectionStates(settings);
-        CuratorFramework client;
-        try {
-            client = Connector.connect(settings, errors, states);
-        } catch (RuntimeException e) {
-            states.close();
-            throw e;
-        }
         log.info("[{}] zookeeper repository ready: {}", settings.label(), settings);
-        return new ZooKeeperRepository(settings, errors, client, states);
     }
 
     /** The Curator client, for tests in this package (session expiry, inspection). */
     CuratorFramework client() {
-        return client;
+        return connector.client;
     }
 
     @Override
@@ -150,11 +141,12 @@ final class ZooKeeperRepository implements RegistryRepository, BulkReads {
         call("put", key, () -> Transaction.commit(nodes, List.of(Operation.put(key, value))));
     }
 
-    /** Atomic: a commit of a check and a put, guarded by the data version read with the compared value. */
+    /** Atomic: a commit of a check and a put ({@link Transaction#commit}, which confirms a mismatch after a sync). */
     @Override
     public boolean compareAndSet(String key, String expectedValue, String newValue) {
         checks.requireValue(closed.get(), "compareAndSet", key, newValue);
-        boolean done = call("compareAndSet", key, () -> Transaction.compareAndSet(nodes, key, expectedValue, newValue));
+        boolean done = call("compareAndSet", key, () -> Transaction.commit(nodes,
+                List.of(Operation.check(key, expectedValue), Operation.put(key, newValue))));
         if (done) {
             ephemerals.disown(key); // the key is persistent now
         }
@@ -197,9 +189,7 @@ final class ZooKeeperRepository implements RegistryRepository, BulkReads {
 
     @Override
     public Watch watch(String prefix, WatchListener listener) {
-        Paths.requireKey(prefix, true);
-        Objects.requireNonNull(listener, "listener");
-        return call("watch", prefix, () -> watches.watch(prefix, listener, false));
+        return watch("watch", prefix, listener, false);
     }
 
     /**
@@ -208,9 +198,13 @@ final class ZooKeeperRepository implements RegistryRepository, BulkReads {
      */
     @Override
     public Watch watchKeys(String prefix, WatchListener listener) {
+        return watch("watchKeys", prefix, listener, true);
+    }
+
+    private Watch watch(String operation, String prefix, WatchListener listener, boolean keysOnly) {
         Paths.requireKey(prefix, true);
         Objects.requireNonNull(listener, "listener");
-        return call("watchKeys", prefix, () -> watches.watch(prefix, listener, true));
+        return call(operation, prefix, () -> watches.watch(prefix, listener, keysOnly));
     }
 
     @Override
@@ -232,19 +226,18 @@ final class ZooKeeperRepository implements RegistryRepository, BulkReads {
     Optional<LockLease> tryLock(String name, Duration timeout) {
         String key = Paths.join("/locks", name);
         checks.requireTimeout("tryLock", key, timeout);
-        long wait = timeout.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365).toNanos() : timeout.toNanos();
-        long deadline = System.nanoTime() + wait;
+        long deadline = System.nanoTime() + (timeout.compareTo(YEAR) > 0 ? YEAR : timeout).toNanos(); // no overflow
         return call("tryLock", key, () -> Optional.ofNullable(locks.acquire(name, deadline)));
     }
 
     @Override
     public void addConnectionStateListener(ConnectionStateListener listener) {
-        states.listeners.add(listener);
+        connector.listeners.add(listener);
     }
 
     @Override
     public void removeConnectionStateListener(ConnectionStateListener listener) {
-        states.listeners.remove(listener);
+        connector.listeners.remove(listener);
     }
 
     /** Closes watches, releases locks, ends the session (the server removes our ephemerals), stops threads. */
@@ -259,8 +252,7 @@ final class ZooKeeperRepository implements RegistryRepository, BulkReads {
         } catch (RuntimeException e) {
             log.warn("[{}] error while closing watches and locks", settings.label(), e);
         }
-        client.close();
-        states.close();
+        connector.close();
         log.info("[{}] zookeeper repository closed", settings.label());
     }
 

@@ -74,7 +74,7 @@ class ZooKeeperLostAnswerIT {
         Transaction t = Transaction.planned(nodes,
                 List.of(Operation.check("/register", null), Operation.put("/register", "v")));
         AtomicInteger sends = new AtomicInteger();
-        assertThrows(GuardedWrite.Unknown.class, () -> t.written().send(lostThen(t.ops(), sends,
+        assertThrows(GuardedWrite.Unknown.class, () -> t.written.send(lostThen(t.ops, sends,
                 () -> other.delete().forPath("/register")), TimeUnit.SECONDS.toNanos(10)));
         assertEquals(1, sends.get(), "the write applied once and was sent again");
     }
@@ -89,7 +89,7 @@ class ZooKeeperLostAnswerIT {
                 if (sends.getAndIncrement() == 0) {
                     return GuardedWrite.Sent.LOST; // never reached the server
                 }
-                client.getZookeeperClient().getZooKeeper().multi(t.ops().stream().map(CuratorOp::get).toList());
+                client.getZookeeperClient().getZooKeeper().multi(t.ops.stream().map(CuratorOp::get).toList());
                 return GuardedWrite.Sent.APPLIED;
             }
 
@@ -98,7 +98,7 @@ class ZooKeeperLostAnswerIT {
                 return read(paths);
             }
         };
-        assertTrue(t.written().send(lostBeforeSending, TimeUnit.SECONDS.toNanos(10)));
+        assertTrue(t.written.send(lostBeforeSending, TimeUnit.SECONDS.toNanos(10)));
         assertEquals(2, sends.get());
         assertEquals("v", new String(client.getData().forPath("/register")));
     }
@@ -117,8 +117,8 @@ class ZooKeeperLostAnswerIT {
     private void assertCreatedThenDeletedIsNotResent(String key) throws Exception {
         Transaction t = Transaction.planned(nodes, List.of(Operation.put(key, "v")));
         AtomicInteger sends = new AtomicInteger();
-        GuardedWrite.Backend backend = lostThen(t.ops(), sends, () -> other.delete().forPath(key));
-        assertThrows(GuardedWrite.Unknown.class, () -> t.written().send(backend, TimeUnit.SECONDS.toNanos(10)));
+        GuardedWrite.Backend backend = lostThen(t.ops, sends, () -> other.delete().forPath(key));
+        assertThrows(GuardedWrite.Unknown.class, () -> t.written.send(backend, TimeUnit.SECONDS.toNanos(10)));
         assertEquals(1, sends.get(), "the write applied once and was sent again");
         assertTrue(client.checkExists().forPath(key) == null, "applied a second time");
     }
