@@ -128,13 +128,13 @@ final class Connector implements ConnectionStateListener, ACLProvider {
      * Resolves the servers' hosts first ({@link Hosts}: {@code CONNECT_FAILED} when none resolves): the
      * ZooKeeper client would log a stack trace for every attempt on a name that does not resolve.
      */
-    static void requireResolvableHost(ZooKeeperSettings s) {
+    private static void requireResolvableHost(ZooKeeperSettings s) {
         List<String> hosts = Arrays.stream(s.servers().split(",")).map(e -> Hosts.host(e.trim())).toList();
         List<String> unresolved = Hosts.requireResolvable(hosts, "connect to ZooKeeper servers '" + s.servers()
                 + "' (namespace '" + s.label() + "') failed");
         if (!unresolved.isEmpty()) {
-            log.warn("[{}] cannot resolve ZooKeeper host(s) {}; connecting to the others of '{}'", s.label(), unresolved,
-                    s.servers());
+            log.warn("[{}] cannot resolve ZooKeeper host(s) {}; connecting to the others of '{}'", s.label(),
+                    unresolved, s.servers());
         }
     }
 
@@ -252,7 +252,7 @@ final class Connector implements ConnectionStateListener, ACLProvider {
         }
     }
 
-    /** Closes the client (the server removes our ephemerals) and stops the state thread, waiting up to 5 s unless on it. */
+    /** Closes the client (the server drops our ephemerals) and stops the state thread: waits up to 5 s unless on it. */
     void close() {
         client.close();
         thread.close(Duration.ofSeconds(5));

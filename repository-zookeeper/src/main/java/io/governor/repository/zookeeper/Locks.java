@@ -46,10 +46,13 @@ final class Locks {
     FencedLease acquire(String name, long deadlineNanos) throws Exception {
         String dir = Paths.join("/locks", name);
         String node = null;
-        Stat created = new Stat();
+        Stat created = null;
         try {
-            node = createNode(dir, created);
             while (true) {
+                if (node == null) { // first, or our node went with a lost session: queue (again)
+                    created = new Stat(); // receives the node's stat when the create's answer arrives
+                    node = nodes.create(Paths.join(dir, PREFIX), null, CreateMode.EPHEMERAL_SEQUENTIAL, created, true);
+                }
                 long epoch = held.epoch();
                 List<String> queue = sorted(nodes.children(dir));
                 int idx = queue.indexOf(Paths.name(node));
@@ -57,9 +60,8 @@ final class Locks {
                 if (lease != null) {
                     return lease;
                 }
-                if (idx <= 0) { // our node went with a lost session: queue again
-                    created = new Stat();
-                    node = createNode(dir, created);
+                if (idx <= 0) {
+                    node = null;
                     continue;
                 }
                 long remaining = deadlineNanos - System.nanoTime();
@@ -98,11 +100,6 @@ final class Locks {
         FencedLease lease = held.grant(name, czxid, epoch, (l, released) -> ended(l, node, released));
         log.debug("[{}] lock '{}' acquired, fencing token {}", label, name, lease.fencingToken());
         return lease;
-    }
-
-    /** Creates this attempt's node; {@code stat} receives its stat when the create's answer arrives. */
-    private String createNode(String dir, Stat stat) throws Exception {
-        return nodes.create(Paths.join(dir, PREFIX), null, CreateMode.EPHEMERAL_SEQUENTIAL, stat, true);
     }
 
     /** The lock nodes, sorted by their sequence suffix (the protected-mode prefix is random). */

@@ -334,13 +334,10 @@ final class Nodes {
     }
 
     /** Creates every missing ancestor of {@code key} as a structural node (null data). */
-    void createParents(String key) throws Exception {
-        String path = "";
-        List<String> segments = Paths.segments(key);
-        for (int i = 0; i < segments.size() - 1; i++) {
-            path = path + "/" + segments.get(i);
+    private void createParents(String key) throws Exception {
+        for (int slash = key.indexOf('/', 1); slash > 0; slash = key.indexOf('/', slash + 1)) {
             try {
-                client.create().withMode(CreateMode.PERSISTENT).forPath(path, null);
+                client.create().withMode(CreateMode.PERSISTENT).forPath(key.substring(0, slash), null);
             } catch (KeeperException.NodeExistsException ignored) {
                 // there already: fine
             }

@@ -150,7 +150,7 @@ final class Transaction implements GuardedWrite.Backend {
         }
     }
 
-    /** After a sync, the current state of each node (absent ones left out); waits for a connection up to the deadline. */
+    /** After a sync, the current state of each node (absent ones left out); waits for a connection to the deadline. */
     @Override
     public Map<String, GuardedWrite.Node> readAgain(Collection<String> paths, long deadline) throws Exception {
         while (true) {
