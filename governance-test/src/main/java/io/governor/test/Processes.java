@@ -7,12 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * What the launchers of real test servers (etcd members, server jars) share: stopping a child
  * process and quoting the end of its log in a failure message. Stateless and thread-safe.
  */
 public final class Processes {
+
+    /** A stack frame or an elided-frames line of a logged exception. */
+    private static final Pattern STACK_FRAME = Pattern.compile("\\s+(at |\\.\\.\\. \\d+ (more|common frames omitted))");
 
     private Processes() {
     }
@@ -43,10 +47,15 @@ public final class Processes {
         }
     }
 
-    /** The last {@code lines} lines of a log file, or why it cannot be read. */
+    /**
+     * The last {@code lines} lines of a log file without stack frames (a server that fails the same
+     * call every few seconds would fill the tail with frames and hide the messages), or why it cannot
+     * be read.
+     */
     public static String tail(Path log, int lines) {
         try {
-            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                    .filter(l -> !STACK_FRAME.matcher(l).lookingAt()).toList();
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException | UncheckedIOException e) {
             return "(no log: " + e + ")";

@@ -232,7 +232,8 @@ public final class ApolloServer implements AutoCloseable, BeforeAllCallback {
             post("/apps/envs/" + ENV, createAppJson(id));
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("app " + id + " has no cluster 'default' in " + ENV + " on the Apollo portal "
-                        + portalUrl + ": HTTP " + r.statusCode() + " " + r.body() + logTail());
+                        + portalUrl + ": HTTP " + r.statusCode() + " " + r.body() + "; the meta server lists as admin "
+                        + "services: " + probe(configServiceUrl + "/services/admin") + logTail());
             }
             backoff.pause();
         }
@@ -281,6 +282,20 @@ public final class ApolloServer implements AutoCloseable, BeforeAllCallback {
                         + r.statusCode() + " " + r.body() + logTail());
             }
             backoff.pause();
+        }
+    }
+
+    /** What a GET of {@code url} answers, for a failure message. */
+    private String probe(String url) {
+        try {
+            HttpResponse<String> r = portalSession.send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return "HTTP " + r.statusCode() + " " + r.body();
+        } catch (IOException e) {
+            return e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
         }
     }
 

@@ -31,7 +31,7 @@ final class CallControl implements ClientInterceptor {
 
     private final long deadlineNanos;
     private final Map<ByteString, ClientCall<?, ?>> pendingLocks = new ConcurrentHashMap<>();
-    /** Lock names whose next call is to be cancelled instead of sent (see {@link #cancelWhenSent}). */
+    /** Lock names whose next call is to be cancelled instead of sent (see {@link #cancelLock}). */
     private final Set<ByteString> cancelOnSend = ConcurrentHashMap.newKeySet();
 
     CallControl(Duration requestTimeout) {
@@ -51,25 +51,23 @@ final class CallControl implements ClientInterceptor {
         return new TrackedLockCall<>(next.newCall(method, options));
     }
 
-    /** Cancels the pending lock call for {@code name}, if there is one. */
-    void cancelLock(ByteString name, String why) {
+    /**
+     * Cancels the pending lock call for {@code name}, if there is one. With {@code unsent}, also a
+     * lock call that was issued but has not reached this interceptor yet (jetcd sends it from its own
+     * executor): it is cancelled when about to be sent and never reaches the server. The caller then
+     * waits for the call to end and calls {@link #forgetUnsent}.
+     */
+    void cancelLock(ByteString name, String why, boolean unsent) {
+        if (unsent) {
+            cancelOnSend.add(name); // marked before looking: see TrackedLockCall.sendMessage
+        }
         ClientCall<?, ?> call = pendingLocks.remove(name);
         if (call != null) {
             call.cancel(why, null);
         }
     }
 
-    /**
-     * For a lock call that was issued but has not reached this interceptor yet (jetcd sends it from
-     * its own executor): it is cancelled when it is about to be sent, and never reaches the server.
-     * Call it before {@link #cancelLock}; the caller waits for the call to end and then calls
-     * {@link #forgetCancelWhenSent}.
-     */
-    void cancelWhenSent(ByteString name) {
-        cancelOnSend.add(name);
-    }
-
-    void forgetCancelWhenSent(ByteString name) {
+    void forgetUnsent(ByteString name) {
         cancelOnSend.remove(name);
     }
 
@@ -96,9 +94,9 @@ final class CallControl implements ClientInterceptor {
         }
 
         /**
-         * Registers the call by lock name, then looks for a withdrawal that came first: with
-         * {@link #cancelWhenSent} marking before {@link #cancelLock} looks, one of the two always sees
-         * the other, so a withdrawn call never goes out.
+         * Registers the call by lock name, then looks for a withdrawal that came first: as
+         * {@link #cancelLock} marks before it looks, one of the two always sees the other, so a
+         * withdrawn call never goes out.
          */
         @Override
         public void sendMessage(Q message) {

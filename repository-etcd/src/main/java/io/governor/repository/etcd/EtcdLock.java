@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -31,27 +32,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A lock on etcd's lock service ({@code v3lockpb.Lock}) under the key {@code /locks/{name}} with the
- * client's lease. The fencing token is the lock key's create revision.
+ * A lock on etcd's lock service ({@code v3lockpb.Lock}) under {@code /locks/{name}} with the client's
+ * lease; the fencing token is the lock key's create revision.
  *
- * <p>etcd names a waiter's key after the lease ({@code /locks/{name}/{leaseHex}}), so two attempts
- * of the same client would share one key: the repository keeps one {@code EtcdLock} per name, whose
- * gate (a fair semaphore) admits one attempt at a time and stays taken while the grant is held (so
- * the lock is not reentrant). An attempt first tries the uncontended case in one transaction
- * ({@link #atOnce}); otherwise the lock service call waits for the grant, and the key is read back
- * after it (a lease that expired while waiting may leave the service answering for a key that is
- * gone). An attempt that times out or is interrupted cancels its call and deletes its key
- * ({@link #withdraw}), and deletes it again later while no attempt runs ({@link #sweep}). A zero timeout makes one attempt that waits at most {@link #ONE_ATTEMPT} for
- * the server's answer. Thread-safe.
+ * <p>etcd names a waiter's key after the lease ({@code /locks/{name}/{leaseHex}}), so two attempts of
+ * one client would share a key: the repository keeps one {@code EtcdLock} per name, whose gate (a fair
+ * semaphore) admits one attempt at a time and stays taken while the grant is held (not reentrant). An
+ * attempt first tries the uncontended case in one transaction ({@link #atOnce}), else waits for the
+ * lock service's grant and reads the key back (a lease that expired meanwhile may leave the service
+ * answering for a key that is gone). An attempt that times out or is interrupted cancels its call and
+ * deletes its key ({@link #withdraw}), and again later while no attempt runs ({@link #sweep}). A zero
+ * timeout makes one attempt that waits at most {@link #ONE_ATTEMPT} for the answer. Thread-safe.
  */
 final class EtcdLock implements DistributedLock {
 
     /** How long a zero-timeout {@code tryLock} waits for the server's answer. */
     static final Duration ONE_ATTEMPT = Duration.ofMillis(300);
-
     /** How long a withdrawing {@code tryLock} spends deleting its waiter key before leaving it to the next attempt. */
     private static final Duration WITHDRAW_BUDGET = Duration.ofSeconds(1);
-
     /** When a withdrawn waiter key is deleted again (after the withdrawal, then after the previous sweep). */
     private static final Duration[] SWEEPS = {Duration.ofSeconds(1), Duration.ofSeconds(4)};
 
@@ -225,14 +223,10 @@ final class EtcdLock implements DistributedLock {
      */
     private void withdraw(long leaseId, String why, CompletableFuture<?> inFlight, boolean lockCall) {
         com.google.protobuf.ByteString callName = com.google.protobuf.ByteString.copyFrom(lockName.getBytes());
-        Duration budget = requests.requestTimeout().compareTo(WITHDRAW_BUDGET) < 0
-                ? requests.requestTimeout() : WITHDRAW_BUDGET;
-        boolean marked = lockCall && inFlight != null && !inFlight.isDone();
-        if (marked) {
-            calls.cancelWhenSent(callName); // if not sent yet, it is cancelled on its way out
-        }
+        Duration budget = Collections.min(List.of(requests.requestTimeout(), WITHDRAW_BUDGET));
+        boolean unsent = lockCall && inFlight != null && !inFlight.isDone();
         if (lockCall) {
-            calls.cancelLock(callName, "tryLock " + why); // if sent, it is cancelled now
+            calls.cancelLock(callName, "tryLock " + why, unsent); // if sent, now; if not yet, on its way out
         }
         boolean interrupted = false;
         if (inFlight != null && !inFlight.isDone()) {
@@ -244,8 +238,8 @@ final class EtcdLock implements DistributedLock {
                 // ended (cancelled or failed), or still not served: the key removal below goes ahead
             }
         }
-        if (marked) {
-            calls.forgetCancelWhenSent(callName);
+        if (unsent) {
+            calls.forgetUnsent(callName);
         }
         try {
             requests.run("unlock", path, true, budget, () -> kv.delete(waiterKey(leaseId)));

@@ -50,13 +50,11 @@ import java.util.stream.Collectors;
  * <p><b>Keys</b> ({@link Keys}): etcd's keyspace is flat, so no key is written for a parent:
  * {@link #children} derives the direct children of a path from the keys below it, and {@link #get}
  * of a path that only has descendants is empty. {@link #delete} removes the key and every key below
- * it in one transaction.
+ * it in one transaction. <b>Versions</b> are etcd mod revisions (they grow with every write of the key).
  *
- * <p><b>Versions</b> are etcd mod revisions (they grow with every write of the key).
- *
- * <p><b>Ephemerals</b> live on the client's one lease ({@link HeartbeatLease}, {@link LeaseKeeper}). A {@code put},
- * {@code compareAndSet} or {@code commit} on a key this client holds as ephemeral makes it persistent
- * (as etcd does) and the client stops re-creating it.
+ * <p><b>Ephemerals</b> live on the client's one lease ({@link HeartbeatLease}, {@link LeaseKeeper}).
+ * A {@code put}, {@code compareAndSet} or {@code commit} on a key this client holds as ephemeral makes
+ * it persistent (as etcd does) and the client stops re-creating it.
  *
  * <p>Thread-safe; every operation but {@link #watch} blocks up to the request timeout. Retry safety
  * is stated per operation in {@link io.governor.api.repository.Repository}; idempotent requests are
@@ -86,7 +84,8 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
 
     private EtcdRepository(EtcdSettings settings) {
         this.settings = settings;
-        this.checks = new Checks(EtcdRepositoryProvider.TYPE, settings.label(), settings.maxValueBytes());
+        this.checks = new Checks(EtcdRepositoryProvider.TYPE, settings.label(), settings.maxValueBytes(),
+                "etcd's request limit " + settings.maxRequestBytes() + " less room for key and framing");
         this.keys = new Keys(settings.namespace());
         String label = settings.namespace().isEmpty() ? "root" : settings.namespace();
         this.threads = new DaemonThreads(label, Duration.ofSeconds(5));
@@ -115,7 +114,11 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
         EtcdRepository r = new EtcdRepository(settings);
         long deadline = System.nanoTime() + settings.connectTimeout().toNanos();
         try {
-            r.probe();
+            // a count of the namespace proves that a server answers and that the credentials may read
+            // the namespace (etcd 3.4 grants leases without checking them)
+            GetOption count = GetOption.builder().withRange(r.keys.subtreeEnd("/")).withCountOnly(true).build();
+            r.requests.run("connect", "/", true, settings.connectTimeout(),
+                    () -> r.client.getKVClient().get(r.keys.subtreeStart("/"), count));
             r.keeper.start(Duration.ofNanos(Math.max(deadline - System.nanoTime(), Duration.ofMillis(200).toNanos())));
         } catch (RuntimeException e) {
             r.close();
@@ -126,16 +129,6 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
                 + settings.leaseTtl().toSeconds() + "s" + (settings.user() == null ? "" : ", user '" + settings.user() + "'")
                 + (settings.tls() ? ", TLS" : ""));
         return r;
-    }
-
-    /**
-     * Reads (counts) the namespace once, within the connect timeout: proves a server answers and that
-     * the credentials may read the namespace (etcd 3.4 grants leases without checking them).
-     */
-    private void probe() {
-        GetOption countOnly = GetOption.builder().withRange(keys.subtreeEnd("/")).withCountOnly(true).build();
-        requests.run("connect", "/", true, settings.connectTimeout(),
-                () -> client.getKVClient().get(keys.subtreeStart("/"), countOnly));
     }
 
     private static GovernanceException connectFailure(EtcdSettings s, GovernanceException e) {
@@ -198,21 +191,14 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
      */
     @Override
     public SortedMap<String, VersionedValue> readAll(Collection<String> keys, Collection<String> parents) {
-        String label = Paths.describe(keys, parents);
-        requests.ensureOpen("readAll", label);
-        try {
-            Paths.requireReadAll(keys, parents);
-        } catch (GovernanceException e) {
-            throw checks.error(ErrorCode.INVALID_ARGUMENT, "readAll", label, e.getMessage(), null);
-        }
+        String label = checks.requireReadAll(closed.get(), keys, parents);
         List<String> keyList = List.copyOf(new LinkedHashSet<>(keys));
         List<String> parentList = List.copyOf(new LinkedHashSet<>(parents));
         SortedMap<String, VersionedValue> out = new TreeMap<>();
         List<List<KeyValue>> ranges = txns.readAll(label, keyList, parentList, new long[1]);
         for (int i = 0; i < keyList.size(); i++) {
-            for (KeyValue kv : ranges.get(i)) {
-                out.put(keyList.get(i), Keys.value(kv));
-            }
+            String key = keyList.get(i);
+            ranges.get(i).forEach(kv -> out.put(key, Keys.value(kv)));
         }
         for (int i = 0; i < parentList.size(); i++) {
             directChildren(parentList.get(i), ranges.get(keyList.size() + i), out::put);
@@ -233,7 +219,7 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
 
     @Override
     public void put(String key, String value) {
-        requireValue("put", key, value);
+        checks.requireValue(closed.get(), "put", key, value);
         keeper.disown(key);
         txns.put(key, value);
         LOG.debug("[{}] put '{}'", settings.label(), key);
@@ -241,7 +227,7 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
 
     @Override
     public boolean compareAndSet(String key, String expectedValue, String newValue) {
-        requireValue("compareAndSet", key, newValue);
+        checks.requireValue(closed.get(), "compareAndSet", key, newValue);
         boolean done = txns.compareAndSet(key, expectedValue, newValue);
         if (done) {
             keeper.disown(key);
@@ -263,13 +249,7 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
         if (operations == null || operations.isEmpty()) {
             throw checks.error(ErrorCode.INVALID_ARGUMENT, "commit", "/", "no operations", null);
         }
-        for (Operation o : operations) {
-            if (o instanceof Operation.Put p) {
-                requireValue("commit", p.key(), p.value());
-            } else {
-                checks.requireKey(closed.get(), "commit", o == null ? null : o.key(), false);
-            }
-        }
+        checks.requireOperations(closed.get(), operations);
         boolean done = txns.commit(operations);
         if (done) {
             operations.stream().filter(o -> !(o instanceof Operation.Check)).forEach(o -> keeper.disownAll(o.key()));
@@ -284,13 +264,8 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
         if (listener == null) {
             throw checks.error(ErrorCode.INVALID_ARGUMENT, "watch", prefix, "listener is null", null);
         }
-        PrefixWatch w = watches.add(new PrefixWatch(prefix, listener, client, keys, requests, watchThread));
-        try {
-            w.start();
-        } catch (RuntimeException e) {
-            w.close();
-            throw e;
-        }
+        PrefixWatch w = new PrefixWatch(prefix, listener, client, keys, requests, watchThread);
+        watches.open(w, w::start);
         LOG.debug("[{}] watching '{}'", settings.label(), prefix);
         return w;
     }
@@ -303,19 +278,14 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
 
     @Override
     public void putEphemeral(String key, String value) {
-        requireValue("putEphemeral", key, value);
+        checks.requireValue(closed.get(), "putEphemeral", key, value);
         keeper.putEphemeral(key, value);
         LOG.debug("[{}] putEphemeral '{}'", settings.label(), key);
     }
 
     @Override
     public DistributedLock lock(String name) {
-        requests.ensureOpen("lock", "/locks/" + name);
-        if (!Paths.isSegment(name)) {
-            throw checks.error(ErrorCode.INVALID_ARGUMENT, "lock", "/locks/" + name, "the lock name is not a legal path "
-                    + "segment (1 to " + Paths.MAX_SEGMENT_LENGTH + " characters from " + Paths.SEGMENT_CHARACTERS
-                    + ")", null);
-        }
+        checks.requireLockName(closed.get(), name);
         return locks.computeIfAbsent(name, n -> new EtcdLock(n, keys, client.getLockClient(), client.getKVClient(),
                 control, requests, keeper, watchThread));
     }
@@ -353,19 +323,5 @@ final class EtcdRepository implements RegistryRepository, BulkReads {
         threads.stop(jetcd, false);
         threads.join();
         LOG.info("[{}] etcd repository closed", settings.label());
-    }
-
-    /** {@link Checks#requireValue}, but the limit is worded as what it is: etcd's request limit, less room. */
-    private void requireValue(String operation, String key, String value) {
-        checks.requireKey(closed.get(), operation, key, false);
-        if (value == null) {
-            throw checks.error(ErrorCode.INVALID_ARGUMENT, operation, key, "value is null", null);
-        }
-        int size = Transactions.utf8(value);
-        if (size > settings.maxValueBytes()) {
-            throw checks.error(ErrorCode.VALUE_TOO_LARGE, operation, key, "value of " + size
-                    + " bytes is over the limit of " + settings.maxValueBytes() + " bytes (etcd's request limit "
-                    + settings.maxRequestBytes() + " less room for key and framing)", null);
-        }
     }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -113,12 +114,8 @@ record EtcdSettings(List<URI> endpoints, String namespace, Duration connectTimeo
     }
 
     private static Path file(RepositoryConfig config, RepositoryConfig.Reader r, String property) {
-        String v = r.string(property, null);
-        if (v == null) {
-            return null;
-        }
-        Path p = Path.of(v);
-        if (!Files.isReadable(p)) {
+        Path p = Optional.ofNullable(r.string(property, null)).map(Path::of).orElse(null);
+        if (p != null && !Files.isReadable(p)) {
             throw config.invalidProperty(property, "property '" + property + "' of etcd repository: file " + p
                     + " does not exist or is not readable");
         }

@@ -73,13 +73,8 @@ final class Failures {
      * lease services, UNKNOWN from the lock service, same text).
      */
     static boolean leaseNotFound(Throwable failure) {
-        return says(failure, "requested lease not found");
-    }
-
-    /** Whether the server's description of the failure contains {@code text}. */
-    private static boolean says(Throwable failure, String text) {
         String d = status(failure).getDescription();
-        return d != null && d.contains(text);
+        return d != null && d.contains("requested lease not found");
     }
 
     /** Translates a failure of {@code operation} on {@code key}, worded by the repository's {@code checks}. */
@@ -100,15 +95,14 @@ final class Failures {
         Status s = status(t);
         String detail = s.getDescription() == null ? s.getCode().name() : s.getDescription();
         ErrorCode code = switch (s.getCode()) {
-            case UNAVAILABLE -> ErrorCode.UNAVAILABLE;
+            case UNAVAILABLE, CANCELLED -> ErrorCode.UNAVAILABLE;
             case DEADLINE_EXCEEDED -> ErrorCode.TIMEOUT;
             case UNAUTHENTICATED -> ErrorCode.UNAUTHENTICATED;
             case PERMISSION_DENIED -> ErrorCode.PERMISSION_DENIED;
             case NOT_FOUND -> ErrorCode.NOT_FOUND;
-            case CANCELLED -> ErrorCode.UNAVAILABLE;
-            case INVALID_ARGUMENT, FAILED_PRECONDITION -> says(t, "request is too large") ? ErrorCode.VALUE_TOO_LARGE
-                    : detail.contains("authentication failed") || detail.contains("user name is empty")
-                    ? ErrorCode.UNAUTHENTICATED : ErrorCode.INTERNAL;
+            case INVALID_ARGUMENT, FAILED_PRECONDITION -> detail.contains("request is too large")
+                    ? ErrorCode.VALUE_TOO_LARGE : detail.contains("authentication failed")
+                    || detail.contains("user name is empty") ? ErrorCode.UNAUTHENTICATED : ErrorCode.INTERNAL;
             default -> ErrorCode.INTERNAL;
         };
         if (code == ErrorCode.UNAUTHENTICATED) {

@@ -51,18 +51,8 @@ final class Keys {
      */
     String path(ByteSequence key) {
         String k = key.toString(StandardCharsets.UTF_8);
-        if (!k.startsWith(prefix)) {
-            return null;
-        }
-        String p = k.substring(prefix.length());
-        if (p.length() < 2 || p.charAt(0) != '/') {
-            return null;
-        }
-        try {
-            return Paths.requireKey(p);
-        } catch (RuntimeException e) {
-            return null;
-        }
+        String p = k.startsWith(prefix) ? k.substring(prefix.length()) : null;
+        return Paths.isKey(p) ? p : null;
     }
 
     /** The direct child name of {@code parent} that an etcd key lies under, or null. */

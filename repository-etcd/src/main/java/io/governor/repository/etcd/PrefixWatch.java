@@ -30,14 +30,13 @@ import java.util.Optional;
 import java.util.SortedMap;
 
 /**
- * A prefix watch that never loses or repeats an event.
- *
- * <p>It starts from a read of the prefix at revision R (the listener's initial view, not replayed)
- * and watches from R + 1. When the stream fails, ends (even silently) or the lease heartbeat reports
- * a reconnect, it opens a new stream from the last delivered revision + 1 and skips anything at or
- * below it. When etcd has compacted that revision away it re-reads the prefix and emits what its
- * {@link PrefixView} says the listener missed (deletions included, intermediate values coalesced).
- * Streams "require leader", so a member that loses its leader ends the stream instead of going quiet.
+ * A prefix watch that never loses or repeats an event. It starts from a read of the prefix at
+ * revision R (the listener's initial view, not replayed) and watches from R + 1. When the stream
+ * fails, ends (even silently) or the lease heartbeat reports a reconnect, it opens a new stream from
+ * the last delivered revision + 1 and skips anything at or below it. When etcd has compacted that
+ * revision away it re-reads the prefix and emits what its {@link PrefixView} says the listener missed
+ * (deletions included, intermediate values coalesced). Streams "require leader", so a member that
+ * loses its leader ends the stream instead of going quiet.
  *
  * <p>All state lives on the repository's watch thread, where the listener also runs; jetcd's
  * callbacks only hand work over to it. A whole watch response is applied to the view under its
@@ -87,14 +86,12 @@ final class PrefixWatch extends ListenerWatch implements io.governor.api.reposit
     /** From the view as of the last watch response; empty after close and outside the prefix. */
     @Override
     public Optional<SortedMap<String, VersionedValue>> readLocally(Collection<String> keys, Collection<String> parents) {
-        Optional<SortedMap<String, VersionedValue>> out;
         try {
-            out = view.readLocally(keys, parents);
-        } catch (GovernanceException e) {
-            throw new GovernanceException(e.code(), "[" + requests.where() + "] readLocally on the watch of '" + prefix()
-                    + "': " + e.getMessage(), e);
+            Optional<SortedMap<String, VersionedValue>> out = view.readLocally(keys, parents);
+            return isClosed() ? Optional.empty() : out;
+        } catch (GovernanceException e) { // names the repository and the watch's prefix
+            throw requests.checks().error(e.code(), "readLocally", prefix(), e.getMessage(), e);
         }
-        return isClosed() ? Optional.empty() : out;
     }
 
     @Override
@@ -125,8 +122,7 @@ final class PrefixWatch extends ListenerWatch implements io.governor.api.reposit
         }
         backoffMs = MIN_BACKOFF_MS;
         List<ChangeEvent> changes = new ArrayList<>();
-        // the whole response under the view's monitor, then the events: one revision's events (one
-        // transaction) are in one response, so a local read never sees part of one
+        // the whole response under the view's monitor, then the events (see the class comment)
         synchronized (view) {
             long floor = revision;
             for (WatchEvent e : response.getEvents()) {
@@ -136,13 +132,10 @@ final class PrefixWatch extends ListenerWatch implements io.governor.api.reposit
                     continue;
                 }
                 revision = Math.max(revision, rev);
-                String path = keys.path(kv.getKey());
-                if (path == null) {
-                    continue;
-                }
-                if (e.getEventType() == WatchEvent.EventType.PUT) {
+                String path = keys.path(kv.getKey()); // null: not a path of this namespace
+                if (path != null && e.getEventType() == WatchEvent.EventType.PUT) {
                     changes.add(view.put(path, Keys.value(kv)));
-                } else if (e.getEventType() == WatchEvent.EventType.DELETE) {
+                } else if (path != null && e.getEventType() == WatchEvent.EventType.DELETE) {
                     changes.add(view.deleted(path));
                 }
             }

@@ -18,7 +18,6 @@ import io.governor.api.repository.Paths;
 import io.governor.api.repository.support.GuardedWrite;
 import io.governor.api.repository.support.TimedRequests;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -79,7 +78,7 @@ final class Transactions {
         for (int round = 0; round < MAX_REVISION_ROUNDS; round++) {
             GetResponse read = requests.idempotent("get", path, () -> kv.get(key));
             KeyValue now = read.getKvs().stream().findFirst().orElse(null);
-            if (compare && !Objects.equals(now == null ? null : now.getValue().toString(StandardCharsets.UTF_8), expected)) {
+            if (compare && !Objects.equals(now == null ? null : Keys.value(now).value(), expected)) {
                 return false;
             }
             Cmp guard = now == null ? new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))
@@ -113,9 +112,10 @@ final class Transactions {
             ByteSequence key = keys.key(o.key());
             size += key.size() + 16;
             if (o instanceof Operation.Check c) {
-                cmps.add(c.expectedValue() == null ? new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))
-                        : new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(Keys.bytes(c.expectedValue()))));
-                size += c.expectedValue() == null ? 0 : utf8(c.expectedValue());
+                ByteSequence expected = c.expectedValue() == null ? null : Keys.bytes(c.expectedValue());
+                cmps.add(new Cmp(key, Cmp.Op.EQUAL,
+                        expected == null ? CmpTarget.version(0) : CmpTarget.value(expected)));
+                size += expected == null ? 0 : expected.size();
                 continue;
             }
             for (String other : written) {
@@ -126,9 +126,10 @@ final class Transactions {
             }
             written.add(o.key());
             if (o instanceof Operation.Put p) {
-                ops.add(Op.put(key, Keys.bytes(p.value()), PutOption.DEFAULT));
-                size += utf8(p.value());
-                plan.writes(o.key(), Keys.bytes(p.value()).getBytes());
+                ByteSequence value = Keys.bytes(p.value());
+                ops.add(Op.put(key, value, PutOption.DEFAULT));
+                size += value.size();
+                plan.writes(o.key(), value.getBytes());
             } else {
                 ops.addAll(deleteOps(o.key()));
                 plan.writes(o.key(), null);
@@ -187,9 +188,7 @@ final class Transactions {
             }
             TxnResponse response = requests.idempotent("readAll", label,
                     () -> kv.txn().Then(ops.toArray(Op[]::new)).commit());
-            if (revision == 0) {
-                revision = response.getHeader().getRevision();
-            }
+            revision = revision == 0 ? response.getHeader().getRevision() : revision;
             response.getGetResponses().forEach(r -> out.add(r.getKvs()));
         }
         revisionOut[0] = revision;
@@ -292,9 +291,5 @@ final class Transactions {
 
     private GovernanceException error(ErrorCode code, String operation, String path, String detail) {
         return requests.checks().error(code, operation, path, detail, null);
-    }
-
-    static int utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 }

@@ -7,6 +7,7 @@ import io.governor.api.repository.Paths;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,8 +31,14 @@ import java.util.Optional;
  * @param where         what the repository is connected to, for messages (servers, namespace...);
  *                      never a credential
  * @param maxValueBytes the largest value, in UTF-8 bytes, that a write accepts
+ * @param limitSource   what sets that limit, for the message of a value over it
  */
-public record Checks(String type, String where, int maxValueBytes) {
+public record Checks(String type, String where, int maxValueBytes, String limitSource) {
+
+    /** Checks whose value limit is the repository's property {@code maxValueBytes}. */
+    public Checks(String type, String where, int maxValueBytes) {
+        this(type, where, maxValueBytes, "property maxValueBytes");
+    }
 
     /** {@code <operation> '<key>' on <type> repository (<where>)}: the start of every message. */
     public String describe(String operation, String key) {
@@ -77,7 +84,7 @@ public record Checks(String type, String where, int maxValueBytes) {
             int size = value.getBytes(StandardCharsets.UTF_8).length;
             if (size > maxValueBytes) {
                 throw error(ErrorCode.VALUE_TOO_LARGE, operation, key, "value of " + size
-                        + " bytes exceeds the limit of " + maxValueBytes + " bytes (property maxValueBytes)", null);
+                        + " bytes exceeds the limit of " + maxValueBytes + " bytes (" + limitSource + ")", null);
             }
         }
     }
@@ -90,8 +97,8 @@ public record Checks(String type, String where, int maxValueBytes) {
     }
 
     /**
-     * Checks the operations of a commit: the repository open, every key legal and not the root,
-     * every put's value as {@link #requireValue} checks it.
+     * Checks the operations of a commit: the repository open, every operation present with a key
+     * legal and not the root, every put's value as {@link #requireValue} checks it.
      */
     public void requireOperations(boolean closed, List<Operation> operations) {
         requireOpen(closed, "commit", "(" + operations.size() + " operations)");
@@ -99,9 +106,36 @@ public record Checks(String type, String where, int maxValueBytes) {
             if (op instanceof Operation.Put p) {
                 requireValue(closed, "commit", p.key(), p.value());
             } else {
-                requireKey(closed, "commit", op.key(), false);
+                requireKey(closed, "commit", op == null ? null : op.key(), false);
             }
         }
+    }
+
+    /**
+     * Checks the arguments of a {@code readAll} ({@link Paths#requireReadAll}) with the repository
+     * open; returns how messages name them ({@link Paths#describe}).
+     */
+    public String requireReadAll(boolean closed, Collection<String> keys, Collection<String> parents) {
+        String label = Paths.describe(keys, parents);
+        requireOpen(closed, "readAll", label);
+        try {
+            Paths.requireReadAll(keys, parents);
+        } catch (GovernanceException e) {
+            throw error(ErrorCode.INVALID_ARGUMENT, "readAll", label, e.getMessage(), null);
+        }
+        return label;
+    }
+
+    /** Checks a lock name ({@link Paths#requireSegment}) with the repository open; returns the lock's key. */
+    public String requireLockName(boolean closed, String name) {
+        String key = "/locks/" + name;
+        requireOpen(closed, "lock", key);
+        try {
+            Paths.requireSegment(name, "lock name");
+        } catch (GovernanceException e) {
+            throw error(ErrorCode.INVALID_ARGUMENT, "lock", key, e.getMessage(), null);
+        }
+        return key;
     }
 
     /** The first throwable of {@code type} in the cause chain of {@code failure}, itself included. */

@@ -23,6 +23,27 @@ public final class WatchSet<W extends ListenerWatch> implements Iterable<W> {
         return watch;
     }
 
+    /** What makes a watch ready, e.g. its first read of the prefix. */
+    @FunctionalInterface
+    public interface Start<E extends Exception> {
+        void run() throws E;
+    }
+
+    /**
+     * Adds {@code watch} and runs {@code start}; if that throws, closes the watch (so it leaves the
+     * set again) and rethrows. Returns the watch. Blocks as {@code start} does.
+     */
+    public <E extends Exception> W open(W watch, Start<E> start) throws E {
+        add(watch);
+        try {
+            start.run();
+        } catch (Exception e) {
+            watch.close();
+            throw e;
+        }
+        return watch;
+    }
+
     /** Whether no watch is open. */
     public boolean isEmpty() {
         return watches.isEmpty();

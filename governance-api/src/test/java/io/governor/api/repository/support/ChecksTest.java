@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
@@ -73,6 +74,15 @@ class ChecksTest {
         fails(ErrorCode.INVALID_ARGUMENT, () -> checks.requireValue(false, "put", "/a", null));
         fails(ErrorCode.INVALID_ARGUMENT, () -> checks.requireValue(false, "put", "/", "v"));
         assertEquals(10, checks.maxValueBytes());
+        assertTrue(e.getMessage().endsWith("(property maxValueBytes)"), e::getMessage);
+    }
+
+    @Test
+    void aValueOverTheLimitNamesWhatSetsTheLimit() {
+        Checks derived = new Checks("demo", "servers 'h:1'", 10, "the request limit less room");
+        GovernanceException e = fails(ErrorCode.VALUE_TOO_LARGE, () -> derived.requireValue(false, "put", "/a",
+                "x".repeat(11)));
+        assertTrue(e.getMessage().endsWith("limit of 10 bytes (the request limit less room)"), e::getMessage);
     }
 
     @Test
@@ -81,6 +91,29 @@ class ChecksTest {
                 Operation.put("/b", "v"), Operation.delete("/c"))));
         fails(ErrorCode.INVALID_ARGUMENT, () -> checks.requireOperations(false, List.of(Operation.delete("/"))));
         fails(ErrorCode.VALUE_TOO_LARGE, () -> checks.requireOperations(false, List.of(Operation.put("/b", "x".repeat(11)))));
+        fails(ErrorCode.INVALID_ARGUMENT, () -> checks.requireOperations(false, Arrays.asList(Operation.delete("/a"),
+                null)));
+    }
+
+    @Test
+    void readAllArgumentsAreCheckedAndNamedInMessages() {
+        assertEquals("/a (+1 more)", checks.requireReadAll(false, List.of("/a"), List.of("/")));
+        GovernanceException e = fails(ErrorCode.INVALID_ARGUMENT, () -> checks.requireReadAll(false, List.of("/a"),
+                null));
+        assertTrue(e.getMessage().startsWith("readAll '/a' on demo repository") && e.getMessage().contains("parents"),
+                e::getMessage);
+        fails(ErrorCode.INVALID_ARGUMENT, () -> checks.requireReadAll(false, List.of("/"), List.of()));
+        fails(ErrorCode.CLOSED, () -> checks.requireReadAll(true, List.of("/a"), List.of()));
+    }
+
+    @Test
+    void aLockNameIsOneSegmentAndItsKeyIsUnderLocks() {
+        assertEquals("/locks/a-1", checks.requireLockName(false, "a-1"));
+        for (String bad : new String[] {"", "a/b", "..", "a b", null}) {
+            GovernanceException e = fails(ErrorCode.INVALID_ARGUMENT, () -> checks.requireLockName(false, bad));
+            assertTrue(e.getMessage().startsWith("lock '/locks/" + bad + "' on demo repository"), e::getMessage);
+        }
+        fails(ErrorCode.CLOSED, () -> checks.requireLockName(true, "a"));
     }
 
     @Test

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ListenerWatchTest {
@@ -100,5 +102,21 @@ class ListenerWatchTest {
         set.closeAll();
         assertTrue(set.isEmpty());
         assertTrue(other.isClosed());
+    }
+
+    @Test
+    void aWatchWhoseStartFailsIsClosedAndLeavesTheWatchSet() throws Exception {
+        WatchSet<ListenerWatch> set = new WatchSet<>();
+        ListenerWatch failing = new ListenerWatch("test", "/f", e -> { });
+        Exception e = assertThrows(Exception.class, () -> set.open(failing, () -> {
+            throw new Exception("first read failed");
+        }));
+        assertEquals("first read failed", e.getMessage());
+        assertTrue(failing.isClosed());
+        assertTrue(set.isEmpty());
+        ListenerWatch started = new ListenerWatch("test", "/s", e2 -> { });
+        assertSame(started, set.open(started, () -> { }));
+        assertEquals(List.of(started), set.list());
+        assertFalse(started.isClosed());
     }
 }
