@@ -45,13 +45,7 @@ final class Watches implements AutoCloseable {
     PrefixWatch watch(String prefix, WatchListener listener, boolean keysOnly) throws Exception {
         PrefixWatch w = new PrefixWatch(this, prefix, listener, keysOnly);
         register(w);
-        active.add(w);
-        try {
-            onWatchThread(() -> w.resync(false));
-        } catch (Exception e) {
-            w.close();
-            throw e;
-        }
+        active.open(w, () -> onWatchThread(() -> w.resync(false)));
         log.debug("[{}] watching {}", label, prefix);
         return w;
     }

@@ -122,8 +122,7 @@ final class ZooKeeperRepository implements RegistryRepository, BulkReads {
     /** See {@link Nodes#readAll}: one request or two pipelined rounds, not a snapshot. A failure names the node. */
     @Override
     public SortedMap<String, VersionedValue> readAll(Collection<String> keys, Collection<String> parents) {
-        Paths.requireReadAll(keys, parents);
-        String label = Paths.describe(keys, parents);
+        String label = checks.requireReadAll(closed.get(), keys, parents);
         return call("readAll", label, () -> {
             try {
                 return nodes.readAll(keys, parents);
@@ -218,8 +217,7 @@ final class ZooKeeperRepository implements RegistryRepository, BulkReads {
 
     @Override
     public DistributedLock lock(String name) {
-        Paths.requireSegment(name, "lock name");
-        checks.requireOpen(closed.get(), "lock", Paths.join("/locks", name));
+        checks.requireLockName(closed.get(), name);
         return new NamedLock(name, this::tryLock);
     }
 
