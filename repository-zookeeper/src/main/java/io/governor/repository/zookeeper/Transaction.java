@@ -125,15 +125,22 @@ final class Transaction implements GuardedWrite.Backend {
     /**
      * {@link GuardedWrite}'s one send: the planned multi on the raw handle. A failed guard is
      * {@code REFUSED}; no connection or a lost answer after the first send is {@code LOST}; without a
-     * connection for the first send, CONNECTIONLOSS is thrown (nothing sent).
+     * connection for the first send, CONNECTIONLOSS is thrown (nothing sent), and a first send that had
+     * to wait for the connection is {@code REFUSED} without sending (the plan is made again).
      */
     @Override
     public GuardedWrite.Sent send() throws Exception {
+        boolean wasConnected = client.getZookeeperClient().isConnected();
         if (!client.getZookeeperClient().blockUntilConnectedOrTimedOut()) {
             if (!sentOnce) {
                 throw new KeeperException.ConnectionLossException(); // nothing sent
             }
             return GuardedWrite.Sent.LOST;
+        }
+        if (!wasConnected && !sentOnce) {
+            // nothing sent, and the reads are as old as the disconnection: a node deleted and created again
+            // meanwhile has its version again, so the guards would not see it; plan again from fresh reads
+            return GuardedWrite.Sent.REFUSED;
         }
         sentOnce = true;
         try {

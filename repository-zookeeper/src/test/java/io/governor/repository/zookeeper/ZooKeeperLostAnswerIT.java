@@ -114,6 +114,53 @@ class ZooKeeperLostAnswerIT {
         assertTrue(client.checkExists().forPath("/dir") != null, "the test needs pruning to have failed");
     }
 
+    /**
+     * A compare-and-set planned before a disconnection is not sent when the connection returns: a
+     * node deleted and created again meanwhile has the data version the plan read, so its guard would
+     * pass on the new node (found by {@code ZooKeeperWriteOutcomeIT}). The write plans again and
+     * sees the new value.
+     */
+    @Test
+    void aPlanMadeBeforeADisconnectionIsNotSentOnTheNextConnection() throws Exception {
+        client.create().forPath("/register", "a".getBytes());
+        try (io.governor.test.TcpProxy proxy = io.governor.test.TcpProxy.start(ZK.connectString())) {
+            CuratorFramework cut = CuratorFrameworkFactory.builder().connectString(proxy.address())
+                    .namespace(client.getNamespace()).retryPolicy(new RetryOneTime(100))
+                    .connectionTimeoutMs(10_000).sessionTimeoutMs(30_000).build();
+            try {
+                cut.start();
+                assertTrue(cut.blockUntilConnected(10, TimeUnit.SECONDS));
+                Nodes behind = new Nodes(cut, false, Duration.ofSeconds(10));
+                Transaction t = Transaction.planned(behind,
+                        List.of(Operation.check("/register", "a"), Operation.put("/register", "b")));
+                proxy.cut();
+                io.governor.test.Await.until(Duration.ofSeconds(10), "the client sees the cut",
+                        () -> !cut.getZookeeperClient().isConnected());
+                other.delete().forPath("/register");
+                other.create().forPath("/register", "c".getBytes()); // data version 0 again
+                java.util.concurrent.CompletableFuture<Boolean> sent = new java.util.concurrent.CompletableFuture<>();
+                Thread sender = new Thread(() -> {
+                    try {
+                        sent.complete(t.written.send(t, TimeUnit.SECONDS.toNanos(20)));
+                    } catch (Exception e) {
+                        sent.completeExceptionally(e);
+                    }
+                }, "governor-test-sender");
+                sender.setDaemon(true);
+                sender.start();
+                io.governor.test.Await.until(Duration.ofSeconds(10), "the send waits for the connection",
+                        () -> sender.getState() == Thread.State.TIMED_WAITING);
+                proxy.restore();
+                assertEquals(false, sent.get(30, TimeUnit.SECONDS), "the old plan was sent: its guard passed on the new node");
+                assertEquals("c", new String(client.getData().forPath("/register")));
+                assertEquals(false, Transaction.commit(behind,
+                        List.of(Operation.check("/register", "a"), Operation.put("/register", "b"))), "planned again");
+            } finally {
+                cut.close();
+            }
+        }
+    }
+
     private void assertCreatedThenDeletedIsNotResent(String key) throws Exception {
         Transaction t = Transaction.planned(nodes, List.of(Operation.put(key, "v")));
         AtomicInteger sends = new AtomicInteger();
