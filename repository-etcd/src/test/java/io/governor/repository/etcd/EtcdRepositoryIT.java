@@ -174,7 +174,7 @@ class EtcdRepositoryIT {
 
     @Test
     void fencingTokenIsTheLockKeysCreateRevisionWhetherGrantedAtOnceOrAfterWaiting() throws Exception {
-        ByteSequence queue = ByteSequence.from("/" + namespace + "/locks/tok/", StandardCharsets.UTF_8);
+        ByteSequence queue = lockQueue("tok");
         try (Client raw = Client.builder().endpoints(ETCD.endpoints().split(",")).build();
              EtcdRepository other = TestClients.connect(ETCD.endpoints(), namespace, Duration.ofSeconds(5))) {
             LockLease first = repo.lock("tok").tryLock(Duration.ofSeconds(5)).orElseThrow();
@@ -185,15 +185,7 @@ class EtcdRepositoryIT {
 
             CompletableFuture<LockLease> second = CompletableFuture.supplyAsync(
                     () -> other.lock("tok").tryLock(Duration.ofSeconds(20)).orElseThrow());
-            KeyValue waiting = Await.value(Duration.ofSeconds(10), "the second client's waiting key", () -> {
-                try {
-                    return raw.getKVClient().get(queue, GetOption.builder().isPrefix(true).build())
-                            .get(5, TimeUnit.SECONDS).getKvs().stream()
-                            .filter(kv -> kv.getCreateRevision() != first.fencingToken()).findFirst();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            KeyValue waiting = waiterOtherThan(raw, queue, first);
             first.close();
             LockLease next = second.get(20, TimeUnit.SECONDS);
             assertEquals(waiting.getCreateRevision(), next.fencingToken(), "granted after waiting");
@@ -209,21 +201,13 @@ class EtcdRepositoryIT {
      */
     @Test
     void aWaiterKeyPutBackAfterTheWithdrawalIsRemovedAgain() throws Exception {
-        ByteSequence queue = ByteSequence.from("/" + namespace + "/locks/late/", StandardCharsets.UTF_8);
         try (Client raw = Client.builder().endpoints(ETCD.endpoints().split(",")).build();
              EtcdRepository other = TestClients.connect(ETCD.endpoints(), namespace, Duration.ofSeconds(5))) {
             LockLease first = repo.lock("late").tryLock(Duration.ofSeconds(5)).orElseThrow();
+            ByteSequence queue = lockQueue("late");
             CompletableFuture<Optional<LockLease>> gaveUp = CompletableFuture.supplyAsync(
                     () -> other.lock("late").tryLock(Duration.ofSeconds(3)));
-            KeyValue waiting = Await.value(Duration.ofSeconds(10), "the second client's waiting key", () -> {
-                try {
-                    return raw.getKVClient().get(queue, GetOption.builder().isPrefix(true).build())
-                            .get(5, TimeUnit.SECONDS).getKvs().stream()
-                            .filter(kv -> kv.getCreateRevision() != first.fencingToken()).findFirst();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            KeyValue waiting = waiterOtherThan(raw, queue, first);
             assertEquals(Optional.empty(), gaveUp.get(20, TimeUnit.SECONDS), "the second client gave up");
             raw.getKVClient().put(waiting.getKey(), ByteSequence.EMPTY,
                     io.etcd.jetcd.options.PutOption.builder().withLeaseId(waiting.getLease()).build())
@@ -233,6 +217,23 @@ class EtcdRepositoryIT {
                     .orElseThrow(() -> new AssertionError("the key put back after the withdrawal still holds the lock"));
             again.close();
         }
+    }
+
+    private ByteSequence lockQueue(String lock) {
+        return ByteSequence.from("/" + namespace + "/locks/" + lock + "/", StandardCharsets.UTF_8);
+    }
+
+    /** The key of the lock queue {@code queue} that is not {@code holder}'s, once there is one. */
+    private static KeyValue waiterOtherThan(Client raw, ByteSequence queue, LockLease holder) {
+        return Await.value(Duration.ofSeconds(10), "the second client's waiting key", () -> {
+            try {
+                return raw.getKVClient().get(queue, GetOption.builder().isPrefix(true).build())
+                        .get(5, TimeUnit.SECONDS).getKvs().stream()
+                        .filter(kv -> kv.getCreateRevision() != holder.fencingToken()).findFirst();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     private static long threadsOf(String namespace) {
