@@ -17,6 +17,9 @@ public final class Processes {
 
     /** A stack frame or an elided-frames line of a logged exception. */
     private static final Pattern STACK_FRAME = Pattern.compile("\\s+(at |\\.\\.\\. \\d+ (more|common frames omitted))");
+    /** A line that reports an error: a logged ERROR, an exception's first line, Spring Boot's start-up failure. */
+    private static final Pattern FIRST_ERRORS = Pattern.compile("\\bERROR\\b|Exception: |APPLICATION FAILED TO START");
+    private static final int FIRST_ERROR_LINES = 8;
 
     private Processes() {
     }
@@ -49,14 +52,20 @@ public final class Processes {
 
     /**
      * The last {@code lines} lines of a log file without stack frames (a server that fails the same
-     * call every few seconds would fill the tail with frames and hide the messages), or why it cannot
-     * be read.
+     * call every few seconds would fill the tail with frames and hide the messages), preceded by the
+     * first few error lines from before them (the start-up failure that caused the repeated ones), or
+     * why the log cannot be read.
      */
     public static String tail(Path log, int lines) {
         try {
             List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
                     .filter(l -> !STACK_FRAME.matcher(l).lookingAt()).toList();
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+            int from = Math.max(0, all.size() - lines);
+            List<String> firstErrors = all.subList(0, from).stream()
+                    .filter(l -> FIRST_ERRORS.matcher(l).find()).limit(FIRST_ERROR_LINES).toList();
+            String last = String.join("\n", all.subList(from, all.size()));
+            return firstErrors.isEmpty() ? last
+                    : "first errors:\n" + String.join("\n", firstErrors) + "\n...\nlast lines:\n" + last;
         } catch (IOException | UncheckedIOException e) {
             return "(no log: " + e + ")";
         }
