@@ -293,6 +293,7 @@ public final class Propagation {
         long cpu0 = processCpuNanos();
         long windowCpu = 0; // CPU of this JVM within the timed windows only
         long[] startedAt = new long[pushes]; // JVM uptime (ms) at each recorded push, to match a GC log
+        long[] call = new long[pushes]; // how long the push call itself took (the write, as its client saw it)
         long jit0 = jitMillis();
         Map<Long, long[]> threads0 = threadCpu();
         System.out.printf("%s: %d warm-up pushes%s; recorded pushes begin at %s%n", label, done,
@@ -303,6 +304,7 @@ public final class Propagation {
             long windowCpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             K key = push.run(++number);
+            call[p] = System.nanoTime() - t0;
             previous = key;
             awaitAll(seen, key, t0, signal, what);
             windowCpu += processCpuNanos() - windowCpu0;
@@ -320,8 +322,13 @@ public final class Propagation {
         printCpuByThreadGroup(what, threads0, threadCpu(), cpu, pushes);
         if (Boolean.getBoolean("bench.propagation.traceSlowest")) {
             java.util.stream.IntStream.range(0, pushes).boxed().sorted((a, b) -> Long.compare(last[b], last[a])).limit(5)
-                    .forEach(i -> System.out.printf("%s: slow push #%d at JVM uptime %d ms: %.1f ms%n", label, i,
-                            startedAt[i], last[i] / 1e6));
+                    .forEach(i -> {
+                        long[] sorted = java.util.Arrays.copyOfRange(each, i * n, (i + 1) * n);
+                        java.util.Arrays.sort(sorted);
+                        System.out.printf("%s: slow push #%d at JVM uptime %d ms: %.1f ms (the push call %.1f ms; "
+                                        + "first instance %.1f ms, median %.1f ms)%n", label, i, startedAt[i], last[i] / 1e6,
+                                call[i] / 1e6, sorted[0] / 1e6, sorted[n / 2] / 1e6);
+                    });
         }
         System.out.printf("%s: CPU ms per push within the timing (from the push until the last instance saw it): %.2f%n",
                 label, windowCpu / 1e6 / pushes);
