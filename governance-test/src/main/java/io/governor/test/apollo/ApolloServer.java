@@ -229,10 +229,16 @@ public final class ApolloServer implements AutoCloseable, BeforeAllCallback {
                 return;
             }
             // the copy is lost when the admin service was not found at that moment: ask for it again
-            post("/apps/envs/" + ENV, createAppJson(id));
+            // (this endpoint takes an App, which needs the owner's e-mail; /apps fills it from the user)
+            HttpResponse<String> again = post("/apps/envs/" + ENV, createAppInEnvJson(id));
+            if (again.statusCode() == 400 && !again.body().contains("already exists")) { // a bad request stays bad
+                throw new IllegalStateException("the Apollo portal " + portalUrl + " refused to create app " + id + " in "
+                        + ENV + ": HTTP 400 " + again.body());
+            }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("app " + id + " has no cluster 'default' in " + ENV + " on the Apollo portal "
-                        + portalUrl + ": HTTP " + r.statusCode() + " " + r.body() + "; the meta server lists as admin "
+                        + portalUrl + ": HTTP " + r.statusCode() + " " + r.body() + "; creating it in " + ENV
+                        + " again: HTTP " + again.statusCode() + " " + again.body() + "; the meta server lists as admin "
                         + "services: " + probe(configServiceUrl + "/services/admin") + logTail());
             }
             backoff.pause();
@@ -259,6 +265,13 @@ public final class ApolloServer implements AutoCloseable, BeforeAllCallback {
         return "{\"name\":\"" + id + "\",\"appId\":\"" + id + "\",\"orgId\":\"TEST1\","
                 + "\"orgName\":\"tests\",\"ownerName\":\"" + System.getProperty(USER_PROPERTY, "apollo")
                 + "\",\"admins\":[]}";
+    }
+
+    /** The app as {@code POST /apps/envs/{env}} takes it: an {@code App}, whose owner e-mail must not be blank. */
+    static String createAppInEnvJson(String id) {
+        String owner = System.getProperty(USER_PROPERTY, "apollo");
+        return "{\"name\":\"" + id + "\",\"appId\":\"" + id + "\",\"orgId\":\"TEST1\",\"orgName\":\"tests\","
+                + "\"ownerName\":\"" + owner + "\",\"ownerEmail\":\"" + owner + "@governor.test\"}";
     }
 
     private void grantApp(String id) {
